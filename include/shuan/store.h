@@ -1,0 +1,56 @@
+/*
+ * shuan/store.h - the embedded store: one directory holding an SQLite file
+ * (shuan.db) and the fingerprint key (fingerprint.key, mode 0600).
+ *
+ * The store keeps scan summaries and findings without raw values, and later
+ * the inventory, cross-border ledger, incidents and the user's additions to
+ * the regulation catalogue. A store handle is not thread-safe: use one per
+ * thread, or guard it.
+ */
+#ifndef SHUAN_STORE_H
+#define SHUAN_STORE_H
+
+#include <stdint.h>
+
+#include "shuan/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct shuan_store shuan_store;
+
+/*
+ * Writes the default store directory into buf: $SHUAN_STORE if set, else
+ * $XDG_DATA_HOME/shuan, else $HOME/.local/share/shuan. Returns 0, or
+ * SHUAN_ELIMIT when buf is too small, SHUAN_ENOTFOUND when no HOME is known.
+ */
+SHUAN_API int shuan_store_default_dir(char *buf, size_t len);
+
+/*
+ * Opens (creating if needed, mode 0700) the store directory `dir` and its
+ * database, and applies the schema. On success *out owns the handle; close it
+ * with shuan_store_close(). On failure *out is NULL and, when errbuf is given,
+ * the reason is written there.
+ */
+SHUAN_API int shuan_store_open(shuan_store **out, const char *dir, char *errbuf, size_t errlen);
+
+/* Closes the store. NULL is a no-op. */
+SHUAN_API void shuan_store_close(shuan_store *s);
+
+/* The message of the last failure on this handle ("" if none). */
+SHUAN_API const char *shuan_store_errmsg(const shuan_store *s);
+
+/* The store directory path, owned by the handle. */
+SHUAN_API const char *shuan_store_dir(const shuan_store *s);
+
+/*
+ * Copies the 32-byte fingerprint key into key, creating it (from the OS CSPRNG,
+ * file mode 0600) on first use. Returns 0 or a negative code.
+ */
+SHUAN_API int shuan_store_fingerprint_key(shuan_store *s, unsigned char key[32]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

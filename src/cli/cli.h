@@ -1,0 +1,28 @@
+/*
+ * cli/cli.h - the subcommands of the `shuan` command. Each lives in its own
+ * cmd_*.c file, parses its own options and returns the process exit code
+ * (0 ok/nothing found, 1 findings at or above the threshold, 2 usage or
+ * runtime error).
+ */
+#ifndef SHUAN_CLI_H
+#define SHUAN_CLI_H
+
+#include <stdio.h>
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FOUND 1
+#define CLI_EXIT_ERROR 2
+
+int cmd_scan(int argc, char **argv);
+int cmd_detectors(int argc, char **argv);
+int cmd_regs(int argc, char **argv);
+
+/* Resolves the store directory: explicit (from --store) if non-NULL, else the
+ * library default. Returns 0 or prints an error and returns CLI_EXIT_ERROR. */
+int cli_store_dir(const char *explicit_dir, char *buf, size_t len);
+
+/* Resolves the rules directory: explicit if non-NULL, else $SHUAN_RULES, else
+ * the installed copy, else the source tree. */
+const char *cli_rules_dir(const char *explicit_dir);
+
+#endif

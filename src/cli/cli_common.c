@@ -1,0 +1,38 @@
+/*
+ * cli/cli_common.c - option helpers shared by the subcommands.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "shuan/store.h"
+
+int cli_store_dir(const char *explicit_dir, char *buf, size_t len)
+{
+	if (explicit_dir) {
+		if (snprintf(buf, len, "%s", explicit_dir) >= (int)len) {
+			fprintf(stderr, "shuan: store path too long\n");
+			return CLI_EXIT_ERROR;
+		}
+		return 0;
+	}
+	if (shuan_store_default_dir(buf, len) != 0) {
+		fprintf(stderr, "shuan: cannot find a store directory: set SHUAN_STORE or HOME, "
+				"or pass --store DIR or --no-store\n");
+		return CLI_EXIT_ERROR;
+	}
+	return 0;
+}
+
+const char *cli_rules_dir(const char *explicit_dir)
+{
+	const char *env = getenv("SHUAN_RULES");
+	if (explicit_dir)
+		return explicit_dir;
+	if (env && *env)
+		return env;
+	if (access(SHUAN_INSTALL_RULES_DIR "/detectors", R_OK) == 0)
+		return SHUAN_INSTALL_RULES_DIR;
+	return SHUAN_SOURCE_RULES_DIR;
+}

@@ -1,0 +1,40 @@
+/*
+ * util/dict.h - an immutable string dictionary loaded from a rules/data table.
+ *
+ * Table format (UTF-8 text): one entry per line, "key" or "key<TAB>value";
+ * lines starting with '#' and blank lines are ignored. Keys are looked up
+ * exactly (byte comparison). Built once, then read-only: safe to share
+ * between threads without locking.
+ */
+#ifndef SHUAN_UTIL_DICT_H
+#define SHUAN_UTIL_DICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct shuan_dict shuan_dict;
+
+/* Loads path into *out. Returns 0, SHUAN_ENOTFOUND, SHUAN_EIO or SHUAN_ENOMEM.
+ * On failure *out is NULL and, if errbuf is given, a message is written. */
+int shuan_dict_load(shuan_dict **out, const char *path, char *errbuf, size_t errlen);
+
+/* Builds a dictionary from an in-memory array of keys (values NULL). */
+int shuan_dict_from_keys(shuan_dict **out, const char *const *keys, size_t n);
+
+void shuan_dict_free(shuan_dict *d);
+
+/* Exact lookup of key[0..len). Returns the value ("" when the line had no
+ * value) or NULL when absent. The pointer is owned by the dictionary. */
+const char *shuan_dict_get(const shuan_dict *d, const char *key, size_t len);
+
+static inline bool shuan_dict_has(const shuan_dict *d, const char *key, size_t len)
+{
+	return d && shuan_dict_get(d, key, len) != NULL;
+}
+
+size_t shuan_dict_size(const shuan_dict *d);
+
+/* The i-th key in sorted order (0 <= i < size), for iteration. */
+const char *shuan_dict_key(const shuan_dict *d, size_t i);
+
+#endif
