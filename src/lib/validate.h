@@ -47,6 +47,10 @@ typedef struct shuan_vdata {
 /* Attributes a validator may derive. Zero-initialised by the engine. */
 typedef struct shuan_vresult {
 	size_t start, end;          /* in/out: the value's span within the buffer */
+	bool field_mode;            /* in: true when [start,end) is a whole CSV cell / JSON
+	                             * value whose column or key is named like one of the
+	                             * detector's `fields` (e.g. a bare "张三" under 姓名),
+	                             * false when a pattern proposed the span */
 	double confidence;          /* out: 0..1 before context is applied */
 	/* cn_resident_id */
 	int birth_year, birth_month, birth_day; /* 0 when unknown */
