@@ -54,6 +54,10 @@ typedef struct shuan_allocator {
 
 SHUAN_API void shuan_set_allocator(const shuan_allocator *a);
 
+/* Fills buf with n bytes from the OS CSPRNG (for throwaway fingerprint keys).
+ * Returns 0 or SHUAN_ERROR. */
+SHUAN_API int shuan_random_bytes(unsigned char *buf, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

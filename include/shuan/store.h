@@ -50,6 +50,25 @@ SHUAN_API const char *shuan_store_dir(const shuan_store *s);
  */
 SHUAN_API int shuan_store_fingerprint_key(shuan_store *s, unsigned char key[32]);
 
+/* What a scan was, for its record in the store. */
+typedef struct shuan_scan_record {
+	const char *started;   /* ISO 8601 UTC, e.g. "2026-11-22T02:00:00Z" */
+	const char *finished;
+	double elapsed_seconds;
+	const char *targets;   /* the paths scanned, joined by '\n' */
+	const char *rules_version; /* shuan version that scanned */
+} shuan_scan_record;
+
+struct shuan_stats;
+
+/*
+ * Records a finished scan's summary (inputs, bytes, findings, per-detector
+ * findings and distinct values, skip reasons) in the store. Never stores a
+ * matched value. Writes the new scan's id into *scan_id when non-NULL.
+ */
+SHUAN_API int shuan_store_record_scan(shuan_store *s, const shuan_scan_record *rec,
+				      const struct shuan_stats *stats, int64_t *scan_id);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,9 +1,409 @@
-/* cli/cmd_scan.c - placeholder until the command lands. */
+/*
+ * cli/cmd_scan.c - `shuan scan`: walks the named paths (or reads stdin),
+ * scans every input, writes findings in the chosen format, records the
+ * summary in the store, and sets the exit code for CI gates.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli/cli.h"
+#include "cli/options.h"
+#include "cli/report.h"
+#include "shuan/scanner.h"
+#include "shuan/stats.h"
+#include "shuan/store.h"
+#include "shuan/walk.h"
+
+enum {
+	OPT_FORMAT = 'f', OPT_OUT = 'o', OPT_QUIET = 'q', OPT_HELP = 'h',
+	OPT_REVEAL = 256, OPT_STORE, OPT_NO_STORE, OPT_FAIL_ON, OPT_DETECTORS, OPT_EXCLUDE_DETECTORS,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_MIN_CONF, OPT_MAX_FILE_SIZE, OPT_DATE, OPT_RULES, OPT_FINGERPRINT,
+	OPT_INPUT_FORMAT, OPT_COLOR,
+};
+
+static const cli_option scan_options[] = {
+	{"format", 'f', required_argument, "FMT", "text, jsonl, json, sarif or csv (default: text on a terminal, else jsonl)", OPT_FORMAT},
+	{"out", 'o', required_argument, "FILE", "write findings to FILE instead of standard output", OPT_OUT},
+	{"reveal", 0, no_argument, NULL, "show raw values (default: masked evidence only)", OPT_REVEAL},
+	{"fail-on", 0, required_argument, "LEVEL", "exit 1 when findings at LEVEL exist: any, sensitive or none (default: any)", OPT_FAIL_ON},
+	{"detectors", 0, required_argument, "IDS", "only these detectors (comma-separated ids; see 'shuan detectors')", OPT_DETECTORS},
+	{"exclude-detectors", 0, required_argument, "IDS", "all detectors but these", OPT_EXCLUDE_DETECTORS},
+	{"include", 0, required_argument, "GLOB", "scan only files matching GLOB (repeatable)", OPT_INCLUDE},
+	{"exclude", 0, required_argument, "GLOB", "skip files and directories matching GLOB (repeatable)", OPT_EXCLUDE},
+	{"input-format", 0, required_argument, "FMT", "treat inputs as auto, text, csv, tsv, json or jsonl (default: auto)", OPT_INPUT_FORMAT},
+	{"min-confidence", 0, required_argument, "X", "drop findings below confidence X (0..1, default: 0)", OPT_MIN_CONF},
+	{"max-file-size", 0, required_argument, "SIZE", "skip inputs larger than SIZE (e.g. 500M, 2G; default: no limit)", OPT_MAX_FILE_SIZE},
+	{"date", 0, required_argument, "YYYY-MM-DD", "the scan date for ages and future-date checks (default: today)", OPT_DATE},
+	{"store", 0, required_argument, "DIR", "store directory (default: $SHUAN_STORE or ~/.local/share/shuan)", OPT_STORE},
+	{"no-store", 0, no_argument, NULL, "write nothing to disk; fingerprints use a throwaway key", OPT_NO_STORE},
+	{"fingerprint", 0, required_argument, "ALG", "fingerprint HMAC: sm3 or sha256 (default: sm3)", OPT_FINGERPRINT},
+	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", OPT_RULES},
+	{"color", 0, required_argument, "WHEN", "auto, always or never (text format)", OPT_COLOR},
+	{"quiet", 'q', no_argument, NULL, "no messages about skipped inputs on stderr", OPT_QUIET},
+	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
+};
+#define N_SCAN_OPTIONS (sizeof(scan_options) / sizeof(scan_options[0]))
+
+static void scan_usage(FILE *out)
+{
+	fprintf(out, "usage: shuan scan [options] [PATH...]\n\n"
+		     "Finds personal information (个人信息) and sensitive personal information (敏感个人信息)\n"
+		     "in files, directories (recursively) or standard input (no PATH, or '-').\n\n"
+		     "options:\n");
+	cli_options_help(out, scan_options, N_SCAN_OPTIONS);
+	fprintf(out, "\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or runtime error.\n");
+}
+
+/* Set from the SIGINT handler; the scanner polls it between chunks. */
+static volatile int g_cancel;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	g_cancel = 1;
+}
+
+typedef struct scan_run {
+	shuan_scanner *scanner;
+	shuan_stats *stats;
+	report rep;
+	int fail_on; /* 0 none, 1 any, 2 sensitive */
+	unsigned long long gate_hits;
+	bool quiet;
+	bool error;
+	shuan_format input_format;
+} scan_run;
+
+static int on_finding(const shuan_finding *f, void *ud)
+{
+	scan_run *run = ud;
+	run->rep.ops->finding(&run->rep, f);
+	run->rep.count++;
+	shuan_stats_add_finding(run->stats, f);
+	if (run->fail_on == 1 || (run->fail_on == 2 && f->sensitive))
+		run->gate_hits++;
+	return 0;
+}
+
+static int on_file(const char *path, void *ud)
+{
+	scan_run *run = ud;
+	shuan_input_result res;
+	shuan_input in = {path, path, run->input_format};
+	int rc = shuan_scanner_scan_file(run->scanner, path, &in, on_finding, run, &res);
+	if (rc == SHUAN_EINTR)
+		return 1;
+	shuan_stats_add_input(run->stats, &res);
+	if (res.skipped && !run->quiet)
+		fprintf(stderr, "shuan: %s: skipped: %s\n", path, res.reason);
+	else if (res.invalid_utf8 && !run->quiet)
+		fprintf(stderr, "shuan: %s: warning: %llu invalid UTF-8 sequences (scanned anyway)\n", path,
+			(unsigned long long)res.invalid_utf8);
+	return 0;
+}
+
+static int on_skip(const char *path, const char *reason, void *ud)
+{
+	scan_run *run = ud;
+	shuan_stats_add_skip(run->stats, reason);
+	if (!run->quiet)
+		fprintf(stderr, "shuan: %s: skipped: %s\n", path, reason);
+	return 0;
+}
+
+/* "a,b,c" -> NULL-terminated array (modifies s). */
+static const char **split_ids(char *s)
+{
+	size_t n = 1;
+	for (char *p = s; *p; p++)
+		n += *p == ',';
+	const char **v = calloc(n + 1, sizeof(*v));
+	size_t k = 0;
+	if (!v)
+		return NULL;
+	for (char *tok = s, *next; tok; tok = next) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		if (*tok)
+			v[k++] = tok;
+	}
+	return v;
+}
+
+static int push_glob(const char ***list, size_t *n, const char *g)
+{
+	const char **v = realloc(*list, (*n + 2) * sizeof(*v));
+	if (!v)
+		return -1;
+	v[(*n)++] = g;
+	v[*n] = NULL;
+	*list = v;
+	return 0;
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v *= 1024; end++; break;
+	case 'm': case 'M': v *= 1024 * 1024; end++; break;
+	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+	default: break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+static int parse_format(const char *s, shuan_format *f)
+{
+	static const char *const names[] = {"auto", "text", "csv", "tsv", "json", "jsonl"};
+	for (int i = 0; i < 6; i++)
+		if (!strcmp(s, names[i])) {
+			*f = (shuan_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+static void iso_now(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int cmd_scan(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "shuan scan: not built yet\n");
-	return CLI_EXIT_ERROR;
+	const char *format = NULL, *out_path = NULL, *store_opt = NULL, *rules_opt = NULL, *color = "auto";
+	const char **only = NULL, **exclude_dets = NULL, **include = NULL, **exclude = NULL;
+	size_t n_include = 0, n_exclude = 0;
+	bool reveal = false, no_store = false;
+	shuan_scan_options so = {0};
+	shuan_rules_options ro = {0};
+	scan_run run = {0};
+	shuan_rules *rules = NULL;
+	shuan_store *store = NULL;
+	unsigned char key[32];
+	char errbuf[1024], store_dir[4096], started[32], shortopts[64];
+	report_summary sum = {0};
+	int exit_code = CLI_EXIT_ERROR, c;
+
+	run.fail_on = 1;
+	so.fingerprint_alg = SHUAN_FP_HMAC_SM3;
+	const struct option *longopts = cli_options_build(scan_options, N_SCAN_OPTIONS, shortopts, sizeof(shortopts));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT: format = optarg; break;
+		case OPT_OUT: out_path = optarg; break;
+		case OPT_REVEAL: reveal = true; break;
+		case OPT_QUIET: run.quiet = true; break;
+		case OPT_STORE: store_opt = optarg; break;
+		case OPT_NO_STORE: no_store = true; break;
+		case OPT_RULES: rules_opt = optarg; break;
+		case OPT_COLOR: color = optarg; break;
+		case OPT_DETECTORS: only = split_ids(optarg); break;
+		case OPT_EXCLUDE_DETECTORS: exclude_dets = split_ids(optarg); break;
+		case OPT_INCLUDE: push_glob(&include, &n_include, optarg); break;
+		case OPT_EXCLUDE: push_glob(&exclude, &n_exclude, optarg); break;
+		case OPT_FAIL_ON:
+			if (!strcmp(optarg, "none")) run.fail_on = 0;
+			else if (!strcmp(optarg, "any")) run.fail_on = 1;
+			else if (!strcmp(optarg, "sensitive")) run.fail_on = 2;
+			else { fprintf(stderr, "shuan scan: --fail-on takes any, sensitive or none\n"); goto cleanup; }
+			break;
+		case OPT_MIN_CONF: {
+			char *end;
+			so.min_confidence = strtod(optarg, &end);
+			if (*end || so.min_confidence < 0 || so.min_confidence > 1) {
+				fprintf(stderr, "shuan scan: --min-confidence takes a number from 0 to 1\n");
+				goto cleanup;
+			}
+			break;
+		}
+		case OPT_MAX_FILE_SIZE:
+			if (parse_size(optarg, &so.max_file_size)) {
+				fprintf(stderr, "shuan scan: --max-file-size takes a size such as 500M or 2G\n");
+				goto cleanup;
+			}
+			break;
+		case OPT_DATE:
+			if (sscanf(optarg, "%d-%d-%d", &so.year, &so.month, &so.day) != 3 || so.year < 1900 ||
+			    so.month < 1 || so.month > 12 || so.day < 1 || so.day > 31) {
+				fprintf(stderr, "shuan scan: --date takes YYYY-MM-DD\n");
+				goto cleanup;
+			}
+			break;
+		case OPT_FINGERPRINT:
+			if (!strcmp(optarg, "sm3")) so.fingerprint_alg = SHUAN_FP_HMAC_SM3;
+			else if (!strcmp(optarg, "sha256")) so.fingerprint_alg = SHUAN_FP_HMAC_SHA256;
+			else { fprintf(stderr, "shuan scan: --fingerprint takes sm3 or sha256\n"); goto cleanup; }
+			break;
+		case OPT_INPUT_FORMAT:
+			if (parse_format(optarg, &run.input_format)) {
+				fprintf(stderr, "shuan scan: --input-format takes auto, text, csv, tsv, json or jsonl\n");
+				goto cleanup;
+			}
+			break;
+		case OPT_HELP:
+			scan_usage(stdout);
+			exit_code = CLI_EXIT_OK;
+			goto cleanup;
+		default:
+			scan_usage(stderr);
+			goto cleanup;
+		}
+	}
+	if (!format)
+		format = (!out_path && isatty(STDOUT_FILENO)) ? "text" : "jsonl";
+	if (!(run.rep.ops = report_ops_for(format))) {
+		fprintf(stderr, "shuan scan: unknown --format '%s' (text, jsonl, json, sarif, csv)\n", format);
+		goto cleanup;
+	}
+	if (optind >= argc && isatty(STDIN_FILENO)) {
+		fprintf(stderr, "shuan scan: name the files or directories to scan, or pipe data in ('-')\n");
+		scan_usage(stderr);
+		goto cleanup;
+	}
+
+	ro.only = only;
+	ro.exclude = exclude_dets;
+	if (shuan_rules_load(&rules, cli_rules_dir(rules_opt), &ro, errbuf, sizeof(errbuf)) != 0) {
+		fprintf(stderr, "shuan scan: cannot load rules: %s\n", errbuf);
+		goto cleanup;
+	}
+	if (!no_store) {
+		if (cli_store_dir(store_opt, store_dir, sizeof(store_dir)) != 0)
+			goto cleanup;
+		if (shuan_store_open(&store, store_dir, errbuf, sizeof(errbuf)) != 0) {
+			fprintf(stderr, "shuan scan: store: %s (use --no-store to scan without one)\n", errbuf);
+			goto cleanup;
+		}
+		if (shuan_store_fingerprint_key(store, key) != 0) {
+			fprintf(stderr, "shuan scan: store: %s\n", shuan_store_errmsg(store));
+			goto cleanup;
+		}
+		sum.store_dir = store_dir;
+	} else if (shuan_random_bytes(key, sizeof(key)) != 0) {
+		fprintf(stderr, "shuan scan: no random bytes for a throwaway fingerprint key\n");
+		goto cleanup;
+	} else {
+		sum.fingerprint_ephemeral = true;
+	}
+	sum.fingerprint_alg = so.fingerprint_alg == SHUAN_FP_HMAC_SM3 ? "hmac-sm3" : "hmac-sha256";
+	so.fingerprint_key = key;
+	so.fingerprint_key_len = sizeof(key);
+	so.cancel = &g_cancel;
+	if (shuan_scanner_create(&run.scanner, rules, &so) != 0 || shuan_stats_new(&run.stats) != 0) {
+		fprintf(stderr, "shuan scan: out of memory\n");
+		goto cleanup;
+	}
+
+	run.rep.out = stdout;
+	if (out_path) {
+		/* Revealed values are personal information: keep the file private. */
+		int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, reveal ? 0600 : 0644);
+		if (fd < 0 || !(run.rep.out = fdopen(fd, "w"))) {
+			fprintf(stderr, "shuan scan: cannot write %s: %s\n", out_path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			run.rep.out = NULL;
+			goto cleanup;
+		}
+	}
+	run.rep.reveal = reveal;
+	run.rep.rules = rules;
+	run.rep.color = !strcmp(color, "always") || (!strcmp(color, "auto") && !out_path && isatty(STDOUT_FILENO) &&
+						     !getenv("NO_COLOR"));
+	signal(SIGINT, on_sigint);
+	iso_now(started, sizeof(started));
+	sum.started = started;
+	double t0 = now_seconds();
+	run.rep.ops->begin(&run.rep);
+
+	shuan_walk_options wo = {include, exclude, 0};
+	if (optind >= argc) {
+		on_file("-", &run);
+	}
+	for (int i = optind; i < argc && !g_cancel; i++) {
+		struct stat st;
+		if (!strcmp(argv[i], "-")) {
+			on_file("-", &run);
+			continue;
+		}
+		if (stat(argv[i], &st) != 0 && lstat(argv[i], &st) != 0) {
+			fprintf(stderr, "shuan scan: %s: %s\n", argv[i], strerror(errno));
+			shuan_stats_add_skip(run.stats, "named path does not exist");
+			run.error = true;
+			continue;
+		}
+		shuan_walk(argv[i], &wo, on_file, on_skip, &run);
+	}
+	sum.elapsed = now_seconds() - t0;
+	sum.interrupted = g_cancel != 0;
+	if (store) {
+		char finished[32];
+		size_t tl = 1;
+		for (int i = optind; i < argc; i++)
+			tl += strlen(argv[i]) + 1;
+		char *targets = calloc(tl + 2, 1);
+		for (int i = optind; targets && i < argc; i++) {
+			strcat(targets, argv[i]);
+			strcat(targets, "\n");
+		}
+		iso_now(finished, sizeof(finished));
+		shuan_scan_record rec = {started, finished, sum.elapsed, targets ? targets : "", shuan_version()};
+		int64_t id = 0;
+		if (shuan_store_record_scan(store, &rec, run.stats, &id) != 0)
+			fprintf(stderr, "shuan scan: store: %s\n", shuan_store_errmsg(store));
+		sum.scan_id = id;
+		free(targets);
+	}
+	run.rep.ops->end(&run.rep, run.stats, &sum);
+	if (fflush(run.rep.out) != 0) {
+		fprintf(stderr, "shuan scan: writing output failed: %s\n", strerror(errno));
+		run.error = true;
+	}
+	if (run.rep.ops != report_ops_for("text") && run.rep.ops != report_ops_for("csv") && !run.quiet &&
+	    (out_path || !isatty(STDOUT_FILENO)) && isatty(STDERR_FILENO))
+		text_summary(stderr, run.stats, &sum, rules);
+	exit_code = run.error || sum.interrupted ? CLI_EXIT_ERROR : run.gate_hits ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+	if (sum.interrupted)
+		fprintf(stderr, "shuan scan: interrupted; the summary covers what was scanned\n");
+cleanup:
+	if (run.rep.out && run.rep.out != stdout)
+		fclose(run.rep.out);
+	shuan_scanner_destroy(run.scanner);
+	shuan_stats_free(run.stats);
+	shuan_store_close(store);
+	shuan_rules_destroy(rules);
+	free(only);
+	free(exclude_dets);
+	free(include);
+	free(exclude);
+	return exit_code;
 }

@@ -1,6 +1,8 @@
 /*
  * lib/error.c - error strings and the version.
  */
+#include <openssl/rand.h>
+
 #include "shuan/common.h"
 
 const char *shuan_strerror(int code)
@@ -22,3 +24,8 @@ const char *shuan_strerror(int code)
 }
 
 const char *shuan_version(void) { return SHUAN_VERSION_STRING; }
+
+int shuan_random_bytes(unsigned char *buf, size_t n)
+{
+	return RAND_bytes(buf, (int)n) == 1 ? 0 : SHUAN_ERROR;
+}

@@ -1,7 +1,7 @@
 /*
  * lib/validate.h - the validator contract.
  *
- * Patterns (rules/detectors/*.yaml) only propose candidates; a validator, a C
+ * Patterns (rules/detectors/<id>.yaml) only propose candidates; a validator, a C
  * function named by the rule's `validator:` key, decides. Validators are
  * listed in one registration table (validate.c, shuan_validators[]), each
  * with a name, a one-line description and a doc URL (style guide 11).

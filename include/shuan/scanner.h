@@ -1,0 +1,113 @@
+/*
+ * shuan/scanner.h - scanning bytes for personal information.
+ *
+ * The pipeline: reader -> (decoder) -> segmenter -> matcher -> validators ->
+ * context -> finding callback. A scanner holds per-thread state (matcher
+ * scratch, buffers, segmenter state): create one per thread from a shared,
+ * read-only shuan_rules. A scanner is not thread-safe; distinct scanners are.
+ *
+ * Memory is bounded: a stream is read in chunks of `chunk_size` bytes (lines
+ * longer than that are split with an overlap so a value straddling the cut is
+ * still found exactly once).
+ */
+#ifndef SHUAN_SCANNER_H
+#define SHUAN_SCANNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "shuan/finding.h"
+#include "shuan/rules.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct shuan_scanner shuan_scanner;
+
+/* How the input is segmented into fields. AUTO looks at the name hint's
+ * extension (.csv .tsv .json .jsonl .ndjson .log .txt) and then the content. */
+typedef enum shuan_format {
+	SHUAN_FORMAT_AUTO = 0,
+	SHUAN_FORMAT_TEXT,
+	SHUAN_FORMAT_CSV,
+	SHUAN_FORMAT_TSV,
+	SHUAN_FORMAT_JSON,  /* one JSON document (may span many lines) */
+	SHUAN_FORMAT_JSONL, /* one JSON value per line */
+} shuan_format;
+
+/* Returns "text", "csv", "tsv", "json", "jsonl" or "auto". */
+SHUAN_API const char *shuan_format_name(shuan_format f);
+
+typedef enum shuan_fingerprint_alg {
+	SHUAN_FP_HMAC_SM3 = 0,    /* HMAC with SM3 (GB/T 32905), the default */
+	SHUAN_FP_HMAC_SHA256 = 1,
+} shuan_fingerprint_alg;
+
+typedef struct shuan_scan_options {
+	int year, month, day;          /* the scan date for ages and future dates; 0 = today */
+	const unsigned char *fingerprint_key; /* NULL: findings carry no fingerprint */
+	size_t fingerprint_key_len;
+	shuan_fingerprint_alg fingerprint_alg;
+	size_t chunk_size;             /* bytes per read, 0 = 4 MiB; minimum 4 KiB */
+	uint64_t max_file_size;        /* 0 = unlimited; larger inputs are skipped (SHUAN_ELIMIT) */
+	double min_confidence;         /* findings below are dropped; 0 = keep all */
+	volatile int *cancel;          /* when non-NULL and set non-zero, scans stop with SHUAN_EINTR */
+} shuan_scan_options;
+
+/* Called for each finding, in input order. Return 0 to go on, non-zero to
+ * stop the scan (which then returns SHUAN_EINTR). */
+typedef int (*shuan_finding_fn)(const shuan_finding *f, void *userdata);
+
+/*
+ * The reader interface: any byte stream (a file, stdin, an archive member, a
+ * decoder wrapping another reader). read() fills at most cap bytes and
+ * returns the count, 0 at the end, or a negative SHUAN_E* code.
+ */
+typedef struct shuan_reader {
+	long (*read)(void *ctx, char *buf, size_t cap);
+	void *ctx;
+} shuan_reader;
+
+typedef struct shuan_input {
+	const char *path;      /* display path used in findings */
+	const char *name_hint; /* a file name for format detection; may be NULL */
+	shuan_format format;   /* AUTO to detect */
+} shuan_input;
+
+/* What scanning one input produced. */
+typedef struct shuan_input_result {
+	uint64_t bytes;            /* bytes read */
+	uint64_t findings;         /* findings reported */
+	shuan_format format;       /* the format used */
+	uint64_t invalid_utf8;     /* invalid UTF-8 sequences seen (after the first chunk) */
+	int skipped;               /* 0, or the SHUAN_E* code why the input was skipped */
+	char reason[160];          /* why it was skipped or failed; never contains input data */
+} shuan_input_result;
+
+/* Creates a scanner on `rules`, which must outlive it. opts may be NULL. */
+SHUAN_API int shuan_scanner_create(shuan_scanner **out, const shuan_rules *rules,
+				   const shuan_scan_options *opts);
+SHUAN_API void shuan_scanner_destroy(shuan_scanner *s);
+
+/*
+ * Scans a stream. Returns 0 when the input was scanned (result->skipped == 0),
+ * a negative code when it was skipped or failed (result->reason says why), or
+ * SHUAN_EINTR when the callback or the cancel flag stopped it.
+ */
+SHUAN_API int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_reader *rd,
+					shuan_finding_fn cb, void *userdata, shuan_input_result *result);
+
+/* Scans an in-memory buffer (same contract). */
+SHUAN_API int shuan_scanner_scan_buffer(shuan_scanner *s, const shuan_input *in, const char *buf,
+					size_t len, shuan_finding_fn cb, void *userdata,
+					shuan_input_result *result);
+
+/* Opens and scans a regular file ("-" = stdin). in->path defaults to path. */
+SHUAN_API int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_input *in,
+				      shuan_finding_fn cb, void *userdata, shuan_input_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,101 @@
+/*
+ * cli/report_sarif.c - SARIF 2.1.0 for GitHub code scanning and other SARIF
+ * viewers. One reportingDescriptor per selected detector; one result per
+ * finding with its region (line, column, byte offset and length), a masked
+ * message, and the keyed fingerprint as a partialFingerprint so that viewers
+ * can track a finding across runs without ever seeing the value.
+ */
+#include <string.h>
+
+#include "cli/report.h"
+#include "shuan/common.h"
+
+/* SARIF wants artifact URIs relative and with forward slashes; "./x" -> "x". */
+static void uri(FILE *out, const char *path)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	json_cstring(out, path);
+}
+
+static void sarif_begin(report *r)
+{
+	FILE *o = r->out;
+	fprintf(o, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
+		   "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"shuan\",\"semanticVersion\":\"%s\","
+		   "\"informationUri\":\"https://github.com/shuan-project/shuan\",\"rules\":[",
+		shuan_version());
+	for (size_t i = 0; i < shuan_rules_count(r->rules); i++) {
+		const shuan_detector_info *d = shuan_rules_detector(r->rules, i);
+		char text[512];
+		fprintf(o, "%s{\"id\":", i ? "," : "");
+		json_cstring(o, d->id);
+		fputs(",\"name\":", o);
+		json_cstring(o, d->label_en);
+		snprintf(text, sizeof(text), "%s (%s)", d->label_zh, d->label_en);
+		fputs(",\"shortDescription\":{\"text\":", o);
+		json_cstring(o, text);
+		snprintf(text, sizeof(text), "%s. PI category: %s.%s%s", d->source ? d->source : d->label_en,
+			 d->pi_category, d->sensitive ? " Sensitive PI: " : "", d->sensitive ? d->spi_category : "");
+		fputs("},\"fullDescription\":{\"text\":", o);
+		json_cstring(o, text);
+		fprintf(o, "},\"defaultConfiguration\":{\"level\":\"%s\"},\"properties\":{\"tags\":[\"privacy\",\"pii\"],"
+			   "\"pi_category\":",
+			d->sensitive ? "error" : "warning");
+		json_cstring(o, d->pi_category);
+		fputs(",\"cites\":[", o);
+		for (size_t k = 0; k < d->n_cites; k++) {
+			if (k)
+				fputc(',', o);
+			json_cstring(o, d->cites[k]);
+		}
+		fputs("]}}", o);
+	}
+	fputs("]}},\"results\":[", o);
+}
+
+static size_t rule_index(const shuan_rules *rules, const char *id)
+{
+	for (size_t i = 0; i < shuan_rules_count(rules); i++)
+		if (!strcmp(shuan_rules_detector(rules, i)->id, id))
+			return i;
+	return 0;
+}
+
+static void sarif_finding(report *r, const shuan_finding *f)
+{
+	FILE *o = r->out;
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s (%s) found: %s%s%s%s", f->detector->label_zh, f->detector->label_en,
+		 f->evidence, f->field ? " in field " : "", f->field ? f->field : "",
+		 f->sensitive ? " [sensitive personal information]" : "");
+	fprintf(o, "%s{\"ruleId\":", r->count ? "," : "");
+	json_cstring(o, f->detector->id);
+	fprintf(o, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":", rule_index(r->rules, f->detector->id),
+		f->sensitive ? "error" : "warning");
+	json_cstring(o, msg);
+	fputs("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", o);
+	uri(o, f->path);
+	fprintf(o,
+		"},\"region\":{\"startLine\":%llu,\"startColumn\":%llu,\"byteOffset\":%llu,\"byteLength\":%llu}}}]",
+		(unsigned long long)f->line, (unsigned long long)f->column, (unsigned long long)f->offset,
+		(unsigned long long)f->length);
+	if (f->fingerprint && f->fingerprint[0]) {
+		fputs(",\"partialFingerprints\":{\"shuanValue/v1\":", o);
+		json_cstring(o, f->fingerprint);
+		fputc('}', o);
+	}
+	fputs(",\"properties\":{", o);
+	json_finding_fields(o, f, r->reveal);
+	fputs("}}", o);
+}
+
+static void sarif_end(report *r, const shuan_stats *st, const report_summary *sum)
+{
+	fprintf(r->out, "],\"invocations\":[{\"executionSuccessful\":%s}],\"properties\":{",
+		sum->interrupted ? "false" : "true");
+	json_summary_fields(r->out, st, sum, r->rules);
+	fputs("}}]}\n", r->out);
+}
+
+const report_ops report_sarif = {sarif_begin, sarif_finding, sarif_end};

@@ -1,0 +1,59 @@
+/*
+ * lib/rules_internal.h - the loaded rule set as the scanner sees it.
+ */
+#ifndef SHUAN_LIB_RULES_INTERNAL_H
+#define SHUAN_LIB_RULES_INTERNAL_H
+
+#include "lib/matcher.h"
+#include "lib/validate.h"
+#include "shuan/rules.h"
+
+typedef enum { BOUNDARY_NONE, BOUNDARY_DIGIT, BOUNDARY_ALNUM } boundary_kind;
+typedef enum { NORM_RAW, NORM_ALNUM_UPPER, NORM_LOWER } normalize_kind;
+typedef enum { MASK_GENERIC, MASK_EMAIL, MASK_SECRET, MASK_NAME, MASK_ADDRESS } mask_kind;
+
+typedef struct shuan_strlist {
+	char **v;
+	size_t n;
+} shuan_strlist;
+
+typedef struct shuan_detector {
+	shuan_detector_info info;
+	const shuan_validator *validator;
+	shuan_strlist patterns;
+	shuan_strlist cites;
+	shuan_strlist cues;
+	shuan_strlist fields;         /* normalised: lower case, no spaces/_/- */
+	shuan_strlist strip_prefixes; /* removed from the normalised value before fingerprinting */
+	char *spi_when_precise;
+	bool caseless;
+	bool require_cue;
+	bool field_mode;
+	boundary_kind boundary;
+	normalize_kind normalize;
+	mask_kind mask;
+	int window;
+	double confidence;
+	double cue_boost;
+	char *file; /* the YAML file it came from */
+} shuan_detector;
+
+struct shuan_rules {
+	shuan_detector *dets; /* selected detectors, in id order */
+	size_t n;
+	unsigned *pattern_det; /* matcher pattern index -> detector index */
+	size_t n_patterns;
+	shuan_matcher *matcher;
+	shuan_vdata vdata;     /* dictionaries owned here */
+	shuan_dict *dicts[8];
+	bool any_field_mode;
+};
+
+/* Normalises a field name for comparison: ASCII lower case, drops ' ', '_',
+ * '-', '.'; writes at most cap-1 bytes. Returns the length. */
+size_t shuan_field_normalise(const char *in, size_t len, char *out, size_t cap);
+
+/* Whether the detector lists this (already normalised) field name. */
+bool shuan_detector_has_field(const shuan_detector *d, const char *norm_field);
+
+#endif

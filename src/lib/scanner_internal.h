@@ -1,0 +1,69 @@
+/*
+ * lib/scanner_internal.h - the scanner's per-thread state.
+ */
+#ifndef SHUAN_LIB_SCANNER_INTERNAL_H
+#define SHUAN_LIB_SCANNER_INTERNAL_H
+
+#include "lib/fingerprint.h"
+#include "lib/rules_internal.h"
+#include "lib/segment.h"
+#include "shuan/scanner.h"
+
+/* A huge line is cut into chunks that overlap by SCAN_OVERLAP bytes; the first
+ * SCAN_CTX bytes of the overlap are context only (boundary and cue checks).
+ * No candidate may be longer than SCAN_MAX_VALUE. */
+#define SCAN_OVERLAP 4096
+#define SCAN_CTX 256
+#define SCAN_MAX_VALUE (SCAN_OVERLAP - SCAN_CTX)
+#define SCAN_DEFAULT_CHUNK (4u << 20)
+#define SCAN_MIN_CHUNK (16u << 10)
+
+typedef struct scan_cand {
+	unsigned det;
+	unsigned pattern;
+	size_t start, end;
+} scan_cand;
+
+typedef struct scan_hit {
+	unsigned det;
+	bool by_field;
+	char field[SEG_MAX_PATH]; /* set for by_field hits */
+	shuan_vresult v;
+} scan_hit;
+
+/* A growable array with a hard maximum (style guide 9). */
+typedef struct scan_vec {
+	void *v;
+	size_t n, cap, elem, max;
+} scan_vec;
+
+struct shuan_scanner {
+	const shuan_rules *rules;
+	shuan_scan_options opt;
+	shuan_vdata vdata; /* the rules' tables with this scan's date */
+	shuan_matcher_scratch *scratch;
+	shuan_fingerprinter *fp;
+	char *buf;
+	size_t cap;
+	scan_vec cands, hits;
+	/* per input */
+	shuan_format format;
+	seg_csv csv;
+	seg_json json;
+	const char *path;
+	uint64_t base_offset;     /* stored offset of buf[0] */
+	uint64_t line;            /* line number of buf[0] */
+	uint64_t line_chars;      /* characters of the current line before buf[0] */
+	size_t report_from;       /* candidates starting before this were reported already */
+	size_t report_to;         /* candidates starting at or after this are left to the next chunk */
+	size_t seg_to;            /* segmenters consume up to here */
+	uint64_t findings;
+	int cb_stop;
+	shuan_finding_fn cb;
+	void *ud;
+};
+
+/* Scans buf[0..len) of the current input (one chunk). */
+int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool first);
+
+#endif
