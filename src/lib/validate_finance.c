@@ -6,7 +6,8 @@
  * AND carry a plausible issuer prefix:
  *   62 UnionPay (16-19 digits), 4 Visa (16; 19 only when the issuer table
  *   knows the IIN), 51-55 and 2221-2720 Mastercard (16), 3528-3589 JCB
- *   (16-19), or a 6-digit IIN listed in rules/data/bank_iin.tsv.
+ *   (16-19), or an issuer prefix listed in rules/data/bank_iin.tsv with this
+ *   card length.
  * A Luhn-valid 19-digit snowflake id such as 1234567890123456789... starts
  * with 1 and matches none of these. Amex (34/37, 15 digits) is out of scope.
  */
@@ -52,14 +53,37 @@ static const char *brand(const char *num, size_t n, bool in_table)
 	return NULL;
 }
 
-/* Longest issuer prefix (6 down to 4 digits) present in the IIN table. */
-static bool iin_known(const shuan_vdata *d, const char *num)
+/* True when the table value "name|code|type|16,19" allows length n (a value
+ * without a length list allows any length). */
+static bool length_listed(const char *v, size_t n)
+{
+	const char *bar = strrchr(v, '|');
+	if (!bar || !is_digit(bar[1]))
+		return true;
+	for (const char *p = bar + 1; *p;) {
+		size_t l = 0;
+		while (is_digit(*p))
+			l = l * 10 + (size_t)(*p++ - '0');
+		if (l == n)
+			return true;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return false;
+}
+
+/* Longest issuer prefix (10 down to 5 digits) in the IIN table that allows
+ * this card length. */
+static bool iin_known(const shuan_vdata *d, const char *num, size_t n)
 {
 	if (!d || !d->iins)
 		return false;
-	for (size_t l = 8; l >= 4; l--)
-		if (shuan_dict_has(d->iins, num, l))
-			return true;
+	for (size_t l = 10; l >= 5; l--) {
+		const char *v = shuan_dict_get(d->iins, num, l);
+		if (v)
+			return length_listed(v, n);
+	}
 	return false;
 }
 
@@ -69,7 +93,7 @@ bool shuan_v__bank_card(const shuan_vdata *d, const char *buf, size_t len, shuan
 	size_t n = collect_digits(SPAN_P(buf, r), SPAN_N(r), num);
 	if (n < 16 || n > 19 || !shuan_luhn_ok(num, n))
 		return false;
-	bool known = iin_known(d, num);
+	bool known = iin_known(d, num, n);
 	const char *b = brand(num, n, known);
 	if (!b && !known)
 		return false;

@@ -108,11 +108,24 @@ static bool take_name(const shuan_vdata *d, const char *buf, const hanrun *h, si
 	return true;
 }
 
-/* Length of the run to consider after a leading cue: cut at a title. */
-static size_t cut_run(const hanrun *h)
+/* True when a multi-character stop word starts at char k of the run. */
+static bool stopword_at(const shuan_vdata *d, const hanrun *h, size_t k)
+{
+	if (!d || !d->name_stopwords)
+		return false;
+	for (size_t b = k + 2; b <= h->n && b <= k + 4; b++)
+		if (shuan_dict_has(d->name_stopwords, h->p[k], (size_t)(h->p[b] - h->p[k])))
+			return true;
+	return false;
+}
+
+/* Length of the run to consider after a leading cue: cut at a title or at a
+ * stop word ("张三电话" -> "张三"). */
+static size_t cut_run(const shuan_vdata *d, const hanrun *h)
 {
 	for (size_t k = 1; k < h->n; k++)
-		if (at_any(h->p[k], (size_t)(h->p[h->n] - h->p[k]), TRAIL_CUES))
+		if (at_any(h->p[k], (size_t)(h->p[h->n] - h->p[k]), TRAIL_CUES) ||
+		    stopword_at(d, h, k))
 			return k;
 	return h->n;
 }
@@ -129,7 +142,7 @@ static bool after_lead(const shuan_vdata *d, const char *buf, const char *s, siz
 		i++;
 	hanrun h;
 	han_chars(s + i, n - i, &h);
-	size_t L = cut_run(&h);
+	size_t L = cut_run(d, &h);
 	/* the longest window that passes: 4 only with a compound surname
 	 * (take_name checks), otherwise 3, then 2 */
 	for (size_t want = L < 4 ? L : 4; want >= 2; want--)

@@ -57,6 +57,7 @@ if (mode === 'codes') {
 	}
 	const count = new Map();
 	const shortOf = (n) => {
+		if (/开发|园区|示范|管理|委员会|新城|港区|岛礁/.test(n)) return null;
 		let m = n.match(/^(.{2,}?)(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|自治州|自治县|自治旗|地区|林区|新区|盟|省|市|区|县|旗)$/);
 		if (!m) return null;
 		let s = m[1];
