@@ -39,6 +39,7 @@ typedef struct shuan_vdata {
 	const shuan_dict *iins;            /* bank_iin.tsv: 6-digit (or shorter) IIN prefix -> issuer */
 	const shuan_dict *surnames;        /* surnames.txt: single and compound surnames */
 	const shuan_dict *weak_passwords;  /* common_passwords.txt */
+	const shuan_dict *name_stopwords;  /* name_stopwords.txt: words/chars a person name never contains */
 	int scan_year, scan_month, scan_day; /* "today" for age / future-date checks */
 	int weak_password_min_len;         /* shorter passwords are weak (default 8) */
 	int precise_location_decimals;     /* >= this many decimals is precise (default 4) */

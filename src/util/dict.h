@@ -14,11 +14,13 @@
 
 typedef struct shuan_dict shuan_dict;
 
-/* Loads path into *out. Returns 0, SHUAN_ENOTFOUND, SHUAN_EIO or SHUAN_ENOMEM.
+/* Loads path into *out. Returns 0, SHUAN_ENOTFOUND, SHUAN_EIO, SHUAN_ENOMEM, or
+ * SHUAN_ELIMIT for a line longer than 4096 bytes or a file over 64 MiB.
  * On failure *out is NULL and, if errbuf is given, a message is written. */
 int shuan_dict_load(shuan_dict **out, const char *path, char *errbuf, size_t errlen);
 
-/* Builds a dictionary from an in-memory array of keys (values NULL). */
+/* Builds a dictionary from an in-memory array of keys (values ""). The keys
+ * are copied; NULL and empty keys are skipped. */
 int shuan_dict_from_keys(shuan_dict **out, const char *const *keys, size_t n);
 
 void shuan_dict_free(shuan_dict *d);

@@ -1,0 +1,248 @@
+/*
+ * util/dict.c - the immutable string dictionary behind the rules/data tables.
+ *
+ * A table file is read whole into one buffer that the dictionary owns. Lines
+ * are split in place (the newline, the optional CR and the TAB become NULs),
+ * so each entry is two pointers into that buffer plus the key length. The
+ * entry array is sorted with qsort and searched with bsearch; duplicate keys
+ * keep their first line. Nothing is modified after loading, so concurrent
+ * lookups need no lock.
+ *
+ * Limits: a line longer than DICT_MAX_LINE bytes or a file larger than
+ * DICT_MAX_FILE bytes is refused with SHUAN_ELIMIT (tables are curated data,
+ * not user input, but a corrupt file must not blow up memory).
+ */
+#include "util/dict.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shuan/common.h"
+#include "util/alloc.h"
+
+#define DICT_MAX_LINE 4096
+#define DICT_MAX_FILE (64L * 1024 * 1024)
+
+typedef struct entry {
+	const char *key;
+	size_t klen;
+	const char *value;
+} entry;
+
+struct shuan_dict {
+	char *text;      /* owned file contents (NULL for from_keys) */
+	entry *entries;  /* sorted by key */
+	size_t n;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const entry *x = a, *y = b;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = memcmp(x->key, y->key, n);
+	if (c)
+		return c;
+	return (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+/* Writes "path:line: msg" (or "path: msg" when line is 0) into errbuf. */
+static void set_err(char *errbuf, size_t errlen, const char *path, long line,
+		    const char *msg)
+{
+	if (!errbuf || !errlen)
+		return;
+	if (line > 0)
+		snprintf(errbuf, errlen, "%s:%ld: %s", path, line, msg);
+	else
+		snprintf(errbuf, errlen, "%s: %s", path, msg);
+}
+
+/* Sorts and drops duplicate keys. qsort is not stable, so which duplicate's
+ * value survives is unspecified; the tables should not hold duplicates. */
+static void sort_unique(shuan_dict *d)
+{
+	if (d->n == 0)
+		return;
+	qsort(d->entries, d->n, sizeof(entry), cmp_entry);
+	size_t w = 1;
+	for (size_t i = 1; i < d->n; i++)
+		if (cmp_entry(&d->entries[w - 1], &d->entries[i]) != 0)
+			d->entries[w++] = d->entries[i];
+	d->n = w;
+}
+
+/* Reads the whole file into a NUL-terminated buffer. */
+static int read_file(char **out, size_t *outlen, const char *path, char *errbuf,
+		     size_t errlen)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		int e = errno;
+		set_err(errbuf, errlen, path, 0, strerror(e));
+		return (e == ENOENT || e == ENOTDIR) ? SHUAN_ENOTFOUND : SHUAN_EIO;
+	}
+	int rc = SHUAN_OK;
+	char *buf = NULL;
+	long size = -1;
+	if (fseek(f, 0, SEEK_END) == 0)
+		size = ftell(f);
+	if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		set_err(errbuf, errlen, path, 0, "cannot determine the size");
+		rc = SHUAN_EIO;
+		goto cleanup;
+	}
+	if (size > DICT_MAX_FILE) {
+		set_err(errbuf, errlen, path, 0, "table larger than 64 MiB");
+		rc = SHUAN_ELIMIT;
+		goto cleanup;
+	}
+	buf = shuan_malloc((size_t)size + 1);
+	if (!buf) {
+		rc = SHUAN_ENOMEM;
+		goto cleanup;
+	}
+	if (size > 0 && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+		set_err(errbuf, errlen, path, 0, "short read");
+		rc = SHUAN_EIO;
+		goto cleanup;
+	}
+	buf[size] = '\0';
+	*out = buf;
+	*outlen = (size_t)size;
+	buf = NULL;
+cleanup:
+	shuan_free(buf);
+	fclose(f);
+	return rc;
+}
+
+static size_t count_lines(const char *s, size_t len)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+/* Splits one line in place into an entry; returns false for comments/blanks. */
+static bool parse_line(char *line, size_t len, entry *e)
+{
+	if (len && line[len - 1] == '\r')
+		line[--len] = '\0';
+	if (len == 0 || line[0] == '#')
+		return false;
+	char *tab = memchr(line, '\t', len);
+	e->key = line;
+	e->value = "";
+	e->klen = len;
+	if (tab) {
+		*tab = '\0';
+		e->klen = (size_t)(tab - line);
+		e->value = tab + 1;
+	}
+	return e->klen > 0;
+}
+
+static int split_lines(shuan_dict *d, size_t len, const char *path, char *errbuf,
+		       size_t errlen)
+{
+	char *p = d->text, *end = d->text + len;
+	long lineno = 0;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		lineno++;
+		if (l > DICT_MAX_LINE) {
+			set_err(errbuf, errlen, path, lineno, "line longer than 4096 bytes");
+			return SHUAN_ELIMIT;
+		}
+		p[l] = '\0';
+		if (parse_line(p, l, &d->entries[d->n]))
+			d->n++;
+		p += l + 1;
+	}
+	return SHUAN_OK;
+}
+
+int shuan_dict_load(shuan_dict **out, const char *path, char *errbuf, size_t errlen)
+{
+	*out = NULL;
+	size_t len = 0;
+	shuan_dict *d = shuan_calloc(1, sizeof(*d));
+	if (!d)
+		return SHUAN_ENOMEM;
+	int rc = read_file(&d->text, &len, path, errbuf, errlen);
+	if (rc)
+		goto cleanup;
+	d->entries = shuan_calloc(count_lines(d->text, len), sizeof(entry));
+	if (!d->entries) {
+		rc = SHUAN_ENOMEM;
+		goto cleanup;
+	}
+	rc = split_lines(d, len, path, errbuf, errlen);
+	if (rc)
+		goto cleanup;
+	sort_unique(d);
+	*out = d;
+	d = NULL;
+cleanup:
+	shuan_dict_free(d);
+	return rc;
+}
+
+int shuan_dict_from_keys(shuan_dict **out, const char *const *keys, size_t n)
+{
+	*out = NULL;
+	shuan_dict *d = shuan_calloc(1, sizeof(*d));
+	if (!d)
+		return SHUAN_ENOMEM;
+	size_t total = 1;
+	for (size_t i = 0; i < n; i++)
+		total += keys[i] ? strlen(keys[i]) + 1 : 0;
+	d->text = shuan_malloc(total);
+	d->entries = shuan_calloc(n ? n : 1, sizeof(entry));
+	if (!d->text || !d->entries) {
+		shuan_dict_free(d);
+		return SHUAN_ENOMEM;
+	}
+	char *p = d->text;
+	for (size_t i = 0; i < n; i++) {
+		if (!keys[i] || !keys[i][0])
+			continue;
+		size_t l = strlen(keys[i]);
+		memcpy(p, keys[i], l + 1);
+		d->entries[d->n++] = (entry){p, l, ""};
+		p += l + 1;
+	}
+	sort_unique(d);
+	*out = d;
+	return SHUAN_OK;
+}
+
+void shuan_dict_free(shuan_dict *d)
+{
+	if (!d)
+		return;
+	shuan_free(d->entries);
+	shuan_free(d->text);
+	shuan_free(d);
+}
+
+const char *shuan_dict_get(const shuan_dict *d, const char *key, size_t len)
+{
+	if (!d || !key || d->n == 0)
+		return NULL;
+	entry k = {key, len, NULL};
+	const entry *e = bsearch(&k, d->entries, d->n, sizeof(entry), cmp_entry);
+	return e ? e->value : NULL;
+}
+
+size_t shuan_dict_size(const shuan_dict *d) { return d ? d->n : 0; }
+
+const char *shuan_dict_key(const shuan_dict *d, size_t i)
+{
+	return (d && i < d->n) ? d->entries[i].key : NULL;
+}
