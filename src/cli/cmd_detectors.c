@@ -1,9 +1,107 @@
-/* cli/cmd_detectors.c - placeholder until the command lands. */
+/*
+ * cli/cmd_detectors.c - `shuan detectors`: the detectors with their labels,
+ * PI categories and the regulation catalogue entries they cite.
+ */
 #include <stdio.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "cli/options.h"
+#include "cli/report.h"
+#include "shuan/rules.h"
+
+enum { OPT_FORMAT = 'f', OPT_HELP = 'h', OPT_RULES = 256 };
+
+static const cli_option det_options[] = {
+	{"format", 'f', required_argument, "FMT", "text or json (default: text)", OPT_FORMAT},
+	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", OPT_RULES},
+	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
+};
+#define N_DET_OPTIONS (sizeof(det_options) / sizeof(det_options[0]))
+
+/* Resolves a catalogue id to its title; provided by the regs module when it
+ * is present (weak so that the command works with or without it). */
+const char *cli_citation_title(const char *rules_dir, const char *id) __attribute__((weak));
+
+static const char *title_of(const char *rules_dir, const char *id)
+{
+	return cli_citation_title ? cli_citation_title(rules_dir, id) : NULL;
+}
+
 int cmd_detectors(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "shuan detectors: not built yet\n");
-	return CLI_EXIT_ERROR;
+	const char *format = "text", *rules_opt = NULL;
+	char shortopts[32], errbuf[1024];
+	shuan_rules *rules = NULL;
+	int c;
+
+	const struct option *longopts = cli_options_build(det_options, N_DET_OPTIONS, shortopts, sizeof(shortopts));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT: format = optarg; break;
+		case OPT_RULES: rules_opt = optarg; break;
+		case OPT_HELP:
+			printf("usage: shuan detectors [options]\n\nLists the detectors, their PI categories and the "
+			       "rules they cite.\n\noptions:\n");
+			cli_options_help(stdout, det_options, N_DET_OPTIONS);
+			return CLI_EXIT_OK;
+		default:
+			return CLI_EXIT_ERROR;
+		}
+	}
+	if (strcmp(format, "text") && strcmp(format, "json")) {
+		fprintf(stderr, "shuan detectors: --format takes text or json\n");
+		return CLI_EXIT_ERROR;
+	}
+	const char *dir = cli_rules_dir(rules_opt);
+	if (shuan_rules_load(&rules, dir, NULL, errbuf, sizeof(errbuf)) != 0) {
+		fprintf(stderr, "shuan detectors: cannot load rules: %s\n", errbuf);
+		return CLI_EXIT_ERROR;
+	}
+	bool json = !strcmp(format, "json");
+	if (json)
+		fputc('[', stdout);
+	for (size_t i = 0; i < shuan_rules_count(rules); i++) {
+		const shuan_detector_info *d = shuan_rules_detector(rules, i);
+		if (json) {
+			printf("%s{\"id\":", i ? ",\n" : "\n");
+			json_cstring(stdout, d->id);
+			printf(",\"rev\":%d,\"label\":", d->rev);
+			json_cstring(stdout, d->label_zh);
+			fputs(",\"label_en\":", stdout);
+			json_cstring(stdout, d->label_en);
+			fputs(",\"pi_category\":", stdout);
+			json_cstring(stdout, d->pi_category);
+			printf(",\"sensitive\":%s,\"spi_category\":", d->sensitive ? "true" : "false");
+			json_cstring(stdout, d->sensitive ? d->spi_category : NULL);
+			fputs(",\"validator\":", stdout);
+			json_cstring(stdout, d->validator);
+			fputs(",\"source\":", stdout);
+			json_cstring(stdout, d->source);
+			fputs(",\"cites\":[", stdout);
+			for (size_t k = 0; k < d->n_cites; k++) {
+				fputs(k ? ",{\"id\":" : "{\"id\":", stdout);
+				json_cstring(stdout, d->cites[k]);
+				fputs(",\"title\":", stdout);
+				json_cstring(stdout, title_of(dir, d->cites[k]));
+				fputc('}', stdout);
+			}
+			fputs("]}", stdout);
+			continue;
+		}
+		printf("%-22s %s / %s\n", d->id, d->label_zh, d->label_en);
+		printf("  PI category 个人信息类别: %s%s%s\n", d->pi_category, d->sensitive ? "  sensitive 敏感: " : "",
+		       d->sensitive ? d->spi_category : "");
+		if (d->source)
+			printf("  basis 依据: %s\n", d->source);
+		for (size_t k = 0; k < d->n_cites; k++) {
+			const char *t = title_of(dir, d->cites[k]);
+			printf("  cites 引用: %s%s%s\n", d->cites[k], t ? "  " : "", t ? t : "");
+		}
+	}
+	if (json)
+		fputs("\n]\n", stdout);
+	shuan_rules_destroy(rules);
+	return CLI_EXIT_OK;
 }

@@ -10,11 +10,17 @@
 #include "cli/report.h"
 #include "shuan/common.h"
 
-/* SARIF wants artifact URIs relative and with forward slashes; "./x" -> "x". */
+/* SARIF artifact URIs: relative paths as they are ("./x" -> "x"), which is
+ * what code-scanning uploads want; absolute paths as file:// URIs. */
 static void uri(FILE *out, const char *path)
 {
+	char buf[4200];
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
+	if (path[0] == '/') {
+		snprintf(buf, sizeof(buf), "file://%s", path);
+		path = buf;
+	}
 	json_cstring(out, path);
 }
 

@@ -37,7 +37,9 @@ size_t shuan_normalise_value(const shuan_detector *d, const char *v, size_t n, c
 		unsigned char c = (unsigned char)v[i];
 		switch (d->normalize) {
 		case NORM_ALNUM_UPPER:
-			if (isalnum(c))
+			/* drop formatting only: "+86 138-1234-5678" -> "8613812345678";
+			 * dots, colons and non-ASCII characters (浙A…) stay */
+			if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '+' && c != '\t')
 				out[o++] = (char)toupper(c);
 			break;
 		case NORM_LOWER:

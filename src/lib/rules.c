@@ -74,6 +74,7 @@ static void detector_free(shuan_detector *d)
 	strlist_free(&d->patterns);
 	strlist_free(&d->cites);
 	strlist_free(&d->cues);
+	strlist_free(&d->anti_cues);
 	strlist_free(&d->fields);
 	strlist_free(&d->strip_prefixes);
 }
@@ -190,6 +191,8 @@ static int parse_context(struct yctx *y, yaml_node_t *map, shuan_detector *d)
 			rc = get_bool(y, v, key, &d->require_cue);
 		} else if (!strcmp(key, "cues")) {
 			rc = get_list(y, v, key, &d->cues, false);
+		} else if (!strcmp(key, "anti_cues")) {
+			rc = get_list(y, v, key, &d->anti_cues, false);
 		} else {
 			snprintf(y->errbuf, y->errlen, "%s:%zu: unknown key 'context.%s'", y->file,
 				 k->start_mark.line + 1, key);

@@ -23,6 +23,7 @@ typedef struct shuan_detector {
 	shuan_strlist patterns;
 	shuan_strlist cites;
 	shuan_strlist cues;
+	shuan_strlist anti_cues; /* words that say "this is something else" (订单号, trace_id, 身份证) */
 	shuan_strlist fields;         /* normalised: lower case, no spaces/_/- */
 	shuan_strlist strip_prefixes; /* removed from the normalised value before fingerprinting */
 	char *spi_when_precise;

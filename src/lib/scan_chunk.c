@@ -153,7 +153,9 @@ static int on_cell(const seg_cell *c, const char *norm, void *ud)
 
 /* ---- context ---- */
 
-static bool cue_before(const shuan_detector *d, const char *buf, size_t start)
+/* Whether any of `cues` occurs (ASCII case-insensitively) in the `window`
+ * bytes before start on the same line. */
+static bool cue_before(const shuan_detector *d, const shuan_strlist *cues, const char *buf, size_t start)
 {
 	size_t from = start > (size_t)d->window ? start - (size_t)d->window : 0;
 	/* Cues belong to the same line as the value. */
@@ -162,12 +164,21 @@ static bool cue_before(const shuan_detector *d, const char *buf, size_t start)
 			from = i;
 			break;
 		}
-	for (size_t c = 0; c < d->cues.n; c++) {
-		size_t cl = strlen(d->cues.v[c]);
+	for (size_t c = 0; c < cues->n; c++) {
+		size_t cl = strlen(cues->v[c]);
 		for (size_t i = from; i + cl <= start; i++)
-			if (!strncasecmp(buf + i, d->cues.v[c], cl))
+			if (!strncasecmp(buf + i, cues->v[c], cl))
 				return true;
 	}
+	return false;
+}
+
+/* Whether the field name contains an anti-cue (a column "订单号", a key "trace_id"). */
+static bool field_has_anti(const shuan_detector *d, const char *field)
+{
+	for (size_t c = 0; field && c < d->anti_cues.n; c++)
+		if (strcasestr(field, d->anti_cues.v[c]))
+			return true;
 	return false;
 }
 
@@ -243,9 +254,14 @@ static int report(shuan_scanner *s, const scan_hit *h, const char *buf, struct c
 	memset(&f, 0, sizeof(f));
 	advance_lines(cur, buf, start);
 	f.field = h->by_field ? h->field : field_at(s, buf, start, fieldbuf, sizeof(fieldbuf));
-	f.context = h->by_field || field_is_cue(d, f.field) || cue_before(d, buf, start);
+	f.context = h->by_field || field_is_cue(d, f.field) || cue_before(d, &d->cues, buf, start);
 	if (d->require_cue && !f.context)
 		return 0; /* not reported */
+	/* An anti-cue ("订单号 6222…", "trace_id=…", "身份证 …" before a card-like
+	 * number) vetoes a finding that no positive cue supports. */
+	if (!f.context && d->anti_cues.n &&
+	    (field_has_anti(d, f.field) || cue_before(d, &d->anti_cues, buf, start)))
+		return 0;
 	f.confidence = h->v.confidence + (f.context && !h->by_field ? d->cue_boost : 0);
 	if (f.confidence > 1)
 		f.confidence = 1;

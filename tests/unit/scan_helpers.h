@@ -1,0 +1,99 @@
+/*
+ * tests/unit/scan_helpers.h - shared by the engine tests: load the real
+ * rules once, scan a buffer, and collect findings (copied, raw value kept
+ * only in test memory) for assertions.
+ */
+#ifndef SHUAN_TEST_SCAN_HELPERS_H
+#define SHUAN_TEST_SCAN_HELPERS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shuan/scanner.h"
+
+typedef struct got {
+	char det[32];
+	char value[160];
+	char evidence[96];
+	char field[160];
+	char fp[40];
+	unsigned long long line, column, offset, length;
+	double confidence;
+	int sensitive;
+	char spi[64];
+	int minor;
+	int weak;
+} got;
+
+typedef struct gots {
+	got v[32768];
+	size_t n;
+} gots;
+
+static int collect(const shuan_finding *f, void *ud)
+{
+	gots *g = ud;
+	if (g->n >= sizeof(g->v) / sizeof(g->v[0]))
+		return 1;
+	got *x = &g->v[g->n++];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->det, sizeof(x->det), "%s", f->detector->id);
+	snprintf(x->value, sizeof(x->value), "%.*s", (int)f->value_len, f->value);
+	snprintf(x->evidence, sizeof(x->evidence), "%s", f->evidence);
+	snprintf(x->field, sizeof(x->field), "%s", f->field ? f->field : "");
+	snprintf(x->fp, sizeof(x->fp), "%s", f->fingerprint);
+	snprintf(x->spi, sizeof(x->spi), "%s", f->spi_category ? f->spi_category : "");
+	x->line = f->line;
+	x->column = f->column;
+	x->offset = f->offset;
+	x->length = f->length;
+	x->confidence = f->confidence;
+	x->sensitive = f->sensitive;
+	x->minor = f->attrs.minor_under_14;
+	x->weak = f->attrs.weak_password;
+	return 0;
+}
+
+static const unsigned char TEST_KEY[32] = "0123456789abcdef0123456789abcdef";
+
+static shuan_rules *load_rules(shuan_matcher_kind kind)
+{
+	shuan_rules *r = NULL;
+	char err[1024];
+	shuan_rules_options o = {NULL, NULL, kind};
+	if (shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, err, sizeof(err)) != 0) {
+		fprintf(stderr, "rules: %s\n", err);
+		return NULL;
+	}
+	return r;
+}
+
+/* Scans buf as `name` (its extension picks the format) with chunk size
+ * `chunk` (0 = default); returns the number of findings. */
+static size_t scan_with(shuan_rules *r, const char *name, const char *buf, size_t len, size_t chunk, gots *g)
+{
+	shuan_scanner *s = NULL;
+	shuan_scan_options o = {0};
+	shuan_input in = {name, name, SHUAN_FORMAT_AUTO};
+	o.year = 2026, o.month = 11, o.day = 22;
+	o.fingerprint_key = TEST_KEY;
+	o.fingerprint_key_len = sizeof(TEST_KEY);
+	o.chunk_size = chunk;
+	g->n = 0;
+	if (shuan_scanner_create(&s, r, &o) != 0)
+		return (size_t)-1;
+	shuan_scanner_scan_buffer(s, &in, buf, len, collect, g, NULL);
+	shuan_scanner_destroy(s);
+	return g->n;
+}
+
+static const got *find_det(const gots *g, const char *det, const char *value)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (!strcmp(g->v[i].det, det) && (!value || !strcmp(g->v[i].value, value)))
+			return &g->v[i];
+	return NULL;
+}
+
+#endif

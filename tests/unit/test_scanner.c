@@ -1,0 +1,249 @@
+/*
+ * tests/unit/test_scanner.c - the scan pipeline on the real rules: digit
+ * boundaries, chunking and huge lines (exactly-once), CSV and JSON fields,
+ * overlap resolution, sensitivity, masking and fingerprints, bad input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "scan_helpers.h"
+
+static shuan_rules *g_rules;
+static gots g_a, g_b;
+
+static int setup(void **state)
+{
+	g_rules = load_rules(SHUAN_MATCHER_VECTORSCAN);
+	return g_rules ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	shuan_rules_destroy(g_rules);
+	return 0;
+}
+
+static size_t scan_str(const char *name, const char *s, gots *g) { return scan_with(g_rules, name, s, strlen(s), 0, g); }
+
+static void test_id_and_mobile_in_prose(void **state)
+{
+	scan_str("a.txt", "客户张伟的身份证号是11010519491231002X，手机13812345678，请回电。\n", &g_a);
+	const got *id = find_det(&g_a, "cn_resident_id", "11010519491231002X");
+	assert_non_null(id);
+	assert_string_equal(id->evidence, "1101**********002X");
+	assert_int_equal(id->line, 1);
+	/* column counts characters: 客户张伟的身份证号是 = 10 characters */
+	assert_int_equal(id->column, 11);
+	assert_int_equal(id->length, 18);
+	const got *m = find_det(&g_a, "cn_mobile", "13812345678");
+	assert_non_null(m);
+	assert_string_equal(m->evidence, "138****5678");
+}
+
+static void test_digit_runs_inside_longer_runs(void **state)
+{
+	/* An 18-digit id inside a 25-digit number, a mobile inside a 20-digit
+	 * order number: neither is a finding. */
+	scan_str("a.log", "order=1234511010519491231002X99 ref=99913812345678000000 id=8811010519491231002X\n", &g_a);
+	assert_null(find_det(&g_a, "cn_resident_id", NULL));
+	assert_null(find_det(&g_a, "cn_mobile", NULL));
+}
+
+static void test_bad_checksum_and_dates(void **state)
+{
+	scan_str("a.txt",
+		 "身份证 110105194912310021 身份证 110105199902300011 身份证 110105209912310012 "
+		 "身份证 990105194912310025\n",
+		 &g_a);
+	assert_null(find_det(&g_a, "cn_resident_id", NULL));
+}
+
+static void test_minor_is_sensitive(void **state)
+{
+	/* born 2015-06-01: 11 on the scan date 2026-11-22 */
+	char id[19] = "11010520150601001";
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	int sum = 0;
+	for (int i = 0; i < 17; i++)
+		sum += (id[i] - '0') * w[i];
+	id[17] = "10X98765432"[sum % 11];
+	char buf[128];
+	snprintf(buf, sizeof(buf), "学生身份证号：%.18s\n", id);
+	scan_str("a.txt", buf, &g_a);
+	const got *f = find_det(&g_a, "cn_resident_id", NULL);
+	assert_non_null(f);
+	assert_true(f->minor);
+	assert_true(f->sensitive);
+	assert_string_equal(f->spi, "不满十四周岁未成年人的个人信息");
+}
+
+static void test_csv_fields_and_quotes(void **state)
+{
+	const char *csv = "\xEF\xBB\xBF姓名,联系电话,地址\n"
+			  "张伟,13812345678,\"浙江省杭州市西湖区文三路90号\"\n"
+			  "\"李,娜\",\"备注\n13912345678\",北京市朝阳区建国路88号\n";
+	scan_str("c.csv", csv, &g_a);
+	const got *m1 = find_det(&g_a, "cn_mobile", "13812345678");
+	assert_non_null(m1);
+	assert_string_equal(m1->field, "联系电话");
+	/* a quoted cell spanning lines keeps its column */
+	const got *m2 = find_det(&g_a, "cn_mobile", "13912345678");
+	assert_non_null(m2);
+	assert_string_equal(m2->field, "联系电话");
+	assert_int_equal(m2->line, 4);
+	const got *name = find_det(&g_a, "person_name", "张伟");
+	assert_non_null(name);
+	assert_string_equal(name->field, "姓名");
+	assert_string_equal(name->evidence, "张*");
+}
+
+static void test_json_key_paths(void **state)
+{
+	const char *json = "{\"user\": {\"name\": \"x\", \"contacts\": [\"a\", {\"phone\": \"13812345678\"}],\n"
+			   "  \"email\": \"zhang.wei@example.com\"}}\n";
+	scan_str("d.json", json, &g_a);
+	const got *m = find_det(&g_a, "cn_mobile", "13812345678");
+	assert_non_null(m);
+	assert_string_equal(m->field, "user.contacts[1].phone");
+	const got *e = find_det(&g_a, "email", NULL);
+	assert_non_null(e);
+	assert_string_equal(e->field, "user.email");
+	assert_string_equal(e->evidence, "z***@example.com");
+
+	const char *jsonl = "{\"a\":1,\"tel\":\"13812345678\"}\n{\"b\":{\"mobile\":\"13912345678\"}}\n";
+	scan_str("d.jsonl", jsonl, &g_a);
+	assert_non_null(find_det(&g_a, "cn_mobile", "13812345678"));
+	assert_string_equal(find_det(&g_a, "cn_mobile", "13812345678")->field, "tel");
+	assert_string_equal(find_det(&g_a, "cn_mobile", "13912345678")->field, "b.mobile");
+	assert_int_equal(find_det(&g_a, "cn_mobile", "13912345678")->line, 2);
+}
+
+static void test_mobile_inside_email_is_one_finding(void **state)
+{
+	scan_str("a.txt", "mail: 13812345678@163.com\n", &g_a);
+	assert_non_null(find_det(&g_a, "email", NULL));
+	assert_null(find_det(&g_a, "cn_mobile", NULL));
+}
+
+static void test_fingerprint_normalises_formatting(void **state)
+{
+	scan_str("a.txt", "手机 13812345678 和 +86 138-1234-5678 和 0086 13812345678\n", &g_a);
+	assert_true(g_a.n >= 2);
+	for (size_t i = 1; i < g_a.n; i++)
+		assert_string_equal(g_a.v[i].fp, g_a.v[0].fp);
+	assert_int_equal(strlen(g_a.v[0].fp), 32);
+}
+
+/* Builds a corpus with values at many places, including one huge line. */
+static char *corpus(size_t *len)
+{
+	size_t cap = 3u << 20, o = 0;
+	char *b = malloc(cap);
+	for (int i = 0; i < 4000; i++)
+		o += (size_t)snprintf(b + o, cap - o, "%d 用户 手机13812345%03d 邮箱 u%d@example.com ip 10.%d.%d.1\n",
+				      i, i % 1000, i, i % 250, (i / 250) % 250);
+	/* one ~1 MB line with ids spread through it */
+	for (int i = 0; i < 20000; i++)
+		o += (size_t)snprintf(b + o, cap - o, "%s", i % 97 == 0 ? " 11010519491231002X " : "abcdefghijklmnopqrstuvwxyz-_=+/;:.,");
+	b[o++] = '\n';
+	*len = o;
+	return b;
+}
+
+static void test_chunking_is_exactly_once(void **state)
+{
+	size_t len;
+	char *b = corpus(&len);
+	size_t big = scan_with(g_rules, "c.txt", b, len, 64u << 20, &g_a);
+	size_t small = scan_with(g_rules, "c.txt", b, len, 16u << 10, &g_b);
+	assert_true(big > 8000);
+	assert_int_equal(big, small);
+	for (size_t i = 0; i < big; i++) {
+		assert_string_equal(g_a.v[i].det, g_b.v[i].det);
+		assert_int_equal(g_a.v[i].offset, g_b.v[i].offset);
+		assert_int_equal(g_a.v[i].length, g_b.v[i].length);
+		assert_int_equal(g_a.v[i].line, g_b.v[i].line);
+		assert_int_equal(g_a.v[i].column, g_b.v[i].column);
+	}
+	free(b);
+}
+
+static void test_reference_matcher_agrees(void **state)
+{
+	shuan_rules *ref = load_rules(SHUAN_MATCHER_REFERENCE);
+	assert_non_null(ref);
+	const char *text =
+		"张先生 13812345678, +86 139 1234 5678, 010-12345678, (0755)1234567, zhang@example.com\n"
+		"身份证 11010519491231002X 卡号 6217000000000000004 信用代码 91440300708461136T\n"
+		"ip 192.168.1.10 fe80::1 mac 00:1A:2B:3C:4D:5E 车牌 京A12345 坐标 39.9042,116.4074\n"
+		"password=Hunter2 jdbc:mysql://root:s3cret@db:3306/x AKIAIOSFODNN7EXAMPLE\n"
+		"姓名：王小明 地址：浙江省杭州市西湖区文三路90号 护照 E12345678\n";
+	size_t a = scan_with(g_rules, "x.txt", text, strlen(text), 0, &g_a);
+	size_t b = scan_with(ref, "x.txt", text, strlen(text), 0, &g_b);
+	assert_true(a >= 12);
+	assert_int_equal(a, b);
+	for (size_t i = 0; i < a; i++) {
+		assert_string_equal(g_a.v[i].det, g_b.v[i].det);
+		assert_int_equal(g_a.v[i].offset, g_b.v[i].offset);
+		assert_int_equal(g_a.v[i].length, g_b.v[i].length);
+	}
+	shuan_rules_destroy(ref);
+}
+
+static void test_bad_input_is_skipped_with_reason(void **state)
+{
+	shuan_scanner *s;
+	shuan_input_result res;
+	shuan_input in = {"bin", "bin", SHUAN_FORMAT_AUTO};
+	assert_int_equal(shuan_scanner_create(&s, g_rules, NULL), 0);
+	assert_int_equal(shuan_scanner_scan_buffer(s, &in, "ab\0cd 13812345678", 17, collect, &g_a, &res),
+			 SHUAN_EBINARY);
+	assert_int_equal(res.skipped, SHUAN_EBINARY);
+	assert_non_null(strstr(res.reason, "binary"));
+	g_a.n = 0;
+	assert_int_not_equal(shuan_scanner_scan_buffer(s, &in, "\xc4\xe3\xba\xc3 13812345678", 16, collect, &g_a, &res), 0);
+	assert_non_null(strstr(res.reason, "UTF-8"));
+	/* the reason never carries input bytes */
+	assert_null(strstr(res.reason, "138"));
+	assert_int_equal(shuan_scanner_scan_buffer(s, &in, "", 0, collect, &g_a, &res), 0);
+	assert_int_equal(res.findings, 0);
+	shuan_scanner_destroy(s);
+}
+
+static void test_detector_selection(void **state)
+{
+	shuan_rules *r = NULL;
+	const char *only[] = {"cn_mobile", NULL};
+	const char *bogus[] = {"no_such_detector", NULL};
+	shuan_rules_options o = {only, NULL, SHUAN_MATCHER_VECTORSCAN};
+	char err[256];
+	assert_int_equal(shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, err, sizeof(err)), 0);
+	assert_int_equal(shuan_rules_count(r), 1);
+	shuan_rules_destroy(r);
+	o.only = bogus;
+	assert_int_equal(shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, err, sizeof(err)), SHUAN_ENOTFOUND);
+	assert_null(r);
+	assert_non_null(strstr(err, "no_such_detector"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_id_and_mobile_in_prose),
+		cmocka_unit_test(test_digit_runs_inside_longer_runs),
+		cmocka_unit_test(test_bad_checksum_and_dates),
+		cmocka_unit_test(test_minor_is_sensitive),
+		cmocka_unit_test(test_csv_fields_and_quotes),
+		cmocka_unit_test(test_json_key_paths),
+		cmocka_unit_test(test_mobile_inside_email_is_one_finding),
+		cmocka_unit_test(test_fingerprint_normalises_formatting),
+		cmocka_unit_test(test_chunking_is_exactly_once),
+		cmocka_unit_test(test_reference_matcher_agrees),
+		cmocka_unit_test(test_bad_input_is_skipped_with_reason),
+		cmocka_unit_test(test_detector_selection),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
