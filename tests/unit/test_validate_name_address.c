@@ -35,6 +35,8 @@ static void test_name_cues(void **state)
 	assert_string_equal(name_of("诸葛亮先生"), "诸葛亮");
 	assert_string_equal(name_of("找王小明女士"), "王小明");
 	assert_string_equal(name_of("请联系张伟先生"), "张伟");
+	assert_string_equal(name_of("客户经理王小明"), "王小明");
+	assert_string_equal(name_of("客户的张伟先生"), "张伟");
 }
 
 static void test_name_rejects(void **state)
