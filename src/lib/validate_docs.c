@@ -17,13 +17,13 @@ static bool letter_no_io(char c) { return is_upper(c) && c != 'I' && c != 'O'; }
 
 static bool span_is(const char *s, size_t n, const char *fmt)
 {
-	/* fmt: 'L' upper letter without I/O, 'D' digit, other chars literal */
+	/* fmt: '@' upper letter without I/O, '#' digit, other chars literal */
 	if (strlen(fmt) != n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char f = fmt[i];
-		if ((f == 'L' && !letter_no_io(s[i])) || (f == 'D' && !is_digit(s[i])) ||
-		    (f != 'L' && f != 'D' && f != s[i]))
+		if ((f == '@' && !letter_no_io(s[i])) || (f == '#' && !is_digit(s[i])) ||
+		    (f != '@' && f != '#' && f != s[i]))
 			return false;
 	}
 	return true;
@@ -46,9 +46,9 @@ static bool accept(shuan_vresult *r, const char *kind, double conf)
 
 bool shuan_v__passport(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
-	static const char *const fmts[] = {"EDDDDDDDD", "ELDDDDDDD", "GDDDDDDDD", "DEDDDDDDD",
-					   "SEDDDDDDD", "PEDDDDDDD", "1DDDDDDDD", "KDDDDDDDD",
-					   "KJDDDDDDD", "MADDDDDDD", NULL};
+	static const char *const fmts[] = {"E########", "E@#######", "G########", "DE#######",
+					   "SE#######", "PE#######", "1########", "K########",
+					   "KJ#######", "MA#######", NULL};
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
 	if (!match_any(s, n, fmts))
@@ -78,7 +78,7 @@ bool shuan_v__tw_permit(const shuan_vdata *d, const char *buf, size_t len, shuan
 
 bool shuan_v__exit_entry_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
-	static const char *const fmts[] = {"CDDDDDDDD", "CLDDDDDDD", "WDDDDDDDD", NULL};
+	static const char *const fmts[] = {"C########", "C@#######", "W########", NULL};
 	if (!match_any(SPAN_P(buf, r), SPAN_N(r), fmts))
 		return false;
 	return accept(r, SPAN_P(buf, r)[0] == 'W' ? "booklet" : "card", 0.6);

@@ -119,6 +119,17 @@ static bool stopword_at(const shuan_vdata *d, const hanrun *h, size_t k)
 	return false;
 }
 
+/* Chars of the multi-character stop word at the start of the run, or 0. */
+static size_t stopword_len(const shuan_vdata *d, const hanrun *h)
+{
+	if (!d || !d->name_stopwords)
+		return 0;
+	for (size_t b = h->n < 4 ? h->n : 4; b >= 2; b--)
+		if (shuan_dict_has(d->name_stopwords, h->p[0], (size_t)(h->p[b] - h->p[0])))
+			return b;
+	return 0;
+}
+
 /* Length of the run to consider after a leading cue: cut at a title or at a
  * stop word ("张三电话" -> "张三"). */
 static size_t cut_run(const shuan_vdata *d, const hanrun *h)
@@ -142,6 +153,12 @@ static bool after_lead(const shuan_vdata *d, const char *buf, const char *s, siz
 		i++;
 	hanrun h;
 	han_chars(s + i, n - i, &h);
+	/* "客户经理王小明": skip stop words right after the cue */
+	while (h.n >= 2 && stopword_len(d, &h) > 0) {
+		size_t skip = stopword_len(d, &h);
+		const char *from = h.p[skip];
+		han_chars(from, (size_t)(s + n - from), &h);
+	}
 	size_t L = cut_run(d, &h);
 	/* the longest window that passes: 4 only with a compound surname
 	 * (take_name checks), otherwise 3, then 2 */
@@ -178,8 +195,10 @@ static bool name_pattern(const shuan_vdata *d, const char *buf, shuan_vresult *r
 	size_t n = SPAN_N(r);
 	for (size_t i = 0; i < n; i++) {
 		size_t l = at_any(s + i, n - i, LEAD_CUES);
+		if (l && after_lead(d, buf, s + i + l, n - i - l, r))
+			return true;
 		if (l)
-			return after_lead(d, buf, s + i + l, n - i - l, r);
+			break;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (at_any(s + i, n - i, TRAIL_CUES))

@@ -80,7 +80,9 @@ static size_t area_len(const char *s, size_t n)
 	return (s[0] == '1' || s[0] == '2') ? 2 : 3;
 }
 
-/* Local number: 7-8 digits, first not 0/1, at most one inner separator. */
+/* Local number: 7-8 digits, first not 0, at most one inner separator. A
+ * leading 1 (the short-code block) is tolerated with lower confidence because
+ * placeholder numbers such as 010-12345678 are common in real data. */
 static bool local_ok(const char *s, size_t n)
 {
 	size_t digits = 0, seps = 0;
@@ -92,7 +94,7 @@ static bool local_ok(const char *s, size_t n)
 		else
 			return false;
 	}
-	return digits >= 7 && digits <= 8 && seps <= 1 && s[0] >= '2';
+	return digits >= 7 && digits <= 8 && seps <= 1 && s[0] >= '1';
 }
 
 /* Parses "(0755)", "（0755）", "0755-", "0755 " or "0755"; returns the bytes used. */
@@ -142,6 +144,8 @@ bool shuan_v__landline(const shuan_vdata *d, const char *buf, size_t len, shuan_
 	if (d && d->area_codes && !shuan_dict_has(d->area_codes, code, clen))
 		return false;
 	r->confidence = sep ? 0.85 : 0.6;
+	if (s[i] == '1')
+		r->confidence -= 0.25;
 	shuan_v__kind(r, "landline");
 	return true;
 }

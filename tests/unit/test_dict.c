@@ -1,0 +1,152 @@
+/*
+ * tests/unit/test_dict.c - the rules/data dictionary: loading (comments,
+ * blanks, CRLF, values), lookup, iteration, errors and allocation failures.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "shuan/common.h"
+#include "util/alloc.h"
+#include "util/dict.h"
+
+static char tmp_path[64];
+
+static void write_tmp(const char *content)
+{
+	snprintf(tmp_path, sizeof(tmp_path), "/tmp/shuan_dict_XXXXXX");
+	int fd = mkstemp(tmp_path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+	close(fd);
+}
+
+static void test_load_lookup(void **state)
+{
+	(void)state;
+	write_tmp("# comment\n\nbeta\t2\r\nalpha\t1\n# another\ngamma\ndelta\tx\ty\nalpha\t9\n");
+	shuan_dict *d = NULL;
+	char err[128];
+	assert_int_equal(shuan_dict_load(&d, tmp_path, err, sizeof(err)), 0);
+	assert_int_equal(shuan_dict_size(d), 4);
+	assert_string_equal(shuan_dict_get(d, "beta", 4), "2"); /* CR stripped */
+	assert_non_null(shuan_dict_get(d, "alpha", 5));
+	assert_string_equal(shuan_dict_get(d, "gamma", 5), "");
+	assert_string_equal(shuan_dict_get(d, "delta", 5), "x\ty");
+	assert_null(shuan_dict_get(d, "alph", 4));
+	assert_null(shuan_dict_get(d, "alphax", 6));
+	assert_true(shuan_dict_has(d, "gammaray", 5)); /* length-bounded key */
+	assert_false(shuan_dict_has(NULL, "gamma", 5));
+	assert_string_equal(shuan_dict_key(d, 0), "alpha");
+	assert_string_equal(shuan_dict_key(d, 3), "gamma");
+	assert_null(shuan_dict_key(d, 4));
+	shuan_dict_free(d);
+	unlink(tmp_path);
+}
+
+static void test_empty_and_missing(void **state)
+{
+	(void)state;
+	write_tmp("# only a comment\n\n");
+	shuan_dict *d = NULL;
+	assert_int_equal(shuan_dict_load(&d, tmp_path, NULL, 0), 0);
+	assert_int_equal(shuan_dict_size(d), 0);
+	assert_null(shuan_dict_get(d, "a", 1));
+	shuan_dict_free(d);
+	unlink(tmp_path);
+	char err[128] = "";
+	d = (shuan_dict *)1;
+	assert_int_equal(shuan_dict_load(&d, "/nonexistent/shuan.tsv", err, sizeof(err)),
+			 SHUAN_ENOTFOUND);
+	assert_null(d);
+	assert_non_null(strstr(err, "/nonexistent/shuan.tsv"));
+	shuan_dict_free(NULL);
+}
+
+static void test_long_line(void **state)
+{
+	(void)state;
+	char *big = malloc(6000);
+	assert_non_null(big);
+	memcpy(big, "ok\n", 3);
+	memset(big + 3, 'a', 5000);
+	memcpy(big + 5003, "\n", 2);
+	write_tmp(big);
+	free(big);
+	shuan_dict *d = NULL;
+	char err[128] = "";
+	assert_int_equal(shuan_dict_load(&d, tmp_path, err, sizeof(err)), SHUAN_ELIMIT);
+	assert_null(d);
+	assert_non_null(strstr(err, ":2:"));
+	unlink(tmp_path);
+}
+
+static void test_from_keys(void **state)
+{
+	(void)state;
+	const char *keys[] = {"欧阳", "王", NULL, "", "张", "王"};
+	shuan_dict *d = NULL;
+	assert_int_equal(shuan_dict_from_keys(&d, keys, 6), 0);
+	assert_int_equal(shuan_dict_size(d), 3);
+	assert_true(shuan_dict_has(d, "欧阳", strlen("欧阳")));
+	assert_string_equal(shuan_dict_get(d, "王", strlen("王")), "");
+	assert_false(shuan_dict_has(d, "欧", strlen("欧")));
+	shuan_dict_free(d);
+}
+
+static void test_alloc_failures(void **state)
+{
+	(void)state;
+	write_tmp("a\t1\nb\t2\n");
+	for (long n = 1; n < 10; n++) {
+		shuan_dict *d = NULL;
+		shuan_alloc_fail_after(n);
+		int rc = shuan_dict_load(&d, tmp_path, NULL, 0);
+		shuan_alloc_fail_after(0);
+		if (rc == 0) {
+			assert_int_equal(shuan_dict_size(d), 2);
+			shuan_dict_free(d);
+			break;
+		}
+		assert_int_equal(rc, SHUAN_ENOMEM);
+		assert_null(d);
+	}
+	unlink(tmp_path);
+}
+
+static void test_real_tables(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"gb2260.tsv", "division_names.txt", "mobile_prefixes.tsv",
+					    "area_codes.tsv", "bank_iin.tsv", "surnames.txt",
+					    "name_stopwords.txt", "common_passwords.txt"};
+	static const size_t min[] = {7000, 5000, 60, 300, 1000, 500, 100, 500};
+	for (size_t i = 0; i < 8; i++) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/data/%s", SHUAN_TEST_RULES_DIR, files[i]);
+		shuan_dict *d = NULL;
+		assert_int_equal(shuan_dict_load(&d, path, NULL, 0), 0);
+		assert_true(shuan_dict_size(d) >= min[i]);
+		shuan_dict_free(d);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_lookup),
+		cmocka_unit_test(test_empty_and_missing),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_from_keys),
+		cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_real_tables),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
