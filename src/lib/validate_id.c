@@ -140,10 +140,32 @@ bool shuan_v__uscc(const shuan_vdata *d, const char *buf, size_t len, shuan_vres
 		return false;
 	if (shuan_uscc_check_char(s) != s[17])
 		return false;
+	/* Positions 3-8 are the registering authority's division code (GB/T 2260):
+	 * with the table loaded, an unknown code is not a USCC. */
+	if (region == 10 ? memcmp(s + 2, "100000", 6) != 0
+			 : d->divisions && !shuan_dict_has(d->divisions, s + 2, 6))
+		return false;
+	/* Enterprises (authority 9) are typed 1 企业, 2 个体工商户, 3 农民专业合作社. */
+	if (s[0] == '9' && (s[1] < '1' || s[1] > '3'))
+		return false;
+	/* ID-shaped: a division code then a plausible birth date. A mistyped ID
+	 * number passes the 1-in-31 USCC check often enough to matter. */
+	if (d->divisions && shuan_dict_has(d->divisions, s, 6) && shuan_v__all_digits(s + 6, 8)) {
+		int y = shuan_v__num(s + 6, 4), m = shuan_v__num(s + 10, 2), dd = shuan_v__num(s + 12, 2);
+		if (y >= 1900 && y <= 2030 && m >= 1 && m <= 12 && dd >= 1 && dd <= 31)
+			return false;
+	}
 	/* The embedded organisation code is a soft signal: codes assigned since
 	 * 2015 (e.g. the MA... block of 91110108MA0100000W) do not all carry a
 	 * GB 11714 check, so a mismatch lowers confidence instead of rejecting. */
 	bool org_ok = org_check_char(s + 8) == s[16];
+	/* An all-digit 18-character run is far more often an order or account
+	 * number that passes the 1-in-31 check by chance: demand the org check. */
+	if (!org_ok && shuan_v__all_digits(s, 18))
+		return false;
+	/* Card-shaped: all digits behind a known bank IIN (622202…). */
+	if (d->iins && shuan_v__all_digits(s, 18) && shuan_dict_has(d->iins, s, 6))
+		return false;
 	shuan_v__kind(r, org_ok ? "uscc" : "uscc_org_unchecked");
 	r->confidence = org_ok ? 0.97 : 0.85;
 	return true;

@@ -20,6 +20,7 @@ expect_rc() { # expect_rc N "description" command...
   "$@" >/dev/null 2>&1; local rc=$?
   if [ "$rc" -eq "$want" ]; then ok; else bad "$what (exit $rc, want $want)"; fi
 }
+jqt() { jq -e "$@" >/dev/null; }
 contains() { grep -qF -- "$2" "$1"; }
 lacks() { ! grep -qF -- "$2" "$1"; }
 finish() {

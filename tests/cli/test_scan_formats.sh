@@ -26,26 +26,26 @@ check "text shows Chinese labels" contains "$WORK/out.text" "居民身份证号"
 n=$(jq -s '[.[] | select(.type=="finding")] | length' "$WORK/out.jsonl")
 check "jsonl summary last" [ "$(tail -n1 "$WORK/out.jsonl" | jq -r .type)" = summary ]
 check "jsonl count matches summary" [ "$n" = "$(tail -n1 "$WORK/out.jsonl" | jq .findings)" ]
-check "csv column as field" [ "$(jq -r 'select(.detector=="cn_mobile" and .path|endswith("people.csv")) | .field' "$WORK/out.jsonl")" = "手机" ]
+check "csv column as field" [ "$(jq -r 'select(.detector=="cn_mobile" and (.path|endswith("people.csv"))) | .field' "$WORK/out.jsonl")" = "手机" ]
 check "json key path as field" [ "$(jq -r 'select(.detector=="email") | .field' "$WORK/out.jsonl")" = "user.email" ]
 check "bank card is sensitive" [ "$(jq -r 'select(.detector=="bank_card") | .sensitive' "$WORK/out.jsonl")" = true ]
 check "bare id number is not sensitive" [ "$(jq -r 'select(.detector=="cn_resident_id") | .sensitive' "$WORK/out.jsonl")" = false ]
 check "finding cites rules" [ "$(jq -r 'select(.detector=="cn_resident_id") | .rule.cites | length' "$WORK/out.jsonl")" -ge 1 ]
-check "offset and length are bytes as stored" [ "$(jq -r 'select(.detector=="cn_resident_id") | "\(.offset) \(.length)"' "$WORK/out.jsonl")" = "58 18" ]
+check "offset and length are bytes as stored" [ "$(jq -r 'select(.detector=="cn_resident_id") | "\(.offset) \(.length)"' "$WORK/out.jsonl")" = "59 18" ]
 check "summary counts files" [ "$(tail -n1 "$WORK/out.jsonl" | jq .inputs.scanned)" = 3 ]
 check "summary has distinct per detector" [ "$(tail -n1 "$WORK/out.jsonl" | jq '[.by_detector[] | select(.detector=="cn_mobile")][0].distinct')" = 2 ]
 
 # JSON document parses and holds the same findings
-check "json parses" jq -e '.schema_version == "1.0" and (.findings | length) == '"$n" "$WORK/out.json"
+check "json parses" jqt '.schema_version == "1.0" and (.findings | length) == '"$n" "$WORK/out.json"
 
 # SARIF 2.1.0 as GitHub code scanning reads it
-check "sarif version" jq -e '.version == "2.1.0" and (."$schema" | test("sarif"))' "$WORK/out.sarif"
-check "sarif driver" jq -e '.runs[0].tool.driver.name == "shuan" and (.runs[0].tool.driver.rules | length) >= 19' "$WORK/out.sarif"
-check "sarif results" jq -e '(.runs[0].results | length) == '"$n"' and all(.runs[0].results[]; .message.text != "" and .locations[0].physicalLocation.region.startLine >= 1 and (.locations[0].physicalLocation.artifactLocation.uri | startswith("file:///")))' "$WORK/out.sarif"
+check "sarif version" jqt '.version == "2.1.0" and (."$schema" | test("sarif"))' "$WORK/out.sarif"
+check "sarif driver" jqt '.runs[0].tool.driver.name == "shuan" and (.runs[0].tool.driver.rules | length) >= 19' "$WORK/out.sarif"
+check "sarif results" jqt '(.runs[0].results | length) == '"$n"' and all(.runs[0].results[]; .message.text != "" and .locations[0].physicalLocation.region.startLine >= 1 and (.locations[0].physicalLocation.artifactLocation.uri | startswith("file:///")))' "$WORK/out.sarif"
 (cd "$D" && $S --format sarif people.csv >"$WORK/rel.sarif" 2>/dev/null)
-check "sarif relative uri" jq -e '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri == "people.csv"' "$WORK/rel.sarif"
-check "sarif ruleIndex consistent" jq -e '.runs[0] as $r | all($r.results[]; $r.tool.driver.rules[.ruleIndex].id == .ruleId)' "$WORK/out.sarif"
-check "sarif levels" jq -e 'all(.runs[0].results[]; .level == "error" or .level == "warning")' "$WORK/out.sarif"
+check "sarif relative uri" jqt '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri == "people.csv"' "$WORK/rel.sarif"
+check "sarif ruleIndex consistent" jqt '.runs[0] as $r | all($r.results[]; $r.tool.driver.rules[.ruleIndex].id == .ruleId)' "$WORK/out.sarif"
+check "sarif levels" jqt 'all(.runs[0].results[]; .level == "error" or .level == "warning")' "$WORK/out.sarif"
 
 # CSV header
 check "csv header" [ "$(head -n1 "$WORK/out.csv")" = "path,line,column,offset,length,detector,label,pi_category,sensitive,spi_category,confidence,field,evidence,fingerprint" ]
@@ -86,5 +86,5 @@ check "exclude glob" [ "$(tail -n1 "$WORK/exc.jsonl" | jq .inputs.scanned)" = 2 
 
 # --out writes the file
 $S --format json --out "$WORK/o.json" "$D" 2>/dev/null
-check "--out file" jq -e '.findings | length > 0' "$WORK/o.json"
+check "--out file" jqt '.findings | length > 0' "$WORK/o.json"
 finish

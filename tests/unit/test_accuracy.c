@@ -156,9 +156,9 @@ static size_t embed(char *b, size_t o, size_t cap, int style, const char *cue, c
 {
 	switch (style) {
 	case 0:
-		return o + (size_t)snprintf(b + o, cap - o, "C%06d,张三,%s,2024-11-08 10:00:00\n", rnd(999999), v);
+		return o + (size_t)snprintf(b + o, cap - o, "C%06d,张三,%s %s,2024-11-08 10:00:00\n", rnd(999999), cue, v);
 	case 1:
-		return o + (size_t)snprintf(b + o, cap - o, "{\"ts\":1731031200123,\"uid\":%d,\"v\":\"%s\"}\n", rnd(99999), v);
+		return o + (size_t)snprintf(b + o, cap - o, "{\"ts\":1731031200123,\"uid\":%d,\"%s\":\"%s\"}\n", rnd(99999), cue, v);
 	case 2:
 		return o + (size_t)snprintf(b + o, cap - o, "2024-11-08T10:00:00.123Z INFO req=%d %s=%s ok\n", rnd(99999), cue, v);
 	default:
@@ -250,10 +250,13 @@ static void test_recall_and_precision(void **state)
 			bool is_pos = false;
 			for (int j = 0; j < N_POS && !is_pos; j++)
 				is_pos = !strcmp(g.v[i].value, kinds[k].pos[j]);
-			if (is_pos)
+			if (is_pos) {
 				tp++;
-			else
+			} else {
 				fp++;
+				if (getenv("SHUAN_TEST_VERBOSE"))
+					printf("#   false positive %s\n", g.v[i].value);
+			}
 		}
 		for (int j = 0; j < N_POS; j++) {
 			if (find_det(&g, kinds[k].det, kinds[k].pos[j]))
