@@ -3,9 +3,9 @@
  * IPv4 and IPv6 addresses, MAC addresses and IMEIs.
  *
  * Decisions where the standards leave room for noise:
- *  - ipv4: a dotted quad preceded by 'v'/'V' ("v1.2.3.4") or by '.' or
- *    followed by ".<digit>" (OIDs, 5-part versions) is a version, not an
- *    address; 0.0.0.0 and 255.255.255.255 are refused, loopback and private
+ *  - ipv4: a dotted quad preceded by 'v'/'V' ("v1.2.3.4") or by '.', with
+ *    "ver"/"version"/"版本" in the 12 bytes before it, or followed by
+ *    ".<digit>" (OIDs, 5-part versions) is a version, not an address; 0.0.0.0 and 255.255.255.255 are refused, loopback and private
  *    ranges get a lower confidence.
  *  - email: the TLD must be alphabetic and is not a common file extension, so
  *    "logo@2x.png" is not an address.
@@ -118,6 +118,11 @@ static bool version_context(const char *buf, size_t len, size_t start, size_t en
 		if (p == 'v' || p == 'V' || p == '.')
 			return true;
 	}
+	/* "version 1.2.3.4", "ver: 1.2.3.4", "版本 1.2.3.4" within 12 bytes before */
+	size_t w = start < 12 ? start : 12;
+	for (size_t i = start - w; i < start; i++)
+		if (strncasecmp(buf + i, "ver", 3) == 0 || memcmp(buf + i, "版本", 6) == 0)
+			return true;
 	return end + 1 < len && buf[end] == '.' && is_digit(buf[end + 1]);
 }
 
