@@ -63,8 +63,7 @@ static void test_empty_and_missing(void **state)
 	unlink(tmp_path);
 	char err[128] = "";
 	d = (shuan_dict *)1;
-	assert_int_equal(shuan_dict_load(&d, "/nonexistent/shuan.tsv", err, sizeof(err)),
-			 SHUAN_ENOTFOUND);
+	assert_int_equal(shuan_dict_load(&d, "/nonexistent/shuan.tsv", err, sizeof(err)), SHUAN_ENOTFOUND);
 	assert_null(d);
 	assert_non_null(strstr(err, "/nonexistent/shuan.tsv"));
 	shuan_dict_free(NULL);
@@ -124,9 +123,9 @@ static void test_alloc_failures(void **state)
 static void test_real_tables(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"gb2260.tsv", "division_names.txt", "mobile_prefixes.tsv",
-					    "area_codes.tsv", "bank_iin.tsv", "surnames.txt",
-					    "name_stopwords.txt", "common_passwords.txt"};
+	static const char *const files[] = {
+	    "gb2260.tsv",   "division_names.txt", "mobile_prefixes.tsv", "area_codes.tsv",
+	    "bank_iin.tsv", "surnames.txt",       "name_stopwords.txt",  "common_passwords.txt"};
 	static const size_t min[] = {7000, 5000, 60, 300, 1000, 500, 100, 500};
 	for (size_t i = 0; i < 8; i++) {
 		char path[512];
@@ -141,12 +140,9 @@ static void test_real_tables(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_lookup),
-		cmocka_unit_test(test_empty_and_missing),
-		cmocka_unit_test(test_long_line),
-		cmocka_unit_test(test_from_keys),
-		cmocka_unit_test(test_alloc_failures),
-		cmocka_unit_test(test_real_tables),
+	    cmocka_unit_test(test_load_lookup),    cmocka_unit_test(test_empty_and_missing),
+	    cmocka_unit_test(test_long_line),      cmocka_unit_test(test_from_keys),
+	    cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_real_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

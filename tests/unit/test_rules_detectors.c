@@ -100,7 +100,7 @@ static void compile_pattern(det *d, const char *p)
 	int ec;
 	PCRE2_SIZE eo;
 	pcre2_code *re = pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED,
-				       PCRE2_UTF | (d->caseless ? PCRE2_CASELESS : 0), &ec, &eo, NULL);
+	                               PCRE2_UTF | (d->caseless ? PCRE2_CASELESS : 0), &ec, &eo, NULL);
 	if (!re)
 		fail_msg("%s: pcre2 error %d at %zu: %s", d->id, ec, (size_t)eo, p);
 	pcre2_code_free(re);
@@ -129,9 +129,9 @@ static void load_detector(const char *path, const char *fname)
 	assert_string_equal(fname, expect);
 	assert_non_null(shuan_validator_find(d->validator));
 	assert_true(strcmp(d->boundary, "none") == 0 || strcmp(d->boundary, "digit") == 0 ||
-		    strcmp(d->boundary, "alnum") == 0);
+	            strcmp(d->boundary, "alnum") == 0);
 	for (const char *k = "rev\0label_zh\0label_en\0pi_category\0sensitive\0spi_category\0"
-			     "confidence\0source\0context\0fields\0field_mode\0";
+	                     "confidence\0source\0context\0fields\0field_mode\0";
 	     *k; k += strlen(k) + 1)
 		if (!map_get(&doc, root, k))
 			fail_msg("%s: missing key %s", d->id, k);
@@ -180,11 +180,16 @@ static int teardown_all(void **state)
 static void test_all_detectors_present(void **state)
 {
 	(void)state;
-	static const char *const ids[] = {
-		"cn_resident_id", "cn_mobile", "cn_landline", "email", "ipv4", "ipv6", "mac_address",
-		"imei", "bank_card", "cn_uscc", "cn_passport", "hk_macao_permit", "tw_permit",
-		"cn_exit_entry_permit", "cn_plate", "geo_coordinate", "person_name", "address",
-		"credential", NULL};
+	static const char *const ids[] = {"cn_resident_id", "cn_mobile",
+	                                  "cn_landline",    "email",
+	                                  "ipv4",           "ipv6",
+	                                  "mac_address",    "imei",
+	                                  "bank_card",      "cn_uscc",
+	                                  "cn_passport",    "hk_macao_permit",
+	                                  "tw_permit",      "cn_exit_entry_permit",
+	                                  "cn_plate",       "geo_coordinate",
+	                                  "person_name",    "address",
+	                                  "credential",     NULL};
 	size_t n = 0;
 	for (int i = 0; ids[i]; i++, n++) {
 		bool found = false;
@@ -227,8 +232,8 @@ static void add_hit(const char *id, const char *v, size_t n)
 	nhits++;
 }
 
-static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
-		    unsigned int flags, void *ctx)
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
+                    void *ctx)
 {
 	(void)id;
 	(void)flags;
@@ -313,8 +318,8 @@ static void test_positive_samples(void **state)
 	expect("定位 30.274085,120.155070 附近", "geo_coordinate", "30.274085,120.155070");
 	expect("客户张伟先生来电", "person_name", "张伟");
 	expect("姓名：王小明，", "person_name", "王小明");
-	expect("收货地址：浙江省杭州市西湖区文三路90号东部软件园1号楼301室，电话",
-	       "address", "浙江省杭州市西湖区文三路90号东部软件园1号楼301室");
+	expect("收货地址：浙江省杭州市西湖区文三路90号东部软件园1号楼301室，电话", "address",
+	       "浙江省杭州市西湖区文三路90号东部软件园1号楼301室");
 	expect("spring.datasource.password=S3cure!Pw#2024\n", "credential", "S3cure!Pw#2024");
 	expect("url: jdbc:mysql://root:Zx9kLm2@10.0.0.5:3306/app", "credential", "Zx9kLm2");
 	expect("{\"password\": \"Admin@123\"}", "credential", "Admin@123");
@@ -327,19 +332,19 @@ static void test_hard_negatives(void **state)
 {
 	(void)state;
 	static const char *const texts[] = {
-		"order_id=1234567890123456789 ts=1732233600000 trace=7234981029384756102",
-		"snowflake 1859302745193029632 and 1859302745193029633",
-		"id 110105194912310021 has a bad check digit",
-		"born 1101051999023000 19990230 invalid",
-		"long 1101051949123100211234567 number",
-		"uscc 91440300708461136U wrong",
-		"amount 6217000000000000005 bad luhn",
-		"version 1.2.3.4 and v10.0.0.1",
-		"ratio 1.5, 2.5 and pi 3.14",
-		"phone 14012345678 unallocated",
+	    "order_id=1234567890123456789 ts=1732233600000 trace=7234981029384756102",
+	    "snowflake 1859302745193029632 and 1859302745193029633",
+	    "id 110105194912310021 has a bad check digit",
+	    "born 1101051999023000 19990230 invalid",
+	    "long 1101051949123100211234567 number",
+	    "uscc 91440300708461136U wrong",
+	    "amount 6217000000000000005 bad luhn",
+	    "version 1.2.3.4 and v10.0.0.1",
+	    "ratio 1.5, 2.5 and pi 3.14",
+	    "phone 14012345678 unallocated",
 	};
-	static const char *const checked[] = {"cn_resident_id", "bank_card", "cn_uscc", "imei",
-					       "cn_mobile", "ipv4", "geo_coordinate", NULL};
+	static const char *const checked[] = {"cn_resident_id", "bank_card", "cn_uscc",        "imei",
+	                                      "cn_mobile",      "ipv4",      "geo_coordinate", NULL};
 	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
 		scan(texts[t]);
 		for (int k = 0; checked[k]; k++)
@@ -351,9 +356,9 @@ static void test_hard_negatives(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_all_detectors_present),
-		cmocka_unit_test(test_positive_samples),
-		cmocka_unit_test(test_hard_negatives),
+	    cmocka_unit_test(test_all_detectors_present),
+	    cmocka_unit_test(test_positive_samples),
+	    cmocka_unit_test(test_hard_negatives),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -11,13 +11,31 @@
 #include "validate_fixture.h"
 
 static const char *const SAMPLES[] = {
-	"11010519491231002X", "+86 138 1234 5678", "(0755)1234567", "zhang@example.com",
-	"202.96.128.86", "2001:db8::8a2e:370:7334", "00:1A:2B:3C:4D:5E", "490154203237518",
-	"6217 0000 0000 0000 004", "91440300708461136T", "EA1234567", "M1234567801",
-	"京AD12345", "30.274085，120.155070", "客户张伟先生", "姓名：欧阳娜娜",
-	"买买提·艾力", "浙江省杭州市西湖区文三路90号1号楼301室", "password = 'hunter2'",
-	"jdbc:mysql://root:pw@h/x", "eyJhbGciOiJIUzI1NiJ9.eyJzIjoxfQ.c2lnbmF0dXJl",
-	"-----BEGIN EC PRIVATE KEY-----", "AKIAZ7QW3ERTYUIOP4SD", "\xE4\xB8", "\xFF\xFE\x80",
+    "11010519491231002X",
+    "+86 138 1234 5678",
+    "(0755)1234567",
+    "zhang@example.com",
+    "202.96.128.86",
+    "2001:db8::8a2e:370:7334",
+    "00:1A:2B:3C:4D:5E",
+    "490154203237518",
+    "6217 0000 0000 0000 004",
+    "91440300708461136T",
+    "EA1234567",
+    "M1234567801",
+    "京AD12345",
+    "30.274085，120.155070",
+    "客户张伟先生",
+    "姓名：欧阳娜娜",
+    "买买提·艾力",
+    "浙江省杭州市西湖区文三路90号1号楼301室",
+    "password = 'hunter2'",
+    "jdbc:mysql://root:pw@h/x",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzIjoxfQ.c2lnbmF0dXJl",
+    "-----BEGIN EC PRIVATE KEY-----",
+    "AKIAZ7QW3ERTYUIOP4SD",
+    "\xE4\xB8",
+    "\xFF\xFE\x80",
 };
 
 static void run_all(const char *data, size_t len, size_t start, size_t end, bool field)
@@ -77,8 +95,8 @@ static void test_random(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sample_cuts),
-		cmocka_unit_test(test_random),
+	    cmocka_unit_test(test_sample_cuts),
+	    cmocka_unit_test(test_random),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }
