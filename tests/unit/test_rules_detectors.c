@@ -323,6 +323,7 @@ static void test_positive_samples(void **state)
 	expect("spring.datasource.password=S3cure!Pw#2024\n", "credential", "S3cure!Pw#2024");
 	expect("url: jdbc:mysql://root:Zx9kLm2@10.0.0.5:3306/app", "credential", "Zx9kLm2");
 	expect("{\"password\": \"Admin@123\"}", "credential", "Admin@123");
+	expect("DSN=mysql://root:p@ss!w0rd@db.local/app", "credential", "p@ss!w0rd");
 	expect("-----BEGIN RSA PRIVATE KEY-----\nMIIE", "credential", "-----BEGIN RSA PRIVATE KEY-----");
 	expect("key=LTAI5tBcDeFgHiJkLmNoPq12 ", "credential", "LTAI5tBcDeFgHiJkLmNoPq12");
 }
