@@ -463,42 +463,9 @@ static int check_selection(const char *dir, const shuan_rules_options *o, char *
 	return 0;
 }
 
-static int load_table(shuan_rules *r, int slot, const char *dir, const char *name, const shuan_dict **dst,
-		      char *errbuf, size_t errlen)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/data/%s", dir, name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return 0; /* optional: validators skip the check a missing table would feed */
-	fclose(f);
-	int rc = shuan_dict_load(&r->dicts[slot], path, errbuf, errlen);
-	*dst = r->dicts[slot];
-	return rc;
-}
-
 static int load_tables(shuan_rules *r, const char *dir, char *errbuf, size_t errlen)
 {
-	const struct {
-		const char *file;
-		const shuan_dict **dst;
-	} tables[] = {
-		{"gb2260.tsv", &r->vdata.divisions},
-		{"division_names.txt", &r->vdata.division_names},
-		{"mobile_prefixes.tsv", &r->vdata.mobile_prefixes},
-		{"area_codes.tsv", &r->vdata.area_codes},
-		{"bank_iin.tsv", &r->vdata.iins},
-		{"surnames.txt", &r->vdata.surnames},
-		{"common_passwords.txt", &r->vdata.weak_passwords},
-	};
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		int rc = load_table(r, (int)i, dir, tables[i].file, tables[i].dst, errbuf, errlen);
-		if (rc)
-			return rc;
-	}
-	r->vdata.weak_password_min_len = 8;
-	r->vdata.precise_location_decimals = 4;
-	return 0;
+	return shuan_vdata_load(&r->vdata, dir, errbuf, errlen);
 }
 
 static int compile_patterns(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, size_t errlen)
@@ -573,8 +540,7 @@ void shuan_rules_destroy(shuan_rules *r)
 	shuan_free(r->dets);
 	shuan_free(r->pattern_det);
 	shuan_matcher_free(r->matcher);
-	for (size_t i = 0; i < sizeof(r->dicts) / sizeof(r->dicts[0]); i++)
-		shuan_dict_free(r->dicts[i]);
+	shuan_vdata_free(&r->vdata);
 	shuan_free(r);
 }
 

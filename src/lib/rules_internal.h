@@ -45,8 +45,7 @@ struct shuan_rules {
 	unsigned *pattern_det; /* matcher pattern index -> detector index */
 	size_t n_patterns;
 	shuan_matcher *matcher;
-	shuan_vdata vdata;     /* dictionaries owned here */
-	shuan_dict *dicts[8];
+	shuan_vdata vdata;     /* tables owned here (shuan_vdata_load) */
 	bool any_field_mode;
 };
 

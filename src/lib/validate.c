@@ -17,45 +17,51 @@
 #define STD "https://openstd.samr.gov.cn/bzgk/gb/"
 
 const shuan_validator shuan_validators[] = {
-	{"cn_resident_id", "GB 11643 citizen ID (18/15 digits, HK/Macao/Taiwan residence permit): MOD 11-2, date, GB/T 2260 code",
-	 STD "index", shuan_v__resident_id},
-	{"cn_mobile", "Mainland mobile number: +86/0086 prefixes, 3-4-4 separators, allocated prefix table",
-	 "https://www.miit.gov.cn/", shuan_v__mobile},
-	{"cn_landline", "Mainland fixed-line number: long-distance area code table, 7-8 digit local number",
-	 "https://www.miit.gov.cn/", shuan_v__landline},
-	{"email", "E-mail address: RFC 5322 dot-atom local part, DNS domain with alphabetic TLD",
-	 "https://www.rfc-editor.org/rfc/rfc5322", shuan_v__email},
-	{"ipv4", "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number",
-	 "https://www.rfc-editor.org/rfc/rfc791", shuan_v__ipv4},
-	{"ipv6", "IPv6 address, full or :: compressed (inet_pton semantics)",
-	 "https://www.rfc-editor.org/rfc/rfc4291", shuan_v__ipv6},
-	{"mac_address", "EUI-48 MAC address, six hex pairs with one consistent separator",
-	 "https://standards.ieee.org/products-programs/regauth/", shuan_v__mac},
-	{"imei", "IMEI: 15 digits, Luhn check digit, non-zero reporting body",
-	 "https://www.3gpp.org/dynareport/23003.htm", shuan_v__imei},
-	{"bank_card", "Payment card number: 16-19 digits, Luhn and a plausible IIN (UnionPay, Visa, Mastercard, JCB, issuer table)",
-	 "https://www.iso.org/standard/70484.html", shuan_v__bank_card},
-	{"cn_uscc", "Unified Social Credit Code: GB 32100 alphabet and check character, embedded GB 11714 code",
-	 STD "index", shuan_v__uscc},
-	{"cn_passport", "PRC passport number formats (E/EA/G/DE/SE/PE/14/15/K/KJ/MA)",
-	 "https://www.nia.gov.cn/", shuan_v__passport},
-	{"hk_macao_permit", "Mainland travel permit for HK/Macao residents (回乡证): H/M + 8 or 10 digits",
-	 "https://www.nia.gov.cn/", shuan_v__hk_macao_permit},
-	{"tw_permit", "Mainland travel permit for Taiwan residents (台胞证): 8 or 10 digits, cue required",
-	 "https://www.nia.gov.cn/", shuan_v__tw_permit},
-	{"cn_exit_entry_permit", "Exit-entry permit to HK/Macao (往来港澳通行证): C+8, C+letter+7, W+8",
-	 "https://www.nia.gov.cn/", shuan_v__exit_entry_permit},
-	{"cn_plate", "Vehicle plate (GA 36-2018): province, authority letter, 5 serial or 6 new-energy characters",
-	 "https://www.mps.gov.cn/", shuan_v__plate},
-	{"geo_coordinate", "Latitude/longitude pair: ranges, decimal places, precise when >= the configured decimals",
-	 "https://www.tc260.org.cn/", shuan_v__geo},
-	{"person_name", "Chinese personal name: surname table, cue narrowing, stop words",
-	 "https://www.tc260.org.cn/", shuan_v__person_name},
-	{"address", "Chinese postal address: GB/T 2260 division name plus road and number structure",
-	 "https://www.mca.gov.cn/", shuan_v__address},
-	{"credential", "Secrets: password assignments, connection-string passwords, private keys, cloud access keys, JWTs",
-	 "https://www.rfc-editor.org/rfc/rfc7519", shuan_v__credential},
-	{NULL, NULL, NULL, NULL},
+    {"cn_resident_id",
+     "GB 11643 citizen ID (18/15 digits, HK/Macao/Taiwan residence permit): MOD 11-2, date, GB/T 2260 code",
+     STD "index", shuan_validate__resident_id},
+    {"cn_mobile", "Mainland mobile number: +86/0086 prefixes, 3-4-4 separators, allocated prefix table",
+     "https://www.miit.gov.cn/", shuan_validate__mobile},
+    {"cn_landline", "Mainland fixed-line number: long-distance area code table, 7-8 digit local number",
+     "https://www.miit.gov.cn/", shuan_validate__landline},
+    {"email", "E-mail address: RFC 5322 dot-atom local part, DNS domain with alphabetic TLD",
+     "https://www.rfc-editor.org/rfc/rfc5322", shuan_validate__email},
+    {"ipv4", "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number",
+     "https://www.rfc-editor.org/rfc/rfc791", shuan_validate__ipv4},
+    {"ipv6", "IPv6 address, full or :: compressed (inet_pton semantics)",
+     "https://www.rfc-editor.org/rfc/rfc4291", shuan_validate__ipv6},
+    {"mac_address", "EUI-48 MAC address, six hex pairs with one consistent separator",
+     "https://standards.ieee.org/products-programs/regauth/", shuan_validate__mac},
+    {"imei", "IMEI: 15 digits, Luhn check digit, non-zero reporting body",
+     "https://www.3gpp.org/dynareport/23003.htm", shuan_validate__imei},
+    {"bank_card",
+     "Payment card number: 16-19 digits, Luhn and a plausible IIN (UnionPay, Visa, Mastercard, JCB, issuer "
+     "table)",
+     "https://www.iso.org/standard/70484.html", shuan_validate__bank_card},
+    {"cn_uscc", "Unified Social Credit Code: GB 32100 alphabet and check character, embedded GB 11714 code",
+     STD "index", shuan_validate__uscc},
+    {"cn_passport", "PRC passport number formats (E/EA/G/DE/SE/PE/14/15/K/KJ/MA)", "https://www.nia.gov.cn/",
+     shuan_validate__passport},
+    {"hk_macao_permit", "Mainland travel permit for HK/Macao residents (回乡证): H/M + 8 or 10 digits",
+     "https://www.nia.gov.cn/", shuan_validate__hk_macao_permit},
+    {"tw_permit", "Mainland travel permit for Taiwan residents (台胞证): 8 or 10 digits, cue required",
+     "https://www.nia.gov.cn/", shuan_validate__tw_permit},
+    {"cn_exit_entry_permit", "Exit-entry permit to HK/Macao (往来港澳通行证): C+8, C+letter+7, W+8",
+     "https://www.nia.gov.cn/", shuan_validate__exit_entry_permit},
+    {"cn_plate",
+     "Vehicle plate (GA 36-2018): province, authority letter, 5 serial or 6 new-energy characters",
+     "https://www.mps.gov.cn/", shuan_validate__plate},
+    {"geo_coordinate",
+     "Latitude/longitude pair: ranges, decimal places, precise when >= the configured decimals",
+     "https://www.tc260.org.cn/", shuan_validate__geo},
+    {"person_name", "Chinese personal name: surname table, cue narrowing, stop words",
+     "https://www.tc260.org.cn/", shuan_validate__person_name},
+    {"address", "Chinese postal address: GB/T 2260 division name plus road and number structure",
+     "https://www.mca.gov.cn/", shuan_validate__address},
+    {"credential",
+     "Secrets: password assignments, connection-string passwords, private keys, cloud access keys, JWTs",
+     "https://www.rfc-editor.org/rfc/rfc7519", shuan_validate__credential},
+    {NULL, NULL, NULL, NULL},
 };
 
 const shuan_validator *shuan_validator_find(const char *name)
@@ -138,7 +144,7 @@ bool shuan_date_valid(int y, int m, int d)
 	return d <= max;
 }
 
-bool shuan_v__all_digits(const char *s, size_t n)
+bool shuan_validate__all_digits(const char *s, size_t n)
 {
 	if (n == 0)
 		return false;
@@ -148,7 +154,7 @@ bool shuan_v__all_digits(const char *s, size_t n)
 	return true;
 }
 
-int shuan_v__num(const char *s, size_t n)
+int shuan_validate__num(const char *s, size_t n)
 {
 	int v = 0;
 	for (size_t i = 0; i < n; i++)
@@ -156,7 +162,7 @@ int shuan_v__num(const char *s, size_t n)
 	return v;
 }
 
-size_t shuan_v__utf8(const char *s, size_t n, uint32_t *cp)
+size_t shuan_validate__utf8(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	if (n == 0)
@@ -178,12 +184,12 @@ size_t shuan_v__utf8(const char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-size_t shuan_v__han_run(const char *s, size_t n, size_t max_chars, size_t *nchars)
+size_t shuan_validate__han_run(const char *s, size_t n, size_t max_chars, size_t *nchars)
 {
 	size_t off = 0, k = 0;
 	while (off < n && k < max_chars) {
 		uint32_t cp;
-		size_t l = shuan_v__utf8(s + off, n - off, &cp);
+		size_t l = shuan_validate__utf8(s + off, n - off, &cp);
 		if (l == 0 || !is_han(cp))
 			break;
 		off += l;
@@ -194,7 +200,7 @@ size_t shuan_v__han_run(const char *s, size_t n, size_t max_chars, size_t *nchar
 	return off;
 }
 
-long shuan_v__find(const char *s, size_t n, const char *needle)
+long shuan_validate__find(const char *s, size_t n, const char *needle)
 {
 	size_t m = strlen(needle);
 	if (m == 0 || m > n)
@@ -203,14 +209,14 @@ long shuan_v__find(const char *s, size_t n, const char *needle)
 	return p ? (long)(p - s) : -1;
 }
 
-long shuan_v__today(const shuan_vdata *d)
+long shuan_validate__today(const shuan_vdata *d)
 {
 	if (!d || d->scan_year <= 0)
 		return 0;
 	return (long)d->scan_year * 10000 + d->scan_month * 100 + d->scan_day;
 }
 
-void shuan_v__kind(shuan_vresult *r, const char *kind)
+void shuan_validate__kind(shuan_vresult *r, const char *kind)
 {
 	snprintf(r->kind, sizeof(r->kind), "%s", kind);
 }

@@ -45,6 +45,19 @@ typedef struct shuan_vdata {
 	int precise_location_decimals;     /* >= this many decimals is precise (default 4) */
 } shuan_vdata;
 
+/* Loads the tables of <rules_dir>/data into *d (gb2260.tsv, division_names.txt,
+ * mobile_prefixes.tsv, area_codes.tsv, bank_iin.tsv, surnames.txt,
+ * common_passwords.txt, name_stopwords.txt) and sets weak_password_min_len = 8
+ * and precise_location_decimals = 4 when they are 0. The scan date is left to
+ * the caller. Every table must exist: a missing one returns SHUAN_ENOTFOUND
+ * (a silently absent table would loosen validation). On failure the tables
+ * already loaded are freed, *d's table pointers are NULL and errbuf names the
+ * file. The loaded tables are owned by *d until shuan_vdata_free(). */
+int shuan_vdata_load(shuan_vdata *d, const char *rules_dir, char *errbuf, size_t errlen);
+
+/* Frees the tables loaded by shuan_vdata_load and sets them to NULL. NULL is a no-op. */
+void shuan_vdata_free(shuan_vdata *d);
+
 /* Attributes a validator may derive. Zero-initialised by the engine. */
 typedef struct shuan_vresult {
 	size_t start, end;          /* in/out: the value's span within the buffer */

@@ -48,8 +48,8 @@ static bool repeated(const char *s, size_t n)
 	return true;
 }
 
-static bool key_id(shuan_vresult *r, const char *s, size_t n, size_t pre, size_t min,
-		   size_t max, bool upper, const char *kind)
+static bool key_id(shuan_vresult *r, const char *s, size_t n, size_t pre, size_t min, size_t max, bool upper,
+                   const char *kind)
 {
 	if (n < pre + min || n > pre + max || !all_alnum(s + pre, n - pre))
 		return false;
@@ -58,7 +58,7 @@ static bool key_id(shuan_vresult *r, const char *s, size_t n, size_t pre, size_t
 	for (size_t i = pre; upper && i < n; i++)
 		if (is_lower(s[i]))
 			return false;
-	shuan_v__kind(r, kind);
+	shuan_validate__kind(r, kind);
 	r->confidence = 0.9;
 	return true;
 }
@@ -115,7 +115,7 @@ static bool jwt(shuan_vresult *r, const char *s, size_t n)
 	head[hl] = '\0';
 	if (!strstr(head, "\"alg\""))
 		return false;
-	shuan_v__kind(r, "jwt");
+	shuan_validate__kind(r, "jwt");
 	r->confidence = 0.95;
 	return true;
 }
@@ -124,13 +124,14 @@ static bool jwt(shuan_vresult *r, const char *s, size_t n)
 
 static bool placeholder(const char *v, size_t n)
 {
-	static const char *const words[] = {"null", "none", "nil", "undefined", "empty", "true",
-					    "false", "your_password", "yourpassword", "password_here",
-					    "redacted", "masked", "hidden", "secret_here", NULL};
+	static const char *const words[] = {"null",         "none",          "nil",      "undefined",
+	                                    "empty",        "true",          "false",    "your_password",
+	                                    "yourpassword", "password_here", "redacted", "masked",
+	                                    "hidden",       "secret_here",   NULL};
 	if (n == 0 || repeated(v, n))
 		return true;
-	if (v[0] == '$' || v[0] == '<' || v[0] == '%' || starts(v, n, "{{") ||
-	    starts(v, n, "os.environ") || starts(v, n, "process.env") || starts(v, n, "getenv"))
+	if (v[0] == '$' || v[0] == '<' || v[0] == '%' || starts(v, n, "{{") || starts(v, n, "os.environ") ||
+	    starts(v, n, "process.env") || starts(v, n, "getenv"))
 		return true;
 	for (int i = 0; words[i]; i++)
 		if (strlen(words[i]) == n && strncasecmp(words[i], v, n) == 0)
@@ -144,22 +145,22 @@ static void weak(const shuan_vdata *d, shuan_vresult *r, const char *v, size_t n
 	char low[MAX_SECRET + 1];
 	for (size_t i = 0; i < n; i++)
 		low[i] = is_upper(v[i]) ? (char)(v[i] + 32) : v[i];
-	r->weak_password = (long)n < min ||
-			   (d && d->weak_passwords &&
-			    (shuan_dict_has(d->weak_passwords, v, n) ||
-			     shuan_dict_has(d->weak_passwords, low, n)));
+	r->weak_password =
+	    (long)n < min ||
+	    (d && d->weak_passwords &&
+	     (shuan_dict_has(d->weak_passwords, v, n) || shuan_dict_has(d->weak_passwords, low, n)));
 }
 
 /* Accepts v[0..n) as a password value and narrows the span to it. */
-static bool take_password(const shuan_vdata *d, const char *buf, shuan_vresult *r,
-			  const char *v, size_t n, const char *kind, double conf)
+static bool take_password(const shuan_vdata *d, const char *buf, shuan_vresult *r, const char *v, size_t n,
+                          const char *kind, double conf)
 {
 	if (n > MAX_SECRET || placeholder(v, n))
 		return false;
 	weak(d, r, v, n);
 	r->start = (size_t)(v - buf);
 	r->end = r->start + n;
-	shuan_v__kind(r, kind);
+	shuan_validate__kind(r, kind);
 	r->confidence = conf;
 	return true;
 }
@@ -168,13 +169,12 @@ static bool value_end(char c, char quote)
 {
 	if (quote)
 		return c == quote;
-	return c == ' ' || c == '\t' || c == ';' || c == ',' || c == '&' || c == '"' ||
-	       c == '\'' || c == '\r' || c == '\n' || c == '<' || c == '}' || c == ')';
+	return c == ' ' || c == '\t' || c == ';' || c == ',' || c == '&' || c == '"' || c == '\'' ||
+	       c == '\r' || c == '\n' || c == '<' || c == '}' || c == ')';
 }
 
 /* After the key: [quote] spaces (= | : | ：) spaces [quote] value [quote]. */
-static bool assignment(const shuan_vdata *d, const char *buf, shuan_vresult *r,
-		       const char *s, size_t n)
+static bool assignment(const shuan_vdata *d, const char *buf, shuan_vresult *r, const char *s, size_t n)
 {
 	size_t i = 0;
 	if (i < n && (s[i] == '"' || s[i] == '\''))
@@ -207,8 +207,8 @@ static size_t password_key(const char *s, size_t n)
 	return 0;
 }
 
-static bool password_assignment(const shuan_vdata *d, const char *buf, shuan_vresult *r,
-				const char *s, size_t n)
+static bool password_assignment(const shuan_vdata *d, const char *buf, shuan_vresult *r, const char *s,
+                                size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t l = password_key(s + i, n - i);
@@ -220,10 +220,10 @@ static bool password_assignment(const shuan_vdata *d, const char *buf, shuan_vre
 
 /* scheme://[user]:password@host... ; the password ends at the last '@'
  * before the first '/' after the authority starts. */
-static bool connection_string(const shuan_vdata *d, const char *buf, shuan_vresult *r,
-			      const char *s, size_t n)
+static bool connection_string(const shuan_vdata *d, const char *buf, shuan_vresult *r, const char *s,
+                              size_t n)
 {
-	long sl = shuan_v__find(s, n, "://");
+	long sl = shuan_validate__find(s, n, "://");
 	if (sl < 0)
 		return false;
 	const char *a = s + sl + 3, *end = s + n;
@@ -242,14 +242,14 @@ static bool connection_string(const shuan_vdata *d, const char *buf, shuan_vresu
 	return take_password(d, buf, r, colon + 1, (size_t)(at - colon - 1), "connection_string", 0.9);
 }
 
-bool shuan_v__credential(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__credential(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
 	if (starts(s, n, "-----BEGIN ")) {
 		if (!memmem(s, n, "PRIVATE KEY-----", 16))
 			return false;
-		shuan_v__kind(r, "private_key");
+		shuan_validate__kind(r, "private_key");
 		r->confidence = 0.95;
 		return true;
 	}
@@ -261,7 +261,7 @@ bool shuan_v__credential(const shuan_vdata *d, const char *buf, size_t len, shua
 		return key_id(r, s, n, 4, 32, 32, false, "tencent_secret_id");
 	if (starts(s, n, "eyJ"))
 		return jwt(r, s, n);
-	if (shuan_v__find(s, n, "://") >= 0)
+	if (shuan_validate__find(s, n, "://") >= 0)
 		return connection_string(d, buf, r, s, n);
 	return password_assignment(d, buf, r, s, n);
 }

@@ -13,7 +13,10 @@
 
 #include "lib/validate_internal.h"
 
-static bool letter_no_io(char c) { return is_upper(c) && c != 'I' && c != 'O'; }
+static bool letter_no_io(char c)
+{
+	return is_upper(c) && c != 'I' && c != 'O';
+}
 
 static bool span_is(const char *s, size_t n, const char *fmt)
 {
@@ -39,16 +42,16 @@ static bool match_any(const char *s, size_t n, const char *const *fmts)
 
 static bool accept(shuan_vresult *r, const char *kind, double conf)
 {
-	shuan_v__kind(r, kind);
+	shuan_validate__kind(r, kind);
 	r->confidence = conf;
 	return true;
 }
 
-bool shuan_v__passport(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__passport(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	static const char *const fmts[] = {"E########", "E@#######", "G########", "DE#######",
-					   "SE#######", "PE#######", "1########", "K########",
-					   "KJ#######", "MA#######", NULL};
+	                                   "SE#######", "PE#######", "1########", "K########",
+	                                   "KJ#######", "MA#######", NULL};
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
 	if (!match_any(s, n, fmts))
@@ -58,25 +61,25 @@ bool shuan_v__passport(const shuan_vdata *d, const char *buf, size_t len, shuan_
 	return accept(r, "passport", 0.6);
 }
 
-bool shuan_v__hk_macao_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__hk_macao_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
-	if ((n != 9 && n != 11) || (s[0] != 'H' && s[0] != 'M') || !shuan_v__all_digits(s + 1, n - 1))
+	if ((n != 9 && n != 11) || (s[0] != 'H' && s[0] != 'M') || !shuan_validate__all_digits(s + 1, n - 1))
 		return false;
 	return accept(r, s[0] == 'H' ? "hong_kong" : "macao", 0.6);
 }
 
-bool shuan_v__tw_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__tw_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
-	if ((n != 8 && n != 10) || !shuan_v__all_digits(s, n))
+	if ((n != 8 && n != 10) || !shuan_validate__all_digits(s, n))
 		return false;
 	return accept(r, n == 8 ? "card" : "card_with_issue_count", 0.5);
 }
 
-bool shuan_v__exit_entry_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__exit_entry_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	static const char *const fmts[] = {"C########", "C@#######", "W########", NULL};
 	if (!match_any(SPAN_P(buf, r), SPAN_N(r), fmts))
@@ -86,9 +89,9 @@ bool shuan_v__exit_entry_permit(const shuan_vdata *d, const char *buf, size_t le
 
 /* ---- vehicle plates ---- */
 
-static const char *const PROVINCES[] = {
-	"京", "津", "沪", "渝", "冀", "豫", "云", "辽", "黑", "湘", "皖", "鲁", "新", "苏", "浙", "赣",
-	"鄂", "桂", "甘", "晋", "蒙", "陕", "吉", "闽", "贵", "粤", "青", "藏", "川", "宁", "琼", NULL};
+static const char *const PROVINCES[] = {"京", "津", "沪", "渝", "冀", "豫", "云", "辽", "黑", "湘", "皖",
+                                        "鲁", "新", "苏", "浙", "赣", "鄂", "桂", "甘", "晋", "蒙", "陕",
+                                        "吉", "闽", "贵", "粤", "青", "藏", "川", "宁", "琼", NULL};
 static const char *const SPECIAL[] = {"学", "警", "挂", "港", "澳", "领", "试", "超", NULL};
 
 static size_t starts_with_any(const char *s, size_t n, const char *const *set)
@@ -101,8 +104,14 @@ static size_t starts_with_any(const char *s, size_t n, const char *const *set)
 	return 0;
 }
 
-static bool serial_char(char c) { return is_digit(c) || letter_no_io(c); }
-static bool energy(char c) { return c && strchr("DABCEFGHJK", c) != NULL; }
+static bool serial_char(char c)
+{
+	return is_digit(c) || letter_no_io(c);
+}
+static bool energy(char c)
+{
+	return c && strchr("DABCEFGHJK", c) != NULL;
+}
 
 /* Serial after "省A" (and an optional separator): returns the kind or NULL. */
 static const char *serial_kind(const char *s, size_t n)
@@ -113,15 +122,15 @@ static const char *serial_kind(const char *s, size_t n)
 			break;
 		letters += is_upper(s[i]);
 	}
-	if (n == 5 && serial_char(s[0]) && serial_char(s[1]) && serial_char(s[2]) &&
-	    serial_char(s[3]) && serial_char(s[4]))
+	if (n == 5 && serial_char(s[0]) && serial_char(s[1]) && serial_char(s[2]) && serial_char(s[3]) &&
+	    serial_char(s[4]))
 		return letters <= 3 ? "ordinary" : NULL;
-	if (n == 6 && energy(s[0]) && serial_char(s[1]) && shuan_v__all_digits(s + 2, 4))
+	if (n == 6 && energy(s[0]) && serial_char(s[1]) && shuan_validate__all_digits(s + 2, 4))
 		return "new_energy_small";
-	if (n == 6 && shuan_v__all_digits(s, 5) && energy(s[5]))
+	if (n == 6 && shuan_validate__all_digits(s, 5) && energy(s[5]))
 		return "new_energy_large";
-	if (n > 4 && serial_char(s[0]) && serial_char(s[1]) && serial_char(s[2]) &&
-	    serial_char(s[3]) && letters <= 2 && starts_with_any(s + 4, n - 4, SPECIAL) == n - 4)
+	if (n > 4 && serial_char(s[0]) && serial_char(s[1]) && serial_char(s[2]) && serial_char(s[3]) &&
+	    letters <= 2 && starts_with_any(s + 4, n - 4, SPECIAL) == n - 4)
 		return "special";
 	return NULL;
 }
@@ -137,7 +146,7 @@ static size_t separator(const char *s, size_t n)
 	return 0;
 }
 
-bool shuan_v__plate(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__plate(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);

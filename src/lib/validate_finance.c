@@ -41,7 +41,7 @@ static size_t collect_digits(const char *s, size_t n, char out[20])
 /* The brand by prefix rules, or NULL when no rule fits this length. */
 static const char *brand(const char *num, size_t n, bool in_table)
 {
-	int p2 = shuan_v__num(num, 2), p4 = shuan_v__num(num, 4);
+	int p2 = shuan_validate__num(num, 2), p4 = shuan_validate__num(num, 4);
 	if (p2 == 62)
 		return "unionpay";
 	if (num[0] == '4' && (n == 16 || (n == 19 && in_table)))
@@ -87,7 +87,7 @@ static bool iin_known(const shuan_vdata *d, const char *num, size_t n)
 	return false;
 }
 
-bool shuan_v__bank_card(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__bank_card(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	char num[20];
 	size_t n = collect_digits(SPAN_P(buf, r), SPAN_N(r), num);
@@ -97,7 +97,7 @@ bool shuan_v__bank_card(const shuan_vdata *d, const char *buf, size_t len, shuan
 	const char *b = brand(num, n, known);
 	if (!b && !known)
 		return false;
-	shuan_v__kind(r, b ? b : "issuer_table");
+	shuan_validate__kind(r, b ? b : "issuer_table");
 	r->confidence = known ? 0.95 : 0.75;
 	return true;
 }

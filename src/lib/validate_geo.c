@@ -70,7 +70,7 @@ static bool in_china(double lat, double lon)
 	return lat >= 3.0 && lat <= 54.0 && lon >= 73.0 && lon <= 136.0;
 }
 
-bool shuan_v__geo(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__geo(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
@@ -100,6 +100,6 @@ bool shuan_v__geo(const shuan_vdata *d, const char *buf, size_t len, shuan_vresu
 	int want = d && d->precise_location_decimals > 0 ? d->precise_location_decimals : 4;
 	r->precise = r->precision >= want;
 	r->confidence = in_china(lat, lon) ? 0.75 : 0.5;
-	shuan_v__kind(r, swapped ? "lon_lat" : "lat_lon");
+	shuan_validate__kind(r, swapped ? "lon_lat" : "lat_lon");
 	return true;
 }

@@ -18,15 +18,13 @@
 /* Province prefixes of GB/T 2260 plus 71 (Taiwan), 81/82 (HK/Macao). */
 static bool province_ok(int p)
 {
-	return (p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 31 && p <= 37) ||
-	       (p >= 41 && p <= 46) || (p >= 50 && p <= 54) || (p >= 61 && p <= 65) ||
-	       p == 71 || p == 81 || p == 82;
+	return (p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 31 && p <= 37) || (p >= 41 && p <= 46) ||
+	       (p >= 50 && p <= 54) || (p >= 61 && p <= 65) || p == 71 || p == 81 || p == 82;
 }
 
 static bool is_hmt_permit(const char *s)
 {
-	return memcmp(s, "810000", 6) == 0 || memcmp(s, "820000", 6) == 0 ||
-	       memcmp(s, "830000", 6) == 0;
+	return memcmp(s, "810000", 6) == 0 || memcmp(s, "820000", 6) == 0 || memcmp(s, "830000", 6) == 0;
 }
 
 /* Full years between birth and the scan date. */
@@ -44,7 +42,7 @@ static bool set_birth(const shuan_vdata *d, shuan_vresult *r, int y, int m, int 
 {
 	if (y < 1900 || !shuan_date_valid(y, m, day))
 		return false;
-	long today = shuan_v__today(d);
+	long today = shuan_validate__today(d);
 	if (today && (long)y * 10000 + m * 100 + day > today)
 		return false;
 	r->birth_year = y;
@@ -59,14 +57,14 @@ static bool set_birth(const shuan_vdata *d, shuan_vresult *r, int y, int m, int 
 /* The address code: the province prefix always, the division table when loaded. */
 static bool address_ok(const shuan_vdata *d, const char *s)
 {
-	if (!province_ok(shuan_v__num(s, 2)))
+	if (!province_ok(shuan_validate__num(s, 2)))
 		return false;
 	return !d || !d->divisions || shuan_dict_has(d->divisions, s, 6);
 }
 
 static bool id18(const shuan_vdata *d, const char *s, shuan_vresult *r)
 {
-	if (!shuan_v__all_digits(s, 17))
+	if (!shuan_validate__all_digits(s, 17))
 		return false;
 	char last = s[17] == 'x' ? 'X' : s[17];
 	if (shuan_id_check_char(s) != last)
@@ -74,10 +72,10 @@ static bool id18(const shuan_vdata *d, const char *s, shuan_vresult *r)
 	bool hmt = is_hmt_permit(s);
 	if (!hmt && !address_ok(d, s))
 		return false;
-	if (!set_birth(d, r, shuan_v__num(s + 6, 4), shuan_v__num(s + 10, 2),
-		       shuan_v__num(s + 12, 2), s[16]))
+	if (!set_birth(d, r, shuan_validate__num(s + 6, 4), shuan_validate__num(s + 10, 2),
+	               shuan_validate__num(s + 12, 2), s[16]))
 		return false;
-	shuan_v__kind(r, hmt ? "hmt_residence_permit" : "resident_id");
+	shuan_validate__kind(r, hmt ? "hmt_residence_permit" : "resident_id");
 	r->confidence = (hmt || (d && d->divisions)) ? 0.97 : 0.93;
 	return true;
 }
@@ -85,17 +83,17 @@ static bool id18(const shuan_vdata *d, const char *s, shuan_vresult *r)
 /* Pre-1999 cards: no check digit, so the date and the address code carry it. */
 static bool id15(const shuan_vdata *d, const char *s, shuan_vresult *r)
 {
-	if (!shuan_v__all_digits(s, 15) || !address_ok(d, s))
+	if (!shuan_validate__all_digits(s, 15) || !address_ok(d, s))
 		return false;
-	if (!set_birth(d, r, 1900 + shuan_v__num(s + 6, 2), shuan_v__num(s + 8, 2),
-		       shuan_v__num(s + 10, 2), s[14]))
+	if (!set_birth(d, r, 1900 + shuan_validate__num(s + 6, 2), shuan_validate__num(s + 8, 2),
+	               shuan_validate__num(s + 10, 2), s[14]))
 		return false;
-	shuan_v__kind(r, "legacy_15");
+	shuan_validate__kind(r, "legacy_15");
 	r->confidence = (d && d->divisions) ? 0.8 : 0.6;
 	return true;
 }
 
-bool shuan_v__resident_id(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__resident_id(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
@@ -128,14 +126,14 @@ static bool uscc_authority_ok(char c)
 	return (c >= '1' && c <= '9') || c == 'A' || c == 'N' || c == 'Y';
 }
 
-bool shuan_v__uscc(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__uscc(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	if (SPAN_N(r) != 18 || !uscc_authority_ok(s[0]))
 		return false;
-	if (!shuan_v__all_digits(s + 2, 6))
+	if (!shuan_validate__all_digits(s + 2, 6))
 		return false;
-	int region = shuan_v__num(s + 2, 2);
+	int region = shuan_validate__num(s + 2, 2);
 	if (region != 10 && !province_ok(region))
 		return false;
 	if (shuan_uscc_check_char(s) != s[17])
@@ -150,8 +148,8 @@ bool shuan_v__uscc(const shuan_vdata *d, const char *buf, size_t len, shuan_vres
 		return false;
 	/* ID-shaped: a division code then a plausible birth date. A mistyped ID
 	 * number passes the 1-in-31 USCC check often enough to matter. */
-	if (d->divisions && shuan_dict_has(d->divisions, s, 6) && shuan_v__all_digits(s + 6, 8)) {
-		int y = shuan_v__num(s + 6, 4), m = shuan_v__num(s + 10, 2), dd = shuan_v__num(s + 12, 2);
+	if (d->divisions && shuan_dict_has(d->divisions, s, 6) && shuan_validate__all_digits(s + 6, 8)) {
+		int y = shuan_validate__num(s + 6, 4), m = shuan_validate__num(s + 10, 2), dd = shuan_validate__num(s + 12, 2);
 		if (y >= 1900 && y <= 2030 && m >= 1 && m <= 12 && dd >= 1 && dd <= 31)
 			return false;
 	}
@@ -161,12 +159,12 @@ bool shuan_v__uscc(const shuan_vdata *d, const char *buf, size_t len, shuan_vres
 	bool org_ok = org_check_char(s + 8) == s[16];
 	/* An all-digit 18-character run is far more often an order or account
 	 * number that passes the 1-in-31 check by chance: demand the org check. */
-	if (!org_ok && shuan_v__all_digits(s, 18))
+	if (!org_ok && shuan_validate__all_digits(s, 18))
 		return false;
 	/* Card-shaped: all digits behind a known bank IIN (622202…). */
-	if (d->iins && shuan_v__all_digits(s, 18) && shuan_dict_has(d->iins, s, 6))
+	if (d->iins && shuan_validate__all_digits(s, 18) && shuan_dict_has(d->iins, s, 6))
 		return false;
-	shuan_v__kind(r, org_ok ? "uscc" : "uscc_org_unchecked");
+	shuan_validate__kind(r, org_ok ? "uscc" : "uscc_org_unchecked");
 	r->confidence = org_ok ? 0.97 : 0.85;
 	return true;
 }

@@ -26,10 +26,10 @@
 
 #include "lib/validate_internal.h"
 
-static const char *const LEAD_CUES[] = {
-	"法定代表人", "被保险人", "联系人", "收件人", "收货人", "寄件人", "持卡人", "申请人",
-	"负责人", "经办人", "开户人", "投保人", "户名", "姓名", "客户", "患者", "乘客",
-	"业主", "租户", "家长", NULL};
+static const char *const LEAD_CUES[] = {"法定代表人", "被保险人", "联系人", "收件人", "收货人", "寄件人",
+                                        "持卡人",     "申请人",   "负责人", "经办人", "开户人", "投保人",
+                                        "户名",       "姓名",     "客户",   "患者",   "乘客",   "业主",
+                                        "租户",       "家长",     NULL};
 static const char *const TRAIL_CUES[] = {"先生", "女士", "小姐", "同学", NULL};
 
 #define MAX_CHARS 8
@@ -45,7 +45,7 @@ static void han_chars(const char *s, size_t len, hanrun *h)
 	h->n = 0;
 	while (off < len && h->n < MAX_CHARS) {
 		uint32_t cp;
-		size_t l = shuan_v__utf8(s + off, len - off, &cp);
+		size_t l = shuan_validate__utf8(s + off, len - off, &cp);
 		if (l == 0 || !is_han(cp))
 			break;
 		h->p[h->n++] = s + off;
@@ -69,8 +69,7 @@ static size_t surname_len(const shuan_vdata *d, const hanrun *h, size_t i, size_
 {
 	if (!d || !d->surnames)
 		return 1;
-	if (n >= 3 && i + 2 <= h->n &&
-	    shuan_dict_has(d->surnames, h->p[i], (size_t)(h->p[i + 2] - h->p[i])))
+	if (n >= 3 && i + 2 <= h->n && shuan_dict_has(d->surnames, h->p[i], (size_t)(h->p[i + 2] - h->p[i])))
 		return 2;
 	if (i + 1 <= h->n && shuan_dict_has(d->surnames, h->p[i], (size_t)(h->p[i + 1] - h->p[i])))
 		return 1;
@@ -95,8 +94,8 @@ static bool has_stopword(const shuan_vdata *d, const hanrun *h, size_t i, size_t
 }
 
 /* Checks chars [i, i+n) as a name and narrows r to it. */
-static bool take_name(const shuan_vdata *d, const char *buf, const hanrun *h, size_t i,
-		      size_t n, shuan_vresult *r)
+static bool take_name(const shuan_vdata *d, const char *buf, const hanrun *h, size_t i, size_t n,
+                      shuan_vresult *r)
 {
 	if (n < 2 || n > 4 || i + n > h->n)
 		return false;
@@ -135,14 +134,12 @@ static size_t stopword_len(const shuan_vdata *d, const hanrun *h)
 static size_t cut_run(const shuan_vdata *d, const hanrun *h)
 {
 	for (size_t k = 1; k < h->n; k++)
-		if (at_any(h->p[k], (size_t)(h->p[h->n] - h->p[k]), TRAIL_CUES) ||
-		    stopword_at(d, h, k))
+		if (at_any(h->p[k], (size_t)(h->p[h->n] - h->p[k]), TRAIL_CUES) || stopword_at(d, h, k))
 			return k;
 	return h->n;
 }
 
-static bool after_lead(const shuan_vdata *d, const char *buf, const char *s, size_t n,
-		       shuan_vresult *r)
+static bool after_lead(const shuan_vdata *d, const char *buf, const char *s, size_t n, shuan_vresult *r)
 {
 	size_t i = 0;
 	if (i < n && s[i] == ':')
@@ -169,8 +166,7 @@ static bool after_lead(const shuan_vdata *d, const char *buf, const char *s, siz
 }
 
 /* Han chars immediately before the title at s+t (s is the span start). */
-static bool before_trail(const shuan_vdata *d, const char *buf, const char *s, size_t t,
-			 shuan_vresult *r)
+static bool before_trail(const shuan_vdata *d, const char *buf, const char *s, size_t t, shuan_vresult *r)
 {
 	for (size_t want = 3; want >= 2; want--) {
 		/* walk back `want` chars of 3 bytes (Han chars are 3 bytes in UTF-8) */
@@ -232,7 +228,7 @@ static bool dotted_name(const shuan_vdata *d, const char *s, size_t n)
 	size_t i = 0, total = 0, parts = 0;
 	while (i < n) {
 		size_t k;
-		size_t l = shuan_v__han_run(s + i, n - i, 10, &k);
+		size_t l = shuan_validate__han_run(s + i, n - i, 10, &k);
 		if (k == 0)
 			return false;
 		hanrun h;
@@ -262,7 +258,7 @@ static bool name_field(const shuan_vdata *d, const char *buf, shuan_vresult *r)
 	if (dotted_name(d, s, n)) {
 		r->start += lead;
 		r->end = r->start + n;
-		shuan_v__kind(r, "minority_name");
+		shuan_validate__kind(r, "minority_name");
 		return true;
 	}
 	hanrun h;
@@ -272,13 +268,13 @@ static bool name_field(const shuan_vdata *d, const char *buf, shuan_vresult *r)
 	return take_name(d, buf, &h, 0, h.n, r);
 }
 
-bool shuan_v__person_name(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__person_name(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	bool ok = r->field_mode ? name_field(d, buf, r) : name_pattern(d, buf, r);
 	if (!ok)
 		return false;
 	if (!r->kind[0])
-		shuan_v__kind(r, r->field_mode ? "field" : "cue");
+		shuan_validate__kind(r, r->field_mode ? "field" : "cue");
 	r->confidence = (d && d->surnames) ? 0.8 : 0.5;
 	return true;
 }
@@ -323,13 +319,13 @@ static long first_division(const shuan_dict *names, const char *s, size_t limit)
 			if (shuan_dict_has(names, s + i, (size_t)(h.p[k] - h.p[0])))
 				return (long)i;
 		uint32_t cp;
-		size_t l = shuan_v__utf8(s + i, limit - i, &cp);
+		size_t l = shuan_validate__utf8(s + i, limit - i, &cp);
 		i += l ? l : 1;
 	}
 	return -1;
 }
 
-bool shuan_v__address(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__address(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	size_t lead = 0;
 	size_t n = SPAN_N(r);
@@ -352,6 +348,6 @@ bool shuan_v__address(const shuan_vdata *d, const char *buf, size_t len, shuan_v
 		r->start += (size_t)div;
 	}
 	r->confidence = (d && d->division_names) ? 0.85 : 0.6;
-	shuan_v__kind(r, "address");
+	shuan_validate__kind(r, "address");
 	return true;
 }

@@ -3,10 +3,10 @@
  * IPv4 and IPv6 addresses, MAC addresses and IMEIs.
  *
  * Decisions where the standards leave room for noise:
- *  - ipv4: a dotted quad preceded by 'v'/'V' ("v1.2.3.4") or by '.' or
- *    followed by ".<digit>" (OIDs, 5-part versions) is a version, not an
- *    address; 0.0.0.0 and 255.255.255.255 are refused, loopback and private
- *    ranges get a lower confidence.
+ *  - ipv4: a dotted quad preceded by 'v'/'V' ("v1.2.3.4") or by '.', with
+ *    "ver"/"version"/"版本" in the 12 bytes before it, or followed by
+ *    ".<digit>" (OIDs, 5-part versions) is a version, not an address; 0.0.0.0 and 255.255.255.255 are
+ * refused, loopback and private ranges get a lower confidence.
  *  - email: the TLD must be alphabetic and is not a common file extension, so
  *    "logo@2x.png" is not an address.
  *  - ipv6: needs at least three hex groups when "::" is used, so C++ scopes
@@ -36,7 +36,7 @@ static bool local_ok(const char *s, size_t n)
 static bool file_ext(const char *t, size_t n)
 {
 	static const char *const ext[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "js",
-					  "css", "ico", "bmp", "tif", "mp4", "pdf", NULL};
+	                                  "css", "ico", "bmp",  "tif", "mp4", "pdf",  NULL};
 	for (int i = 0; ext[i]; i++)
 		if (strlen(ext[i]) == n && strncasecmp(ext[i], t, n) == 0)
 			return true;
@@ -75,7 +75,7 @@ static bool domain_ok(const char *s, size_t n)
 	return true;
 }
 
-bool shuan_v__email(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__email(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
@@ -86,7 +86,7 @@ bool shuan_v__email(const shuan_vdata *d, const char *buf, size_t len, shuan_vre
 	if (!local_ok(s, l) || !domain_ok(at + 1, n - l - 1))
 		return false;
 	r->confidence = 0.9;
-	shuan_v__kind(r, "email");
+	shuan_validate__kind(r, "email");
 	return true;
 }
 
@@ -118,10 +118,15 @@ static bool version_context(const char *buf, size_t len, size_t start, size_t en
 		if (p == 'v' || p == 'V' || p == '.')
 			return true;
 	}
+	/* "version 1.2.3.4", "ver: 1.2.3.4", "版本 1.2.3.4" within 12 bytes before */
+	size_t w = start < 12 ? start : 12;
+	for (size_t i = start - w; i < start; i++)
+		if (strncasecmp(buf + i, "ver", 3) == 0 || memcmp(buf + i, "版本", 6) == 0)
+			return true;
 	return end + 1 < len && buf[end] == '.' && is_digit(buf[end + 1]);
 }
 
-bool shuan_v__ipv4(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__ipv4(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	int o[4];
 	if (!quad(SPAN_P(buf, r), SPAN_N(r), o) || version_context(buf, len, r->start, r->end))
@@ -129,13 +134,13 @@ bool shuan_v__ipv4(const shuan_vdata *d, const char *buf, size_t len, shuan_vres
 	if ((o[0] | o[1] | o[2] | o[3]) == 0 || (o[0] & o[1] & o[2] & o[3]) == 255)
 		return false;
 	bool internal = o[0] == 10 || o[0] == 127 || (o[0] == 192 && o[1] == 168) ||
-			(o[0] == 172 && o[1] >= 16 && o[1] <= 31) || o[0] == 0;
+	                (o[0] == 172 && o[1] >= 16 && o[1] <= 31) || o[0] == 0;
 	r->confidence = internal ? 0.6 : 0.8;
-	shuan_v__kind(r, internal ? "ipv4_private" : "ipv4");
+	shuan_validate__kind(r, internal ? "ipv4_private" : "ipv4");
 	return true;
 }
 
-bool shuan_v__ipv6(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__ipv6(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
@@ -157,11 +162,11 @@ bool shuan_v__ipv6(const shuan_vdata *d, const char *buf, size_t len, shuan_vres
 	if (memcmp(out, zero, 15) == 0 && out[15] <= 1)
 		return false;
 	r->confidence = 0.85;
-	shuan_v__kind(r, "ipv6");
+	shuan_validate__kind(r, "ipv6");
 	return true;
 }
 
-bool shuan_v__mac(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__mac(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	if (SPAN_N(r) != 17)
@@ -180,18 +185,18 @@ bool shuan_v__mac(const shuan_vdata *d, const char *buf, size_t len, shuan_vresu
 	if (zero || ff)
 		return false;
 	r->confidence = 0.8;
-	shuan_v__kind(r, "mac");
+	shuan_validate__kind(r, "mac");
 	return true;
 }
 
-bool shuan_v__imei(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__imei(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
-	if (SPAN_N(r) != 15 || !shuan_v__all_digits(s, 15) || (s[0] == '0' && s[1] == '0'))
+	if (SPAN_N(r) != 15 || !shuan_validate__all_digits(s, 15) || (s[0] == '0' && s[1] == '0'))
 		return false;
 	if (!shuan_luhn_ok(s, 15))
 		return false;
 	r->confidence = 0.6;
-	shuan_v__kind(r, "imei");
+	shuan_validate__kind(r, "imei");
 	return true;
 }

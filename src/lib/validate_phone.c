@@ -50,7 +50,7 @@ static bool collect_mobile(const char *s, size_t n, char out[11])
 	return k == 11;
 }
 
-bool shuan_v__mobile(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__mobile(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
@@ -68,7 +68,7 @@ bool shuan_v__mobile(const shuan_vdata *d, const char *buf, size_t len, shuan_vr
 	} else {
 		r->confidence = 0.8;
 	}
-	shuan_v__kind(r, i ? "mobile_intl" : "mobile");
+	shuan_validate__kind(r, i ? "mobile_intl" : "mobile");
 	return true;
 }
 
@@ -114,7 +114,7 @@ static size_t parse_area(const char *s, size_t n, const char **code, size_t *cle
 	i++;
 	*code = s + i;
 	*clen = area_len(s + i, n - i);
-	if (*clen == 0 || i + *clen > n || !shuan_v__all_digits(s + i, *clen))
+	if (*clen == 0 || i + *clen > n || !shuan_validate__all_digits(s + i, *clen))
 		return 0;
 	i += *clen;
 	*sep = paren;
@@ -133,7 +133,7 @@ static size_t parse_area(const char *s, size_t n, const char **code, size_t *cle
 	return i;
 }
 
-bool shuan_v__landline(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__landline(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r), *code = NULL;
 	size_t n = SPAN_N(r), clen = 0;
@@ -146,6 +146,6 @@ bool shuan_v__landline(const shuan_vdata *d, const char *buf, size_t len, shuan_
 	r->confidence = sep ? 0.85 : 0.6;
 	if (s[i] == '1')
 		r->confidence -= 0.25;
-	shuan_v__kind(r, "landline");
+	shuan_validate__kind(r, "landline");
 	return true;
 }

@@ -32,8 +32,8 @@ typedef struct entry {
 } entry;
 
 struct shuan_dict {
-	char *text;      /* owned file contents (NULL for from_keys) */
-	entry *entries;  /* sorted by key */
+	char *text;     /* owned file contents (NULL for from_keys) */
+	entry *entries; /* sorted by key */
 	size_t n;
 };
 
@@ -48,8 +48,7 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* Writes "path:line: msg" (or "path: msg" when line is 0) into errbuf. */
-static void set_err(char *errbuf, size_t errlen, const char *path, long line,
-		    const char *msg)
+static void set_err(char *errbuf, size_t errlen, const char *path, long line, const char *msg)
 {
 	if (!errbuf || !errlen)
 		return;
@@ -74,8 +73,7 @@ static void sort_unique(shuan_dict *d)
 }
 
 /* Reads the whole file into a NUL-terminated buffer. */
-static int read_file(char **out, size_t *outlen, const char *path, char *errbuf,
-		     size_t errlen)
+static int read_file(char **out, size_t *outlen, const char *path, char *errbuf, size_t errlen)
 {
 	*out = NULL;
 	FILE *f = fopen(path, "rb");
@@ -146,8 +144,7 @@ static bool parse_line(char *line, size_t len, entry *e)
 	return e->klen > 0;
 }
 
-static int split_lines(shuan_dict *d, size_t len, const char *path, char *errbuf,
-		       size_t errlen)
+static int split_lines(shuan_dict *d, size_t len, const char *path, char *errbuf, size_t errlen)
 {
 	char *p = d->text, *end = d->text + len;
 	long lineno = 0;
@@ -240,7 +237,10 @@ const char *shuan_dict_get(const shuan_dict *d, const char *key, size_t len)
 	return e ? e->value : NULL;
 }
 
-size_t shuan_dict_size(const shuan_dict *d) { return d ? d->n : 0; }
+size_t shuan_dict_size(const shuan_dict *d)
+{
+	return d ? d->n : 0;
+}
 
 const char *shuan_dict_key(const shuan_dict *d, size_t i)
 {

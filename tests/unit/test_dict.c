@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "lib/validate.h"
 #include "shuan/common.h"
 #include "util/alloc.h"
 #include "util/dict.h"
@@ -63,8 +64,7 @@ static void test_empty_and_missing(void **state)
 	unlink(tmp_path);
 	char err[128] = "";
 	d = (shuan_dict *)1;
-	assert_int_equal(shuan_dict_load(&d, "/nonexistent/shuan.tsv", err, sizeof(err)),
-			 SHUAN_ENOTFOUND);
+	assert_int_equal(shuan_dict_load(&d, "/nonexistent/shuan.tsv", err, sizeof(err)), SHUAN_ENOTFOUND);
 	assert_null(d);
 	assert_non_null(strstr(err, "/nonexistent/shuan.tsv"));
 	shuan_dict_free(NULL);
@@ -124,9 +124,9 @@ static void test_alloc_failures(void **state)
 static void test_real_tables(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"gb2260.tsv", "division_names.txt", "mobile_prefixes.tsv",
-					    "area_codes.tsv", "bank_iin.tsv", "surnames.txt",
-					    "name_stopwords.txt", "common_passwords.txt"};
+	static const char *const files[] = {
+	    "gb2260.tsv",   "division_names.txt", "mobile_prefixes.tsv", "area_codes.tsv",
+	    "bank_iin.tsv", "surnames.txt",       "name_stopwords.txt",  "common_passwords.txt"};
 	static const size_t min[] = {7000, 5000, 60, 300, 1000, 500, 100, 500};
 	for (size_t i = 0; i < 8; i++) {
 		char path[512];
@@ -138,15 +138,44 @@ static void test_real_tables(void **state)
 	}
 }
 
+static void test_vdata_load(void **state)
+{
+	(void)state;
+	shuan_vdata d = {0};
+	char err[256] = "";
+	assert_int_equal(shuan_vdata_load(&d, SHUAN_TEST_RULES_DIR, err, sizeof(err)), 0);
+	assert_non_null(d.divisions);
+	assert_non_null(d.name_stopwords);
+	assert_int_equal(d.weak_password_min_len, 8);
+	assert_int_equal(d.precise_location_decimals, 4);
+	assert_true(shuan_dict_has(d.divisions, "110105", 6));
+	shuan_vdata_free(&d);
+	assert_null(d.divisions);
+	shuan_vdata_free(NULL);
+	assert_int_equal(shuan_vdata_load(&d, "/nonexistent", err, sizeof(err)), SHUAN_ENOTFOUND);
+	assert_non_null(strstr(err, "gb2260.tsv"));
+	assert_null(d.divisions);
+	/* every allocation failure is reported and leaks nothing */
+	for (long n = 1; n < 40; n++) {
+		shuan_alloc_fail_after(n);
+		int rc = shuan_vdata_load(&d, SHUAN_TEST_RULES_DIR, NULL, 0);
+		shuan_alloc_fail_after(0);
+		if (rc == 0) {
+			shuan_vdata_free(&d);
+			break;
+		}
+		assert_int_equal(rc, SHUAN_ENOMEM);
+		assert_null(d.divisions);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_lookup),
-		cmocka_unit_test(test_empty_and_missing),
-		cmocka_unit_test(test_long_line),
-		cmocka_unit_test(test_from_keys),
-		cmocka_unit_test(test_alloc_failures),
-		cmocka_unit_test(test_real_tables),
+	    cmocka_unit_test(test_load_lookup),    cmocka_unit_test(test_empty_and_missing),
+	    cmocka_unit_test(test_long_line),      cmocka_unit_test(test_from_keys),
+	    cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_real_tables),
+	    cmocka_unit_test(test_vdata_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

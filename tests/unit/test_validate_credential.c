@@ -59,9 +59,9 @@ static void test_connection_string(void **state)
 	assert_true(R.weak_password);
 	assert_string_equal(secret("redis://:s3cr3tRedisPw@cache:6379/0"), "s3cr3tRedisPw");
 	assert_string_equal(secret("mongodb://u:p%40ss@h/x"), "p%40ss");
-	assert_null(secret("mysql://root@localhost/app"));     /* no password */
+	assert_null(secret("mysql://root@localhost/app"));       /* no password */
 	assert_null(secret("mysql://root:${PW}@localhost/app")); /* placeholder */
-	assert_null(secret("https://example.com/a:b@c"));       /* '@' after the path */
+	assert_null(secret("https://example.com/a:b@c"));        /* '@' after the path */
 }
 
 static void test_keys(void **state)
@@ -87,8 +87,8 @@ static void test_jwt(void **state)
 	(void)state;
 	/* header {"alg":"HS256","typ":"JWT"} */
 	const char *jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
-			  "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
-			  "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+	                  "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
+	                  "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
 	assert_non_null(secret(jwt));
 	assert_string_equal(R.kind, "jwt");
 	/* header {"foo":"bar"}: no alg */
@@ -100,11 +100,11 @@ static void test_jwt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_password_assignment),
-		cmocka_unit_test(test_password_placeholders),
-		cmocka_unit_test(test_connection_string),
-		cmocka_unit_test(test_keys),
-		cmocka_unit_test(test_jwt),
+	    cmocka_unit_test(test_password_assignment),
+	    cmocka_unit_test(test_password_placeholders),
+	    cmocka_unit_test(test_connection_string),
+	    cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_jwt),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

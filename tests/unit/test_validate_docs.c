@@ -58,11 +58,11 @@ static void test_plate(void **state)
 	assert_string_equal(r.kind, "new_energy_large");
 	assert_true(vok("cn_plate", "粤B1234学", &r));
 	assert_string_equal(r.kind, "special");
-	assert_false(vyes("cn_plate", "京I12345"));  /* authority I */
-	assert_false(vyes("cn_plate", "京A1234O"));  /* serial O */
-	assert_false(vyes("cn_plate", "京ABCDEF"));  /* all letters */
-	assert_false(vyes("cn_plate", "京ABCD1"));   /* 4 letters */
-	assert_false(vyes("cn_plate", "港A12345"));  /* not a province */
+	assert_false(vyes("cn_plate", "京I12345")); /* authority I */
+	assert_false(vyes("cn_plate", "京A1234O")); /* serial O */
+	assert_false(vyes("cn_plate", "京ABCDEF")); /* all letters */
+	assert_false(vyes("cn_plate", "京ABCD1"));  /* 4 letters */
+	assert_false(vyes("cn_plate", "港A12345")); /* not a province */
 	assert_false(vyes("cn_plate", "京A1234"));
 	assert_false(vyes("cn_plate", "京AX12345")); /* X is no energy letter */
 }
@@ -70,9 +70,9 @@ static void test_plate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_passport),
-		cmocka_unit_test(test_permits),
-		cmocka_unit_test(test_plate),
+	    cmocka_unit_test(test_passport),
+	    cmocka_unit_test(test_permits),
+	    cmocka_unit_test(test_plate),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

@@ -29,10 +29,10 @@ static void test_card_valid(void **state)
 	assert_string_equal(r.kind, "unionpay");
 	assert_true(vok("bank_card", luhn("622202123456789012"), &r)); /* ICBC 622202, 19 digits */
 	assert_true(r.confidence > 0.9);
-	assert_true(vyes("bank_card", "4111111111111111"));      /* Visa test card */
-	assert_true(vyes("bank_card", "5500000000000004"));      /* Mastercard */
-	assert_true(vyes("bank_card", "2223000048400011"));      /* Mastercard 2-series */
-	assert_true(vyes("bank_card", "3530111333300000"));      /* JCB */
+	assert_true(vyes("bank_card", "4111111111111111")); /* Visa test card */
+	assert_true(vyes("bank_card", "5500000000000004")); /* Mastercard */
+	assert_true(vyes("bank_card", "2223000048400011")); /* Mastercard 2-series */
+	assert_true(vyes("bank_card", "3530111333300000")); /* JCB */
 	assert_true(vyes("bank_card", "6217 0000 0000 0000 004"));
 	assert_true(vyes("bank_card", "4111-1111-1111-1111"));
 	/* an IIN in the table raises confidence over the bare 62 rule */
@@ -50,24 +50,24 @@ static void test_card_invalid(void **state)
 	assert_false(vyes("bank_card", "4111  1111 1111 1111")); /* double space */
 	assert_false(vyes("bank_card", "378282246310005"));      /* Amex 15: out of scope */
 	/* Luhn-valid snowflake ids and order numbers */
-	assert_false(vyes("bank_card", luhn("180000000000000000")));  /* 19 digits, 18... */
+	assert_false(vyes("bank_card", luhn("180000000000000000"))); /* 19 digits, 18... */
 	assert_false(vyes("bank_card", luhn("123456789012345678")));
 	assert_false(vyes("bank_card", luhn("298765432109876543")));
 	assert_false(vyes("bank_card", luhn("312345678901234567")));
-	assert_false(vyes("bank_card", luhn("70000000000000000")));   /* 18 digits, 7... */
+	assert_false(vyes("bank_card", luhn("70000000000000000"))); /* 18 digits, 7... */
 	assert_false(vyes("bank_card", luhn("80000000000000000")));
 	assert_false(vyes("bank_card", luhn("90000000000000000")));
-	assert_false(vyes("bank_card", luhn("955880000000000000")));  /* old 9558, dropped */
-	assert_false(vyes("bank_card", luhn("202311220000000")));     /* 16-digit date-like id */
-	assert_false(vyes("bank_card", luhn("555500000000000000")));  /* Mastercard is 16 only */
-	assert_false(vyes("bank_card", luhn("412345678901234567")));  /* Visa 19 not in table */
+	assert_false(vyes("bank_card", luhn("955880000000000000"))); /* old 9558, dropped */
+	assert_false(vyes("bank_card", luhn("202311220000000")));    /* 16-digit date-like id */
+	assert_false(vyes("bank_card", luhn("555500000000000000"))); /* Mastercard is 16 only */
+	assert_false(vyes("bank_card", luhn("412345678901234567"))); /* Visa 19 not in table */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_card_valid),
-		cmocka_unit_test(test_card_invalid),
+	    cmocka_unit_test(test_card_valid),
+	    cmocka_unit_test(test_card_invalid),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

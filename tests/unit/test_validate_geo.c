@@ -26,9 +26,9 @@ static void test_geo_valid(void **state)
 static void test_geo_invalid(void **state)
 {
 	(void)state;
-	assert_false(vyes("geo_coordinate", "1.2,3.4"));       /* version-like */
-	assert_false(vyes("geo_coordinate", "30.2,120.155"));  /* 1 decimal */
-	assert_false(vyes("geo_coordinate", "95.12,190.34"));  /* out of range */
+	assert_false(vyes("geo_coordinate", "1.2,3.4"));      /* version-like */
+	assert_false(vyes("geo_coordinate", "30.2,120.155")); /* 1 decimal */
+	assert_false(vyes("geo_coordinate", "95.12,190.34")); /* out of range */
 	assert_false(vyes("geo_coordinate", "0.00,0.00"));
 	assert_false(vyes("geo_coordinate", "30.27;120.15"));
 	assert_false(vyes("geo_coordinate", "30.27,120"));
@@ -52,9 +52,9 @@ static void test_geo_threshold(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_geo_valid),
-		cmocka_unit_test(test_geo_invalid),
-		cmocka_unit_test(test_geo_threshold),
+	    cmocka_unit_test(test_geo_valid),
+	    cmocka_unit_test(test_geo_invalid),
+	    cmocka_unit_test(test_geo_threshold),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

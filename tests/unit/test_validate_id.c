@@ -79,7 +79,7 @@ static const char *with_check(const char *body17)
 static void test_resident_id_invalid(void **state)
 {
 	(void)state;
-	assert_false(vyes("cn_resident_id", "110105194912310021")); /* bad check */
+	assert_false(vyes("cn_resident_id", "110105194912310021"));            /* bad check */
 	assert_false(vyes("cn_resident_id", with_check("11010519990230001"))); /* 1999-02-30 */
 	assert_false(vyes("cn_resident_id", with_check("11010520301231001"))); /* future */
 	assert_false(vyes("cn_resident_id", with_check("11010520261123001"))); /* tomorrow */
@@ -143,13 +143,13 @@ static void test_uscc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_check_chars),
-		cmocka_unit_test(test_resident_id_valid),
-		cmocka_unit_test(test_resident_id_minor),
-		cmocka_unit_test(test_resident_id_invalid),
-		cmocka_unit_test(test_resident_id_historic_and_permits),
-		cmocka_unit_test(test_resident_id_legacy),
-		cmocka_unit_test(test_uscc),
+	    cmocka_unit_test(test_check_chars),
+	    cmocka_unit_test(test_resident_id_valid),
+	    cmocka_unit_test(test_resident_id_minor),
+	    cmocka_unit_test(test_resident_id_invalid),
+	    cmocka_unit_test(test_resident_id_historic_and_permits),
+	    cmocka_unit_test(test_resident_id_legacy),
+	    cmocka_unit_test(test_uscc),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

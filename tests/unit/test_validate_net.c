@@ -87,9 +87,8 @@ static void test_imei(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_email), cmocka_unit_test(test_ipv4),
-		cmocka_unit_test(test_ipv6), cmocka_unit_test(test_mac),
-		cmocka_unit_test(test_imei),
+	    cmocka_unit_test(test_email), cmocka_unit_test(test_ipv4), cmocka_unit_test(test_ipv6),
+	    cmocka_unit_test(test_mac),   cmocka_unit_test(test_imei),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

@@ -16,10 +16,10 @@ static void test_mobile_valid(void **state)
 	assert_true(vyes("cn_mobile", "138 1234 5678"));
 	assert_true(vyes("cn_mobile", "138-1234-5678"));
 	assert_true(vyes("cn_mobile", "+86-138-1234-5678"));
-	assert_true(vyes("cn_mobile", "19212345678"));  /* China Broadnet */
-	assert_true(vyes("cn_mobile", "16212345678"));  /* MVNO */
-	assert_true(vyes("cn_mobile", "17051234567"));  /* 1705 MVNO */
-	assert_true(vyes("cn_mobile", "13401234567"));  /* 1340 */
+	assert_true(vyes("cn_mobile", "19212345678")); /* China Broadnet */
+	assert_true(vyes("cn_mobile", "16212345678")); /* MVNO */
+	assert_true(vyes("cn_mobile", "17051234567")); /* 1705 MVNO */
+	assert_true(vyes("cn_mobile", "13401234567")); /* 1340 */
 }
 
 static void test_mobile_invalid(void **state)
@@ -47,9 +47,9 @@ static void test_landline(void **state)
 	assert_true(vyes("cn_landline", "0571-87654321"));
 	assert_true(vyes("cn_landline", "021-8765432"));
 	assert_true(vyes("cn_landline", "02187654321"));
-	assert_false(vyes("cn_landline", "026-87654321"));  /* 26 not an area code */
+	assert_false(vyes("cn_landline", "026-87654321")); /* 26 not an area code */
 	assert_false(vyes("cn_landline", "0000-87654321"));
-	assert_false(vyes("cn_landline", "010-02345678"));  /* local starts with 0 */
+	assert_false(vyes("cn_landline", "010-02345678")); /* local starts with 0 */
 	/* a local number starting with 1 (service block) is accepted, less sure:
 	 * the issue's own example is 010-12345678 */
 	shuan_vresult r = {0};
@@ -68,9 +68,9 @@ static void test_landline(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mobile_valid),
-		cmocka_unit_test(test_mobile_invalid),
-		cmocka_unit_test(test_landline),
+	    cmocka_unit_test(test_mobile_valid),
+	    cmocka_unit_test(test_mobile_invalid),
+	    cmocka_unit_test(test_landline),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

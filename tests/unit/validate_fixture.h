@@ -17,7 +17,7 @@
 #include "lib/validate.h"
 #include "util/dict.h"
 
-static shuan_vdata V;        /* with the real tables */
+static shuan_vdata V; /* with the real tables */
 static const shuan_vdata NOTABLES = {.scan_year = 2026, .scan_month = 11, .scan_day = 22};
 static shuan_dict *tables[8];
 
@@ -61,8 +61,8 @@ static inline int teardown_tables(void **state)
 }
 
 /* Runs validator `name` over text[start, end) with the given tables. */
-static inline bool vspan(const shuan_vdata *d, const char *name, const char *text, size_t start,
-		  size_t end, shuan_vresult *r)
+static inline bool vspan(const shuan_vdata *d, const char *name, const char *text, size_t start, size_t end,
+                         shuan_vresult *r)
 {
 	const shuan_validator *v = shuan_validator_find(name);
 	assert_non_null(v);
