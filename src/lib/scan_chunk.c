@@ -55,9 +55,9 @@ static int cmp_cand(const void *a, const void *b)
 	const scan_cand *x = a, *y = b;
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	if (x->end != y->end)
-		return x->end > y->end ? -1 : 1;
-	return (int)x->det - (int)y->det;
+	if (x->det != y->det)
+		return (int)x->det - (int)y->det;
+	return x->end > y->end ? -1 : x->end < y->end;
 }
 
 static int cmp_hit(const void *a, const void *b)
@@ -324,13 +324,21 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 	if (rc && rc != SHUAN_EINTR)
 		return rc;
 	qsort(s->cands.v, s->cands.n, sizeof(scan_cand), cmp_cand);
+	/* SOM_LEFTMOST reports every end offset a pattern reaches, so one start
+	 * comes with truncated views of the same text ("客户张伟先" beside
+	 * "客户张伟先生"). Only the longest boundary-clean candidate per
+	 * (detector, start) goes to the validator: leftmost-longest semantics. */
 	const scan_cand *cv = s->cands.v;
+	size_t done_start = (size_t)-1;
+	unsigned done_det = (unsigned)-1;
 	for (size_t i = 0; i < s->cands.n; i++) {
 		const scan_cand *c = &cv[i];
-		if (i > 0 && c->det == cv[i - 1].det && c->start == cv[i - 1].start && c->end == cv[i - 1].end)
+		if (c->det == done_det && c->start == done_start)
 			continue;
 		if (!boundary_ok(&r->dets[c->det], buf, len, c->start, c->end))
 			continue;
+		done_det = c->det;
+		done_start = c->start;
 		if ((rc = validate(s, c->det, buf, len, c->start, c->end, false, NULL)))
 			return rc;
 	}

@@ -30,6 +30,8 @@ static const char *const LEAD_CUES[] = {"法定代表人", "被保险人", "联�
                                         "持卡人",     "申请人",   "负责人", "经办人", "开户人", "投保人",
                                         "户名",       "姓名",     "客户",   "患者",   "乘客",   "业主",
                                         "租户",       "家长",     NULL};
+static const char *const FUNCTION_CHARS[] = {"向", "给", "和", "跟", "与", "对", "请", "找", "问", "叫",
+						 "让", "被", "把", "由", "致", "陪", "替", "为", NULL};
 static const char *const TRAIL_CUES[] = {"先生", "女士", "小姐", "同学", NULL};
 
 #define MAX_CHARS 8
@@ -178,6 +180,11 @@ static bool before_trail(const shuan_vdata *d, const char *buf, const char *s, s
 			continue;
 		if (want == 3 && d && d->name_stopwords &&
 		    shuan_dict_has(d->name_stopwords, h.p[0], (size_t)(h.p[1] - h.p[0])))
+			continue;
+		/* "向李明先生", "请王芳女士": a function word that is also a rare
+		 * surname, before a common surname, is read as the function word. */
+		if (want == 3 && at_any(h.p[0], 3, FUNCTION_CHARS) && d && d->surnames &&
+		    shuan_dict_has(d->surnames, h.p[1], (size_t)(h.p[2] - h.p[1])))
 			continue;
 		if (take_name(d, buf, &h, 0, want, r))
 			return true;
