@@ -323,7 +323,8 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 	rc = shuan_matcher_scan(r->matcher, s->scratch, buf, len, on_match, s);
 	if (rc && rc != SHUAN_EINTR)
 		return rc;
-	qsort(s->cands.v, s->cands.n, sizeof(scan_cand), cmp_cand);
+	if (s->cands.n > 1)
+		qsort(s->cands.v, s->cands.n, sizeof(scan_cand), cmp_cand);
 	/* SOM_LEFTMOST reports every end offset a pattern reaches, so one start
 	 * comes with truncated views of the same text ("客户张伟先" beside
 	 * "客户张伟先生"). Only the longest boundary-clean candidate per
@@ -351,7 +352,8 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 	if (rc)
 		return rc;
 
-	qsort(s->hits.v, s->hits.n, sizeof(scan_hit), cmp_hit);
+	if (s->hits.n > 1)
+		qsort(s->hits.v, s->hits.n, sizeof(scan_hit), cmp_hit);
 	scan_hit *hv = s->hits.v;
 	size_t max_end = 0;
 	bool any = false;

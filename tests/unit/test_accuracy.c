@@ -48,7 +48,9 @@ static const int W[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 static void make_id(char *out, bool valid)
 {
 	int y = 1950 + rnd(70), m = 1 + rnd(12), d = 1 + rnd(28), s = 0;
-	snprintf(out, 19, "%s%04d%02d%02d%03d", codes[rnd((int)ncodes)], y, m, d, rnd(1000));
+	char tmp[64];
+	snprintf(tmp, sizeof(tmp), "%s%04d%02d%02d%03d", codes[rnd((int)ncodes)], y, m, d, rnd(1000));
+	memcpy(out, tmp, 17);
 	for (int i = 0; i < 17; i++)
 		s += (out[i] - '0') * W[i];
 	char c = "10X98765432"[s % 11];
@@ -110,7 +112,9 @@ static void make_uscc(char *out, bool valid)
 	int oc = 11 - s % 11;
 	org[8] = oc == 10 ? 'X' : oc == 11 ? '0' : (char)('0' + oc);
 	org[9] = '\0';
-	snprintf(out, 19, "91%s%s", codes[rnd((int)ncodes)], org);
+	char tmp[64];
+	snprintf(tmp, sizeof(tmp), "91%s%s", codes[rnd((int)ncodes)], org);
+	memcpy(out, tmp, 17);
 	int sum = 0, p = 1;
 	for (int i = 0; i < 17; i++) {
 		sum += (int)(strchr(ALPHA, out[i]) - ALPHA) * p;
