@@ -545,6 +545,7 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 		/* "（以下简称《X》）" defines an abbreviation, not a title. */
 		if (pre >= 12 && find(s + (pre > 24 ? pre - 24 : 0), pre - (pre > 24 ? pre - 24 : 0), "简称")) {
 			sp[k].idx = -1;
+			sp[k].mention = true;
 			continue;
 		}
 		title = title_with_suffix(g, s, len, sp[k].tstart, sp[k].tend, &after, &status, &docno);
@@ -566,6 +567,7 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 		if (starts(s + after, len - after, "等"))
 			mention = true;
 		prev_mention = mention;
+		sp[k].mention = mention;
 		idx = add_title(g, title, strlen(title), lineno, mention);
 		sp[k].idx = idx;
 		if (idx < 0)
@@ -608,7 +610,8 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 				size_t from = k > 0 ? sp[k - 1].end : 0;
 				n = shuan_regs__find_authorities(g->r, s + from, sp[k].start - from, names, 0,
 								 MAX_ISSUERS);
-				if (n == 0 && from > 0)
+				/* "X按照《法》…发布了《办法》": the issuer precedes a mention. */
+				if (n == 0 && k > 0 && sp[k - 1].mention)
 					n = shuan_regs__find_authorities(g->r, s, sp[k].start, names, 0, MAX_ISSUERS);
 			}
 			add_issuers(c, names, n);
