@@ -204,16 +204,19 @@ static int open_regs(const opts *o, shuan_regs **r, shuan_store **st, int need_s
 	}
 	if (o->no_store && !need_store)
 		return 0;
-	if (cli_store_dir(o->store, dir, sizeof(dir)) != 0)
-		return CLI_EXIT_ERROR;
-	/* Read-only commands do not create a store that does not exist yet. */
+	/* Read-only commands use the default store only if it already exists,
+	 * and never create one. */
 	if (!need_store && !o->store) {
 		char db[4200];
 		FILE *f;
+		if (shuan_store_default_dir(dir, sizeof(dir)) != 0)
+			return 0;
 		snprintf(db, sizeof(db), "%s/shuan.db", dir);
 		if (!(f = fopen(db, "rb")))
 			return 0;
 		fclose(f);
+	} else if (cli_store_dir(o->store, dir, sizeof(dir)) != 0) {
+		return CLI_EXIT_ERROR;
 	}
 	if ((rc = shuan_store_open(st, dir, err, sizeof(err))) != 0) {
 		fprintf(stderr, "shuan regs: %s\n", err);
@@ -369,9 +372,12 @@ static int do_timeline(shuan_regs *r, opts *o)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *d = shuan_regs_entry_date(list[i]);
-		if (strncmp(d, month, 7) || strlen(d) < 7 || !month[0]) {
-			snprintf(month, sizeof(month), "%.7s", d);
-			printf("%s## %s\n", i ? "\n" : "", strlen(d) >= 7 ? month : d);
+		char key[8];
+		/* Group by YYYY-MM; a year-only date is its own group. */
+		snprintf(key, sizeof(key), "%.7s", d);
+		if (strcmp(key, month)) {
+			memcpy(month, key, sizeof(month));
+			printf("%s## %s\n", i ? "\n" : "", month);
 		}
 		line_entry(list[i]);
 	}

@@ -337,6 +337,11 @@ size_t shuan_regs__find_authorities(const shuan_regs *r, const char *text, size_
 			i++;
 			continue;
 		}
+		/* "国务院关于…的决策部署" names a decision, not the issuer here. */
+		if (len - i - bestlen >= 6 && !memcmp(text + i + bestlen, "关于", 6)) {
+			i += bestlen;
+			continue;
+		}
 		bool dup = false;
 		for (size_t j = 0; j < n && !dup; j++)
 			dup = !strcmp(names[j], best);

@@ -214,27 +214,28 @@ int shuan_regs_apply(shuan_regs *r, shuan_store *s, const shuan_regs_report *rep
 	char src_id[64], now[32];
 	size_t n = 0;
 	int rc = SHUAN_ESTORE;
+	bool in_tx = false;
 	time_t t = time(NULL);
 	struct tm tm;
 
 	if (added)
 		*added = 0;
-	if (!db || sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
-		shuan_regs__seterr(r, "cannot prepare the store: %s", db ? sqlite3_errmsg(db) : "no database");
-		return SHUAN_ESTORE;
-	}
+	if (!db || sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+		goto cleanup;
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(src_id, sizeof(src_id), "article-%016llx",
 		 (unsigned long long)fnv1a(rep->source_url ? rep->source_url
 							   : rep->source_title ? rep->source_title : rep->path));
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO regs_sources(id,title,publisher,date,url,path,added) "
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto cleanup;
+	in_tx = true;
+	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO regs_sources(id,title,publisher,date,url,path,added) "
 				   "VALUES(?,?,?,?,?,?,?)", -1, &ss, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO regs_entries(id,title,doc_number,issuers,issued,effective,"
 				   "status,level,sectors,region,summary,source,line,added) "
 				   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
+		goto cleanup;
 	sqlite3_bind_text(ss, 1, src_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ss, 2, rep->source_title ? rep->source_title : rep->path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ss, 3, rep->source_publisher, -1, SQLITE_STATIC);
@@ -243,7 +244,7 @@ int shuan_regs_apply(shuan_regs *r, shuan_store *s, const shuan_regs_report *rep
 	sqlite3_bind_text(ss, 6, rep->path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ss, 7, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(ss) != SQLITE_DONE)
-		goto fail;
+		goto cleanup;
 	for (size_t i = 0; i < rep->ncandidates; i++) {
 		const shuan_regs_candidate *c = &rep->candidates[i];
 		char key[REGS_MAX_KEY], id[40], iss[1024] = "", summary[512];
@@ -273,22 +274,24 @@ int shuan_regs_apply(shuan_regs *r, shuan_store *s, const shuan_regs_report *rep
 		sqlite3_bind_int(st, 13, c->line);
 		sqlite3_bind_text(st, 14, now, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			goto fail;
+			goto cleanup;
 		n += (size_t)sqlite3_changes(db);
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
+		goto cleanup;
+	in_tx = false;
+	rc = 0;
+cleanup:
+	if (rc)
+		shuan_regs__seterr(r, "cannot write to the store: %s", db ? sqlite3_errmsg(db) : "no database");
+	if (in_tx)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(st);
 	sqlite3_finalize(ss);
-	st = ss = NULL;
-	rc = shuan_regs_load_store(r, s);
-	if (added)
-		*added = n;
-	return rc;
-fail:
-	shuan_regs__seterr(r, "cannot write to the store: %s", sqlite3_errmsg(db));
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_finalize(st);
-	sqlite3_finalize(ss);
+	if (rc == 0) {
+		rc = shuan_regs_load_store(r, s);
+		if (added)
+			*added = n;
+	}
 	return rc;
 }

@@ -315,6 +315,10 @@ static void test_ingest_seed_000(void **state)
 	c = cand(rep, "公共数据安全评估方法");
 	assert_string_equal(c->effective, "2024-05-01");
 	assert_string_equal(c->sector, "地方");
+	/* "为贯彻落实党中央、国务院关于…" does not make 国务院 an issuer. */
+	c = cand(rep, "贵州省公共数据授权运营管理办法（试行）（征求意见稿）");
+	assert_int_equal(c->nissuers, 1);
+	assert_string_equal(c->issuers[0], "贵州省大数据发展管理局");
 	c = cand(rep, "银行业数据资产估值指南");
 	assert_string_equal(c->sector, "金融");
 	c = cand(rep, "中华人民共和国个人信息保护法"); /* 按照《…》的框架 */
