@@ -292,7 +292,7 @@ static int do_show(shuan_regs *r, const opts *o, const char *id)
 	if (e->title_en)
 		printf("%-12s %s\n", "English", e->title_en);
 	if (e->doc_number)
-		printf("%-12s %s\n", "文号/编号", e->doc_number);
+		printf("%-12s %s\n", "doc number", e->doc_number);
 	printf("%-12s ", "issuers");
 	for (size_t i = 0; i < e->nissuers; i++)
 		printf("%s%s", i ? "、" : "", e->issuers[i]);

@@ -149,6 +149,20 @@ static void item(sbuf *b, const shuan_regs_entry *e, const char *date, bool html
 	sb_printf(b, html ? " <code>%s</code></li>\n" : " `%s`\n", e->id);
 }
 
+/* A digest row: an entry and whether it was printed already. */
+typedef struct drow {
+	const shuan_regs_entry *e;
+	bool done;
+} drow;
+
+static int by_row_date(const void *a, const void *b)
+{
+	const shuan_regs_entry *x = ((const drow *)a)->e, *y = ((const drow *)b)->e;
+	const char *dx = shuan_regs_entry_date(x), *dy = shuan_regs_entry_date(y);
+	int c = strcmp(dx ? dx : "", dy ? dy : "");
+	return c ? c : strcmp(x->id, y->id);
+}
+
 int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, char **out)
 {
 	static const char *const sectors[] = {"通用", "数据要素", "数据跨境", "人工智能", "工业", "能源", "交通",
@@ -159,7 +173,7 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 	const size_t nsec = sizeof(sectors) / sizeof(*sectors), nlev = sizeof(levels) / sizeof(*levels);
 	bool html = fmt == SHUAN_REGS_HTML;
 	sbuf b = {0};
-	char *done = NULL;
+	drow *rows = NULL;
 	size_t total = 0;
 	int rc = 0;
 
@@ -168,10 +182,18 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 		shuan_regs__seterr(r, "month must be YYYY-MM");
 		return SHUAN_EINVAL;
 	}
-	/* done[i] marks entries already printed under an earlier sector. */
-	done = shuan_calloc(r->nitems ? r->nitems : 1, 1);
-	if (!done)
-		return SHUAN_ENOMEM;
+	/* rows[] lists the entries by date, so every group comes out in order;
+	 * rows[i].done marks an entry printed under an earlier sector. */
+	rows = shuan_malloc((r->nitems ? r->nitems : 1) * sizeof(*rows));
+	if (!rows) {
+		rc = SHUAN_ENOMEM;
+		goto cleanup;
+	}
+	for (size_t i = 0; i < r->nitems; i++) {
+		rows[i].e = &r->items[i]->e;
+		rows[i].done = false;
+	}
+	qsort(rows, r->nitems, sizeof(*rows), by_row_date);
 	if (html)
 		sb_printf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>shuan regs digest %s</title>"
 			      "</head><body>\n<h1>法规动态 %s</h1>\n", month, month);
@@ -184,9 +206,9 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 		for (size_t l = 0; l <= nlev; l++) {
 			bool lev_header = false;
 			for (size_t i = 0; i < r->nitems; i++) {
-				const shuan_regs_entry *e = &r->items[i]->e;
+				const shuan_regs_entry *e = rows[i].e;
 				bool in_sec = false, known_level = false;
-				if (done[i] || !dated_in(e->issued, e->nissued, month))
+				if (rows[i].done || !dated_in(e->issued, e->nissued, month))
 					continue;
 				for (size_t k = 0; k < nlev; k++)
 					known_level |= !strcmp(e->level, levels[k]);
@@ -209,7 +231,7 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 					lev_header = true;
 				}
 				item(&b, e, date_in(e->issued, e->nissued, month), html);
-				done[i] = 1;
+				rows[i].done = true;
 				total++;
 			}
 			if (lev_header)
@@ -222,7 +244,7 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 	{
 		bool header = false;
 		for (size_t i = 0; i < r->nitems; i++) {
-			const shuan_regs_entry *e = &r->items[i]->e;
+			const shuan_regs_entry *e = rows[i].e;
 			if (!dated_in(e->effective, e->neffective, month))
 				continue;
 			if (!header) {
@@ -245,6 +267,6 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 	b.p = NULL;
 cleanup:
 	shuan_free(b.p);
-	shuan_free(done);
+	shuan_free(rows);
 	return rc;
 }
