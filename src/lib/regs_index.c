@@ -112,8 +112,6 @@ static bool has_str(const char *const *v, size_t n, const char *s)
 	return false;
 }
 
-/* Does e pass f? Shared with the timeline. */
-bool shuan_regs__filter_ok(const shuan_regs *r, const shuan_regs_entry *e, const shuan_regs_filter *f);
 bool shuan_regs__filter_ok(const shuan_regs *r, const shuan_regs_entry *e, const shuan_regs_filter *f)
 {
 	const char *d;

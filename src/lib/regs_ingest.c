@@ -660,8 +660,13 @@ static int article_year(const char *text, size_t len, const char *fm_date)
 				return y;
 		}
 	}
-	if (fm_date && strlen(fm_date) >= 4)
-		return atoi(fm_date); /* digits checked by the date's shape below */
+	if (fm_date && strlen(fm_date) >= 4 && fm_date[0] >= '1' && fm_date[0] <= '2') {
+		int y = 0;
+		for (int i = 0; i < 4 && fm_date[i] >= '0' && fm_date[i] <= '9'; i++)
+			y = y * 10 + (fm_date[i] - '0');
+		if (y >= 1990 && y <= 2100)
+			return y;
+	}
 	{
 		time_t now = time(NULL);
 		struct tm tm;

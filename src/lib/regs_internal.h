@@ -129,6 +129,10 @@ size_t shuan_regs__find_authorities(const shuan_regs *r, const char *text, size_
 /* The canonical authority for a name or alias, or NULL. */
 const char *shuan_regs__authority(const shuan_regs *r, const char *name);
 
+/* ---- regs_index.c ---- */
+/* Does e pass f? (NULL f passes everything.) Shared with the timeline. */
+bool shuan_regs__filter_ok(const shuan_regs *r, const shuan_regs_entry *e, const shuan_regs_filter *f);
+
 /* ---- regs_load.c ---- */
 int shuan_regs__load_dir(shuan_regs *r, const char *regs_dir, char *errbuf, size_t errlen);
 

@@ -17,8 +17,6 @@
 
 #define DIGEST_MAX ((size_t)1 << 20)
 
-bool shuan_regs__filter_ok(const shuan_regs *r, const shuan_regs_entry *e, const shuan_regs_filter *f);
-
 static int by_date(const void *a, const void *b)
 {
 	const shuan_regs_entry *x = *(const shuan_regs_entry *const *)a, *y = *(const shuan_regs_entry *const *)b;

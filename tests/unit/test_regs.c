@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "lib/regs_internal.h"
+#include "util/alloc.h"
 #include "shuan/regs.h"
 
 static shuan_regs *g_regs;
@@ -63,10 +64,10 @@ static void test_title_key(void **state)
 	assert_int_equal(shuan_regs_title_key("数据安全技术数据分类分级规则", k, 8), SHUAN_ELIMIT);
 	assert_true(strlen(k) <= 7);
 	/* Draft words are kept in the key but strippable. */
-	strcpy(k, "江苏省数据条例草案征求意见稿");
+	snprintf(k, sizeof(k), "%s", "江苏省数据条例草案征求意见稿");
 	assert_true(shuan_regs__strip_draft(k));
 	assert_string_equal(k, "江苏省数据条例");
-	strcpy(k, "草案");
+	snprintf(k, sizeof(k), "%s", "草案");
 	assert_false(shuan_regs__strip_draft(k)); /* never strips to nothing */
 }
 
@@ -588,6 +589,88 @@ static void test_load_errors(void **state)
 	rmdir(dir);
 }
 
+/* Fails the Nth allocation, for every N, until open + search + ingest
+ * succeed: each failure must come back as SHUAN_ENOMEM (or, for ingest, a
+ * report-less error), never a crash or a leak (ASan checks the leaks). */
+static void test_alloc_failures(void **state)
+{
+	char err[512], path[1024];
+	long n;
+	(void)state;
+	snprintf(path, sizeof(path), "%s/data/seeds/003_05371c1a2a590865.txt", SHUAN_TEST_DATA_DIR);
+	for (n = 1; n < 100000; n++) {
+		shuan_regs *r = NULL;
+		shuan_regs_report *rep = NULL;
+		const shuan_regs_entry **l = NULL;
+		size_t cnt;
+		int rc;
+		shuan_alloc_fail_after(n);
+		rc = shuan_regs_open(&r, SHUAN_TEST_RULES_DIR, err, sizeof(err));
+		if (rc) {
+			shuan_alloc_fail_after(0);
+			assert_int_equal(rc, SHUAN_ENOMEM);
+			assert_null(r);
+			continue;
+		}
+		rc = shuan_regs_search(r, "分类分级", NULL, &l, &cnt);
+		if (rc == 0)
+			shuan_regs_list_free(l);
+		else
+			assert_true(rc == SHUAN_ENOMEM || rc == SHUAN_ESTORE);
+		rc = shuan_regs_ingest_file(r, path, &rep);
+		shuan_alloc_fail_after(0);
+		shuan_regs_report_free(rep);
+		shuan_regs_free(r);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, SHUAN_ENOMEM);
+	}
+	assert_true(n < 100000);
+	assert_true(n > 20); /* the loop really failed allocations on the way */
+	print_message("alloc failure loop: %ld allocations failed one by one\n", n - 1);
+}
+
+/* Truncated and byte-flipped versions of a seed never crash ingestion. */
+static void test_ingest_mutations(void **state)
+{
+	char path[1024];
+	FILE *f;
+	char *buf, *mut;
+	long len;
+	unsigned seed = 12345;
+	(void)state;
+	snprintf(path, sizeof(path), "%s/data/seeds/000_79399eb568c06098.txt", SHUAN_TEST_DATA_DIR);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)len);
+	mut = malloc((size_t)len);
+	assert_non_null(buf);
+	assert_non_null(mut);
+	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	for (int round = 0; round < 300; round++) {
+		shuan_regs_report *rep = NULL;
+		size_t n = (size_t)len;
+		int rc;
+		memcpy(mut, buf, (size_t)len);
+		seed = seed * 1103515245u + 12345u;
+		if (round % 3 == 0)
+			n = (seed >> 8) % (size_t)len;           /* cut anywhere, even mid-character */
+		for (int k = 0; k < 1 + round % 7; k++) { /* flip a few bytes */
+			seed = seed * 1103515245u + 12345u;
+			mut[(seed >> 8) % (size_t)len] = (char)(seed >> 3);
+		}
+		rc = shuan_regs_ingest_buffer(g_regs, mut, n, "mutant", &rep);
+		assert_true(rc == 0 || rc == SHUAN_EINVAL || rc == SHUAN_EBINARY);
+		shuan_regs_report_free(rep);
+	}
+	free(buf);
+	free(mut);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +686,8 @@ int main(void)
 		cmocka_unit_test(test_ingest_gbk_and_html),
 		cmocka_unit_test(test_timeline_digest),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_ingest_mutations),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
