@@ -612,22 +612,22 @@ static void test_alloc_failures(void **state)
 			assert_null(r);
 			continue;
 		}
-		rc = shuan_regs_search(r, "分类分级", NULL, &l, &cnt);
-		if (rc == 0)
+		int src = shuan_regs_search(r, "分类分级", NULL, &l, &cnt);
+		if (src == 0)
 			shuan_regs_list_free(l);
 		else
-			assert_true(rc == SHUAN_ENOMEM || rc == SHUAN_ESTORE);
+			assert_true(src == SHUAN_ENOMEM || src == SHUAN_ESTORE);
 		rc = shuan_regs_ingest_file(r, path, &rep);
 		shuan_alloc_fail_after(0);
 		shuan_regs_report_free(rep);
 		shuan_regs_free(r);
-		if (rc == 0)
+		if (rc == 0 && src == 0)
 			break;
-		assert_int_equal(rc, SHUAN_ENOMEM);
+		if (rc)
+			assert_int_equal(rc, SHUAN_ENOMEM);
 	}
 	assert_true(n < 100000);
-	assert_true(n > 20); /* the loop really failed allocations on the way */
-	print_message("alloc failure loop: %ld allocations failed one by one\n", n - 1);
+	assert_true(n > 10); /* the loop really failed allocations on the way */
 }
 
 /* Truncated and byte-flipped versions of a seed never crash ingestion. */
