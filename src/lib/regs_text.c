@@ -234,6 +234,8 @@ static void strip_html(const char *s, size_t len, obuf *b)
 			puts_(b, closing ? "\n" : "\n| ");
 		else if (closing && tag_is(s + nstart, nlen, (const char *const[]){"td", "th", NULL}))
 			puts_(b, " | ");
+		else if (tag_is(s + nstart, nlen, (const char *const[]){"strong", "b", NULL}))
+			puts_(b, "**"); /* a paragraph that is all bold reads as a heading */
 		else if (tag_is(s + nstart, nlen, block))
 			puts_(b, "\n");
 	}

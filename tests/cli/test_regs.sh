@@ -64,6 +64,18 @@ for f in "$SEEDS"/000_*.txt "$SEEDS"/003_*.txt; do
 done
 "$SHUAN" regs ingest --no-store "$SEEDS"/001_*.txt >/dev/null; [ $? -eq 1 ] || fail "001 has one conflict -> exit 1"
 
+# json output parses and carries the hand-checked fields
+"$SHUAN" regs ingest --no-store --format json "$SEEDS"/003_*.txt | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["new"] == 0 and d["conflicts"] == 0, d
+c = [x for x in d["candidates"] if x["title"] == "上海市数据产品知识产权登记存证暂行办法"][0]
+assert c["date"] == "2024-11-08" and c["effective"] == "2024-12-08", c
+assert c["issuers"] == ["上海市知识产权局", "上海市数据局"], c
+' || fail "ingest json"
+"$SHUAN" regs show pipl --format json --no-store | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["id"]=="pipl" and d["level"]=="法律"' \
+	|| fail "show json"
+
 # ingest --apply into a fresh store, against a catalogue that lacks most entries
 mkdir -p "$TMP/mini/regs"
 cp "$SRCDIR/rules/regs/authorities.yaml" "$SRCDIR/rules/regs/ingest.yaml" "$SRCDIR/rules/regs/sources.yaml" "$TMP/mini/regs/"

@@ -491,7 +491,7 @@ static void test_ingest_gbk_and_html(void **state)
 	shuan_regs_report *rep = NULL;
 	iconv_t cd = iconv_open("GBK", "UTF-8");
 	const char *html = "<html><head><title>x</title><style>p{color:red}</style></head><body>"
-			   "<h1>2024年动态</h1><h2>金 融 领 域</h2>"
+			   "<h1>2024年动态</h1><p><strong>人工智能</strong></p><h2>金 融 领 域</h2>"
 			   "<p>7月22日，金融监管总局发布&lt;通知&gt;《反保险欺诈工作办法》</p>"
 			   "<table><tr><th>政策</th><th>日期</th><th>发布单位</th></tr>"
 			   "<tr><td>《会计信息化工作规范》</td><td>8/7</td><td>财政部</td></tr></table>"
@@ -511,6 +511,7 @@ static void test_ingest_gbk_and_html(void **state)
 	shuan_regs_report_free(rep);
 
 	assert_int_equal(shuan_regs_ingest_buffer(g_regs, html, strlen(html), "page.html", &rep), 0);
+	assert_int_equal(rep->year, 2024);
 	assert_string_equal(rep->format, "html");
 	assert_int_equal(rep->ncandidates, 2);
 	assert_string_equal(rep->candidates[0].title, "反保险欺诈工作办法");
@@ -518,8 +519,19 @@ static void test_ingest_gbk_and_html(void **state)
 	assert_string_equal(rep->candidates[0].sector, "金融");
 	assert_string_equal(rep->candidates[0].matched_id, "anti-insurance-fraud-measures-2024");
 	assert_string_equal(rep->candidates[1].title, "会计信息化工作规范");
+	assert_string_equal(rep->candidates[1].sector, "金融");
 	assert_string_equal(rep->candidates[1].date, "2024-08-07");
 	assert_true(has_issuer(&rep->candidates[1], "财政部"));
+	shuan_regs_report_free(rep);
+
+	/* <p><strong>…</strong></p> is a section heading too. */
+	const char *bold = "<html><body><p>2024年</p><p><strong>人工智能领域</strong></p>"
+			   "<p>9月10日，网安标委发布《人工智能安全治理框架》1.0版</p></body></html>";
+	assert_int_equal(shuan_regs_ingest_buffer(g_regs, bold, strlen(bold), "bold.html", &rep), 0);
+	assert_int_equal(rep->ncandidates, 1);
+	assert_string_equal(rep->candidates[0].sector, "人工智能");
+	assert_string_equal(rep->candidates[0].date, "2024-09-10");
+	assert_string_equal(rep->candidates[0].matched_id, "ai-safety-governance-framework-2024");
 	shuan_regs_report_free(rep);
 }
 
