@@ -581,16 +581,28 @@ int cmd_regs(int argc, char **argv)
 		fprintf(stderr, "shuan regs ingest: --apply needs a store; drop --no-store\n");
 		return CLI_EXIT_ERROR;
 	}
+	if (o.format && (strcmp(sub, "digest") ? strcmp(o.format, "text") && strcmp(o.format, "json")
+					       : strcmp(o.format, "md") && strcmp(o.format, "html"))) {
+		fprintf(stderr, "shuan regs %s: unknown --format '%s'\n", sub, o.format);
+		return CLI_EXIT_ERROR;
+	}
 	if (!strcmp(sub, "check"))
 		o.no_store = 1; /* check validates what ships, not a user's additions */
 	if ((rc = open_regs(&o, &r, &st, o.apply)) != 0)
 		goto cleanup;
 	rc = CLI_EXIT_ERROR;
 	if (!strcmp(sub, "search")) {
+		/* Unquoted words are one query: `regs search 数据 出境`. */
+		char q[1024];
+		size_t qn = 0;
+		for (int i = 0; i < argc && qn < sizeof(q); i++)
+			qn += (size_t)snprintf(q + qn, sizeof(q) - qn, "%s%s", i ? " " : "", argv[i]);
 		if (argc < 1)
 			fprintf(stderr, "shuan regs search: QUERY missing\n");
+		else if (qn >= sizeof(q))
+			fprintf(stderr, "shuan regs search: QUERY too long\n");
 		else
-			rc = do_search(r, &o, argc > 1 ? argv[0] : argv[0]);
+			rc = do_search(r, &o, q);
 	} else if (!strcmp(sub, "show")) {
 		if (argc != 1)
 			fprintf(stderr, "shuan regs show: one ID expected\n");

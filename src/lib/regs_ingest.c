@@ -490,8 +490,8 @@ static void line_dates(ingest *g, const char *s, size_t len, const span *sp, siz
 					 starts(rest, rl, "起正式实施");
 			if (effective && !eff[0] && (ns == 0 || i > sp[0].start))
 				memcpy(eff, d, 11);
-			else if (!effective && !issue[0] && (ns == 0 || i < sp[0].start || table))
-				memcpy(issue, d, 11);
+			else if (!effective && !issue[0] && (ns <= 1 || i < sp[0].start || table))
+				memcpy(issue, d, 11); /* one title: "《X》于2024年3月1日发布" too */
 			i += used;
 			continue;
 		}
@@ -542,6 +542,11 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 		long idx;
 		char tb[2300];
 
+		/* Hundreds of characters between 《 and 》 are not a title. */
+		if (sp[k].tend - sp[k].tstart > 600) {
+			sp[k].idx = -1;
+			continue;
+		}
 		/* "（以下简称《X》）" defines an abbreviation, not a title. */
 		if (pre >= 12 && find(s + (pre > 24 ? pre - 24 : 0), pre - (pre > 24 ? pre - 24 : 0), "简称")) {
 			sp[k].idx = -1;
@@ -613,6 +618,10 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 				/* "X按照《法》…发布了《办法》": the issuer precedes a mention. */
 				if (n == 0 && k > 0 && sp[k - 1].mention)
 					n = shuan_regs__find_authorities(g->r, s, sp[k].start, names, 0, MAX_ISSUERS);
+				/* "《X》于3月22日由网信办发布": the only title, issuer after it. */
+				if (n == 0 && ns == 1)
+					n = shuan_regs__find_authorities(g->r, s + sp[k].end, len - sp[k].end, names, 0,
+									 MAX_ISSUERS);
 			}
 			add_issuers(c, names, n);
 		}

@@ -48,6 +48,10 @@ echo "$out" | grep -q 'banking-insurance-data-security-measures-2024 ' && fail "
 "$SHUAN" regs search 数据分类分级 --format json --no-store | python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(e["id"]=="gb-t-43697-2024" for e in d)' \
 	|| fail "search json"
 
+out=$("$SHUAN" regs search 数据 出境 --no-store)
+echo "$out" | grep -q cac-export-assessment-guide-2nd-2024 || fail "unquoted words form one query"
+"$SHUAN" regs search x --format xml --no-store >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --format exits 2"
+
 # timeline and digest
 out=$("$SHUAN" regs timeline --year 2024 --sector 人工智能 --no-store)
 echo "$out" | grep -q '^## 2024-01' || fail "timeline month header"

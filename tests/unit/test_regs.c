@@ -524,6 +524,14 @@ static void test_ingest_gbk_and_html(void **state)
 	assert_true(has_issuer(&rep->candidates[1], "财政部"));
 	shuan_regs_report_free(rep);
 
+	/* A date after the only title of a line is its issue date. */
+	const char *after = "2024年\n《数据出境安全评估申报指南（第二版）》于3月22日由网信办发布。\n";
+	assert_int_equal(shuan_regs_ingest_buffer(g_regs, after, strlen(after), "after.txt", &rep), 0);
+	assert_string_equal(rep->candidates[0].date, "2024-03-22");
+	assert_true(has_issuer(&rep->candidates[0], "国家互联网信息办公室"));
+	assert_int_equal(rep->candidates[0].match, SHUAN_REGS_MATCHED);
+	shuan_regs_report_free(rep);
+
 	/* <p><strong>…</strong></p> is a section heading too. */
 	const char *bold = "<html><body><p>2024年</p><p><strong>人工智能领域</strong></p>"
 			   "<p>9月10日，网安标委发布《人工智能安全治理框架》1.0版</p></body></html>";
