@@ -36,41 +36,50 @@ typedef struct shuan_regs shuan_regs;
 /* One dated fact. Sources may disagree: an entry then carries one date per
  * claim, each with the sources that reported it. */
 typedef struct shuan_regs_date {
-	const char *date;                /* "YYYY-MM-DD", "YYYY-MM" or "YYYY" */
-	const char *const *sources;      /* source ids (sources.yaml or the store) */
+	const char *date;           /* "YYYY-MM-DD", "YYYY-MM" or "YYYY" */
+	const char *const *sources; /* source ids (sources.yaml or the store) */
 	size_t nsources;
-	const char *note;                /* e.g. "公布", "成文日期"; NULL if none */
+	const char *note; /* e.g. "公布", "成文日期"; NULL if none */
 } shuan_regs_date;
 
 /* A typed link to another entry. Types: draft_of, final_of, supersedes,
  * superseded_by, implements, amends, related. */
 typedef struct shuan_regs_relation {
 	const char *type;
-	const char *target;              /* a catalogue id */
+	const char *target; /* a catalogue id */
 } shuan_regs_relation;
 
 /* One instrument. Optional strings are NULL when unknown. */
 typedef struct shuan_regs_entry {
-	const char *id;                  /* stable lowercase ASCII slug */
-	const char *title;               /* official Chinese title (or English for foreign texts) */
-	const char *title_en;            /* optional English title */
-	const char *doc_number;          /* 文号 or standard number, optional */
-	const char *status;              /* 现行有效, 征求意见稿, 试行, 草案, 已废止, 已被替代, 立项 */
-	const char *level;               /* 法律, 行政法规, 部门规章, 规范性文件, 国家标准, ... */
-	const char *region;              /* 全国, a province or city, 国际 */
-	const char *summary;             /* our own words */
-	const char *notes;               /* optional */
-	const char *const *aliases;      size_t naliases;
-	const char *const *issuers;      size_t nissuers;
-	const shuan_regs_date *issued;   size_t nissued;
-	const shuan_regs_date *effective; size_t neffective;
-	const char *const *sectors;      size_t nsectors;
-	const char *const *obligations;  size_t nobligations;
-	const shuan_regs_relation *relations; size_t nrelations;
-	const char *const *sources;      size_t nsources;
-	const char *const *unverified;   size_t nunverified; /* facts not checked against the official text */
-	const char *origin;              /* path of the YAML file, or "store:<dir>" */
-	int line;                        /* line in the YAML file (0 for store entries) */
+	const char *id;         /* stable lowercase ASCII slug */
+	const char *title;      /* official Chinese title (or English for foreign texts) */
+	const char *title_en;   /* optional English title */
+	const char *doc_number; /* 文号 or standard number, optional */
+	const char *status; /* 现行有效, 征求意见稿, 试行, 草案, 已废止, 已被替代, 立项 */
+	const char *level;   /* 法律, 行政法规, 部门规章, 规范性文件, 国家标准, ... */
+	const char *region;  /* 全国, a province or city, 国际 */
+	const char *summary; /* our own words */
+	const char *notes;   /* optional */
+	const char *const *aliases;
+	size_t naliases;
+	const char *const *issuers;
+	size_t nissuers;
+	const shuan_regs_date *issued;
+	size_t nissued;
+	const shuan_regs_date *effective;
+	size_t neffective;
+	const char *const *sectors;
+	size_t nsectors;
+	const char *const *obligations;
+	size_t nobligations;
+	const shuan_regs_relation *relations;
+	size_t nrelations;
+	const char *const *sources;
+	size_t nsources;
+	const char *const *unverified;
+	size_t nunverified; /* facts not checked against the official text */
+	const char *origin; /* path of the YAML file, or "store:<dir>" */
+	int line;           /* line in the YAML file (0 for store entries) */
 } shuan_regs_entry;
 
 /* A source (article, official page) that reported entries. */
@@ -122,8 +131,8 @@ SHUAN_API const char *shuan_regs_title(const shuan_regs *r, const char *id);
  * dangling ones into bad[] (at most badcap of them) and returns how many
  * ids are dangling in total (0 = all resolve). Thread-safe.
  */
-SHUAN_API size_t shuan_regs_check_ids(const shuan_regs *r, const char *const *ids, size_t n,
-				      size_t *bad, size_t badcap);
+SHUAN_API size_t shuan_regs_check_ids(const shuan_regs *r, const char *const *ids, size_t n, size_t *bad,
+                                      size_t badcap);
 
 /* The source with this id, or NULL. */
 SHUAN_API const shuan_regs_source *shuan_regs_source_get(const shuan_regs *r, const char *id);
@@ -146,8 +155,8 @@ SHUAN_API size_t shuan_regs_validate(const shuan_regs *r, shuan_regs_problem_fn 
 
 /* One `cites:` item found in a rule file. */
 typedef struct shuan_regs_citation {
-	const char *cited;               /* the catalogue id cited */
-	const char *rule;                /* the citing rule's `id:` (or the file name) */
+	const char *cited; /* the catalogue id cited */
+	const char *rule;  /* the citing rule's `id:` (or the file name) */
 	const char *file;
 	int line;
 } shuan_regs_citation;
@@ -172,7 +181,7 @@ SHUAN_API const shuan_regs_citation *shuan_regs_citations(const shuan_regs *r, s
  * authorities.yaml. */
 typedef struct shuan_regs_filter {
 	const char *sector, *level, *status, *issuer;
-	const char *from, *to;           /* inclusive */
+	const char *from, *to; /* inclusive */
 } shuan_regs_filter;
 
 /*
@@ -186,12 +195,12 @@ typedef struct shuan_regs_filter {
  * Returns 0, SHUAN_EINVAL, SHUAN_ESTORE (SQLite failed) or SHUAN_ENOMEM.
  */
 SHUAN_API int shuan_regs_search(shuan_regs *r, const char *query, const shuan_regs_filter *f,
-				const shuan_regs_entry ***out, size_t *n);
+                                const shuan_regs_entry ***out, size_t *n);
 
 /* Entries that pass the filter and have a date, oldest first. Same
  * ownership as shuan_regs_search(). */
-SHUAN_API int shuan_regs_timeline(shuan_regs *r, const shuan_regs_filter *f,
-				  const shuan_regs_entry ***out, size_t *n);
+SHUAN_API int shuan_regs_timeline(shuan_regs *r, const shuan_regs_filter *f, const shuan_regs_entry ***out,
+                                  size_t *n);
 
 /* Frees an array returned by search or timeline. NULL is a no-op. */
 SHUAN_API void shuan_regs_list_free(const shuan_regs_entry **list);
@@ -222,27 +231,30 @@ typedef enum shuan_regs_match {
 
 /* One candidate instrument found in an article. Optional fields are NULL. */
 typedef struct shuan_regs_candidate {
-	const char *title;               /* the title as written (trimmed, width-folded) */
-	const char *doc_number;          /* e.g. "GB/T 43697-2024" or "工信部网安〔2024〕214号" */
-	const char *date;                /* issue date, YYYY-MM-DD */
-	const char *effective;           /* effective date, YYYY-MM-DD */
-	const char *status;              /* catalogue status word, from the title or the text */
-	const char *sector;              /* from the section heading it sits under */
-	const char *const *issuers;      size_t nissuers; /* canonical authority names */
-	int line;                        /* 1-based line in the decoded text */
-	int mention;                     /* 1 if only referred to (根据《…》), not reported */
+	const char *title;      /* the title as written (trimmed, width-folded) */
+	const char *doc_number; /* e.g. "GB/T 43697-2024" or "工信部网安〔2024〕214号" */
+	const char *date;       /* issue date, YYYY-MM-DD */
+	const char *effective;  /* effective date, YYYY-MM-DD */
+	const char *status;     /* catalogue status word, from the title or the text */
+	const char *sector;     /* from the section heading it sits under */
+	const char *const *issuers;
+	size_t nissuers; /* canonical authority names */
+	int line;        /* 1-based line in the decoded text */
+	int mention;     /* 1 if only referred to (根据《…》), not reported */
 	shuan_regs_match match;
-	const char *matched_id;          /* MATCHED/CONFLICT: the catalogue id */
-	const char *conflict;            /* CONFLICT: what disagrees, in words */
+	const char *matched_id; /* MATCHED/CONFLICT: the catalogue id */
+	const char *conflict;   /* CONFLICT: what disagrees, in words */
 } shuan_regs_candidate;
 
 typedef struct shuan_regs_report {
-	const char *path;                /* the input name */
-	const char *encoding;            /* "UTF-8" or "GB18030" */
-	const char *format;              /* "markdown", "text" or "html" */
-	const char *source_title, *source_date, *source_url, *source_publisher; /* from front matter, may be NULL */
-	int year;                        /* the year used for dates without one */
-	const shuan_regs_candidate *candidates; size_t ncandidates;
+	const char *path;     /* the input name */
+	const char *encoding; /* "UTF-8" or "GB18030" */
+	const char *format;   /* "markdown", "text" or "html" */
+	const char *source_title, *source_date, *source_url,
+	    *source_publisher; /* from front matter, may be NULL */
+	int year;              /* the year used for dates without one */
+	const shuan_regs_candidate *candidates;
+	size_t ncandidates;
 	size_t nnew, nmatched, nconflicts, nmentions;
 } shuan_regs_report;
 
@@ -259,7 +271,7 @@ SHUAN_API int shuan_regs_ingest_file(shuan_regs *r, const char *path, shuan_regs
 
 /* The same on a buffer; name is used as the report's path. */
 SHUAN_API int shuan_regs_ingest_buffer(shuan_regs *r, const char *buf, size_t len, const char *name,
-				       shuan_regs_report **out);
+                                       shuan_regs_report **out);
 
 SHUAN_API void shuan_regs_report_free(shuan_regs_report *rep);
 

@@ -24,71 +24,115 @@ typedef struct opts {
 } opts;
 
 static const char *USAGE =
-	"usage: shuan regs <subcommand> [options]\n\n"
-	"subcommands:\n"
-	"  search QUERY     full-text search (Chinese or English); filters below\n"
-	"  show ID          one entry, its relations and the rules that cite it\n"
-	"  timeline         entries by month (--year Y, --sector S)\n"
-	"  digest           a month's digest (--month YYYY-MM, --format md|html)\n"
-	"  ingest FILE...   extract instruments from digest articles (--apply stores new ones)\n"
-	"  check            validate the catalogue and every cites: in the rules\n\n"
-	"options:\n"
-	"  --sector S --level L --status S --issuer I --from DATE --to DATE   filters\n"
-	"  --format text|json (search, show), md|html (digest)\n"
-	"  --rules DIR      rules directory (default $SHUAN_RULES or the installed copy)\n"
-	"  --store DIR      store holding catalogue additions; --no-store to ignore it\n"
-	"  --apply          (ingest) add the new entries to the store\n"
-	"exit: 0 ok, 1 dangling citations or conflicts found (check, ingest), 2 error\n";
+    "usage: shuan regs <subcommand> [options]\n\n"
+    "subcommands:\n"
+    "  search QUERY     full-text search (Chinese or English); filters below\n"
+    "  show ID          one entry, its relations and the rules that cite it\n"
+    "  timeline         entries by month (--year Y, --sector S)\n"
+    "  digest           a month's digest (--month YYYY-MM, --format md|html)\n"
+    "  ingest FILE...   extract instruments from digest articles (--apply stores new ones)\n"
+    "  check            validate the catalogue and every cites: in the rules\n\n"
+    "options:\n"
+    "  --sector S --level L --status S --issuer I --from DATE --to DATE   filters\n"
+    "  --format text|json (search, show), md|html (digest)\n"
+    "  --rules DIR      rules directory (default $SHUAN_RULES or the installed copy)\n"
+    "  --store DIR      store holding catalogue additions; --no-store to ignore it\n"
+    "  --apply          (ingest) add the new entries to the store\n"
+    "exit: 0 ok, 1 dangling citations or conflicts found (check, ingest), 2 error\n";
 
 static const char *SUB_HELP[][2] = {
-	{"search", "usage: shuan regs search QUERY [--sector S] [--level L] [--status S] [--issuer I]\n"
-		   "                          [--from DATE] [--to DATE] [--format text|json]\n"
-		   "Terms are ANDed; three or more characters use the trigram index, shorter ones a substring scan.\n"
-		   "example: shuan regs search 分类分级 --level 国家标准\n"},
-	{"show", "usage: shuan regs show ID [--format text|json]\n"
-		 "Prints the entry, its relations, and the rules under rules/ whose cites: include ID.\n"
-		 "example: shuan regs show gb-t-43697-2024\n"},
-	{"timeline", "usage: shuan regs timeline [--year YYYY] [--sector S] [filters]\n"
-		     "Entries with a date, oldest first, grouped by month.\n"},
-	{"digest", "usage: shuan regs digest --month YYYY-MM [--format md|html]\n"
-		   "Entries issued that month by sector and level, then those taking effect.\n"},
-	{"ingest", "usage: shuan regs ingest FILE... [--apply] [--store DIR | --no-store] [--format text|json]\n"
-		   "Reads Markdown, text or HTML articles (UTF-8 or GBK) and reports each 《title》 as new,\n"
-		   "matched or conflict. --apply adds the new ones to the store (never to rules/regs/).\n"
-		   "Exit 1 when conflicts were found.\n"},
-	{"check", "usage: shuan regs check [--rules DIR]\n"
-		  "Validates the catalogue and every cites: in rules/**/*.yaml; exit 1 on a dangling citation.\n"},
+    {"search",
+     "usage: shuan regs search QUERY [--sector S] [--level L] [--status S] [--issuer I]\n"
+     "                          [--from DATE] [--to DATE] [--format text|json]\n"
+     "Terms are ANDed; three or more characters use the trigram index, shorter ones a substring scan.\n"
+     "example: shuan regs search 分类分级 --level 国家标准\n"},
+    {"show", "usage: shuan regs show ID [--format text|json]\n"
+             "Prints the entry, its relations, and the rules under rules/ whose cites: include ID.\n"
+             "example: shuan regs show gb-t-43697-2024\n"},
+    {"timeline", "usage: shuan regs timeline [--year YYYY] [--sector S] [filters]\n"
+                 "Entries with a date, oldest first, grouped by month.\n"},
+    {"digest", "usage: shuan regs digest --month YYYY-MM [--format md|html]\n"
+               "Entries issued that month by sector and level, then those taking effect.\n"},
+    {"ingest", "usage: shuan regs ingest FILE... [--apply] [--store DIR | --no-store] [--format text|json]\n"
+               "Reads Markdown, text or HTML articles (UTF-8 or GBK) and reports each 《title》 as new,\n"
+               "matched or conflict. --apply adds the new ones to the store (never to rules/regs/).\n"
+               "Exit 1 when conflicts were found.\n"},
+    {"check",
+     "usage: shuan regs check [--rules DIR]\n"
+     "Validates the catalogue and every cites: in rules/**/*.yaml; exit 1 on a dangling citation.\n"},
 };
 
 static int parse(int argc, char **argv, opts *o)
 {
-	enum { O_SECTOR = 256, O_LEVEL, O_STATUS, O_ISSUER, O_FROM, O_TO, O_FORMAT, O_RULES, O_STORE, O_NOSTORE,
-	       O_MONTH, O_YEAR, O_APPLY };
+	enum {
+		O_SECTOR = 256,
+		O_LEVEL,
+		O_STATUS,
+		O_ISSUER,
+		O_FROM,
+		O_TO,
+		O_FORMAT,
+		O_RULES,
+		O_STORE,
+		O_NOSTORE,
+		O_MONTH,
+		O_YEAR,
+		O_APPLY
+	};
 	static const struct option lo[] = {
-		{"sector", 1, 0, O_SECTOR}, {"level", 1, 0, O_LEVEL},   {"status", 1, 0, O_STATUS},
-		{"issuer", 1, 0, O_ISSUER}, {"from", 1, 0, O_FROM},     {"to", 1, 0, O_TO},
-		{"format", 1, 0, O_FORMAT}, {"rules", 1, 0, O_RULES},   {"store", 1, 0, O_STORE},
-		{"no-store", 0, 0, O_NOSTORE}, {"month", 1, 0, O_MONTH}, {"year", 1, 0, O_YEAR},
-		{"apply", 0, 0, O_APPLY},   {"help", 0, 0, 'h'},        {0, 0, 0, 0}};
+	    {"sector", 1, 0, O_SECTOR},    {"level", 1, 0, O_LEVEL}, {"status", 1, 0, O_STATUS},
+	    {"issuer", 1, 0, O_ISSUER},    {"from", 1, 0, O_FROM},   {"to", 1, 0, O_TO},
+	    {"format", 1, 0, O_FORMAT},    {"rules", 1, 0, O_RULES}, {"store", 1, 0, O_STORE},
+	    {"no-store", 0, 0, O_NOSTORE}, {"month", 1, 0, O_MONTH}, {"year", 1, 0, O_YEAR},
+	    {"apply", 0, 0, O_APPLY},      {"help", 0, 0, 'h'},      {0, 0, 0, 0}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
-		case O_SECTOR: o->f.sector = optarg; break;
-		case O_LEVEL: o->f.level = optarg; break;
-		case O_STATUS: o->f.status = optarg; break;
-		case O_ISSUER: o->f.issuer = optarg; break;
-		case O_FROM: o->f.from = optarg; break;
-		case O_TO: o->f.to = optarg; break;
-		case O_FORMAT: o->format = optarg; break;
-		case O_RULES: o->rules = optarg; break;
-		case O_STORE: o->store = optarg; break;
-		case O_NOSTORE: o->no_store = 1; break;
-		case O_MONTH: o->month = optarg; break;
-		case O_YEAR: o->year = optarg; break;
-		case O_APPLY: o->apply = 1; break;
-		case 'h': o->help = 1; break;
-		default: return -1;
+		case O_SECTOR:
+			o->f.sector = optarg;
+			break;
+		case O_LEVEL:
+			o->f.level = optarg;
+			break;
+		case O_STATUS:
+			o->f.status = optarg;
+			break;
+		case O_ISSUER:
+			o->f.issuer = optarg;
+			break;
+		case O_FROM:
+			o->f.from = optarg;
+			break;
+		case O_TO:
+			o->f.to = optarg;
+			break;
+		case O_FORMAT:
+			o->format = optarg;
+			break;
+		case O_RULES:
+			o->rules = optarg;
+			break;
+		case O_STORE:
+			o->store = optarg;
+			break;
+		case O_NOSTORE:
+			o->no_store = 1;
+			break;
+		case O_MONTH:
+			o->month = optarg;
+			break;
+		case O_YEAR:
+			o->year = optarg;
+			break;
+		case O_APPLY:
+			o->apply = 1;
+			break;
+		case 'h':
+			o->help = 1;
+			break;
+		default:
+			return -1;
 		}
 	}
 	return optind;
@@ -199,7 +243,8 @@ static int open_regs(const opts *o, shuan_regs **r, shuan_store **st, int need_s
 	int rc = shuan_regs_open(r, cli_rules_dir(o->rules), err, sizeof(err));
 	*st = NULL;
 	if (rc) {
-		fprintf(stderr, "shuan regs: %s (%s)\n", err[0] ? err : shuan_strerror(rc), shuan_strerror(rc));
+		fprintf(stderr, "shuan regs: %s (%s)\n", err[0] ? err : shuan_strerror(rc),
+		        shuan_strerror(rc));
 		return CLI_EXIT_ERROR;
 	}
 	if (o->no_store && !need_store)
@@ -313,15 +358,18 @@ static int do_show(shuan_regs *r, const opts *o, const char *id)
 		printf("\nrelations:\n");
 		for (size_t i = 0; i < e->nrelations; i++) {
 			const char *t = shuan_regs_title(r, e->relations[i].target);
-			printf("  %-13s %s  《%s》\n", e->relations[i].type, e->relations[i].target, t ? t : "(unknown)");
+			printf("  %-13s %s  《%s》\n", e->relations[i].type, e->relations[i].target,
+			       t ? t : "(unknown)");
 		}
 	}
 	/* Reverse relations: entries that point at this one. */
 	for (size_t i = 0, head = 0; i < shuan_regs_count(r); i++) {
 		const shuan_regs_entry *x = shuan_regs_at(r, i);
 		for (size_t k = 0; k < x->nrelations; k++)
-			if (!strcmp(x->relations[k].target, e->id) && strcmp(x->relations[k].type, "draft_of") &&
-			    strcmp(x->relations[k].type, "final_of") && strcmp(x->relations[k].type, "supersedes") &&
+			if (!strcmp(x->relations[k].target, e->id) &&
+			    strcmp(x->relations[k].type, "draft_of") &&
+			    strcmp(x->relations[k].type, "final_of") &&
+			    strcmp(x->relations[k].type, "supersedes") &&
 			    strcmp(x->relations[k].type, "superseded_by")) {
 				if (!head++)
 					printf("\nreferred to by:\n");
@@ -420,7 +468,8 @@ static void print_report(const shuan_regs_report *rep, bool json)
 		json_str(stdout, rep->path);
 		printf(",\"encoding\":\"%s\",\"format\":\"%s\",\"year\":%d,\"new\":%zu,\"matched\":%zu,"
 		       "\"conflicts\":%zu,\"mentions\":%zu,\"candidates\":[",
-		       rep->encoding, rep->format, rep->year, rep->nnew, rep->nmatched, rep->nconflicts, rep->nmentions);
+		       rep->encoding, rep->format, rep->year, rep->nnew, rep->nmatched, rep->nconflicts,
+		       rep->nmentions);
 		for (size_t i = 0; i < rep->ncandidates; i++) {
 			const shuan_regs_candidate *c = &rep->candidates[i];
 			printf("%s\n{\"match\":\"%s\",\"mention\":%s,\"line\":%d,\"title\":", i ? "," : "",
@@ -469,8 +518,8 @@ static void print_report(const shuan_regs_report *rep, bool json)
 			printf("\n                    conflict: %s", c->conflict);
 		printf("\n");
 	}
-	printf("%zu new, %zu matched, %zu conflicts, %zu mentions\n", rep->nnew, rep->nmatched, rep->nconflicts,
-	       rep->nmentions);
+	printf("%zu new, %zu matched, %zu conflicts, %zu mentions\n", rep->nnew, rep->nmatched,
+	       rep->nconflicts, rep->nmentions);
 }
 
 static int do_ingest(shuan_regs *r, shuan_store *st, const opts *o, int argc, char **argv)
@@ -500,8 +549,8 @@ static int do_ingest(shuan_regs *r, shuan_store *st, const opts *o, int argc, ch
 				fprintf(stderr, "shuan regs ingest: %s\n", shuan_regs_errmsg(r));
 				exit_code = CLI_EXIT_ERROR;
 			} else {
-				fprintf(stderr, "%s: added %zu entr%s to %s\n", argv[i], added, added == 1 ? "y" : "ies",
-					shuan_store_dir(st));
+				fprintf(stderr, "%s: added %zu entr%s to %s\n", argv[i], added,
+				        added == 1 ? "y" : "ies", shuan_store_dir(st));
 			}
 		}
 		shuan_regs_report_free(rep);
@@ -533,12 +582,12 @@ static int do_check(shuan_regs *r, const opts *o)
 	c = shuan_regs_citations(r, &nc);
 	for (size_t i = 0; i < nc; i++)
 		if (!shuan_regs_title(r, c[i].cited)) {
-			printf("%s:%d: %s cites '%s', which is not in the catalogue\n", c[i].file, c[i].line, c[i].rule,
-			       c[i].cited);
+			printf("%s:%d: %s cites '%s', which is not in the catalogue\n", c[i].file, c[i].line,
+			       c[i].rule, c[i].cited);
 			dangling++;
 		}
-	printf("%zu entries, %zu catalogue problems, %zu citations, %zu dangling\n", shuan_regs_count(r), problems,
-	       nc, dangling);
+	printf("%zu entries, %zu catalogue problems, %zu citations, %zu dangling\n", shuan_regs_count(r),
+	       problems, nc, dangling);
 	return (dangling || problems) ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 }
 
@@ -571,8 +620,8 @@ int cmd_regs(int argc, char **argv)
 	}
 	argc -= 1 + first;
 	argv += 1 + first;
-	if (strcmp(sub, "search") && strcmp(sub, "show") && strcmp(sub, "timeline") && strcmp(sub, "digest") &&
-	    strcmp(sub, "ingest") && strcmp(sub, "check")) {
+	if (strcmp(sub, "search") && strcmp(sub, "show") && strcmp(sub, "timeline") &&
+	    strcmp(sub, "digest") && strcmp(sub, "ingest") && strcmp(sub, "check")) {
 		fprintf(stderr, "shuan regs: unknown subcommand '%s'\n", sub);
 		fputs(USAGE, stderr);
 		return CLI_EXIT_ERROR;
@@ -582,7 +631,7 @@ int cmd_regs(int argc, char **argv)
 		return CLI_EXIT_ERROR;
 	}
 	if (o.format && (strcmp(sub, "digest") ? strcmp(o.format, "text") && strcmp(o.format, "json")
-					       : strcmp(o.format, "md") && strcmp(o.format, "html"))) {
+	                                       : strcmp(o.format, "md") && strcmp(o.format, "html"))) {
 		fprintf(stderr, "shuan regs %s: unknown --format '%s'\n", sub, o.format);
 		return CLI_EXIT_ERROR;
 	}

@@ -85,7 +85,10 @@ void shuan_regs__seterr(shuan_regs *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-const char *shuan_regs_errmsg(const shuan_regs *r) { return r ? r->errmsg : "no catalogue"; }
+const char *shuan_regs_errmsg(const shuan_regs *r)
+{
+	return r ? r->errmsg : "no catalogue";
+}
 
 int shuan_regs_open(shuan_regs **out, const char *rules_dir, char *errbuf, size_t errlen)
 {
@@ -128,7 +131,10 @@ void shuan_regs_free(shuan_regs *r)
 	shuan_free(r);
 }
 
-size_t shuan_regs_count(const shuan_regs *r) { return r ? r->nitems : 0; }
+size_t shuan_regs_count(const shuan_regs *r)
+{
+	return r ? r->nitems : 0;
+}
 
 const shuan_regs_entry *shuan_regs_at(const shuan_regs *r, size_t i)
 {
@@ -157,8 +163,7 @@ const char *shuan_regs_title(const shuan_regs *r, const char *id)
 	return it ? it->e.title : NULL;
 }
 
-size_t shuan_regs_check_ids(const shuan_regs *r, const char *const *ids, size_t n, size_t *bad,
-			    size_t badcap)
+size_t shuan_regs_check_ids(const shuan_regs *r, const char *const *ids, size_t n, size_t *bad, size_t badcap)
 {
 	size_t nbad = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -195,8 +200,8 @@ const char *shuan_regs_entry_date(const shuan_regs_entry *e)
 int shuan_regs__add(shuan_regs *r, regs_item *it)
 {
 	if (shuan_regs__find(r, it->e.id)) {
-		shuan_regs__seterr(r, "%s:%d: duplicate id '%s'", it->e.origin ? it->e.origin : "?", it->e.line,
-				   it->e.id);
+		shuan_regs__seterr(r, "%s:%d: duplicate id '%s'", it->e.origin ? it->e.origin : "?",
+		                   it->e.line, it->e.id);
 		return SHUAN_EINVAL;
 	}
 	if (r->nitems >= REGS_MAX_ENTRIES) {
@@ -240,11 +245,13 @@ int shuan_regs__item_keys(shuan_regs *r, regs_item *it)
 	return 0;
 }
 
-static const char *const STATUSES[] = {"现行有效", "征求意见稿", "试行", "草案", "已废止", "已被替代", "立项"};
-static const char *const LEVELS[] = {"法律", "行政法规", "部门规章", "规范性文件", "国家标准", "行业标准",
-				     "实践指南", "地方性法规", "地方政府规章", "地方标准", "团体标准", "境外"};
-static const char *const RELATIONS[] = {"draft_of", "final_of", "supersedes", "superseded_by",
-					"implements", "amends", "related"};
+static const char *const STATUSES[] = {"现行有效", "征求意见稿", "试行", "草案",
+                                       "已废止",   "已被替代",   "立项"};
+static const char *const LEVELS[] = {"法律",         "行政法规", "部门规章", "规范性文件",
+                                     "国家标准",     "行业标准", "实践指南", "地方性法规",
+                                     "地方政府规章", "地方标准", "团体标准", "境外"};
+static const char *const RELATIONS[] = {"draft_of",   "final_of", "supersedes", "superseded_by",
+                                        "implements", "amends",   "related"};
 
 static bool in_list(const char *s, const char *const *list, size_t n)
 {
@@ -254,8 +261,14 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 	return false;
 }
 
-bool shuan_regs__valid_status(const char *s) { return in_list(s, STATUSES, sizeof(STATUSES) / sizeof(*STATUSES)); }
-bool shuan_regs__valid_level(const char *s) { return in_list(s, LEVELS, sizeof(LEVELS) / sizeof(*LEVELS)); }
+bool shuan_regs__valid_status(const char *s)
+{
+	return in_list(s, STATUSES, sizeof(STATUSES) / sizeof(*STATUSES));
+}
+bool shuan_regs__valid_level(const char *s)
+{
+	return in_list(s, LEVELS, sizeof(LEVELS) / sizeof(*LEVELS));
+}
 
 bool shuan_regs__is_draft_status(const char *s)
 {
@@ -327,10 +340,10 @@ static const char *inverse_relation(const char *t)
 	return NULL;
 }
 
-static void problem(shuan_regs_problem_fn cb, void *ud, const shuan_regs_entry *e, size_t *n,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void problem(shuan_regs_problem_fn cb, void *ud, const shuan_regs_entry *e, size_t *n,
-		    const char *fmt, ...)
+static void problem(shuan_regs_problem_fn cb, void *ud, const shuan_regs_entry *e, size_t *n, const char *fmt,
+                    ...) __attribute__((format(printf, 5, 6)));
+static void problem(shuan_regs_problem_fn cb, void *ud, const shuan_regs_entry *e, size_t *n, const char *fmt,
+                    ...)
 {
 	char msg[512];
 	va_list ap;
@@ -343,13 +356,13 @@ static void problem(shuan_regs_problem_fn cb, void *ud, const shuan_regs_entry *
 }
 
 static void check_date_sources(const shuan_regs *r, const shuan_regs_entry *e, const shuan_regs_date *d,
-			       size_t nd, shuan_regs_problem_fn cb, void *ud, size_t *n)
+                               size_t nd, shuan_regs_problem_fn cb, void *ud, size_t *n)
 {
 	for (size_t i = 0; i < nd; i++)
 		for (size_t j = 0; j < d[i].nsources; j++)
 			if (!shuan_regs_source_get(r, d[i].sources[j]))
-				problem(cb, ud, e, n, "%s: date %s cites unknown source '%s'", e->id, d[i].date,
-					d[i].sources[j]);
+				problem(cb, ud, e, n, "%s: date %s cites unknown source '%s'", e->id,
+				        d[i].date, d[i].sources[j]);
 }
 
 size_t shuan_regs_validate(const shuan_regs *r, shuan_regs_problem_fn cb, void *ud)
@@ -365,18 +378,19 @@ size_t shuan_regs_validate(const shuan_regs *r, shuan_regs_problem_fn cb, void *
 			if (!in_list(rel->type, RELATIONS, sizeof(RELATIONS) / sizeof(*RELATIONS)))
 				problem(cb, ud, e, &n, "%s: unknown relation type '%s'", e->id, rel->type);
 			if (!t) {
-				problem(cb, ud, e, &n, "%s: relation %s points at unknown id '%s'", e->id, rel->type,
-					rel->target);
+				problem(cb, ud, e, &n, "%s: relation %s points at unknown id '%s'", e->id,
+				        rel->type, rel->target);
 				continue;
 			}
 			inv = inverse_relation(rel->type);
 			if (inv) {
 				bool found = false;
 				for (size_t k = 0; k < t->nrelations && !found; k++)
-					found = !strcmp(t->relations[k].type, inv) && !strcmp(t->relations[k].target, e->id);
+					found = !strcmp(t->relations[k].type, inv) &&
+					        !strcmp(t->relations[k].target, e->id);
 				if (!found)
-					problem(cb, ud, e, &n, "%s: %s %s is not mirrored by %s %s", e->id, rel->type,
-						t->id, inv, e->id);
+					problem(cb, ud, e, &n, "%s: %s %s is not mirrored by %s %s", e->id,
+					        rel->type, t->id, inv, e->id);
 			}
 		}
 		for (size_t j = 0; j < e->nsources; j++)
@@ -388,13 +402,19 @@ size_t shuan_regs_validate(const shuan_regs *r, shuan_regs_problem_fn cb, void *
 		for (size_t k = i + 1; k < r->nitems; k++)
 			if (!strcmp(r->items[i]->key, r->items[k]->key))
 				problem(cb, ud, e, &n, "%s and %s have the same normalised title", e->id,
-					r->items[k]->e.id);
+				        r->items[k]->e.id);
 	}
 	return n;
 }
 
-void shuan_regs_list_free(const shuan_regs_entry **list) { shuan_free((void *)list); }
-void shuan_regs_string_free(char *s) { shuan_free(s); }
+void shuan_regs_list_free(const shuan_regs_entry **list)
+{
+	shuan_free((void *)list);
+}
+void shuan_regs_string_free(char *s)
+{
+	shuan_free(s);
+}
 
 const shuan_regs_citation *shuan_regs_citations(const shuan_regs *r, size_t *n)
 {

@@ -45,7 +45,7 @@ static void add_cite(walker *w, const char *value, const char *rule, int line)
 	if (w->rc || !value)
 		return;
 	while (value[n] && ((value[n] >= 'a' && value[n] <= 'z') || (value[n] >= '0' && value[n] <= '9') ||
-			    value[n] == '-'))
+	                    value[n] == '-'))
 		n++;
 	if (n == 0)
 		n = strlen(value);
@@ -134,7 +134,8 @@ static void walk(walker *w, yaml_node_t *n, const char *rule, int depth)
 				walk(w, v, rule, depth + 1);
 		}
 	} else if (n->type == YAML_SEQUENCE_NODE) {
-		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+		     it++)
 			walk(w, yaml_document_get_node(w->doc, *it), rule, depth + 1);
 	}
 }
@@ -166,7 +167,7 @@ static int scan_file(shuan_regs *r, const char *path, size_t *cap)
 		yaml_node_t *root;
 		if (!yaml_parser_load(&parser, &doc)) {
 			shuan_regs__seterr(r, "%s:%lu: %s", path, (unsigned long)parser.problem_mark.line + 1,
-					   parser.problem ? parser.problem : "invalid YAML");
+			                   parser.problem ? parser.problem : "invalid YAML");
 			w.rc = SHUAN_ERULES;
 			break;
 		}
@@ -202,13 +203,14 @@ static int scan_dir(shuan_regs *r, const char *dir, const char *skip, int depth,
 		struct stat st;
 		const char *nm = names[i]->d_name;
 		size_t len = strlen(nm);
-		if (rc == 0 && nm[0] != '.' && snprintf(path, sizeof(path), "%s/%s", dir, nm) < (int)sizeof(path) &&
+		if (rc == 0 && nm[0] != '.' &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, nm) < (int)sizeof(path) &&
 		    stat(path, &st) == 0) {
 			if (S_ISDIR(st.st_mode)) {
 				if (strcmp(path, skip))
 					rc = scan_dir(r, path, skip, depth + 1, cap);
 			} else if (S_ISREG(st.st_mode) && ((len > 5 && !strcmp(nm + len - 5, ".yaml")) ||
-							    (len > 4 && !strcmp(nm + len - 4, ".yml")))) {
+			                                   (len > 4 && !strcmp(nm + len - 4, ".yml")))) {
 				rc = scan_file(r, path, cap);
 			}
 		}

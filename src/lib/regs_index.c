@@ -33,8 +33,9 @@ static int join(char *out, size_t cap, const char *const *v, size_t n)
 
 static int build(shuan_regs *r)
 {
-	static const char *ddl = "CREATE VIRTUAL TABLE regs USING fts5(id UNINDEXED, title, title_en, aliases, "
-				 "doc_number, issuers, summary, obligations, keys, tokenize='trigram');";
+	static const char *ddl =
+	    "CREATE VIRTUAL TABLE regs USING fts5(id UNINDEXED, title, title_en, aliases, "
+	    "doc_number, issuers, summary, obligations, keys, tokenize='trigram');";
 	sqlite3_stmt *st = NULL;
 	char *a = NULL;
 	int rc = SHUAN_ESTORE;
@@ -44,13 +45,15 @@ static int build(shuan_regs *r)
 		sqlite3_close(r->fts);
 		r->fts = NULL;
 	}
-	if (sqlite3_open_v2(":memory:", &r->fts, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	if (sqlite3_open_v2(":memory:", &r->fts, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	        SQLITE_OK ||
 	    sqlite3_exec(r->fts, ddl, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->fts, "INSERT INTO regs(rowid,id,title,title_en,aliases,doc_number,issuers,"
-				       "summary,obligations,keys) VALUES(?,?,?,?,?,?,?,?,?,?)",
-			       -1, &st, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(r->fts,
+	                       "INSERT INTO regs(rowid,id,title,title_en,aliases,doc_number,issuers,"
+	                       "summary,obligations,keys) VALUES(?,?,?,?,?,?,?,?,?,?)",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		shuan_regs__seterr(r, "cannot build the search index: %s",
-				   r->fts ? sqlite3_errmsg(r->fts) : "out of memory");
+		                   r->fts ? sqlite3_errmsg(r->fts) : "out of memory");
 		goto cleanup;
 	}
 	a = shuan_malloc(cap * 3);
@@ -168,8 +171,8 @@ static size_t terms(const char *q, char *buf, size_t cap, const char **out, size
 	return n;
 }
 
-int shuan_regs_search(shuan_regs *r, const char *query, const shuan_regs_filter *f, const shuan_regs_entry ***out,
-		      size_t *n)
+int shuan_regs_search(shuan_regs *r, const char *query, const shuan_regs_filter *f,
+                      const shuan_regs_entry ***out, size_t *n)
 {
 	const shuan_regs_entry **list = NULL;
 	sqlite3_stmt *st = NULL;
@@ -215,14 +218,18 @@ int shuan_regs_search(shuan_regs *r, const char *query, const shuan_regs_filter 
 			match[o++] = '"';
 			match[o] = '\0';
 		}
-		snprintf(sql, sizeof(sql), "SELECT rowid FROM regs WHERE regs MATCH ? ORDER BY bm25(regs, 0, 10, 5, 8, 8, 2, 1, 1, 6)");
+		snprintf(sql, sizeof(sql),
+		         "SELECT rowid FROM regs WHERE regs MATCH ? ORDER BY bm25(regs, 0, 10, 5, 8, 8, 2, "
+		         "1, 1, 6)");
 	} else {
 		size_t o = (size_t)snprintf(sql, sizeof(sql), "SELECT rowid FROM regs WHERE 1");
 		for (size_t i = 0; i < nt; i++)
-			o += (size_t)snprintf(sql + o, sizeof(sql) - o,
-					      " AND (title || ' ' || ifnull(title_en,'') || ' ' || aliases || ' ' || "
-					      "ifnull(doc_number,'') || ' ' || issuers || ' ' || summary || ' ' || "
-					      "obligations || ' ' || keys) LIKE ?%zu ESCAPE '\\'", i + 1);
+			o += (size_t)snprintf(
+			    sql + o, sizeof(sql) - o,
+			    " AND (title || ' ' || ifnull(title_en,'') || ' ' || aliases || ' ' || "
+			    "ifnull(doc_number,'') || ' ' || issuers || ' ' || summary || ' ' || "
+			    "obligations || ' ' || keys) LIKE ?%zu ESCAPE '\\'",
+			    i + 1);
 		if (o >= sizeof(sql)) {
 			rc = SHUAN_EINVAL;
 			goto cleanup;

@@ -58,8 +58,8 @@ typedef struct ingest {
 	size_t n, cap;
 	int year;
 	const char *sector;
-	long record;      /* index of the title a record block fills in, or -1 */
-	char *line;       /* MAX_LINE bytes of scratch for the folded line */
+	long record; /* index of the title a record block fills in, or -1 */
+	char *line;  /* MAX_LINE bytes of scratch for the folded line */
 	bool oom;
 } ingest;
 
@@ -246,8 +246,8 @@ static const char *std_before(ingest *g, const char *line, size_t pos)
 
 static bool is_mention_prefix(const char *line, size_t pos)
 {
-	static const char *const words[] = {"根据", "依据", "按照", "遵照", "参照", "落实", "贯彻", "对照",
-					    "加强", "违反", "依照", "符合", "适用", "参考"};
+	static const char *const words[] = {"根据", "依据", "按照", "遵照", "参照", "落实", "贯彻",
+	                                    "对照", "加强", "违反", "依照", "符合", "适用", "参考"};
 	size_t p = pos;
 	while (p && line[p - 1] == ' ')
 		p--;
@@ -258,10 +258,10 @@ static bool is_mention_prefix(const char *line, size_t pos)
 }
 
 typedef struct span {
-	size_t start, end;     /* 《 .. 》 inclusive of the brackets */
-	size_t tstart, tend;   /* the title inside */
-	size_t after;          /* first byte after trailing status/doc groups */
-	long idx;              /* candidate */
+	size_t start, end;   /* 《 .. 》 inclusive of the brackets */
+	size_t tstart, tend; /* the title inside */
+	size_t after;        /* first byte after trailing status/doc groups */
+	long idx;            /* candidate */
 	bool mention;
 } span;
 
@@ -302,7 +302,7 @@ static size_t find_spans(const char *s, size_t len, span *sp, size_t cap)
  * are appended to the title, a group holding 〔YYYY〕…号 becomes the
  * document number. Returns the title (arena) and advances *pos. */
 static const char *title_with_suffix(ingest *g, const char *s, size_t len, size_t tstart, size_t tend,
-				     size_t *pos, const char **status, const char **docno)
+                                     size_t *pos, const char **status, const char **docno)
 {
 	char buf[2048];
 	size_t bn = 0, p = *pos;
@@ -388,8 +388,9 @@ static void set_date(ingest *g, const char **dst, const char *d)
  * when the line was a record field. */
 static bool record_line(ingest *g, const char *s, size_t len)
 {
-	static const char *const fields[] = {"发文机关", "发布机关", "发布单位", "发布日期", "印发日期", "成文日期",
-					     "生效日期", "施行日期", "实施日期", "时效性", "效力状态"};
+	static const char *const fields[] = {"发文机关", "发布机关", "发布单位", "发布日期",
+	                                     "印发日期", "成文日期", "生效日期", "施行日期",
+	                                     "实施日期", "时效性",   "效力状态"};
 	size_t f, p;
 	cand *c;
 
@@ -450,7 +451,8 @@ static bool is_heading(const char *s, size_t len, const char **text, size_t *tle
 		trim(text, tlen);
 		return true;
 	}
-	static const char *const nums[] = {"一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、"};
+	static const char *const nums[] = {"一、", "二、", "三、", "四、", "五、",
+	                                   "六、", "七、", "八、", "九、", "十、"};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(*nums); i++)
 		if (starts(s, len, nums[i]) && len < 60 && !find(s, len, "《")) {
 			*text = s;
@@ -463,7 +465,7 @@ static bool is_heading(const char *s, size_t len, const char **text, size_t *tle
 /* Scans dates outside title spans. kind: 0 = before the first title (issue
  * date), 1 = an effective date (自…起施行 / …实施 / …生效 after a title). */
 static void line_dates(ingest *g, const char *s, size_t len, const span *sp, size_t ns, bool table,
-		       char issue[11], char eff[11])
+                       char issue[11], char eff[11])
 {
 	size_t i = 0, k = 0;
 	issue[0] = eff[0] = '\0';
@@ -476,18 +478,18 @@ static void line_dates(ingest *g, const char *s, size_t len, const span *sp, siz
 			continue;
 		}
 		if (i > 0 && ((s[i - 1] >= '0' && s[i - 1] <= '9') || s[i - 1] == '.' || s[i - 1] == '/' ||
-			      s[i - 1] == '-')) {
+		              s[i - 1] == '-')) {
 			i++;
 			continue;
 		}
 		if (shuan_regs__parse_date(s + i, len - i, g->year, table, d, &used)) {
 			const char *rest = s + i + used;
 			size_t rl = len - i - used;
-			bool effective = (i >= 3 && !memcmp(s + i - 3, "自", 3)) || starts(rest, rl, "起施行") ||
-					 starts(rest, rl, "起实施") || starts(rest, rl, "实施") ||
-					 starts(rest, rl, "施行") || starts(rest, rl, "正式实施") ||
-					 starts(rest, rl, "起生效") || starts(rest, rl, "生效") ||
-					 starts(rest, rl, "起正式实施");
+			bool effective = (i >= 3 && !memcmp(s + i - 3, "自", 3)) ||
+			                 starts(rest, rl, "起施行") || starts(rest, rl, "起实施") ||
+			                 starts(rest, rl, "实施") || starts(rest, rl, "施行") ||
+			                 starts(rest, rl, "正式实施") || starts(rest, rl, "起生效") ||
+			                 starts(rest, rl, "生效") || starts(rest, rl, "起正式实施");
 			if (effective && !eff[0] && (ns == 0 || i > sp[0].start))
 				memcpy(eff, d, 11);
 			else if (!effective && !issue[0] && (ns <= 1 || i < sp[0].start || table))
@@ -548,7 +550,8 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 			continue;
 		}
 		/* "（以下简称《X》）" defines an abbreviation, not a title. */
-		if (pre >= 12 && find(s + (pre > 24 ? pre - 24 : 0), pre - (pre > 24 ? pre - 24 : 0), "简称")) {
+		if (pre >= 12 &&
+		    find(s + (pre > 24 ? pre - 24 : 0), pre - (pre > 24 ? pre - 24 : 0), "简称")) {
 			sp[k].idx = -1;
 			sp[k].mention = true;
 			continue;
@@ -564,11 +567,11 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 				return;
 		}
 		mention = is_mention_prefix(s, pre) ||
-			  (prev_mention && k > 0 &&
-			   (pre == sp[k - 1].end || (pre - sp[k - 1].end <= 3 &&
-						     (find(s + sp[k - 1].end, pre - sp[k - 1].end, "、") ||
-						      find(s + sp[k - 1].end, pre - sp[k - 1].end, "和") ||
-						      find(s + sp[k - 1].end, pre - sp[k - 1].end, "及")))));
+		          (prev_mention && k > 0 &&
+		           (pre == sp[k - 1].end || (pre - sp[k - 1].end <= 3 &&
+		                                     (find(s + sp[k - 1].end, pre - sp[k - 1].end, "、") ||
+		                                      find(s + sp[k - 1].end, pre - sp[k - 1].end, "和") ||
+		                                      find(s + sp[k - 1].end, pre - sp[k - 1].end, "及")))));
 		if (starts(s + after, len - after, "等"))
 			mention = true;
 		prev_mention = mention;
@@ -590,7 +593,7 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 		{
 			size_t lead = 0;
 			while (lead < sp[k].start && ((s[lead] >= '0' && s[lead] <= '9') || s[lead] == '.' ||
-						      s[lead] == ' ' || s[lead] == '\t'))
+			                              s[lead] == ' ' || s[lead] == '\t'))
 				lead++;
 			if (ns == 1 && lead == sp[k].start && !table)
 				g->record = idx;
@@ -609,19 +612,20 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 			const char *names[MAX_ISSUERS];
 			size_t n = 0;
 			if (table) {
-				n = shuan_regs__find_authorities(g->r, s + sp[ns - 1].end, len - sp[ns - 1].end, names,
-								 0, MAX_ISSUERS);
+				n = shuan_regs__find_authorities(g->r, s + sp[ns - 1].end,
+				                                 len - sp[ns - 1].end, names, 0, MAX_ISSUERS);
 			} else {
 				size_t from = k > 0 ? sp[k - 1].end : 0;
 				n = shuan_regs__find_authorities(g->r, s + from, sp[k].start - from, names, 0,
-								 MAX_ISSUERS);
+				                                 MAX_ISSUERS);
 				/* "X按照《法》…发布了《办法》": the issuer precedes a mention. */
 				if (n == 0 && k > 0 && sp[k - 1].mention)
-					n = shuan_regs__find_authorities(g->r, s, sp[k].start, names, 0, MAX_ISSUERS);
+					n = shuan_regs__find_authorities(g->r, s, sp[k].start, names, 0,
+					                                 MAX_ISSUERS);
 				/* "《X》于3月22日由网信办发布": the only title, issuer after it. */
 				if (n == 0 && ns == 1)
-					n = shuan_regs__find_authorities(g->r, s + sp[k].end, len - sp[k].end, names, 0,
-									 MAX_ISSUERS);
+					n = shuan_regs__find_authorities(g->r, s + sp[k].end, len - sp[k].end,
+					                                 names, 0, MAX_ISSUERS);
 			}
 			add_issuers(c, names, n);
 		}
@@ -656,7 +660,8 @@ static int article_year(const char *text, size_t len, const char *fm_date)
 {
 	size_t n = len < 4096 ? len : 4096;
 	for (size_t i = 0; i + 4 < n; i++) {
-		if ((text[i] == '1' || text[i] == '2') && (i == 0 || text[i - 1] < '0' || text[i - 1] > '9')) {
+		if ((text[i] == '1' || text[i] == '2') &&
+		    (i == 0 || text[i - 1] < '0' || text[i - 1] > '9')) {
 			size_t j = i;
 			int y = 0;
 			while (j < n && j - i < 4 && text[j] >= '0' && text[j] <= '9')
@@ -755,31 +760,34 @@ static void match_all(ingest *g)
 		} else {
 			const shuan_regs_entry *e = &it->e;
 			c->c.matched_id = e->id;
-			if (c->c.date && (e->nissued || e->neffective) && !date_known(e->issued, e->nissued, c->c.date) &&
+			if (c->c.date && (e->nissued || e->neffective) &&
+			    !date_known(e->issued, e->nissued, c->c.date) &&
 			    !date_known(e->effective, e->neffective, c->c.date))
-				wl += (size_t)snprintf(why + wl, sizeof(why) - wl, "date %s not in catalogue (%s); ",
-						       c->c.date, shuan_regs_entry_date(e));
+				wl += (size_t)snprintf(why + wl, sizeof(why) - wl,
+				                       "date %s not in catalogue (%s); ", c->c.date,
+				                       shuan_regs_entry_date(e));
 			if (wl < sizeof(why) && c->c.effective && e->neffective &&
 			    !date_known(e->effective, e->neffective, c->c.effective))
 				wl += (size_t)snprintf(why + wl, sizeof(why) - wl,
-						       "effective %s not in catalogue (%s); ", c->c.effective,
-						       e->effective[0].date);
+				                       "effective %s not in catalogue (%s); ", c->c.effective,
+				                       e->effective[0].date);
 			if (wl < sizeof(why) && c->c.status && !c->via_alias &&
-			    shuan_regs__is_draft_status(c->c.status) != shuan_regs__is_draft_status(e->status))
-				wl += (size_t)snprintf(why + wl, sizeof(why) - wl, "status %s vs catalogue %s; ",
-						       c->c.status, e->status);
+			    shuan_regs__is_draft_status(c->c.status) !=
+			        shuan_regs__is_draft_status(e->status))
+				wl += (size_t)snprintf(why + wl, sizeof(why) - wl,
+				                       "status %s vs catalogue %s; ", c->c.status, e->status);
 			if (wl < sizeof(why) && c->c.nissuers && e->nissuers) {
 				bool shared = false;
 				for (size_t a = 0; a < c->c.nissuers && !shared; a++)
 					for (size_t b = 0; b < e->nissuers && !shared; b++)
 						shared = !strcmp(c->issuers[a], e->issuers[b]) ||
-							 (shuan_regs__authority(g->r, e->issuers[b]) &&
-							  !strcmp(shuan_regs__authority(g->r, e->issuers[b]),
-								  c->issuers[a]));
+						         (shuan_regs__authority(g->r, e->issuers[b]) &&
+						          !strcmp(shuan_regs__authority(g->r, e->issuers[b]),
+						                  c->issuers[a]));
 				if (!shared)
 					wl += (size_t)snprintf(why + wl, sizeof(why) - wl,
-							       "issuer %s not in catalogue (%s); ", c->issuers[0],
-							       e->issuers[0]);
+					                       "issuer %s not in catalogue (%s); ",
+					                       c->issuers[0], e->issuers[0]);
 			}
 			if (wl >= sizeof(why))
 				wl = sizeof(why) - 1;
@@ -805,7 +813,7 @@ static void match_all(ingest *g)
 /* ---- entry points ---- */
 
 int shuan_regs_ingest_buffer(shuan_regs *r, const char *buf, size_t len, const char *name,
-			     shuan_regs_report **out)
+                             shuan_regs_report **out)
 {
 	struct report_box *box = NULL;
 	regs_text t = {0};
@@ -836,7 +844,7 @@ int shuan_regs_ingest_buffer(shuan_regs *r, const char *buf, size_t len, const c
 	}
 	if (rc == SHUAN_EBINARY) {
 		shuan_regs__seterr(r, "%s: binary or undecodable input (neither UTF-8 nor GBK)",
-				   box->rep.path ? box->rep.path : "-");
+		                   box->rep.path ? box->rep.path : "-");
 		goto cleanup;
 	}
 	if (rc)

@@ -38,16 +38,16 @@ void shuan_regs__arena_free(regs_arena *a);
 
 /* An entry plus the match keys ingestion compares titles on. */
 typedef struct regs_item {
-	shuan_regs_entry e;  /* first, so a shuan_regs_entry* converts back */
-	char *key;           /* shuan_regs_title_key(title) */
-	char *base;          /* key without trailing draft words */
-	char **alias_keys;   /* keys of the aliases (e.naliases of them) */
-	bool draft;          /* status 征求意见稿/草案/立项 or a draft suffix */
+	shuan_regs_entry e; /* first, so a shuan_regs_entry* converts back */
+	char *key;          /* shuan_regs_title_key(title) */
+	char *base;         /* key without trailing draft words */
+	char **alias_keys;  /* keys of the aliases (e.naliases of them) */
+	bool draft;         /* status 征求意见稿/草案/立项 or a draft suffix */
 } regs_item;
 
 typedef struct regs_authority {
 	const char *name;
-	char **keys;         /* normalised name and aliases */
+	char **keys; /* normalised name and aliases */
 	size_t nkeys;
 } regs_authority;
 
@@ -72,8 +72,8 @@ struct shuan_regs {
 	shuan_regs_citation *cites;
 	size_t ncites;
 	regs_arena cite_arena;
-	sqlite3 *fts;        /* in-memory FTS5 index, built on first search */
-	size_t fts_count;    /* entries indexed; rebuilt when items grow */
+	sqlite3 *fts;     /* in-memory FTS5 index, built on first search */
+	size_t fts_count; /* entries indexed; rebuilt when items grow */
 	char errmsg[512];
 };
 
@@ -117,14 +117,14 @@ bool shuan_regs__strip_draft(char *key);
  * "1/19"). Writes "YYYY-MM-DD" into out and the bytes consumed into *used.
  * Returns true on a real date.
  */
-bool shuan_regs__parse_date(const char *s, size_t len, int ctx_year, bool allow_md_slash,
-			    char out[11], size_t *used);
+bool shuan_regs__parse_date(const char *s, size_t len, int ctx_year, bool allow_md_slash, char out[11],
+                            size_t *used);
 
 /* Finds authorities in text[0..len) (longest alias first, non-overlapping)
  * and appends canonical names to names[] (deduplicated, at most cap).
  * Returns the new count. */
-size_t shuan_regs__find_authorities(const shuan_regs *r, const char *text, size_t len,
-				    const char **names, size_t n, size_t cap);
+size_t shuan_regs__find_authorities(const shuan_regs *r, const char *text, size_t len, const char **names,
+                                    size_t n, size_t cap);
 
 /* The canonical authority for a name or alias, or NULL. */
 const char *shuan_regs__authority(const shuan_regs *r, const char *name);
@@ -138,7 +138,7 @@ int shuan_regs__load_dir(shuan_regs *r, const char *regs_dir, char *errbuf, size
 
 /* ---- regs_text.c ---- */
 typedef struct regs_text {
-	char *text;          /* UTF-8, NUL-terminated, shuan_malloc'ed */
+	char *text; /* UTF-8, NUL-terminated, shuan_malloc'ed */
 	size_t len;
 	const char *encoding;
 	const char *format;

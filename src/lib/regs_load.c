@@ -24,7 +24,7 @@
 
 typedef struct loader {
 	shuan_regs *r;
-	const char *file;    /* arena copy of the path */
+	const char *file; /* arena copy of the path */
 	yaml_document_t doc;
 	char *err;
 	size_t errlen;
@@ -99,7 +99,8 @@ static int str_list(loader *L, yaml_node_t *n, const char *const **out, size_t *
 			return rc;
 		k = 1;
 	} else {
-		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+		     it++) {
 			const char *s;
 			if ((rc = scalar(L, yaml_document_get_node(&L->doc, *it), &s)) != 0)
 				return rc;
@@ -157,18 +158,20 @@ static int date_list(loader *L, yaml_node_t *n, const shuan_regs_date **out, siz
 		return SHUAN_ENOMEM;
 	for (size_t i = 0; i < cap; i++) {
 		yaml_node_t *d = n->type == YAML_SCALAR_NODE
-					 ? n
-					 : yaml_document_get_node(&L->doc, n->data.sequence.items.start[i]);
+		                     ? n
+		                     : yaml_document_get_node(&L->doc, n->data.sequence.items.start[i]);
 		shuan_regs_date *x = &arr[k];
 		if (!d)
 			continue;
 		if (d->type == YAML_MAPPING_NODE) {
-			if ((rc = check_keys(L, d, keys)) != 0 || (rc = scalar(L, map_get(L, d, "date"), &x->date)) != 0 ||
+			if ((rc = check_keys(L, d, keys)) != 0 ||
+			    (rc = scalar(L, map_get(L, d, "date"), &x->date)) != 0 ||
 			    (rc = scalar(L, map_get(L, d, "note"), &x->note)) != 0)
 				return rc;
 			if ((rc = str_list(L, map_get(L, d, "sources"), &x->sources, &x->nsources)) != 0)
 				return rc;
-			if (!x->nsources && (rc = str_list(L, map_get(L, d, "source"), &x->sources, &x->nsources)) != 0)
+			if (!x->nsources &&
+			    (rc = str_list(L, map_get(L, d, "source"), &x->sources, &x->nsources)) != 0)
 				return rc;
 		} else if ((rc = scalar(L, d, &x->date)) != 0) {
 			return rc;
@@ -207,7 +210,8 @@ static int relations(loader *L, yaml_node_t *n, const shuan_regs_relation **out,
 		yaml_node_t *m = yaml_document_get_node(&L->doc, *it);
 		if (!m || m->type != YAML_MAPPING_NODE)
 			return fail(L, m, "a relation is a mapping {type, target}%s", NULL);
-		if ((rc = check_keys(L, m, keys)) != 0 || (rc = scalar(L, map_get(L, m, "type"), &arr[k].type)) != 0 ||
+		if ((rc = check_keys(L, m, keys)) != 0 ||
+		    (rc = scalar(L, map_get(L, m, "type"), &arr[k].type)) != 0 ||
 		    (rc = scalar(L, map_get(L, m, "target"), &arr[k].target)) != 0)
 			return rc;
 		if (!arr[k].type || !arr[k].target)
@@ -221,9 +225,10 @@ static int relations(loader *L, yaml_node_t *n, const shuan_regs_relation **out,
 
 static int load_entry(loader *L, yaml_node_t *m)
 {
-	static const char *const keys[] = {"id", "title", "title_en", "aliases", "doc_number", "issuers", "issued",
-					   "effective", "status", "level", "sectors", "region", "summary",
-					   "obligations", "relations", "sources", "unverified", "notes", NULL};
+	static const char *const keys[] = {"id",      "title",      "title_en",  "aliases",     "doc_number",
+	                                   "issuers", "issued",     "effective", "status",      "level",
+	                                   "sectors", "region",     "summary",   "obligations", "relations",
+	                                   "sources", "unverified", "notes",     NULL};
 	regs_item *it;
 	shuan_regs_entry *e;
 	int rc;
@@ -238,7 +243,8 @@ static int load_entry(loader *L, yaml_node_t *m)
 	e = &it->e;
 	e->origin = L->file;
 	e->line = (int)m->start_mark.line + 1;
-	if ((rc = scalar(L, map_get(L, m, "id"), &e->id)) || (rc = scalar(L, map_get(L, m, "title"), &e->title)) ||
+	if ((rc = scalar(L, map_get(L, m, "id"), &e->id)) ||
+	    (rc = scalar(L, map_get(L, m, "title"), &e->title)) ||
 	    (rc = scalar(L, map_get(L, m, "title_en"), &e->title_en)) ||
 	    (rc = scalar(L, map_get(L, m, "doc_number"), &e->doc_number)) ||
 	    (rc = scalar(L, map_get(L, m, "status"), &e->status)) ||
@@ -291,7 +297,8 @@ static int load_sources(loader *L, yaml_node_t *seq)
 		if ((rc = check_keys(L, m, keys)) || (rc = scalar(L, map_get(L, m, "id"), &s.id)) ||
 		    (rc = scalar(L, map_get(L, m, "title"), &s.title)) ||
 		    (rc = scalar(L, map_get(L, m, "publisher"), &s.publisher)) ||
-		    (rc = scalar(L, map_get(L, m, "date"), &s.date)) || (rc = scalar(L, map_get(L, m, "url"), &s.url)))
+		    (rc = scalar(L, map_get(L, m, "date"), &s.date)) ||
+		    (rc = scalar(L, map_get(L, m, "url"), &s.url)))
 			return rc;
 		if (!s.id || !shuan_regs__valid_slug(s.id))
 			return fail(L, m, "source id '%s' is not a lowercase ASCII slug", s.id);
@@ -425,7 +432,7 @@ static int load_file(shuan_regs *r, const char *path, char *errbuf, size_t errle
 	yaml_parser_set_input_file(&parser, f);
 	if (!yaml_parser_load(&parser, &L.doc)) {
 		shuan_regs__seterr(r, "%s:%lu: %s", path, (unsigned long)parser.problem_mark.line + 1,
-				   parser.problem ? parser.problem : "invalid YAML");
+		                   parser.problem ? parser.problem : "invalid YAML");
 		rc = SHUAN_ERULES;
 		goto cleanup;
 	}
@@ -443,7 +450,8 @@ static int load_file(shuan_regs *r, const char *path, char *errbuf, size_t errle
 			rc = fail(&L, n, "entries must be a list%s", NULL);
 			goto cleanup;
 		}
-		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top && !rc; it++)
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top && !rc; it++)
 			rc = load_entry(&L, yaml_document_get_node(&L.doc, *it));
 		if (rc)
 			goto cleanup;
@@ -509,7 +517,8 @@ int shuan_regs__load_dir(shuan_regs *r, const char *regs_dir, char *errbuf, size
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		if (rc == 0) {
-			if (snprintf(path, sizeof(path), "%s/%s", regs_dir, names[i]->d_name) >= (int)sizeof(path))
+			if (snprintf(path, sizeof(path), "%s/%s", regs_dir, names[i]->d_name) >=
+			    (int)sizeof(path))
 				rc = SHUAN_ELIMIT;
 			else
 				rc = load_file(r, path, errbuf, errlen);

@@ -94,13 +94,42 @@ static bool is_dash_cp(unsigned cp)
 static bool is_key_noise(unsigned cp)
 {
 	switch (cp) {
-	case '"': case '\'': case '(': case ')': case '[': case ']': case '{': case '}': case '<': case '>':
-	case '.': case ':': case '_': case 0xB7: case 0x30FB: case 0x2022:
-	case 0x2018: case 0x2019: case 0x201C: case 0x201D: /* ‘ ’ “ ” */
-	case 0x300A: case 0x300B: case 0x3008: case 0x3009: /* 《 》 〈 〉 */
-	case 0x300C: case 0x300D: case 0x300E: case 0x300F: /* 「 」 『 』 */
-	case 0x3010: case 0x3011: case 0x3014: case 0x3015: /* 【 】 〔 〕 */
-	case 0x3016: case 0x3017: case 0xFF08: case 0xFF09: /* 〖 〗 （ ） */
+	case '"':
+	case '\'':
+	case '(':
+	case ')':
+	case '[':
+	case ']':
+	case '{':
+	case '}':
+	case '<':
+	case '>':
+	case '.':
+	case ':':
+	case '_':
+	case 0xB7:
+	case 0x30FB:
+	case 0x2022:
+	case 0x2018:
+	case 0x2019:
+	case 0x201C:
+	case 0x201D: /* ‘ ’ “ ” */
+	case 0x300A:
+	case 0x300B:
+	case 0x3008:
+	case 0x3009: /* 《 》 〈 〉 */
+	case 0x300C:
+	case 0x300D:
+	case 0x300E:
+	case 0x300F: /* 「 」 『 』 */
+	case 0x3010:
+	case 0x3011:
+	case 0x3014:
+	case 0x3015: /* 【 】 〔 〕 */
+	case 0x3016:
+	case 0x3017:
+	case 0xFF08:
+	case 0xFF09: /* 〖 〗 （ ） */
 		return true;
 	default:
 		return false;
@@ -250,7 +279,7 @@ static bool make_date(int y, int m, int d, char out[11])
 }
 
 bool shuan_regs__parse_date(const char *s, size_t len, int ctx_year, bool allow_md_slash, char out[11],
-			    size_t *used)
+                            size_t *used)
 {
 	size_t i = 0;
 	int y, m, d;
@@ -319,7 +348,7 @@ bool shuan_regs__parse_date(const char *s, size_t len, int ctx_year, bool allow_
 }
 
 size_t shuan_regs__find_authorities(const shuan_regs *r, const char *text, size_t len, const char **names,
-				    size_t n, size_t cap)
+                                    size_t n, size_t cap)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -328,7 +357,8 @@ size_t shuan_regs__find_authorities(const shuan_regs *r, const char *text, size_
 		for (size_t a = 0; a < r->nauths; a++)
 			for (size_t k = 0; k < r->auths[a].nkeys; k++) {
 				size_t kl = strlen(r->auths[a].keys[k]);
-				if (kl > bestlen && kl <= len - i && !memcmp(text + i, r->auths[a].keys[k], kl)) {
+				if (kl > bestlen && kl <= len - i &&
+				    !memcmp(text + i, r->auths[a].keys[k], kl)) {
 					best = r->auths[a].name;
 					bestlen = kl;
 				}

@@ -21,11 +21,11 @@
 #include "util/alloc.h"
 
 static const char *SCHEMA =
-	"CREATE TABLE IF NOT EXISTS regs_sources(id TEXT PRIMARY KEY, title TEXT, publisher TEXT, date TEXT,"
-	" url TEXT, path TEXT, added TEXT);"
-	"CREATE TABLE IF NOT EXISTS regs_entries(id TEXT PRIMARY KEY, title TEXT NOT NULL, doc_number TEXT,"
-	" issuers TEXT, issued TEXT, effective TEXT, status TEXT NOT NULL, level TEXT NOT NULL, sectors TEXT,"
-	" region TEXT, summary TEXT, source TEXT, line INTEGER, added TEXT);";
+    "CREATE TABLE IF NOT EXISTS regs_sources(id TEXT PRIMARY KEY, title TEXT, publisher TEXT, date TEXT,"
+    " url TEXT, path TEXT, added TEXT);"
+    "CREATE TABLE IF NOT EXISTS regs_entries(id TEXT PRIMARY KEY, title TEXT NOT NULL, doc_number TEXT,"
+    " issuers TEXT, issued TEXT, effective TEXT, status TEXT NOT NULL, level TEXT NOT NULL, sectors TEXT,"
+    " region TEXT, summary TEXT, source TEXT, line INTEGER, added TEXT);";
 
 static uint64_t fnv1a(const char *s)
 {
@@ -37,7 +37,10 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-static const char *col(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
 
 /* Splits a newline-joined column into an arena array. */
 static int split(shuan_regs *r, const char *s, const char *const **out, size_t *n)
@@ -93,8 +96,8 @@ static int load_sources(shuan_regs *r, sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
-	if (sqlite3_prepare_v2(db, "SELECT id,title,publisher,date,url FROM regs_sources ORDER BY id", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT id,title,publisher,date,url FROM regs_sources ORDER BY id", -1,
+	                       &st, NULL) != SQLITE_OK)
 		return SHUAN_ESTORE;
 	while (sqlite3_step(st) == SQLITE_ROW && !rc) {
 		shuan_regs_source s = {0};
@@ -133,7 +136,8 @@ int shuan_regs_load_store(shuan_regs *r, shuan_store *s)
 	int rc = 0;
 
 	if (!db || sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
-		shuan_regs__seterr(r, "cannot prepare the store: %s", db ? sqlite3_errmsg(db) : "no database");
+		shuan_regs__seterr(r, "cannot prepare the store: %s",
+		                   db ? sqlite3_errmsg(db) : "no database");
 		return SHUAN_ESTORE;
 	}
 	if ((rc = load_sources(r, db)) != 0) {
@@ -143,9 +147,11 @@ int shuan_regs_load_store(shuan_regs *r, shuan_store *s)
 	snprintf(origin, sizeof(origin), "store:%s", shuan_store_dir(s));
 	if (!(org = shuan_regs__strdup(&r->arena, origin)))
 		return SHUAN_ENOMEM;
-	if (sqlite3_prepare_v2(db, "SELECT id,title,doc_number,issuers,issued,effective,status,level,sectors,region,"
-				   "summary,source FROM regs_entries ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	        db,
+	        "SELECT id,title,doc_number,issuers,issued,effective,status,level,sectors,region,"
+	        "summary,source FROM regs_entries ORDER BY id",
+	        -1, &st, NULL) != SQLITE_OK) {
 		shuan_regs__seterr(r, "cannot read the store: %s", sqlite3_errmsg(db));
 		return SHUAN_ESTORE;
 	}
@@ -181,8 +187,8 @@ int shuan_regs_load_store(shuan_regs *r, shuan_store *s)
 		    (rc = split(r, src, &e->sources, &e->nsources)))
 			break;
 		{
-			static const char *const note[] = {
-				"Added by `shuan regs ingest --apply`: level, summary and sectors are placeholders to review."};
+			static const char *const note[] = {"Added by `shuan regs ingest --apply`: level, "
+			                                   "summary and sectors are placeholders to review."};
 			e->unverified = note;
 			e->nunverified = 1;
 		}
@@ -225,16 +231,22 @@ int shuan_regs_apply(shuan_regs *r, shuan_store *s, const shuan_regs_report *rep
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(src_id, sizeof(src_id), "article-%016llx",
-		 (unsigned long long)fnv1a(rep->source_url ? rep->source_url
-							   : rep->source_title ? rep->source_title : rep->path));
+	         (unsigned long long)fnv1a(rep->source_url     ? rep->source_url
+	                                   : rep->source_title ? rep->source_title
+	                                                       : rep->path));
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto cleanup;
 	in_tx = true;
-	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO regs_sources(id,title,publisher,date,url,path,added) "
-				   "VALUES(?,?,?,?,?,?,?)", -1, &ss, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO regs_entries(id,title,doc_number,issuers,issued,effective,"
-				   "status,level,sectors,region,summary,source,line,added) "
-				   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+	                       "INSERT OR IGNORE INTO regs_sources(id,title,publisher,date,url,path,added) "
+	                       "VALUES(?,?,?,?,?,?,?)",
+	                       -1, &ss, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+	        db,
+	        "INSERT OR IGNORE INTO regs_entries(id,title,doc_number,issuers,issued,effective,"
+	        "status,level,sectors,region,summary,source,line,added) "
+	        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	        -1, &st, NULL) != SQLITE_OK)
 		goto cleanup;
 	sqlite3_bind_text(ss, 1, src_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ss, 2, rep->source_title ? rep->source_title : rep->path, -1, SQLITE_STATIC);
@@ -256,7 +268,7 @@ int shuan_regs_apply(shuan_regs *r, shuan_store *s, const shuan_regs_report *rep
 		for (size_t k = 0; k < c->nissuers && o < sizeof(iss); k++)
 			o += (size_t)snprintf(iss + o, sizeof(iss) - o, "%s%s", k ? "\n" : "", c->issuers[k]);
 		snprintf(summary, sizeof(summary), "Reported by %s (line %d); summary to be written.",
-			 rep->source_title ? rep->source_title : rep->path, c->line);
+		         rep->source_title ? rep->source_title : rep->path, c->line);
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
@@ -264,11 +276,14 @@ int shuan_regs_apply(shuan_regs *r, shuan_store *s, const shuan_regs_report *rep
 		sqlite3_bind_text(st, 4, iss, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 5, c->date, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 6, c->effective, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, c->status && shuan_regs__valid_status(c->status) ? c->status : "现行有效", -1,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 7,
+		                  c->status && shuan_regs__valid_status(c->status) ? c->status : "现行有效",
+		                  -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 8, guess_level(c), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, c->sector && strcmp(c->sector, "地方") ? c->sector : "通用", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, c->sector && !strcmp(c->sector, "地方") ? "地方" : "全国", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, c->sector && strcmp(c->sector, "地方") ? c->sector : "通用", -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, c->sector && !strcmp(c->sector, "地方") ? "地方" : "全国", -1,
+		                  SQLITE_STATIC);
 		sqlite3_bind_text(st, 11, summary, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 12, src_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 13, c->line);
@@ -283,7 +298,8 @@ int shuan_regs_apply(shuan_regs *r, shuan_store *s, const shuan_regs_report *rep
 	rc = 0;
 cleanup:
 	if (rc)
-		shuan_regs__seterr(r, "cannot write to the store: %s", db ? sqlite3_errmsg(db) : "no database");
+		shuan_regs__seterr(r, "cannot write to the store: %s",
+		                   db ? sqlite3_errmsg(db) : "no database");
 	if (in_tx)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(st);

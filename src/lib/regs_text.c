@@ -47,7 +47,10 @@ static void put(obuf *b, const char *s, size_t n)
 	b->p[b->n] = '\0';
 }
 
-static void puts_(obuf *b, const char *s) { put(b, s, strlen(s)); }
+static void puts_(obuf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
 
 static bool valid_utf8(const char *s, size_t len)
 {
@@ -89,7 +92,8 @@ static int from_gb18030(const char *in, size_t len, obuf *out)
 
 static bool looks_html(const char *s, size_t len)
 {
-	static const char *const marks[] = {"<html", "<!doctype html", "<body", "<p>", "<div", "<table", "<br"};
+	static const char *const marks[] = {"<html", "<!doctype html", "<body", "<p>",
+	                                    "<div",  "<table",         "<br"};
 	size_t n = len < 2048 ? len : 2048;
 	for (size_t i = 0; i < n; i++)
 		for (size_t m = 0; m < sizeof(marks) / sizeof(*marks); m++)
@@ -132,8 +136,9 @@ static size_t entity(const char *s, size_t len, obuf *b)
 	static const struct {
 		const char *name;
 		unsigned cp;
-	} names[] = {{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}, {"nbsp", ' '},
-		     {"mdash", 0x2014}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"middot", 0xB7}};
+	} names[] = {{"amp", '&'},      {"lt", '<'},     {"gt", '>'},       {"quot", '"'},
+	             {"apos", '\''},    {"nbsp", ' '},   {"mdash", 0x2014}, {"ldquo", 0x201C},
+	             {"rdquo", 0x201D}, {"middot", 0xB7}};
 	size_t end = 1;
 	while (end < len && end < 12 && s[end] != ';')
 		end++;
@@ -174,8 +179,9 @@ static bool tag_is(const char *name, size_t n, const char *const *list)
 
 static void strip_html(const char *s, size_t len, obuf *b)
 {
-	static const char *const block[] = {"p", "div", "br", "li", "ul", "ol", "table", "section", "article",
-					    "title", "blockquote", "pre", "hr", "header", "footer", NULL};
+	static const char *const block[] = {"p",     "div",     "br",      "li",    "ul",         "ol",
+	                                    "table", "section", "article", "title", "blockquote", "pre",
+	                                    "hr",    "header",  "footer",  NULL};
 	static const char *const heads[] = {"h1", "h2", "h3", "h4", "h5", "h6", NULL};
 	size_t i = 0;
 
@@ -290,7 +296,7 @@ int shuan_regs__decode(const char *buf, size_t len, regs_text *out)
 		h.p = NULL;
 		out->format = "html";
 	} else if ((u.n >= 4 && !strncmp(u.p, "---\n", 4)) || strstr(u.p, "\n# ") || strstr(u.p, "| --- |") ||
-		   (u.n >= 2 && !strncmp(u.p, "# ", 2))) {
+	           (u.n >= 2 && !strncmp(u.p, "# ", 2))) {
 		out->format = "markdown";
 	} else {
 		out->format = "text";

@@ -19,7 +19,8 @@
 
 static int by_date(const void *a, const void *b)
 {
-	const shuan_regs_entry *x = *(const shuan_regs_entry *const *)a, *y = *(const shuan_regs_entry *const *)b;
+	const shuan_regs_entry *x = *(const shuan_regs_entry *const *)a,
+	                       *y = *(const shuan_regs_entry *const *)b;
 	int c = strcmp(shuan_regs_entry_date(x), shuan_regs_entry_date(y));
 	return c ? c : strcmp(x->id, y->id);
 }
@@ -97,11 +98,21 @@ static void sb_text(sbuf *b, const char *s, bool html)
 	}
 	for (const char *p = s; *p; p++) {
 		switch (*p) {
-		case '<': sb_printf(b, "&lt;"); break;
-		case '>': sb_printf(b, "&gt;"); break;
-		case '&': sb_printf(b, "&amp;"); break;
-		case '"': sb_printf(b, "&quot;"); break;
-		default: sb_printf(b, "%c", *p); break;
+		case '<':
+			sb_printf(b, "&lt;");
+			break;
+		case '>':
+			sb_printf(b, "&gt;");
+			break;
+		case '&':
+			sb_printf(b, "&amp;");
+			break;
+		case '"':
+			sb_printf(b, "&quot;");
+			break;
+		default:
+			sb_printf(b, "%c", *p);
+			break;
 		}
 	}
 }
@@ -163,11 +174,11 @@ static int by_row_date(const void *a, const void *b)
 
 int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, char **out)
 {
-	static const char *const sectors[] = {"通用", "数据要素", "数据跨境", "人工智能", "工业", "能源", "交通",
-					      "金融", "政务", "智慧城市", "医疗", "地方"};
-	static const char *const levels[] = {"法律", "行政法规", "部门规章", "规范性文件", "地方性法规",
-					     "地方政府规章", "国家标准", "行业标准", "地方标准", "团体标准",
-					     "实践指南", "境外"};
+	static const char *const sectors[] = {"通用", "数据要素", "数据跨境", "人工智能", "工业", "能源",
+	                                      "交通", "金融",     "政务",     "智慧城市", "医疗", "地方"};
+	static const char *const levels[] = {"法律",       "行政法规",     "部门规章", "规范性文件",
+	                                     "地方性法规", "地方政府规章", "国家标准", "行业标准",
+	                                     "地方标准",   "团体标准",     "实践指南", "境外"};
 	const size_t nsec = sizeof(sectors) / sizeof(*sectors), nlev = sizeof(levels) / sizeof(*levels);
 	bool html = fmt == SHUAN_REGS_HTML;
 	sbuf b = {0};
@@ -193,8 +204,11 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 	}
 	qsort(rows, r->nitems, sizeof(*rows), by_row_date);
 	if (html)
-		sb_printf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>shuan regs digest %s</title>"
-			      "</head><body>\n<h1>法规动态 %s</h1>\n", month, month);
+		sb_printf(
+		    &b,
+		    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>shuan regs digest %s</title>"
+		    "</head><body>\n<h1>法规动态 %s</h1>\n",
+		    month, month);
 	else
 		sb_printf(&b, "# 法规动态 %s\n\n", month);
 	/* Each entry appears once, under the first of its sectors in our order
@@ -221,11 +235,13 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 				if (!in_sec)
 					continue;
 				if (!sec_header) {
-					sb_printf(&b, html ? "<h2>%s</h2>\n" : "## %s\n\n", s < nsec ? sectors[s] : "其他");
+					sb_printf(&b, html ? "<h2>%s</h2>\n" : "## %s\n\n",
+					          s < nsec ? sectors[s] : "其他");
 					sec_header = true;
 				}
 				if (!lev_header) {
-					sb_printf(&b, html ? "<h3>%s</h3>\n<ul>\n" : "### %s\n\n", l < nlev ? levels[l] : "其他");
+					sb_printf(&b, html ? "<h3>%s</h3>\n<ul>\n" : "### %s\n\n",
+					          l < nlev ? levels[l] : "其他");
 					lev_header = true;
 				}
 				item(&b, e, date_in(e->issued, e->nissued, month), html);
@@ -238,7 +254,7 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 	}
 	if (total == 0)
 		sb_printf(&b, html ? "<p>本月无新发布条目 (no entries issued this month).</p>\n"
-				   : "本月无新发布条目 (no entries issued this month).\n\n");
+		                   : "本月无新发布条目 (no entries issued this month).\n\n");
 	{
 		bool header = false;
 		for (size_t i = 0; i < r->nitems; i++) {
@@ -246,7 +262,8 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 			if (!dated_in(e->effective, e->neffective, month))
 				continue;
 			if (!header) {
-				sb_printf(&b, html ? "<h2>本月施行 (taking effect)</h2>\n<ul>\n" : "## 本月施行 (taking effect)\n\n");
+				sb_printf(&b, html ? "<h2>本月施行 (taking effect)</h2>\n<ul>\n"
+				                   : "## 本月施行 (taking effect)\n\n");
 				header = true;
 			}
 			item(&b, e, date_in(e->effective, e->neffective, month), html);

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "lib/regs_internal.h"
-#include "util/alloc.h"
 #include "shuan/regs.h"
+#include "util/alloc.h"
 
 static shuan_regs *g_regs;
 
@@ -50,13 +50,15 @@ static void test_title_key(void **state)
 	char k[64];
 	(void)state;
 	key_eq("《网络安全标准实践指南——敏感个人信息识别指南》", "网络安全标准实践指南—敏感个人信息识别指南");
-	key_eq("网络安全标准实践指南--网络安全产品互联互通 资产信息格式", "网络安全标准实践指南——网络安全产品互联互通资产信息格式");
+	key_eq("网络安全标准实践指南--网络安全产品互联互通 资产信息格式",
+	       "网络安全标准实践指南——网络安全产品互联互通资产信息格式");
 	key_eq("数字商务三年行动计划（2024   2026年）", "数字商务三年行动计划（2024—2026年）");
 	key_eq("ＧＢ／Ｔ　４３６９７－２０２４", "GB/T 43697-2024");
 	key_eq("GB/T 43697   2024", "gb/t43697-2024");
 	key_eq("工业和信息化领域数据安全事件应急预案(试行)", "工业和信息化领域数据安全事件应急预案（试行）");
 	key_eq("“数据要素×”三年行动计划", "\"数据要素×\"三年行动计划");
-	key_eq("修改〈中国人民银行关于进一步加强征信信息安全管理的通知〉", "修改《中国人民银行关于进一步加强征信信息安全管理的通知》");
+	key_eq("修改〈中国人民银行关于进一步加强征信信息安全管理的通知〉",
+	       "修改《中国人民银行关于进一步加强征信信息安全管理的通知》");
 	key_eq("信息技术安全评估准则 第 1 部分：简介", "信息技术安全评估准则 第1部分:简介");
 	shuan_regs_title_key("数据安全技术 数据分类分级规则", k, sizeof(k));
 	assert_string_equal(k, "数据安全技术数据分类分级规则");
@@ -97,7 +99,7 @@ static void test_dates(void **state)
 	date_ok("2024/3/21", 2020, false, "2024-03-21");
 	date_ok("1/19 | 工信部", 2024, true, "2024-01-19");
 	date_ok("12/30", 2024, true, "2024-12-30");
-	date_bad("1/19", 2024, false);     /* M/D only inside tables */
+	date_bad("1/19", 2024, false); /* M/D only inside tables */
 	date_bad("2024-2026年", 2024, false);
 	date_bad("2024   2026年", 2024, false);
 	date_bad("13月1日", 2024, false);
@@ -220,7 +222,8 @@ static void test_lookup_and_dangling(void **state)
 	/* The article suffix is cut off: "miit-data-incident-plan-2024 §2.1". */
 	bool found = false;
 	for (size_t i = 0; i < nc; i++)
-		found |= !strcmp(c[i].cited, "miit-data-incident-plan-2024") && !strcmp(c[i].rule, "grading_profile_demo");
+		found |= !strcmp(c[i].cited, "miit-data-incident-plan-2024") &&
+		         !strcmp(c[i].rule, "grading_profile_demo");
 	assert_true(found);
 }
 
@@ -282,20 +285,34 @@ static void test_ingest_seed_000(void **state)
 {
 	/* Checked by hand against the article (安全客, 2024年度网络安全政策法规一览). */
 	static const expect want[] = {
-		{"“数据要素×”三年行动计划（2024—2026年）", "2024-01-04", "国家数据局", NULL, "data-elements-x-action-plan-2024"},
-		{"寄递服务用户个人信息安全管理办法（征求意见稿）", "2024-02-05", "国家邮政局", "征求意见稿", "postal-pi-security-measures-draft-2024"},
-		{"关于加强行政事业单位数据资产管理的通知", "2024-02-08", "财政部", NULL, "mof-admin-data-assets-notice-2024"},
-		{"数据安全技术 数据分类分级规则", "2024-03-21", "全国网络安全标准化技术委员会", NULL, "gb-t-43697-2024"},
-		{"网络数据安全管理条例（草案）", "2024-08-30", "国务院", "草案", "network-data-security-regulation"},
-		{"公共数据资源授权运营实施规范（试行）（公开征求意见稿）", "2024-10-12", "国家数据局", "征求意见稿", "public-data-authorised-operation-spec-draft-2024"},
-		{"工业和信息化领域数据安全事件应急预案（试行）", "2024-10-31", "工业和信息化部", "试行", "miit-data-incident-plan-2024"},
-		{"关于完善数据流通安全治理 更好促进数据要素市场化价值化的实施方案", "2024-11-29", "国家数据局", "征求意见稿", "data-circulation-security-plan-draft-2024"},
-		{"山西省数据工作管理办法（征求意见稿）", "2024-04-29", "山西省数据局", "征求意见稿", "shanxi-data-work-measures-draft-2024"},
-		{"个人信息授权运营管理办法（试行）", "2024-08-09", "北京国际大数据交易所", "试行", "bjidex-pi-authorised-operation-measures-2024"},
-		{"促进和规范数据跨境流动规定", "2024-03-22", "国家互联网信息办公室", NULL, "cross-border-data-provisions-2024"},
-		{"生成式人工智能服务安全基本要求", "2024-02-29", "全国网络安全标准化技术委员会", NULL, "tc260-003-genai-basic-security-2024"},
-		{"会计师事务所数据安全管理暂行办法", "2024-05-10", "财政部", "试行", "cpa-firm-data-security-measures-2024"},
-		{"反保险欺诈工作办法（征求意见稿）", "2024-04-11", "国家金融监督管理总局", "征求意见稿", "anti-insurance-fraud-measures-draft-2024"},
+	    {"“数据要素×”三年行动计划（2024—2026年）", "2024-01-04", "国家数据局", NULL,
+	     "data-elements-x-action-plan-2024"},
+	    {"寄递服务用户个人信息安全管理办法（征求意见稿）", "2024-02-05", "国家邮政局", "征求意见稿",
+	     "postal-pi-security-measures-draft-2024"},
+	    {"关于加强行政事业单位数据资产管理的通知", "2024-02-08", "财政部", NULL,
+	     "mof-admin-data-assets-notice-2024"},
+	    {"数据安全技术 数据分类分级规则", "2024-03-21", "全国网络安全标准化技术委员会", NULL,
+	     "gb-t-43697-2024"},
+	    {"网络数据安全管理条例（草案）", "2024-08-30", "国务院", "草案",
+	     "network-data-security-regulation"},
+	    {"公共数据资源授权运营实施规范（试行）（公开征求意见稿）", "2024-10-12", "国家数据局",
+	     "征求意见稿", "public-data-authorised-operation-spec-draft-2024"},
+	    {"工业和信息化领域数据安全事件应急预案（试行）", "2024-10-31", "工业和信息化部", "试行",
+	     "miit-data-incident-plan-2024"},
+	    {"关于完善数据流通安全治理 更好促进数据要素市场化价值化的实施方案", "2024-11-29", "国家数据局",
+	     "征求意见稿", "data-circulation-security-plan-draft-2024"},
+	    {"山西省数据工作管理办法（征求意见稿）", "2024-04-29", "山西省数据局", "征求意见稿",
+	     "shanxi-data-work-measures-draft-2024"},
+	    {"个人信息授权运营管理办法（试行）", "2024-08-09", "北京国际大数据交易所", "试行",
+	     "bjidex-pi-authorised-operation-measures-2024"},
+	    {"促进和规范数据跨境流动规定", "2024-03-22", "国家互联网信息办公室", NULL,
+	     "cross-border-data-provisions-2024"},
+	    {"生成式人工智能服务安全基本要求", "2024-02-29", "全国网络安全标准化技术委员会", NULL,
+	     "tc260-003-genai-basic-security-2024"},
+	    {"会计师事务所数据安全管理暂行办法", "2024-05-10", "财政部", "试行",
+	     "cpa-firm-data-security-measures-2024"},
+	    {"反保险欺诈工作办法（征求意见稿）", "2024-04-11", "国家金融监督管理总局", "征求意见稿",
+	     "anti-insurance-fraud-measures-draft-2024"},
 	};
 	shuan_regs_report *rep = ingest_seed(g_regs, "000_79399eb568c06098.txt");
 	const shuan_regs_candidate *c;
@@ -338,20 +355,33 @@ static void test_ingest_seed_001(void **state)
 {
 	/* Checked by hand against the tables of 威努特's 2024 summary. */
 	static const expect want[] = {
-		{"工业控制系统网络安全防护指南", "2024-01-19", "工业和信息化部", NULL, "ics-cybersecurity-protection-guide-2024"},
-		{"工业和信息化领域数据安全事件应急预案（试行）", "2024-10-29", "工业和信息化部", "试行", "miit-data-incident-plan-2024"},
-		{"工业和信息化领域数据安全合规指引", "2024-11-19", "工信联盟", NULL, "miit-data-compliance-guide-2024"},
-		{"物联网标准体系建设指南（2024版）", "2024-08-26", "国家标准化管理委员会", NULL, "iot-standards-guide-2024"},
-		{"电力监控系统安全防护规定", "2024-12-12", "国家发展和改革委员会", NULL, "power-monitoring-system-protection-2024"},
-		{"民航数据管理办法（征求意见稿）", "2024-06-04", "中国民用航空局", "征求意见稿", "caac-data-management-draft-2024"},
-		{"反保险欺诈工作办法", "2024-07-22", "国家金融监督管理总局", NULL, "anti-insurance-fraud-measures-2024"},
-		{"银行保险机构数据安全管理办法", "2024-12-27", "国家金融监督管理总局", NULL, "banking-insurance-data-security-measures-2024"},
-		{"修改《中国人民银行关于进一步加强征信信息安全管理的通知》", "2024-12-30", "中国人民银行", NULL, "pboc-credit-info-security-amendment-2024"},
-		{"数据安全技术 数据分类分级规则", "2024-03-21", "全国网络安全标准化技术委员会", NULL, "gb-t-43697-2024"},
-		{"网络数据安全管理条例", "2024-09-24", "国务院", NULL, "network-data-security-regulation"},
-		{"中医医院信息与数字化建设规范（2024版）", "2024-12-05", "国家中医药管理局", NULL, "tcm-hospital-digital-spec-2024"},
-		{"中华人民共和国保守国家秘密法", "2024-05-01", "全国人民代表大会常务委员会", NULL, "state-secrets-law-2024"},
-		{"推动数字金融高质量发展行动方案", "2024-11-27", "中国人民银行", NULL, "digital-finance-action-plan-2024"},
+	    {"工业控制系统网络安全防护指南", "2024-01-19", "工业和信息化部", NULL,
+	     "ics-cybersecurity-protection-guide-2024"},
+	    {"工业和信息化领域数据安全事件应急预案（试行）", "2024-10-29", "工业和信息化部", "试行",
+	     "miit-data-incident-plan-2024"},
+	    {"工业和信息化领域数据安全合规指引", "2024-11-19", "工信联盟", NULL,
+	     "miit-data-compliance-guide-2024"},
+	    {"物联网标准体系建设指南（2024版）", "2024-08-26", "国家标准化管理委员会", NULL,
+	     "iot-standards-guide-2024"},
+	    {"电力监控系统安全防护规定", "2024-12-12", "国家发展和改革委员会", NULL,
+	     "power-monitoring-system-protection-2024"},
+	    {"民航数据管理办法（征求意见稿）", "2024-06-04", "中国民用航空局", "征求意见稿",
+	     "caac-data-management-draft-2024"},
+	    {"反保险欺诈工作办法", "2024-07-22", "国家金融监督管理总局", NULL,
+	     "anti-insurance-fraud-measures-2024"},
+	    {"银行保险机构数据安全管理办法", "2024-12-27", "国家金融监督管理总局", NULL,
+	     "banking-insurance-data-security-measures-2024"},
+	    {"修改《中国人民银行关于进一步加强征信信息安全管理的通知》", "2024-12-30", "中国人民银行", NULL,
+	     "pboc-credit-info-security-amendment-2024"},
+	    {"数据安全技术 数据分类分级规则", "2024-03-21", "全国网络安全标准化技术委员会", NULL,
+	     "gb-t-43697-2024"},
+	    {"网络数据安全管理条例", "2024-09-24", "国务院", NULL, "network-data-security-regulation"},
+	    {"中医医院信息与数字化建设规范（2024版）", "2024-12-05", "国家中医药管理局", NULL,
+	     "tcm-hospital-digital-spec-2024"},
+	    {"中华人民共和国保守国家秘密法", "2024-05-01", "全国人民代表大会常务委员会", NULL,
+	     "state-secrets-law-2024"},
+	    {"推动数字金融高质量发展行动方案", "2024-11-27", "中国人民银行", NULL,
+	     "digital-finance-action-plan-2024"},
 	};
 	shuan_regs_report *rep = ingest_seed(g_regs, "001_5d727febb8e089db.txt");
 	const shuan_regs_candidate *c;
@@ -378,14 +408,21 @@ static void test_ingest_seed_003(void **state)
 {
 	/* Checked by hand against the 发文机关/发布日期/时效性 blocks of the newsletter. */
 	static const expect want[] = {
-		{"工业和信息化领域数据安全事件应急预案（试行）", "2024-10-29", "工业和信息化部", "现行有效", "miit-data-incident-plan-2024"},
-		{"推动数字金融高质量发展行动方案", "2024-11-21", "国家外汇管理局", "现行有效", "digital-finance-action-plan-2024"},
-		{"关于开展“清朗·网络平台算法典型问题治理”专项行动的通知", "2024-11-12", "公安部", "现行有效", "qinglang-algorithm-governance-notice-2024"},
-		{"上海市数据产品知识产权登记存证暂行办法", "2024-11-08", "上海市数据局", "现行有效", "shanghai-data-product-ip-registration-2024"},
-		{"国家数据基础设施建设指引（征求意见稿）", "2024-11-22", "国家数据局", "征求意见稿", "national-data-infrastructure-guide-draft-2024"},
-		{"关键信息基础设施商用密码使用管理规定（征求意见稿）", "2024-11-15", "国家密码管理局", "征求意见稿", "cii-commercial-crypto-rules-draft-2024"},
-		{"数据 术语", NULL, NULL, NULL, "tc609-plan-data-terminology"},
-		{"公共数据 授权运营 第 4 部分：绩效评估要求", NULL, NULL, NULL, "tc609-plan-public-data-operation-part4"},
+	    {"工业和信息化领域数据安全事件应急预案（试行）", "2024-10-29", "工业和信息化部", "现行有效",
+	     "miit-data-incident-plan-2024"},
+	    {"推动数字金融高质量发展行动方案", "2024-11-21", "国家外汇管理局", "现行有效",
+	     "digital-finance-action-plan-2024"},
+	    {"关于开展“清朗·网络平台算法典型问题治理”专项行动的通知", "2024-11-12", "公安部", "现行有效",
+	     "qinglang-algorithm-governance-notice-2024"},
+	    {"上海市数据产品知识产权登记存证暂行办法", "2024-11-08", "上海市数据局", "现行有效",
+	     "shanghai-data-product-ip-registration-2024"},
+	    {"国家数据基础设施建设指引（征求意见稿）", "2024-11-22", "国家数据局", "征求意见稿",
+	     "national-data-infrastructure-guide-draft-2024"},
+	    {"关键信息基础设施商用密码使用管理规定（征求意见稿）", "2024-11-15", "国家密码管理局",
+	     "征求意见稿", "cii-commercial-crypto-rules-draft-2024"},
+	    {"数据 术语", NULL, NULL, NULL, "tc609-plan-data-terminology"},
+	    {"公共数据 授权运营 第 4 部分：绩效评估要求", NULL, NULL, NULL,
+	     "tc609-plan-public-data-operation-part4"},
 	};
 	shuan_regs_report *rep = ingest_seed(g_regs, "003_05371c1a2a590865.txt");
 	const shuan_regs_candidate *c;
@@ -402,7 +439,7 @@ static void test_ingest_seed_003(void **state)
 	assert_string_equal(cand(rep, "上海市数据产品知识产权登记存证暂行办法")->effective, "2024-12-08");
 	/* The renamed project is also named, and resolves to the same entry. */
 	assert_string_equal(cand(rep, "公共数据 授权运营 第 4 部分：监测评估要求")->matched_id,
-			    "tc609-plan-public-data-operation-part4");
+	                    "tc609-plan-public-data-operation-part4");
 	/* 《网络安全审查办法》 is cited by 按照, a mention. */
 	assert_int_equal(cand(rep, "网络安全审查办法")->mention, 1);
 	/* Ignored: a radio programme and an abbreviation. */
@@ -464,18 +501,21 @@ static void test_ingest_conflict_and_new(void **state)
 static void test_ingest_bad_input(void **state)
 {
 	shuan_regs_report *rep = NULL;
-	static const char binary[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0";
+	static const char binary[] = "\x7f"
+	                             "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0";
 	const char *plain = "今天天气很好，没有任何法规标题。\n第二行也没有。\n";
 	(void)state;
 
 	assert_int_equal(shuan_regs_ingest_buffer(g_regs, "", 0, "empty.txt", &rep), SHUAN_EINVAL);
 	assert_null(rep);
 	assert_non_null(strstr(shuan_regs_errmsg(g_regs), "empty"));
-	assert_int_equal(shuan_regs_ingest_buffer(g_regs, binary, sizeof(binary) - 1, "a.out", &rep), SHUAN_EBINARY);
+	assert_int_equal(shuan_regs_ingest_buffer(g_regs, binary, sizeof(binary) - 1, "a.out", &rep),
+	                 SHUAN_EBINARY);
 	assert_null(rep);
 	assert_int_equal(shuan_regs_ingest_buffer(g_regs, "\xff\xfe\xff\xfe\x80\x81", 6, "junk", &rep),
-			 SHUAN_EBINARY);
-	assert_int_equal(shuan_regs_ingest_buffer(g_regs, plain, strlen(plain), "none.txt", &rep), SHUAN_EINVAL);
+	                 SHUAN_EBINARY);
+	assert_int_equal(shuan_regs_ingest_buffer(g_regs, plain, strlen(plain), "none.txt", &rep),
+	                 SHUAN_EINVAL);
 	assert_non_null(rep);
 	assert_int_equal(rep->ncandidates, 0);
 	assert_non_null(strstr(shuan_regs_errmsg(g_regs), "no 《titles》"));
@@ -485,17 +525,18 @@ static void test_ingest_bad_input(void **state)
 
 static void test_ingest_gbk_and_html(void **state)
 {
-	const char *utf8 = "# 2024年金融\n\n3月22日，金融监管总局发布《银行保险机构数据安全管理办法（征求意见稿）》。\n";
+	const char *utf8 =
+	    "# 2024年金融\n\n3月22日，金融监管总局发布《银行保险机构数据安全管理办法（征求意见稿）》。\n";
 	char gbk[512], *in = (char *)utf8, *out = gbk;
 	size_t inl = strlen(utf8), outl = sizeof(gbk);
 	shuan_regs_report *rep = NULL;
 	iconv_t cd = iconv_open("GBK", "UTF-8");
 	const char *html = "<html><head><title>x</title><style>p{color:red}</style></head><body>"
-			   "<h1>2024年动态</h1><p><strong>人工智能</strong></p><h2>金 融 领 域</h2>"
-			   "<p>7月22日，金融监管总局发布&lt;通知&gt;《反保险欺诈工作办法》</p>"
-			   "<table><tr><th>政策</th><th>日期</th><th>发布单位</th></tr>"
-			   "<tr><td>《会计信息化工作规范》</td><td>8/7</td><td>财政部</td></tr></table>"
-			   "<script>var a = '《假标题》';</script></body></html>";
+	                   "<h1>2024年动态</h1><p><strong>人工智能</strong></p><h2>金 融 领 域</h2>"
+	                   "<p>7月22日，金融监管总局发布&lt;通知&gt;《反保险欺诈工作办法》</p>"
+	                   "<table><tr><th>政策</th><th>日期</th><th>发布单位</th></tr>"
+	                   "<tr><td>《会计信息化工作规范》</td><td>8/7</td><td>财政部</td></tr></table>"
+	                   "<script>var a = '《假标题》';</script></body></html>";
 	(void)state;
 
 	assert_true(cd != (iconv_t)-1);
@@ -506,7 +547,8 @@ static void test_ingest_gbk_and_html(void **state)
 	assert_int_equal(rep->ncandidates, 1);
 	assert_string_equal(rep->candidates[0].title, "银行保险机构数据安全管理办法（征求意见稿）");
 	assert_string_equal(rep->candidates[0].date, "2024-03-22");
-	assert_string_equal(rep->candidates[0].matched_id, "banking-insurance-data-security-measures-draft-2024");
+	assert_string_equal(rep->candidates[0].matched_id,
+	                    "banking-insurance-data-security-measures-draft-2024");
 	assert_string_equal(rep->candidates[0].sector, "金融");
 	shuan_regs_report_free(rep);
 
@@ -534,7 +576,7 @@ static void test_ingest_gbk_and_html(void **state)
 
 	/* <p><strong>…</strong></p> is a section heading too. */
 	const char *bold = "<html><body><p>2024年</p><p><strong>人工智能领域</strong></p>"
-			   "<p>9月10日，网安标委发布《人工智能安全治理框架》1.0版</p></body></html>";
+	                   "<p>9月10日，网安标委发布《人工智能安全治理框架》1.0版</p></body></html>";
 	assert_int_equal(shuan_regs_ingest_buffer(g_regs, bold, strlen(bold), "bold.html", &rep), 0);
 	assert_int_equal(rep->ncandidates, 1);
 	assert_string_equal(rep->candidates[0].sector, "人工智能");
@@ -564,7 +606,7 @@ static void test_timeline_digest(void **state)
 	assert_non_null(strstr(md, "推动数字金融高质量发展行动方案"));
 	assert_non_null(strstr(md, "## 本月施行"));
 	assert_non_null(strstr(md, "工业和信息化领域数据安全事件应急预案")); /* effective 2024-11-01 */
-	assert_null(strstr(md, "促进和规范数据跨境流动规定"));          /* March */
+	assert_null(strstr(md, "促进和规范数据跨境流动规定"));               /* March */
 	shuan_regs_string_free(md);
 	assert_int_equal(shuan_regs_digest(g_regs, "2024-10", SHUAN_REGS_HTML, &html), 0);
 	assert_non_null(strstr(html, "<h2>工业</h2>"));
@@ -587,7 +629,8 @@ static void test_load_errors(void **state)
 	snprintf(path, sizeof(path), "%s/regs/bad.yaml", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs("entries:\n  - id: Bad_Id\n    title: x\n    status: 现行有效\n    level: 法律\n    sectors: [通用]\n"
+	fputs("entries:\n  - id: Bad_Id\n    title: x\n    status: 现行有效\n    level: 法律\n    sectors: "
+	      "[通用]\n"
 	      "    summary: s\n",
 	      f);
 	fclose(f);
@@ -596,9 +639,10 @@ static void test_load_errors(void **state)
 	assert_non_null(strstr(err, "bad.yaml:2"));
 	assert_non_null(strstr(err, "slug"));
 	f = fopen(path, "w");
-	fputs("entries:\n  - id: ok-id\n    title: x\n    status: 生效\n    level: 法律\n    sectors: [通用]\n"
-	      "    summary: s\n",
-	      f);
+	fputs(
+	    "entries:\n  - id: ok-id\n    title: x\n    status: 生效\n    level: 法律\n    sectors: [通用]\n"
+	    "    summary: s\n",
+	    f);
 	fclose(f);
 	assert_int_equal(shuan_regs_open(&r, dir, err, sizeof(err)), SHUAN_ERULES);
 	assert_non_null(strstr(err, "status"));
@@ -678,7 +722,7 @@ static void test_ingest_mutations(void **state)
 		memcpy(mut, buf, (size_t)len);
 		seed = seed * 1103515245u + 12345u;
 		if (round % 3 == 0)
-			n = (seed >> 8) % (size_t)len;           /* cut anywhere, even mid-character */
+			n = (seed >> 8) % (size_t)len;    /* cut anywhere, even mid-character */
 		for (int k = 0; k < 1 + round % 7; k++) { /* flip a few bytes */
 			seed = seed * 1103515245u + 12345u;
 			mut[(seed >> 8) % (size_t)len] = (char)(seed >> 3);
@@ -694,20 +738,13 @@ static void test_ingest_mutations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_title_key),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_search),
-		cmocka_unit_test(test_lookup_and_dangling),
-		cmocka_unit_test(test_ingest_seed_000),
-		cmocka_unit_test(test_ingest_seed_001),
-		cmocka_unit_test(test_ingest_seed_003),
-		cmocka_unit_test(test_ingest_conflict_and_new),
-		cmocka_unit_test(test_ingest_bad_input),
-		cmocka_unit_test(test_ingest_gbk_and_html),
-		cmocka_unit_test(test_timeline_digest),
-		cmocka_unit_test(test_load_errors),
-		cmocka_unit_test(test_alloc_failures),
-		cmocka_unit_test(test_ingest_mutations),
+	    cmocka_unit_test(test_title_key),        cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_search),           cmocka_unit_test(test_lookup_and_dangling),
+	    cmocka_unit_test(test_ingest_seed_000),  cmocka_unit_test(test_ingest_seed_001),
+	    cmocka_unit_test(test_ingest_seed_003),  cmocka_unit_test(test_ingest_conflict_and_new),
+	    cmocka_unit_test(test_ingest_bad_input), cmocka_unit_test(test_ingest_gbk_and_html),
+	    cmocka_unit_test(test_timeline_digest),  cmocka_unit_test(test_load_errors),
+	    cmocka_unit_test(test_alloc_failures),   cmocka_unit_test(test_ingest_mutations),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
