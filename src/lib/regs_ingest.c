@@ -247,7 +247,7 @@ static const char *std_before(ingest *g, const char *line, size_t pos)
 static bool is_mention_prefix(const char *line, size_t pos)
 {
 	static const char *const words[] = {"根据", "依据", "按照", "遵照", "参照", "落实", "贯彻",
-	                                    "对照", "加强", "违反", "依照", "符合", "适用", "参考"};
+	                                    "对照", "加强", "违反", "违反了", "依照", "符合", "适用", "参考"};
 	size_t p = pos;
 	while (p && line[p - 1] == ' ')
 		p--;
