@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "cli/report.h"
+#include "shuan/regs.h"
 #include "shuan/rules.h"
 
 enum { OPT_FORMAT = 'f', OPT_HELP = 'h', OPT_RULES = 256 };
@@ -19,13 +20,14 @@ static const cli_option det_options[] = {
 };
 #define N_DET_OPTIONS (sizeof(det_options) / sizeof(det_options[0]))
 
-/* Resolves a catalogue id to its title; provided by the regs module when it
- * is present (weak so that the command works with or without it). */
-const char *cli_citation_title(const char *rules_dir, const char *id) __attribute__((weak));
+/* The catalogue, for citation titles; NULL when it cannot be loaded (the
+ * listing still works, with ids only). */
+static shuan_regs *g_regs;
 
 static const char *title_of(const char *rules_dir, const char *id)
 {
-	return cli_citation_title ? cli_citation_title(rules_dir, id) : NULL;
+	(void)rules_dir;
+	return g_regs ? shuan_regs_title(g_regs, id) : NULL;
 }
 
 int cmd_detectors(int argc, char **argv)
@@ -58,6 +60,11 @@ int cmd_detectors(int argc, char **argv)
 	if (shuan_rules_load(&rules, dir, NULL, errbuf, sizeof(errbuf)) != 0) {
 		fprintf(stderr, "shuan detectors: cannot load rules: %s\n", errbuf);
 		return CLI_EXIT_ERROR;
+	}
+	char regs_err[512];
+	if (shuan_regs_open(&g_regs, dir, regs_err, sizeof(regs_err)) != 0) {
+		fprintf(stderr, "shuan detectors: regulation catalogue unavailable (%s); showing ids only\n", regs_err);
+		g_regs = NULL;
 	}
 	bool json = !strcmp(format, "json");
 	if (json)
@@ -103,5 +110,7 @@ int cmd_detectors(int argc, char **argv)
 	if (json)
 		fputs("\n]\n", stdout);
 	shuan_rules_destroy(rules);
+	shuan_regs_free(g_regs);
+	g_regs = NULL;
 	return CLI_EXIT_OK;
 }

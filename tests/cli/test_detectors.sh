@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Black-box: `shuan detectors` lists every detector with its citations
+# resolved to catalogue titles (no dangling citation).
+. "$(dirname "$0")/lib.sh"
+$SHUAN detectors --format json >"$WORK/d.json" 2>"$WORK/d.err"
+check "exit 0" [ $? -eq 0 ]
+check "all 19 detectors" jqt 'length == 19' "$WORK/d.json"
+for id in cn_resident_id cn_mobile cn_landline email ipv4 ipv6 mac_address imei bank_card cn_uscc \
+          cn_passport hk_macao_permit tw_permit cn_exit_entry_permit cn_plate geo_coordinate person_name address credential; do
+  check "$id listed" jqt --arg id "$id" 'any(.[]; .id == $id)' "$WORK/d.json"
+done
+check "every citation resolves to a title" jqt 'all(.[]; all(.cites[]; .title != null and .title != ""))' "$WORK/d.json"
+check "labels in both languages" jqt 'all(.[]; .label != "" and .label_en != "")' "$WORK/d.json"
+check "bank card is sensitive financial account info" jqt '.[] | select(.id=="bank_card") | .sensitive and .spi_category == "金融账户信息"' "$WORK/d.json"
+$SHUAN detectors >"$WORK/d.txt"
+check "text shows a cited title" contains "$WORK/d.txt" "公民身份号码"
+expect_rc 2 "unknown format" $SHUAN detectors --format xml
+finish
