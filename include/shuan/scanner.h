@@ -53,6 +53,8 @@ typedef struct shuan_scan_options {
 	uint64_t max_file_size;        /* 0 = unlimited; larger inputs are skipped (SHUAN_ELIMIT) */
 	double min_confidence;         /* findings below are dropped; 0 = keep all */
 	volatile int *cancel;          /* when non-NULL and set non-zero, scans stop with SHUAN_EINTR */
+	shuan_format format;           /* AUTO: per input (extension, content); else forced for all inputs */
+	const char *encoding;          /* NULL or "auto": detect; else a forced input encoding */
 } shuan_scan_options;
 
 /* Called for each finding, in input order. Return 0 to go on, non-zero to

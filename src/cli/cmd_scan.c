@@ -17,6 +17,7 @@
 #include "cli/options.h"
 #include "cli/report.h"
 #include "shuan/scanner.h"
+#include "shuan/source.h"
 #include "shuan/stats.h"
 #include "shuan/store.h"
 #include "shuan/walk.h"
@@ -78,7 +79,7 @@ typedef struct scan_run {
 	unsigned long long gate_hits;
 	bool quiet;
 	bool error;
-	shuan_format input_format;
+	shuan_source_options source;
 } scan_run;
 
 static int on_finding(const shuan_finding *f, void *ud)
@@ -92,21 +93,22 @@ static int on_finding(const shuan_finding *f, void *ud)
 	return 0;
 }
 
+/* One input (a file or an archive member) was scanned or skipped. */
+static void on_input(const char *path, const shuan_input_result *res, void *ud)
+{
+	scan_run *run = ud;
+	shuan_stats_add_input(run->stats, res);
+	if (res->skipped && !run->quiet)
+		fprintf(stderr, "shuan: %s: skipped: %s\n", path, res->reason);
+	else if (res->invalid_utf8 && !run->quiet)
+		fprintf(stderr, "shuan: %s: warning: %llu invalid UTF-8 sequences (scanned anyway)\n", path,
+			(unsigned long long)res->invalid_utf8);
+}
+
 static int on_file(const char *path, void *ud)
 {
 	scan_run *run = ud;
-	shuan_input_result res;
-	shuan_input in = {path, path, run->input_format};
-	int rc = shuan_scanner_scan_file(run->scanner, path, &in, on_finding, run, &res);
-	if (rc == SHUAN_EINTR)
-		return 1;
-	shuan_stats_add_input(run->stats, &res);
-	if (res.skipped && !run->quiet)
-		fprintf(stderr, "shuan: %s: skipped: %s\n", path, res.reason);
-	else if (res.invalid_utf8 && !run->quiet)
-		fprintf(stderr, "shuan: %s: warning: %llu invalid UTF-8 sequences (scanned anyway)\n", path,
-			(unsigned long long)res.invalid_utf8);
-	return 0;
+	return shuan_scan_source(run->scanner, path, &run->source, on_finding, on_input, run) == SHUAN_EINTR;
 }
 
 static int on_skip(const char *path, const char *reason, void *ud)
@@ -264,7 +266,7 @@ int cmd_scan(int argc, char **argv)
 			else { fprintf(stderr, "shuan scan: --fingerprint takes sm3 or sha256\n"); goto cleanup; }
 			break;
 		case OPT_INPUT_FORMAT:
-			if (parse_format(optarg, &run.input_format)) {
+			if (parse_format(optarg, &so.format)) {
 				fprintf(stderr, "shuan scan: --input-format takes auto, text, csv, tsv, json or jsonl\n");
 				goto cleanup;
 			}

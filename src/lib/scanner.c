@@ -227,7 +227,8 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 			if ((rc = sniff(s->buf, len, !eof, res)))
 				goto done;
 			shuan_format f = in && in->format != SHUAN_FORMAT_AUTO ? in->format
-										 : format_from_name(in ? in->name_hint : NULL);
+					 : s->opt.format != SHUAN_FORMAT_AUTO ? s->opt.format
+									      : format_from_name(in ? in->name_hint : NULL);
 			if (f == SHUAN_FORMAT_AUTO)
 				f = format_from_content(s->buf, len);
 			begin_input(s, in, f);

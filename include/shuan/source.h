@@ -1,0 +1,46 @@
+/*
+ * shuan/source.h - scanning what a path holds: a plain file, or (with the
+ * readers for them) an archive whose members may be archives again, or an
+ * Office document. Every input that is scanned or skipped - the file itself
+ * or each member - is reported once through the input callback, so callers
+ * can count and explain every one.
+ *
+ * Member paths are written "outer.zip!dir/inner.log", nested ones
+ * "a.zip!b.tar.gz!c.csv". Member names are only ever used as labels:
+ * nothing is written to disk.
+ */
+#ifndef SHUAN_SOURCE_H
+#define SHUAN_SOURCE_H
+
+#include <stdint.h>
+
+#include "shuan/scanner.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct shuan_source_options {
+	int max_depth;             /* archive nesting, 0 = default 3 */
+	uint64_t max_expanded;     /* bytes expanded from one top-level archive, 0 = default 16 GiB */
+	double max_ratio;          /* expanded/compressed ratio before an archive counts as a bomb, 0 = default 200 */
+	uint64_t max_member_size;  /* 0 = the scanner's max_file_size */
+} shuan_source_options;
+
+/* Called once per input (file or member) with its display path and result
+ * (result->skipped != 0 when skipped; result->reason says why). */
+typedef void (*shuan_input_fn)(const char *path, const shuan_input_result *result, void *userdata);
+
+/*
+ * Scans the file at `path` and, where it is a container, what it contains.
+ * Findings go to fcb, per-input results to icb. Returns 0, or SHUAN_EINTR
+ * when a callback or the cancel flag stopped the scan. Problems with the
+ * file or a member are reported through icb and do not fail the call.
+ */
+SHUAN_API int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_options *opts,
+				shuan_finding_fn fcb, shuan_input_fn icb, void *userdata);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
