@@ -109,6 +109,31 @@ SHUAN_API int shuan_scanner_scan_buffer(shuan_scanner *s, const shuan_input *in,
 SHUAN_API int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_input *in,
 				      shuan_finding_fn cb, void *userdata, shuan_input_result *result);
 
+/*
+ * Scans the bytes [start, end) of a regular file as one part of a file split
+ * across threads. The part is widened to whole lines: it begins at `start`
+ * when start is 0 or byte start-1 is a newline, else just after the next
+ * newline; it ends just after the first newline at or after `end` (or at the
+ * end of the file). Consecutive parts [0,a) [a,b) [b,c) ... therefore cover
+ * every line exactly once. Offsets in findings are file offsets; line numbers
+ * count from 1 at the part's first line: the caller adds the newlines of the
+ * parts before it. *newlines (when non-NULL) receives this part's number of
+ * newline bytes. CSV/TSV parts read their header from the file's first line.
+ * in->format must be the whole file's format as decided by
+ * shuan_scanner_splittable().
+ */
+SHUAN_API int shuan_scanner_scan_file_range(shuan_scanner *s, const char *path, const shuan_input *in,
+					    uint64_t start, uint64_t end, shuan_finding_fn cb, void *userdata,
+					    shuan_input_result *result, uint64_t *newlines);
+
+/*
+ * Decides how a regular file may be split for parallel scanning: returns the
+ * format to pass to shuan_scanner_scan_file_range() (CSV, TSV, JSONL or
+ * TEXT), or SHUAN_FORMAT_AUTO when the file must be scanned whole (not
+ * UTF-8, a JSON document, an archive or Office file, unreadable).
+ */
+SHUAN_API shuan_format shuan_scanner_splittable(shuan_scanner *s, const char *path);
+
 #ifdef __cplusplus
 }
 #endif

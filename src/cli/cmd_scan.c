@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "cli/report.h"
+#include "cli/scan_jobs.h"
 #include "shuan/scanner.h"
 #include "shuan/source.h"
 #include "shuan/stats.h"
@@ -26,7 +27,7 @@ enum {
 	OPT_FORMAT = 'f', OPT_OUT = 'o', OPT_QUIET = 'q', OPT_HELP = 'h',
 	OPT_REVEAL = 256, OPT_STORE, OPT_NO_STORE, OPT_FAIL_ON, OPT_DETECTORS, OPT_EXCLUDE_DETECTORS,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_MIN_CONF, OPT_MAX_FILE_SIZE, OPT_DATE, OPT_RULES, OPT_FINGERPRINT,
-	OPT_INPUT_FORMAT, OPT_COLOR,
+	OPT_INPUT_FORMAT, OPT_COLOR, OPT_PART_SIZE, OPT_JOBS = 'j',
 };
 
 static const cli_option scan_options[] = {
@@ -47,7 +48,9 @@ static const cli_option scan_options[] = {
 	{"fingerprint", 0, required_argument, "ALG", "fingerprint HMAC: sm3 or sha256 (default: sm3)", OPT_FINGERPRINT},
 	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", OPT_RULES},
 	{"color", 0, required_argument, "WHEN", "auto, always or never (text format)", OPT_COLOR},
-	{"quiet", 'q', no_argument, NULL, "no messages about skipped inputs on stderr", OPT_QUIET},
+	{"jobs", 'j', required_argument, "N", "scan with N threads; large files are split across them (default: the number of cores)", OPT_JOBS},
+	{"part-size", 0, required_argument, "SIZE", "split files of at least 4 x SIZE into parts of SIZE across jobs (default: 16M)", OPT_PART_SIZE},
+	{"quiet", 'q', no_argument, NULL, "no progress line and no messages about skipped inputs on stderr", OPT_QUIET},
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
 #define N_SCAN_OPTIONS (sizeof(scan_options) / sizeof(scan_options[0]))
@@ -62,6 +65,9 @@ static void scan_usage(FILE *out)
 	fprintf(out, "\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or runtime error.\n");
 }
 
+/* Files of at least 4 parts are split into parts of PART_SIZE across jobs. */
+#define PART_SIZE (16ull << 20)
+
 /* Set from the SIGINT handler; the scanner polls it between chunks. */
 static volatile int g_cancel;
 
@@ -72,43 +78,28 @@ static void on_sigint(int sig)
 }
 
 typedef struct scan_run {
-	shuan_scanner *scanner;
-	shuan_stats *stats;
-	report rep;
-	int fail_on; /* 0 none, 1 any, 2 sensitive */
-	unsigned long long gate_hits;
+	shuan_stats *stats;   /* walk problems; workers' stats merge in */
 	bool quiet;
 	bool error;
-	shuan_source_options source;
+	char **files;         /* what the walk found, in walk order */
+	size_t nfiles, capfiles;
 } scan_run;
-
-static int on_finding(const shuan_finding *f, void *ud)
-{
-	scan_run *run = ud;
-	run->rep.ops->finding(&run->rep, f);
-	run->rep.count++;
-	shuan_stats_add_finding(run->stats, f);
-	if (run->fail_on == 1 || (run->fail_on == 2 && f->sensitive))
-		run->gate_hits++;
-	return 0;
-}
-
-/* One input (a file or an archive member) was scanned or skipped. */
-static void on_input(const char *path, const shuan_input_result *res, void *ud)
-{
-	scan_run *run = ud;
-	shuan_stats_add_input(run->stats, res);
-	if (res->skipped && !run->quiet)
-		fprintf(stderr, "shuan: %s: skipped: %s\n", path, res->reason);
-	else if (res->invalid_utf8 && !run->quiet)
-		fprintf(stderr, "shuan: %s: warning: %llu invalid UTF-8 sequences (scanned anyway)\n", path,
-			(unsigned long long)res->invalid_utf8);
-}
 
 static int on_file(const char *path, void *ud)
 {
 	scan_run *run = ud;
-	return shuan_scan_source(run->scanner, path, &run->source, on_finding, on_input, run) == SHUAN_EINTR;
+	if (run->nfiles == run->capfiles) {
+		size_t cap = run->capfiles ? run->capfiles * 2 : 256;
+		char **v = realloc(run->files, cap * sizeof(*v));
+		if (!v)
+			return 1;
+		run->files = v;
+		run->capfiles = cap;
+	}
+	if (!(run->files[run->nfiles] = strdup(path)))
+		return 1;
+	run->nfiles++;
+	return 0;
 }
 
 static int on_skip(const char *path, const char *reason, void *ud)
@@ -205,16 +196,21 @@ int cmd_scan(int argc, char **argv)
 	size_t n_include = 0, n_exclude = 0;
 	bool reveal = false, no_store = false;
 	shuan_scan_options so = {0};
+	shuan_source_options src = {0};
 	shuan_rules_options ro = {0};
 	scan_run run = {0};
+	report rep = {0};
+	jobs_config jc = {0};
+	jobs_result jr = {0};
 	shuan_rules *rules = NULL;
 	shuan_store *store = NULL;
 	unsigned char key[32];
 	char errbuf[1024], store_dir[4096], started[32], shortopts[64];
 	report_summary sum = {0};
-	int exit_code = CLI_EXIT_ERROR, c;
+	int exit_code = CLI_EXIT_ERROR, c, fail_on = 1;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t part_size = PART_SIZE;
 
-	run.fail_on = 1;
 	so.fingerprint_alg = SHUAN_FP_HMAC_SM3;
 	const struct option *longopts = cli_options_build(scan_options, N_SCAN_OPTIONS, shortopts, sizeof(shortopts));
 	optind = 1;
@@ -232,10 +228,25 @@ int cmd_scan(int argc, char **argv)
 		case OPT_EXCLUDE_DETECTORS: exclude_dets = split_ids(optarg); break;
 		case OPT_INCLUDE: push_glob(&include, &n_include, optarg); break;
 		case OPT_EXCLUDE: push_glob(&exclude, &n_exclude, optarg); break;
+		case OPT_JOBS: {
+			char *end;
+			jobs = strtol(optarg, &end, 10);
+			if (*end || jobs < 1 || jobs > 256) {
+				fprintf(stderr, "shuan scan: --jobs takes a number from 1 to 256\n");
+				goto cleanup;
+			}
+			break;
+		}
+		case OPT_PART_SIZE:
+			if (parse_size(optarg, &part_size) || part_size < 4096) {
+				fprintf(stderr, "shuan scan: --part-size takes a size of at least 4K\n");
+				goto cleanup;
+			}
+			break;
 		case OPT_FAIL_ON:
-			if (!strcmp(optarg, "none")) run.fail_on = 0;
-			else if (!strcmp(optarg, "any")) run.fail_on = 1;
-			else if (!strcmp(optarg, "sensitive")) run.fail_on = 2;
+			if (!strcmp(optarg, "none")) fail_on = 0;
+			else if (!strcmp(optarg, "any")) fail_on = 1;
+			else if (!strcmp(optarg, "sensitive")) fail_on = 2;
 			else { fprintf(stderr, "shuan scan: --fail-on takes any, sensitive or none\n"); goto cleanup; }
 			break;
 		case OPT_MIN_CONF: {
@@ -282,7 +293,7 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (!format)
 		format = (!out_path && isatty(STDOUT_FILENO)) ? "text" : "jsonl";
-	if (!(run.rep.ops = report_ops_for(format))) {
+	if (!(rep.ops = report_ops_for(format))) {
 		fprintf(stderr, "shuan scan: unknown --format '%s' (text, jsonl, json, sarif, csv)\n", format);
 		goto cleanup;
 	}
@@ -320,37 +331,36 @@ int cmd_scan(int argc, char **argv)
 	so.fingerprint_key = key;
 	so.fingerprint_key_len = sizeof(key);
 	so.cancel = &g_cancel;
-	if (shuan_scanner_create(&run.scanner, rules, &so) != 0 || shuan_stats_new(&run.stats) != 0) {
+	if (shuan_stats_new(&run.stats) != 0) {
 		fprintf(stderr, "shuan scan: out of memory\n");
 		goto cleanup;
 	}
 
-	run.rep.out = stdout;
+	rep.out = stdout;
 	if (out_path) {
 		/* Revealed values are personal information: keep the file private. */
 		int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, reveal ? 0600 : 0644);
-		if (fd < 0 || !(run.rep.out = fdopen(fd, "w"))) {
+		if (fd < 0 || !(rep.out = fdopen(fd, "w"))) {
 			fprintf(stderr, "shuan scan: cannot write %s: %s\n", out_path, strerror(errno));
 			if (fd >= 0)
 				close(fd);
-			run.rep.out = NULL;
+			rep.out = NULL;
 			goto cleanup;
 		}
 	}
-	run.rep.reveal = reveal;
-	run.rep.rules = rules;
-	run.rep.color = !strcmp(color, "always") || (!strcmp(color, "auto") && !out_path && isatty(STDOUT_FILENO) &&
-						     !getenv("NO_COLOR"));
+	rep.reveal = reveal;
+	rep.rules = rules;
+	rep.color = !strcmp(color, "always") ||
+		    (!strcmp(color, "auto") && !out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 	signal(SIGINT, on_sigint);
 	iso_now(started, sizeof(started));
 	sum.started = started;
 	double t0 = now_seconds();
-	run.rep.ops->begin(&run.rep);
 
+	/* Walk first: the file list gives the progress line its total. */
 	shuan_walk_options wo = {include, exclude, 0};
-	if (optind >= argc) {
+	if (optind >= argc)
 		on_file("-", &run);
-	}
 	for (int i = optind; i < argc && !g_cancel; i++) {
 		struct stat st;
 		if (!strcmp(argv[i], "-")) {
@@ -363,10 +373,30 @@ int cmd_scan(int argc, char **argv)
 			run.error = true;
 			continue;
 		}
-		shuan_walk(argv[i], &wo, on_file, on_skip, &run);
+		if (shuan_walk(argv[i], &wo, on_file, on_skip, &run) == SHUAN_EINTR) {
+			fprintf(stderr, "shuan scan: out of memory while listing files\n");
+			run.error = true;
+			break;
+		}
+	}
+
+	rep.ops->begin(&rep);
+	jc.jobs = (int)jobs;
+	jc.rules = rules;
+	jc.scan = &so;
+	jc.source = &src;
+	jc.rep = &rep;
+	jc.fail_on = fail_on;
+	jc.quiet = run.quiet;
+	jc.progress = !run.quiet && isatty(STDERR_FILENO);
+	jc.split_min = jobs > 1 ? 4 * part_size : 0;
+	jc.part_size = part_size;
+	if (jobs_run(&jc, run.files, run.nfiles, run.stats, &jr) != 0 || jr.error) {
+		fprintf(stderr, "shuan scan: out of memory or no threads; results are incomplete\n");
+		run.error = true;
 	}
 	sum.elapsed = now_seconds() - t0;
-	sum.interrupted = g_cancel != 0;
+	sum.interrupted = g_cancel != 0 || jr.interrupted;
 	if (store) {
 		char finished[32];
 		size_t tl = 1;
@@ -385,24 +415,26 @@ int cmd_scan(int argc, char **argv)
 		sum.scan_id = id;
 		free(targets);
 	}
-	run.rep.ops->end(&run.rep, run.stats, &sum);
-	if (fflush(run.rep.out) != 0) {
+	rep.ops->end(&rep, run.stats, &sum);
+	if (fflush(rep.out) != 0) {
 		fprintf(stderr, "shuan scan: writing output failed: %s\n", strerror(errno));
 		run.error = true;
 	}
-	if (run.rep.ops != report_ops_for("text") && run.rep.ops != report_ops_for("csv") && !run.quiet &&
+	if (rep.ops != report_ops_for("text") && rep.ops != report_ops_for("csv") && !run.quiet &&
 	    (out_path || !isatty(STDOUT_FILENO)) && isatty(STDERR_FILENO))
 		text_summary(stderr, run.stats, &sum, rules);
-	exit_code = run.error || sum.interrupted ? CLI_EXIT_ERROR : run.gate_hits ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+	exit_code = run.error || sum.interrupted ? CLI_EXIT_ERROR : jr.gate_hits ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 	if (sum.interrupted)
 		fprintf(stderr, "shuan scan: interrupted; the summary covers what was scanned\n");
 cleanup:
-	if (run.rep.out && run.rep.out != stdout)
-		fclose(run.rep.out);
-	shuan_scanner_destroy(run.scanner);
+	if (rep.out && rep.out != stdout)
+		fclose(rep.out);
 	shuan_stats_free(run.stats);
 	shuan_store_close(store);
 	shuan_rules_destroy(rules);
+	for (size_t i = 0; i < run.nfiles; i++)
+		free(run.files[i]);
+	free(run.files);
 	free(only);
 	free(exclude_dets);
 	free(include);

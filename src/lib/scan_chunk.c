@@ -375,3 +375,9 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 	}
 	return rc;
 }
+
+int shuan_scanner__prime_csv(shuan_scanner *s, const char *line, size_t len)
+{
+	struct cell_ctx cc = {s, line, len};
+	return seg_csv_chunk(&s->csv, line, len, true, s->rules->any_field_mode ? want_field : NULL, NULL, &cc);
+}

@@ -147,11 +147,17 @@ static shuan_format format_from_content(const char *buf, size_t len)
 	return SHUAN_FORMAT_TEXT;
 }
 
+shuan_format shuan_scanner__guess_format(const char *name, const char *head, size_t len)
+{
+	shuan_format f = format_from_name(name);
+	return f != SHUAN_FORMAT_AUTO ? f : format_from_content(head, len);
+}
+
 static void begin_input(shuan_scanner *s, const shuan_input *in, shuan_format f)
 {
 	s->format = f;
 	s->path = in && in->path ? in->path : "-";
-	s->base_offset = 0;
+	s->base_offset = s->range_base;
 	s->line = 1;
 	s->line_chars = 0;
 	s->findings = 0;
@@ -224,7 +230,7 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 			}
 		}
 		if (first) {
-			if ((rc = sniff(s->buf, len, !eof, res)))
+			if (!s->skip_sniff && (rc = sniff(s->buf, len, !eof, res)))
 				goto done;
 			shuan_format f = in && in->format != SHUAN_FORMAT_AUTO ? in->format
 					 : s->opt.format != SHUAN_FORMAT_AUTO ? s->opt.format
@@ -233,6 +239,9 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 				f = format_from_content(s->buf, len);
 			begin_input(s, in, f);
 			res->format = f;
+			if (s->prime_header && (f == SHUAN_FORMAT_CSV || f == SHUAN_FORMAT_TSV) &&
+			    (rc = shuan_scanner__prime_csv(s, s->prime_header, s->prime_len)))
+				goto done;
 		} else if (s->report_from == 0) {
 			res->invalid_utf8 += shuan_utf8_invalid(s->buf, len, !eof);
 		}

@@ -58,6 +58,12 @@ struct shuan_scanner {
 	size_t report_to;         /* candidates starting at or after this are left to the next chunk */
 	size_t seg_to;            /* segmenters consume up to here */
 	uint64_t findings;
+	/* set by scan_range.c for one call: where the range starts in the file,
+	 * and the file's first line to prime the CSV header from */
+	uint64_t range_base;
+	const char *prime_header;
+	size_t prime_len;
+	bool skip_sniff; /* a later part of a file whose head was sniffed already */
 	int cb_stop;
 	shuan_finding_fn cb;
 	void *ud;
@@ -65,5 +71,11 @@ struct shuan_scanner {
 
 /* Scans buf[0..len) of the current input (one chunk). */
 int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool first);
+
+/* The format a name or, failing that, content suggests (scanner.c). */
+shuan_format shuan_scanner__guess_format(const char *name, const char *head, size_t len);
+
+/* Reads the CSV/TSV header from a file's first line (for a range scan). */
+int shuan_scanner__prime_csv(shuan_scanner *s, const char *line, size_t len);
 
 #endif
