@@ -468,27 +468,47 @@ static int load_tables(shuan_rules *r, const char *dir, char *errbuf, size_t err
 	return shuan_vdata_load(&r->vdata, dir, errbuf, errlen);
 }
 
+/* A bounded pattern wrapped in its boundary delimiters: D(?:P)D. The scanner
+ * puts a newline sentinel before and after every chunk, so a value at the
+ * very start or end of the input has its delimiter too. */
+static char *bounded(const char *regex, boundary_kind b)
+{
+	const char *delim = b == BOUNDARY_DIGIT ? "[^0-9]" : "[^0-9A-Za-z]";
+	size_t n = strlen(regex) + 2 * strlen(delim) + 8;
+	char *v = shuan_malloc(n);
+	if (v)
+		snprintf(v, n, "%s(?:%s)%s", delim, regex, delim);
+	return v;
+}
+
 static int compile_patterns(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, size_t errlen)
 {
 	shuan_pattern_def *defs;
 	size_t n = 0, k = 0;
 	char msg[512];
-	int rc;
+	int rc = SHUAN_ENOMEM;
 
 	for (size_t i = 0; i < r->n; i++)
 		n += r->dets[i].patterns.n;
 	defs = shuan_calloc(n ? n : 1, sizeof(*defs));
 	r->pattern_det = shuan_calloc(n ? n : 1, sizeof(*r->pattern_det));
-	if (!defs || !r->pattern_det) {
-		shuan_free(defs);
-		return SHUAN_ENOMEM;
-	}
-	for (size_t i = 0; i < r->n; i++)
-		for (size_t j = 0; j < r->dets[i].patterns.n; j++, k++) {
-			defs[k].regex = r->dets[i].patterns.v[j];
-			defs[k].caseless = r->dets[i].caseless;
+	r->pattern_trim = shuan_calloc(n ? n : 1, 1);
+	if (!defs || !r->pattern_det || !r->pattern_trim)
+		goto cleanup;
+	for (size_t i = 0; i < r->n; i++) {
+		const shuan_detector *d = &r->dets[i];
+		for (size_t j = 0; j < d->patterns.n; j++, k++) {
+			defs[k].caseless = d->caseless;
 			r->pattern_det[k] = (unsigned)i;
+			if (d->boundary == BOUNDARY_NONE) {
+				defs[k].regex = d->patterns.v[j];
+				continue;
+			}
+			if (!(defs[k].regex = bounded(d->patterns.v[j], d->boundary)))
+				goto cleanup;
+			r->pattern_trim[k] = PATTERN_TRIM_START | PATTERN_TRIM_END;
 		}
+	}
 	r->n_patterns = n;
 	rc = shuan_matcher_compile(&r->matcher, kind, defs, n, msg, sizeof(msg));
 	if (rc) {
@@ -500,6 +520,10 @@ static int compile_patterns(shuan_rules *r, shuan_matcher_kind kind, char *errbu
 		else
 			ERR("compiling patterns: %s", msg);
 	}
+cleanup:
+	for (size_t i = 0; defs && i < k; i++)
+		if (r->pattern_trim[i])
+			shuan_free((char *)defs[i].regex);
 	shuan_free(defs);
 	return rc;
 }
@@ -539,6 +563,7 @@ void shuan_rules_destroy(shuan_rules *r)
 		detector_free(&r->dets[i]);
 	shuan_free(r->dets);
 	shuan_free(r->pattern_det);
+	shuan_free(r->pattern_trim);
 	shuan_matcher_free(r->matcher);
 	shuan_vdata_free(&r->vdata);
 	shuan_free(r);

@@ -9,6 +9,13 @@
 #include "shuan/rules.h"
 
 typedef enum { BOUNDARY_NONE, BOUNDARY_DIGIT, BOUNDARY_ALNUM } boundary_kind;
+
+/* A bounded detector's pattern P is compiled as D(?:P)D (D = one character
+ * outside the boundary class), so that a long digit run does not report
+ * every shorter run inside it. These bits say which delimiter character the
+ * scanner cuts off a match. */
+#define PATTERN_TRIM_START 1
+#define PATTERN_TRIM_END 2
 typedef enum { NORM_RAW, NORM_ALNUM_UPPER, NORM_LOWER } normalize_kind;
 typedef enum { MASK_GENERIC, MASK_EMAIL, MASK_SECRET, MASK_NAME, MASK_ADDRESS } mask_kind;
 
@@ -43,6 +50,7 @@ struct shuan_rules {
 	shuan_detector *dets; /* selected detectors, in id order */
 	size_t n;
 	unsigned *pattern_det; /* matcher pattern index -> detector index */
+	unsigned char *pattern_trim; /* PATTERN_TRIM_* bits: delimiters to cut off the match */
 	size_t n_patterns;
 	shuan_matcher *matcher;
 	shuan_vdata vdata;     /* tables owned here (shuan_vdata_load) */

@@ -35,10 +35,32 @@ static int vec_push(scan_vec *v, const void *e)
 	return 0;
 }
 
+/* Bytes of the UTF-8 character starting at p (1 for a stray byte). */
+static size_t u8_len_at(const unsigned char *p)
+{
+	return *p < 0xC0 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+}
+
 static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 {
 	shuan_scanner *s = ud;
+	const unsigned char *b = (const unsigned char *)s->match_buf; /* includes the leading sentinel */
+	unsigned trim = s->rules->pattern_trim[pattern];
 	scan_cand c;
+	/* Cut off the boundary delimiters the pattern consumed. */
+	if (trim & PATTERN_TRIM_START)
+		start += u8_len_at(b + start);
+	if (trim & PATTERN_TRIM_END) {
+		size_t back = 1;
+		while (back < 4 && end - back > start && (b[end - back] & 0xC0) == 0x80)
+			back++;
+		end -= back;
+	}
+	/* back to chunk offsets: the matcher saw one sentinel byte first */
+	if (end <= start || start < 1 || end - 1 > s->match_len)
+		return 0;
+	start--;
+	end--;
 	if (start < s->report_from || start >= s->report_to || end - start > SCAN_MAX_VALUE)
 		return 0;
 	c.pattern = pattern;
@@ -320,7 +342,18 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 
 	s->cands.n = 0;
 	s->hits.n = 0;
-	rc = shuan_matcher_scan(r->matcher, s->scratch, buf, len, on_match, s);
+	/* Newline sentinels around the chunk give a value at either edge its
+	 * boundary delimiter (the scanner's buffer has a spare byte before and
+	 * after every chunk; see scanner.c). */
+	char *w = (char *)buf;
+	char before = w[-1], after = w[len];
+	w[-1] = '\n';
+	w[len] = '\n';
+	s->match_buf = buf - 1;
+	s->match_len = len;
+	rc = shuan_matcher_scan(r->matcher, s->scratch, buf - 1, len + 2, on_match, s);
+	w[-1] = before;
+	w[len] = after;
 	if (rc && rc != SHUAN_EINTR)
 		return rc;
 	if (s->cands.n > 1)

@@ -54,12 +54,14 @@ int shuan_scanner_create(shuan_scanner **out, const shuan_rules *rules, const sh
 		s->vdata.scan_day = tm.tm_mday;
 	}
 	s->cap = s->opt.chunk_size + SCAN_OVERLAP;
+	/* one spare byte before and after for the matcher's newline sentinels */
 	s->cands.elem = sizeof(scan_cand);
 	s->cands.max = 1u << 24;
 	s->hits.elem = sizeof(scan_hit);
 	s->hits.max = 1u << 20;
-	if (!(s->buf = shuan_malloc(s->cap)))
+	if (!(s->buf_base = shuan_malloc(s->cap + 2)))
 		goto fail;
+	s->buf = s->buf_base + 1;
 	if ((rc = shuan_matcher_scratch_alloc(&s->scratch, rules->matcher)))
 		goto fail;
 	if (s->opt.fingerprint_key && (rc = shuan_fingerprinter_new(&s->fp, s->opt.fingerprint_alg,
@@ -83,7 +85,7 @@ void shuan_scanner_destroy(shuan_scanner *s)
 	seg_csv_free(&s->csv);
 	shuan_free(s->cands.v);
 	shuan_free(s->hits.v);
-	shuan_free(s->buf);
+	shuan_free(s->buf_base);
 	shuan_free(s);
 }
 

@@ -43,7 +43,8 @@ struct shuan_scanner {
 	shuan_vdata vdata; /* the rules' tables with this scan's date */
 	shuan_matcher_scratch *scratch;
 	shuan_fingerprinter *fp;
-	char *buf;
+	char *buf_base;   /* allocation: buf - 1 */
+	char *buf;        /* chunk data, with one spare byte on each side */
 	size_t cap;
 	scan_vec cands, hits;
 	/* per input */
@@ -57,6 +58,8 @@ struct shuan_scanner {
 	size_t report_from;       /* candidates starting before this were reported already */
 	size_t report_to;         /* candidates starting at or after this are left to the next chunk */
 	size_t seg_to;            /* segmenters consume up to here */
+	const char *match_buf;    /* what the matcher sees: sentinel + chunk + sentinel */
+	size_t match_len;         /* the chunk's length */
 	uint64_t findings;
 	/* set by scan_range.c for one call: where the range starts in the file,
 	 * and the file's first line to prime the CSV header from */
