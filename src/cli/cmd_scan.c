@@ -31,7 +31,7 @@ enum {
 };
 
 static const cli_option scan_options[] = {
-	{"format", 'f', required_argument, "FMT", "text, jsonl, json, sarif or csv (default: text on a terminal, else jsonl)", OPT_FORMAT},
+	{"format", 'f', required_argument, "FMT", "text, jsonl, json, sarif, csv, or summary (counts only) (default: text on a terminal, else jsonl)", OPT_FORMAT},
 	{"out", 'o', required_argument, "FILE", "write findings to FILE instead of standard output", OPT_OUT},
 	{"reveal", 0, no_argument, NULL, "show raw values (default: masked evidence only)", OPT_REVEAL},
 	{"fail-on", 0, required_argument, "LEVEL", "exit 1 when findings at LEVEL exist: any, sensitive or none (default: any)", OPT_FAIL_ON},
@@ -294,7 +294,7 @@ int cmd_scan(int argc, char **argv)
 	if (!format)
 		format = (!out_path && isatty(STDOUT_FILENO)) ? "text" : "jsonl";
 	if (!(rep.ops = report_ops_for(format))) {
-		fprintf(stderr, "shuan scan: unknown --format '%s' (text, jsonl, json, sarif, csv)\n", format);
+		fprintf(stderr, "shuan scan: unknown --format '%s' (text, jsonl, json, sarif, csv, summary)\n", format);
 		goto cleanup;
 	}
 	if (optind >= argc && isatty(STDIN_FILENO)) {
@@ -348,6 +348,8 @@ int cmd_scan(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	/* findings are many small writes: give the stream a large buffer */
+	setvbuf(rep.out, NULL, _IOFBF, 1u << 20);
 	rep.reveal = reveal;
 	rep.rules = rules;
 	rep.color = !strcmp(color, "always") ||
@@ -420,7 +422,8 @@ int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "shuan scan: writing output failed: %s\n", strerror(errno));
 		run.error = true;
 	}
-	if (rep.ops != report_ops_for("text") && rep.ops != report_ops_for("csv") && !run.quiet &&
+	if (rep.ops != report_ops_for("text") && rep.ops != report_ops_for("csv") &&
+	    rep.ops != report_ops_for("summary") && !run.quiet &&
 	    (out_path || !isatty(STDOUT_FILENO)) && isatty(STDERR_FILENO))
 		text_summary(stderr, run.stats, &sum, rules);
 	exit_code = run.error || sum.interrupted ? CLI_EXIT_ERROR : jr.gate_hits ? CLI_EXIT_FOUND : CLI_EXIT_OK;

@@ -5,7 +5,7 @@
 
 #include "cli/report.h"
 
-extern const report_ops report_text, report_jsonl, report_json, report_sarif, report_csv;
+extern const report_ops report_text, report_jsonl, report_json, report_sarif, report_csv, report_summary_only;
 
 const report_ops *report_ops_for(const char *format)
 {
@@ -13,7 +13,8 @@ const report_ops *report_ops_for(const char *format)
 		const char *name;
 		const report_ops *ops;
 	} formats[] = {{"text", &report_text}, {"jsonl", &report_jsonl}, {"json", &report_json},
-		       {"sarif", &report_sarif}, {"csv", &report_csv}};
+		       {"sarif", &report_sarif}, {"csv", &report_csv},
+		       {"summary", &report_summary_only}};
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (!strcmp(format, formats[i].name))
 			return formats[i].ops;

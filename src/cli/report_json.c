@@ -11,24 +11,28 @@
 void json_string(FILE *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	fputc('"', out);
+	size_t run = 0; /* start of the pending run of bytes that need no escape */
+	putc_unlocked('"', out);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		fwrite_unlocked(s + run, 1, i - run, out);
+		run = i + 1;
 		switch (c) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
+		case '"': fputs_unlocked("\\\"", out); break;
+		case '\\': fputs_unlocked("\\\\", out); break;
+		case '\n': fputs_unlocked("\\n", out); break;
+		case '\r': fputs_unlocked("\\r", out); break;
+		case '\t': fputs_unlocked("\\t", out); break;
 		default:
-			if (c < 0x20 || c == 0x7f) {
-				fprintf(out, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-			} else {
-				fputc(c, out);
-			}
+			fputs_unlocked("\\u00", out);
+			putc_unlocked(hex[c >> 4], out);
+			putc_unlocked(hex[c & 15], out);
 		}
 	}
-	fputc('"', out);
+	fwrite_unlocked(s + run, 1, n - run, out);
+	putc_unlocked('"', out);
 }
 
 void json_cstring(FILE *out, const char *s)
@@ -181,3 +185,21 @@ static void json_end(report *r, const shuan_stats *st, const report_summary *sum
 
 const report_ops report_jsonl = {jsonl_begin, jsonl_finding, jsonl_end};
 const report_ops report_json = {json_begin, json_finding, json_end};
+
+/* --format summary: no per-finding output, just the summary object - for
+ * sizing a share ("how much PI is where?") and for CI gates that only need
+ * the counts. */
+static void summary_finding(report *r, const shuan_finding *f)
+{
+	(void)r;
+	(void)f;
+}
+
+static void summary_end(report *r, const shuan_stats *st, const report_summary *sum)
+{
+	fputs("{\"type\":\"summary\",", r->out);
+	json_summary_fields(r->out, st, sum, r->rules);
+	fputs("}\n", r->out);
+}
+
+const report_ops report_summary_only = {jsonl_begin, summary_finding, summary_end};

@@ -17,6 +17,7 @@ struct shuan_fingerprinter {
 	unsigned char key[64];
 	size_t keylen;
 	char digest[16];
+	int keyed; /* the context holds the key schedule: later inits reuse it */
 };
 
 void shuan_fingerprinter_free(shuan_fingerprinter *f)
@@ -65,7 +66,11 @@ int shuan_fingerprint(shuan_fingerprinter *f, const char *detector_id, const cha
 		return SHUAN_EINVAL;
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, f->digest, 0);
 	params[1] = OSSL_PARAM_construct_end();
-	if (!EVP_MAC_init(f->ctx, f->key, f->keylen, params) ||
+	/* OpenSSL 3 re-initialises with the previous key when key is NULL,
+	 * which skips re-deriving the inner and outer pads for every value. */
+	int ok = f->keyed ? EVP_MAC_init(f->ctx, NULL, 0, NULL) : EVP_MAC_init(f->ctx, f->key, f->keylen, params);
+	f->keyed = ok;
+	if (!ok ||
 	    !EVP_MAC_update(f->ctx, (const unsigned char *)detector_id, strlen(detector_id) + 1) ||
 	    !EVP_MAC_update(f->ctx, (const unsigned char *)value, n) ||
 	    !EVP_MAC_final(f->ctx, md, &mdlen, sizeof(md)) || mdlen < 16)

@@ -167,6 +167,14 @@ static int get_list(struct yctx *y, yaml_node_t *n, const char *key, shuan_strli
 	return 0;
 }
 
+/* Cue words are matched ASCII case-insensitively against a lower-cased window. */
+static void lower_all(shuan_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		for (char *p = l->v[i]; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+}
+
 static int parse_context(struct yctx *y, yaml_node_t *map, shuan_detector *d)
 {
 	if (map->type != YAML_MAPPING_NODE) {
@@ -191,8 +199,10 @@ static int parse_context(struct yctx *y, yaml_node_t *map, shuan_detector *d)
 			rc = get_bool(y, v, key, &d->require_cue);
 		} else if (!strcmp(key, "cues")) {
 			rc = get_list(y, v, key, &d->cues, false);
+			lower_all(&d->cues);
 		} else if (!strcmp(key, "anti_cues")) {
 			rc = get_list(y, v, key, &d->anti_cues, false);
+			lower_all(&d->anti_cues);
 		} else {
 			snprintf(y->errbuf, y->errlen, "%s:%zu: unknown key 'context.%s'", y->file,
 				 k->start_mark.line + 1, key);

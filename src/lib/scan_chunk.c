@@ -133,8 +133,20 @@ static int validate(shuan_scanner *s, unsigned det, const char *buf, size_t len,
 		return 0;
 	if (h.v.confidence <= 0)
 		h.v.confidence = d->confidence;
-	if (field)
-		strcpy(h.field, field);
+	if (field) {
+		/* the same cell field repeats row after row: reuse the last copy */
+		size_t fl = strlen(field) + 1;
+		const char *pool = s->pool.v;
+		if (s->last_field != (size_t)-1 && !strcmp(pool + s->last_field, field)) {
+			h.field = s->last_field;
+		} else {
+			h.field = s->pool.n;
+			for (size_t i = 0; i < fl; i++)
+				if (vec_push(&s->pool, field + i))
+					return SHUAN_ENOMEM;
+			s->last_field = h.field;
+		}
+	}
 	return vec_push(&s->hits, &h) == SHUAN_ENOMEM ? SHUAN_ENOMEM : 0;
 }
 
@@ -175,23 +187,23 @@ static int on_cell(const seg_cell *c, const char *norm, void *ud)
 
 /* ---- context ---- */
 
-/* Whether any of `cues` occurs (ASCII case-insensitively) in the `window`
- * bytes before start on the same line. */
+/* Whether any of `cues` (stored lower-case) occurs in the `window` bytes
+ * before start on the same line, ASCII case-insensitively. */
 static bool cue_before(const shuan_detector *d, const shuan_strlist *cues, const char *buf, size_t start)
 {
-	size_t from = start > (size_t)d->window ? start - (size_t)d->window : 0;
+	char low[4096];
+	size_t from = start > (size_t)d->window ? start - (size_t)d->window : 0, n = 0;
+	if (!cues->n)
+		return false;
 	/* Cues belong to the same line as the value. */
-	for (size_t i = start; i > from; i--)
-		if (buf[i - 1] == '\n') {
-			from = i;
-			break;
-		}
-	for (size_t c = 0; c < cues->n; c++) {
-		size_t cl = strlen(cues->v[c]);
-		for (size_t i = from; i + cl <= start; i++)
-			if (!strncasecmp(buf + i, cues->v[c], cl))
-				return true;
-	}
+	const char *nl = memrchr(buf + from, '\n', start - from);
+	if (nl)
+		from = (size_t)(nl - buf) + 1;
+	for (size_t i = from; i < start && n < sizeof(low); i++)
+		low[n++] = (char)tolower((unsigned char)buf[i]);
+	for (size_t c = 0; c < cues->n; c++)
+		if (memmem(low, n, cues->v[c], strlen(cues->v[c])))
+			return true;
 	return false;
 }
 
@@ -275,7 +287,7 @@ static int report(shuan_scanner *s, const scan_hit *h, const char *buf, struct c
 
 	memset(&f, 0, sizeof(f));
 	advance_lines(cur, buf, start);
-	f.field = h->by_field ? h->field : field_at(s, buf, start, fieldbuf, sizeof(fieldbuf));
+	f.field = h->by_field ? (const char *)s->pool.v + h->field : field_at(s, buf, start, fieldbuf, sizeof(fieldbuf));
 	f.context = h->by_field || field_is_cue(d, f.field) || cue_before(d, &d->cues, buf, start);
 	if (d->require_cue && !f.context)
 		return 0; /* not reported */
@@ -342,6 +354,8 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 
 	s->cands.n = 0;
 	s->hits.n = 0;
+	s->pool.n = 0;
+	s->last_field = (size_t)-1;
 	/* Newline sentinels around the chunk give a value at either edge its
 	 * boundary delimiter (the scanner's buffer has a spare byte before and
 	 * after every chunk; see scanner.c). */

@@ -59,6 +59,8 @@ int shuan_scanner_create(shuan_scanner **out, const shuan_rules *rules, const sh
 	s->cands.max = 1u << 24;
 	s->hits.elem = sizeof(scan_hit);
 	s->hits.max = 1u << 20;
+	s->pool.elem = 1;
+	s->pool.max = 64u << 20;
 	if (!(s->buf_base = shuan_malloc(s->cap + 2)))
 		goto fail;
 	s->buf = s->buf_base + 1;
@@ -85,6 +87,7 @@ void shuan_scanner_destroy(shuan_scanner *s)
 	seg_csv_free(&s->csv);
 	shuan_free(s->cands.v);
 	shuan_free(s->hits.v);
+	shuan_free(s->pool.v);
 	shuan_free(s->buf_base);
 	shuan_free(s);
 }

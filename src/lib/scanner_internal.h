@@ -27,7 +27,7 @@ typedef struct scan_cand {
 typedef struct scan_hit {
 	unsigned det;
 	bool by_field;
-	char field[SEG_MAX_PATH]; /* set for by_field hits */
+	size_t field;     /* by_field hits: offset of the field name in the scanner's pool */
 	shuan_vresult v;
 } scan_hit;
 
@@ -47,6 +47,8 @@ struct shuan_scanner {
 	char *buf;        /* chunk data, with one spare byte on each side */
 	size_t cap;
 	scan_vec cands, hits;
+	scan_vec pool;    /* field names of this chunk's by_field hits (NUL-separated) */
+	size_t last_field; /* offset of the last name added to pool, or SIZE_MAX */
 	/* per input */
 	shuan_format format;
 	seg_csv csv;

@@ -5,7 +5,11 @@
 yes '2024-11-08 10:00:00 INFO user login phone=13812345678 ok' | head -c 200000000 > "$WORK/big.log"
 "$SHUAN" scan --no-store --jobs 2 --format jsonl "$WORK/big.log" >"$WORK/out.jsonl" 2>"$WORK/err.txt" &
 pid=$!
-sleep 1
+# wait until scanning has begun (output flowing), so the handler is installed
+for _ in $(seq 1 600); do
+  [ -s "$WORK/out.jsonl" ] && break
+  sleep 0.1
+done
 kill -INT "$pid"
 wait "$pid"; rc=$?
 check "exit 2 after interrupt" [ "$rc" -eq 2 ]
