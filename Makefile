@@ -30,7 +30,10 @@ build: deps
 # Scans the bundled synthetic sample data and prints the summary.
 # Exit code 1 only means "findings were found", which is the point of the demo.
 demo: build
-	./$(BUILD)/shuan scan --no-store --format text examples/ ; rc=$$?; [ $$rc -le 1 ]
+	@echo "== shuan scan examples/ (the first findings, then the summary) =="
+	@./$(BUILD)/shuan scan --no-store --format text examples/ > $(BUILD)/demo.txt; rc=$$?; \
+	  awk 'NR <= 20; /== shuan scan summary/ { s = 1; if (NR > 21) print "  …" } s && NR > 20' $(BUILD)/demo.txt; \
+	  [ $$rc -le 1 ]
 
 # The whole suite under ASan+UBSan, through ctest.
 test: deps

@@ -29,6 +29,19 @@ static void text_finding(report *r, const shuan_finding *f)
 	fputc('\n', r->out);
 }
 
+/* Prints s padded to `width` terminal columns: CJK characters (3 UTF-8
+ * bytes) take two columns, so byte-based printf padding would misalign. */
+static void pad(FILE *out, const char *s, int width)
+{
+	int cols = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			cols += *p >= 0xE0 ? 2 : 1;
+	fputs(s, out);
+	for (; cols < width; cols++)
+		fputc(' ', out);
+}
+
 void text_summary(FILE *out, const shuan_stats *st, const report_summary *sum, const shuan_rules *rules)
 {
 	double mb = (double)shuan_stats_bytes(st) / 1e6;
@@ -50,9 +63,10 @@ void text_summary(FILE *out, const shuan_stats *st, const report_summary *sum, c
 	for (size_t i = 0; i < shuan_stats_detector_count(st); i++) {
 		const shuan_stats_detector *d = shuan_stats_detector_at(st, i);
 		const shuan_detector_info *info = shuan_rules_find(rules, d->id);
-		fprintf(out, "  %-22s %-16s %8llu findings  %8llu distinct%s\n", d->id, info ? info->label_zh : "",
-			(unsigned long long)d->findings, (unsigned long long)d->distinct,
-			shuan_stats_distinct_exact(st) ? "" : "+");
+		fprintf(out, "  %-22s ", d->id);
+		pad(out, info ? info->label_zh : "", 18);
+		fprintf(out, " %8llu findings  %8llu distinct%s\n", (unsigned long long)d->findings,
+			(unsigned long long)d->distinct, shuan_stats_distinct_exact(st) ? "" : "+");
 	}
 	if (sum->store_dir)
 		fprintf(out, "recorded in store 已记录: %s (scan %lld)\n", sum->store_dir, sum->scan_id);

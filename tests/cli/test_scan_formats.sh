@@ -84,6 +84,18 @@ check "include glob" [ "$(tail -n1 "$WORK/inc.jsonl" | jq .inputs.scanned)" = 1 
 $S --exclude '*.csv' --format jsonl "$D" >"$WORK/exc.jsonl" 2>/dev/null
 check "exclude glob" [ "$(tail -n1 "$WORK/exc.jsonl" | jq .inputs.scanned)" = 2 ]
 
+# --input-format forces a format: a .dat file holding CSV gets field names
+cp "$D/people.csv" "$WORK/export.dat"
+$S --format jsonl "$WORK/export.dat" >"$WORK/dat1.jsonl" 2>/dev/null
+$S --input-format text --format jsonl "$WORK/export.dat" >"$WORK/dat2.jsonl" 2>/dev/null
+check "auto detects CSV content" [ "$(jq -r 'select(.detector=="cn_mobile") | .field' "$WORK/dat1.jsonl")" = "手机" ]
+check "forced text has no fields" [ "$(jq -r 'select(.detector=="cn_mobile") | .field' "$WORK/dat2.jsonl")" = null ]
+
+# --format summary prints only the counts
+$S --format summary "$D" >"$WORK/sum.json" 2>/dev/null
+check "summary only" [ "$(wc -l < "$WORK/sum.json")" = 1 ]
+check "summary counts" jqt '.type == "summary" and .findings > 0' "$WORK/sum.json"
+
 # --out writes the file
 $S --format json --out "$WORK/o.json" "$D" 2>/dev/null
 check "--out file" jqt '.findings | length > 0' "$WORK/o.json"
