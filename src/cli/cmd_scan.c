@@ -26,7 +26,7 @@ enum {
 	OPT_FORMAT = 'f', OPT_OUT = 'o', OPT_QUIET = 'q', OPT_HELP = 'h',
 	OPT_REVEAL = 256, OPT_STORE, OPT_NO_STORE, OPT_FAIL_ON, OPT_DETECTORS, OPT_EXCLUDE_DETECTORS,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_MIN_CONF, OPT_MAX_FILE_SIZE, OPT_DATE, OPT_RULES, OPT_FINGERPRINT,
-	OPT_INPUT_FORMAT, OPT_COLOR,
+	OPT_INPUT_FORMAT, OPT_COLOR, OPT_ENCODING,
 };
 
 static const cli_option scan_options[] = {
@@ -39,6 +39,7 @@ static const cli_option scan_options[] = {
 	{"include", 0, required_argument, "GLOB", "scan only files matching GLOB (repeatable)", OPT_INCLUDE},
 	{"exclude", 0, required_argument, "GLOB", "skip files and directories matching GLOB (repeatable)", OPT_EXCLUDE},
 	{"input-format", 0, required_argument, "FMT", "treat inputs as auto, text, csv, tsv, json or jsonl (default: auto)", OPT_INPUT_FORMAT},
+	{"encoding", 0, required_argument, "NAME", "read inputs as auto, utf-8, gb18030, gbk, gb2312, utf-16le or utf-16be (default: auto)", OPT_ENCODING},
 	{"min-confidence", 0, required_argument, "X", "drop findings below confidence X (0..1, default: 0)", OPT_MIN_CONF},
 	{"max-file-size", 0, required_argument, "SIZE", "skip inputs larger than SIZE (e.g. 500M, 2G; default: no limit)", OPT_MAX_FILE_SIZE},
 	{"date", 0, required_argument, "YYYY-MM-DD", "the scan date for ages and future-date checks (default: today)", OPT_DATE},
@@ -103,6 +104,9 @@ static void on_input(const char *path, const shuan_input_result *res, void *ud)
 	else if (res->invalid_utf8 && !run->quiet)
 		fprintf(stderr, "shuan: %s: warning: %llu invalid UTF-8 sequences (scanned anyway)\n", path,
 			(unsigned long long)res->invalid_utf8);
+	else if (res->invalid_bytes && !run->quiet)
+		fprintf(stderr, "shuan: %s: warning: %llu invalid %s bytes replaced by U+FFFD (scanned anyway)\n",
+			path, (unsigned long long)res->invalid_bytes, res->encoding);
 }
 
 static int on_file(const char *path, void *ud)
@@ -271,6 +275,9 @@ int cmd_scan(int argc, char **argv)
 				goto cleanup;
 			}
 			break;
+		case OPT_ENCODING:
+			so.encoding = optarg;
+			break;
 		case OPT_HELP:
 			scan_usage(stdout);
 			exit_code = CLI_EXIT_OK;
@@ -320,7 +327,13 @@ int cmd_scan(int argc, char **argv)
 	so.fingerprint_key = key;
 	so.fingerprint_key_len = sizeof(key);
 	so.cancel = &g_cancel;
-	if (shuan_scanner_create(&run.scanner, rules, &so) != 0 || shuan_stats_new(&run.stats) != 0) {
+	int crc = shuan_scanner_create(&run.scanner, rules, &so);
+	if (crc == SHUAN_EINVAL) {
+		fprintf(stderr, "shuan scan: unknown --encoding '%s' (auto, utf-8, gb18030, gbk, gb2312, utf-16le, "
+				"utf-16be)\n", so.encoding);
+		goto cleanup;
+	}
+	if (crc != 0 || shuan_stats_new(&run.stats) != 0) {
 		fprintf(stderr, "shuan scan: out of memory\n");
 		goto cleanup;
 	}
