@@ -213,9 +213,10 @@ int shuan_enc_detect(const char *buf, size_t len, bool more, shuan_enc *enc, siz
 			snprintf(why, whylen, "binary file (control bytes)");
 			return SHUAN_EBINARY;
 		}
-		/* Some Chinese, and at most one bad byte per four characters
-		 * (a damaged export is still worth reading). */
-		if (mb > 0 && bad * 4 <= mb) {
+		/* Some Chinese, and no more bad bytes than good characters (a
+		 * damaged export is still worth reading; binary input without NUL
+		 * bytes was caught by its control bytes). */
+		if (mb > 0 && bad <= mb) {
 			*enc = SHUAN_ENC_GB18030;
 			return 0;
 		}
