@@ -6,6 +6,9 @@
  * scratch, buffers, segmenter state): create one per thread from a shared,
  * read-only shuan_rules. A scanner is not thread-safe; distinct scanners are.
  *
+ * Input that is not UTF-8 (GB18030/GBK, UTF-16) is decoded to UTF-8 on the
+ * fly; findings' offset and length still count the bytes as stored.
+ *
  * Memory is bounded: a stream is read in chunks of `chunk_size` bytes (lines
  * longer than that are split with an overlap so a value straddling the cut is
  * still found exactly once).
@@ -54,7 +57,12 @@ typedef struct shuan_scan_options {
 	double min_confidence;         /* findings below are dropped; 0 = keep all */
 	volatile int *cancel;          /* when non-NULL and set non-zero, scans stop with SHUAN_EINTR */
 	shuan_format format;           /* AUTO: per input (extension, content); else forced for all inputs */
-	const char *encoding;          /* NULL or "auto": detect; else a forced input encoding */
+	/* NULL or "auto": detect per input (UTF-8 with or without BOM, UTF-16LE/BE
+	 * with a BOM or by its NUL bytes, else GB18030 when the head decodes);
+	 * else forced for all inputs: utf-8, gb18030, gbk, gb2312 (both decoded
+	 * as GB18030, their superset), utf-16le, utf-16be. An unknown name makes
+	 * shuan_scanner_create fail with SHUAN_EINVAL. */
+	const char *encoding;
 } shuan_scan_options;
 
 /* Called for each finding, in input order. Return 0 to go on, non-zero to
@@ -83,6 +91,8 @@ typedef struct shuan_input_result {
 	uint64_t findings;         /* findings reported */
 	shuan_format format;       /* the format used */
 	uint64_t invalid_utf8;     /* invalid UTF-8 sequences seen (after the first chunk) */
+	uint64_t invalid_bytes;    /* stored bytes a decoder replaced with U+FFFD (GB18030, UTF-16) */
+	char encoding[16];         /* "utf-8", "gb18030", "utf-16le", "utf-16be" or the forced name; "" when skipped before */
 	int skipped;               /* 0, or the SHUAN_E* code why the input was skipped */
 	char reason[160];          /* why it was skipped or failed; never contains input data */
 } shuan_input_result;

@@ -54,6 +54,8 @@ SHUAN_API uint64_t shuan_stats_bytes(const shuan_stats *st);
 SHUAN_API uint64_t shuan_stats_findings(const shuan_stats *st);
 SHUAN_API uint64_t shuan_stats_sensitive(const shuan_stats *st);
 SHUAN_API uint64_t shuan_stats_invalid_utf8(const shuan_stats *st);
+/* Stored bytes decoders replaced with U+FFFD (GB18030, UTF-16 inputs). */
+SHUAN_API uint64_t shuan_stats_invalid_bytes(const shuan_stats *st);
 SHUAN_API bool shuan_stats_distinct_exact(const shuan_stats *st);
 
 /* Per-detector rows in id order; i < shuan_stats_detector_count(). */

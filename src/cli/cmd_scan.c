@@ -27,7 +27,7 @@ enum {
 	OPT_FORMAT = 'f', OPT_OUT = 'o', OPT_QUIET = 'q', OPT_HELP = 'h',
 	OPT_REVEAL = 256, OPT_STORE, OPT_NO_STORE, OPT_FAIL_ON, OPT_DETECTORS, OPT_EXCLUDE_DETECTORS,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_MIN_CONF, OPT_MAX_FILE_SIZE, OPT_DATE, OPT_RULES, OPT_FINGERPRINT,
-	OPT_INPUT_FORMAT, OPT_COLOR, OPT_PART_SIZE, OPT_JOBS = 'j',
+	OPT_INPUT_FORMAT, OPT_COLOR, OPT_PART_SIZE, OPT_ENCODING, OPT_JOBS = 'j',
 };
 
 static const cli_option scan_options[] = {
@@ -40,6 +40,7 @@ static const cli_option scan_options[] = {
 	{"include", 0, required_argument, "GLOB", "scan only files matching GLOB (repeatable)", OPT_INCLUDE},
 	{"exclude", 0, required_argument, "GLOB", "skip files and directories matching GLOB (repeatable)", OPT_EXCLUDE},
 	{"input-format", 0, required_argument, "FMT", "treat inputs as auto, text, csv, tsv, json or jsonl (default: auto)", OPT_INPUT_FORMAT},
+	{"encoding", 0, required_argument, "NAME", "read inputs as auto, utf-8, gb18030, gbk, gb2312, utf-16le or utf-16be (default: auto)", OPT_ENCODING},
 	{"min-confidence", 0, required_argument, "X", "drop findings below confidence X (0..1, default: 0)", OPT_MIN_CONF},
 	{"max-file-size", 0, required_argument, "SIZE", "skip inputs larger than SIZE (e.g. 500M, 2G; default: no limit)", OPT_MAX_FILE_SIZE},
 	{"date", 0, required_argument, "YYYY-MM-DD", "the scan date for ages and future-date checks (default: today)", OPT_DATE},
@@ -282,6 +283,9 @@ int cmd_scan(int argc, char **argv)
 				goto cleanup;
 			}
 			break;
+		case OPT_ENCODING:
+			so.encoding = optarg;
+			break;
 		case OPT_HELP:
 			scan_usage(stdout);
 			exit_code = CLI_EXIT_OK;
@@ -331,7 +335,16 @@ int cmd_scan(int argc, char **argv)
 	so.fingerprint_key = key;
 	so.fingerprint_key_len = sizeof(key);
 	so.cancel = &g_cancel;
-	if (shuan_stats_new(&run.stats) != 0) {
+	/* a probe scanner validates the options the workers will use */
+	shuan_scanner *probe = NULL;
+	int crc = shuan_scanner_create(&probe, rules, &so);
+	shuan_scanner_destroy(probe);
+	if (crc == SHUAN_EINVAL) {
+		fprintf(stderr, "shuan scan: unknown --encoding '%s' (auto, utf-8, gb18030, gbk, gb2312, utf-16le, "
+				"utf-16be)\n", so.encoding);
+		goto cleanup;
+	}
+	if (crc != 0 || shuan_stats_new(&run.stats) != 0) {
 		fprintf(stderr, "shuan scan: out of memory\n");
 		goto cleanup;
 	}

@@ -127,8 +127,10 @@ void json_summary_fields(FILE *out, const shuan_stats *st, const report_summary 
 		json_cstring(out, reason);
 		fprintf(out, ",\"count\":%llu}", (unsigned long long)n);
 	}
-	fprintf(out, "]},\"bytes\":%llu,\"invalid_utf8_sequences\":%llu,\"findings\":%llu,\"sensitive\":%llu,",
+	fprintf(out, "]},\"bytes\":%llu,\"invalid_utf8_sequences\":%llu,\"invalid_bytes\":%llu,\"findings\":%llu,"
+		     "\"sensitive\":%llu,",
 		(unsigned long long)shuan_stats_bytes(st), (unsigned long long)shuan_stats_invalid_utf8(st),
+		(unsigned long long)shuan_stats_invalid_bytes(st),
 		(unsigned long long)shuan_stats_findings(st), (unsigned long long)shuan_stats_sensitive(st));
 	fprintf(out, "\"distinct_exact\":%s,\"by_detector\":[", shuan_stats_distinct_exact(st) ? "true" : "false");
 	for (size_t i = 0; i < shuan_stats_detector_count(st); i++) {

@@ -259,6 +259,9 @@ static void print_input(const jobs_config *c, const char *path, const shuan_inpu
 	else if (res->invalid_utf8)
 		fprintf(stderr, "shuan: %s: warning: %llu invalid UTF-8 sequences (scanned anyway)\n", path,
 			(unsigned long long)res->invalid_utf8);
+	else if (res->invalid_bytes)
+		fprintf(stderr, "shuan: %s: warning: %llu invalid %s bytes replaced by U+FFFD (scanned anyway)\n", path,
+			(unsigned long long)res->invalid_bytes, res->encoding);
 }
 
 static void on_input(const char *path, const shuan_input_result *res, void *ud)

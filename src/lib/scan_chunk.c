@@ -305,8 +305,14 @@ static int report(shuan_scanner *s, const scan_hit *h, const char *buf, struct c
 	f.line = s->line + cur->line;
 	f.column = count_chars(buf + cur->line_start, start - cur->line_start) + 1 +
 		   (cur->line == 0 ? s->line_chars : 0);
-	f.offset = s->base_offset + start;
-	f.length = n;
+	if (s->dec) {
+		/* Decoded input: offsets in the bytes as stored (GBK, UTF-16). */
+		f.offset = shuan_decoder_raw_offset(s->dec, s->base_offset + start);
+		f.length = shuan_decoder_raw_offset(s->dec, s->base_offset + start + n) - f.offset;
+	} else {
+		f.offset = s->base_offset + start;
+		f.length = n;
+	}
 	f.detector = &d->info;
 	f.sensitive = d->info.sensitive;
 	f.spi_category = d->info.spi_category;

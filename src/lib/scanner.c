@@ -1,8 +1,9 @@
 /*
  * lib/scanner.c - the scanner's lifecycle and the streaming loop: reads a
  * reader in bounded chunks cut at line ends (or, for huge lines, anywhere,
- * with an overlap), sniffs binary input and the format, and hands each chunk
- * to scan_chunk.c.
+ * with an overlap), sniffs the encoding (wrapping the reader in a decoder
+ * for GB18030 and UTF-16; UTF-8 is scanned as stored) and the format, and
+ * hands each chunk to scan_chunk.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,11 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/decode.h"
 #include "lib/scanner_internal.h"
 #include "util/alloc.h"
 #include "util/utf8.h"
-
-#define SNIFF_BYTES 8000 /* like git: a NUL in the first 8000 bytes means binary */
 
 const char *shuan_format_name(shuan_format f)
 {
@@ -36,6 +36,9 @@ int shuan_scanner_create(shuan_scanner **out, const shuan_rules *rules, const sh
 	s->rules = rules;
 	if (opts)
 		s->opt = *opts;
+	if ((rc = shuan_enc_parse(s->opt.encoding, &s->enc)))
+		goto fail;
+	rc = SHUAN_ENOMEM;
 	if (!s->opt.chunk_size)
 		s->opt.chunk_size = SCAN_DEFAULT_CHUNK;
 	if (s->opt.chunk_size < SCAN_MIN_CHUNK)
@@ -84,6 +87,7 @@ void shuan_scanner_destroy(shuan_scanner *s)
 		return;
 	shuan_matcher_scratch_free(s->scratch);
 	shuan_fingerprinter_free(s->fp);
+	shuan_decoder_destroy(s->dec);
 	seg_csv_free(&s->csv);
 	shuan_free(s->cands.v);
 	shuan_free(s->hits.v);
@@ -179,24 +183,32 @@ static int skip(shuan_input_result *res, int code, const char *reason)
 	return code;
 }
 
-/* Sniffs the first chunk: binary, UTF-16 and non-UTF-8 input are skipped
- * with a reason (decoders for GB18030 and UTF-16 plug in here). */
-static int sniff(const char *buf, size_t len, bool more, shuan_input_result *res)
+/* Sniffs the first chunk: which encoding (or the forced one), or why the
+ * input is skipped (binary, undecodable). UTF-16 is recognised before the
+ * NUL-byte test for binary input. */
+static int sniff(shuan_scanner *s, const char *buf, size_t len, bool more, shuan_enc *enc, size_t *bom,
+		 shuan_input_result *res)
 {
-	size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES;
-	if (len >= 2 && ((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE))
-		return skip(res, SHUAN_EINVAL, "UTF-16LE text (not decoded by this version)");
-	if (len >= 2 && ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF))
-		return skip(res, SHUAN_EINVAL, "UTF-16BE text (not decoded by this version)");
-	if (memchr(buf, '\0', n))
-		return skip(res, SHUAN_EBINARY, "binary file (NUL bytes)");
-	size_t bad = shuan_utf8_invalid(buf, len, more);
-	if (bad > 0) {
-		char msg[160];
-		snprintf(msg, sizeof(msg), "invalid UTF-8 (%zu bad sequences in the first %zu bytes; GBK/GB18030?)",
-			 bad, len);
-		return skip(res, SHUAN_EINVAL, msg);
+	char why[sizeof(res->reason)];
+	const unsigned char *b = (const unsigned char *)buf;
+	int rc;
+
+	*bom = 0;
+	if (s->enc.forced) {
+		*enc = s->enc.enc;
+		snprintf(res->encoding, sizeof(res->encoding), "%s", s->enc.name);
+		if (*enc == SHUAN_ENC_UTF16LE && len >= 2 && b[0] == 0xFF && b[1] == 0xFE)
+			*bom = 2;
+		else if (*enc == SHUAN_ENC_UTF16BE && len >= 2 && b[0] == 0xFE && b[1] == 0xFF)
+			*bom = 2;
+		else if (*enc != SHUAN_ENC_UTF16LE && *enc != SHUAN_ENC_UTF16BE &&
+			 memchr(buf, '\0', len < 8000 ? len : 8000))
+			return skip(res, SHUAN_EBINARY, "binary file (NUL bytes)");
+		return 0;
 	}
+	if ((rc = shuan_enc_detect(buf, len, more, enc, bom, why, sizeof(why))))
+		return skip(res, rc, why);
+	snprintf(res->encoding, sizeof(res->encoding), "%s", shuan_enc_name(*enc));
 	return 0;
 }
 
@@ -204,6 +216,7 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 			      void *ud, shuan_input_result *res)
 {
 	shuan_input_result dummy;
+	shuan_reader dec_rd;
 	size_t len = 0, chunk = s->opt.chunk_size;
 	bool eof = false, first = true;
 	int rc = 0;
@@ -218,13 +231,14 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 		while (len < chunk && !eof) {
 			long n = rd->read(rd->ctx, s->buf + len, chunk - len);
 			if (n < 0) {
-				rc = skip(res, (int)n, "read error");
+				rc = skip(res, (int)n, s->dec && n == SHUAN_EINVAL ? "decoding failed" : "read error");
 				goto done;
 			}
 			if (n == 0)
 				eof = true;
 			len += (size_t)n;
-			res->bytes += (uint64_t)n;
+			/* bytes as stored: a decoder counts what it took in */
+			res->bytes = s->dec ? shuan_decoder_bytes_in(s->dec) : res->bytes + (uint64_t)n;
 			if (s->opt.max_file_size && res->bytes > s->opt.max_file_size) {
 				rc = skip(res, SHUAN_ELIMIT, "larger than --max-file-size");
 				goto done;
@@ -234,9 +248,27 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 				goto done;
 			}
 		}
-		if (first) {
-			if (!s->skip_sniff && (rc = sniff(s->buf, len, !eof, res)))
+		if (first && !s->dec) {
+			/* a later part of a split file: its head was sniffed as UTF-8 */
+			shuan_enc enc = SHUAN_ENC_UTF8;
+			size_t bom = 0;
+			if (!s->skip_sniff && (rc = sniff(s, s->buf, len, !eof, &enc, &bom, res)))
 				goto done;
+			if (enc != SHUAN_ENC_UTF8) {
+				/* Re-read the head and the rest through a decoder. */
+				rc = shuan_decoder_create(&s->dec, enc, rd, s->buf, len, bom, eof, s->cap);
+				if (rc) {
+					rc = skip(res, rc, rc == SHUAN_ENOMEM ? "out of memory" : "no iconv converter");
+					goto done;
+				}
+				dec_rd = shuan_decoder_reader(s->dec);
+				rd = &dec_rd;
+				len = 0;
+				eof = false;
+				continue;
+			}
+		}
+		if (first) {
 			shuan_format f = in && in->format != SHUAN_FORMAT_AUTO ? in->format
 					 : s->opt.format != SHUAN_FORMAT_AUTO ? s->opt.format
 									      : format_from_name(in ? in->name_hint : NULL);
@@ -247,7 +279,7 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 			if (s->prime_header && (f == SHUAN_FORMAT_CSV || f == SHUAN_FORMAT_TSV) &&
 			    (rc = shuan_scanner__prime_csv(s, s->prime_header, s->prime_len)))
 				goto done;
-		} else if (s->report_from == 0) {
+		} else if (s->report_from == 0 && !s->dec) {
 			res->invalid_utf8 += shuan_utf8_invalid(s->buf, len, !eof);
 		}
 		/* Cut after the last newline; a chunk without one is a huge line. */
@@ -275,6 +307,8 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 			len -= cut;
 			s->report_from = 0;
 		}
+		if (s->dec)
+			shuan_decoder_forget(s->dec, s->base_offset);
 		first = false;
 		if (eof && len == 0)
 			break;
@@ -285,6 +319,11 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 	}
 done:
 	res->findings = s->findings;
+	if (s->dec) {
+		res->invalid_bytes = shuan_decoder_invalid(s->dec);
+		shuan_decoder_destroy(s->dec);
+		s->dec = NULL;
+	}
 	if (rc == SHUAN_EINTR && !res->reason[0])
 		snprintf(res->reason, sizeof(res->reason), "interrupted");
 	return rc;

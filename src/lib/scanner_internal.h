@@ -4,6 +4,7 @@
 #ifndef SHUAN_LIB_SCANNER_INTERNAL_H
 #define SHUAN_LIB_SCANNER_INTERNAL_H
 
+#include "lib/decode.h"
 #include "lib/fingerprint.h"
 #include "lib/rules_internal.h"
 #include "lib/segment.h"
@@ -40,6 +41,7 @@ typedef struct scan_vec {
 struct shuan_scanner {
 	const shuan_rules *rules;
 	shuan_scan_options opt;
+	shuan_enc_choice enc;     /* opt.encoding parsed */
 	shuan_vdata vdata; /* the rules' tables with this scan's date */
 	shuan_matcher_scratch *scratch;
 	shuan_fingerprinter *fp;
@@ -54,7 +56,8 @@ struct shuan_scanner {
 	seg_csv csv;
 	seg_json json;
 	const char *path;
-	uint64_t base_offset;     /* stored offset of buf[0] */
+	shuan_decoder *dec;       /* decoding this input, or NULL: UTF-8 read as stored */
+	uint64_t base_offset;     /* offset of buf[0] in the stream read (decoded, with dec) */
 	uint64_t line;            /* line number of buf[0] */
 	uint64_t line_chars;      /* characters of the current line before buf[0] */
 	size_t report_from;       /* candidates starting before this were reported already */

@@ -29,7 +29,7 @@ typedef struct skip_row {
 } skip_row;
 
 struct shuan_stats {
-	uint64_t scanned, skipped, bytes, findings, sensitive, invalid_utf8;
+	uint64_t scanned, skipped, bytes, findings, sensitive, invalid_utf8, invalid_bytes;
 	det_row *dets;
 	size_t ndets;
 	skip_row *skips;
@@ -174,6 +174,7 @@ int shuan_stats_add_input(shuan_stats *st, const shuan_input_result *res)
 {
 	st->bytes += res->bytes;
 	st->invalid_utf8 += res->invalid_utf8;
+	st->invalid_bytes += res->invalid_bytes;
 	if (res->skipped)
 		return shuan_stats_add_skip(st, res->reason[0] ? res->reason : "skipped");
 	st->scanned++;
@@ -187,6 +188,7 @@ int shuan_stats_merge(shuan_stats *into, const shuan_stats *from)
 	into->findings += from->findings;
 	into->sensitive += from->sensitive;
 	into->invalid_utf8 += from->invalid_utf8;
+	into->invalid_bytes += from->invalid_bytes;
 	for (size_t i = 0; i < from->nskips; i++)
 		for (uint64_t k = 0; k < from->skips[i].count; k++)
 			if (shuan_stats_add_skip(into, from->skips[i].reason))
@@ -212,6 +214,7 @@ uint64_t shuan_stats_bytes(const shuan_stats *st) { return st->bytes; }
 uint64_t shuan_stats_findings(const shuan_stats *st) { return st->findings; }
 uint64_t shuan_stats_sensitive(const shuan_stats *st) { return st->sensitive; }
 uint64_t shuan_stats_invalid_utf8(const shuan_stats *st) { return st->invalid_utf8; }
+uint64_t shuan_stats_invalid_bytes(const shuan_stats *st) { return st->invalid_bytes; }
 bool shuan_stats_distinct_exact(const shuan_stats *st) { return !st->capped; }
 size_t shuan_stats_detector_count(const shuan_stats *st) { return st->ndets; }
 const shuan_stats_detector *shuan_stats_detector_at(const shuan_stats *st, size_t i)

@@ -5,7 +5,8 @@
 D="$WORK/bad"; mkdir -p "$D/sub"
 printf '手机 13812345678\n' > "$D/good.txt"
 printf 'PK\003\004\000\000\000binary 13912345678' > "$D/blob.bin"
-printf '\xc4\xe3\xba\xc3 13712345678\n' > "$D/gbk.txt"                 # GBK, not UTF-8
+printf '\xc4\xe3\xba\xc3 13712345678\n' > "$D/gbk.txt"                 # GBK: decoded
+printf '\x80\x80\xff abc \xff\x80 13312345678\n' > "$D/junk.txt"       # neither UTF-8 nor GB18030
 printf '\xef\xbb\xbf手机 13612345678\n' > "$D/bom.txt"                  # UTF-8 with BOM
 : > "$D/empty.txt"
 ln -s "$D" "$D/sub/loop"                                               # directory symlink loop
@@ -20,7 +21,8 @@ check "good file found" [ "$(jq -r 'select(.type=="finding" and (.path|endswith(
 check "BOM file found" contains "$WORK/out.jsonl" '"evidence":"136****5678"'
 check "huge line value found once" [ "$(grep -c '"evidence":"135\*\*\*\*5678"' "$WORK/out.jsonl")" = 1 ]
 check "binary named" contains "$WORK/err.txt" "blob.bin: skipped: binary"
-check "non-UTF-8 named" contains "$WORK/err.txt" "gbk.txt: skipped: invalid UTF-8"
+check "GBK file found" contains "$WORK/out.jsonl" '"evidence":"137****5678"'
+check "undecodable named" contains "$WORK/err.txt" "junk.txt: skipped: undecodable"
 check "loop named" grep -q "loop: skipped: .*symlink loop" "$WORK/err.txt"
 check "dangling named" contains "$WORK/err.txt" "dangling: skipped: dangling symlink"
 check "no value in messages" lacks "$WORK/err.txt" "1391234"

@@ -204,8 +204,10 @@ static void test_bad_input_is_skipped_with_reason(void **state)
 	assert_int_equal(res.skipped, SHUAN_EBINARY);
 	assert_non_null(strstr(res.reason, "binary"));
 	g_a.n = 0;
-	assert_int_not_equal(shuan_scanner_scan_buffer(s, &in, "\xc4\xe3\xba\xc3 13812345678", 16, collect, &g_a, &res), 0);
-	assert_non_null(strstr(res.reason, "UTF-8"));
+	/* neither UTF-8 nor GB18030 (0x80 and 0xFF are never valid in GB18030) */
+	assert_int_not_equal(shuan_scanner_scan_buffer(s, &in, "\x80\x80\xff ab \xff\x80 13812345678", 21, collect,
+						       &g_a, &res), 0);
+	assert_non_null(strstr(res.reason, "undecodable"));
 	/* the reason never carries input bytes */
 	assert_null(strstr(res.reason, "138"));
 	assert_int_equal(shuan_scanner_scan_buffer(s, &in, "", 0, collect, &g_a, &res), 0);
