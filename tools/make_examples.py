@@ -87,4 +87,8 @@ with open(os.path.join(root, 'examples/notes.txt'), 'w', encoding='utf-8') as f:
     f.write("数据库连接串 jdbc:mysql://app:Passw0rd@10.0.8.12:3306/crm （已要求整改，弱口令）\n")
     f.write(f"车辆 浙A{random.randint(10000, 99999)} 停放位置 30.274085,120.155070\n")
     f.write("订单号 202411080001234567890，流水号 1854023364071550976 —— 这些不是个人信息。\n")
+# A GBK export, as Chinese Excel and many Windows tools write CSV files.
+rows = open(os.path.join(root, 'examples/customers.csv'), encoding='utf-8').read().splitlines()[:41]
+with open(os.path.join(root, 'examples/customers_gbk.csv'), 'wb') as f:
+    f.write(("\r\n".join(rows) + "\r\n").encode('gbk'))
 print("examples written", file=sys.stderr)
