@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 TEST_BUILD ?= build-test
 
-.PHONY: all deps build demo test test-fast tsan clean
+.PHONY: all deps build demo test test-fast tsan clean fuzz fuzz-run bench-deps bench
 
 all: build
 
@@ -54,5 +54,39 @@ tsan: deps
 	cmake --build build-tsan -j $(JOBS)
 	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R 'jobs|interrupt|scanner'
 
+# libFuzzer binaries (clang, ASan+UBSan, coverage on the whole library) in
+# build-fuzz/fuzz/fuzz_<name>; `make fuzz-run FUZZ_SECONDS=600` runs each in
+# turn on a scratch copy of its seed corpus (fuzz/corpus/<name>/ is never
+# written; copy interesting new inputs there by hand). Crashers land in
+# build-fuzz/artifacts/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_CC ?= clang
+
+fuzz: deps
+	CC=$(FUZZ_CC) cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DBUILD_FUZZERS=ON -DBUILD_TESTS=OFF -DBUILD_CLI=OFF >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz-run: fuzz
+	@set -e; mkdir -p $(FUZZ_BUILD)/artifacts; \
+	for src in fuzz/fuzz_*.c; do \
+	  t=$$(basename $$src .c); n=$${t#fuzz_}; \
+	  work=$(FUZZ_BUILD)/corpus/$$n; mkdir -p $$work; \
+	  echo "== $$t for $(FUZZ_SECONDS) s"; \
+	  SHUAN_RULES=$(CURDIR)/rules ./$(FUZZ_BUILD)/fuzz/$$t $$work fuzz/corpus/$$n \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=25 \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- -print_final_stats=1; \
+	done
+
+# Tools the benchmark compares against (bench/run); not needed for tests.
+BENCH_PACKAGES := ripgrep yara time python3
+
+bench-deps:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
+
+bench: build bench-deps
+	bench/run
+
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) build-tsan
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) build-tsan
