@@ -46,7 +46,7 @@ struct pieces {
 static long pieces_read(void *ctx, char *buf, size_t cap)
 {
 	struct pieces *t = ctx;
-	size_t n = t->nsizes ? t->sizes[t->step++ % t->nsizes] % 17 + 1 : cap;
+	size_t n = t->nsizes ? (size_t)(t->sizes[t->step++ % t->nsizes] % 17) + 1 : cap;
 	if (n > cap)
 		n = cap;
 	if (n > t->left)

@@ -354,6 +354,30 @@ static unsigned utf8_len(unsigned char c)
 	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
+/* Records k characters of one stored byte and one decoded byte each (an
+ * ASCII run in GB18030): a count in an identity block, zero nibbles (which
+ * mean 1:1) in a block that has room. */
+static int map_ident(shuan_decoder *d, size_t k)
+{
+	int rc;
+	while (k > 0) {
+		dmap_block *t = d->nb > d->b0 ? &d->b[d->nb - 1] : NULL;
+		size_t room = !t ? 0 : t->ident ? UINT32_MAX - t->n : t->n < DMAP_CHARS ? DMAP_CHARS - t->n : 0;
+		if (room == 0) {
+			if ((rc = map_push(d, 1, 1)))
+				return rc;
+			k--;
+			continue;
+		}
+		size_t m = k < room ? k : room;
+		t->n += (uint32_t)m;
+		d->out_pos += m;
+		d->r_end += m;
+		k -= m;
+	}
+	return 0;
+}
+
 /* Records the widths of what one iconv call converted. */
 static int map_segment(shuan_decoder *d, const unsigned char *raw, size_t rn, const unsigned char *out,
 		       size_t on)
@@ -361,6 +385,16 @@ static int map_segment(shuan_decoder *d, const unsigned char *raw, size_t rn, co
 	size_t i = 0, j = 0;
 	int rc;
 	while (i < rn && j < on) {
+		if (d->enc == SHUAN_ENC_GB18030 && raw[i] < 0x80) {
+			size_t k = 1;
+			while (i + k < rn && j + k < on && raw[i + k] < 0x80)
+				k++;
+			if ((rc = map_ident(d, k)))
+				return rc;
+			i += k;
+			j += k;
+			continue;
+		}
 		unsigned rw = raw_len(d->enc, raw + i, rn - i), dw = utf8_len(out[j]);
 		if (i + rw > rn || j + dw > on)
 			break;
@@ -388,10 +422,32 @@ static long convert(shuan_decoder *d, char *out, size_t room)
 {
 	char *ip = d->in + d->in_pos, *op = out;
 	size_t il = d->in_len - d->in_pos, ol = room;
+	int rc;
+
+	if (d->enc == SHUAN_ENC_GB18030) {
+		/* ASCII is ASCII in GB18030: copy runs of it, and give iconv only
+		 * the multibyte text up to the next ASCII byte between characters. */
+		const unsigned char *p = (const unsigned char *)ip, *e = p + il;
+		if (*p < 0x80) {
+			size_t k = 1, max = il < room ? il : room;
+			while (k < max && p[k] < 0x80)
+				k++;
+			memcpy(out, ip, k);
+			d->in_pos += k;
+			return (rc = map_ident(d, k)) ? rc : (long)k;
+		}
+		while (p < e && *p >= 0x80) {
+			unsigned w = raw_len(d->enc, p, (size_t)(e - p));
+			if (w > (size_t)(e - p))
+				break;
+			p += w;
+		}
+		if (p < e && *p < 0x80)
+			il = (size_t)(p - (const unsigned char *)ip);
+	}
 	size_t r = iconv(d->cd, &ip, &il, &op, &ol);
 	int err = r == (size_t)-1 ? errno : 0;
 	size_t used = (size_t)(ip - (d->in + d->in_pos)), made = (size_t)(op - out);
-	int rc;
 
 	if ((rc = map_segment(d, (const unsigned char *)d->in + d->in_pos, used, (const unsigned char *)out, made)))
 		return rc;
