@@ -80,7 +80,7 @@ fuzz-run: fuzz
 	done
 
 # Tools the benchmark compares against (bench/run); not needed for tests.
-BENCH_PACKAGES := ripgrep yara time python3
+BENCH_PACKAGES := ripgrep yara time python3 python3-yaml
 
 bench-deps:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
