@@ -315,6 +315,10 @@ static void apply_defaults(shuan_detector *d, bool has_normalize, bool has_mask)
 	}
 	if (d->window == 0)
 		d->window = 48;
+	/* A detector that needs a cue takes a column or key named like one of
+	 * its fields as the cue: cells under such names go to its validator. */
+	if (d->require_cue && d->fields.n)
+		d->field_mode = true;
 }
 
 static int load_detector(const char *path, shuan_detector *d, char *errbuf, size_t errlen)
@@ -491,6 +495,33 @@ static char *bounded(const char *regex, boundary_kind b)
 	return v;
 }
 
+/* A cue-led pattern: (?:cue1|cue2)(?:[^\n]{0,G}D)?(?:P)D, cue words escaped,
+ * G so that the gap fits the detector's cue window (Han characters take
+ * three bytes). */
+static char *cue_led(const shuan_detector *d, const char *regex)
+{
+	const char *delim = d->boundary == BOUNDARY_DIGIT ? "[^0-9]" : "[^0-9A-Za-z]";
+	size_t n = strlen(regex) + 2 * strlen(delim) + 64;
+	for (size_t i = 0; i < d->cues.n; i++)
+		n += 2 * strlen(d->cues.v[i]) + 1;
+	char *v = shuan_malloc(n), *o = v;
+	if (!v)
+		return NULL;
+	o += sprintf(o, "(?:");
+	for (size_t i = 0; i < d->cues.n; i++) {
+		if (i)
+			*o++ = '|';
+		for (const char *c = d->cues.v[i]; *c; c++) {
+			if (strchr("\\.^$|?*+()[]{}-", *c))
+				*o++ = '\\';
+			*o++ = *c;
+		}
+	}
+	int gap = d->window / 3 > 1 ? d->window / 3 - 1 : 1;
+	snprintf(o, n - (size_t)(o - v), ")(?:[^\n]{0,%d}%s)?(?:%s)%s", gap, delim, regex, delim);
+	return v;
+}
+
 static int compile_patterns(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, size_t errlen)
 {
 	shuan_pattern_def *defs;
@@ -512,6 +543,14 @@ static int compile_patterns(shuan_rules *r, shuan_matcher_kind kind, char *errbu
 			r->pattern_det[k] = (unsigned)i;
 			if (d->boundary == BOUNDARY_NONE) {
 				defs[k].regex = d->patterns.v[j];
+				continue;
+			}
+			if (d->require_cue && d->cues.n) {
+				/* cue words are stored lower-case: match them caselessly */
+				if (!(defs[k].regex = cue_led(d, d->patterns.v[j])))
+					goto cleanup;
+				defs[k].caseless = true;
+				r->pattern_trim[k] = PATTERN_TRIM_CUE | PATTERN_TRIM_END;
 				continue;
 			}
 			if (!(defs[k].regex = bounded(d->patterns.v[j], d->boundary)))

@@ -16,6 +16,12 @@ typedef enum { BOUNDARY_NONE, BOUNDARY_DIGIT, BOUNDARY_ALNUM } boundary_kind;
  * scanner cuts off a match. */
 #define PATTERN_TRIM_START 1
 #define PATTERN_TRIM_END 2
+/* A detector that requires a cue word is compiled as
+ * (?:cue|...)(?:gap D)?(?:P)D: Vectorscan then only wakes up near a cue,
+ * instead of reporting every 8- or 15-digit run for the scanner to drop.
+ * The value starts where the run of boundary-class characters before the
+ * end delimiter starts. */
+#define PATTERN_TRIM_CUE 4
 typedef enum { NORM_RAW, NORM_ALNUM_UPPER, NORM_LOWER } normalize_kind;
 typedef enum { MASK_GENERIC, MASK_EMAIL, MASK_SECRET, MASK_NAME, MASK_ADDRESS } mask_kind;
 

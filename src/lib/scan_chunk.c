@@ -35,6 +35,8 @@ static int vec_push(scan_vec *v, const void *e)
 	return 0;
 }
 
+static bool is_boundary_char(boundary_kind b, unsigned char c);
+
 /* Bytes of the UTF-8 character starting at p (1 for a stray byte). */
 static size_t u8_len_at(const unsigned char *p)
 {
@@ -55,6 +57,14 @@ static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 		while (back < 4 && end - back > start && (b[end - back] & 0xC0) == 0x80)
 			back++;
 		end -= back;
+	}
+	if (trim & PATTERN_TRIM_CUE) {
+		/* the value is the run of boundary-class characters before the end */
+		const shuan_detector *d = &s->rules->dets[s->rules->pattern_det[pattern]];
+		size_t v = end;
+		while (v > start && is_boundary_char(d->boundary, b[v - 1]))
+			v--;
+		start = v;
 	}
 	/* back to chunk offsets: the matcher saw one sentinel byte first */
 	if (end <= start || start < 1 || end - 1 > s->match_len)
