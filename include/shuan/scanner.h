@@ -84,7 +84,8 @@ typedef struct shuan_input_result {
 	shuan_format format;       /* the format used */
 	uint64_t invalid_utf8;     /* invalid UTF-8 sequences seen (after the first chunk) */
 	int skipped;               /* 0, or the SHUAN_E* code why the input was skipped */
-	char reason[160];          /* why it was skipped or failed; never contains input data */
+	char reason[160];          /* why it was skipped or failed; with skipped == 0, a warning
+				    * (e.g. an unsafe archive member name); never contains input data */
 } shuan_input_result;
 
 /* Creates a scanner on `rules`, which must outlive it. opts may be NULL. */

@@ -58,6 +58,10 @@ struct shuan_scanner {
 	size_t report_to;         /* candidates starting at or after this are left to the next chunk */
 	size_t seg_to;            /* segmenters consume up to here */
 	uint64_t findings;
+	/* per cell (scan_cell.c): set while a spreadsheet cell is scanned, else NULL */
+	const char *cell_field;    /* the column header, or NULL */
+	const char *cell_location; /* "Sheet!C3" */
+	bool in_cell;
 	int cb_stop;
 	shuan_finding_fn cb;
 	void *ud;
@@ -65,5 +69,20 @@ struct shuan_scanner {
 
 /* Scans buf[0..len) of the current input (one chunk). */
 int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool first);
+
+/*
+ * Cell-wise scanning for spreadsheets (scan_cell.c). begin_cells starts one
+ * input (findings count from zero; path is borrowed until end_cells); each
+ * scan_cell scans one cell's text as a record of its own: field is the
+ * column header (may be NULL; field-mode detectors watching it see the whole
+ * cell), location the cell ("Sheet!C3"), row the sheet row (the finding's
+ * line). Offsets and columns count within the cell text. Returns 0,
+ * SHUAN_EINTR when the callback or the cancel flag stopped the scan, or
+ * another negative code.
+ */
+void shuan_scanner__begin_cells(shuan_scanner *s, const char *path, shuan_finding_fn cb, void *ud);
+int shuan_scanner__scan_cell(shuan_scanner *s, uint64_t row, const char *text, size_t len, const char *field,
+			     const char *location);
+uint64_t shuan_scanner__end_cells(shuan_scanner *s);
 
 #endif

@@ -1,19 +1,73 @@
 /*
  * lib/source.c - dispatch of a path to the reader that understands it.
- * Plain files go straight to the scanner; containers and Office documents
- * are recognised here and handed to their readers.
+ * The first bytes decide (not the name alone): an archive or compressed
+ * stream goes to archive.c, a zip that is an Office document to ooxml.c
+ * (a zip that turns out not to be one is walked as an archive), anything
+ * else straight to the scanner. Standard input is always read as a stream.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "lib/archive.h"
+#include "lib/scanner_internal.h"
 #include "shuan/source.h"
+
+/* The first bytes of the file, or 0 when it cannot be read (the scanner
+ * then reports why). */
+static size_t peek_file(const char *path, unsigned char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	size_t n = 0;
+	if (fd < 0)
+		return 0;
+	while (n < cap) {
+		ssize_t k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	return n;
+}
 
 int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_options *opts, shuan_finding_fn fcb,
 		      shuan_input_fn icb, void *ud)
 {
+	unsigned char head[ARCH_SNIFF];
+	arch_kind kind = ARCH_PLAIN;
+	int rc;
+
+	if (strcmp(path, "-"))
+		kind = shuan_archive__sniff(head, peek_file(path, head, sizeof(head)), path);
+	if (kind != ARCH_PLAIN) {
+		arch_ctx c;
+		memset(&c, 0, sizeof(c));
+		c.s = s;
+		c.fcb = fcb;
+		c.icb = icb;
+		c.ud = ud;
+		c.lim.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : ARCH_DEFAULT_DEPTH;
+		c.lim.max_expanded = opts && opts->max_expanded ? opts->max_expanded : ARCH_DEFAULT_EXPANDED;
+		c.lim.max_ratio = opts && opts->max_ratio > 0 ? opts->max_ratio : ARCH_DEFAULT_RATIO;
+		c.lim.max_member = opts && opts->max_member_size ? opts->max_member_size : s->opt.max_file_size;
+		rc = SHUAN_ENOTFOUND;
+		if (kind == ARCH_OOXML)
+			rc = shuan_ooxml__scan(&c, path, NULL, 0, path);
+		if (rc == SHUAN_ENOTFOUND) {
+			memset(&c.lim.expanded, 0, sizeof(c.lim) - offsetof(arch_limits, expanded));
+			rc = shuan_archive__scan_file(&c, path, path);
+		}
+		return rc == SHUAN_EINTR ? rc : 0;
+	}
+
 	shuan_input_result res;
 	shuan_input in = {path, path, SHUAN_FORMAT_AUTO};
-	(void)opts;
-	int rc = shuan_scanner_scan_file(s, path, &in, fcb, ud, &res);
+	rc = shuan_scanner_scan_file(s, path, &in, fcb, ud, &res);
 	if (rc == SHUAN_EINTR)
 		return rc;
 	if (icb)
