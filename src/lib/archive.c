@@ -49,6 +49,7 @@
 #define FILE_BUF (64u << 10)
 #define CHILD_BUF (64u << 10)
 #define MAX_DISPLAY 4096
+#define PULL_MAX (64u << 10)
 
 /* ---- sniffing ---- */
 
@@ -266,6 +267,10 @@ static long pull(struct member *m, void *buf, size_t cap)
 		return m->err;
 	if (m->eof)
 		return 0;
+	/* archive_read_data() drops what it copied in a call that meets an
+	 * error: small calls keep the loss of a damaged archive small. */
+	if (cap > PULL_MAX)
+		cap = PULL_MAX;
 	la_ssize_t n = archive_read_data(m->a, buf, cap);
 	if (n == 0) {
 		m->eof = true;
@@ -354,7 +359,7 @@ static int member_archive(arch_ctx *c, struct member *m, const char *mpath, int 
 		const char *e = archive_error_string(ca);
 		snprintf(msg, sizeof(msg), "%s", m->err ? m->errmsg : "unreadable archive");
 		if (!m->err && e)
-			snprintf(msg, sizeof(msg), "unreadable archive (%s)", e);
+			snprintf(msg, sizeof(msg), "truncated, corrupt or unsupported archive (%s)", e);
 		report(c, mpath, m->err ? m->err : SHUAN_EINVAL, msg);
 		goto cleanup;
 	}
@@ -568,8 +573,8 @@ int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display)
 	if (archive_read_open1(a) != ARCHIVE_OK) {
 		char msg[160];
 		const char *es = archive_error_string(a);
-		snprintf(msg, sizeof(msg), "unreadable archive (%s)", es ? es : "?");
-		report(c, display, SHUAN_EINVAL, msg);
+		snprintf(msg, sizeof(msg), "truncated, corrupt or unsupported archive (%s)", es ? es : "?");
+		report(c, display, SHUAN_EIO, msg);
 		goto cleanup;
 	}
 	rc = walk(c, a, display, 1);
