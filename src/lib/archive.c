@@ -589,3 +589,27 @@ cleanup:
 	close(f.fd);
 	return rc == SHUAN_EINTR ? rc : 0;
 }
+
+int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const char *display)
+{
+	struct archive *a = new_reader();
+	int rc = 0;
+
+	c->lim.compressed += len;
+	if (!a || archive_read_open_memory(a, mem, len) != ARCHIVE_OK) {
+		char msg[160];
+		const char *es = a ? archive_error_string(a) : NULL;
+		snprintf(msg, sizeof(msg), "truncated, corrupt or unsupported archive (%s)", es ? es : "?");
+		report(c, display, SHUAN_EIO, msg);
+		goto cleanup;
+	}
+	rc = walk(c, a, display, 1);
+	if (c->lim.tripped) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "rest not read: %.140s", c->lim.reason);
+		report(c, display, SHUAN_ELIMIT, msg);
+	}
+cleanup:
+	archive_read_free(a);
+	return rc == SHUAN_EINTR ? rc : 0;
+}

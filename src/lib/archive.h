@@ -61,6 +61,12 @@ typedef struct arch_ctx {
 /* Walks the archive file at path (display path `display`). Returns 0 or SHUAN_EINTR. */
 int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display);
 
+/* The same over an archive in memory (fuzzing, tests). */
+int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const char *display);
+
+/* Fills c's limits from opts (NULL or zero fields: the defaults). */
+void shuan_archive__limits(arch_ctx *c, const shuan_source_options *opts);
+
 /*
  * Reads an Office Open XML document, from the file `path` (when mem is NULL)
  * or from mem[0..len). Returns 0 when it was read as xlsx or docx (results

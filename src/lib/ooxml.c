@@ -222,12 +222,28 @@ static int sst_append(sst *t, const char *s, size_t n)
 	return 0;
 }
 
+/* Ends the current string (every indexed string is NUL-terminated). */
+static void sst_close(book *b)
+{
+	sst *t = &b->sst;
+	t->in_si = false;
+	if (sst_append(t, "", 1)) {
+		t->n--; /* the unterminated string is dropped */
+		b->stop = t->over ? SHUAN_ELIMIT : SHUAN_ENOMEM;
+		XML_StopParser(b->p, XML_FALSE);
+	}
+}
+
 static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	book *b = ud;
 	sst *t = &b->sst;
 	const char *n = local_name(name);
 	if (!strcmp(n, "si")) {
+		if (t->in_si)
+			sst_close(b); /* an <si> inside an unclosed one */
+		if (b->stop)
+			return;
 		if (t->n == t->capn) {
 			size_t capn = t->capn ? t->capn * 2 : 1024;
 			uint32_t *o = capn <= SST_MAX_COUNT ? shuan_realloc(t->off, capn * sizeof(*o)) : NULL;
@@ -255,11 +271,7 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 	sst *t = &b->sst;
 	const char *n = local_name(name);
 	if (!strcmp(n, "si") && t->in_si) {
-		t->in_si = false;
-		if (sst_append(t, "", 1)) {
-			b->stop = t->over ? SHUAN_ELIMIT : SHUAN_ENOMEM;
-			XML_StopParser(b->p, XML_FALSE);
-		}
+		sst_close(b);
 	} else if (!strcmp(n, "rPh")) {
 		t->in_rph = false;
 	} else if (!strcmp(n, "t")) {
@@ -728,6 +740,12 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 			rc = parse_entry(&b, a, part, rels_setup, &b);
 		} else if (!strcmp(part, "xl/sharedStrings.xml")) {
 			rc = parse_entry(&b, a, part, sst_setup, &b);
+			if (b.sst.in_si) {
+				/* Malformed or cut short: end the last string. */
+				if (sst_append(&b.sst, "", 1))
+					b.sst.n--;
+				b.sst.in_si = false;
+			}
 			if (b.sst.over) {
 				char msg[160];
 				snprintf(msg, sizeof(msg), "shared strings table larger than %u MiB (workbook not read)",

@@ -35,6 +35,14 @@ static size_t peek_file(const char *path, unsigned char *buf, size_t cap)
 	return n;
 }
 
+void shuan_archive__limits(arch_ctx *c, const shuan_source_options *opts)
+{
+	c->lim.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : ARCH_DEFAULT_DEPTH;
+	c->lim.max_expanded = opts && opts->max_expanded ? opts->max_expanded : ARCH_DEFAULT_EXPANDED;
+	c->lim.max_ratio = opts && opts->max_ratio > 0 ? opts->max_ratio : ARCH_DEFAULT_RATIO;
+	c->lim.max_member = opts && opts->max_member_size ? opts->max_member_size : c->s->opt.max_file_size;
+}
+
 int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_options *opts, shuan_finding_fn fcb,
 		      shuan_input_fn icb, void *ud)
 {
@@ -51,10 +59,7 @@ int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_opt
 		c.fcb = fcb;
 		c.icb = icb;
 		c.ud = ud;
-		c.lim.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : ARCH_DEFAULT_DEPTH;
-		c.lim.max_expanded = opts && opts->max_expanded ? opts->max_expanded : ARCH_DEFAULT_EXPANDED;
-		c.lim.max_ratio = opts && opts->max_ratio > 0 ? opts->max_ratio : ARCH_DEFAULT_RATIO;
-		c.lim.max_member = opts && opts->max_member_size ? opts->max_member_size : s->opt.max_file_size;
+		shuan_archive__limits(&c, opts);
 		rc = SHUAN_ENOTFOUND;
 		if (kind == ARCH_OOXML)
 			rc = shuan_ooxml__scan(&c, path, NULL, 0, path);
