@@ -398,7 +398,7 @@ static void cell_done(sheet_state *st)
 		return;
 	if (st->row == 1) {
 		size_t k = len < SEG_MAX_NAME - 1 ? len : SEG_MAX_NAME - 1;
-		while (k > 0 && ((unsigned char)txt[k] & 0xC0) == 0x80)
+		while (k < len && k > 0 && ((unsigned char)txt[k] & 0xC0) == 0x80)
 			k--; /* do not cut a UTF-8 sequence */
 		memcpy(st->headers[st->col], txt, k);
 		st->headers[st->col][k] = '\0';
