@@ -89,9 +89,9 @@ typedef struct sst {
 typedef struct book {
 	arch_ctx *c;
 	sheet_ref *sheets;
-	size_t nsheets;
+	size_t nsheets, capsheets;
 	rel *rels;
-	size_t nrels;
+	size_t nrels, caprels;
 	sst sst;
 	int stop;      /* a handler stopped the parser: SHUAN_* code */
 	XML_Parser p;
@@ -158,13 +158,36 @@ cleanup:
 	return rc;
 }
 
+/* Makes room for one more element in a bounded growable array: 0, or
+ * SHUAN_ELIMIT at the maximum, SHUAN_ENOMEM. New elements are zeroed. */
+static int grow(void **v, size_t *cap, size_t n, size_t elem, size_t max)
+{
+	if (n < *cap)
+		return 0;
+	if (n >= max)
+		return SHUAN_ELIMIT;
+	size_t nc = *cap ? *cap * 2 : 16;
+	if (nc < n + 1)
+		nc = n + 1;
+	if (nc > max)
+		nc = max;
+	char *p = shuan_realloc(*v, nc * elem);
+	if (!p)
+		return SHUAN_ENOMEM;
+	memset(p + *cap * elem, 0, (nc - *cap) * elem);
+	*v = p;
+	*cap = nc;
+	return 0;
+}
+
 /* ---- workbook.xml and its relationships ---- */
 
 static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	book *b = ud;
 	const char *n = local_name(name), *v;
-	if (strcmp(n, "sheet") || b->nsheets >= MAX_SHEETS)
+	if (strcmp(n, "sheet") ||
+	    grow((void **)&b->sheets, &b->capsheets, b->nsheets, sizeof(*b->sheets), MAX_SHEETS))
 		return;
 	sheet_ref *sh = &b->sheets[b->nsheets++];
 	snprintf(sh->name, sizeof(sh->name), "%s", (v = attr(atts, "name")) ? v : "?");
@@ -181,7 +204,8 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
 {
 	book *b = ud;
 	const char *id = attr(atts, "Id"), *target = attr(atts, "Target");
-	if (strcmp(local_name(name), "Relationship") || !id || !target || b->nrels >= MAX_SHEETS * 4)
+	if (strcmp(local_name(name), "Relationship") || !id || !target ||
+	    grow((void **)&b->rels, &b->caprels, b->nrels, sizeof(*b->rels), MAX_SHEETS * 4))
 		return;
 	rel *r = &b->rels[b->nrels++];
 	snprintf(r->id, sizeof(r->id), "%s", id);
@@ -305,7 +329,9 @@ typedef struct sheet_state {
 	bool in_c, in_v, in_is, in_t, in_rph;
 	char *text;
 	size_t tlen;
+	size_t tcap;
 	char (*headers)[SEG_MAX_NAME]; /* row-1 values by column */
+	size_t nheaders;
 	uint64_t bytes;
 } sheet_state;
 
@@ -368,6 +394,21 @@ static void XMLCALL sh_text(void *ud, const XML_Char *s, int len)
 	size_t n = (size_t)len;
 	if (st->tlen + n > CELL_MAX)
 		n = CELL_MAX - st->tlen; /* the rest of a huge cell is not scanned */
+	if (st->tlen + n > st->tcap) {
+		size_t nc = st->tcap ? st->tcap : 4096;
+		while (nc < st->tlen + n)
+			nc *= 2;
+		if (nc > CELL_MAX)
+			nc = CELL_MAX;
+		char *t = shuan_realloc(st->text, nc);
+		if (!t) {
+			st->b->stop = SHUAN_ENOMEM;
+			XML_StopParser(st->b->p, XML_FALSE);
+			return;
+		}
+		st->text = t;
+		st->tcap = nc;
+	}
 	memcpy(st->text + st->tlen, s, n);
 	st->tlen += n;
 }
@@ -380,7 +421,7 @@ static void cell_done(sheet_state *st)
 	size_t len = st->tlen;
 	char ref[16], loc[NAME_MAX_LEN + 24];
 
-	if (st->col < 0 || st->col >= MAX_COLUMNS)
+	if (st->col < 0 || st->col >= MAX_COLUMNS || st->tlen == 0)
 		return;
 	if (!strcmp(st->type, "s")) {
 		char num[24];
@@ -396,7 +437,8 @@ static void cell_done(sheet_state *st)
 	}
 	if (len == 0)
 		return;
-	if (st->row == 1) {
+	if (st->row == 1 && grow((void **)&st->headers, &st->nheaders, (size_t)st->col, sizeof(*st->headers),
+				 MAX_COLUMNS) == 0) {
 		size_t k = len < SEG_MAX_NAME - 1 ? len : SEG_MAX_NAME - 1;
 		while (k < len && k > 0 && ((unsigned char)txt[k] & 0xC0) == 0x80)
 			k--; /* do not cut a UTF-8 sequence */
@@ -407,7 +449,10 @@ static void cell_done(sheet_state *st)
 	snprintf(loc, sizeof(loc), "%s!%s%llu", st->sheet, ref, (unsigned long long)st->row);
 	st->bytes += len;
 	int rc = shuan_scanner__scan_cell(b->c->s, st->row, txt, len,
-					  st->row > 1 && st->headers[st->col][0] ? st->headers[st->col] : NULL, loc);
+					  st->row > 1 && (size_t)st->col < st->nheaders && st->headers[st->col][0]
+						  ? st->headers[st->col]
+						  : NULL,
+					  loc);
 	if (rc) {
 		b->stop = rc;
 		XML_StopParser(b->p, XML_FALSE);
@@ -620,9 +665,7 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 	memset(&res, 0, sizeof(res));
 	memset(&st, 0, sizeof(st));
 	st.b = b;
-	st.text = shuan_malloc(CELL_MAX);
-	st.headers = shuan_malloc(MAX_COLUMNS * sizeof(*st.headers));
-	if (!a || !st.text || !st.headers) {
+	if (!a) {
 		res.skipped = a ? SHUAN_ENOMEM : SHUAN_EIO;
 		snprintf(res.reason, sizeof(res.reason), a ? "out of memory" : "unreadable workbook");
 		goto report;
@@ -655,7 +698,8 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 		st.row = 0;
 		st.col = -1;
 		st.in_c = st.in_v = st.in_is = st.in_t = st.in_rph = false;
-		memset(st.headers, 0, MAX_COLUMNS * sizeof(*st.headers));
+		if (st.headers)
+			memset(st.headers, 0, st.nheaders * sizeof(*st.headers));
 		rc = parse_entry(b, a, part, sheet_setup, &st);
 		if (rc == SHUAN_EINTR)
 			break;
@@ -713,12 +757,6 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 	}
 	if (!(a = zopen(&z)))
 		return SHUAN_ENOTFOUND;
-	b.sheets = shuan_calloc(MAX_SHEETS, sizeof(*b.sheets));
-	b.rels = shuan_calloc(MAX_SHEETS * 4, sizeof(*b.rels));
-	if (!b.sheets || !b.rels) {
-		rc = SHUAN_ENOMEM;
-		goto cleanup;
-	}
 	for (;;) {
 		int r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
