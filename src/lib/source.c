@@ -9,20 +9,27 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/archive.h"
 #include "lib/scanner_internal.h"
 #include "shuan/source.h"
 
-/* The first bytes of the file, or 0 when it cannot be read (the scanner
- * then reports why). */
+/* The first bytes of a regular file, or 0 when it cannot be read (the
+ * scanner then reports why) or is not a regular file (a pipe's bytes would
+ * be gone once peeked). */
 static size_t peek_file(const char *path, unsigned char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
 	size_t n = 0;
 	if (fd < 0)
 		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
 	while (n < cap) {
 		ssize_t k = read(fd, buf + n, cap - n);
 		if (k < 0 && errno == EINTR)
