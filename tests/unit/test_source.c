@@ -79,13 +79,14 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Writes a zip of (name, text) pairs to g_dir/file and returns its path. */
-static const char *write_zip(const char *file, const char *const *parts, size_t n)
+/* Writes an archive (zip, or the format set by `fmt`) of (name, text) pairs
+ * to g_dir/file and returns its path. */
+static const char *write_archive(const char *file, const char *const *parts, size_t n, int (*fmt)(struct archive *))
 {
 	static char path[128];
 	struct archive *a = archive_write_new();
 	snprintf(path, sizeof(path), "%s/%s", g_dir, file);
-	archive_write_set_format_zip(a);
+	fmt(a);
 	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
 	for (size_t i = 0; i < n; i++) {
 		struct archive_entry *e = archive_entry_new();
@@ -101,6 +102,56 @@ static const char *write_zip(const char *file, const char *const *parts, size_t 
 	archive_write_close(a);
 	archive_write_free(a);
 	return path;
+}
+
+static const char *write_zip(const char *file, const char *const *parts, size_t n)
+{
+	return write_archive(file, parts, n, archive_write_set_format_zip);
+}
+
+/* 7-Zip (written by libarchive: no 7z tool needed) with a zip inside, and
+ * --max-depth 1 stopping at the inner zip. */
+static void test_7z_nested(void **state)
+{
+	static const char *const inner_parts[] = {"in.log", "phone 13812345678\n"};
+	const char *zp = write_zip("in.zip", inner_parts, 1);
+	FILE *f = fopen(zp, "rb");
+	static char zipdata[4096];
+	size_t zn = fread(zipdata, 1, sizeof(zipdata), f);
+	fclose(f);
+	const char *parts[] = {"a.txt", "手机 13912345678\n", "in.zip", zipdata};
+	/* write_archive takes NUL-terminated texts: the zip has NULs, so write by hand. */
+	static char path[128];
+	struct archive *a = archive_write_new();
+	snprintf(path, sizeof(path), "%s/t.7z", g_dir);
+	archive_write_set_format_7zip(a);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (int i = 0; i < 2; i++) {
+		struct archive_entry *e = archive_entry_new();
+		size_t len = i ? zn : strlen(parts[1]);
+		archive_entry_set_pathname(e, parts[2 * i]);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)len);
+		archive_write_header(a, e);
+		archive_write_data(a, parts[2 * i + 1], len);
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+
+	seen s;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(shuan_scan_source(g_scanner, path, NULL, on_finding, on_input, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_non_null(strstr(s.path[0], "t.7z!a.txt"));
+	assert_non_null(strstr(s.path[1], "t.7z!in.zip!in.log"));
+	shuan_source_options o = {1, 0, 0, 0};
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(shuan_scan_source(g_scanner, path, &o, on_finding, on_input, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_non_null(strstr(s.inputs[1], "in.zip|"));
+	assert_non_null(strstr(s.inputs[1], "--max-depth 1"));
 }
 
 static void test_sniff(void **state)
@@ -186,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_ratio_floor),
 		cmocka_unit_test(test_zip_members),
 		cmocka_unit_test(test_xlsx_cells),
+		cmocka_unit_test(test_7z_nested),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
