@@ -87,6 +87,7 @@ typedef struct sst {
 } sst;
 
 typedef struct book {
+	struct book *self; /* first, like sheet_state's `b`: handlers shared by both find the book */
 	arch_ctx *c;
 	sheet_ref *sheets;
 	size_t nsheets, capsheets;
@@ -102,7 +103,7 @@ typedef struct book {
 static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const XML_Char *value, int vlen,
 			      const XML_Char *base, const XML_Char *sys, const XML_Char *pub, const XML_Char *notation)
 {
-	book *b = ud;
+	book *b = *(book **)ud; /* ud is the book or a sheet_state, both starting with the book */
 	b->stop = SHUAN_EINVAL;
 	XML_StopParser(b->p, XML_FALSE);
 }
@@ -321,7 +322,7 @@ static void sst_setup(XML_Parser p, book *b)
 /* ---- worksheets ---- */
 
 typedef struct sheet_state {
-	book *b;
+	book *b; /* first (see on_entity) */
 	const char *sheet;
 	uint64_t row;
 	long col;
@@ -748,6 +749,7 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 	int rc = 0;
 
 	memset(&b, 0, sizeof(b));
+	b.self = &b;
 	b.c = c;
 	if (!mem) {
 		/* A top-level document: the ratio is against its size on disk. */
