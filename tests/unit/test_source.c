@@ -230,6 +230,25 @@ static void test_xlsx_cells(void **state)
 	assert_int_equal(s.ni, 1);
 }
 
+/* A DOCTYPE declaring entities is refused in every part (a sheet's guard
+ * once wrote through the wrong context: found by fuzz_xlsx). */
+static void test_xlsx_entities_refused(void **state)
+{
+	static const char *const parts[] = {
+		"xl/workbook.xml", "<workbook><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>",
+		"xl/worksheets/sheet1.xml",
+		"<!DOCTYPE w [<!ENTITY a \"13812345678\">]><worksheet><sheetData><row r=\"2\"><c r=\"A2\" "
+		"t=\"inlineStr\"><is><t>&a;</t></is></c></row></sheetData></worksheet>",
+		"xl/sharedStrings.xml", "<!DOCTYPE s [<!ENTITY b \"x\">]><sst><si><t>&b;</t></si></sst>",
+	};
+	const char *p = write_zip("ent.xlsx", parts, 3);
+	seen s;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(shuan_scan_source(g_scanner, p, NULL, on_finding, on_input, &s), 0);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(s.ni, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_zip_members),
 		cmocka_unit_test(test_xlsx_cells),
 		cmocka_unit_test(test_7z_nested),
+		cmocka_unit_test(test_xlsx_entities_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
