@@ -163,8 +163,8 @@ static void raw_name(const char *outer, char *out, size_t cap)
 			out[strlen(out) - strlen(sufs[i])] = '\0';
 			return;
 		}
-	if (!out[0])
-		snprintf(out, cap, "data");
+	if (!out[0] || !strcmp(out, "-"))
+		snprintf(out, cap, "stdin");
 }
 
 /* Absolute paths, drive letters and ".." components. */
@@ -357,9 +357,9 @@ static int member_archive(arch_ctx *c, struct member *m, const char *mpath, int 
 	if (archive_read_open(ca, m, NULL, child_read, NULL) != ARCHIVE_OK) {
 		char msg[160];
 		const char *e = archive_error_string(ca);
-		snprintf(msg, sizeof(msg), "%s", m->err ? m->errmsg : "unreadable archive");
+		snprintf(msg, sizeof(msg), "%s", m->err ? m->errmsg : "binary file: unreadable archive");
 		if (!m->err && e)
-			snprintf(msg, sizeof(msg), "truncated, corrupt or unsupported archive (%s)", e);
+			snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", e);
 		report(c, mpath, m->err ? m->err : SHUAN_EINVAL, msg);
 		goto cleanup;
 	}
@@ -573,7 +573,7 @@ int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display)
 	if (archive_read_open1(a) != ARCHIVE_OK) {
 		char msg[160];
 		const char *es = archive_error_string(a);
-		snprintf(msg, sizeof(msg), "truncated, corrupt or unsupported archive (%s)", es ? es : "?");
+		snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", es ? es : "?");
 		report(c, display, SHUAN_EIO, msg);
 		goto cleanup;
 	}
@@ -599,7 +599,7 @@ int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const c
 	if (!a || archive_read_open_memory(a, mem, len) != ARCHIVE_OK) {
 		char msg[160];
 		const char *es = a ? archive_error_string(a) : NULL;
-		snprintf(msg, sizeof(msg), "truncated, corrupt or unsupported archive (%s)", es ? es : "?");
+		snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", es ? es : "?");
 		report(c, display, SHUAN_EIO, msg);
 		goto cleanup;
 	}
@@ -611,5 +611,66 @@ int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const c
 	}
 cleanup:
 	archive_read_free(a);
+	return rc == SHUAN_EINTR ? rc : 0;
+}
+
+/* Standard input: the bytes already peeked, then the rest of fd 0. */
+struct stdin_src {
+	const unsigned char *peek;
+	size_t npeek;
+	arch_limits *lim;
+	char *buf;
+};
+
+static la_ssize_t stdin_read(struct archive *a, void *cd, const void **out)
+{
+	struct stdin_src *f = cd;
+	if (f->npeek) {
+		*out = f->peek;
+		la_ssize_t n = (la_ssize_t)f->npeek;
+		f->lim->compressed += f->npeek;
+		f->npeek = 0;
+		return n;
+	}
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, f->buf, FILE_BUF);
+		if (n >= 0) {
+			f->lim->compressed += (uint64_t)n;
+			*out = f->buf;
+			return n;
+		}
+		if (errno != EINTR) {
+			archive_set_error(a, errno, "read error");
+			return ARCHIVE_FATAL;
+		}
+	}
+}
+
+int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npeek, const char *display)
+{
+	struct stdin_src f = {peek, npeek, &c->lim, NULL};
+	struct archive *a = NULL;
+	int rc = 0;
+
+	if (!(f.buf = shuan_malloc(FILE_BUF)) || !(a = new_reader())) {
+		report(c, display, SHUAN_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	if (archive_read_open(a, &f, NULL, stdin_read, NULL) != ARCHIVE_OK) {
+		char msg[160];
+		const char *es = archive_error_string(a);
+		snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", es ? es : "?");
+		report(c, display, SHUAN_EIO, msg);
+		goto cleanup;
+	}
+	rc = walk(c, a, display, 1);
+	if (c->lim.tripped) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "rest not read: %.140s", c->lim.reason);
+		report(c, display, SHUAN_ELIMIT, msg);
+	}
+cleanup:
+	archive_read_free(a);
+	shuan_free(f.buf);
 	return rc == SHUAN_EINTR ? rc : 0;
 }

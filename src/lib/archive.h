@@ -61,6 +61,10 @@ typedef struct arch_ctx {
 /* Walks the archive file at path (display path `display`). Returns 0 or SHUAN_EINTR. */
 int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display);
 
+/* The same over standard input, whose first npeek bytes were read already
+ * into peek (an Office file on stdin is walked as a zip). */
+int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npeek, const char *display);
+
 /* The same over an archive in memory (fuzzing, tests). */
 int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const char *display);
 

@@ -129,6 +129,16 @@ check "csv location column" grep -q '"客户!C2"' "$WORK/out.csv"
 $SHUAN scan --no-store --format text --color never "$D/t.xlsx" >"$WORK/out.txt" 2>/dev/null
 check "text shows the cell" grep -q 't.xlsx:客户!C2' "$WORK/out.txt"
 
+# standard input: archives, compressed streams and workbooks are recognised by content too
+$S - <"$D/logs.zip" >"$WORK/in1.jsonl" 2>/dev/null
+check "zip on stdin" [ "$(jq -r 'select(.type=="finding" and .path=="-!2024/app.log") | .evidence' "$WORK/in1.jsonl")" = "138****5678" ]
+$S <"$D/c.log.gz" >"$WORK/in2.jsonl" 2>/dev/null
+check "gz on stdin" [ "$(jq -r 'select(.type=="finding") | .path' "$WORK/in2.jsonl")" = "-!stdin" ]
+$S <"$D/t.xlsx" >"$WORK/in3.jsonl" 2>/dev/null
+check "xlsx on stdin" [ "$(jq -r 'select(.type=="finding" and .evidence=="138****5678") | .location' "$WORK/in3.jsonl")" = "客户!C2" ]
+printf 'tel 13812345678\n' | $S >"$WORK/in4.jsonl" 2>/dev/null
+check "plain stdin unchanged" [ "$(jq -r 'select(.type=="finding") | .path' "$WORK/in4.jsonl")" = "-" ]
+
 # --max-depth 1: the zip inside the tar.gz is not opened; --max-file-size per member
 $S --max-depth 1 --max-file-size 100K "$D/nested.tar.gz" "$D/big.zip" >"$WORK/d.jsonl" 2>"$WORK/d.err"
 check "depth limit named" grep -q 'nested.tar.gz!inner.zip: skipped: archive nested deeper than --max-depth 1' "$WORK/d.err"

@@ -48,7 +48,7 @@ check "sarif ruleIndex consistent" jqt '.runs[0] as $r | all($r.results[]; $r.to
 check "sarif levels" jqt 'all(.runs[0].results[]; .level == "error" or .level == "warning")' "$WORK/out.sarif"
 
 # CSV header
-check "csv header" [ "$(head -n1 "$WORK/out.csv")" = "path,line,column,offset,length,detector,label,pi_category,sensitive,spi_category,confidence,field,evidence,fingerprint" ]
+check "csv header" [ "$(head -n1 "$WORK/out.csv")" = "path,line,column,offset,length,detector,label,pi_category,sensitive,spi_category,confidence,field,location,evidence,fingerprint" ]
 
 # --reveal shows values, with a value field
 $S --reveal --format jsonl "$D/people.csv" >"$WORK/rev.jsonl" 2>/dev/null
