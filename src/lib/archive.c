@@ -502,8 +502,9 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 			if (!c->lim.tripped) {
 				char msg[160];
 				const char *es = archive_error_string(a);
-				snprintf(msg, sizeof(msg), "truncated or corrupt archive (%s)%s", es ? es : "?",
-					 n ? "; members before the damage were scanned" : "");
+				/* Nothing readable at all: a binary file that looks like an archive. */
+				snprintf(msg, sizeof(msg), "%struncated or corrupt archive (%s)%s", n ? "" : "binary file: ",
+					 es ? es : "?", n ? "; members before the damage were scanned" : "");
 				report(c, apath, SHUAN_EIO, msg);
 			}
 			break;
