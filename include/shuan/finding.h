@@ -36,7 +36,9 @@ typedef struct shuan_finding {
 	uint64_t column;        /* 1-based column, in characters, within the line */
 	uint64_t offset;        /* byte offset of the value in the input as stored */
 	uint64_t length;        /* byte length of the value as stored */
-	const char *field;      /* CSV column header, JSON key path ("user.phone"), or NULL */
+	const char *field;      /* CSV column header, JSON key path ("user.phone"), xlsx column header, or NULL */
+	const char *location;   /* spreadsheet cell "客户!C17" (then line/column/offset count within
+				 * the cell, see docs/findings-schema.md), or NULL */
 	const shuan_detector_info *detector;
 	double confidence;      /* 0..1: validator plus context */
 	bool sensitive;         /* effective: detector default, or raised (minor, precise location) */

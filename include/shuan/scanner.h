@@ -94,7 +94,8 @@ typedef struct shuan_input_result {
 	uint64_t invalid_bytes;    /* stored bytes a decoder replaced with U+FFFD (GB18030, UTF-16) */
 	char encoding[16];         /* "utf-8", "gb18030", "utf-16le", "utf-16be" or the forced name; "" when skipped before */
 	int skipped;               /* 0, or the SHUAN_E* code why the input was skipped */
-	char reason[160];          /* why it was skipped or failed; never contains input data */
+	char reason[160];          /* why it was skipped or failed; with skipped == 0, a warning
+				    * (e.g. an unsafe archive member name); never contains input data */
 } shuan_input_result;
 
 /* Creates a scanner on `rules`, which must outlive it. opts may be NULL. */

@@ -27,7 +27,8 @@ enum {
 	OPT_FORMAT = 'f', OPT_OUT = 'o', OPT_QUIET = 'q', OPT_HELP = 'h',
 	OPT_REVEAL = 256, OPT_STORE, OPT_NO_STORE, OPT_FAIL_ON, OPT_DETECTORS, OPT_EXCLUDE_DETECTORS,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_MIN_CONF, OPT_MAX_FILE_SIZE, OPT_DATE, OPT_RULES, OPT_FINGERPRINT,
-	OPT_INPUT_FORMAT, OPT_COLOR, OPT_PART_SIZE, OPT_ENCODING, OPT_JOBS = 'j',
+	OPT_INPUT_FORMAT, OPT_COLOR, OPT_PART_SIZE, OPT_ENCODING, OPT_MAX_DEPTH, OPT_MAX_EXPANDED, OPT_MAX_RATIO,
+	OPT_JOBS = 'j',
 };
 
 static const cli_option scan_options[] = {
@@ -43,6 +44,9 @@ static const cli_option scan_options[] = {
 	{"encoding", 0, required_argument, "NAME", "read inputs as auto, utf-8, gb18030, gbk, gb2312, utf-16le or utf-16be (default: auto)", OPT_ENCODING},
 	{"min-confidence", 0, required_argument, "X", "drop findings below confidence X (0..1, default: 0)", OPT_MIN_CONF},
 	{"max-file-size", 0, required_argument, "SIZE", "skip inputs larger than SIZE (e.g. 500M, 2G; default: no limit)", OPT_MAX_FILE_SIZE},
+	{"max-depth", 0, required_argument, "N", "open archives nested up to N levels deep (default: 3)", OPT_MAX_DEPTH},
+	{"max-expanded", 0, required_argument, "SIZE", "stop reading an archive that expands beyond SIZE (default: 16G)", OPT_MAX_EXPANDED},
+	{"max-ratio", 0, required_argument, "X", "stop reading an archive that expands more than X times its size, judged after 64 MiB (default: 200)", OPT_MAX_RATIO},
 	{"date", 0, required_argument, "YYYY-MM-DD", "the scan date for ages and future-date checks (default: today)", OPT_DATE},
 	{"store", 0, required_argument, "DIR", "store directory (default: $SHUAN_STORE or ~/.local/share/shuan)", OPT_STORE},
 	{"no-store", 0, no_argument, NULL, "write nothing to disk; fingerprints use a throwaway key", OPT_NO_STORE},
@@ -60,7 +64,9 @@ static void scan_usage(FILE *out)
 {
 	fprintf(out, "usage: shuan scan [options] [PATH...]\n\n"
 		     "Finds personal information (个人信息) and sensitive personal information (敏感个人信息)\n"
-		     "in files, directories (recursively) or standard input (no PATH, or '-').\n\n"
+		     "in files, directories (recursively) or standard input (no PATH, or '-').\n"
+		     "Reads text, CSV/TSV, JSON/JSON Lines, .xlsx cells and .docx text, and archives\n"
+		     "(.zip .tar .gz .bz2 .xz .zst .7z …, nested; members shown as a.zip!dir/x.log).\n\n"
 		     "options:\n");
 	cli_options_help(out, scan_options, N_SCAN_OPTIONS);
 	fprintf(out, "\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or runtime error.\n");
@@ -265,6 +271,31 @@ int cmd_scan(int argc, char **argv)
 				goto cleanup;
 			}
 			break;
+		case OPT_MAX_DEPTH: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > 64) {
+				fprintf(stderr, "shuan scan: --max-depth takes a number from 1 to 64\n");
+				goto cleanup;
+			}
+			src.max_depth = (int)v;
+			break;
+		}
+		case OPT_MAX_EXPANDED:
+			if (parse_size(optarg, &src.max_expanded) || !src.max_expanded) {
+				fprintf(stderr, "shuan scan: --max-expanded takes a size such as 500M or 16G\n");
+				goto cleanup;
+			}
+			break;
+		case OPT_MAX_RATIO: {
+			char *end;
+			src.max_ratio = strtod(optarg, &end);
+			if (*end || end == optarg || !(src.max_ratio >= 1)) {
+				fprintf(stderr, "shuan scan: --max-ratio takes a number of at least 1\n");
+				goto cleanup;
+			}
+			break;
+		}
 		case OPT_DATE:
 			if (sscanf(optarg, "%d-%d-%d", &so.year, &so.month, &so.day) != 3 || so.year < 1900 ||
 			    so.month < 1 || so.month > 12 || so.day < 1 || so.day > 31) {

@@ -13,7 +13,7 @@
 #include "shuan/rules.h"
 #include "shuan/stats.h"
 
-#define FINDINGS_SCHEMA_VERSION "1.0"
+#define FINDINGS_SCHEMA_VERSION "1.1"
 
 typedef struct report_summary {
 	const char *started;   /* ISO 8601 UTC */

@@ -22,7 +22,7 @@ static void csv_cstr(FILE *out, const char *s) { csv_field(out, s ? s : "", s ? 
 static void csv_begin(report *r)
 {
 	fputs("path,line,column,offset,length,detector,label,pi_category,sensitive,spi_category,confidence,field,"
-	      "evidence,fingerprint",
+	      "location,evidence,fingerprint",
 	      r->out);
 	fputs(r->reveal ? ",value\n" : "\n", r->out);
 }
@@ -41,6 +41,8 @@ static void csv_finding(report *r, const shuan_finding *f)
 	csv_cstr(r->out, f->sensitive ? f->spi_category : "");
 	fprintf(r->out, ",%.2f,", f->confidence);
 	csv_cstr(r->out, f->field);
+	fputc(',', r->out);
+	csv_cstr(r->out, f->location);
 	fputc(',', r->out);
 	csv_cstr(r->out, f->evidence);
 	fputc(',', r->out);

@@ -62,6 +62,8 @@ void json_finding_fields(FILE *out, const shuan_finding *f, bool reveal)
 	json_cstring(out, f->sensitive ? f->spi_category : NULL);
 	fprintf(out, ",\"confidence\":%.2f,\"context\":%s,\"field\":", f->confidence, f->context ? "true" : "false");
 	json_cstring(out, f->field);
+	fputs(",\"location\":", out);
+	json_cstring(out, f->location);
 	fputs(",\"evidence\":", out);
 	json_cstring(out, f->evidence);
 	fputs(",\"fingerprint\":", out);

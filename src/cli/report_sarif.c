@@ -72,8 +72,9 @@ static void sarif_finding(report *r, const shuan_finding *f)
 {
 	FILE *o = r->out;
 	char msg[512];
-	snprintf(msg, sizeof(msg), "%s (%s) found: %s%s%s%s", f->detector->label_zh, f->detector->label_en,
-		 f->evidence, f->field ? " in field " : "", f->field ? f->field : "",
+	snprintf(msg, sizeof(msg), "%s (%s) found: %s%s%s%s%s%s", f->detector->label_zh, f->detector->label_en,
+		 f->evidence, f->location ? " at " : "", f->location ? f->location : "", f->field ? " in field " : "",
+		 f->field ? f->field : "",
 		 f->sensitive ? " [sensitive personal information]" : "");
 	fprintf(o, "%s{\"ruleId\":", r->count ? "," : "");
 	json_cstring(o, f->detector->id);
@@ -82,10 +83,17 @@ static void sarif_finding(report *r, const shuan_finding *f)
 	json_cstring(o, msg);
 	fputs("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", o);
 	uri(o, f->path);
-	fprintf(o,
-		"},\"region\":{\"startLine\":%llu,\"startColumn\":%llu,\"byteOffset\":%llu,\"byteLength\":%llu}}}]",
-		(unsigned long long)f->line, (unsigned long long)f->column, (unsigned long long)f->offset,
-		(unsigned long long)f->length);
+	if (f->location) {
+		/* A spreadsheet cell: no byte region in the file, a logical location instead. */
+		fputs("}},\"logicalLocations\":[{\"fullyQualifiedName\":", o);
+		json_cstring(o, f->location);
+		fputs(",\"kind\":\"cell\"}]}]", o);
+	} else {
+		fprintf(o,
+			"},\"region\":{\"startLine\":%llu,\"startColumn\":%llu,\"byteOffset\":%llu,\"byteLength\":%llu}}}]",
+			(unsigned long long)f->line, (unsigned long long)f->column, (unsigned long long)f->offset,
+			(unsigned long long)f->length);
+	}
 	if (f->fingerprint && f->fingerprint[0]) {
 		fputs(",\"partialFingerprints\":{\"shuanValue/v1\":", o);
 		json_cstring(o, f->fingerprint);

@@ -31,7 +31,7 @@
 /* A finding kept for later writing: strings live in the item's arena. */
 typedef struct rec {
 	const shuan_detector_info *det;
-	const char *path, *field, *evidence, *fingerprint, *value, *spi, *kind;
+	const char *path, *field, *location, *evidence, *fingerprint, *value, *spi, *kind;
 	size_t value_len;
 	uint64_t line, column, offset, length;
 	double confidence;
@@ -151,6 +151,7 @@ static void flush_item(pool *p, item *it)
 		f.offset = x->offset;
 		f.length = x->length;
 		f.field = x->field;
+		f.location = x->location;
 		f.detector = x->det;
 		f.confidence = x->confidence;
 		f.sensitive = x->sensitive;
@@ -198,6 +199,7 @@ static int buffer_finding(worker *w, item *it, const shuan_finding *f)
 	x->path = it->nrecs && !strcmp(it->recs[it->nrecs - 1].path, f->path) ? it->recs[it->nrecs - 1].path
 									       : arena_str(it, f->path);
 	x->field = arena_str(it, f->field);
+	x->location = arena_str(it, f->location);
 	x->evidence = arena_str(it, f->evidence);
 	x->fingerprint = arena_str(it, f->fingerprint);
 	x->value = w->p->c->rep->reveal ? arena_copy(it, f->value, f->value_len) : NULL;
@@ -212,7 +214,7 @@ static int buffer_finding(worker *w, item *it, const shuan_finding *f)
 	x->sensitive = f->sensitive;
 	x->context = f->context;
 	x->attrs = f->attrs;
-	if (!x->path || (f->field && !x->field) || !x->evidence || !x->fingerprint || (f->attrs.kind && !x->kind) ||
+	if (!x->path || (f->field && !x->field) || (f->location && !x->location) || !x->evidence || !x->fingerprint || (f->attrs.kind && !x->kind) ||
 	    (w->p->c->rep->reveal && f->value_len && !x->value))
 		return -1;
 	it->nrecs++;
@@ -256,7 +258,11 @@ static void print_input(const jobs_config *c, const char *path, const shuan_inpu
 		return;
 	if (res->skipped)
 		fprintf(stderr, "shuan: %s: skipped: %s\n", path, res->reason);
-	else if (res->invalid_utf8)
+	else if (res->reason[0])
+		fprintf(stderr, "shuan: %s: warning: %s\n", path, res->reason);
+	if (res->skipped)
+		return;
+	if (res->invalid_utf8)
 		fprintf(stderr, "shuan: %s: warning: %llu invalid UTF-8 sequences (scanned anyway)\n", path,
 			(unsigned long long)res->invalid_utf8);
 	else if (res->invalid_bytes)

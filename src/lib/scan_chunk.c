@@ -9,6 +9,7 @@
  * Values that merely touch or partly overlap are both kept.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,6 +196,21 @@ static int on_cell(const seg_cell *c, const char *norm, void *ud)
 	return 0;
 }
 
+/* A spreadsheet cell under a watched column header is one field-mode cell. */
+static int whole_cell(shuan_scanner *s, struct cell_ctx *cc, size_t len)
+{
+	char norm[SEG_MAX_NAME];
+	seg_cell c;
+	shuan_field_normalise(s->cell_field, strlen(s->cell_field), norm, sizeof(norm));
+	if (!want_field(norm, cc))
+		return 0;
+	c.start = 0;
+	c.end = len;
+	c.column = -1;
+	snprintf(c.field, sizeof(c.field), "%s", s->cell_field);
+	return on_cell(&c, norm, cc);
+}
+
 /* ---- context ---- */
 
 /* Whether any of `cues` (stored lower-case) occurs in the `window` bytes
@@ -272,6 +288,8 @@ static void advance_lines(struct cursor *c, const char *buf, size_t to)
 static const char *field_at(shuan_scanner *s, const char *buf, size_t off, char *tmp, size_t cap)
 {
 	bool hdr;
+	if (s->in_cell)
+		return s->cell_field;
 	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV)
 		return seg_csv_field_at(&s->csv, buf, off, &hdr);
 	if (s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) {
@@ -312,6 +330,7 @@ static int report(shuan_scanner *s, const scan_hit *h, const char *buf, struct c
 	if (f.confidence < s->opt.min_confidence)
 		return 0;
 	f.path = s->path;
+	f.location = s->in_cell ? s->cell_location : NULL;
 	f.line = s->line + cur->line;
 	f.column = count_chars(buf + cur->line_start, start - cur->line_start) + 1 +
 		   (cur->line == 0 ? s->line_chars : 0);
@@ -412,6 +431,8 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 				   on_cell, &cc);
 	else if ((s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) && r->any_field_mode)
 		rc = seg_json_cells(&s->json, buf, s->seg_to, want_field, on_cell, &cc);
+	else if (s->in_cell && s->cell_field && r->any_field_mode)
+		rc = whole_cell(s, &cc, len);
 	if (rc)
 		return rc;
 

@@ -169,6 +169,11 @@ static void begin_input(shuan_scanner *s, const shuan_input *in, shuan_format f)
 	s->base_offset = s->range_base;
 	s->line = 1;
 	s->line_chars = 0;
+	/* an input that stopped inside a huge line left its overlap offsets:
+	 * everything about the previous input's chunking starts afresh */
+	s->report_from = 0;
+	s->report_to = 0;
+	s->seg_to = 0;
 	s->findings = 0;
 	s->cb_stop = 0;
 	seg_csv_free(&s->csv);

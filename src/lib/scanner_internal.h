@@ -72,6 +72,10 @@ struct shuan_scanner {
 	const char *prime_header;
 	size_t prime_len;
 	bool skip_sniff; /* a later part of a file whose head was sniffed already */
+	/* per cell (scan_cell.c): set while a spreadsheet cell is scanned, else NULL */
+	const char *cell_field;    /* the column header, or NULL */
+	const char *cell_location; /* "Sheet!C3" */
+	bool in_cell;
 	int cb_stop;
 	shuan_finding_fn cb;
 	void *ud;
@@ -85,5 +89,19 @@ shuan_format shuan_scanner__guess_format(const char *name, const char *head, siz
 
 /* Reads the CSV/TSV header from a file's first line (for a range scan). */
 int shuan_scanner__prime_csv(shuan_scanner *s, const char *line, size_t len);
+/*
+ * Cell-wise scanning for spreadsheets (scan_cell.c). begin_cells starts one
+ * input (findings count from zero; path is borrowed until end_cells); each
+ * scan_cell scans one cell's text as a record of its own: field is the
+ * column header (may be NULL; field-mode detectors watching it see the whole
+ * cell), location the cell ("Sheet!C3"), row the sheet row (the finding's
+ * line). Offsets and columns count within the cell text. Returns 0,
+ * SHUAN_EINTR when the callback or the cancel flag stopped the scan, or
+ * another negative code.
+ */
+void shuan_scanner__begin_cells(shuan_scanner *s, const char *path, shuan_finding_fn cb, void *ud);
+int shuan_scanner__scan_cell(shuan_scanner *s, uint64_t row, const char *text, size_t len, const char *field,
+			     const char *location);
+uint64_t shuan_scanner__end_cells(shuan_scanner *s);
 
 #endif

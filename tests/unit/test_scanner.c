@@ -215,6 +215,39 @@ static void test_bad_input_is_skipped_with_reason(void **state)
 	shuan_scanner_destroy(s);
 }
 
+/* Regression: an input that stops inside a huge line (here: the callback
+ * stops it) must not leave its overlap offsets to the next input, which
+ * used to lose the findings in its first 256 bytes. */
+static int stop_at_first(const shuan_finding *f, void *ud)
+{
+	(void)f;
+	(void)ud;
+	return 1;
+}
+
+static void test_state_does_not_leak_between_inputs(void **state)
+{
+	shuan_scanner *s;
+	shuan_scan_options o = {0};
+	shuan_input in = {"a.txt", "a.txt", SHUAN_FORMAT_AUTO};
+	size_t n = 3u << 20;
+	char *huge = malloc(n);
+	o.chunk_size = 16u << 10;
+	memset(huge, 'a', n);
+	/* values only after the first chunk, so the stop happens in a later,
+	 * overlapping piece of the huge line */
+	for (size_t at = 100000; at + 20 < n; at += 50000)
+		memcpy(huge + at, " 13812345678 ", 13);
+	assert_int_equal(shuan_scanner_create(&s, g_rules, &o), 0);
+	assert_int_equal(shuan_scanner_scan_buffer(s, &in, huge, n, stop_at_first, NULL, NULL), SHUAN_EINTR);
+	g_a.n = 0;
+	assert_int_equal(shuan_scanner_scan_buffer(s, &in, "tel 13912345678\n", 16, collect, &g_a, NULL), 0);
+	assert_int_equal(g_a.n, 1);
+	assert_string_equal(g_a.v[0].value, "13912345678");
+	shuan_scanner_destroy(s);
+	free(huge);
+}
+
 static void test_detector_selection(void **state)
 {
 	shuan_rules *r = NULL;
@@ -245,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_chunking_is_exactly_once),
 		cmocka_unit_test(test_reference_matcher_agrees),
 		cmocka_unit_test(test_bad_input_is_skipped_with_reason),
+		cmocka_unit_test(test_state_does_not_leak_between_inputs),
 		cmocka_unit_test(test_detector_selection),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
