@@ -32,10 +32,18 @@ typedef struct shuan_source_options {
 typedef void (*shuan_input_fn)(const char *path, const shuan_input_result *result, void *userdata);
 
 /*
- * Scans the file at `path` and, where it is a container, what it contains.
- * Findings go to fcb, per-input results to icb. Returns 0, or SHUAN_EINTR
- * when a callback or the cancel flag stopped the scan. Problems with the
- * file or a member are reported through icb and do not fail the call.
+ * Scans the file at `path` ("-" = standard input) and, where it is a
+ * container, what it contains. What a file is comes from its first bytes:
+ * archives and compressed streams (zip, tar, 7z, rar, cpio, cab, iso, xar;
+ * gzip, bzip2, xz, zstd, lz4, lzma…) are walked member by member, nested up
+ * to max_depth; .xlsx and .docx are read as cells / document text (findings
+ * from cells carry `location`); anything else is scanned as a stream.
+ * Findings go to fcb, per-input results to icb: one per file or member, plus
+ * one for an archive that is damaged or exceeds a limit (skipped != 0), and
+ * a warning (skipped == 0, reason set) for an unsafe member name. Returns 0,
+ * or SHUAN_EINTR when a callback or the cancel flag stopped the scan.
+ * Problems with the file or a member do not fail the call. Nothing is ever
+ * written to disk. Thread-safety: as the scanner (one per thread).
  */
 SHUAN_API int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_options *opts,
 				shuan_finding_fn fcb, shuan_input_fn icb, void *userdata);
