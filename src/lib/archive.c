@@ -496,8 +496,14 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 
 	for (;;) {
 		int r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
+		if (r == ARCHIVE_EOF) {
+			/* No member at all (an empty archive, or a compressed stream
+			 * whose data begins with zero blocks, which libarchive reads as
+			 * an empty tar): still one input, accounted for. */
+			if (n == 0)
+				report(c, apath, 0, "archive with no members (empty)");
 			break;
+		}
 		if (r < ARCHIVE_WARN) {
 			if (!c->lim.tripped) {
 				char msg[160];
