@@ -32,6 +32,13 @@ int shuan_scanner__scan_cell(shuan_scanner *s, uint64_t row, const char *text, s
 		return 0;
 	if (s->opt.cancel && *s->opt.cancel)
 		return SHUAN_EINTR;
+	/* The chunk pipeline writes newline sentinels around its buffer, so the
+	 * text goes through the scanner's own buffer (a spare byte each side);
+	 * a cell longer than a chunk is scanned as its first chunk. */
+	if (len > s->cap)
+		len = s->cap;
+	memcpy(s->buf, text, len);
+	text = s->buf;
 	s->format = SHUAN_FORMAT_TEXT;
 	s->base_offset = 0;
 	s->line = row ? row : 1;
