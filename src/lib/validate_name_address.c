@@ -322,7 +322,10 @@ static long first_division(const shuan_dict *names, const char *s, size_t limit)
 	for (size_t i = 0; i < limit;) {
 		hanrun h;
 		han_chars(s + i, limit - i, &h);
-		for (size_t k = h.n; k >= 2; k--)
+		/* Only the position matters, so the shortest name that matches
+		 * will do (浙江 before 浙江省); no division name is longer than
+		 * 15 characters (积石山保安族东乡族撒拉族自治县). */
+		for (size_t k = 2; k <= h.n && k <= 15; k++)
 			if (shuan_dict_has(names, s + i, (size_t)(h.p[k] - h.p[0])))
 				return (long)i;
 		uint32_t cp;
