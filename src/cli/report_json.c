@@ -199,11 +199,4 @@ static void summary_finding(report *r, const shuan_finding *f)
 	(void)f;
 }
 
-static void summary_end(report *r, const shuan_stats *st, const report_summary *sum)
-{
-	fputs("{\"type\":\"summary\",", r->out);
-	json_summary_fields(r->out, st, sum, r->rules);
-	fputs("}\n", r->out);
-}
-
-const report_ops report_summary_only = {jsonl_begin, summary_finding, summary_end};
+const report_ops report_summary_only = {jsonl_begin, summary_finding, jsonl_end};

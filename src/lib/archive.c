@@ -559,6 +559,26 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 	return rc;
 }
 
+/* After archive_read_open*(): reports an archive that cannot be opened,
+ * walks one that can, and reports a tripped limit (the rest of the archive
+ * is then not read). */
+static int walk_opened(arch_ctx *c, struct archive *a, int open_rc, const char *display)
+{
+	char msg[160];
+	if (open_rc != ARCHIVE_OK) {
+		const char *es = archive_error_string(a);
+		snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", es ? es : "?");
+		report(c, display, SHUAN_EIO, msg);
+		return 0;
+	}
+	int rc = walk(c, a, display, 1);
+	if (c->lim.tripped) {
+		snprintf(msg, sizeof(msg), "rest not read: %.140s", c->lim.reason);
+		report(c, display, SHUAN_ELIMIT, msg);
+	}
+	return rc;
+}
+
 int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display)
 {
 	struct file_src f = {-1, &c->lim, NULL};
@@ -577,19 +597,7 @@ int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display)
 	archive_read_set_read_callback(a, file_read);
 	archive_read_set_seek_callback(a, file_seek);
 	archive_read_set_skip_callback(a, file_skip);
-	if (archive_read_open1(a) != ARCHIVE_OK) {
-		char msg[160];
-		const char *es = archive_error_string(a);
-		snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", es ? es : "?");
-		report(c, display, SHUAN_EIO, msg);
-		goto cleanup;
-	}
-	rc = walk(c, a, display, 1);
-	if (c->lim.tripped) {
-		char msg[160];
-		snprintf(msg, sizeof(msg), "rest not read: %.140s", c->lim.reason);
-		report(c, display, SHUAN_ELIMIT, msg);
-	}
+	rc = walk_opened(c, a, archive_read_open1(a), display);
 cleanup:
 	archive_read_free(a);
 	shuan_free(f.buf);
@@ -603,20 +611,11 @@ int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const c
 	int rc = 0;
 
 	c->lim.compressed += len;
-	if (!a || archive_read_open_memory(a, mem, len) != ARCHIVE_OK) {
-		char msg[160];
-		const char *es = a ? archive_error_string(a) : NULL;
-		snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", es ? es : "?");
-		report(c, display, SHUAN_EIO, msg);
-		goto cleanup;
+	if (!a) {
+		report(c, display, SHUAN_ENOMEM, "out of memory");
+		return 0;
 	}
-	rc = walk(c, a, display, 1);
-	if (c->lim.tripped) {
-		char msg[160];
-		snprintf(msg, sizeof(msg), "rest not read: %.140s", c->lim.reason);
-		report(c, display, SHUAN_ELIMIT, msg);
-	}
-cleanup:
+	rc = walk_opened(c, a, archive_read_open_memory(a, mem, len), display);
 	archive_read_free(a);
 	return rc == SHUAN_EINTR ? rc : 0;
 }
@@ -663,19 +662,7 @@ int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npe
 		report(c, display, SHUAN_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	if (archive_read_open(a, &f, NULL, stdin_read, NULL) != ARCHIVE_OK) {
-		char msg[160];
-		const char *es = archive_error_string(a);
-		snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", es ? es : "?");
-		report(c, display, SHUAN_EIO, msg);
-		goto cleanup;
-	}
-	rc = walk(c, a, display, 1);
-	if (c->lim.tripped) {
-		char msg[160];
-		snprintf(msg, sizeof(msg), "rest not read: %.140s", c->lim.reason);
-		report(c, display, SHUAN_ELIMIT, msg);
-	}
+	rc = walk_opened(c, a, archive_read_open(a, &f, NULL, stdin_read, NULL), display);
 cleanup:
 	archive_read_free(a);
 	shuan_free(f.buf);
