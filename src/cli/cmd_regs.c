@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/report.h"
 #include "shuan/regs.h"
 #include "shuan/store.h"
 
@@ -138,25 +139,6 @@ static int parse(int argc, char **argv, opts *o)
 	return optind;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
 
 static void json_list(FILE *f, const char *const *v, size_t n)
 {
@@ -164,7 +146,7 @@ static void json_list(FILE *f, const char *const *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputc(',', f);
-		json_str(f, v[i]);
+		json_cstring(f, v[i]);
 	}
 	fputc(']', f);
 }
@@ -174,11 +156,11 @@ static void json_dates(FILE *f, const shuan_regs_date *d, size_t n)
 	fputc('[', f);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s{\"date\":", i ? "," : "");
-		json_str(f, d[i].date);
+		json_cstring(f, d[i].date);
 		fputs(",\"sources\":", f);
 		json_list(f, d[i].sources, d[i].nsources);
 		fputs(",\"note\":", f);
-		json_str(f, d[i].note);
+		json_cstring(f, d[i].note);
 		fputc('}', f);
 	}
 	fputc(']', f);
@@ -187,13 +169,13 @@ static void json_dates(FILE *f, const shuan_regs_date *d, size_t n)
 static void json_entry(FILE *f, const shuan_regs_entry *e)
 {
 	fputs("{\"id\":", f);
-	json_str(f, e->id);
+	json_cstring(f, e->id);
 	fputs(",\"title\":", f);
-	json_str(f, e->title);
+	json_cstring(f, e->title);
 	fputs(",\"title_en\":", f);
-	json_str(f, e->title_en);
+	json_cstring(f, e->title_en);
 	fputs(",\"doc_number\":", f);
-	json_str(f, e->doc_number);
+	json_cstring(f, e->doc_number);
 	fputs(",\"issuers\":", f);
 	json_list(f, e->issuers, e->nissuers);
 	fputs(",\"issued\":", f);
@@ -201,23 +183,23 @@ static void json_entry(FILE *f, const shuan_regs_entry *e)
 	fputs(",\"effective\":", f);
 	json_dates(f, e->effective, e->neffective);
 	fputs(",\"status\":", f);
-	json_str(f, e->status);
+	json_cstring(f, e->status);
 	fputs(",\"level\":", f);
-	json_str(f, e->level);
+	json_cstring(f, e->level);
 	fputs(",\"sectors\":", f);
 	json_list(f, e->sectors, e->nsectors);
 	fputs(",\"region\":", f);
-	json_str(f, e->region);
+	json_cstring(f, e->region);
 	fputs(",\"summary\":", f);
-	json_str(f, e->summary);
+	json_cstring(f, e->summary);
 	fputs(",\"obligations\":", f);
 	json_list(f, e->obligations, e->nobligations);
 	fputs(",\"relations\":[", f);
 	for (size_t i = 0; i < e->nrelations; i++) {
 		fprintf(f, "%s{\"type\":", i ? "," : "");
-		json_str(f, e->relations[i].type);
+		json_cstring(f, e->relations[i].type);
 		fputs(",\"target\":", f);
-		json_str(f, e->relations[i].target);
+		json_cstring(f, e->relations[i].target);
 		fputc('}', f);
 	}
 	fputs("],\"sources\":", f);
@@ -465,7 +447,7 @@ static void print_report(const shuan_regs_report *rep, bool json)
 {
 	if (json) {
 		printf("{\"path\":");
-		json_str(stdout, rep->path);
+		json_cstring(stdout, rep->path);
 		printf(",\"encoding\":\"%s\",\"format\":\"%s\",\"year\":%d,\"new\":%zu,\"matched\":%zu,"
 		       "\"conflicts\":%zu,\"mentions\":%zu,\"candidates\":[",
 		       rep->encoding, rep->format, rep->year, rep->nnew, rep->nmatched, rep->nconflicts,
@@ -474,23 +456,23 @@ static void print_report(const shuan_regs_report *rep, bool json)
 			const shuan_regs_candidate *c = &rep->candidates[i];
 			printf("%s\n{\"match\":\"%s\",\"mention\":%s,\"line\":%d,\"title\":", i ? "," : "",
 			       match_word(c->match), c->mention ? "true" : "false", c->line);
-			json_str(stdout, c->title);
+			json_cstring(stdout, c->title);
 			printf(",\"doc_number\":");
-			json_str(stdout, c->doc_number);
+			json_cstring(stdout, c->doc_number);
 			printf(",\"date\":");
-			json_str(stdout, c->date);
+			json_cstring(stdout, c->date);
 			printf(",\"effective\":");
-			json_str(stdout, c->effective);
+			json_cstring(stdout, c->effective);
 			printf(",\"status\":");
-			json_str(stdout, c->status);
+			json_cstring(stdout, c->status);
 			printf(",\"sector\":");
-			json_str(stdout, c->sector);
+			json_cstring(stdout, c->sector);
 			printf(",\"issuers\":");
 			json_list(stdout, c->issuers, c->nissuers);
 			printf(",\"id\":");
-			json_str(stdout, c->matched_id);
+			json_cstring(stdout, c->matched_id);
 			printf(",\"conflict\":");
-			json_str(stdout, c->conflict);
+			json_cstring(stdout, c->conflict);
 			printf("}");
 		}
 		printf("]}\n");
