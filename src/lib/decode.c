@@ -221,6 +221,11 @@ int shuan_enc_detect(const char *buf, size_t len, bool more, shuan_enc *enc, siz
 			return 0;
 		}
 	}
+	/* Mostly UTF-8 with a few damaged sequences (a cut character, a stray
+	 * Latin-1 byte): read as UTF-8 and count them rather than lose the
+	 * file - at most one bad sequence per 1000 bytes. */
+	if (bad_utf8 * 1000 <= len)
+		return 0;
 	/* A fixed reason: the summary groups skips by their reason. */
 	snprintf(why, whylen, "undecodable text (neither UTF-8 nor GB18030; try --encoding)");
 	return SHUAN_EINVAL;

@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/decode.h"
 #include "lib/scanner_internal.h"
-#include "util/utf8.h"
 
 #define HEAD_BYTES (64u << 10)
 
@@ -62,16 +62,28 @@ static bool container_magic(const unsigned char *h, size_t n)
 
 shuan_format shuan_scanner_splittable(shuan_scanner *s, const char *path)
 {
-	char head[HEAD_BYTES];
+	/* Decide as the whole-file path would: the same detection on the same
+	 * head (one chunk), so a file is read alike whatever --jobs is. */
+	size_t cap = s->opt.chunk_size;
+	char *head = s->buf; /* idle between inputs: no scan is in progress */
+	shuan_enc enc;
+	size_t bom;
+	char why[160];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
-	(void)s;
 	if (fd < 0)
 		return SHUAN_FORMAT_AUTO;
-	n = pread_full(fd, head, sizeof(head), 0);
+	n = pread_full(fd, head, cap, 0);
+	struct stat st;
+	bool more = fstat(fd, &st) == 0 && (uint64_t)st.st_size > (uint64_t)(n > 0 ? n : 0);
 	close(fd);
-	if (n <= 0 || container_magic((const unsigned char *)head, (size_t)n) || memchr(head, '\0', (size_t)n) ||
-	    shuan_utf8_invalid(head, (size_t)n, true) > 0)
+	if (n <= 0 || container_magic((const unsigned char *)head, (size_t)n))
+		return SHUAN_FORMAT_AUTO;
+	if (s->enc.forced)
+		enc = s->enc.enc;
+	else if (shuan_enc_detect(head, (size_t)n, more, &enc, &bom, why, sizeof(why)) != 0)
+		return SHUAN_FORMAT_AUTO;
+	if (enc != SHUAN_ENC_UTF8)
 		return SHUAN_FORMAT_AUTO;
 	shuan_format f = s->opt.format != SHUAN_FORMAT_AUTO ? s->opt.format
 							    : shuan_scanner__guess_format(path, head, (size_t)n);

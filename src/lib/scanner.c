@@ -217,6 +217,19 @@ static int sniff(shuan_scanner *s, const char *buf, size_t len, bool more, shuan
 	return 0;
 }
 
+/* Invalid UTF-8 sequences in the bytes this chunk consumes, each byte counted
+ * once: up to the cut, or for a piece of a huge line up to where the carried
+ * overlap begins (the next piece counts that, skipping the continuation
+ * bytes of a character the cut split). */
+static uint64_t invalid_in_consumed(const shuan_scanner *s, size_t cut, bool huge)
+{
+	size_t from = 0, upto = huge ? cut - SCAN_OVERLAP : cut;
+	if (s->report_from)
+		while (from < upto && from < 3 && ((unsigned char)s->buf[from] & 0xC0) == 0x80)
+			from++;
+	return shuan_utf8_invalid(s->buf + from, upto - from, huge);
+}
+
 int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_reader *rd, shuan_finding_fn cb,
 			      void *ud, shuan_input_result *res)
 {
@@ -284,20 +297,19 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 			if (s->prime_header && (f == SHUAN_FORMAT_CSV || f == SHUAN_FORMAT_TSV) &&
 			    (rc = shuan_scanner__prime_csv(s, s->prime_header, s->prime_len)))
 				goto done;
-		} else if (s->report_from == 0 && !s->dec) {
-			res->invalid_utf8 += shuan_utf8_invalid(s->buf, len, !eof);
 		}
 		/* Cut after the last newline; a chunk without one is a huge line. */
 		const char *nl = eof ? NULL : memrchr(s->buf, '\n', len);
 		size_t cut = eof ? len : nl ? (size_t)(nl - s->buf) + 1 : len;
 		bool huge = !eof && !nl;
+		if (!s->dec)
+			res->invalid_utf8 += invalid_in_consumed(s, cut, huge);
 		s->report_to = huge ? cut - SCAN_OVERLAP + SCAN_CTX : cut;
 		s->seg_to = huge ? cut - SCAN_OVERLAP : cut;
 		if (len > 0 && (rc = shuan_scanner__chunk(s, s->buf, cut, first)))
 			goto done;
 		if (huge) {
 			/* Carry the overlap; this line goes on in the next chunk. */
-			s->line_chars += 0; /* counted below from what is dropped */
 			for (size_t i = 0; i < cut - SCAN_OVERLAP; i++)
 				s->line_chars += ((unsigned char)s->buf[i] & 0xC0) != 0x80;
 			memmove(s->buf, s->buf + cut - SCAN_OVERLAP, SCAN_OVERLAP);

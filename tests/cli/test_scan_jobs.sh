@@ -35,5 +35,20 @@ check "last csv line number" [ "$(jq -r 'select(.path|endswith("big.csv")) | .li
 s1=$("$SHUAN" scan --store "$ST" --jobs 1 --format jsonl "$D" 2>/dev/null | tail -n1 | jq -c '[.inputs.scanned, .findings, .bytes, .by_detector]')
 s3=$("$SHUAN" scan --store "$ST" --jobs 3 --part-size 16K --format jsonl "$D" 2>/dev/null | tail -n1 | jq -c '[.inputs.scanned, .findings, .bytes, .by_detector]')
 check "summary identical" [ "$s1" = "$s3" ]
+# bad input on the split path: a 300 KB line spanning many 4 KiB parts, and
+# invalid UTF-8 in a later part (counted, scanned anyway) - same as one job
+B="$WORK/bad"; mkdir -p "$B"
+{
+  for i in $(seq 1 200); do printf 'line %d tel 138%08d\n' "$i" "$i"; done
+  head -c 300000 /dev/zero | tr '\0' 'x'; printf ' 13912345678 '; head -c 300000 /dev/zero | tr '\0' 'y'; printf '\n'
+  for i in $(seq 1 200); do printf 'bad \xff\xfe byte, tel 137%08d\n' "$i"; done
+} > "$B/mixed.log"
+"$SHUAN" scan --store "$ST" --format jsonl --jobs 1 "$B" >"$WORK/b1.jsonl" 2>"$WORK/b1.err"
+"$SHUAN" scan --store "$ST" --format jsonl --jobs 2 --part-size 4K "$B" >"$WORK/b2.jsonl" 2>"$WORK/b2.err"
+check "huge line and bad bytes: findings identical" cmp -s <(grep '"type":"finding"' "$WORK/b1.jsonl") <(grep '"type":"finding"' "$WORK/b2.jsonl")
+check "value in the huge line found once" [ "$(grep -c '"evidence":"139\*\*\*\*5678"' "$WORK/b2.jsonl")" = 1 ]
+check "all 401 values" [ "$(grep -c '"type":"finding"' "$WORK/b2.jsonl")" = 401 ]
+check "invalid bytes counted alike" [ "$(tail -n1 "$WORK/b1.jsonl" | jq .invalid_utf8_sequences)" = "$(tail -n1 "$WORK/b2.jsonl" | jq .invalid_utf8_sequences)" ]
+check "invalid bytes warned" contains "$WORK/b2.err" "invalid UTF-8 sequences"
 expect_rc 2 "bad --jobs" "$SHUAN" scan --no-store --jobs 0 "$D"
 finish
