@@ -441,6 +441,12 @@ static int load_detectors(shuan_rules *r, const char *dir, const shuan_rules_opt
 			detector_free(&d);
 			break;
 		}
+		/* --detectors finds a detector by its file name: they must agree */
+		size_t fl = strlen(files.v[i]) - 5;
+		if (strlen(d.info.id) != fl || strncmp(d.info.id, files.v[i], fl)) {
+			ERR("%s: id '%s' does not match the file name", path, d.info.id);
+			rc = SHUAN_ERULES;
+		}
 		for (size_t k = 0; k < r->n; k++)
 			if (!strcmp(r->dets[k].info.id, d.info.id)) {
 				ERR("%s: duplicate detector id '%s'", path, d.info.id);

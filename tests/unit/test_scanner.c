@@ -9,6 +9,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "scan_helpers.h"
 
 static shuan_rules *g_rules;
@@ -248,6 +251,33 @@ static void test_state_does_not_leak_between_inputs(void **state)
 	free(huge);
 }
 
+/* A detector file's id must match its file name (--detectors relies on it). */
+static void test_rule_id_must_match_file_name(void **state)
+{
+	char dir[] = "/tmp/shuan-rules-XXXXXX", path[512], err[512];
+	shuan_rules *r = NULL;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/detectors", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/data", dir);
+	assert_int_equal(symlink(SHUAN_TEST_RULES_DIR "/data", path), 0);
+	snprintf(path, sizeof(path), "%s/detectors/cn_mobile.yaml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("id: mobile_cn\nlabel_zh: x\nlabel_en: x\npi_category: x\nvalidator: cn_mobile\n"
+	      "cites: [pipl]\npatterns: ['1[3-9][0-9]{9}']\n", f);
+	fclose(f);
+	assert_int_equal(shuan_rules_load(&r, dir, NULL, err, sizeof(err)), SHUAN_ERULES);
+	assert_null(r);
+	assert_non_null(strstr(err, "does not match the file name"));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/data", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/detectors", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 static void test_detector_selection(void **state)
 {
 	shuan_rules *r = NULL;
@@ -279,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_reference_matcher_agrees),
 		cmocka_unit_test(test_bad_input_is_skipped_with_reason),
 		cmocka_unit_test(test_state_does_not_leak_between_inputs),
+		cmocka_unit_test(test_rule_id_must_match_file_name),
 		cmocka_unit_test(test_detector_selection),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
