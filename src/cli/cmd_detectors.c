@@ -24,9 +24,8 @@ static const cli_option det_options[] = {
  * listing still works, with ids only). */
 static shuan_regs *g_regs;
 
-static const char *title_of(const char *rules_dir, const char *id)
+static const char *title_of(const char *id)
 {
-	(void)rules_dir;
 	return g_regs ? shuan_regs_title(g_regs, id) : NULL;
 }
 
@@ -91,7 +90,7 @@ int cmd_detectors(int argc, char **argv)
 				fputs(k ? ",{\"id\":" : "{\"id\":", stdout);
 				json_cstring(stdout, d->cites[k]);
 				fputs(",\"title\":", stdout);
-				json_cstring(stdout, title_of(dir, d->cites[k]));
+				json_cstring(stdout, title_of(d->cites[k]));
 				fputc('}', stdout);
 			}
 			fputs("]}", stdout);
@@ -103,7 +102,7 @@ int cmd_detectors(int argc, char **argv)
 		if (d->source)
 			printf("  basis 依据: %s\n", d->source);
 		for (size_t k = 0; k < d->n_cites; k++) {
-			const char *t = title_of(dir, d->cites[k]);
+			const char *t = title_of(d->cites[k]);
 			printf("  cites 引用: %s%s%s\n", d->cites[k], t ? "  " : "", t ? t : "");
 		}
 	}

@@ -25,7 +25,6 @@ typedef struct shuan_matcher_scratch shuan_matcher_scratch;
 typedef struct shuan_pattern_def {
 	const char *regex;
 	bool caseless;
-	bool multiline; /* ^ and $ also match after and before a newline */
 } shuan_pattern_def;
 
 /* Called per match; return non-zero to stop scanning. */

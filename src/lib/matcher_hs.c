@@ -22,8 +22,7 @@ int shuan__hs_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n,
 		goto cleanup;
 	for (size_t i = 0; i < n; i++) {
 		exprs[i] = pats[i].regex;
-		flags[i] = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | (pats[i].caseless ? HS_FLAG_CASELESS : 0) |
-			   (pats[i].multiline ? HS_FLAG_MULTILINE : 0);
+		flags[i] = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | (pats[i].caseless ? HS_FLAG_CASELESS : 0);
 		ids[i] = (unsigned)i;
 	}
 	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK,

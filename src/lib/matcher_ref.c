@@ -24,8 +24,7 @@ int shuan__ref_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n
 	for (size_t i = 0; i < n; i++) {
 		int ec;
 		PCRE2_SIZE eo;
-		uint32_t opts = PCRE2_UTF | (pats[i].caseless ? PCRE2_CASELESS : 0) |
-				(pats[i].multiline ? PCRE2_MULTILINE : 0);
+		uint32_t opts = PCRE2_UTF | (pats[i].caseless ? PCRE2_CASELESS : 0);
 		m->pcre[i] = pcre2_compile((PCRE2_SPTR)pats[i].regex, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
 		if (!m->pcre[i]) {
 			PCRE2_UCHAR msg[128];

@@ -67,6 +67,22 @@ static int scalar(loader *L, yaml_node_t *n, const char **out)
 	return *out ? 0 : SHUAN_ENOMEM;
 }
 
+/* How many values a field holds: none (absent or empty), one (a scalar) or
+ * a sequence's length, at most REGS_MAX_LIST. `what` names the expected shape. */
+static int list_size(loader *L, yaml_node_t *n, const char *what, size_t *cap)
+{
+	*cap = 0;
+	if (!n || (n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0))
+		return 0;
+	if (n->type == YAML_SCALAR_NODE)
+		*cap = 1;
+	else if (n->type == YAML_SEQUENCE_NODE)
+		*cap = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	else
+		return fail(L, n, what, NULL);
+	return *cap > REGS_MAX_LIST ? fail(L, n, "list longer than the limit%s", NULL) : 0;
+}
+
 /* A scalar or a sequence of scalars. */
 static int str_list(loader *L, yaml_node_t *n, const char *const **out, size_t *count)
 {
@@ -76,21 +92,8 @@ static int str_list(loader *L, yaml_node_t *n, const char *const **out, size_t *
 
 	*out = NULL;
 	*count = 0;
-	if (!n)
-		return 0;
-	if (n->type == YAML_SCALAR_NODE) {
-		if (n->data.scalar.length == 0)
-			return 0;
-		cap = 1;
-	} else if (n->type == YAML_SEQUENCE_NODE) {
-		cap = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	} else {
-		return fail(L, n, "expected a list of values%s", NULL);
-	}
-	if (cap > REGS_MAX_LIST)
-		return fail(L, n, "list longer than the limit%s", NULL);
-	if (cap == 0)
-		return 0;
+	if ((rc = list_size(L, n, "expected a list of values%s", &cap)) != 0 || cap == 0)
+		return rc;
 	arr = shuan_regs__alloc(&L->r->arena, cap * sizeof(*arr));
 	if (!arr)
 		return SHUAN_ENOMEM;
@@ -138,21 +141,8 @@ static int date_list(loader *L, yaml_node_t *n, const shuan_regs_date **out, siz
 
 	*out = NULL;
 	*count = 0;
-	if (!n)
-		return 0;
-	if (n->type == YAML_SCALAR_NODE) {
-		if (n->data.scalar.length == 0)
-			return 0;
-		cap = 1;
-	} else if (n->type == YAML_SEQUENCE_NODE) {
-		cap = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	} else {
-		return fail(L, n, "expected a date or a list of dates%s", NULL);
-	}
-	if (cap > REGS_MAX_LIST)
-		return fail(L, n, "too many dates%s", NULL);
-	if (cap == 0)
-		return 0;
+	if ((rc = list_size(L, n, "expected a date or a list of dates%s", &cap)) != 0 || cap == 0)
+		return rc;
 	arr = shuan_regs__alloc(&L->r->arena, cap * sizeof(*arr));
 	if (!arr)
 		return SHUAN_ENOMEM;

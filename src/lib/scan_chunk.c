@@ -36,7 +36,14 @@ static int vec_push(scan_vec *v, const void *e)
 	return 0;
 }
 
-static bool is_boundary_char(boundary_kind b, unsigned char c);
+static bool is_boundary_char(boundary_kind b, unsigned char c)
+{
+	if (b == BOUNDARY_DIGIT)
+		return c >= '0' && c <= '9';
+	if (b == BOUNDARY_ALNUM)
+		return isalnum(c);
+	return false;
+}
 
 /* Bytes of the UTF-8 character starting at p (1 for a stray byte). */
 static size_t u8_len_at(const unsigned char *p)
@@ -105,25 +112,6 @@ static int cmp_hit(const void *a, const void *b)
 	return (int)x->det - (int)y->det;
 }
 
-static bool is_boundary_char(boundary_kind b, unsigned char c)
-{
-	if (b == BOUNDARY_DIGIT)
-		return c >= '0' && c <= '9';
-	if (b == BOUNDARY_ALNUM)
-		return isalnum(c);
-	return false;
-}
-
-static bool boundary_ok(const shuan_detector *d, const char *buf, size_t len, size_t start, size_t end)
-{
-	if (d->boundary == BOUNDARY_NONE)
-		return true;
-	if (start > 0 && is_boundary_char(d->boundary, (unsigned char)buf[start - 1]))
-		return false;
-	if (end < len && is_boundary_char(d->boundary, (unsigned char)buf[end]))
-		return false;
-	return true;
-}
 
 static int validate(shuan_scanner *s, unsigned det, const char *buf, size_t len, size_t start, size_t end,
 		    bool by_field, const char *field)
@@ -409,16 +397,15 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 		qsort(s->cands.v, s->cands.n, sizeof(scan_cand), cmp_cand);
 	/* SOM_LEFTMOST reports every end offset a pattern reaches, so one start
 	 * comes with truncated views of the same text ("客户张伟先" beside
-	 * "客户张伟先生"). Only the longest boundary-clean candidate per
-	 * (detector, start) goes to the validator: leftmost-longest semantics. */
+	 * "客户张伟先生"). Only the longest candidate per (detector, start) goes
+	 * to the validator: leftmost-longest semantics. Boundaries need no check
+	 * here: bounded patterns carry their delimiters (rules.c). */
 	const scan_cand *cv = s->cands.v;
 	size_t done_start = (size_t)-1;
 	unsigned done_det = (unsigned)-1;
 	for (size_t i = 0; i < s->cands.n; i++) {
 		const scan_cand *c = &cv[i];
 		if (c->det == done_det && c->start == done_start)
-			continue;
-		if (!boundary_ok(&r->dets[c->det], buf, len, c->start, c->end))
 			continue;
 		done_det = c->det;
 		done_start = c->start;

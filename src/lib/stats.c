@@ -35,6 +35,8 @@ struct shuan_stats {
 	skip_row *skips;
 	size_t nskips;
 	size_t held;  /* fingerprints held over all rows (bounded by the cap) */
+	const char *last_id; /* findings come in runs of one detector: the last row found */
+	size_t last_row;
 	bool capped;
 };
 
@@ -57,9 +59,16 @@ void shuan_stats_free(shuan_stats *st)
 
 static det_row *det_get(shuan_stats *st, const char *id)
 {
+	/* detector ids are owned by the rules, so the pointer identifies them */
+	if (st->last_id == id && st->last_row < st->ndets)
+		return &st->dets[st->last_row];
 	for (size_t i = 0; i < st->ndets; i++)
-		if (!strcmp(st->dets[i].id, id))
+		if (!strcmp(st->dets[i].id, id)) {
+			st->last_id = id;
+			st->last_row = i;
 			return &st->dets[i];
+		}
+	st->last_id = NULL; /* a new row re-sorts the rows below */
 	det_row *v = shuan_realloc(st->dets, (st->ndets + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
