@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/archive.h"
+#include "lib/source/archive.h"
 #include "shuan/scanner.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -53,7 +53,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	so.day = 1;
 	so.chunk_size = 64u << 10;
 	if (shuan_rules_load(&g_rules, dir && *dir ? dir : SHUAN_SOURCE_RULES_DIR, NULL, err, sizeof(err)) ||
-	    shuan_scanner_create(&g_scanner, g_rules, &so))
+	    shuan_scanner_new(&g_scanner, g_rules, &so))
 		abort();
 	return 0;
 }

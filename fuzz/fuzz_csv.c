@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/segment.h"
+#include "lib/scan/segment.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

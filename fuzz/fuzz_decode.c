@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/decode.h"
+#include "lib/scan/decode.h"
 #include "shuan/scanner.h"
 #include "util/utf8.h"
 
@@ -73,7 +73,7 @@ static size_t decode(shuan_enc enc, const uint8_t *data, size_t size, bool small
 		head = size;
 	in.p += head;
 	in.left -= head;
-	if (shuan_decoder_create(&d, enc, &rd, (const char *)data, head, 0, false, small ? 256 : 0))
+	if (shuan_decoder_new(&d, enc, &rd, (const char *)data, head, 0, false, small ? 256 : 0))
 		return (size_t)-1;
 	dr = shuan_decoder_reader(d);
 	for (;;) {
@@ -100,7 +100,7 @@ static size_t decode(shuan_enc enc, const uint8_t *data, size_t size, bool small
 	CHECK(shuan_decoder_raw_offset(d, len) == size);
 	CHECK(shuan_decoder_bytes_in(d) == size);
 	CHECK(shuan_decoder_invalid(d) <= size);
-	shuan_decoder_destroy(d);
+	shuan_decoder_free(d);
 	return len;
 }
 
@@ -127,7 +127,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		so.day = 1;
 		so.chunk_size = 16u << 10;
 		so.encoding = g_forced[i];
-		if (shuan_scanner_create(&g_scanners[i], g_rules, &so))
+		if (shuan_scanner_new(&g_scanners[i], g_rules, &so))
 			abort();
 	}
 	return 0;

@@ -80,10 +80,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!d || !d->id || !d->label_zh || !d->validator)
 				__builtin_trap();
 		}
-		if (shuan_scanner_create(&s, r, NULL) == 0)
+		if (shuan_scanner_new(&s, r, NULL) == 0)
 			shuan_scanner_scan_buffer(s, NULL, text, sizeof(text) - 1, fuzz_on_finding, &sp, NULL);
-		shuan_scanner_destroy(s);
-		shuan_rules_destroy(r);
+		shuan_scanner_free(s);
+		shuan_rules_free(r);
 	} else if (r != NULL || strnlen(err, sizeof(err)) == sizeof(err)) {
 		__builtin_trap();
 	}

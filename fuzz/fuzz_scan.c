@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.chunk_size = (sel & 8) ? 16u << 10 : 0;
 		o.fingerprint_key = (sel & 16) ? key : NULL;
 		o.fingerprint_key_len = sizeof(key);
-		if (shuan_scanner_create(&scanners[k], rules, &o))
+		if (shuan_scanner_new(&scanners[k], rules, &o))
 			abort();
 	}
 	shuan_input in = {"fuzz", (sel & 32) ? "fuzz.csv" : NULL, formats[sel & 7]};

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/archive.h"
+#include "lib/source/archive.h"
 #include "shuan/scanner.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -61,7 +61,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	so.month = 6;
 	so.day = 1;
 	if (shuan_rules_load(&g_rules, dir && *dir ? dir : SHUAN_SOURCE_RULES_DIR, NULL, err, sizeof(err)) ||
-	    shuan_scanner_create(&g_scanner, g_rules, &so))
+	    shuan_scanner_new(&g_scanner, g_rules, &so))
 		abort();
 	return 0;
 }

@@ -61,7 +61,7 @@ SHUAN_API int shuan_rules_load(shuan_rules **out, const char *rules_dir, const s
 			       char *errbuf, size_t errlen);
 
 /* Frees the rule set. NULL is a no-op. */
-SHUAN_API void shuan_rules_destroy(shuan_rules *r);
+SHUAN_API void shuan_rules_free(shuan_rules *r);
 
 /* Number of selected (compiled) detectors, and the i-th of them. */
 SHUAN_API size_t shuan_rules_count(const shuan_rules *r);

@@ -61,7 +61,7 @@ typedef struct shuan_scan_options {
 	 * with a BOM or by its NUL bytes, else GB18030 when the head decodes);
 	 * else forced for all inputs: utf-8, gb18030, gbk, gb2312 (both decoded
 	 * as GB18030, their superset), utf-16le, utf-16be. An unknown name makes
-	 * shuan_scanner_create fail with SHUAN_EINVAL. */
+	 * shuan_scanner_new fail with SHUAN_EINVAL. */
 	const char *encoding;
 } shuan_scan_options;
 
@@ -99,9 +99,9 @@ typedef struct shuan_input_result {
 } shuan_input_result;
 
 /* Creates a scanner on `rules`, which must outlive it. opts may be NULL. */
-SHUAN_API int shuan_scanner_create(shuan_scanner **out, const shuan_rules *rules,
+SHUAN_API int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules,
 				   const shuan_scan_options *opts);
-SHUAN_API void shuan_scanner_destroy(shuan_scanner *s);
+SHUAN_API void shuan_scanner_free(shuan_scanner *s);
 
 /*
  * Scans a stream. Returns 0 when the input was scanned (result->skipped == 0),

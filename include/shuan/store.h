@@ -30,13 +30,13 @@ SHUAN_API int shuan_store_default_dir(char *buf, size_t len);
 /*
  * Opens (creating if needed, mode 0700) the store directory `dir` and its
  * database, and applies the schema. On success *out owns the handle; close it
- * with shuan_store_close(). On failure *out is NULL and, when errbuf is given,
+ * with shuan_store_free(). On failure *out is NULL and, when errbuf is given,
  * the reason is written there.
  */
 SHUAN_API int shuan_store_open(shuan_store **out, const char *dir, char *errbuf, size_t errlen);
 
 /* Closes the store. NULL is a no-op. */
-SHUAN_API void shuan_store_close(shuan_store *s);
+SHUAN_API void shuan_store_free(shuan_store *s);
 
 /* The message of the last failure on this handle ("" if none). */
 SHUAN_API const char *shuan_store_errmsg(const shuan_store *s);

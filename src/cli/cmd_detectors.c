@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
-#include "cli/report.h"
+#include "util/json.h"
 #include "shuan/regs.h"
 #include "shuan/rules.h"
 
@@ -72,25 +72,25 @@ int cmd_detectors(int argc, char **argv)
 		const shuan_detector_info *d = shuan_rules_detector(rules, i);
 		if (json) {
 			printf("%s{\"id\":", i ? ",\n" : "\n");
-			json_cstring(stdout, d->id);
+			shuan_json_cstring(stdout, d->id);
 			printf(",\"rev\":%d,\"label\":", d->rev);
-			json_cstring(stdout, d->label_zh);
+			shuan_json_cstring(stdout, d->label_zh);
 			fputs(",\"label_en\":", stdout);
-			json_cstring(stdout, d->label_en);
+			shuan_json_cstring(stdout, d->label_en);
 			fputs(",\"pi_category\":", stdout);
-			json_cstring(stdout, d->pi_category);
+			shuan_json_cstring(stdout, d->pi_category);
 			printf(",\"sensitive\":%s,\"spi_category\":", d->sensitive ? "true" : "false");
-			json_cstring(stdout, d->sensitive ? d->spi_category : NULL);
+			shuan_json_cstring(stdout, d->sensitive ? d->spi_category : NULL);
 			fputs(",\"validator\":", stdout);
-			json_cstring(stdout, d->validator);
+			shuan_json_cstring(stdout, d->validator);
 			fputs(",\"source\":", stdout);
-			json_cstring(stdout, d->source);
+			shuan_json_cstring(stdout, d->source);
 			fputs(",\"cites\":[", stdout);
 			for (size_t k = 0; k < d->n_cites; k++) {
 				fputs(k ? ",{\"id\":" : "{\"id\":", stdout);
-				json_cstring(stdout, d->cites[k]);
+				shuan_json_cstring(stdout, d->cites[k]);
 				fputs(",\"title\":", stdout);
-				json_cstring(stdout, title_of(d->cites[k]));
+				shuan_json_cstring(stdout, title_of(d->cites[k]));
 				fputc('}', stdout);
 			}
 			fputs("]}", stdout);
@@ -108,7 +108,7 @@ int cmd_detectors(int argc, char **argv)
 	}
 	if (json)
 		fputs("\n]\n", stdout);
-	shuan_rules_destroy(rules);
+	shuan_rules_free(rules);
 	shuan_regs_free(g_regs);
 	g_regs = NULL;
 	return CLI_EXIT_OK;

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/report.h"
+#include "util/json.h"
 #include "shuan/regs.h"
 #include "shuan/store.h"
 
@@ -146,7 +146,7 @@ static void json_list(FILE *f, const char *const *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputc(',', f);
-		json_cstring(f, v[i]);
+		shuan_json_cstring(f, v[i]);
 	}
 	fputc(']', f);
 }
@@ -156,11 +156,11 @@ static void json_dates(FILE *f, const shuan_regs_date *d, size_t n)
 	fputc('[', f);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s{\"date\":", i ? "," : "");
-		json_cstring(f, d[i].date);
+		shuan_json_cstring(f, d[i].date);
 		fputs(",\"sources\":", f);
 		json_list(f, d[i].sources, d[i].nsources);
 		fputs(",\"note\":", f);
-		json_cstring(f, d[i].note);
+		shuan_json_cstring(f, d[i].note);
 		fputc('}', f);
 	}
 	fputc(']', f);
@@ -169,13 +169,13 @@ static void json_dates(FILE *f, const shuan_regs_date *d, size_t n)
 static void json_entry(FILE *f, const shuan_regs_entry *e)
 {
 	fputs("{\"id\":", f);
-	json_cstring(f, e->id);
+	shuan_json_cstring(f, e->id);
 	fputs(",\"title\":", f);
-	json_cstring(f, e->title);
+	shuan_json_cstring(f, e->title);
 	fputs(",\"title_en\":", f);
-	json_cstring(f, e->title_en);
+	shuan_json_cstring(f, e->title_en);
 	fputs(",\"doc_number\":", f);
-	json_cstring(f, e->doc_number);
+	shuan_json_cstring(f, e->doc_number);
 	fputs(",\"issuers\":", f);
 	json_list(f, e->issuers, e->nissuers);
 	fputs(",\"issued\":", f);
@@ -183,23 +183,23 @@ static void json_entry(FILE *f, const shuan_regs_entry *e)
 	fputs(",\"effective\":", f);
 	json_dates(f, e->effective, e->neffective);
 	fputs(",\"status\":", f);
-	json_cstring(f, e->status);
+	shuan_json_cstring(f, e->status);
 	fputs(",\"level\":", f);
-	json_cstring(f, e->level);
+	shuan_json_cstring(f, e->level);
 	fputs(",\"sectors\":", f);
 	json_list(f, e->sectors, e->nsectors);
 	fputs(",\"region\":", f);
-	json_cstring(f, e->region);
+	shuan_json_cstring(f, e->region);
 	fputs(",\"summary\":", f);
-	json_cstring(f, e->summary);
+	shuan_json_cstring(f, e->summary);
 	fputs(",\"obligations\":", f);
 	json_list(f, e->obligations, e->nobligations);
 	fputs(",\"relations\":[", f);
 	for (size_t i = 0; i < e->nrelations; i++) {
 		fprintf(f, "%s{\"type\":", i ? "," : "");
-		json_cstring(f, e->relations[i].type);
+		shuan_json_cstring(f, e->relations[i].type);
 		fputs(",\"target\":", f);
-		json_cstring(f, e->relations[i].target);
+		shuan_json_cstring(f, e->relations[i].target);
 		fputc('}', f);
 	}
 	fputs("],\"sources\":", f);
@@ -447,7 +447,7 @@ static void print_report(const shuan_regs_report *rep, bool json)
 {
 	if (json) {
 		printf("{\"path\":");
-		json_cstring(stdout, rep->path);
+		shuan_json_cstring(stdout, rep->path);
 		printf(",\"encoding\":\"%s\",\"format\":\"%s\",\"year\":%d,\"new\":%zu,\"matched\":%zu,"
 		       "\"conflicts\":%zu,\"mentions\":%zu,\"candidates\":[",
 		       rep->encoding, rep->format, rep->year, rep->nnew, rep->nmatched, rep->nconflicts,
@@ -456,23 +456,23 @@ static void print_report(const shuan_regs_report *rep, bool json)
 			const shuan_regs_candidate *c = &rep->candidates[i];
 			printf("%s\n{\"match\":\"%s\",\"mention\":%s,\"line\":%d,\"title\":", i ? "," : "",
 			       match_word(c->match), c->mention ? "true" : "false", c->line);
-			json_cstring(stdout, c->title);
+			shuan_json_cstring(stdout, c->title);
 			printf(",\"doc_number\":");
-			json_cstring(stdout, c->doc_number);
+			shuan_json_cstring(stdout, c->doc_number);
 			printf(",\"date\":");
-			json_cstring(stdout, c->date);
+			shuan_json_cstring(stdout, c->date);
 			printf(",\"effective\":");
-			json_cstring(stdout, c->effective);
+			shuan_json_cstring(stdout, c->effective);
 			printf(",\"status\":");
-			json_cstring(stdout, c->status);
+			shuan_json_cstring(stdout, c->status);
 			printf(",\"sector\":");
-			json_cstring(stdout, c->sector);
+			shuan_json_cstring(stdout, c->sector);
 			printf(",\"issuers\":");
 			json_list(stdout, c->issuers, c->nissuers);
 			printf(",\"id\":");
-			json_cstring(stdout, c->matched_id);
+			shuan_json_cstring(stdout, c->matched_id);
 			printf(",\"conflict\":");
-			json_cstring(stdout, c->conflict);
+			shuan_json_cstring(stdout, c->conflict);
 			printf("}");
 		}
 		printf("]}\n");
@@ -650,6 +650,6 @@ int cmd_regs(int argc, char **argv)
 	}
 cleanup:
 	shuan_regs_free(r);
-	shuan_store_close(st);
+	shuan_store_free(st);
 	return rc;
 }

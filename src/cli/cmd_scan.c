@@ -4,6 +4,8 @@
  * summary in the store, and sets the exit code for CI gates.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,8 +17,8 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
-#include "cli/report.h"
-#include "cli/scan_jobs.h"
+#include "lib/output/output.h"
+#include "shuan/jobs.h"
 #include "shuan/scanner.h"
 #include "shuan/source.h"
 #include "shuan/stats.h"
@@ -91,6 +93,72 @@ typedef struct scan_run {
 	char **files;         /* what the walk found, in walk order */
 	size_t nfiles, capfiles;
 } scan_run;
+
+/* What the jobs pool hands back: findings in order, finished inputs. */
+typedef struct scan_sink {
+	shuan_output *rep;
+	int fail_on;                    /* 0 none, 1 any, 2 sensitive */
+	bool quiet;
+	unsigned long long gate_hits;   /* findings at or above --fail-on */
+} scan_sink;
+
+static void sink_finding(const shuan_finding *f, void *ud)
+{
+	scan_sink *k = ud;
+	if (k->fail_on == 1 || (k->fail_on == 2 && f->sensitive))
+		k->gate_hits++;
+	k->rep->ops->finding(k->rep, f);
+	k->rep->count++;
+}
+
+static void sink_input(const char *path, const shuan_input_result *res, void *ud)
+{
+	scan_sink *k = ud;
+	if (k->quiet)
+		return;
+	if (res->skipped)
+		fprintf(stderr, "shuan: %s: skipped: %s\n", path, res->reason);
+	else if (res->reason[0])
+		fprintf(stderr, "shuan: %s: warning: %s\n", path, res->reason);
+	if (res->skipped)
+		return;
+	if (res->invalid_utf8)
+		fprintf(stderr, "shuan: %s: warning: %llu invalid UTF-8 sequences (scanned anyway)\n", path,
+			(unsigned long long)res->invalid_utf8);
+	else if (res->invalid_bytes)
+		fprintf(stderr, "shuan: %s: warning: %llu invalid %s bytes replaced by U+FFFD (scanned anyway)\n", path,
+			(unsigned long long)res->invalid_bytes, res->encoding);
+}
+
+/* The progress line: files, bytes, speed, ETA, rewritten in place on stderr. */
+typedef struct progress {
+	const shuan_jobs *jobs;
+	pthread_t thread;
+	atomic_int stop;
+} progress;
+
+static double now_seconds(void);
+
+static void *progress_main(void *arg)
+{
+	progress *pg = arg;
+	double t0 = now_seconds();
+	while (!atomic_load(&pg->stop)) {
+		struct timespec ts = {0, 250 * 1000 * 1000};
+		shuan_jobs_progress p;
+		nanosleep(&ts, NULL);
+		shuan_jobs_progress_get(pg->jobs, &p);
+		double el = now_seconds() - t0, done = (double)p.bytes_done;
+		double rate = el > 0 ? done / el : 0;
+		char eta[32] = "";
+		if (rate > 0 && (double)p.bytes_total > done)
+			snprintf(eta, sizeof(eta), ", ETA %.0f s", ((double)p.bytes_total - done) / rate);
+		fprintf(stderr, "\r\033[Kshuan: %zu/%zu files, %.1f/%.1f MB, %.1f MB/s%s", p.files_done,
+			p.files_total, done / 1e6, (double)p.bytes_total / 1e6, rate / 1e6, eta);
+	}
+	fputs("\r\033[K", stderr);
+	return NULL;
+}
 
 static int on_file(const char *path, void *ud)
 {
@@ -206,14 +274,18 @@ int cmd_scan(int argc, char **argv)
 	shuan_source_options src = {0};
 	shuan_rules_options ro = {0};
 	scan_run run = {0};
-	report rep = {0};
-	jobs_config jc = {0};
-	jobs_result jr = {0};
+	shuan_output rep = {0};
+	shuan_jobs_options jo = SHUAN_JOBS_OPTIONS_INIT;
+	shuan_jobs_result jr = {0};
+	shuan_jobs *pool = NULL;
+	scan_sink sink = {0};
+	progress prog = {0};
+	bool prog_started = false;
 	shuan_rules *rules = NULL;
 	shuan_store *store = NULL;
 	unsigned char key[32];
 	char errbuf[1024], store_dir[4096], started[32], shortopts[64];
-	report_summary sum = {0};
+	shuan_output_summary sum = {0};
 	int exit_code = CLI_EXIT_ERROR, c, fail_on = 1;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t part_size = PART_SIZE;
@@ -328,7 +400,7 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (!format)
 		format = (!out_path && isatty(STDOUT_FILENO)) ? "text" : "jsonl";
-	if (!(rep.ops = report_ops_for(format))) {
+	if (!(rep.ops = shuan_output_ops_for(format))) {
 		fprintf(stderr, "shuan scan: unknown --format '%s' (text, jsonl, json, sarif, csv, summary)\n", format);
 		goto cleanup;
 	}
@@ -368,8 +440,8 @@ int cmd_scan(int argc, char **argv)
 	so.cancel = &g_cancel;
 	/* a probe scanner validates the options the workers will use */
 	shuan_scanner *probe = NULL;
-	int crc = shuan_scanner_create(&probe, rules, &so);
-	shuan_scanner_destroy(probe);
+	int crc = shuan_scanner_new(&probe, rules, &so);
+	shuan_scanner_free(probe);
 	if (crc == SHUAN_EINVAL) {
 		fprintf(stderr, "shuan scan: unknown --encoding '%s' (auto, utf-8, gb18030, gbk, gb2312, utf-16le, "
 				"utf-16be)\n", so.encoding);
@@ -427,18 +499,28 @@ int cmd_scan(int argc, char **argv)
 	}
 
 	rep.ops->begin(&rep);
-	jc.jobs = (int)jobs;
-	jc.rules = rules;
-	jc.scan = &so;
-	jc.source = &src;
-	jc.rep = &rep;
-	jc.fail_on = fail_on;
-	jc.quiet = run.quiet;
-	jc.progress = !run.quiet && isatty(STDERR_FILENO);
-	jc.split_min = jobs > 1 ? 4 * part_size : 0;
-	jc.part_size = part_size;
-	if (jobs_run(&jc, run.files, run.nfiles, run.stats, &jr) != 0 || jr.error) {
-		fprintf(stderr, "shuan scan: out of memory or no threads; results are incomplete\n");
+	jo.jobs = (int)jobs;
+	jo.split_min = jobs > 1 ? 4 * part_size : 0;
+	jo.part_size = part_size;
+	jo.keep_values = reveal;
+	sink.rep = &rep;
+	sink.fail_on = fail_on;
+	sink.quiet = run.quiet;
+	shuan_jobs_sink js = {sink_finding, sink_input, &sink};
+	int jrc = shuan_jobs_new(&pool, rules, &so, &src, &jo);
+	if (jrc == 0 && !run.quiet && isatty(STDERR_FILENO)) {
+		prog.jobs = pool;
+		prog_started = pthread_create(&prog.thread, NULL, progress_main, &prog) == 0;
+	}
+	if (jrc == 0)
+		jrc = shuan_jobs_run(pool, (const char *const *)run.files, run.nfiles, &js, run.stats, &jr);
+	if (prog_started) {
+		atomic_store(&prog.stop, 1);
+		pthread_join(prog.thread, NULL);
+	}
+	if (jrc != 0 || jr.error) {
+		fprintf(stderr, "shuan scan: %s; results are incomplete\n",
+			jr.error == SHUAN_ERROR ? "no threads" : "out of memory");
 		run.error = true;
 	}
 	sum.elapsed = now_seconds() - t0;
@@ -466,19 +548,20 @@ int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "shuan scan: writing output failed: %s\n", strerror(errno));
 		run.error = true;
 	}
-	if (rep.ops != report_ops_for("text") && rep.ops != report_ops_for("csv") &&
-	    rep.ops != report_ops_for("summary") && !run.quiet &&
+	if (rep.ops != shuan_output_ops_for("text") && rep.ops != shuan_output_ops_for("csv") &&
+	    rep.ops != shuan_output_ops_for("summary") && !run.quiet &&
 	    (out_path || !isatty(STDOUT_FILENO)) && isatty(STDERR_FILENO))
-		text_summary(stderr, run.stats, &sum, rules);
-	exit_code = run.error || sum.interrupted ? CLI_EXIT_ERROR : jr.gate_hits ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+		shuan_output_text_summary(stderr, run.stats, &sum, rules);
+	exit_code = run.error || sum.interrupted ? CLI_EXIT_ERROR : sink.gate_hits ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 	if (sum.interrupted)
 		fprintf(stderr, "shuan scan: interrupted; the summary covers what was scanned\n");
 cleanup:
+	shuan_jobs_free(pool);
 	if (rep.out && rep.out != stdout)
 		fclose(rep.out);
 	shuan_stats_free(run.stats);
-	shuan_store_close(store);
-	shuan_rules_destroy(rules);
+	shuan_store_free(store);
+	shuan_rules_free(rules);
 	for (size_t i = 0; i < run.nfiles; i++)
 		free(run.files[i]);
 	free(run.files);

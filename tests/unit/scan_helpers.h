@@ -81,10 +81,10 @@ static size_t scan_with(shuan_rules *r, const char *name, const char *buf, size_
 	o.fingerprint_key_len = sizeof(TEST_KEY);
 	o.chunk_size = chunk;
 	g->n = 0;
-	if (shuan_scanner_create(&s, r, &o) != 0)
+	if (shuan_scanner_new(&s, r, &o) != 0)
 		return (size_t)-1;
 	shuan_scanner_scan_buffer(s, &in, buf, len, collect, g, NULL);
-	shuan_scanner_destroy(s);
+	shuan_scanner_free(s);
 	return g->n;
 }
 

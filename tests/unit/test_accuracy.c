@@ -278,7 +278,7 @@ static void test_recall_and_precision(void **state)
 		assert_true(recall >= 0.99);
 		assert_true(precision >= 0.99);
 	}
-	shuan_rules_destroy(r);
+	shuan_rules_free(r);
 	free(b);
 }
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "lib/decode.h"
+#include "lib/scan/decode.h"
 #include "scan_helpers.h"
 
 static shuan_rules *g_rules;
@@ -25,7 +25,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	shuan_rules_destroy(g_rules);
+	shuan_rules_free(g_rules);
 	return 0;
 }
 
@@ -76,7 +76,7 @@ static int scan_enc(const char *name, const char *enc, const char *buf, size_t l
 	o.chunk_size = chunk;
 	o.encoding = enc;
 	g->n = 0;
-	if ((rc = shuan_scanner_create(&s, g_rules, &o)) != 0)
+	if ((rc = shuan_scanner_new(&s, g_rules, &o)) != 0)
 		return rc;
 	if (trickle) {
 		struct trickle t = {buf, len, 0};
@@ -85,7 +85,7 @@ static int scan_enc(const char *name, const char *enc, const char *buf, size_t l
 	} else {
 		rc = shuan_scanner_scan_buffer(s, &in, buf, len, collect, g, res);
 	}
-	shuan_scanner_destroy(s);
+	shuan_scanner_free(s);
 	return rc;
 }
 
@@ -198,11 +198,11 @@ static void test_forced_encoding(void **state)
 	assert_int_equal(m->offset, 12);
 	/* an unknown name fails at create time */
 	o.encoding = "ebcdic";
-	assert_int_equal(shuan_scanner_create(&s, g_rules, &o), SHUAN_EINVAL);
+	assert_int_equal(shuan_scanner_new(&s, g_rules, &o), SHUAN_EINVAL);
 	assert_null(s);
 	o.encoding = "auto";
-	assert_int_equal(shuan_scanner_create(&s, g_rules, &o), 0);
-	shuan_scanner_destroy(s);
+	assert_int_equal(shuan_scanner_new(&s, g_rules, &o), 0);
+	shuan_scanner_free(s);
 }
 
 static void test_invalid_gbk_bytes(void **state)
@@ -301,7 +301,7 @@ static void test_decoder_map(void **state)
 	char out[64];
 	size_t on = 0;
 	long k;
-	assert_int_equal(shuan_decoder_create(&d, SHUAN_ENC_GB18030, &in, NULL, 0, 0, false, 0), 0);
+	assert_int_equal(shuan_decoder_new(&d, SHUAN_ENC_GB18030, &in, NULL, 0, 0, false, 0), 0);
 	shuan_reader rd = shuan_decoder_reader(d);
 	while ((k = rd.read(rd.ctx, out + on, 3)) > 0) /* a buffer smaller than a character */
 		on += (size_t)k;
@@ -314,7 +314,7 @@ static void test_decoder_map(void **state)
 		assert_int_equal(shuan_decoder_raw_offset(d, dec[i]), raw[i]);
 	assert_int_equal(shuan_decoder_raw_offset(d, 2), 1); /* inside 张 */
 	assert_int_equal(shuan_decoder_bytes_in(d), n);
-	shuan_decoder_destroy(d);
+	shuan_decoder_free(d);
 }
 
 int main(void)

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "lib/validate.h"
+#include "lib/validate/validate.h"
 #include "shuan/common.h"
 #include "util/alloc.h"
 #include "util/dict.h"

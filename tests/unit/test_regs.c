@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "lib/regs_internal.h"
+#include "lib/regs/internal.h"
 #include "shuan/regs.h"
 #include "util/alloc.h"
 

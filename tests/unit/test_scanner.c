@@ -25,7 +25,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	shuan_rules_destroy(g_rules);
+	shuan_rules_free(g_rules);
 	return 0;
 }
 
@@ -193,7 +193,7 @@ static void test_reference_matcher_agrees(void **state)
 		assert_int_equal(g_a.v[i].offset, g_b.v[i].offset);
 		assert_int_equal(g_a.v[i].length, g_b.v[i].length);
 	}
-	shuan_rules_destroy(ref);
+	shuan_rules_free(ref);
 }
 
 static void test_bad_input_is_skipped_with_reason(void **state)
@@ -201,7 +201,7 @@ static void test_bad_input_is_skipped_with_reason(void **state)
 	shuan_scanner *s;
 	shuan_input_result res;
 	shuan_input in = {"bin", "bin", SHUAN_FORMAT_AUTO};
-	assert_int_equal(shuan_scanner_create(&s, g_rules, NULL), 0);
+	assert_int_equal(shuan_scanner_new(&s, g_rules, NULL), 0);
 	assert_int_equal(shuan_scanner_scan_buffer(s, &in, "ab\0cd 13812345678", 17, collect, &g_a, &res),
 			 SHUAN_EBINARY);
 	assert_int_equal(res.skipped, SHUAN_EBINARY);
@@ -215,7 +215,7 @@ static void test_bad_input_is_skipped_with_reason(void **state)
 	assert_null(strstr(res.reason, "138"));
 	assert_int_equal(shuan_scanner_scan_buffer(s, &in, "", 0, collect, &g_a, &res), 0);
 	assert_int_equal(res.findings, 0);
-	shuan_scanner_destroy(s);
+	shuan_scanner_free(s);
 }
 
 /* Regression: an input that stops inside a huge line (here: the callback
@@ -241,13 +241,13 @@ static void test_state_does_not_leak_between_inputs(void **state)
 	 * overlapping piece of the huge line */
 	for (size_t at = 100000; at + 20 < n; at += 50000)
 		memcpy(huge + at, " 13812345678 ", 13);
-	assert_int_equal(shuan_scanner_create(&s, g_rules, &o), 0);
+	assert_int_equal(shuan_scanner_new(&s, g_rules, &o), 0);
 	assert_int_equal(shuan_scanner_scan_buffer(s, &in, huge, n, stop_at_first, NULL, NULL), SHUAN_EINTR);
 	g_a.n = 0;
 	assert_int_equal(shuan_scanner_scan_buffer(s, &in, "tel 13912345678\n", 16, collect, &g_a, NULL), 0);
 	assert_int_equal(g_a.n, 1);
 	assert_string_equal(g_a.v[0].value, "13912345678");
-	shuan_scanner_destroy(s);
+	shuan_scanner_free(s);
 	free(huge);
 }
 
@@ -287,7 +287,7 @@ static void test_detector_selection(void **state)
 	char err[256];
 	assert_int_equal(shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, err, sizeof(err)), 0);
 	assert_int_equal(shuan_rules_count(r), 1);
-	shuan_rules_destroy(r);
+	shuan_rules_free(r);
 	o.only = bogus;
 	assert_int_equal(shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, err, sizeof(err)), SHUAN_ENOTFOUND);
 	assert_null(r);

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lib/archive.h"
+#include "lib/source/archive.h"
 #include "shuan/source.h"
 
 static shuan_rules *g_rules;
@@ -65,7 +65,7 @@ static int setup(void **state)
 	if (!mkdtemp(g_dir))
 		return -1;
 	if (shuan_rules_load(&g_rules, SHUAN_TEST_RULES_DIR, NULL, err, sizeof(err)) ||
-	    shuan_scanner_create(&g_scanner, g_rules, &so))
+	    shuan_scanner_new(&g_scanner, g_rules, &so))
 		return -1;
 	return 0;
 }
@@ -73,8 +73,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	char cmd[128];
-	shuan_scanner_destroy(g_scanner);
-	shuan_rules_destroy(g_rules);
+	shuan_scanner_free(g_scanner);
+	shuan_rules_free(g_rules);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", g_dir);
 	return system(cmd) == 0 ? 0 : -1;
 }

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "lib/validate.h"
+#include "lib/validate/validate.h"
 #include "util/dict.h"
 
 static shuan_vdata V; /* with the real tables */

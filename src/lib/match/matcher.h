@@ -1,0 +1,45 @@
+/*
+ * lib/match/matcher.h - the pattern matcher behind one interface, with two
+ * implementations: Vectorscan (production) and a PCRE2 DFA reference matcher
+ * (tests cross-check the two on the same inputs).
+ *
+ * Semantics both implement: for every pattern p and every end offset e at
+ * which some match of p ends, report (p, s, e) where s is the leftmost start
+ * of a match of p ending at e (Vectorscan's HS_FLAG_SOM_LEFTMOST). Reports
+ * may come in any order and may repeat; the caller sorts and de-duplicates.
+ *
+ * A compiled matcher is immutable and shared by threads; each thread owns a
+ * shuan_matcher_scratch.
+ */
+#ifndef SHUAN_LIB_MATCHER_H
+#define SHUAN_LIB_MATCHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "shuan/rules.h"
+
+typedef struct shuan_matcher shuan_matcher;
+typedef struct shuan_matcher_scratch shuan_matcher_scratch;
+
+typedef struct shuan_pattern_def {
+	const char *regex;
+	bool caseless;
+} shuan_pattern_def;
+
+/* Called per match; return non-zero to stop scanning. */
+typedef int (*shuan_match_fn)(unsigned pattern, size_t start, size_t end, void *ud);
+
+/* Compiles n patterns. On failure errbuf names the failing pattern index. */
+int shuan_matcher_compile(shuan_matcher **out, shuan_matcher_kind kind, const shuan_pattern_def *pats,
+			  size_t n, char *errbuf, size_t errlen);
+void shuan_matcher_free(shuan_matcher *m);
+
+int shuan_matcher_scratch_alloc(shuan_matcher_scratch **out, const shuan_matcher *m);
+void shuan_matcher_scratch_free(shuan_matcher_scratch *sc);
+
+/* Scans buf[0..len). Returns 0, SHUAN_EINTR when cb stopped it, or an error. */
+int shuan_matcher_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
+		       shuan_match_fn cb, void *ud);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * lib/match/vectorscan.c - the Vectorscan matcher: all patterns of all selected
+ * detectors in one block-mode database, compiled once, with SOM_LEFTMOST so
+ * every report carries its start offset. Each thread clones scratch.
+ */
+#include <hs/hs.h>
+#include <stdio.h>
+
+#include "lib/match/internal.h"
+#include "util/alloc.h"
+
+int shuan__hs_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, char *errbuf,
+		      size_t errlen)
+{
+	const char **exprs = shuan_calloc(n, sizeof(*exprs));
+	unsigned *flags = shuan_calloc(n, sizeof(*flags));
+	unsigned *ids = shuan_calloc(n, sizeof(*ids));
+	hs_compile_error_t *err = NULL;
+	int rc = SHUAN_ENOMEM;
+
+	if (!exprs || !flags || !ids)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++) {
+		exprs[i] = pats[i].regex;
+		flags[i] = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | (pats[i].caseless ? HS_FLAG_CASELESS : 0);
+		ids[i] = (unsigned)i;
+	}
+	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK,
+			     NULL, &m->hs_db, &err) != HS_SUCCESS) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "pattern %d: %s", err ? err->expression : -1,
+				 err && err->message ? err->message : "compile failed");
+		hs_free_compile_error(err);
+		rc = SHUAN_ERULES;
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	shuan_free(exprs);
+	shuan_free(flags);
+	shuan_free(ids);
+	return rc;
+}
+
+int shuan__hs_scratch(shuan_matcher_scratch *sc, const shuan_matcher *m)
+{
+	return hs_alloc_scratch(m->hs_db, &sc->hs_scratch) == HS_SUCCESS ? 0 : SHUAN_ENOMEM;
+}
+
+struct hs_ctx {
+	shuan_match_fn cb;
+	void *ud;
+};
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+	struct hs_ctx *c = ctx;
+	return c->cb(id, (size_t)from, (size_t)to, c->ud);
+}
+
+int shuan__hs_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
+		   shuan_match_fn cb, void *ud)
+{
+	struct hs_ctx c = {cb, ud};
+	/* hs_scan takes an unsigned int length: feed huge buffers in parts with an
+	 * overlap the caller never needs, because the scanner's chunks are small. */
+	if (len > 0xffffffffu)
+		return SHUAN_ELIMIT;
+	hs_error_t e = hs_scan(m->hs_db, buf, (unsigned)len, 0, sc->hs_scratch, on_match, &c);
+	if (e == HS_SCAN_TERMINATED)
+		return SHUAN_EINTR;
+	return e == HS_SUCCESS ? 0 : SHUAN_ERROR;
+}
+
+void shuan__hs_free(shuan_matcher *m) { hs_free_database(m->hs_db); }
+void shuan__hs_scratch_free(shuan_matcher_scratch *sc) { hs_free_scratch(sc->hs_scratch); }

@@ -1,0 +1,62 @@
+/*
+ * lib/output/csv.c - findings as RFC 4180 CSV, one row per finding (no
+ * summary row: the summary goes to stderr so the file stays a clean table).
+ */
+#include <string.h>
+
+#include "lib/output/output.h"
+
+static void csv_field(FILE *out, const char *s, size_t n)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			fputc('"', out);
+		fputc(s[i], out);
+	}
+	fputc('"', out);
+}
+
+static void csv_cstr(FILE *out, const char *s) { csv_field(out, s ? s : "", s ? strlen(s) : 0); }
+
+static void csv_begin(shuan_output *r)
+{
+	fputs("path,line,column,offset,length,detector,label,pi_category,sensitive,spi_category,confidence,field,"
+	      "location,evidence,fingerprint",
+	      r->out);
+	fputs(r->reveal ? ",value\n" : "\n", r->out);
+}
+
+static void csv_finding(shuan_output *r, const shuan_finding *f)
+{
+	csv_cstr(r->out, f->path);
+	fprintf(r->out, ",%llu,%llu,%llu,%llu,", (unsigned long long)f->line, (unsigned long long)f->column,
+		(unsigned long long)f->offset, (unsigned long long)f->length);
+	csv_cstr(r->out, f->detector->id);
+	fputc(',', r->out);
+	csv_cstr(r->out, f->detector->label_zh);
+	fputc(',', r->out);
+	csv_cstr(r->out, f->detector->pi_category);
+	fprintf(r->out, ",%s,", f->sensitive ? "true" : "false");
+	csv_cstr(r->out, f->sensitive ? f->spi_category : "");
+	fprintf(r->out, ",%.2f,", f->confidence);
+	csv_cstr(r->out, f->field);
+	fputc(',', r->out);
+	csv_cstr(r->out, f->location);
+	fputc(',', r->out);
+	csv_cstr(r->out, f->evidence);
+	fputc(',', r->out);
+	csv_cstr(r->out, f->fingerprint);
+	if (r->reveal) {
+		fputc(',', r->out);
+		csv_field(r->out, f->value, f->value_len);
+	}
+	fputc('\n', r->out);
+}
+
+static void csv_end(shuan_output *r, const shuan_stats *st, const shuan_output_summary *sum)
+{
+	shuan_output_text_summary(stderr, st, sum, r->rules);
+}
+
+const shuan_output_ops shuan_output_csv = {csv_begin, csv_finding, csv_end};

@@ -1,0 +1,73 @@
+/*
+ * lib/rules/internal.h - the loaded rule set as the scanner sees it.
+ */
+#ifndef SHUAN_LIB_RULES_INTERNAL_H
+#define SHUAN_LIB_RULES_INTERNAL_H
+
+#include "lib/match/matcher.h"
+#include "lib/validate/validate.h"
+#include "shuan/rules.h"
+
+typedef enum { BOUNDARY_NONE, BOUNDARY_DIGIT, BOUNDARY_ALNUM } boundary_kind;
+
+/* A bounded detector's pattern P is compiled as D(?:P)D (D = one character
+ * outside the boundary class), so that a long digit run does not report
+ * every shorter run inside it. These bits say which delimiter character the
+ * scanner cuts off a match. */
+#define PATTERN_TRIM_START 1
+#define PATTERN_TRIM_END 2
+/* A detector that requires a cue word is compiled as
+ * (?:cue|...)(?:gap D)?(?:P)D: Vectorscan then only wakes up near a cue,
+ * instead of reporting every 8- or 15-digit run for the scanner to drop.
+ * The value starts where the run of boundary-class characters before the
+ * end delimiter starts. */
+#define PATTERN_TRIM_CUE 4
+typedef enum { NORM_RAW, NORM_ALNUM_UPPER, NORM_LOWER } normalize_kind;
+typedef enum { EVIDENCE_GENERIC, EVIDENCE_EMAIL, EVIDENCE_SECRET, EVIDENCE_NAME, EVIDENCE_ADDRESS } evidence_style;
+
+typedef struct shuan_strlist {
+	char **v;
+	size_t n;
+} shuan_strlist;
+
+typedef struct shuan_detector {
+	shuan_detector_info info;
+	const shuan_validator *validator;
+	shuan_strlist patterns;
+	shuan_strlist cites;
+	shuan_strlist cues;
+	shuan_strlist anti_cues; /* words that say "this is something else" (订单号, trace_id, 身份证) */
+	shuan_strlist fields;         /* normalised: lower case, no spaces/_/- */
+	shuan_strlist strip_prefixes; /* removed from the normalised value before fingerprinting */
+	char *spi_when_precise;
+	bool caseless;
+	bool require_cue;
+	bool field_mode;
+	boundary_kind boundary;
+	normalize_kind normalize;
+	evidence_style evidence; /* how findings show the value (masked) */
+	int window;
+	double confidence;
+	double cue_boost;
+	char *file; /* the YAML file it came from */
+} shuan_detector;
+
+struct shuan_rules {
+	shuan_detector *dets; /* selected detectors, in id order */
+	size_t n;
+	unsigned *pattern_det; /* matcher pattern index -> detector index */
+	unsigned char *pattern_trim; /* PATTERN_TRIM_* bits: delimiters to cut off the match */
+	size_t n_patterns;
+	shuan_matcher *matcher;
+	shuan_vdata vdata;     /* tables owned here (shuan_vdata_load) */
+	bool any_field_mode;
+};
+
+/* Normalises a field name for comparison: ASCII lower case, drops ' ', '_',
+ * '-', '.'; writes at most cap-1 bytes. Returns the length. */
+size_t shuan_field_normalise(const char *in, size_t len, char *out, size_t cap);
+
+/* Whether the detector lists this (already normalised) field name. */
+bool shuan_detector_has_field(const shuan_detector *d, const char *norm_field);
+
+#endif

@@ -1,0 +1,454 @@
+/*
+ * lib/scan/chunk.c - one chunk through the pipeline: matcher candidates ->
+ * boundary check -> validator -> field-mode cells -> overlap resolution ->
+ * line/column/field -> context -> masking and fingerprint -> callback.
+ *
+ * Overlap resolution: when one accepted value lies inside another (a mobile
+ * number inside an e-mail address, the same 18 digits read as an ID number
+ * and as a card number), only the enclosing or more confident one is kept.
+ * Values that merely touch or partly overlap are both kept.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/scan/evidence.h"
+#include "lib/scan/internal.h"
+#include "util/alloc.h"
+
+static int vec_push(scan_vec *v, const void *e)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 256;
+		if (cap > v->max)
+			cap = v->max;
+		if (v->n >= cap)
+			return SHUAN_ELIMIT;
+		void *p = shuan_realloc(v->v, cap * v->elem);
+		if (!p)
+			return SHUAN_ENOMEM;
+		v->v = p;
+		v->cap = cap;
+	}
+	memcpy((char *)v->v + v->n * v->elem, e, v->elem);
+	v->n++;
+	return 0;
+}
+
+static bool is_boundary_char(boundary_kind b, unsigned char c)
+{
+	if (b == BOUNDARY_DIGIT)
+		return c >= '0' && c <= '9';
+	if (b == BOUNDARY_ALNUM)
+		return isalnum(c);
+	return false;
+}
+
+/* Bytes of the UTF-8 character starting at p (1 for a stray byte). */
+static size_t u8_len_at(const unsigned char *p)
+{
+	return *p < 0xC0 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+}
+
+static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
+{
+	shuan_scanner *s = ud;
+	const unsigned char *b = (const unsigned char *)s->match_buf; /* includes the leading sentinel */
+	unsigned trim = s->rules->pattern_trim[pattern];
+	scan_cand c;
+	/* Cut off the boundary delimiters the pattern consumed. */
+	if (trim & PATTERN_TRIM_START)
+		start += u8_len_at(b + start);
+	if (trim & PATTERN_TRIM_END) {
+		size_t back = 1;
+		while (back < 4 && end - back > start && (b[end - back] & 0xC0) == 0x80)
+			back++;
+		end -= back;
+	}
+	if (trim & PATTERN_TRIM_CUE) {
+		/* the value is the run of boundary-class characters before the end */
+		const shuan_detector *d = &s->rules->dets[s->rules->pattern_det[pattern]];
+		size_t v = end;
+		while (v > start && is_boundary_char(d->boundary, b[v - 1]))
+			v--;
+		start = v;
+	}
+	/* back to chunk offsets: the matcher saw one sentinel byte first */
+	if (end <= start || start < 1 || end - 1 > s->match_len)
+		return 0;
+	start--;
+	end--;
+	if (start < s->report_from || start >= s->report_to || end - start > SCAN_MAX_VALUE)
+		return 0;
+	c.pattern = pattern;
+	c.det = s->rules->pattern_det[pattern];
+	c.start = start;
+	c.end = end;
+	/* A full candidate list means pathological input; stop collecting rather
+	 * than grow without bound, and keep what we have. */
+	return vec_push(&s->cands, &c) == SHUAN_ENOMEM ? 1 : 0;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const scan_cand *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->det != y->det)
+		return (int)x->det - (int)y->det;
+	return x->end > y->end ? -1 : x->end < y->end;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const scan_hit *x = a, *y = b;
+	if (x->v.start != y->v.start)
+		return x->v.start < y->v.start ? -1 : 1;
+	if (x->v.end != y->v.end)
+		return x->v.end > y->v.end ? -1 : 1;
+	if (x->v.confidence != y->v.confidence)
+		return x->v.confidence > y->v.confidence ? -1 : 1;
+	return (int)x->det - (int)y->det;
+}
+
+
+static int validate(shuan_scanner *s, unsigned det, const char *buf, size_t len, size_t start, size_t end,
+		    bool by_field, const char *field)
+{
+	const shuan_detector *d = &s->rules->dets[det];
+	scan_hit h;
+	memset(&h, 0, sizeof(h));
+	h.det = det;
+	h.by_field = by_field;
+	h.v.start = start;
+	h.v.end = end;
+	h.v.field_mode = by_field;
+	h.v.age = -1;
+	if (!d->validator->fn(&s->vdata, buf, len, &h.v))
+		return 0;
+	/* A validator may narrow the span, never widen it. */
+	if (h.v.start < start || h.v.end > end || h.v.start >= h.v.end)
+		return 0;
+	if (h.v.confidence <= 0)
+		h.v.confidence = d->confidence;
+	if (field) {
+		/* the same cell field repeats row after row: reuse the last copy */
+		size_t fl = strlen(field) + 1;
+		const char *pool = s->pool.v;
+		if (s->last_field != (size_t)-1 && !strcmp(pool + s->last_field, field)) {
+			h.field = s->last_field;
+		} else {
+			h.field = s->pool.n;
+			for (size_t i = 0; i < fl; i++)
+				if (vec_push(&s->pool, field + i))
+					return SHUAN_ENOMEM;
+			s->last_field = h.field;
+		}
+	}
+	return vec_push(&s->hits, &h) == SHUAN_ENOMEM ? SHUAN_ENOMEM : 0;
+}
+
+/* ---- field-mode cells ---- */
+
+struct cell_ctx {
+	shuan_scanner *s;
+	const char *buf;
+	size_t len;
+};
+
+static bool want_field(const char *norm, void *ud)
+{
+	const shuan_rules *r = ((struct cell_ctx *)ud)->s->rules;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->dets[i].field_mode && shuan_detector_has_field(&r->dets[i], norm))
+			return true;
+	return false;
+}
+
+static int on_cell(const seg_cell *c, const char *norm, void *ud)
+{
+	struct cell_ctx *cc = ud;
+	const shuan_rules *r = cc->s->rules;
+	if (c->start < cc->s->report_from || c->start >= cc->s->report_to)
+		return 0;
+	if (c->end - c->start > SCAN_MAX_VALUE)
+		return 0;
+	for (size_t i = 0; i < r->n; i++) {
+		if (!r->dets[i].field_mode || !shuan_detector_has_field(&r->dets[i], norm))
+			continue;
+		int rc = validate(cc->s, (unsigned)i, cc->buf, cc->len, c->start, c->end, true, c->field);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* A spreadsheet cell under a watched column header is one field-mode cell. */
+static int whole_cell(shuan_scanner *s, struct cell_ctx *cc, size_t len)
+{
+	char norm[SEG_MAX_NAME];
+	seg_cell c;
+	shuan_field_normalise(s->cell_field, strlen(s->cell_field), norm, sizeof(norm));
+	if (!want_field(norm, cc))
+		return 0;
+	c.start = 0;
+	c.end = len;
+	c.column = -1;
+	snprintf(c.field, sizeof(c.field), "%s", s->cell_field);
+	return on_cell(&c, norm, cc);
+}
+
+/* ---- context ---- */
+
+/* Whether any of `cues` (stored lower-case) occurs in the `window` bytes
+ * before start on the same line, ASCII case-insensitively. */
+static bool cue_before(const shuan_detector *d, const shuan_strlist *cues, const char *buf, size_t start)
+{
+	char low[4096];
+	size_t from = start > (size_t)d->window ? start - (size_t)d->window : 0, n = 0;
+	if (!cues->n)
+		return false;
+	/* Cues belong to the same line as the value. */
+	const char *nl = memrchr(buf + from, '\n', start - from);
+	if (nl)
+		from = (size_t)(nl - buf) + 1;
+	for (size_t i = from; i < start && n < sizeof(low); i++)
+		low[n++] = (char)tolower((unsigned char)buf[i]);
+	for (size_t c = 0; c < cues->n; c++)
+		if (memmem(low, n, cues->v[c], strlen(cues->v[c])))
+			return true;
+	return false;
+}
+
+/* Whether the field name contains an anti-cue (a column "订单号", a key "trace_id"). */
+static bool field_has_anti(const shuan_detector *d, const char *field)
+{
+	for (size_t c = 0; field && c < d->anti_cues.n; c++)
+		if (strcasestr(field, d->anti_cues.v[c]))
+			return true;
+	return false;
+}
+
+static bool field_is_cue(const shuan_detector *d, const char *field)
+{
+	char norm[SEG_MAX_NAME];
+	const char *last;
+	if (!field || !*field)
+		return false;
+	last = strrchr(field, '.');
+	last = last ? last + 1 : field;
+	shuan_field_normalise(last, strlen(last), norm, sizeof(norm));
+	/* strip a trailing array index: phones[1] -> phones */
+	char *br = strchr(norm, '[');
+	if (br)
+		*br = '\0';
+	return shuan_detector_has_field(d, norm);
+}
+
+/* ---- reporting ---- */
+
+static uint64_t count_chars(const char *p, size_t n)
+{
+	uint64_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)p[i] & 0xC0) != 0x80;
+	return k;
+}
+
+struct cursor {
+	size_t pos;        /* offset processed so far */
+	uint64_t line;     /* line number at pos */
+	size_t line_start; /* offset of that line's start in the chunk */
+};
+
+static void advance_lines(struct cursor *c, const char *buf, size_t to)
+{
+	const char *p = buf + c->pos, *end = buf + to;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+		c->line++;
+		c->line_start = (size_t)(p - buf) + 1;
+		p++;
+	}
+	c->pos = to;
+}
+
+static const char *field_at(shuan_scanner *s, const char *buf, size_t off, char *tmp, size_t cap)
+{
+	bool hdr;
+	if (s->in_cell)
+		return s->cell_field;
+	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV)
+		return seg_csv_field_at(&s->csv, buf, off, &hdr);
+	if (s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) {
+		if (off <= s->seg_to) {
+			seg_json_advance(&s->json, buf, off);
+			seg_json_path(&s->json, tmp, cap);
+		} else {
+			seg_json probe = s->json; /* beyond what this chunk owns: look, don't move */
+			seg_json_advance(&probe, buf, off);
+			seg_json_path(&probe, tmp, cap);
+		}
+		return tmp[0] ? tmp : NULL;
+	}
+	return NULL;
+}
+
+static int report(shuan_scanner *s, const scan_hit *h, const char *buf, struct cursor *cur)
+{
+	const shuan_detector *d = &s->rules->dets[h->det];
+	shuan_finding f;
+	char fieldbuf[SEG_MAX_PATH], norm[SCAN_MAX_VALUE + 1], evidence[SHUAN_EVIDENCE_MAX], fp[40];
+	size_t start = h->v.start, n = h->v.end - h->v.start, nl;
+
+	memset(&f, 0, sizeof(f));
+	advance_lines(cur, buf, start);
+	f.field = h->by_field ? (const char *)s->pool.v + h->field : field_at(s, buf, start, fieldbuf, sizeof(fieldbuf));
+	f.context = h->by_field || field_is_cue(d, f.field) || cue_before(d, &d->cues, buf, start);
+	if (d->require_cue && !f.context)
+		return 0; /* not reported */
+	/* An anti-cue ("订单号 6222…", "trace_id=…", "身份证 …" before a card-like
+	 * number) vetoes a finding that no positive cue supports. */
+	if (!f.context && d->anti_cues.n &&
+	    (field_has_anti(d, f.field) || cue_before(d, &d->anti_cues, buf, start)))
+		return 0;
+	f.confidence = h->v.confidence + (f.context && !h->by_field ? d->cue_boost : 0);
+	if (f.confidence > 1)
+		f.confidence = 1;
+	if (f.confidence < s->opt.min_confidence)
+		return 0;
+	f.path = s->path;
+	f.location = s->in_cell ? s->cell_location : NULL;
+	f.line = s->line + cur->line;
+	f.column = count_chars(buf + cur->line_start, start - cur->line_start) + 1 +
+		   (cur->line == 0 ? s->line_chars : 0);
+	if (s->dec) {
+		/* Decoded input: offsets in the bytes as stored (GBK, UTF-16). */
+		f.offset = shuan_decoder_raw_offset(s->dec, s->base_offset + start);
+		f.length = shuan_decoder_raw_offset(s->dec, s->base_offset + start + n) - f.offset;
+	} else {
+		f.offset = s->base_offset + start;
+		f.length = n;
+	}
+	f.detector = &d->info;
+	f.sensitive = d->info.sensitive;
+	f.spi_category = d->info.spi_category;
+	if (h->v.minor_under_14) {
+		/* PIPL Art. 28: all PI of a minor under 14 is sensitive. */
+		f.sensitive = true;
+		f.spi_category = "不满十四周岁未成年人的个人信息";
+	} else if (h->v.precise && d->spi_when_precise && *d->spi_when_precise) {
+		f.sensitive = true;
+		f.spi_category = d->spi_when_precise;
+	}
+	nl = shuan_normalise_value(d, buf + start, n, norm, sizeof(norm));
+	shuan_evidence_mask(d->evidence, norm, nl, evidence, sizeof(evidence));
+	f.evidence = evidence;
+	fp[0] = '\0';
+	if (s->fp && shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp)) != 0)
+		fp[0] = '\0';
+	f.fingerprint = fp;
+	f.value = buf + start;
+	f.value_len = n;
+	f.attrs.kind = h->v.kind;
+	f.attrs.birth_year = h->v.birth_year;
+	f.attrs.birth_month = h->v.birth_month;
+	f.attrs.birth_day = h->v.birth_day;
+	f.attrs.sex = h->v.sex;
+	f.attrs.age = h->v.age;
+	f.attrs.minor_under_14 = h->v.minor_under_14;
+	f.attrs.weak_password = h->v.weak_password;
+	f.attrs.precision = h->v.precision;
+	f.attrs.precise = h->v.precise;
+	s->findings++;
+	if (s->cb && s->cb(&f, s->ud)) {
+		s->cb_stop = 1;
+		return SHUAN_EINTR;
+	}
+	return 1;
+}
+
+int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool first)
+{
+	const shuan_rules *r = s->rules;
+	struct cell_ctx cc = {s, buf, len};
+	struct cursor cur = {0, 0, 0};
+	int rc;
+
+	s->cands.n = 0;
+	s->hits.n = 0;
+	s->pool.n = 0;
+	s->last_field = (size_t)-1;
+	/* Newline sentinels around the chunk give a value at either edge its
+	 * boundary delimiter (the scanner's buffer has a spare byte before and
+	 * after every chunk; see scanner.c). */
+	char *w = (char *)buf;
+	char before = w[-1], after = w[len];
+	w[-1] = '\n';
+	w[len] = '\n';
+	s->match_buf = buf - 1;
+	s->match_len = len;
+	rc = shuan_matcher_scan(r->matcher, s->scratch, buf - 1, len + 2, on_match, s);
+	w[-1] = before;
+	w[len] = after;
+	if (rc && rc != SHUAN_EINTR)
+		return rc;
+	if (s->cands.n > 1)
+		qsort(s->cands.v, s->cands.n, sizeof(scan_cand), cmp_cand);
+	/* SOM_LEFTMOST reports every end offset a pattern reaches, so one start
+	 * comes with truncated views of the same text ("客户张伟先" beside
+	 * "客户张伟先生"). Only the longest candidate per (detector, start) goes
+	 * to the validator: leftmost-longest semantics. Boundaries need no check
+	 * here: bounded patterns carry their delimiters (rules.c). */
+	const scan_cand *cv = s->cands.v;
+	size_t done_start = (size_t)-1;
+	unsigned done_det = (unsigned)-1;
+	for (size_t i = 0; i < s->cands.n; i++) {
+		const scan_cand *c = &cv[i];
+		if (c->det == done_det && c->start == done_start)
+			continue;
+		done_det = c->det;
+		done_start = c->start;
+		if ((rc = validate(s, c->det, buf, len, c->start, c->end, false, NULL)))
+			return rc;
+	}
+	/* Field-mode cells (CSV columns and JSON keys named like 姓名/address). */
+	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV)
+		rc = seg_csv_chunk(&s->csv, buf, s->seg_to, first, r->any_field_mode ? want_field : NULL,
+				   on_cell, &cc);
+	else if ((s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) && r->any_field_mode)
+		rc = seg_json_cells(&s->json, buf, s->seg_to, want_field, on_cell, &cc);
+	else if (s->in_cell && s->cell_field && r->any_field_mode)
+		rc = whole_cell(s, &cc, len);
+	if (rc)
+		return rc;
+
+	if (s->hits.n > 1)
+		qsort(s->hits.v, s->hits.n, sizeof(scan_hit), cmp_hit);
+	scan_hit *hv = s->hits.v;
+	size_t max_end = 0;
+	bool any = false;
+	for (size_t i = 0; i < s->hits.n; i++) {
+		if (any && hv[i].v.end <= max_end)
+			continue; /* inside a value already kept */
+		if ((rc = report(s, &hv[i], buf, &cur)) < 0)
+			return rc;
+		if (rc == 0)
+			continue; /* filtered out: it must not hide what it contains */
+		if (!any || hv[i].v.end > max_end)
+			max_end = hv[i].v.end;
+		any = true;
+	}
+	rc = 0;
+	if (s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) {
+		seg_json_advance(&s->json, buf, s->seg_to);
+		seg_json_chunk_done(&s->json);
+	}
+	return rc;
+}
+
+int shuan_scanner__prime_csv(shuan_scanner *s, const char *line, size_t len)
+{
+	struct cell_ctx cc = {s, line, len};
+	return seg_csv_chunk(&s->csv, line, len, true, s->rules->any_field_mode ? want_field : NULL, NULL, &cc);
+}

@@ -1,0 +1,579 @@
+/*
+ * lib/scan/decode.c - encoding detection and the decoding reader (glibc iconv).
+ *
+ * The decoder converts in bulk with iconv and then walks what it converted
+ * twice in lockstep, once in the stored encoding and once in UTF-8, to learn
+ * each character's two widths. This is exact because every valid GB18030 or
+ * UTF-16 sequence is one code point, and the structure of a valid sequence
+ * gives its length (GB18030: byte < 0x80 is one byte, a lead byte followed by
+ * 0x30..0x39 starts four, any other lead two; UTF-16: a high surrogate starts
+ * four bytes, anything else two). If the two walks ever disagree the input
+ * fails with an error instead of reporting wrong offsets.
+ *
+ * The widths are kept as an offset map of blocks: a block holds the decoded
+ * and stored offsets of its first character and one nibble per character
+ * (decoded width - 1 in the low two bits, stored width - 1 in the high two)
+ * for up to 128 characters; a block of 1:1 characters (ASCII in GB18030)
+ * just counts them and may grow without limit. Example: GBK "张伟,138" is
+ * D5 C5 CE B0 2C 31 33 38 and decodes to E5 BC A0 E4 BC 9F 2C 31 33 38; one
+ * block {d 0, r 0, nibbles 6 6 0 0 0 0}. The decoded offset 6 (the comma)
+ * walks two characters of width 3 and maps to stored offset 4. A block
+ * covers at least 128 decoded bytes once closed, so the map is at most about
+ * 0.7 bytes per decoded byte the consumer keeps, and it is trimmed as the
+ * consumer forgets. Invalid bytes become U+FFFD (one per GB18030 byte, one
+ * per UTF-16 code unit) and are counted.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/scan/decode.h"
+#include "util/alloc.h"
+#include "util/utf8.h"
+
+#define DEC_IN_MIN (64u << 10) /* stored bytes read from the inner reader at a time */
+#define DEC_SEQ_MAX 4          /* longest sequence in any stored encoding we read */
+#define DMAP_CHARS 128         /* characters per (non-identity) map block */
+#define DETECT_GB_BYTES (64u << 10)
+#define DETECT_U16_BYTES 8000u
+
+/* ---- names ---- */
+
+static const struct {
+	const char *name;
+	shuan_enc enc;
+} enc_names[] = {
+	{"utf-8", SHUAN_ENC_UTF8},       {"utf8", SHUAN_ENC_UTF8},         {"gb18030", SHUAN_ENC_GB18030},
+	{"gbk", SHUAN_ENC_GB18030},      {"gb2312", SHUAN_ENC_GB18030},    {"cp936", SHUAN_ENC_GB18030},
+	{"utf-16le", SHUAN_ENC_UTF16LE}, {"utf16le", SHUAN_ENC_UTF16LE},   {"utf-16be", SHUAN_ENC_UTF16BE},
+	{"utf16be", SHUAN_ENC_UTF16BE},
+};
+
+const char *shuan_enc_name(shuan_enc e)
+{
+	switch (e) {
+	case SHUAN_ENC_GB18030: return "gb18030";
+	case SHUAN_ENC_UTF16LE: return "utf-16le";
+	case SHUAN_ENC_UTF16BE: return "utf-16be";
+	default: return "utf-8";
+	}
+}
+
+int shuan_enc_parse(const char *name, shuan_enc_choice *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!name || !*name || !strcasecmp(name, "auto"))
+		return 0;
+	for (size_t i = 0; i < sizeof(enc_names) / sizeof(enc_names[0]); i++)
+		if (!strcasecmp(name, enc_names[i].name)) {
+			out->forced = true;
+			out->enc = enc_names[i].enc;
+			/* Report the name the user chose, in its canonical spelling. */
+			const char *canon = enc_names[i].name;
+			if (!strcmp(canon, "utf8") || !strcmp(canon, "utf16le") || !strcmp(canon, "utf16be"))
+				canon = shuan_enc_name(out->enc);
+			snprintf(out->name, sizeof(out->name), "%s", canon);
+			return 0;
+		}
+	return SHUAN_EINVAL;
+}
+
+static const char *iconv_name(shuan_enc e)
+{
+	switch (e) {
+	case SHUAN_ENC_GB18030: return "GB18030";
+	case SHUAN_ENC_UTF16LE: return "UTF-16LE";
+	case SHUAN_ENC_UTF16BE: return "UTF-16BE";
+	default: return NULL;
+	}
+}
+
+/* ---- detection ---- */
+
+/* Control bytes that do not occur in text (tab, LF, VT, FF, CR and ESC do). */
+static bool is_binary_ctrl(unsigned c)
+{
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' && c != 0x1B;
+}
+
+/* Whether buf looks like UTF-16 without a BOM in the given byte order: the
+ * high byte of a quarter or more of the code units is NUL (ASCII characters:
+ * Chinese-only UTF-16 without a BOM is not recognised), few low bytes are,
+ * surrogates pair up and no unit is a control character. */
+static bool looks_utf16(const unsigned char *b, size_t n, bool le)
+{
+	size_t hi_nul = 0, lo_nul = 0, units = n / 2;
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		unsigned lo = le ? b[i] : b[i + 1], hi = le ? b[i + 1] : b[i];
+		unsigned u = lo | hi << 8;
+		hi_nul += hi == 0;
+		lo_nul += lo == 0;
+		if (u < 0x20 && is_binary_ctrl(u))
+			return false;
+		if (u == 0 || u == 0xFFFE || u == 0xFFFF)
+			return false;
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			if (i + 3 >= n)
+				break; /* a pair cut by the end of the head */
+			unsigned lo2 = le ? b[i + 2] : b[i + 3], hi2 = le ? b[i + 3] : b[i + 2];
+			unsigned u2 = lo2 | hi2 << 8;
+			if (u2 < 0xDC00 || u2 > 0xDFFF)
+				return false;
+			i += 2;
+		} else if (u >= 0xDC00 && u <= 0xDFFF) {
+			return false;
+		}
+	}
+	/* At least a quarter of the units ASCII-like, and NULs on one side. */
+	return units > 0 && hi_nul * 4 >= units && hi_nul >= 8 * lo_nul;
+}
+
+/* Counts GB18030 sequences iconv rejects in buf (a sequence cut by the end
+ * of buf counts only when !more), the valid multibyte characters, and
+ * binary control bytes. */
+static int gb_check(const char *buf, size_t n, bool more, size_t *bad, size_t *mb, size_t *ctrl)
+{
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	char out[4096];
+	char *in = (char *)buf;
+	size_t left = n;
+
+	*bad = *mb = *ctrl = 0;
+	if (cd == (iconv_t)-1)
+		return SHUAN_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		*ctrl += is_binary_ctrl((unsigned char)buf[i]);
+	while (left > 0) {
+		char *op = out;
+		size_t ol = sizeof(out);
+		size_t r = iconv(cd, &in, &left, &op, &ol);
+		int err = errno;
+		for (char *p = out; p < op; p++)
+			*mb += (unsigned char)*p >= 0xC0;
+		if (r != (size_t)-1)
+			break;
+		errno = err;
+		if (errno == E2BIG)
+			continue;
+		if (errno == EINVAL && more)
+			break;
+		(*bad)++; /* EILSEQ, or EINVAL at the very end of the input */
+		in++;
+		left--;
+	}
+	iconv_close(cd);
+	return 0;
+}
+
+int shuan_enc_detect(const char *buf, size_t len, bool more, shuan_enc *enc, size_t *bom, char *why,
+		     size_t whylen)
+{
+	const unsigned char *b = (const unsigned char *)buf;
+	size_t n = len < DETECT_U16_BYTES ? len : DETECT_U16_BYTES;
+
+	*enc = SHUAN_ENC_UTF8;
+	*bom = 0;
+	if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+		return 0;
+	if (len >= 4 && b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0) {
+		snprintf(why, whylen, "UTF-32 text (not supported)");
+		return SHUAN_EINVAL;
+	}
+	if (len >= 2 && b[0] == 0xFF && b[1] == 0xFE) {
+		*enc = SHUAN_ENC_UTF16LE;
+		*bom = 2;
+		return 0;
+	}
+	if (len >= 2 && b[0] == 0xFE && b[1] == 0xFF) {
+		*enc = SHUAN_ENC_UTF16BE;
+		*bom = 2;
+		return 0;
+	}
+	if (memchr(buf, '\0', n)) {
+		if (looks_utf16(b, n & ~(size_t)1, true)) {
+			*enc = SHUAN_ENC_UTF16LE;
+			return 0;
+		}
+		if (looks_utf16(b, n & ~(size_t)1, false)) {
+			*enc = SHUAN_ENC_UTF16BE;
+			return 0;
+		}
+		snprintf(why, whylen, "binary file (NUL bytes)");
+		return SHUAN_EBINARY;
+	}
+	size_t bad_utf8 = shuan_utf8_invalid(buf, len, more);
+	if (bad_utf8 == 0)
+		return 0;
+	/* Not UTF-8: GB18030 (GBK, GB2312) when the head decodes as such. */
+	size_t gn = len < DETECT_GB_BYTES ? len : DETECT_GB_BYTES, bad, mb, ctrl;
+	if (gb_check(buf, gn, more || gn < len, &bad, &mb, &ctrl) == 0) {
+		if (ctrl * 100 > gn) {
+			snprintf(why, whylen, "binary file (control bytes)");
+			return SHUAN_EBINARY;
+		}
+		/* Some Chinese, and no more bad bytes than good characters (a
+		 * damaged export is still worth reading; binary input without NUL
+		 * bytes was caught by its control bytes). */
+		if (mb > 0 && bad <= mb) {
+			*enc = SHUAN_ENC_GB18030;
+			return 0;
+		}
+	}
+	/* Mostly UTF-8 with a few damaged sequences (a cut character, a stray
+	 * Latin-1 byte): read as UTF-8 and count them rather than lose the
+	 * file - at most one bad sequence per 1000 bytes. */
+	if (bad_utf8 * 1000 <= len)
+		return 0;
+	/* A fixed reason: the summary groups skips by their reason. */
+	snprintf(why, whylen, "undecodable text (neither UTF-8 nor GB18030; try --encoding)");
+	return SHUAN_EINVAL;
+}
+
+/* ---- the offset map ---- */
+
+typedef struct dmap_block {
+	uint64_t d, r; /* decoded and stored offsets of the first character */
+	uint32_t n;    /* characters */
+	bool ident;    /* all characters so far are 1:1 (their nibbles are 0) */
+	uint8_t w[DMAP_CHARS / 2];
+} dmap_block;
+
+struct shuan_decoder {
+	shuan_enc enc;
+	iconv_t cd;
+	shuan_reader inner;
+	bool inner_eof;
+	char *in; /* stored bytes not yet converted: in[in_pos..in_len) */
+	size_t in_cap, in_pos, in_len;
+	uint64_t bytes_in, invalid;
+	uint64_t out_pos; /* decoded bytes produced (pending ones included) */
+	uint64_t r_end;   /* stored offset after the last mapped character */
+	char pend[8];     /* a character that did not fit the caller's buffer */
+	unsigned pend_pos, pend_len;
+	dmap_block *b; /* live blocks: b[b0..nb) */
+	size_t b0, nb, bcap, bmax;
+};
+
+static int map_push(shuan_decoder *d, unsigned dw, unsigned rw)
+{
+	bool id = dw == 1 && rw == 1;
+	dmap_block *t = d->nb > d->b0 ? &d->b[d->nb - 1] : NULL;
+
+	if (t && t->ident && id && t->n < UINT32_MAX) {
+		t->n++;
+	} else if (t && t->n < DMAP_CHARS) {
+		t->ident = t->ident && id;
+		t->w[t->n / 2] |= (uint8_t)(((dw - 1) | (rw - 1) << 2) << (t->n % 2 * 4));
+		t->n++;
+	} else {
+		if (d->nb == d->bcap) {
+			if (d->b0 == 0 && d->bcap < d->bmax) {
+				size_t cap = d->bcap ? d->bcap * 2 : 64;
+				if (cap > d->bmax)
+					cap = d->bmax;
+				dmap_block *nbv = shuan_realloc(d->b, cap * sizeof(*nbv));
+				if (!nbv)
+					return SHUAN_ENOMEM;
+				d->b = nbv;
+				d->bcap = cap;
+			} else {
+				/* Full at its bound: the oldest block goes even if not
+				 * forgotten (a consumer that keeps more than `window`). */
+				if (d->b0 == 0)
+					d->b0 = 1;
+				memmove(d->b, d->b + d->b0, (d->nb - d->b0) * sizeof(*d->b));
+				d->nb -= d->b0;
+				d->b0 = 0;
+			}
+		}
+		t = &d->b[d->nb++];
+		memset(t, 0, sizeof(*t));
+		t->d = d->out_pos;
+		t->r = d->r_end;
+		t->n = 1;
+		t->ident = id;
+		t->w[0] = (uint8_t)((dw - 1) | (rw - 1) << 2);
+	}
+	d->out_pos += dw;
+	d->r_end += rw;
+	return 0;
+}
+
+uint64_t shuan_decoder_raw_offset(const shuan_decoder *d, uint64_t q)
+{
+	size_t lo = d->b0, hi = d->nb;
+	if (lo == hi)
+		return d->r_end;
+	if (q < d->b[lo].d)
+		return d->b[lo].r; /* forgotten: the oldest offset we know */
+	if (q >= d->out_pos)
+		return d->r_end;
+	while (hi - lo > 1) { /* the last block with d <= q */
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->b[mid].d <= q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	const dmap_block *t = &d->b[lo];
+	if (t->ident)
+		return t->r + (q - t->d);
+	uint64_t dd = t->d, rr = t->r;
+	for (uint32_t i = 0; i < t->n; i++) {
+		unsigned nib = t->w[i / 2] >> (i % 2 * 4) & 0xF;
+		unsigned dw = (nib & 3) + 1, rw = (nib >> 2) + 1;
+		if (q < dd + dw)
+			return rr;
+		dd += dw;
+		rr += rw;
+	}
+	return rr;
+}
+
+void shuan_decoder_forget(shuan_decoder *d, uint64_t decoded)
+{
+	while (d->nb - d->b0 >= 2 && d->b[d->b0 + 1].d <= decoded)
+		d->b0++;
+}
+
+/* ---- decoding ---- */
+
+/* The stored length of the valid sequence at p (n > 0 bytes available). */
+static unsigned raw_len(shuan_enc enc, const unsigned char *p, size_t n)
+{
+	if (enc == SHUAN_ENC_GB18030) {
+		if (p[0] < 0x81 || p[0] == 0xFF)
+			return 1;
+		return n >= 2 && p[1] >= 0x30 && p[1] <= 0x39 ? 4 : 2;
+	}
+	if (n < 2)
+		return 2;
+	unsigned hi = enc == SHUAN_ENC_UTF16LE ? p[1] : p[0];
+	return hi >= 0xD8 && hi <= 0xDB ? 4 : 2;
+}
+
+static unsigned utf8_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* Records k characters of one stored byte and one decoded byte each (an
+ * ASCII run in GB18030): a count in an identity block, zero nibbles (which
+ * mean 1:1) in a block that has room. */
+static int map_ident(shuan_decoder *d, size_t k)
+{
+	int rc;
+	while (k > 0) {
+		dmap_block *t = d->nb > d->b0 ? &d->b[d->nb - 1] : NULL;
+		size_t room = !t ? 0 : t->ident ? UINT32_MAX - t->n : t->n < DMAP_CHARS ? DMAP_CHARS - t->n : 0;
+		if (room == 0) {
+			if ((rc = map_push(d, 1, 1)))
+				return rc;
+			k--;
+			continue;
+		}
+		size_t m = k < room ? k : room;
+		t->n += (uint32_t)m;
+		d->out_pos += m;
+		d->r_end += m;
+		k -= m;
+	}
+	return 0;
+}
+
+/* Records the widths of what one iconv call converted. */
+static int map_segment(shuan_decoder *d, const unsigned char *raw, size_t rn, const unsigned char *out,
+		       size_t on)
+{
+	size_t i = 0, j = 0;
+	int rc;
+	while (i < rn && j < on) {
+		if (d->enc == SHUAN_ENC_GB18030 && raw[i] < 0x80) {
+			size_t k = 1;
+			while (i + k < rn && j + k < on && raw[i + k] < 0x80)
+				k++;
+			if ((rc = map_ident(d, k)))
+				return rc;
+			i += k;
+			j += k;
+			continue;
+		}
+		unsigned rw = raw_len(d->enc, raw + i, rn - i), dw = utf8_len(out[j]);
+		if (i + rw > rn || j + dw > on)
+			break;
+		if ((rc = map_push(d, dw, rw)))
+			return rc;
+		i += rw;
+		j += dw;
+	}
+	/* Never expected: the walks disagree. Fail rather than misreport. */
+	return i == rn && j == on ? 0 : SHUAN_EINVAL;
+}
+
+/* Replaces `rw` stored bytes with U+FFFD into out (room >= 3). */
+static int replace(shuan_decoder *d, char *out, unsigned rw)
+{
+	memcpy(out, "\xEF\xBF\xBD", 3);
+	d->in_pos += rw;
+	d->invalid += rw;
+	return map_push(d, 3, rw);
+}
+
+/* Converts from in[in_pos..] into out[0..room) (room >= 4); returns the
+ * bytes produced (> 0) or a negative code. */
+static long convert(shuan_decoder *d, char *out, size_t room)
+{
+	char *ip = d->in + d->in_pos, *op = out;
+	size_t il = d->in_len - d->in_pos, ol = room;
+	int rc;
+
+	if (d->enc == SHUAN_ENC_GB18030) {
+		/* ASCII is ASCII in GB18030: copy runs of it, and give iconv only
+		 * the multibyte text up to the next ASCII byte between characters. */
+		const unsigned char *p = (const unsigned char *)ip, *e = p + il;
+		if (*p < 0x80) {
+			size_t k = 1, max = il < room ? il : room;
+			while (k < max && p[k] < 0x80)
+				k++;
+			memcpy(out, ip, k);
+			d->in_pos += k;
+			return (rc = map_ident(d, k)) ? rc : (long)k;
+		}
+		while (p < e && *p >= 0x80) {
+			unsigned w = raw_len(d->enc, p, (size_t)(e - p));
+			if (w > (size_t)(e - p))
+				break;
+			p += w;
+		}
+		if (p < e && *p < 0x80)
+			il = (size_t)(p - (const unsigned char *)ip);
+	}
+	size_t r = iconv(d->cd, &ip, &il, &op, &ol);
+	int err = r == (size_t)-1 ? errno : 0;
+	size_t used = (size_t)(ip - (d->in + d->in_pos)), made = (size_t)(op - out);
+
+	if ((rc = map_segment(d, (const unsigned char *)d->in + d->in_pos, used, (const unsigned char *)out, made)))
+		return rc;
+	d->in_pos += used;
+	if (err == EILSEQ || (err == EINVAL && d->inner_eof)) {
+		if (room - made < 3)
+			return (long)made; /* replaced on the next call */
+		size_t left = d->in_len - d->in_pos;
+		unsigned rw = d->enc == SHUAN_ENC_GB18030 || left < 2 ? 1 : 2;
+		if ((rc = replace(d, out + made, rw)))
+			return rc;
+		made += 3;
+	} else if (err && err != E2BIG && err != EINVAL) {
+		return SHUAN_EINVAL;
+	}
+	return made > 0 ? (long)made : SHUAN_EINVAL; /* no progress is a bug: fail, never spin */
+}
+
+static int refill(shuan_decoder *d)
+{
+	size_t avail = d->in_len - d->in_pos;
+	memmove(d->in, d->in + d->in_pos, avail);
+	d->in_pos = 0;
+	d->in_len = avail;
+	long n = d->inner.read(d->inner.ctx, d->in + d->in_len, d->in_cap - d->in_len);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		d->inner_eof = true;
+	d->in_len += (size_t)n;
+	d->bytes_in += (uint64_t)n;
+	return 0;
+}
+
+static long dec_read(void *ctx, char *buf, size_t cap)
+{
+	shuan_decoder *d = ctx;
+	size_t got = 0;
+	int rc;
+
+	while (got < cap) {
+		if (d->pend_pos < d->pend_len) {
+			buf[got++] = d->pend[d->pend_pos++];
+			continue;
+		}
+		size_t avail = d->in_len - d->in_pos;
+		if (avail < DEC_SEQ_MAX && !d->inner_eof) {
+			if ((rc = refill(d)))
+				return rc;
+			continue;
+		}
+		if (avail == 0)
+			break;
+		if (cap - got < DEC_SEQ_MAX) {
+			/* Too little room for a whole character: decode one aside. */
+			long n = convert(d, d->pend, DEC_SEQ_MAX);
+			if (n < 0)
+				return n;
+			d->pend_pos = 0;
+			d->pend_len = (unsigned)n;
+			continue;
+		}
+		long n = convert(d, buf + got, cap - got);
+		if (n < 0)
+			return n;
+		got += (size_t)n;
+	}
+	return (long)got;
+}
+
+shuan_reader shuan_decoder_reader(shuan_decoder *d)
+{
+	shuan_reader rd = {dec_read, d};
+	return rd;
+}
+
+int shuan_decoder_new(shuan_decoder **out, shuan_enc enc, shuan_reader *inner, const char *head,
+			 size_t head_len, size_t skip, bool inner_eof, size_t window)
+{
+	shuan_decoder *d;
+	const char *name = iconv_name(enc);
+
+	*out = NULL;
+	if (!name)
+		return SHUAN_EINVAL;
+	if (!(d = shuan_calloc(1, sizeof(*d))))
+		return SHUAN_ENOMEM;
+	d->enc = enc;
+	d->inner = *inner;
+	d->inner_eof = inner_eof;
+	if (skip > head_len)
+		skip = head_len;
+	d->in_cap = head_len - skip > DEC_IN_MIN ? head_len - skip : DEC_IN_MIN;
+	d->bmax = (window ? window : (4u << 20)) / DMAP_CHARS + 64;
+	d->bytes_in = head_len;
+	d->r_end = skip;
+	if ((d->cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
+		shuan_free(d);
+		return SHUAN_EINVAL;
+	}
+	if (!(d->in = shuan_malloc(d->in_cap))) {
+		shuan_decoder_free(d);
+		return SHUAN_ENOMEM;
+	}
+	if (head_len > skip)
+		memcpy(d->in, head + skip, head_len - skip);
+	d->in_len = head_len - skip;
+	*out = d;
+	return 0;
+}
+
+void shuan_decoder_free(shuan_decoder *d)
+{
+	if (!d)
+		return;
+	if (d->cd != (iconv_t)-1 && d->cd)
+		iconv_close(d->cd);
+	shuan_free(d->in);
+	shuan_free(d->b);
+	shuan_free(d);
+}
+
+uint64_t shuan_decoder_bytes_in(const shuan_decoder *d) { return d->bytes_in; }
+uint64_t shuan_decoder_invalid(const shuan_decoder *d) { return d->invalid; }

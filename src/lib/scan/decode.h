@@ -1,0 +1,86 @@
+/*
+ * lib/scan/decode.h - input encodings: detection from the first bytes of an
+ * input, and a decoder that is itself a shuan_reader, turning GB18030
+ * (GBK, GB2312) or UTF-16 into UTF-8 for the rest of the pipeline while
+ * remembering where each decoded character came from, so findings can give
+ * offsets in the bytes as stored.
+ *
+ * UTF-8 input is never decoded: the scanner reads it as stored (zero copy).
+ */
+#ifndef SHUAN_LIB_DECODE_H
+#define SHUAN_LIB_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shuan/scanner.h"
+
+typedef enum shuan_enc {
+	SHUAN_ENC_UTF8 = 0,
+	SHUAN_ENC_GB18030,
+	SHUAN_ENC_UTF16LE,
+	SHUAN_ENC_UTF16BE,
+} shuan_enc;
+
+/* A forced encoding as named by the user. */
+typedef struct shuan_enc_choice {
+	bool forced;      /* false: detect per input */
+	shuan_enc enc;    /* the decoder to use when forced */
+	char name[16];    /* the canonical name reported, e.g. "gbk" */
+} shuan_enc_choice;
+
+/* Parses an --encoding name: NULL, "" or "auto" (detect), utf-8, gb18030,
+ * gbk, gb2312 (the latter two are decoded as GB18030, their superset),
+ * utf-16le, utf-16be (case-insensitive; "utf8", "utf16le" also accepted).
+ * Returns 0 or SHUAN_EINVAL for an unknown name. */
+int shuan_enc_parse(const char *name, shuan_enc_choice *out);
+
+/* "utf-8", "gb18030", "utf-16le" or "utf-16be". */
+const char *shuan_enc_name(shuan_enc e);
+
+/*
+ * Detects the encoding of an input from its first len bytes (`more`: the
+ * input goes on). Order: a BOM (UTF-8, UTF-16LE/BE); UTF-16 without a BOM
+ * from NUL bytes in the high half of most ASCII code units; valid UTF-8;
+ * GB18030 when the head decodes as GB18030. On success *enc is set and *bom
+ * is the number of BOM bytes to skip (0 for UTF-8, whose BOM the segmenters
+ * understand). Otherwise returns SHUAN_EBINARY (NUL or control bytes) or
+ * SHUAN_EINVAL (text in no encoding we read), with a reason in why[] that
+ * never quotes the input.
+ */
+int shuan_enc_detect(const char *buf, size_t len, bool more, shuan_enc *enc, size_t *bom, char *why,
+		     size_t whylen);
+
+typedef struct shuan_decoder shuan_decoder;
+
+/*
+ * Creates a decoder from `enc` (not UTF-8) to UTF-8 over `inner`. `head` is
+ * what was already read from inner (copied; may be NULL), of which the first
+ * `skip` bytes (a BOM) are dropped; `inner_eof` says inner is exhausted.
+ * `window` is how many decoded bytes the consumer keeps before calling
+ * shuan_decoder_forget (0 = 4 MiB); the offset map is bounded by it.
+ * Returns 0, SHUAN_ENOMEM or SHUAN_EINVAL (iconv has no such converter).
+ */
+int shuan_decoder_new(shuan_decoder **out, shuan_enc enc, shuan_reader *inner, const char *head,
+			 size_t head_len, size_t skip, bool inner_eof, size_t window);
+void shuan_decoder_free(shuan_decoder *d);
+
+/* The decoder as a reader: UTF-8 out, 0 at the end, or a negative code.
+ * Invalid input sequences come out as U+FFFD. */
+shuan_reader shuan_decoder_reader(shuan_decoder *d);
+
+/* The stored offset of the decoded byte at `decoded` (an offset in the
+ * decoded stream not yet forgotten). An offset inside a character maps to
+ * the character's first stored byte; the end of the output maps to the end
+ * of the input consumed. */
+uint64_t shuan_decoder_raw_offset(const shuan_decoder *d, uint64_t decoded);
+
+/* The consumer no longer asks about decoded offsets before `decoded`. */
+void shuan_decoder_forget(shuan_decoder *d, uint64_t decoded);
+
+/* Stored bytes taken in (head included), and stored bytes replaced by U+FFFD. */
+uint64_t shuan_decoder_bytes_in(const shuan_decoder *d);
+uint64_t shuan_decoder_invalid(const shuan_decoder *d);
+
+#endif

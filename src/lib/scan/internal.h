@@ -1,0 +1,107 @@
+/*
+ * lib/scan/internal.h - the scanner's per-thread state.
+ */
+#ifndef SHUAN_LIB_SCANNER_INTERNAL_H
+#define SHUAN_LIB_SCANNER_INTERNAL_H
+
+#include "lib/scan/decode.h"
+#include "lib/scan/fingerprint.h"
+#include "lib/rules/internal.h"
+#include "lib/scan/segment.h"
+#include "shuan/scanner.h"
+
+/* A huge line is cut into chunks that overlap by SCAN_OVERLAP bytes; the first
+ * SCAN_CTX bytes of the overlap are context only (boundary and cue checks).
+ * No candidate may be longer than SCAN_MAX_VALUE. */
+#define SCAN_OVERLAP 4096
+#define SCAN_CTX 256
+#define SCAN_MAX_VALUE (SCAN_OVERLAP - SCAN_CTX)
+#define SCAN_DEFAULT_CHUNK (4u << 20)
+#define SCAN_MIN_CHUNK (16u << 10)
+
+typedef struct scan_cand {
+	unsigned det;
+	unsigned pattern;
+	size_t start, end;
+} scan_cand;
+
+typedef struct scan_hit {
+	unsigned det;
+	bool by_field;
+	size_t field;     /* by_field hits: offset of the field name in the scanner's pool */
+	shuan_vresult v;
+} scan_hit;
+
+/* A growable array with a hard maximum (style guide 9). */
+typedef struct scan_vec {
+	void *v;
+	size_t n, cap, elem, max;
+} scan_vec;
+
+struct shuan_scanner {
+	const shuan_rules *rules;
+	shuan_scan_options opt;
+	shuan_enc_choice enc;     /* opt.encoding parsed */
+	shuan_vdata vdata; /* the rules' tables with this scan's date */
+	shuan_matcher_scratch *scratch;
+	shuan_fingerprinter *fp;
+	char *buf_base;   /* allocation: buf - 1 */
+	char *buf;        /* chunk data, with one spare byte on each side */
+	size_t cap;
+	scan_vec cands, hits;
+	scan_vec pool;    /* field names of this chunk's by_field hits (NUL-separated) */
+	size_t last_field; /* offset of the last name added to pool, or SIZE_MAX */
+	/* per input */
+	shuan_format format;
+	seg_csv csv;
+	seg_json json;
+	const char *path;
+	shuan_decoder *dec;       /* decoding this input, or NULL: UTF-8 read as stored */
+	uint64_t base_offset;     /* offset of buf[0] in the stream read (decoded, with dec) */
+	uint64_t line;            /* line number of buf[0] */
+	uint64_t line_chars;      /* characters of the current line before buf[0] */
+	size_t report_from;       /* candidates starting before this were reported already */
+	size_t report_to;         /* candidates starting at or after this are left to the next chunk */
+	size_t seg_to;            /* segmenters consume up to here */
+	const char *match_buf;    /* what the matcher sees: sentinel + chunk + sentinel */
+	size_t match_len;         /* the chunk's length */
+	uint64_t findings;
+	/* set by scan_range.c for one call: where the range starts in the file,
+	 * and the file's first line to prime the CSV header from */
+	uint64_t range_base;
+	const char *prime_header;
+	size_t prime_len;
+	bool skip_sniff; /* a later part of a file whose head was sniffed already */
+	/* per cell (scan_cell.c): set while a spreadsheet cell is scanned, else NULL */
+	const char *cell_field;    /* the column header, or NULL */
+	const char *cell_location; /* "Sheet!C3" */
+	bool in_cell;
+	int cb_stop;
+	shuan_finding_fn cb;
+	void *ud;
+};
+
+/* Scans buf[0..len) of the current input (one chunk). */
+int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool first);
+
+/* The format a name or, failing that, content suggests (scanner.c). */
+shuan_format shuan_scanner__guess_format(const char *name, const char *head, size_t len);
+
+/* Reads the CSV/TSV header from a file's first line (for a range scan). */
+int shuan_scanner__prime_csv(shuan_scanner *s, const char *line, size_t len);
+/*
+ * Cell-wise scanning for spreadsheets (scan_cell.c). begin_cells starts one
+ * input (findings count from zero; path is borrowed until end_cells); each
+ * scan_cell scans one cell's text as a record of its own: field is the
+ * column header (may be NULL; field-mode detectors watching it see the whole
+ * cell), location the cell ("Sheet!C3"), row the sheet row (the finding's
+ * line). Offsets and columns count within the cell text. Returns 0,
+ * SHUAN_EINTR when the callback or the cancel flag stopped the scan, or
+ * another negative code.
+ */
+void shuan_scanner__begin_cells(shuan_scanner *s, const char *path, shuan_finding_fn cb, void *ud);
+int shuan_scanner__scan_cell(shuan_scanner *s, uint64_t row, const char *text, size_t len, const char *field,
+			     const char *location);
+uint64_t shuan_scanner__end_cells(shuan_scanner *s);
+
+#endif

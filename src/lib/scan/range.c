@@ -1,0 +1,184 @@
+/*
+ * lib/scan/range.c - scanning one line-aligned part of a large file, so that
+ * a single 20 GB CSV keeps every core busy. Parts are widened to whole lines
+ * (see shuan_scanner_scan_file_range() in scanner.h) so that consecutive
+ * parts cover every line exactly once and a value never straddles two parts;
+ * CSV parts read the header from the file's first line; the caller numbers
+ * lines by adding the newlines of the parts before.
+ *
+ * Only plain UTF-8 (or ASCII) text is split: archives, Office files, other
+ * encodings and single JSON documents are scanned whole, because their
+ * meaning at an offset depends on everything before it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/scan/decode.h"
+#include "lib/scan/internal.h"
+
+#define HEAD_BYTES (64u << 10)
+
+static ssize_t pread_full(int fd, char *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, buf + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* Containers recognised by their first bytes: never split these. */
+static bool container_magic(const unsigned char *h, size_t n)
+{
+	static const struct {
+		size_t off, len;
+		const char *magic;
+	} m[] = {
+		{0, 2, "\x1f\x8b"},             /* gzip */
+		{0, 4, "PK\x03\x04"},           /* zip, xlsx, docx */
+		{0, 3, "BZh"},                  /* bzip2 */
+		{0, 6, "\xfd" "7zXZ\x00"},      /* xz */
+		{0, 4, "\x28\xb5\x2f\xfd"},     /* zstd */
+		{0, 6, "7z\xbc\xaf\x27\x1c"},   /* 7z */
+		{257, 5, "ustar"},              /* tar */
+		{0, 8, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"}, /* OLE (old Office) */
+	};
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (n >= m[i].off + m[i].len && !memcmp(h + m[i].off, m[i].magic, m[i].len))
+			return true;
+	return false;
+}
+
+shuan_format shuan_scanner_splittable(shuan_scanner *s, const char *path)
+{
+	/* Decide as the whole-file path would: the same detection on the same
+	 * head (one chunk), so a file is read alike whatever --jobs is. */
+	size_t cap = s->opt.chunk_size;
+	char *head = s->buf; /* idle between inputs: no scan is in progress */
+	shuan_enc enc;
+	size_t bom;
+	char why[160];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	if (fd < 0)
+		return SHUAN_FORMAT_AUTO;
+	n = pread_full(fd, head, cap, 0);
+	struct stat st;
+	bool more = fstat(fd, &st) == 0 && (uint64_t)st.st_size > (uint64_t)(n > 0 ? n : 0);
+	close(fd);
+	if (n <= 0 || container_magic((const unsigned char *)head, (size_t)n))
+		return SHUAN_FORMAT_AUTO;
+	if (s->enc.forced)
+		enc = s->enc.enc;
+	else if (shuan_enc_detect(head, (size_t)n, more, &enc, &bom, why, sizeof(why)) != 0)
+		return SHUAN_FORMAT_AUTO;
+	if (enc != SHUAN_ENC_UTF8)
+		return SHUAN_FORMAT_AUTO;
+	shuan_format f = s->opt.format != SHUAN_FORMAT_AUTO ? s->opt.format
+							    : shuan_scanner__guess_format(path, head, (size_t)n);
+	return f == SHUAN_FORMAT_JSON || f == SHUAN_FORMAT_AUTO ? SHUAN_FORMAT_AUTO : f;
+}
+
+/* The offset where the part that nominally starts at `at` really starts. */
+static int align(int fd, uint64_t at, uint64_t size, uint64_t *out)
+{
+	char buf[4096];
+	if (at == 0 || at >= size) {
+		*out = at < size ? at : size;
+		return 0;
+	}
+	for (uint64_t pos = at - 1; pos < size;) {
+		ssize_t n = pread_full(fd, buf, sizeof(buf), pos);
+		if (n <= 0)
+			return n < 0 ? SHUAN_EIO : (*out = size, 0);
+		const char *nl = memchr(buf, '\n', (size_t)n);
+		if (nl) {
+			*out = pos + (uint64_t)(nl - buf) + 1;
+			return 0;
+		}
+		pos += (uint64_t)n;
+	}
+	*out = size;
+	return 0;
+}
+
+struct part_reader {
+	int fd;
+	uint64_t pos, end, newlines;
+};
+
+static long part_read(void *ctx, char *buf, size_t cap)
+{
+	struct part_reader *p = ctx;
+	size_t want = p->end - p->pos < cap ? (size_t)(p->end - p->pos) : cap;
+	ssize_t n = want ? pread_full(p->fd, buf, want, p->pos) : 0;
+	if (n < 0)
+		return SHUAN_EIO;
+	for (const char *q = buf, *e = buf + n; (q = memchr(q, '\n', (size_t)(e - q))); q++)
+		p->newlines++;
+	p->pos += (uint64_t)n;
+	return (long)n;
+}
+
+int shuan_scanner_scan_file_range(shuan_scanner *s, const char *path, const shuan_input *in, uint64_t start,
+				  uint64_t end, shuan_finding_fn cb, void *ud, shuan_input_result *res,
+				  uint64_t *newlines)
+{
+	shuan_input_result dummy;
+	char header[HEAD_BYTES];
+	struct stat st;
+	struct part_reader pr = {-1, 0, 0, 0};
+	int rc;
+
+	if (!res)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	if (newlines)
+		*newlines = 0;
+	if ((pr.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(pr.fd, &st) != 0) {
+		snprintf(res->reason, sizeof(res->reason), "%s", strerror(errno));
+		res->skipped = SHUAN_EIO;
+		if (pr.fd >= 0)
+			close(pr.fd);
+		return res->skipped;
+	}
+	uint64_t size = (uint64_t)st.st_size;
+	if ((rc = align(pr.fd, start, size, &pr.pos)) || (rc = align(pr.fd, end, size, &pr.end))) {
+		snprintf(res->reason, sizeof(res->reason), "read error");
+		res->skipped = rc;
+		close(pr.fd);
+		return rc;
+	}
+	/* A CSV part after the first needs the header row for field names. */
+	s->prime_header = NULL;
+	if (pr.pos > 0 && in && (in->format == SHUAN_FORMAT_CSV || in->format == SHUAN_FORMAT_TSV)) {
+		ssize_t n = pread_full(pr.fd, header, sizeof(header), 0);
+		const char *nl = n > 0 ? memchr(header, '\n', (size_t)n) : NULL;
+		if (nl) {
+			s->prime_header = header;
+			s->prime_len = (size_t)(nl - header) + 1;
+		}
+	}
+	s->range_base = pr.pos;
+	s->skip_sniff = pr.pos > 0;
+	shuan_reader rd = {part_read, &pr};
+	rc = shuan_scanner_scan_reader(s, in, &rd, cb, ud, res);
+	s->range_base = 0;
+	s->skip_sniff = false;
+	s->prime_header = NULL;
+	close(pr.fd);
+	if (newlines)
+		*newlines = pr.newlines;
+	return rc;
+}

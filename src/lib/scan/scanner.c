@@ -1,0 +1,424 @@
+/*
+ * lib/scan/scanner.c - the scanner's lifecycle and the streaming loop: reads a
+ * reader in bounded chunks cut at line ends (or, for huge lines, anywhere,
+ * with an overlap), sniffs the encoding (wrapping the reader in a decoder
+ * for GB18030 and UTF-16; UTF-8 is scanned as stored) and the format, and
+ * hands each chunk to scan_chunk.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/scan/decode.h"
+#include "lib/scan/internal.h"
+#include "util/alloc.h"
+#include "util/utf8.h"
+
+const char *shuan_format_name(shuan_format f)
+{
+	static const char *const names[] = {"auto", "text", "csv", "tsv", "json", "jsonl"};
+	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "auto";
+}
+
+int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan_scan_options *opts)
+{
+	shuan_scanner *s = shuan_calloc(1, sizeof(*s));
+	int rc = SHUAN_ENOMEM;
+
+	*out = NULL;
+	if (!s)
+		return rc;
+	s->rules = rules;
+	if (opts)
+		s->opt = *opts;
+	if ((rc = shuan_enc_parse(s->opt.encoding, &s->enc)))
+		goto fail;
+	rc = SHUAN_ENOMEM;
+	if (!s->opt.chunk_size)
+		s->opt.chunk_size = SCAN_DEFAULT_CHUNK;
+	if (s->opt.chunk_size < SCAN_MIN_CHUNK)
+		s->opt.chunk_size = SCAN_MIN_CHUNK;
+	s->vdata = rules->vdata;
+	if (s->opt.year) {
+		s->vdata.scan_year = s->opt.year;
+		s->vdata.scan_month = s->opt.month;
+		s->vdata.scan_day = s->opt.day;
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		s->vdata.scan_year = tm.tm_year + 1900;
+		s->vdata.scan_month = tm.tm_mon + 1;
+		s->vdata.scan_day = tm.tm_mday;
+	}
+	s->cap = s->opt.chunk_size + SCAN_OVERLAP;
+	/* one spare byte before and after for the matcher's newline sentinels */
+	s->cands.elem = sizeof(scan_cand);
+	s->cands.max = 1u << 24;
+	s->hits.elem = sizeof(scan_hit);
+	s->hits.max = 1u << 20;
+	s->pool.elem = 1;
+	s->pool.max = 64u << 20;
+	if (!(s->buf_base = shuan_malloc(s->cap + 2)))
+		goto fail;
+	s->buf = s->buf_base + 1;
+	if ((rc = shuan_matcher_scratch_alloc(&s->scratch, rules->matcher)))
+		goto fail;
+	if (s->opt.fingerprint_key && (rc = shuan_fingerprinter_new(&s->fp, s->opt.fingerprint_alg,
+								   s->opt.fingerprint_key,
+								   s->opt.fingerprint_key_len)))
+		goto fail;
+	seg_csv_init(&s->csv, ',');
+	*out = s;
+	return 0;
+fail:
+	shuan_scanner_free(s);
+	return rc;
+}
+
+void shuan_scanner_free(shuan_scanner *s)
+{
+	if (!s)
+		return;
+	shuan_matcher_scratch_free(s->scratch);
+	shuan_fingerprinter_free(s->fp);
+	shuan_decoder_free(s->dec);
+	seg_csv_free(&s->csv);
+	shuan_free(s->cands.v);
+	shuan_free(s->hits.v);
+	shuan_free(s->pool.v);
+	shuan_free(s->buf_base);
+	shuan_free(s);
+}
+
+static shuan_format format_from_name(const char *name)
+{
+	const char *dot = name ? strrchr(name, '.') : NULL;
+	if (!dot)
+		return SHUAN_FORMAT_AUTO;
+	if (!strcasecmp(dot, ".csv"))
+		return SHUAN_FORMAT_CSV;
+	if (!strcasecmp(dot, ".tsv") || !strcasecmp(dot, ".tab"))
+		return SHUAN_FORMAT_TSV;
+	if (!strcasecmp(dot, ".json"))
+		return SHUAN_FORMAT_JSON;
+	if (!strcasecmp(dot, ".jsonl") || !strcasecmp(dot, ".ndjson"))
+		return SHUAN_FORMAT_JSONL;
+	if (!strcasecmp(dot, ".log") || !strcasecmp(dot, ".txt") || !strcasecmp(dot, ".md"))
+		return SHUAN_FORMAT_TEXT;
+	return SHUAN_FORMAT_AUTO;
+}
+
+static size_t count_byte(const char *p, size_t n, char c)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += p[i] == c;
+	return k;
+}
+
+/* Content sniffing: JSON when it starts with { or [ (JSON Lines when the
+ * first line closes by itself and another object follows); CSV/TSV when the
+ * first two lines have the same, non-zero number of delimiters. */
+static shuan_format format_from_content(const char *buf, size_t len)
+{
+	size_t i = 0;
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	const char *l1 = buf + i, *nl1 = memchr(l1, '\n', len - i);
+	size_t n1 = nl1 ? (size_t)(nl1 - l1) : len - i;
+	if (i < len && (buf[i] == '{' || buf[i] == '[')) {
+		size_t e = n1;
+		while (e > 0 && (l1[e - 1] == '\r' || l1[e - 1] == ' '))
+			e--;
+		if (nl1 && e > 0 && (l1[e - 1] == '}' || l1[e - 1] == ']') && nl1 + 1 < buf + len &&
+		    (nl1[1] == '{' || nl1[1] == '['))
+			return SHUAN_FORMAT_JSONL;
+		return SHUAN_FORMAT_JSON;
+	}
+	if (!nl1)
+		return SHUAN_FORMAT_TEXT;
+	const char *l2 = nl1 + 1, *nl2 = memchr(l2, '\n', (size_t)(buf + len - l2));
+	size_t n2 = nl2 ? (size_t)(nl2 - l2) : (size_t)(buf + len - l2);
+	size_t t1 = count_byte(l1, n1, '\t'), t2 = count_byte(l2, n2, '\t');
+	size_t c1 = count_byte(l1, n1, ','), c2 = count_byte(l2, n2, ',');
+	if (t1 > 0 && t1 == t2)
+		return SHUAN_FORMAT_TSV;
+	if (c1 > 0 && c1 == c2)
+		return SHUAN_FORMAT_CSV;
+	return SHUAN_FORMAT_TEXT;
+}
+
+shuan_format shuan_scanner__guess_format(const char *name, const char *head, size_t len)
+{
+	shuan_format f = format_from_name(name);
+	return f != SHUAN_FORMAT_AUTO ? f : format_from_content(head, len);
+}
+
+static void begin_input(shuan_scanner *s, const shuan_input *in, shuan_format f)
+{
+	s->format = f;
+	s->path = in && in->path ? in->path : "-";
+	s->base_offset = s->range_base;
+	s->line = 1;
+	s->line_chars = 0;
+	/* an input that stopped inside a huge line left its overlap offsets:
+	 * everything about the previous input's chunking starts afresh */
+	s->report_from = 0;
+	s->report_to = 0;
+	s->seg_to = 0;
+	s->findings = 0;
+	s->cb_stop = 0;
+	seg_csv_free(&s->csv);
+	seg_csv_init(&s->csv, f == SHUAN_FORMAT_TSV ? '\t' : ',');
+	seg_json_init(&s->json, f == SHUAN_FORMAT_JSONL);
+}
+
+static int skip(shuan_input_result *res, int code, const char *reason)
+{
+	res->skipped = code;
+	snprintf(res->reason, sizeof(res->reason), "%s", reason);
+	return code;
+}
+
+/* Sniffs the first chunk: which encoding (or the forced one), or why the
+ * input is skipped (binary, undecodable). UTF-16 is recognised before the
+ * NUL-byte test for binary input. */
+static int sniff(shuan_scanner *s, const char *buf, size_t len, bool more, shuan_enc *enc, size_t *bom,
+		 shuan_input_result *res)
+{
+	char why[sizeof(res->reason)];
+	const unsigned char *b = (const unsigned char *)buf;
+	int rc;
+
+	*bom = 0;
+	if (s->enc.forced) {
+		*enc = s->enc.enc;
+		snprintf(res->encoding, sizeof(res->encoding), "%s", s->enc.name);
+		if (*enc == SHUAN_ENC_UTF16LE && len >= 2 && b[0] == 0xFF && b[1] == 0xFE)
+			*bom = 2;
+		else if (*enc == SHUAN_ENC_UTF16BE && len >= 2 && b[0] == 0xFE && b[1] == 0xFF)
+			*bom = 2;
+		else if (*enc != SHUAN_ENC_UTF16LE && *enc != SHUAN_ENC_UTF16BE &&
+			 memchr(buf, '\0', len < 8000 ? len : 8000))
+			return skip(res, SHUAN_EBINARY, "binary file (NUL bytes)");
+		return 0;
+	}
+	if ((rc = shuan_enc_detect(buf, len, more, enc, bom, why, sizeof(why))))
+		return skip(res, rc, why);
+	snprintf(res->encoding, sizeof(res->encoding), "%s", shuan_enc_name(*enc));
+	return 0;
+}
+
+/* Invalid UTF-8 sequences in the bytes this chunk consumes, each byte counted
+ * once: up to the cut, or for a piece of a huge line up to where the carried
+ * overlap begins (the next piece counts that, skipping the continuation
+ * bytes of a character the cut split). */
+static uint64_t invalid_in_consumed(const shuan_scanner *s, size_t cut, bool huge)
+{
+	size_t from = 0, upto = huge ? cut - SCAN_OVERLAP : cut;
+	if (s->report_from)
+		while (from < upto && from < 3 && ((unsigned char)s->buf[from] & 0xC0) == 0x80)
+			from++;
+	return shuan_utf8_invalid(s->buf + from, upto - from, huge);
+}
+
+int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_reader *rd, shuan_finding_fn cb,
+			      void *ud, shuan_input_result *res)
+{
+	shuan_input_result dummy;
+	shuan_reader dec_rd;
+	size_t len = 0, chunk = s->opt.chunk_size;
+	bool eof = false, first = true;
+	int rc = 0;
+
+	if (!res)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	s->cb = cb;
+	s->ud = ud;
+	begin_input(s, in, SHUAN_FORMAT_AUTO);
+	for (;;) {
+		while (len < chunk && !eof) {
+			long n = rd->read(rd->ctx, s->buf + len, chunk - len);
+			if (n < 0) {
+				rc = skip(res, (int)n, s->dec && n == SHUAN_EINVAL ? "decoding failed" : "read error");
+				goto done;
+			}
+			if (n == 0)
+				eof = true;
+			len += (size_t)n;
+			/* bytes as stored: a decoder counts what it took in */
+			res->bytes = s->dec ? shuan_decoder_bytes_in(s->dec) : res->bytes + (uint64_t)n;
+			if (s->opt.max_file_size && res->bytes > s->opt.max_file_size) {
+				rc = skip(res, SHUAN_ELIMIT, "larger than --max-file-size");
+				goto done;
+			}
+			if (s->opt.cancel && *s->opt.cancel) {
+				rc = SHUAN_EINTR;
+				goto done;
+			}
+		}
+		if (first && !s->dec) {
+			/* a later part of a split file: its head was sniffed as UTF-8 */
+			shuan_enc enc = SHUAN_ENC_UTF8;
+			size_t bom = 0;
+			if (!s->skip_sniff && (rc = sniff(s, s->buf, len, !eof, &enc, &bom, res)))
+				goto done;
+			if (enc != SHUAN_ENC_UTF8) {
+				/* Re-read the head and the rest through a decoder. */
+				rc = shuan_decoder_new(&s->dec, enc, rd, s->buf, len, bom, eof, s->cap);
+				if (rc) {
+					rc = skip(res, rc, rc == SHUAN_ENOMEM ? "out of memory" : "no iconv converter");
+					goto done;
+				}
+				dec_rd = shuan_decoder_reader(s->dec);
+				rd = &dec_rd;
+				len = 0;
+				eof = false;
+				continue;
+			}
+		}
+		if (first) {
+			shuan_format f = in && in->format != SHUAN_FORMAT_AUTO ? in->format
+					 : s->opt.format != SHUAN_FORMAT_AUTO ? s->opt.format
+									      : format_from_name(in ? in->name_hint : NULL);
+			if (f == SHUAN_FORMAT_AUTO)
+				f = format_from_content(s->buf, len);
+			begin_input(s, in, f);
+			res->format = f;
+			if (s->prime_header && (f == SHUAN_FORMAT_CSV || f == SHUAN_FORMAT_TSV) &&
+			    (rc = shuan_scanner__prime_csv(s, s->prime_header, s->prime_len)))
+				goto done;
+		}
+		/* Cut after the last newline; a chunk without one is a huge line. */
+		const char *nl = eof ? NULL : memrchr(s->buf, '\n', len);
+		size_t cut = eof ? len : nl ? (size_t)(nl - s->buf) + 1 : len;
+		bool huge = !eof && !nl;
+		if (!s->dec)
+			res->invalid_utf8 += invalid_in_consumed(s, cut, huge);
+		s->report_to = huge ? cut - SCAN_OVERLAP + SCAN_CTX : cut;
+		s->seg_to = huge ? cut - SCAN_OVERLAP : cut;
+		if (len > 0 && (rc = shuan_scanner__chunk(s, s->buf, cut, first)))
+			goto done;
+		if (huge) {
+			/* Carry the overlap; this line goes on in the next chunk. */
+			for (size_t i = 0; i < cut - SCAN_OVERLAP; i++)
+				s->line_chars += ((unsigned char)s->buf[i] & 0xC0) != 0x80;
+			memmove(s->buf, s->buf + cut - SCAN_OVERLAP, SCAN_OVERLAP);
+			s->base_offset += cut - SCAN_OVERLAP;
+			len = SCAN_OVERLAP;
+			s->report_from = SCAN_CTX;
+		} else {
+			s->line += count_byte(s->buf, cut, '\n');
+			s->line_chars = 0;
+			memmove(s->buf, s->buf + cut, len - cut);
+			s->base_offset += cut;
+			len -= cut;
+			s->report_from = 0;
+		}
+		if (s->dec)
+			shuan_decoder_forget(s->dec, s->base_offset);
+		first = false;
+		if (eof && len == 0)
+			break;
+		if (s->opt.cancel && *s->opt.cancel) {
+			rc = SHUAN_EINTR;
+			goto done;
+		}
+	}
+done:
+	res->findings = s->findings;
+	if (s->dec) {
+		res->invalid_bytes = shuan_decoder_invalid(s->dec);
+		shuan_decoder_free(s->dec);
+		s->dec = NULL;
+	}
+	if (rc == SHUAN_EINTR && !res->reason[0])
+		snprintf(res->reason, sizeof(res->reason), "interrupted");
+	return rc;
+}
+
+struct mem_reader {
+	const char *p;
+	size_t left;
+};
+
+static long mem_read(void *ctx, char *buf, size_t cap)
+{
+	struct mem_reader *m = ctx;
+	size_t n = m->left < cap ? m->left : cap;
+	memcpy(buf, m->p, n);
+	m->p += n;
+	m->left -= n;
+	return (long)n;
+}
+
+int shuan_scanner_scan_buffer(shuan_scanner *s, const shuan_input *in, const char *buf, size_t len,
+			      shuan_finding_fn cb, void *ud, shuan_input_result *res)
+{
+	struct mem_reader m = {buf, len};
+	shuan_reader rd = {mem_read, &m};
+	return shuan_scanner_scan_reader(s, in, &rd, cb, ud, res);
+}
+
+static long fd_read(void *ctx, char *buf, size_t cap)
+{
+	int fd = *(int *)ctx;
+	for (;;) {
+		ssize_t n = read(fd, buf, cap);
+		if (n >= 0)
+			return (long)n;
+		if (errno != EINTR)
+			return SHUAN_EIO;
+	}
+}
+
+int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_input *in, shuan_finding_fn cb,
+			    void *ud, shuan_input_result *res)
+{
+	shuan_input_result dummy;
+	shuan_input local = {path, path, SHUAN_FORMAT_AUTO};
+	struct stat st;
+	int fd, rc;
+
+	if (!res)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	if (in) {
+		local = *in;
+		if (!local.path)
+			local.path = path;
+		if (!local.name_hint)
+			local.name_hint = path;
+	}
+	if (!strcmp(path, "-")) {
+		fd = STDIN_FILENO;
+	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(res->reason, sizeof(res->reason), "%s", strerror(errno));
+		res->skipped = errno == ENOENT ? SHUAN_ENOTFOUND : SHUAN_EIO;
+		return res->skipped;
+	}
+	if (fd != STDIN_FILENO && fstat(fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			close(fd);
+			return skip(res, SHUAN_EINVAL, "is a directory");
+		}
+		if (s->opt.max_file_size && S_ISREG(st.st_mode) && (uint64_t)st.st_size > s->opt.max_file_size) {
+			close(fd);
+			return skip(res, SHUAN_ELIMIT, "larger than --max-file-size");
+		}
+	}
+	shuan_reader rd = {fd_read, &fd};
+	rc = shuan_scanner_scan_reader(s, &local, &rd, cb, ud, res);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}

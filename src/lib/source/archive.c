@@ -1,0 +1,670 @@
+/*
+ * lib/source/archive.c - walking archives and compressed streams with libarchive.
+ *
+ * An input whose first bytes say "archive or compressor" (shuan_archive__sniff)
+ * is opened with libarchive: tar, zip, 7z, cpio, rar, cab, iso9660 and xar
+ * formats, every filter libarchive has (gzip, bzip2, xz, lzma, zstd, lz4, …),
+ * and the "raw" format last, so a single compressed stream (app.log.gz) reads
+ * as one member named after the file without its suffix (app.log.gz!app.log).
+ *
+ * Each regular member is read as a stream: its first ARCH_SNIFF bytes are
+ * peeked; an archive inside is opened on the parent's stream (no temporary
+ * files) up to max_depth levels; an Office document is buffered (bounded) for
+ * ooxml.c; anything else goes to the scanner through a shuan_reader, so
+ * encoding and format detection apply to members as to files. Members are
+ * reported as "outer.zip!dir/member.log".
+ *
+ * Limits (all per top-level archive, shared by the levels under it):
+ * - expanded bytes: every byte decompression produces at any level counts
+ *   (a nested archive's bytes count at each level they pass through);
+ * - ratio: expanded / bytes read from the top-level file, judged only once
+ *   ARCH_RATIO_FLOOR (64 MiB) has been expanded, so a small, very
+ *   compressible log is never flagged; a bomb stops after ~64 MiB;
+ * - members larger than the member size limit are skipped;
+ * - encrypted members are skipped (no password is ever asked for);
+ * - names that are absolute or contain ".." are scanned (nothing is ever
+ *   written, so they are harmless here) with a warning;
+ * - a truncated or corrupt archive: what was read is scanned, then the
+ *   error is reported naming the archive.
+ * When the expanded or ratio limit trips, the member is reported skipped,
+ * the rest of the top-level archive is abandoned and the archive itself is
+ * reported with the reason. Members whose data the scanner did not need
+ * (binary, skipped) are drained through the same accounting, except in zip
+ * where libarchive skips them without decompressing.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "lib/source/archive.h"
+#include "lib/scan/internal.h"
+#include "util/alloc.h"
+
+#define FILE_BUF (64u << 10)
+#define CHILD_BUF (64u << 10)
+#define MAX_DISPLAY 4096
+#define PULL_MAX (64u << 10)
+
+/* ---- sniffing ---- */
+
+static bool has_suffix(const char *name, const char *suf)
+{
+	size_t n = name ? strlen(name) : 0, k = strlen(suf);
+	return n >= k && !strcasecmp(name + n - k, suf);
+}
+
+arch_kind shuan_archive__sniff(const unsigned char *p, size_t n, const char *name)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+	} magics[] = {
+		{"\x1f\x8b", 2},                 /* gzip */
+		{"BZh", 3},                      /* bzip2 */
+		{"\xfd" "7zXZ\0", 6},            /* xz */
+		{"\x28\xb5\x2f\xfd", 4},         /* zstd */
+		{"\x04\x22\x4d\x18", 4},         /* lz4 */
+		{"\x1f\x9d", 2},                 /* compress */
+		{"\x5d\0\0", 3},                 /* lzma alone */
+		{"7z\xbc\xaf\x27\x1c", 6},       /* 7-Zip */
+		{"Rar!\x1a\x07", 6},             /* rar, rar5 */
+		{"MSCF\0\0\0\0", 8},             /* cab */
+		{"xar!", 4},                     /* xar */
+		{"070707", 6}, {"070701", 6}, {"070702", 6}, {"\xc7\x71", 2}, /* cpio */
+	};
+	if (n >= 4 && p[0] == 'P' && p[1] == 'K' &&
+	    ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6) || (p[2] == 7 && p[3] == 8))) {
+		if (has_suffix(name, ".xlsx") || has_suffix(name, ".xlsm") || has_suffix(name, ".docx") ||
+		    has_suffix(name, ".docm"))
+			return ARCH_OOXML;
+		/* Office writes [Content_Types].xml first: a zip named otherwise. */
+		if (n >= 30 + 19 && p[2] == 3 && !memcmp(p + 30, "[Content_Types].xml", 19))
+			return ARCH_OOXML;
+		return ARCH_ARCHIVE;
+	}
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (n >= magics[i].len && !memcmp(p, magics[i].magic, magics[i].len))
+			return ARCH_ARCHIVE;
+	if (n >= 262 && !memcmp(p + 257, "ustar", 5))
+		return ARCH_ARCHIVE;
+	return ARCH_PLAIN;
+}
+
+/* ---- limits ---- */
+
+bool shuan_archive__account(arch_limits *l, uint64_t n)
+{
+	l->expanded += n;
+	if (l->tripped)
+		return true;
+	if (l->expanded > l->max_expanded) {
+		snprintf(l->reason, sizeof(l->reason),
+			 "archive expands beyond --max-expanded (%llu MiB): possible zip bomb",
+			 (unsigned long long)(l->max_expanded >> 20));
+		l->tripped = true;
+	} else if (l->expanded > ARCH_RATIO_FLOOR &&
+		   (double)l->expanded > l->max_ratio * (double)(l->compressed ? l->compressed : 1)) {
+		snprintf(l->reason, sizeof(l->reason),
+			 "archive expands more than --max-ratio %g times (%llu MiB from %llu KiB): possible zip bomb",
+			 l->max_ratio, (unsigned long long)(l->expanded >> 20),
+			 (unsigned long long)(l->compressed >> 10));
+		l->tripped = true;
+	}
+	return l->tripped;
+}
+
+/* ---- reporting ---- */
+
+static void report(arch_ctx *c, const char *path, int code, const char *reason)
+{
+	shuan_input_result r;
+	memset(&r, 0, sizeof(r));
+	r.skipped = code;
+	snprintf(r.reason, sizeof(r.reason), "%s", reason);
+	if (c->icb)
+		c->icb(path, &r, c->ud);
+}
+
+/* "outer!name" with control characters shown as '?', at most MAX_DISPLAY bytes. */
+static char *member_path(const char *outer, const char *name)
+{
+	size_t lo = strlen(outer), ln = strlen(name);
+	if (lo + 1 + ln >= MAX_DISPLAY)
+		ln = lo + 1 < MAX_DISPLAY - 1 ? MAX_DISPLAY - 2 - lo : 0;
+	char *p = shuan_malloc(lo + ln + 2);
+	if (!p)
+		return NULL;
+	memcpy(p, outer, lo);
+	p[lo] = '!';
+	for (size_t i = 0; i < ln; i++)
+		p[lo + 1 + i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
+	p[lo + 1 + ln] = '\0';
+	return p;
+}
+
+/* The member name of a single compressed stream: the outer name without its
+ * compressor suffix ("a.zip!app.log.gz" -> "app.log"). */
+static void raw_name(const char *outer, char *out, size_t cap)
+{
+	static const char *const sufs[] = {".gz", ".bz2", ".xz", ".zst", ".zstd", ".lz4", ".lzma", ".Z", ".z", ".lz"};
+	const char *b = strrchr(outer, '!'), *sl;
+	b = b ? b + 1 : outer;
+	if ((sl = strrchr(b, '/')))
+		b = sl + 1;
+	snprintf(out, cap, "%s", b);
+	for (size_t i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++)
+		if (has_suffix(out, sufs[i]) && strlen(out) > strlen(sufs[i])) {
+			out[strlen(out) - strlen(sufs[i])] = '\0';
+			return;
+		}
+	if (!out[0] || !strcmp(out, "-"))
+		snprintf(out, cap, "stdin");
+}
+
+/* Absolute paths, drive letters and ".." components. */
+static bool unsafe_name(const char *n)
+{
+	if (n[0] == '/' || n[0] == '\\' || (isalpha((unsigned char)n[0]) && n[1] == ':'))
+		return true;
+	for (const char *p = n; *p;) {
+		size_t k = strcspn(p, "/\\");
+		if (k == 2 && p[0] == '.' && p[1] == '.')
+			return true;
+		p += k;
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+/* ---- libarchive readers ---- */
+
+static struct archive *new_reader(void)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		return NULL;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_rar(a);
+	archive_read_support_format_rar5(a);
+	archive_read_support_format_cab(a);
+	archive_read_support_format_iso9660(a);
+	archive_read_support_format_xar(a);
+	archive_read_support_format_raw(a);
+	return a;
+}
+
+/* The top-level file; counts the compressed bytes read for the ratio. */
+struct file_src {
+	int fd;
+	arch_limits *lim;
+	char *buf;
+};
+
+static la_ssize_t file_read(struct archive *a, void *cd, const void **out)
+{
+	struct file_src *f = cd;
+	for (;;) {
+		ssize_t n = read(f->fd, f->buf, FILE_BUF);
+		if (n >= 0) {
+			f->lim->compressed += (uint64_t)n;
+			*out = f->buf;
+			return n;
+		}
+		if (errno != EINTR) {
+			archive_set_error(a, errno, "read error");
+			return ARCHIVE_FATAL;
+		}
+	}
+}
+
+static la_int64_t file_seek(struct archive *a, void *cd, la_int64_t off, int whence)
+{
+	struct file_src *f = cd;
+	off_t r = lseek(f->fd, (off_t)off, whence);
+	(void)a;
+	return r < 0 ? ARCHIVE_FATAL : (la_int64_t)r;
+}
+
+static la_int64_t file_skip(struct archive *a, void *cd, la_int64_t req)
+{
+	struct file_src *f = cd;
+	off_t cur = lseek(f->fd, 0, SEEK_CUR);
+	(void)a;
+	if (cur < 0 || lseek(f->fd, (off_t)req, SEEK_CUR) < 0)
+		return 0;
+	return req;
+}
+
+/* One member being read. */
+struct member {
+	arch_ctx *c;
+	struct archive *a;
+	unsigned char peek[ARCH_SNIFF];
+	size_t npeek, ppos;
+	uint64_t bytes;
+	uint64_t max;   /* member size limit, 0 = none */
+	bool eof;
+	int err;        /* 0, SHUAN_ELIMIT or SHUAN_EIO */
+	char errmsg[160];
+	char *cbuf;     /* read buffer when an archive is opened on this member */
+};
+
+/* Decompressed bytes of the member, with the limits applied. */
+static long pull(struct member *m, void *buf, size_t cap)
+{
+	if (m->err)
+		return m->err;
+	if (m->eof)
+		return 0;
+	/* archive_read_data() drops what it copied in a call that meets an
+	 * error: small calls keep the loss of a damaged archive small. */
+	if (cap > PULL_MAX)
+		cap = PULL_MAX;
+	la_ssize_t n = archive_read_data(m->a, buf, cap);
+	if (n == 0) {
+		m->eof = true;
+		return 0;
+	}
+	if (n < 0) {
+		const char *e = archive_error_string(m->a);
+		m->err = SHUAN_EIO;
+		snprintf(m->errmsg, sizeof(m->errmsg), "truncated or corrupt archive (%s)", e ? e : "read error");
+		return m->err;
+	}
+	m->bytes += (uint64_t)n;
+	if (shuan_archive__account(&m->c->lim, (uint64_t)n)) {
+		m->err = SHUAN_ELIMIT;
+		snprintf(m->errmsg, sizeof(m->errmsg), "%s", m->c->lim.reason);
+		return m->err;
+	}
+	if (m->max && m->bytes > m->max) {
+		m->err = SHUAN_ELIMIT;
+		snprintf(m->errmsg, sizeof(m->errmsg), "larger than --max-file-size");
+		return m->err;
+	}
+	return (long)n;
+}
+
+/* The shuan_reader over a member: the peeked bytes, then the rest. A
+ * damaged archive ends the stream (what was read is scanned; the walk
+ * reports the damage), a limit fails it. */
+static long member_read(void *ctx, char *buf, size_t cap)
+{
+	struct member *m = ctx;
+	if (m->ppos < m->npeek) {
+		size_t n = m->npeek - m->ppos < cap ? m->npeek - m->ppos : cap;
+		memcpy(buf, m->peek + m->ppos, n);
+		m->ppos += n;
+		return (long)n;
+	}
+	long n = pull(m, buf, cap);
+	return n == SHUAN_EIO ? 0 : n;
+}
+
+/* The libarchive read callback of an archive nested in a member. */
+static la_ssize_t child_read(struct archive *a, void *cd, const void **out)
+{
+	struct member *m = cd;
+	if (m->ppos < m->npeek) {
+		*out = m->peek + m->ppos;
+		la_ssize_t n = (la_ssize_t)(m->npeek - m->ppos);
+		m->ppos = m->npeek;
+		return n;
+	}
+	long n = pull(m, m->cbuf, CHILD_BUF);
+	if (n < 0) {
+		archive_set_error(a, EINVAL, "%s", m->errmsg);
+		return ARCHIVE_FATAL;
+	}
+	*out = m->cbuf;
+	return n;
+}
+
+/* Reads what is left of a member through the accounting (see the top). */
+static void drain(struct member *m)
+{
+	char buf[16384];
+	if ((archive_format(m->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP)
+		return;
+	m->ppos = m->npeek;
+	while (pull(m, buf, sizeof(buf)) > 0)
+		if (m->c->s->opt.cancel && *m->c->s->opt.cancel)
+			break;
+}
+
+static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth);
+
+/* An archive inside a member, read from the member's stream. */
+static int member_archive(arch_ctx *c, struct member *m, const char *mpath, int depth)
+{
+	struct archive *ca = new_reader();
+	int rc = 0;
+	if (!ca || !(m->cbuf = shuan_malloc(CHILD_BUF))) {
+		report(c, mpath, SHUAN_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	if (archive_read_open(ca, m, NULL, child_read, NULL) != ARCHIVE_OK) {
+		char msg[160];
+		const char *e = archive_error_string(ca);
+		snprintf(msg, sizeof(msg), "%s", m->err ? m->errmsg : "binary file: unreadable archive");
+		if (!m->err && e)
+			snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", e);
+		report(c, mpath, m->err ? m->err : SHUAN_EINVAL, msg);
+		goto cleanup;
+	}
+	rc = walk(c, ca, mpath, depth);
+cleanup:
+	archive_read_free(ca);
+	shuan_free(m->cbuf);
+	m->cbuf = NULL;
+	return rc;
+}
+
+/* An Office document inside an archive: its zip needs random access, so
+ * it is buffered, up to ARCH_MAX_BUFFERED bytes. */
+static int member_ooxml(arch_ctx *c, struct member *m, const char *mpath, int depth)
+{
+	size_t cap = 1u << 20, len = m->npeek;
+	char *buf = shuan_malloc(cap);
+	int rc = 0;
+	if (!buf) {
+		report(c, mpath, SHUAN_ENOMEM, "out of memory");
+		return 0;
+	}
+	memcpy(buf, m->peek, m->npeek);
+	m->ppos = m->npeek;
+	for (;;) {
+		if (len == cap) {
+			if (cap >= ARCH_MAX_BUFFERED) {
+				report(c, mpath, SHUAN_ELIMIT, "Office document in an archive larger than 64 MiB (not read)");
+				drain(m);
+				goto cleanup;
+			}
+			char *nb = shuan_realloc(buf, cap * 2);
+			if (!nb) {
+				report(c, mpath, SHUAN_ENOMEM, "out of memory");
+				goto cleanup;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		long n = pull(m, buf + len, cap - len);
+		if (n < 0) {
+			report(c, mpath, m->err, m->errmsg);
+			goto cleanup;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	rc = shuan_ooxml__scan(c, NULL, buf, len, mpath);
+	if (rc == SHUAN_ENOTFOUND) {
+		struct archive *za = new_reader();
+		rc = 0;
+		if (za && archive_read_open_memory(za, buf, len) == ARCHIVE_OK)
+			rc = walk(c, za, mpath, depth);
+		else
+			report(c, mpath, SHUAN_EINVAL, "unreadable archive");
+		archive_read_free(za);
+	}
+cleanup:
+	shuan_free(buf);
+	return rc;
+}
+
+/* One regular member: peek, then nest, read as Office, or scan. */
+static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const char *mpath, const char *hint,
+		  int depth, bool unsafe)
+{
+	struct member m;
+	int rc = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.c = c;
+	m.a = a;
+	m.max = c->lim.max_member;
+	if (archive_entry_is_encrypted(e)) {
+		report(c, mpath, SHUAN_EINVAL, "encrypted member (no password; not read)");
+		return 0;
+	}
+	if (m.max && archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > m.max) {
+		report(c, mpath, SHUAN_ELIMIT, "larger than --max-file-size");
+		return 0;
+	}
+	while (m.npeek < ARCH_SNIFF) {
+		long n = pull(&m, m.peek + m.npeek, ARCH_SNIFF - m.npeek);
+		if (n <= 0)
+			break;
+		m.npeek += (size_t)n;
+	}
+	arch_kind kind = m.err == SHUAN_ELIMIT ? ARCH_PLAIN : shuan_archive__sniff(m.peek, m.npeek, hint);
+	if (kind != ARCH_PLAIN) {
+		if (depth >= c->lim.max_depth) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "archive nested deeper than --max-depth %d (not opened)",
+				 c->lim.max_depth);
+			report(c, mpath, SHUAN_ELIMIT, msg);
+			drain(&m);
+			return 0;
+		}
+		rc = kind == ARCH_OOXML ? member_ooxml(c, &m, mpath, depth + 1)
+					: member_archive(c, &m, mpath, depth + 1);
+		if (rc != SHUAN_EINTR && !c->lim.tripped)
+			drain(&m);
+		return rc;
+	}
+
+	shuan_input in = {mpath, hint, SHUAN_FORMAT_AUTO};
+	shuan_reader rd = {member_read, &m};
+	shuan_input_result res;
+	rc = shuan_scanner_scan_reader(c->s, &in, &rd, c->fcb, c->ud, &res);
+	if (rc == SHUAN_EINTR) {
+		c->stop = true;
+		return rc;
+	}
+	if (m.err == SHUAN_ELIMIT) {
+		res.skipped = SHUAN_ELIMIT;
+		snprintf(res.reason, sizeof(res.reason), "%s", m.errmsg);
+	} else if (!res.skipped && unsafe) {
+		snprintf(res.reason, sizeof(res.reason),
+			 "unsafe member name (absolute or '..'): scanned; nothing is ever extracted");
+	}
+	if (c->icb)
+		c->icb(mpath, &res, c->ud);
+	if (!m.err)
+		drain(&m);
+	return m.err == SHUAN_EIO ? SHUAN_EIO : 0;
+}
+
+/* Walks the members of an open archive. */
+static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
+{
+	struct archive_entry *e;
+	unsigned long n = 0;
+	int rc = 0;
+
+	for (;;) {
+		int r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF) {
+			/* No member at all (an empty archive, or a compressed stream
+			 * whose data begins with zero blocks, which libarchive reads as
+			 * an empty tar): still one input, accounted for. */
+			if (n == 0)
+				report(c, apath, 0, "archive with no members (empty)");
+			break;
+		}
+		if (r < ARCHIVE_WARN) {
+			if (!c->lim.tripped) {
+				char msg[160];
+				const char *es = archive_error_string(a);
+				/* Nothing readable at all: a binary file that looks like an archive. */
+				snprintf(msg, sizeof(msg), "%struncated or corrupt archive (%s)%s", n ? "" : "binary file: ",
+					 es ? es : "?", n ? "; members before the damage were scanned" : "");
+				report(c, apath, SHUAN_EIO, msg);
+			}
+			break;
+		}
+		int type = (int)archive_entry_filetype(e);
+		if (type && type != AE_IFREG)
+			continue;
+		n++;
+		char hint[256];
+		const char *name;
+		if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
+			raw_name(apath, hint, sizeof(hint));
+			name = hint;
+		} else {
+			name = archive_entry_pathname_utf8(e);
+			if (!name)
+				name = archive_entry_pathname(e);
+			if (!name || !*name)
+				name = "?";
+		}
+		char *mpath = member_path(apath, name);
+		if (!mpath) {
+			report(c, apath, SHUAN_ENOMEM, "out of memory");
+			break;
+		}
+		rc = member(c, a, e, mpath, name, depth, unsafe_name(name));
+		if (rc == SHUAN_EIO) {
+			/* The member's data was damaged: what was read is scanned. */
+			char msg[160];
+			const char *es = archive_error_string(a);
+			snprintf(msg, sizeof(msg), "truncated or corrupt archive (%s); what was read before was scanned",
+				 es ? es : "?");
+			report(c, apath, SHUAN_EIO, msg);
+			rc = 0;
+			shuan_free(mpath);
+			break;
+		}
+		shuan_free(mpath);
+		if (rc == SHUAN_EINTR || c->lim.tripped)
+			break;
+		if (c->s->opt.cancel && *c->s->opt.cancel) {
+			rc = SHUAN_EINTR;
+			break;
+		}
+	}
+	return rc;
+}
+
+/* After archive_read_open*(): reports an archive that cannot be opened,
+ * walks one that can, and reports a tripped limit (the rest of the archive
+ * is then not read). */
+static int walk_opened(arch_ctx *c, struct archive *a, int open_rc, const char *display)
+{
+	char msg[160];
+	if (open_rc != ARCHIVE_OK) {
+		const char *es = archive_error_string(a);
+		snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", es ? es : "?");
+		report(c, display, SHUAN_EIO, msg);
+		return 0;
+	}
+	int rc = walk(c, a, display, 1);
+	if (c->lim.tripped) {
+		snprintf(msg, sizeof(msg), "rest not read: %.140s", c->lim.reason);
+		report(c, display, SHUAN_ELIMIT, msg);
+	}
+	return rc;
+}
+
+int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display)
+{
+	struct file_src f = {-1, &c->lim, NULL};
+	struct archive *a = NULL;
+	int rc = 0;
+
+	if ((f.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		report(c, display, errno == ENOENT ? SHUAN_ENOTFOUND : SHUAN_EIO, strerror(errno));
+		return 0;
+	}
+	if (!(f.buf = shuan_malloc(FILE_BUF)) || !(a = new_reader())) {
+		report(c, display, SHUAN_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	archive_read_set_callback_data(a, &f);
+	archive_read_set_read_callback(a, file_read);
+	archive_read_set_seek_callback(a, file_seek);
+	archive_read_set_skip_callback(a, file_skip);
+	rc = walk_opened(c, a, archive_read_open1(a), display);
+cleanup:
+	archive_read_free(a);
+	shuan_free(f.buf);
+	close(f.fd);
+	return rc == SHUAN_EINTR ? rc : 0;
+}
+
+int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const char *display)
+{
+	struct archive *a = new_reader();
+	int rc = 0;
+
+	c->lim.compressed += len;
+	if (!a) {
+		report(c, display, SHUAN_ENOMEM, "out of memory");
+		return 0;
+	}
+	rc = walk_opened(c, a, archive_read_open_memory(a, mem, len), display);
+	archive_read_free(a);
+	return rc == SHUAN_EINTR ? rc : 0;
+}
+
+/* Standard input: the bytes already peeked, then the rest of fd 0. */
+struct stdin_src {
+	const unsigned char *peek;
+	size_t npeek;
+	arch_limits *lim;
+	char *buf;
+};
+
+static la_ssize_t stdin_read(struct archive *a, void *cd, const void **out)
+{
+	struct stdin_src *f = cd;
+	if (f->npeek) {
+		*out = f->peek;
+		la_ssize_t n = (la_ssize_t)f->npeek;
+		f->lim->compressed += f->npeek;
+		f->npeek = 0;
+		return n;
+	}
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, f->buf, FILE_BUF);
+		if (n >= 0) {
+			f->lim->compressed += (uint64_t)n;
+			*out = f->buf;
+			return n;
+		}
+		if (errno != EINTR) {
+			archive_set_error(a, errno, "read error");
+			return ARCHIVE_FATAL;
+		}
+	}
+}
+
+int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npeek, const char *display)
+{
+	struct stdin_src f = {peek, npeek, &c->lim, NULL};
+	struct archive *a = NULL;
+	int rc = 0;
+
+	if (!(f.buf = shuan_malloc(FILE_BUF)) || !(a = new_reader())) {
+		report(c, display, SHUAN_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	rc = walk_opened(c, a, archive_read_open(a, &f, NULL, stdin_read, NULL), display);
+cleanup:
+	archive_read_free(a);
+	shuan_free(f.buf);
+	return rc == SHUAN_EINTR ? rc : 0;
+}

@@ -1,0 +1,838 @@
+/*
+ * lib/source/ooxml.c - Office Open XML: .xlsx cells and .docx text, read as a zip
+ * (libarchive) with streaming XML (expat).
+ *
+ * xlsx takes two passes over the zip, because Excel usually stores the
+ * shared strings after the worksheets. Pass 1 reads xl/workbook.xml (sheet
+ * names and relationship ids), xl/_rels/workbook.xml.rels (id -> part) and
+ * xl/sharedStrings.xml (every <si>, rich-text runs <r><t> joined, phonetic
+ * <rPh> runs left out) into one bounded table. Pass 2 streams every
+ * worksheet: each <c> is resolved (t="s" shared, t="inlineStr" <is> text,
+ * t="str" a formula's cached value, numbers and the rest as written) and
+ * handed to the scanner as one cell (scan_cell.c) with its location
+ * ("客户!C17") and the row-1 value of its column as its field.
+ *
+ * Example: sheet "客户" with A1="姓名", C1="手机", C3 = shared string 7 =
+ * "13812345678": the finding has location "客户!C3", field "手机", line 3,
+ * column 1 and offset 0 (offsets count within the cell's text).
+ *
+ * docx reads word/document.xml: <w:t> text, a newline per paragraph and
+ * <w:br/>, a tab per <w:tab/>; the text streams to the scanner through a
+ * shuan_reader, so offsets count within the extracted text.
+ *
+ * Bounds: the shared-strings table (SST_MAX_BYTES, SST_MAX_COUNT; beyond,
+ * the workbook is skipped with a reason), a cell's text (CELL_MAX; the rest
+ * of a longer cell is not scanned), header names (SEG_MAX_NAME) for at most
+ * MAX_COLUMNS columns, MAX_SHEETS sheets. Every byte decompressed goes
+ * through the archive limits (expanded size, ratio). Documents declaring
+ * entities are refused (no entity expansion at all).
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <expat.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/source/archive.h"
+#include "lib/scan/internal.h"
+#include "util/alloc.h"
+
+#define SST_MAX_BYTES (64u << 20)
+#define SST_MAX_COUNT (4u << 20)
+#define CELL_MAX (256u << 10)
+#define MAX_COLUMNS 16384
+#define MAX_SHEETS 1024
+#define NAME_MAX_LEN 128
+#define PART_MAX 256
+#define XML_BUF (64u << 10)
+
+static const char *local_name(const char *n)
+{
+	const char *c = strrchr(n, ':');
+	return c ? c + 1 : n;
+}
+
+static const char *attr(const XML_Char **atts, const char *name)
+{
+	for (size_t i = 0; atts[i]; i += 2)
+		if (!strcmp(local_name(atts[i]), name))
+			return atts[i + 1];
+	return NULL;
+}
+
+/* ---- shared state ---- */
+
+typedef struct sheet_ref {
+	char name[NAME_MAX_LEN];
+	char rid[64];
+	char part[PART_MAX];
+} sheet_ref;
+
+typedef struct rel {
+	char id[64];
+	char part[PART_MAX];
+} rel;
+
+typedef struct sst {
+	char *arena;   /* NUL-terminated strings */
+	size_t len, cap;
+	uint32_t *off; /* start of each string */
+	size_t n, capn;
+	bool in_si, in_t, in_rph;
+	bool over;
+} sst;
+
+typedef struct book {
+	struct book *self; /* first, like sheet_state's `b`: handlers shared by both find the book */
+	arch_ctx *c;
+	sheet_ref *sheets;
+	size_t nsheets, capsheets;
+	rel *rels;
+	size_t nrels, caprels;
+	sst sst;
+	int stop;      /* a handler stopped the parser: SHUAN_* code */
+	XML_Parser p;
+	char warn[160];
+} book;
+
+/* Refuses DTD entity declarations (no billion laughs, no external entities). */
+static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const XML_Char *value, int vlen,
+			      const XML_Char *base, const XML_Char *sys, const XML_Char *pub, const XML_Char *notation)
+{
+	book *b = *(book **)ud; /* ud is the book or a sheet_state, both starting with the book */
+	b->stop = SHUAN_EINVAL;
+	XML_StopParser(b->p, XML_FALSE);
+}
+
+/* Feeds the current archive entry to a fresh parser set up by `setup`. Returns
+ * 0, a handler's stop code, SHUAN_EINVAL for malformed XML, SHUAN_EIO for a
+ * damaged archive, SHUAN_ELIMIT for an archive limit. */
+static int parse_entry(book *b, struct archive *a, const char *part, void (*setup)(XML_Parser, book *), void *ud)
+{
+	char *buf = shuan_malloc(XML_BUF);
+	XML_Parser p = XML_ParserCreate("UTF-8");
+	int rc = 0;
+
+	if (!buf || !p) {
+		rc = SHUAN_ENOMEM;
+		goto cleanup;
+	}
+	b->p = p;
+	b->stop = 0;
+	XML_SetUserData(p, ud);
+	XML_SetEntityDeclHandler(p, on_entity);
+	setup(p, b);
+	for (;;) {
+		la_ssize_t n = archive_read_data(a, buf, XML_BUF);
+		if (n < 0) {
+			rc = SHUAN_EIO;
+			break;
+		}
+		if (n > 0 && shuan_archive__account(&b->c->lim, (uint64_t)n)) {
+			rc = SHUAN_ELIMIT;
+			break;
+		}
+		if (XML_Parse(p, buf, (int)n, n == 0) != XML_STATUS_OK) {
+			rc = b->stop ? b->stop : SHUAN_EINVAL;
+			if (!b->stop && !b->warn[0])
+				snprintf(b->warn, sizeof(b->warn), "malformed XML in %s (line %lu): %s", part,
+					 (unsigned long)XML_GetCurrentLineNumber(p),
+					 XML_ErrorString(XML_GetErrorCode(p)));
+			break;
+		}
+		if (b->stop) {
+			rc = b->stop;
+			break;
+		}
+		if (n == 0)
+			break;
+	}
+cleanup:
+	if (p)
+		XML_ParserFree(p);
+	b->p = NULL;
+	shuan_free(buf);
+	return rc;
+}
+
+/* Makes room for one more element in a bounded growable array: 0, or
+ * SHUAN_ELIMIT at the maximum, SHUAN_ENOMEM. New elements are zeroed. */
+static int grow(void **v, size_t *cap, size_t n, size_t elem, size_t max)
+{
+	if (n < *cap)
+		return 0;
+	if (n >= max)
+		return SHUAN_ELIMIT;
+	size_t nc = *cap ? *cap * 2 : 16;
+	if (nc < n + 1)
+		nc = n + 1;
+	if (nc > max)
+		nc = max;
+	char *p = shuan_realloc(*v, nc * elem);
+	if (!p)
+		return SHUAN_ENOMEM;
+	memset(p + *cap * elem, 0, (nc - *cap) * elem);
+	*v = p;
+	*cap = nc;
+	return 0;
+}
+
+/* ---- workbook.xml and its relationships ---- */
+
+static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	book *b = ud;
+	const char *n = local_name(name), *v;
+	if (strcmp(n, "sheet") ||
+	    grow((void **)&b->sheets, &b->capsheets, b->nsheets, sizeof(*b->sheets), MAX_SHEETS))
+		return;
+	sheet_ref *sh = &b->sheets[b->nsheets++];
+	snprintf(sh->name, sizeof(sh->name), "%s", (v = attr(atts, "name")) ? v : "?");
+	snprintf(sh->rid, sizeof(sh->rid), "%s", (v = attr(atts, "id")) ? v : "");
+	sh->part[0] = '\0';
+}
+
+static void wb_setup(XML_Parser p, book *b)
+{
+	XML_SetStartElementHandler(p, wb_start);
+}
+
+static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	book *b = ud;
+	const char *id = attr(atts, "Id"), *target = attr(atts, "Target");
+	if (strcmp(local_name(name), "Relationship") || !id || !target ||
+	    grow((void **)&b->rels, &b->caprels, b->nrels, sizeof(*b->rels), MAX_SHEETS * 4))
+		return;
+	rel *r = &b->rels[b->nrels++];
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	/* Targets are relative to xl/, or absolute from the package root. */
+	if (target[0] == '/')
+		snprintf(r->part, sizeof(r->part), "%s", target + 1);
+	else
+		snprintf(r->part, sizeof(r->part), "xl/%s", target);
+}
+
+static void rels_setup(XML_Parser p, book *b)
+{
+	XML_SetStartElementHandler(p, rels_start);
+}
+
+/* ---- sharedStrings.xml ---- */
+
+static int sst_append(sst *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > SST_MAX_BYTES) {
+		t->over = true;
+		return SHUAN_ELIMIT;
+	}
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 1u << 16;
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		if (cap > SST_MAX_BYTES)
+			cap = SST_MAX_BYTES;
+		char *a = shuan_realloc(t->arena, cap);
+		if (!a)
+			return SHUAN_ENOMEM;
+		t->arena = a;
+		t->cap = cap;
+	}
+	memcpy(t->arena + t->len, s, n);
+	t->len += n;
+	return 0;
+}
+
+/* Ends the current string (every indexed string is NUL-terminated). */
+static void sst_close(book *b)
+{
+	sst *t = &b->sst;
+	t->in_si = false;
+	if (sst_append(t, "", 1)) {
+		t->n--; /* the unterminated string is dropped */
+		b->stop = t->over ? SHUAN_ELIMIT : SHUAN_ENOMEM;
+		XML_StopParser(b->p, XML_FALSE);
+	}
+}
+
+static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	book *b = ud;
+	sst *t = &b->sst;
+	const char *n = local_name(name);
+	if (!strcmp(n, "si")) {
+		if (t->in_si)
+			sst_close(b); /* an <si> inside an unclosed one */
+		if (b->stop)
+			return;
+		if (t->n == t->capn) {
+			size_t capn = t->capn ? t->capn * 2 : 1024;
+			uint32_t *o = capn <= SST_MAX_COUNT ? shuan_realloc(t->off, capn * sizeof(*o)) : NULL;
+			if (!o) {
+				t->over = capn > SST_MAX_COUNT;
+				b->stop = t->over ? SHUAN_ELIMIT : SHUAN_ENOMEM;
+				XML_StopParser(b->p, XML_FALSE);
+				return;
+			}
+			t->off = o;
+			t->capn = capn;
+		}
+		t->off[t->n++] = (uint32_t)t->len;
+		t->in_si = true;
+	} else if (!strcmp(n, "rPh")) {
+		t->in_rph = true;
+	} else if (!strcmp(n, "t") && t->in_si && !t->in_rph) {
+		t->in_t = true;
+	}
+}
+
+static void XMLCALL sst_end(void *ud, const XML_Char *name)
+{
+	book *b = ud;
+	sst *t = &b->sst;
+	const char *n = local_name(name);
+	if (!strcmp(n, "si") && t->in_si) {
+		sst_close(b);
+	} else if (!strcmp(n, "rPh")) {
+		t->in_rph = false;
+	} else if (!strcmp(n, "t")) {
+		t->in_t = false;
+	}
+}
+
+static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
+{
+	book *b = ud;
+	if (b->sst.in_t && sst_append(&b->sst, s, (size_t)len)) {
+		b->stop = b->sst.over ? SHUAN_ELIMIT : SHUAN_ENOMEM;
+		XML_StopParser(b->p, XML_FALSE);
+	}
+}
+
+static void sst_setup(XML_Parser p, book *b)
+{
+	XML_SetElementHandler(p, sst_start, sst_end);
+	XML_SetCharacterDataHandler(p, sst_text);
+}
+
+/* ---- worksheets ---- */
+
+typedef struct sheet_state {
+	book *b; /* first (see on_entity) */
+	const char *sheet;
+	uint64_t row;
+	long col;
+	char type[16];
+	bool in_c, in_v, in_is, in_t, in_rph;
+	char *text;
+	size_t tlen;
+	size_t tcap;
+	char (*headers)[SEG_MAX_NAME]; /* row-1 values by column */
+	size_t nheaders;
+	uint64_t bytes;
+} sheet_state;
+
+/* "C17" -> column 2 (0-based) and row 17; false when not a reference. */
+static bool parse_ref(const char *r, long *col, uint64_t *row)
+{
+	long c = 0;
+	size_t i = 0;
+	while (r[i] >= 'A' && r[i] <= 'Z' && i < 4)
+		c = c * 26 + (r[i++] - 'A' + 1);
+	if (i == 0 || c > MAX_COLUMNS)
+		return false;
+	*col = c - 1;
+	if (r[i] >= '1' && r[i] <= '9')
+		*row = strtoull(r + i, NULL, 10);
+	return true;
+}
+
+static void col_name(long col, char *out)
+{
+	char tmp[8];
+	size_t n = 0;
+	for (long c = col + 1; c > 0 && n < sizeof(tmp); c = (c - 1) / 26)
+		tmp[n++] = (char)('A' + (c - 1) % 26);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+}
+
+static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	sheet_state *st = ud;
+	const char *n = local_name(name), *v;
+	if (!strcmp(n, "row")) {
+		v = attr(atts, "r");
+		st->row = v ? strtoull(v, NULL, 10) : st->row + 1;
+		st->col = -1;
+	} else if (!strcmp(n, "c")) {
+		st->in_c = true;
+		st->tlen = 0;
+		if (!(v = attr(atts, "r")) || !parse_ref(v, &st->col, &st->row))
+			st->col++;
+		snprintf(st->type, sizeof(st->type), "%s", (v = attr(atts, "t")) ? v : "n");
+	} else if (st->in_c && !strcmp(n, "v")) {
+		st->in_v = true;
+	} else if (st->in_c && !strcmp(n, "is")) {
+		st->in_is = true;
+	} else if (st->in_is && !strcmp(n, "rPh")) {
+		st->in_rph = true;
+	} else if (st->in_is && !st->in_rph && !strcmp(n, "t")) {
+		st->in_t = true;
+	}
+}
+
+static void XMLCALL sh_text(void *ud, const XML_Char *s, int len)
+{
+	sheet_state *st = ud;
+	if (!st->in_v && !st->in_t)
+		return;
+	size_t n = (size_t)len;
+	if (st->tlen + n > CELL_MAX)
+		n = CELL_MAX - st->tlen; /* the rest of a huge cell is not scanned */
+	if (st->tlen + n > st->tcap) {
+		size_t nc = st->tcap ? st->tcap : 4096;
+		while (nc < st->tlen + n)
+			nc *= 2;
+		if (nc > CELL_MAX)
+			nc = CELL_MAX;
+		char *t = shuan_realloc(st->text, nc);
+		if (!t) {
+			st->b->stop = SHUAN_ENOMEM;
+			XML_StopParser(st->b->p, XML_FALSE);
+			return;
+		}
+		st->text = t;
+		st->tcap = nc;
+	}
+	memcpy(st->text + st->tlen, s, n);
+	st->tlen += n;
+}
+
+/* A complete cell: resolve, remember row-1 headers, scan. */
+static void cell_done(sheet_state *st)
+{
+	book *b = st->b;
+	const char *txt = st->text;
+	size_t len = st->tlen;
+	char ref[16], loc[NAME_MAX_LEN + 24];
+
+	if (st->col < 0 || st->col >= MAX_COLUMNS || st->tlen == 0)
+		return;
+	if (!strcmp(st->type, "s")) {
+		char num[24];
+		size_t k = len < sizeof(num) - 1 ? len : sizeof(num) - 1;
+		memcpy(num, st->text, k);
+		num[k] = '\0';
+		char *end;
+		unsigned long idx = strtoul(num, &end, 10);
+		if (end == num || idx >= b->sst.n)
+			return;
+		txt = b->sst.arena + b->sst.off[idx];
+		len = strlen(txt);
+	}
+	if (len == 0)
+		return;
+	if (st->row == 1 && grow((void **)&st->headers, &st->nheaders, (size_t)st->col, sizeof(*st->headers),
+				 MAX_COLUMNS) == 0) {
+		size_t k = len < SEG_MAX_NAME - 1 ? len : SEG_MAX_NAME - 1;
+		while (k < len && k > 0 && ((unsigned char)txt[k] & 0xC0) == 0x80)
+			k--; /* do not cut a UTF-8 sequence */
+		memcpy(st->headers[st->col], txt, k);
+		st->headers[st->col][k] = '\0';
+	}
+	col_name(st->col, ref);
+	snprintf(loc, sizeof(loc), "%s!%s%llu", st->sheet, ref, (unsigned long long)st->row);
+	st->bytes += len;
+	int rc = shuan_scanner__scan_cell(b->c->s, st->row, txt, len,
+					  st->row > 1 && (size_t)st->col < st->nheaders && st->headers[st->col][0]
+						  ? st->headers[st->col]
+						  : NULL,
+					  loc);
+	if (rc) {
+		b->stop = rc;
+		XML_StopParser(b->p, XML_FALSE);
+	}
+}
+
+static void XMLCALL sh_end(void *ud, const XML_Char *name)
+{
+	sheet_state *st = ud;
+	const char *n = local_name(name);
+	if (!strcmp(n, "c") && st->in_c) {
+		st->in_c = st->in_v = st->in_is = st->in_t = st->in_rph = false;
+		cell_done(st);
+	} else if (!strcmp(n, "v")) {
+		st->in_v = false;
+	} else if (!strcmp(n, "is")) {
+		st->in_is = false;
+	} else if (!strcmp(n, "rPh")) {
+		st->in_rph = false;
+	} else if (!strcmp(n, "t")) {
+		st->in_t = false;
+	}
+}
+
+static void sheet_setup(XML_Parser p, book *b)
+{
+	XML_SetElementHandler(p, sh_start, sh_end);
+	XML_SetCharacterDataHandler(p, sh_text);
+}
+
+/* ---- docx ---- */
+
+typedef struct docx {
+	book *b;
+	struct archive *a;
+	XML_Parser p;
+	char *in;
+	char *out;
+	size_t olen, opos;
+	bool in_t, done;
+	int err;
+} docx;
+
+#define DOCX_OUT (2 * XML_BUF + 16)
+
+static void dx_put(docx *d, const char *s, size_t n)
+{
+	if (d->olen + n > DOCX_OUT)
+		n = DOCX_OUT - d->olen; /* cannot happen: text is shorter than its XML */
+	memcpy(d->out + d->olen, s, n);
+	d->olen += n;
+}
+
+static void XMLCALL dx_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	docx *d = ud;
+	const char *n = local_name(name);
+	if (!strcmp(n, "t"))
+		d->in_t = true;
+	else if (!strcmp(n, "tab"))
+		dx_put(d, "\t", 1);
+	else if (!strcmp(n, "br") || !strcmp(n, "cr"))
+		dx_put(d, "\n", 1);
+}
+
+static void XMLCALL dx_end(void *ud, const XML_Char *name)
+{
+	docx *d = ud;
+	const char *n = local_name(name);
+	if (!strcmp(n, "t"))
+		d->in_t = false;
+	else if (!strcmp(n, "p"))
+		dx_put(d, "\n", 1);
+}
+
+static void XMLCALL dx_text(void *ud, const XML_Char *s, int len)
+{
+	docx *d = ud;
+	if (d->in_t)
+		dx_put(d, s, (size_t)len);
+}
+
+static void XMLCALL dx_entity(void *ud, const XML_Char *name, int param, const XML_Char *value, int vlen,
+			      const XML_Char *base, const XML_Char *sys, const XML_Char *pub, const XML_Char *notation)
+{
+	docx *d = ud;
+	d->err = SHUAN_EINVAL;
+	XML_StopParser(d->p, XML_FALSE);
+}
+
+/* The shuan_reader over the document's text. */
+static long dx_read(void *ctx, char *buf, size_t cap)
+{
+	docx *d = ctx;
+	while (d->opos == d->olen && !d->done) {
+		d->olen = d->opos = 0;
+		la_ssize_t n = archive_read_data(d->a, d->in, XML_BUF);
+		if (n < 0) {
+			d->err = SHUAN_EIO;
+			d->done = true;
+			break;
+		}
+		if (n > 0 && shuan_archive__account(&d->b->c->lim, (uint64_t)n)) {
+			d->err = SHUAN_ELIMIT;
+			return SHUAN_ELIMIT;
+		}
+		if (XML_Parse(d->p, d->in, (int)n, n == 0) != XML_STATUS_OK) {
+			if (!d->err)
+				d->err = SHUAN_EINVAL;
+			d->done = true;
+		}
+		if (n == 0)
+			d->done = true;
+	}
+	size_t k = d->olen - d->opos < cap ? d->olen - d->opos : cap;
+	memcpy(buf, d->out + d->opos, k);
+	d->opos += k;
+	return (long)k;
+}
+
+static int scan_docx(book *b, struct archive *a, const char *display)
+{
+	arch_ctx *c = b->c;
+	docx d;
+	shuan_input_result res;
+	int rc = 0;
+
+	memset(&d, 0, sizeof(d));
+	memset(&res, 0, sizeof(res));
+	d.b = b;
+	d.a = a;
+	d.in = shuan_malloc(XML_BUF);
+	d.out = shuan_malloc(DOCX_OUT);
+	d.p = XML_ParserCreate("UTF-8");
+	if (!d.in || !d.out || !d.p) {
+		res.skipped = SHUAN_ENOMEM;
+		snprintf(res.reason, sizeof(res.reason), "out of memory");
+		goto cleanup;
+	}
+	XML_SetUserData(d.p, &d);
+	XML_SetElementHandler(d.p, dx_start, dx_end);
+	XML_SetCharacterDataHandler(d.p, dx_text);
+	XML_SetEntityDeclHandler(d.p, dx_entity);
+	shuan_input in = {display, "document.txt", SHUAN_FORMAT_AUTO};
+	shuan_reader rd = {dx_read, &d};
+	rc = shuan_scanner_scan_reader(c->s, &in, &rd, c->fcb, c->ud, &res);
+	if (rc == SHUAN_EINTR)
+		goto cleanup;
+	rc = 0;
+	if (d.err == SHUAN_ELIMIT) {
+		res.skipped = SHUAN_ELIMIT;
+		snprintf(res.reason, sizeof(res.reason), "%s", c->lim.reason);
+	} else if (d.err == SHUAN_EIO) {
+		snprintf(res.reason, sizeof(res.reason), "truncated or corrupt document; the text before was scanned");
+		res.skipped = res.skipped ? res.skipped : SHUAN_EIO;
+	} else if (d.err && !res.skipped) {
+		snprintf(res.reason, sizeof(res.reason), "malformed XML in word/document.xml (line %lu); the text before was scanned",
+			 (unsigned long)XML_GetCurrentLineNumber(d.p));
+	}
+cleanup:
+	if (rc != SHUAN_EINTR && c->icb)
+		c->icb(display, &res, c->ud);
+	if (d.p)
+		XML_ParserFree(d.p);
+	shuan_free(d.in);
+	shuan_free(d.out);
+	return rc;
+}
+
+/* ---- the document ---- */
+
+struct zsrc {
+	const char *path;
+	const void *mem;
+	size_t len;
+};
+
+static struct archive *zopen(const struct zsrc *z)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		return NULL;
+	archive_read_support_format_zip(a);
+	int r = z->mem ? archive_read_open_memory(a, z->mem, z->len) : archive_read_open_filename(a, z->path, 65536);
+	if (r != ARCHIVE_OK) {
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static void book_free(book *b)
+{
+	shuan_free(b->sheets);
+	shuan_free(b->rels);
+	shuan_free(b->sst.arena);
+	shuan_free(b->sst.off);
+}
+
+/* Pass 2: every worksheet part, as one input. */
+static int scan_sheets(book *b, const struct zsrc *z, const char *display)
+{
+	arch_ctx *c = b->c;
+	shuan_input_result res;
+	sheet_state st;
+	struct archive *a = zopen(z);
+	struct archive_entry *e;
+	int rc = 0;
+
+	memset(&res, 0, sizeof(res));
+	memset(&st, 0, sizeof(st));
+	st.b = b;
+	if (!a) {
+		res.skipped = a ? SHUAN_ENOMEM : SHUAN_EIO;
+		snprintf(res.reason, sizeof(res.reason), a ? "out of memory" : "unreadable workbook");
+		goto report;
+	}
+	res.format = SHUAN_FORMAT_TEXT;
+	shuan_scanner__begin_cells(c->s, display, c->fcb, c->ud);
+	for (;;) {
+		int r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			res.skipped = SHUAN_EIO;
+			snprintf(res.reason, sizeof(res.reason), "truncated or corrupt workbook (%s)",
+				 archive_error_string(a) ? archive_error_string(a) : "?");
+			break;
+		}
+		const char *part = archive_entry_pathname(e), *name = NULL;
+		char fallback[NAME_MAX_LEN];
+		if (!part || strncmp(part, "xl/worksheets/", 14) || !strchr(part + 14, '.') || strchr(part + 14, '/'))
+			continue;
+		for (size_t i = 0; i < b->nsheets && !name; i++)
+			if (!strcmp(b->sheets[i].part, part))
+				name = b->sheets[i].name;
+		if (!name) {
+			snprintf(fallback, sizeof(fallback), "%s", part + 14);
+			*strrchr(fallback, '.') = '\0';
+			name = fallback;
+		}
+		st.sheet = name;
+		st.row = 0;
+		st.col = -1;
+		st.in_c = st.in_v = st.in_is = st.in_t = st.in_rph = false;
+		if (st.headers)
+			memset(st.headers, 0, st.nheaders * sizeof(*st.headers));
+		rc = parse_entry(b, a, part, sheet_setup, &st);
+		if (rc == SHUAN_EINTR)
+			break;
+		if (rc == SHUAN_ELIMIT) {
+			res.skipped = SHUAN_ELIMIT;
+			snprintf(res.reason, sizeof(res.reason), "%s", c->lim.reason);
+			break;
+		}
+		if (rc == SHUAN_EIO) {
+			res.skipped = SHUAN_EIO;
+			snprintf(res.reason, sizeof(res.reason), "truncated or corrupt workbook in %s; cells before were scanned", part);
+			break;
+		}
+		rc = 0;
+	}
+	res.bytes = st.bytes;
+	res.findings = shuan_scanner__end_cells(c->s);
+	if (!res.skipped && b->warn[0])
+		snprintf(res.reason, sizeof(res.reason), "%s", b->warn);
+report:
+	if (rc != SHUAN_EINTR && c->icb)
+		c->icb(display, &res, c->ud);
+	archive_read_free(a);
+	shuan_free(st.text);
+	shuan_free(st.headers);
+	return rc == SHUAN_EINTR ? rc : 0;
+}
+
+static void skip_book(arch_ctx *c, const char *display, const char *reason)
+{
+	shuan_input_result res;
+	memset(&res, 0, sizeof(res));
+	res.skipped = SHUAN_ELIMIT;
+	snprintf(res.reason, sizeof(res.reason), "%s", reason);
+	if (c->icb)
+		c->icb(display, &res, c->ud);
+}
+
+int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len, const char *display)
+{
+	struct zsrc z = {path, mem, len};
+	struct archive *a;
+	struct archive_entry *e;
+	book b;
+	bool workbook = false, docx_done = false;
+	int rc = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.self = &b;
+	b.c = c;
+	if (!mem) {
+		/* A top-level document: the ratio is against its size on disk. */
+		struct stat sb;
+		if (stat(path, &sb) == 0)
+			c->lim.compressed += (uint64_t)sb.st_size;
+	}
+	if (!(a = zopen(&z)))
+		return SHUAN_ENOTFOUND;
+	for (;;) {
+		int r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			if (!workbook && !docx_done) {
+				rc = SHUAN_ENOTFOUND; /* let the archive walker say what is wrong */
+				goto cleanup;
+			}
+			break;
+		}
+		const char *part = archive_entry_pathname(e);
+		if (!part)
+			continue;
+		if (!strcmp(part, "xl/workbook.xml")) {
+			workbook = true;
+			rc = parse_entry(&b, a, part, wb_setup, &b);
+		} else if (!strcmp(part, "xl/_rels/workbook.xml.rels")) {
+			rc = parse_entry(&b, a, part, rels_setup, &b);
+		} else if (!strcmp(part, "xl/sharedStrings.xml")) {
+			rc = parse_entry(&b, a, part, sst_setup, &b);
+			if (b.sst.in_si) {
+				/* Malformed or cut short: end the last string. */
+				if (sst_append(&b.sst, "", 1))
+					b.sst.n--;
+				b.sst.in_si = false;
+			}
+			if (b.sst.over) {
+				char msg[160];
+				snprintf(msg, sizeof(msg), "shared strings table larger than %u MiB (workbook not read)",
+					 SST_MAX_BYTES >> 20);
+				skip_book(c, display, msg);
+				rc = 0;
+				goto cleanup;
+			}
+		} else if (!strcmp(part, "word/document.xml") && !docx_done) {
+			docx_done = true;
+			rc = scan_docx(&b, a, display);
+			if (rc == SHUAN_EINTR)
+				goto cleanup;
+		}
+		if (rc == SHUAN_ELIMIT) {
+			skip_book(c, display, c->lim.reason);
+			rc = 0;
+			goto cleanup;
+		}
+		if (rc == SHUAN_ENOMEM)
+			goto cleanup;
+		rc = 0; /* a malformed part: b.warn says so */
+	}
+	if (docx_done)
+		goto cleanup;
+	if (!workbook) {
+		rc = SHUAN_ENOTFOUND;
+		goto cleanup;
+	}
+	for (size_t i = 0; i < b.nsheets; i++)
+		for (size_t k = 0; k < b.nrels; k++)
+			if (!strcmp(b.sheets[i].rid, b.rels[k].id))
+				snprintf(b.sheets[i].part, sizeof(b.sheets[i].part), "%s", b.rels[k].part);
+	archive_read_free(a);
+	a = NULL;
+	rc = scan_sheets(&b, &z, display);
+cleanup:
+	if (rc == SHUAN_ENOMEM) {
+		shuan_input_result res;
+		memset(&res, 0, sizeof(res));
+		res.skipped = SHUAN_ENOMEM;
+		snprintf(res.reason, sizeof(res.reason), "out of memory");
+		if (c->icb)
+			c->icb(display, &res, c->ud);
+		rc = 0;
+	}
+	archive_read_free(a);
+	book_free(&b);
+	return rc;
+}

@@ -1,0 +1,162 @@
+/*
+ * lib/validate/docs.c - travel documents and vehicle plates. None of these
+ * has a public check digit outside the MRZ, so the validators check the
+ * format precisely (regulations.md 6.5-6.7) and leave the rest to cue words:
+ * the rules for passports and permits set require_cue.
+ *
+ * Plate decision: an ordinary 5-character serial holds at most 3 letters
+ * (serials are mostly digits; "京ABCDE" is a word, not a plate), and the
+ * letters I and O never appear. Special-use plates end in one of
+ * 学 警 挂 港 澳 领 试 超 after 4 serial characters.
+ */
+#include <string.h>
+
+#include "lib/validate/internal.h"
+
+static bool letter_no_io(char c)
+{
+	return is_upper(c) && c != 'I' && c != 'O';
+}
+
+static bool span_is(const char *s, size_t n, const char *fmt)
+{
+	/* fmt: '@' upper letter without I/O, '#' digit, other chars literal */
+	if (strlen(fmt) != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char f = fmt[i];
+		if ((f == '@' && !letter_no_io(s[i])) || (f == '#' && !is_digit(s[i])) ||
+		    (f != '@' && f != '#' && f != s[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool match_any(const char *s, size_t n, const char *const *fmts)
+{
+	for (int i = 0; fmts[i]; i++)
+		if (span_is(s, n, fmts[i]))
+			return true;
+	return false;
+}
+
+static bool accept(shuan_vresult *r, const char *kind, double conf)
+{
+	shuan_validate__kind(r, kind);
+	r->confidence = conf;
+	return true;
+}
+
+bool shuan_validate__passport(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	static const char *const fmts[] = {"E########", "E@#######", "G########", "DE#######",
+	                                   "SE#######", "PE#######", "1########", "K########",
+	                                   "KJ#######", "MA#######", NULL};
+	const char *s = SPAN_P(buf, r);
+	size_t n = SPAN_N(r);
+	if (!match_any(s, n, fmts))
+		return false;
+	if (s[0] == '1' && s[1] != '4' && s[1] != '5')
+		return false;
+	return accept(r, "passport", 0.6);
+}
+
+bool shuan_validate__hk_macao_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	const char *s = SPAN_P(buf, r);
+	size_t n = SPAN_N(r);
+	if ((n != 9 && n != 11) || (s[0] != 'H' && s[0] != 'M') || !shuan_validate__all_digits(s + 1, n - 1))
+		return false;
+	return accept(r, s[0] == 'H' ? "hong_kong" : "macao", 0.6);
+}
+
+bool shuan_validate__tw_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	const char *s = SPAN_P(buf, r);
+	size_t n = SPAN_N(r);
+	if ((n != 8 && n != 10) || !shuan_validate__all_digits(s, n))
+		return false;
+	return accept(r, n == 8 ? "card" : "card_with_issue_count", 0.5);
+}
+
+bool shuan_validate__exit_entry_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	static const char *const fmts[] = {"C########", "C@#######", "W########", NULL};
+	if (!match_any(SPAN_P(buf, r), SPAN_N(r), fmts))
+		return false;
+	return accept(r, SPAN_P(buf, r)[0] == 'W' ? "booklet" : "card", 0.6);
+}
+
+/* ---- vehicle plates ---- */
+
+static const char *const PROVINCES[] = {"京", "津", "沪", "渝", "冀", "豫", "云", "辽", "黑", "湘", "皖",
+                                        "鲁", "新", "苏", "浙", "赣", "鄂", "桂", "甘", "晋", "蒙", "陕",
+                                        "吉", "闽", "贵", "粤", "青", "藏", "川", "宁", "琼", NULL};
+static const char *const SPECIAL[] = {"学", "警", "挂", "港", "澳", "领", "试", "超", NULL};
+
+static size_t starts_with_any(const char *s, size_t n, const char *const *set)
+{
+	for (int i = 0; set[i]; i++) {
+		size_t l = strlen(set[i]);
+		if (l <= n && memcmp(s, set[i], l) == 0)
+			return l;
+	}
+	return 0;
+}
+
+static bool serial_char(char c)
+{
+	return is_digit(c) || letter_no_io(c);
+}
+static bool energy(char c)
+{
+	return c && strchr("DABCEFGHJK", c) != NULL;
+}
+
+/* Serial after "省A" (and an optional separator): returns the kind or NULL. */
+static const char *serial_kind(const char *s, size_t n)
+{
+	int letters = 0;
+	for (size_t i = 0; i < n && i < 6; i++) {
+		if (!serial_char(s[i]))
+			break;
+		letters += is_upper(s[i]);
+	}
+	if (n == 5 && serial_char(s[0]) && serial_char(s[1]) && serial_char(s[2]) && serial_char(s[3]) &&
+	    serial_char(s[4]))
+		return letters <= 3 ? "ordinary" : NULL;
+	if (n == 6 && energy(s[0]) && serial_char(s[1]) && shuan_validate__all_digits(s + 2, 4))
+		return "new_energy_small";
+	if (n == 6 && shuan_validate__all_digits(s, 5) && energy(s[5]))
+		return "new_energy_large";
+	if (n > 4 && serial_char(s[0]) && serial_char(s[1]) && serial_char(s[2]) && serial_char(s[3]) &&
+	    letters <= 2 && starts_with_any(s + 4, n - 4, SPECIAL) == n - 4)
+		return "special";
+	return NULL;
+}
+
+static size_t separator(const char *s, size_t n)
+{
+	if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xB7)
+		return 2; /* U+00B7 middle dot */
+	if (n >= 3 && memcmp(s, "\xE2\x80\xA2", 3) == 0)
+		return 3; /* U+2022 bullet */
+	if (n >= 1 && (s[0] == ' ' || s[0] == '-' || s[0] == '.'))
+		return 1;
+	return 0;
+}
+
+bool shuan_validate__plate(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	const char *s = SPAN_P(buf, r);
+	size_t n = SPAN_N(r);
+	size_t i = starts_with_any(s, n, PROVINCES);
+	if (i == 0 || i >= n || !letter_no_io(s[i]))
+		return false;
+	i++;
+	i += separator(s + i, n - i);
+	const char *kind = serial_kind(s + i, n - i);
+	if (!kind)
+		return false;
+	return accept(r, kind, 0.85);
+}

@@ -1,0 +1,202 @@
+/*
+ * lib/validate/net.c - network and device identifiers: e-mail addresses,
+ * IPv4 and IPv6 addresses, MAC addresses and IMEIs.
+ *
+ * Decisions where the standards leave room for noise:
+ *  - ipv4: a dotted quad preceded by 'v'/'V' ("v1.2.3.4") or by '.', with
+ *    "ver"/"version"/"版本" in the 12 bytes before it, or followed by
+ *    ".<digit>" (OIDs, 5-part versions) is a version, not an address; 0.0.0.0 and 255.255.255.255 are
+ * refused, loopback and private ranges get a lower confidence.
+ *  - email: the TLD must be alphabetic and is not a common file extension, so
+ *    "logo@2x.png" is not an address.
+ *  - ipv6: needs at least three hex groups when "::" is used, so C++ scopes
+ *    such as "a::b" are not addresses; "::" and "::1" are refused.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/validate/internal.h"
+
+static bool local_char(char c)
+{
+	return is_alnum(c) || strchr("._%+-!#$&'*/=?^`{|}~", c) != NULL;
+}
+
+static bool local_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 64 || s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!local_char(s[i]) || (s[i] == '.' && s[i + 1] == '.'))
+			return false;
+	return true;
+}
+
+static bool file_ext(const char *t, size_t n)
+{
+	static const char *const ext[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "js",
+	                                  "css", "ico", "bmp",  "tif", "mp4", "pdf",  NULL};
+	for (int i = 0; ext[i]; i++)
+		if (strlen(ext[i]) == n && strncasecmp(ext[i], t, n) == 0)
+			return true;
+	return false;
+}
+
+/* Labels of letters, digits and inner hyphens; >= 2 labels; alphabetic TLD. */
+static bool domain_ok(const char *s, size_t n)
+{
+	size_t labels = 0, start = 0;
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.') {
+			if (!is_alnum(s[i]) && s[i] != '-')
+				return false;
+			continue;
+		}
+		size_t l = i - start;
+		if (l == 0 || l > 63 || s[start] == '-' || s[i - 1] == '-')
+			return false;
+		labels++;
+		start = i + 1;
+	}
+	size_t t = n;
+	while (t > 0 && s[t - 1] != '.')
+		t--;
+	size_t tlen = n - t;
+	if (labels < 2 || tlen < 2 || file_ext(s + t, tlen))
+		return false;
+	if (tlen > 4 && strncasecmp(s + t, "xn--", 4) == 0)
+		return true;
+	for (size_t i = t; i < n; i++)
+		if (!is_alpha(s[i]))
+			return false;
+	return true;
+}
+
+bool shuan_validate__email(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	const char *s = SPAN_P(buf, r);
+	size_t n = SPAN_N(r);
+	const char *at = memchr(s, '@', n);
+	if (!at || n > 254 || memchr(at + 1, '@', n - (size_t)(at - s) - 1))
+		return false;
+	size_t l = (size_t)(at - s);
+	if (!local_ok(s, l) || !domain_ok(at + 1, n - l - 1))
+		return false;
+	r->confidence = 0.9;
+	shuan_validate__kind(r, "email");
+	return true;
+}
+
+/* Parses a dotted quad exactly; octets 0-255, no leading zeros. */
+static bool quad(const char *s, size_t n, int o[4])
+{
+	size_t i = 0;
+	for (int k = 0; k < 4; k++) {
+		size_t st = i;
+		int v = 0;
+		while (i < n && is_digit(s[i]) && i - st < 3)
+			v = v * 10 + (s[i++] - '0');
+		if (i == st || v > 255 || (i - st > 1 && s[st] == '0'))
+			return false;
+		o[k] = v;
+		if (k < 3) {
+			if (i >= n || s[i] != '.')
+				return false;
+			i++;
+		}
+	}
+	return i == n;
+}
+
+static bool version_context(const char *buf, size_t len, size_t start, size_t end)
+{
+	if (start > 0) {
+		char p = buf[start - 1];
+		if (p == 'v' || p == 'V' || p == '.')
+			return true;
+	}
+	/* "version 1.2.3.4", "ver: 1.2.3.4", "版本 1.2.3.4" within 12 bytes before */
+	size_t w = start < 12 ? start : 12;
+	for (size_t i = start - w; i < start; i++)
+		if (strncasecmp(buf + i, "ver", 3) == 0 || memcmp(buf + i, "版本", 6) == 0)
+			return true;
+	return end + 1 < len && buf[end] == '.' && is_digit(buf[end + 1]);
+}
+
+bool shuan_validate__ipv4(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	int o[4];
+	if (!quad(SPAN_P(buf, r), SPAN_N(r), o) || version_context(buf, len, r->start, r->end))
+		return false;
+	if ((o[0] | o[1] | o[2] | o[3]) == 0 || (o[0] & o[1] & o[2] & o[3]) == 255)
+		return false;
+	bool internal = o[0] == 10 || o[0] == 127 || (o[0] == 192 && o[1] == 168) ||
+	                (o[0] == 172 && o[1] >= 16 && o[1] <= 31) || o[0] == 0;
+	r->confidence = internal ? 0.6 : 0.8;
+	shuan_validate__kind(r, internal ? "ipv4_private" : "ipv4");
+	return true;
+}
+
+bool shuan_validate__ipv6(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	const char *s = SPAN_P(buf, r);
+	size_t n = SPAN_N(r);
+	char tmp[INET6_ADDRSTRLEN + 1];
+	unsigned char out[16];
+	if (n < 3 || n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (inet_pton(AF_INET6, tmp, out) != 1)
+		return false;
+	size_t groups = 0;
+	for (size_t i = 0; i < n; i++)
+		if (is_hex(s[i]) && (i == 0 || s[i - 1] == ':'))
+			groups++;
+	if (strstr(tmp, "::") && groups < 3)
+		return false;
+	static const unsigned char zero[16];
+	if (memcmp(out, zero, 15) == 0 && out[15] <= 1)
+		return false;
+	r->confidence = 0.85;
+	shuan_validate__kind(r, "ipv6");
+	return true;
+}
+
+bool shuan_validate__mac(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	const char *s = SPAN_P(buf, r);
+	if (SPAN_N(r) != 17)
+		return false;
+	char sep = s[2];
+	if (sep != ':' && sep != '-')
+		return false;
+	bool zero = true, ff = true;
+	for (int g = 0; g < 6; g++) {
+		const char *p = s + g * 3;
+		if (!is_hex(p[0]) || !is_hex(p[1]) || (g < 5 && p[2] != sep))
+			return false;
+		zero = zero && p[0] == '0' && p[1] == '0';
+		ff = ff && (p[0] | 0x20) == 'f' && (p[1] | 0x20) == 'f';
+	}
+	if (zero || ff)
+		return false;
+	r->confidence = 0.8;
+	shuan_validate__kind(r, "mac");
+	return true;
+}
+
+bool shuan_validate__imei(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	const char *s = SPAN_P(buf, r);
+	if (SPAN_N(r) != 15 || !shuan_validate__all_digits(s, 15) || (s[0] == '0' && s[1] == '0'))
+		return false;
+	if (!shuan_luhn_ok(s, 15))
+		return false;
+	r->confidence = 0.6;
+	shuan_validate__kind(r, "imei");
+	return true;
+}

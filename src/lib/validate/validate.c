@@ -1,0 +1,222 @@
+/*
+ * lib/validate/validate.c - the validator registration table and the helpers the
+ * validator families share (Luhn, GB 11643 and GB 32100 check characters,
+ * date validity, small UTF-8 and digit utilities).
+ *
+ * The validators themselves live one family per file (validate_id.c,
+ * validate_phone.c, ...). A rule names its validator by the `name` column of
+ * shuan_validators[]; shuan_validator_find() resolves it when rules load.
+ */
+#include "lib/validate/validate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/validate/internal.h"
+
+#define STD "https://openstd.samr.gov.cn/bzgk/gb/"
+
+const shuan_validator shuan_validators[] = {
+    {"cn_resident_id",
+     "GB 11643 citizen ID (18/15 digits, HK/Macao/Taiwan residence permit): MOD 11-2, date, GB/T 2260 code",
+     STD "index", shuan_validate__resident_id},
+    {"cn_mobile", "Mainland mobile number: +86/0086 prefixes, 3-4-4 separators, allocated prefix table",
+     "https://www.miit.gov.cn/", shuan_validate__mobile},
+    {"cn_landline", "Mainland fixed-line number: long-distance area code table, 7-8 digit local number",
+     "https://www.miit.gov.cn/", shuan_validate__landline},
+    {"email", "E-mail address: RFC 5322 dot-atom local part, DNS domain with alphabetic TLD",
+     "https://www.rfc-editor.org/rfc/rfc5322", shuan_validate__email},
+    {"ipv4", "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number",
+     "https://www.rfc-editor.org/rfc/rfc791", shuan_validate__ipv4},
+    {"ipv6", "IPv6 address, full or :: compressed (inet_pton semantics)",
+     "https://www.rfc-editor.org/rfc/rfc4291", shuan_validate__ipv6},
+    {"mac_address", "EUI-48 MAC address, six hex pairs with one consistent separator",
+     "https://standards.ieee.org/products-programs/regauth/", shuan_validate__mac},
+    {"imei", "IMEI: 15 digits, Luhn check digit, non-zero reporting body",
+     "https://www.3gpp.org/dynareport/23003.htm", shuan_validate__imei},
+    {"bank_card",
+     "Payment card number: 16-19 digits, Luhn and a plausible IIN (UnionPay, Visa, Mastercard, JCB, issuer "
+     "table)",
+     "https://www.iso.org/standard/70484.html", shuan_validate__bank_card},
+    {"cn_uscc", "Unified Social Credit Code: GB 32100 alphabet and check character, embedded GB 11714 code",
+     STD "index", shuan_validate__uscc},
+    {"cn_passport", "PRC passport number formats (E/EA/G/DE/SE/PE/14/15/K/KJ/MA)", "https://www.nia.gov.cn/",
+     shuan_validate__passport},
+    {"hk_macao_permit", "Mainland travel permit for HK/Macao residents (回乡证): H/M + 8 or 10 digits",
+     "https://www.nia.gov.cn/", shuan_validate__hk_macao_permit},
+    {"tw_permit", "Mainland travel permit for Taiwan residents (台胞证): 8 or 10 digits, cue required",
+     "https://www.nia.gov.cn/", shuan_validate__tw_permit},
+    {"cn_exit_entry_permit", "Exit-entry permit to HK/Macao (往来港澳通行证): C+8, C+letter+7, W+8",
+     "https://www.nia.gov.cn/", shuan_validate__exit_entry_permit},
+    {"cn_plate",
+     "Vehicle plate (GA 36-2018): province, authority letter, 5 serial or 6 new-energy characters",
+     "https://www.mps.gov.cn/", shuan_validate__plate},
+    {"geo_coordinate",
+     "Latitude/longitude pair: ranges, decimal places, precise when >= the configured decimals",
+     "https://www.tc260.org.cn/", shuan_validate__geo},
+    {"person_name", "Chinese personal name: surname table, cue narrowing, stop words",
+     "https://www.tc260.org.cn/", shuan_validate__person_name},
+    {"address", "Chinese postal address: GB/T 2260 division name plus road and number structure",
+     "https://www.mca.gov.cn/", shuan_validate__address},
+    {"credential",
+     "Secrets: password assignments, connection-string passwords, private keys, cloud access keys, JWTs",
+     "https://www.rfc-editor.org/rfc/rfc7519", shuan_validate__credential},
+    {NULL, NULL, NULL, NULL},
+};
+
+const shuan_validator *shuan_validator_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (const shuan_validator *v = shuan_validators; v->name; v++)
+		if (strcmp(v->name, name) == 0)
+			return v;
+	return NULL;
+}
+
+/* ISO/IEC 7812 Luhn: doubling every second digit from the right. */
+bool shuan_luhn_ok(const char *digits, size_t n)
+{
+	if (n == 0)
+		return false;
+	int sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = digits[n - 1 - i];
+		if (!is_digit(c))
+			return false;
+		int v = c - '0';
+		if (i & 1) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	return sum % 10 == 0;
+}
+
+/* GB 11643 / ISO 7064 MOD 11-2: weights 2^(17-i) mod 11, map "10X98765432".
+ * Returns -1 when one of the 17 characters is not a digit. */
+int shuan_id_check_char(const char *first17)
+{
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	static const char map[] = "10X98765432";
+	int sum = 0;
+	for (int i = 0; i < 17; i++) {
+		if (!is_digit(first17[i]))
+			return -1;
+		sum += (first17[i] - '0') * w[i];
+	}
+	return map[sum % 11];
+}
+
+static const char USCC_ALPHABET[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/* Value 0..30 of a GB 32100 character, -1 for I, O, S, V, Z and the rest. */
+static int uscc_value(char c)
+{
+	const char *p = c ? strchr(USCC_ALPHABET, c) : NULL;
+	return p ? (int)(p - USCC_ALPHABET) : -1;
+}
+
+/* GB 32100: weights 3^(i-1) mod 31, check = (31 - sum mod 31) mod 31. */
+int shuan_uscc_check_char(const char *first17)
+{
+	static const int w[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+	int sum = 0;
+	for (int i = 0; i < 17; i++) {
+		int v = uscc_value(first17[i]);
+		if (v < 0)
+			return -1;
+		sum += v * w[i];
+	}
+	return USCC_ALPHABET[(31 - sum % 31) % 31];
+}
+
+bool shuan_date_valid(int y, int m, int d)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1 || m < 1 || m > 12 || d < 1)
+		return false;
+	int max = mdays[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		max = 29;
+	return d <= max;
+}
+
+bool shuan_validate__all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit(s[i]))
+			return false;
+	return true;
+}
+
+int shuan_validate__num(const char *s, size_t n)
+{
+	int v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+size_t shuan_validate__utf8(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (n == 0)
+		return 0;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	size_t len = (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	uint32_t v = u[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (u[i] & 0x3F);
+	}
+	*cp = v;
+	return len;
+}
+
+size_t shuan_validate__han_run(const char *s, size_t n, size_t max_chars, size_t *nchars)
+{
+	size_t off = 0, k = 0;
+	while (off < n && k < max_chars) {
+		uint32_t cp;
+		size_t l = shuan_validate__utf8(s + off, n - off, &cp);
+		if (l == 0 || !is_han(cp))
+			break;
+		off += l;
+		k++;
+	}
+	if (nchars)
+		*nchars = k;
+	return off;
+}
+
+long shuan_validate__find(const char *s, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+	if (m == 0 || m > n)
+		return -1;
+	const char *p = memmem(s, n, needle, m);
+	return p ? (long)(p - s) : -1;
+}
+
+long shuan_validate__today(const shuan_vdata *d)
+{
+	if (!d || d->scan_year <= 0)
+		return 0;
+	return (long)d->scan_year * 10000 + d->scan_month * 100 + d->scan_day;
+}
+
+void shuan_validate__kind(shuan_vresult *r, const char *kind)
+{
+	snprintf(r->kind, sizeof(r->kind), "%s", kind);
+}

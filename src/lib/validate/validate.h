@@ -1,0 +1,113 @@
+/*
+ * lib/validate/validate.h - the validator contract.
+ *
+ * Patterns (rules/detectors/<id>.yaml) only propose candidates; a validator, a C
+ * function named by the rule's `validator:` key, decides. Validators are
+ * listed in one registration table (validate.c, shuan_validators[]), each
+ * with a name, a one-line description and a doc URL (style guide 11).
+ *
+ * A validator receives the whole buffer being scanned plus a candidate span
+ * [r->start, r->end) that the matcher proposed. It may NARROW the span (e.g.
+ * "password=hunter2" -> "hunter2", "客户张伟先生" -> "张伟") but never widen
+ * it beyond the proposed span. It returns true to accept, false to reject,
+ * and sets r->confidence (0..1, before the engine adds context) and any
+ * attributes it derived. Digit/alnum boundary checks ("an 18-digit id inside
+ * a 25-digit number is not an id") are done by the engine before the
+ * validator is called, on the proposed span; validators that narrow a span
+ * re-check boundaries themselves if it matters.
+ *
+ * Validators are pure functions of their inputs and the read-only tables in
+ * shuan_vdata: thread-safe, no allocation, no I/O, never print.
+ */
+#ifndef SHUAN_LIB_VALIDATE_H
+#define SHUAN_LIB_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/dict.h"
+
+/* Read-only data tables the validators consult; loaded from rules/data/. Any
+ * table may be NULL (e.g. in a unit test), in which case the check that needs
+ * it is skipped, never failed. */
+typedef struct shuan_vdata {
+	const shuan_dict *divisions;       /* gb2260.tsv: 6-digit code -> name (current + historic) */
+	const shuan_dict *division_names;  /* division_names.txt: province/city/county names, with and without suffix */
+	const shuan_dict *mobile_prefixes; /* mobile_prefixes.tsv: 3- or 4-digit prefix -> carrier */
+	const shuan_dict *area_codes;      /* area_codes.tsv: "10", "21", "755", "571"… (no leading 0) -> city */
+	const shuan_dict *iins;            /* bank_iin.tsv: 6-digit (or shorter) IIN prefix -> issuer */
+	const shuan_dict *surnames;        /* surnames.txt: single and compound surnames */
+	const shuan_dict *weak_passwords;  /* common_passwords.txt */
+	const shuan_dict *name_stopwords;  /* name_stopwords.txt: words/chars a person name never contains */
+	int scan_year, scan_month, scan_day; /* "today" for age / future-date checks */
+	int weak_password_min_len;         /* shorter passwords are weak (default 8) */
+	int precise_location_decimals;     /* >= this many decimals is precise (default 4) */
+} shuan_vdata;
+
+/* Loads the tables of <rules_dir>/data into *d (gb2260.tsv, division_names.txt,
+ * mobile_prefixes.tsv, area_codes.tsv, bank_iin.tsv, surnames.txt,
+ * common_passwords.txt, name_stopwords.txt) and sets weak_password_min_len = 8
+ * and precise_location_decimals = 4 when they are 0. The scan date is left to
+ * the caller. Every table must exist: a missing one returns SHUAN_ENOTFOUND
+ * (a silently absent table would loosen validation). On failure the tables
+ * already loaded are freed, *d's table pointers are NULL and errbuf names the
+ * file. The loaded tables are owned by *d until shuan_vdata_free(). */
+int shuan_vdata_load(shuan_vdata *d, const char *rules_dir, char *errbuf, size_t errlen);
+
+/* Frees the tables loaded by shuan_vdata_load and sets them to NULL. NULL is a no-op. */
+void shuan_vdata_free(shuan_vdata *d);
+
+/* Attributes a validator may derive. Zero-initialised by the engine. */
+typedef struct shuan_vresult {
+	size_t start, end;          /* in/out: the value's span within the buffer */
+	bool field_mode;            /* in: true when [start,end) is a whole CSV cell / JSON
+	                             * value whose column or key is named like one of the
+	                             * detector's `fields` (e.g. a bare "张三" under 姓名),
+	                             * false when a pattern proposed the span */
+	double confidence;          /* out: 0..1 before context is applied */
+	/* cn_resident_id */
+	int birth_year, birth_month, birth_day; /* 0 when unknown */
+	char sex;                   /* 'M', 'F' or 0 */
+	int age;                    /* on the scan date; -1 unknown */
+	bool minor_under_14;
+	/* credential */
+	bool weak_password;
+	/* geo_coordinate */
+	int precision;              /* decimal places of the less precise coordinate */
+	bool precise;               /* precision >= precise_location_decimals */
+	/* free-form sub-kind, e.g. "legacy_15", "hk_macao_tw_residence_permit",
+	 * "aws_access_key", "jdbc_url", "private_key", "jwt", "unionpay", "visa". */
+	char kind[32];
+} shuan_vresult;
+
+typedef bool (*shuan_validate_fn)(const shuan_vdata *d, const char *buf, size_t len,
+				  shuan_vresult *r);
+
+typedef struct shuan_validator {
+	const char *name;    /* the rules' `validator:` value */
+	const char *desc;    /* one line, English */
+	const char *doc_url; /* the standard or docs page it implements */
+	shuan_validate_fn fn;
+} shuan_validator;
+
+/* The registration table, terminated by an entry with name == NULL. */
+extern const shuan_validator shuan_validators[];
+
+/* Looks a validator up by name; NULL when unknown. */
+const shuan_validator *shuan_validator_find(const char *name);
+
+/*
+ * Field validators: used when a CSV column or JSON key is named like the
+ * detector's field cues (e.g. a column "姓名"), the whole cell value is offered
+ * to the detector's validator with the span set to the trimmed cell. Same
+ * contract as above.
+ */
+
+/* Helpers shared by validators and tests. */
+bool shuan_luhn_ok(const char *digits, size_t n);          /* all chars must be digits */
+int shuan_id_check_char(const char *first17);              /* GB 11643 MOD 11-2: returns '0'..'9' or 'X' */
+int shuan_uscc_check_char(const char *first17);            /* GB 32100: returns the check char, or -1 on a bad char */
+bool shuan_date_valid(int y, int m, int d);                 /* a real Gregorian date */
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * util/json.h - JSON string writing: one escaper for every JSON output.
+ */
+#ifndef SHUAN_UTIL_JSON_H
+#define SHUAN_UTIL_JSON_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Writes s[0..n) as a quoted JSON string: '"', '\\' and control characters
+ * escaped. */
+void shuan_json_string(FILE *out, const char *s, size_t n);
+
+/* Writes a NUL-terminated string, or null for NULL. */
+void shuan_json_cstring(FILE *out, const char *s);
+
+#endif
