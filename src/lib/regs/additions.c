@@ -20,13 +20,6 @@
 #include "lib/store/internal.h"
 #include "util/alloc.h"
 
-static const char *SCHEMA =
-    "CREATE TABLE IF NOT EXISTS regs_sources(id TEXT PRIMARY KEY, title TEXT, publisher TEXT, date TEXT,"
-    " url TEXT, path TEXT, added TEXT);"
-    "CREATE TABLE IF NOT EXISTS regs_entries(id TEXT PRIMARY KEY, title TEXT NOT NULL, doc_number TEXT,"
-    " issuers TEXT, issued TEXT, effective TEXT, status TEXT NOT NULL, level TEXT NOT NULL, sectors TEXT,"
-    " region TEXT, summary TEXT, source TEXT, line INTEGER, added TEXT);";
-
 static uint64_t fnv1a(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -135,9 +128,8 @@ int shuan_regs_load_store(shuan_regs *r, shuan_store *s)
 	const char *org;
 	int rc = 0;
 
-	if (!db || sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
-		shuan_regs__seterr(r, "cannot prepare the store: %s",
-		                   db ? sqlite3_errmsg(db) : "no database");
+	if (!db) {
+		shuan_regs__seterr(r, "cannot prepare the store: no database");
 		return SHUAN_ESTORE;
 	}
 	if ((rc = load_sources(r, db)) != 0) {
@@ -226,7 +218,7 @@ int shuan_regs_apply(shuan_regs *r, shuan_store *s, const shuan_regs_report *rep
 
 	if (added)
 		*added = 0;
-	if (!db || sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+	if (!db)
 		goto cleanup;
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -23,7 +23,6 @@ typedef enum { BOUNDARY_NONE, BOUNDARY_DIGIT, BOUNDARY_ALNUM } boundary_kind;
  * end delimiter starts. */
 #define PATTERN_TRIM_CUE 4
 typedef enum { NORM_RAW, NORM_ALNUM_UPPER, NORM_LOWER } normalize_kind;
-typedef enum { EVIDENCE_GENERIC, EVIDENCE_EMAIL, EVIDENCE_SECRET, EVIDENCE_NAME, EVIDENCE_ADDRESS } evidence_style;
 
 typedef struct shuan_strlist {
 	char **v;

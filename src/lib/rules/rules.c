@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "lib/rules/internal.h"
 #include "util/alloc.h"
+#include "util/yaml.h"
 
 #define ERR(...) snprintf(errbuf, errlen, __VA_ARGS__)
 
@@ -79,81 +79,24 @@ static void detector_free(shuan_detector *d)
 	strlist_free(&d->strip_prefixes);
 }
 
-/* ---- YAML helpers ------------------------------------------------------ */
+/* ---- YAML ------------------------------------------------------------ */
 
-struct yctx {
-	yaml_document_t *doc;
-	const char *file;
-	char *errbuf;
-	size_t errlen;
-};
-
-static const char *scalar(struct yctx *y, yaml_node_t *n, const char *key)
+static int get_string(shuan_yaml *y, yaml_node_t *n, const char *key, char **out)
 {
-	if (!n || n->type != YAML_SCALAR_NODE) {
-		snprintf(y->errbuf, y->errlen, "%s:%zu: '%s' must be a scalar", y->file,
-			 n ? n->start_mark.line + 1 : 0, key);
-		return NULL;
-	}
-	return (const char *)n->data.scalar.value;
-}
-
-static int get_string(struct yctx *y, yaml_node_t *n, const char *key, char **out)
-{
-	const char *s = scalar(y, n, key);
-	if (!s)
-		return SHUAN_ERULES;
+	const char *s;
+	int rc = shuan_yaml_string(y, n, key, &s);
+	if (rc)
+		return rc;
 	shuan_free(*out);
 	*out = shuan_strdup(s);
 	return *out ? 0 : SHUAN_ENOMEM;
 }
 
-static int get_bool(struct yctx *y, yaml_node_t *n, const char *key, bool *out)
+static int get_list(shuan_yaml *y, yaml_node_t *n, const char *key, shuan_strlist *out, bool normalise)
 {
-	const char *s = scalar(y, n, key);
-	if (!s)
-		return SHUAN_ERULES;
-	if (!strcmp(s, "true") || !strcmp(s, "yes")) {
-		*out = true;
-	} else if (!strcmp(s, "false") || !strcmp(s, "no")) {
-		*out = false;
-	} else {
-		snprintf(y->errbuf, y->errlen, "%s:%zu: '%s' must be true or false", y->file,
-			 n->start_mark.line + 1, key);
-		return SHUAN_ERULES;
-	}
-	return 0;
-}
-
-static int get_number(struct yctx *y, yaml_node_t *n, const char *key, double lo, double hi, double *out)
-{
-	const char *s = scalar(y, n, key);
-	char *end;
-	if (!s)
-		return SHUAN_ERULES;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || v < lo || v > hi) {
-		snprintf(y->errbuf, y->errlen, "%s:%zu: '%s' must be a number in [%g, %g]", y->file,
-			 n->start_mark.line + 1, key, lo, hi);
-		return SHUAN_ERULES;
-	}
-	*out = v;
-	return 0;
-}
-
-static int get_list(struct yctx *y, yaml_node_t *n, const char *key, shuan_strlist *out, bool normalise)
-{
-	if (!n || n->type != YAML_SEQUENCE_NODE) {
-		snprintf(y->errbuf, y->errlen, "%s:%zu: '%s' must be a list", y->file,
-			 n ? n->start_mark.line + 1 : 0, key);
-		return SHUAN_ERULES;
-	}
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		const char *s = scalar(y, yaml_document_get_node(y->doc, *it), key);
-		int rc;
-		if (!s)
-			return SHUAN_ERULES;
+	int rc = shuan_yaml_scalar_seq(y, n, key, 100000);
+	for (size_t i = 0; !rc && i < shuan_yaml_count(n); i++) {
+		const char *s = shuan_yaml_scalar(shuan_yaml_item(y, n, i));
 		if (normalise) {
 			char buf[256];
 			size_t len = shuan_field_normalise(s, strlen(s), buf, sizeof(buf));
@@ -161,10 +104,8 @@ static int get_list(struct yctx *y, yaml_node_t *n, const char *key, shuan_strli
 		} else {
 			rc = strlist_push(out, s, strlen(s));
 		}
-		if (rc)
-			return rc;
 	}
-	return 0;
+	return rc;
 }
 
 /* Cue words are matched ASCII case-insensitively against a lower-cased window. */
@@ -175,72 +116,45 @@ static void lower_all(shuan_strlist *l)
 			*p = (char)tolower((unsigned char)*p);
 }
 
-static int parse_context(struct yctx *y, yaml_node_t *map, shuan_detector *d)
+static int parse_context(shuan_yaml *y, yaml_node_t *map, shuan_detector *d)
 {
-	if (map->type != YAML_MAPPING_NODE) {
-		snprintf(y->errbuf, y->errlen, "%s:%zu: 'context' must be a mapping", y->file,
-			 map->start_mark.line + 1);
-		return SHUAN_ERULES;
-	}
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
-		const char *key = scalar(y, k, "key");
+	static const char *const keys[] = {"window", "cue_boost", "require_cue", "cues", "anti_cues", NULL};
+	int rc = shuan_yaml_check_keys(y, map, "context", keys);
+	for (size_t i = 0; !rc && i < shuan_yaml_count(map); i++) {
+		yaml_node_t *k, *v = shuan_yaml_pair(y, map, i, &k);
+		const char *key = shuan_yaml_scalar(k);
 		double num;
-		int rc;
-		if (!key)
-			return SHUAN_ERULES;
 		if (!strcmp(key, "window")) {
-			if (!(rc = get_number(y, v, key, 0, 4096, &num)))
+			if (!(rc = shuan_yaml_number(y, v, key, 0, 4096, &num)))
 				d->window = (int)num;
 		} else if (!strcmp(key, "cue_boost")) {
-			rc = get_number(y, v, key, 0, 1, &d->cue_boost);
+			rc = shuan_yaml_number(y, v, key, 0, 1, &d->cue_boost);
 		} else if (!strcmp(key, "require_cue")) {
-			rc = get_bool(y, v, key, &d->require_cue);
+			rc = shuan_yaml_bool(y, v, key, &d->require_cue);
 		} else if (!strcmp(key, "cues")) {
 			rc = get_list(y, v, key, &d->cues, false);
 			lower_all(&d->cues);
-		} else if (!strcmp(key, "anti_cues")) {
+		} else {
 			rc = get_list(y, v, key, &d->anti_cues, false);
 			lower_all(&d->anti_cues);
-		} else {
-			snprintf(y->errbuf, y->errlen, "%s:%zu: unknown key 'context.%s'", y->file,
-				 k->start_mark.line + 1, key);
-			return SHUAN_ERULES;
 		}
-		if (rc)
-			return rc;
 	}
-	return 0;
-}
-
-static int parse_enum(struct yctx *y, yaml_node_t *v, const char *key, const char *const *names, int *out)
-{
-	const char *s = scalar(y, v, key);
-	if (!s)
-		return SHUAN_ERULES;
-	for (int i = 0; names[i]; i++)
-		if (!strcmp(s, names[i])) {
-			*out = i;
-			return 0;
-		}
-	snprintf(y->errbuf, y->errlen, "%s:%zu: unknown %s '%s'", y->file, v->start_mark.line + 1, key, s);
-	return SHUAN_ERULES;
+	return rc;
 }
 
 static const char *const BOUNDARY_NAMES[] = {"none", "digit", "alnum", NULL};
 static const char *const NORMALIZE_NAMES[] = {"raw", "alnum_upper", "lower", NULL};
 static const char *const EVIDENCE_NAMES[] = {"generic", "email", "secret", "name", "address", NULL};
 
-static int parse_key(struct yctx *y, const char *key, yaml_node_t *v, shuan_detector *d)
+static int parse_key(shuan_yaml *y, const char *key, yaml_node_t *v, shuan_detector *d)
 {
-	double num;
+	int64_t num;
 	int e, rc;
 
 	if (!strcmp(key, "id"))
 		return get_string(y, v, key, (char **)&d->info.id);
 	if (!strcmp(key, "rev")) {
-		if (!(rc = get_number(y, v, key, 1, 1e6, &num)))
+		if (!(rc = shuan_yaml_int(y, v, key, 1, 1000000, &num)))
 			d->info.rev = (int)num;
 		return rc;
 	}
@@ -251,7 +165,7 @@ static int parse_key(struct yctx *y, const char *key, yaml_node_t *v, shuan_dete
 	if (!strcmp(key, "pi_category"))
 		return get_string(y, v, key, (char **)&d->info.pi_category);
 	if (!strcmp(key, "sensitive"))
-		return get_bool(y, v, key, &d->info.sensitive);
+		return shuan_yaml_bool(y, v, key, &d->info.sensitive);
 	if (!strcmp(key, "spi_category"))
 		return get_string(y, v, key, (char **)&d->info.spi_category);
 	if (!strcmp(key, "spi_when_precise"))
@@ -261,11 +175,11 @@ static int parse_key(struct yctx *y, const char *key, yaml_node_t *v, shuan_dete
 	if (!strcmp(key, "source"))
 		return get_string(y, v, key, (char **)&d->info.source);
 	if (!strcmp(key, "confidence"))
-		return get_number(y, v, key, 0, 1, &d->confidence);
+		return shuan_yaml_number(y, v, key, 0, 1, &d->confidence);
 	if (!strcmp(key, "caseless"))
-		return get_bool(y, v, key, &d->caseless);
+		return shuan_yaml_bool(y, v, key, &d->caseless);
 	if (!strcmp(key, "field_mode"))
-		return get_bool(y, v, key, &d->field_mode);
+		return shuan_yaml_bool(y, v, key, &d->field_mode);
 	if (!strcmp(key, "cites"))
 		return get_list(y, v, key, &d->cites, false);
 	if (!strcmp(key, "fields"))
@@ -277,22 +191,21 @@ static int parse_key(struct yctx *y, const char *key, yaml_node_t *v, shuan_dete
 	if (!strcmp(key, "context"))
 		return parse_context(y, v, d);
 	if (!strcmp(key, "boundary")) {
-		if (!(rc = parse_enum(y, v, key, BOUNDARY_NAMES, &e)))
+		if (!(rc = shuan_yaml_enum(y, v, key, BOUNDARY_NAMES, &e)))
 			d->boundary = (boundary_kind)e;
 		return rc;
 	}
 	if (!strcmp(key, "normalize")) {
-		if (!(rc = parse_enum(y, v, key, NORMALIZE_NAMES, &e)))
+		if (!(rc = shuan_yaml_enum(y, v, key, NORMALIZE_NAMES, &e)))
 			d->normalize = (normalize_kind)e;
 		return rc;
 	}
 	if (!strcmp(key, "evidence")) {
-		if (!(rc = parse_enum(y, v, key, EVIDENCE_NAMES, &e)))
+		if (!(rc = shuan_yaml_enum(y, v, key, EVIDENCE_NAMES, &e)))
 			d->evidence = (evidence_style)e;
 		return rc;
 	}
-	snprintf(y->errbuf, y->errlen, "%s:%zu: unknown key '%s'", y->file, v->start_mark.line + 1, key);
-	return SHUAN_ERULES;
+	return shuan_yaml_fail(y, v, "unknown key '%s'", key);
 }
 
 /* Defaults that follow from the other keys when the file does not say. */
@@ -300,16 +213,8 @@ static void apply_defaults(shuan_detector *d, bool has_normalize, bool has_evide
 {
 	if (!has_normalize)
 		d->normalize = d->boundary != BOUNDARY_NONE ? NORM_ALNUM_UPPER : NORM_RAW;
-	if (!has_evidence) {
-		if (!strcmp(d->info.validator, "email"))
-			d->evidence = EVIDENCE_EMAIL;
-		else if (!strcmp(d->info.validator, "credential"))
-			d->evidence = EVIDENCE_SECRET;
-		else if (!strcmp(d->info.validator, "person_name"))
-			d->evidence = EVIDENCE_NAME;
-		else if (!strcmp(d->info.validator, "address"))
-			d->evidence = EVIDENCE_ADDRESS;
-	}
+	if (!has_evidence)
+		d->evidence = d->validator->evidence;
 	if (!d->info.spi_category) {
 		d->info.spi_category = shuan_strdup("");
 	}
@@ -323,70 +228,56 @@ static void apply_defaults(shuan_detector *d, bool has_normalize, bool has_evide
 
 static int load_detector(const char *path, shuan_detector *d, char *errbuf, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	bool has_norm = false, has_evidence = false;
-	int rc = SHUAN_ERULES;
+	static const char *const keys[] = {"id", "rev", "label_zh", "label_en", "pi_category", "sensitive",
+					   "spi_category", "spi_when_precise", "validator", "source", "confidence",
+					   "caseless", "field_mode", "cites", "fields", "patterns", "strip_prefixes",
+					   "context", "boundary", "normalize", "evidence", NULL};
+	shuan_yaml y;
+	yaml_node_t *root;
+	int rc;
 
 	memset(d, 0, sizeof(*d));
 	d->confidence = 0.8;
 	d->cue_boost = 0.1;
-	if (!f) {
-		ERR("%s: %s", path, strerror(errno));
-		return SHUAN_EIO;
-	}
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		ERR("%s:%zu: %s", path, parser.problem_mark.line + 1, parser.problem ? parser.problem : "YAML error");
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return SHUAN_ERULES;
-	}
-	struct yctx y = {&doc, path, errbuf, errlen};
-	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	if (!root || root->type != YAML_MAPPING_NODE) {
-		ERR("%s: a detector file must be one YAML mapping", path);
+	if ((rc = shuan_yaml_load_file(&y, path, errbuf, errlen)))
+		goto cleanup;
+	root = shuan_yaml_root(&y);
+	if (!shuan_yaml_is_map(root)) {
+		rc = shuan_yaml_fail(&y, root, "a detector file must be one YAML mapping");
 		goto cleanup;
 	}
+	if ((rc = shuan_yaml_check_keys(&y, root, "detector", keys)))
+		goto cleanup;
 	if (!(d->file = shuan_strdup(path))) {
 		rc = SHUAN_ENOMEM;
 		goto cleanup;
 	}
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-		const char *key = scalar(&y, k, "key");
-		if (!key)
-			goto cleanup;
-		has_norm |= !strcmp(key, "normalize");
-		has_evidence |= !strcmp(key, "evidence");
-		if ((rc = parse_key(&y, key, yaml_document_get_node(&doc, p->value), d)))
+	for (size_t i = 0; i < shuan_yaml_count(root); i++) {
+		yaml_node_t *k, *v = shuan_yaml_pair(&y, root, i, &k);
+		if ((rc = parse_key(&y, shuan_yaml_scalar(k), v, d)))
 			goto cleanup;
 	}
 	rc = SHUAN_ERULES;
 	if (!d->info.id || !d->info.label_zh || !d->info.label_en || !d->info.pi_category ||
 	    !d->info.validator || d->patterns.n == 0) {
-		ERR("%s: id, label_zh, label_en, pi_category, validator and patterns are required", path);
+		shuan_yaml_fail(&y, NULL, "id, label_zh, label_en, pi_category, validator and patterns are required");
 		goto cleanup;
 	}
 	if (d->cites.n == 0) {
-		ERR("%s: every detector must cite at least one catalogue id", path);
+		shuan_yaml_fail(&y, NULL, "every detector must cite at least one catalogue id");
 		goto cleanup;
 	}
 	if (!(d->validator = shuan_validator_find(d->info.validator))) {
-		ERR("%s: unknown validator '%s'", path, d->info.validator);
+		shuan_yaml_fail(&y, shuan_yaml_get(&y, root, "validator"), "unknown validator '%s'", d->info.validator);
 		goto cleanup;
 	}
-	apply_defaults(d, has_norm, has_evidence);
+	apply_defaults(d, shuan_yaml_get(&y, root, "normalize") != NULL, shuan_yaml_get(&y, root, "evidence") != NULL);
 	d->info.cites = (const char *const *)d->cites.v;
 	d->info.n_cites = d->cites.n;
 	d->info.n_patterns = d->patterns.n;
 	rc = 0;
 cleanup:
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	fclose(f);
+	shuan_yaml_free(&y);
 	return rc;
 }
 

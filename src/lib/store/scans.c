@@ -8,17 +8,6 @@
 #include "lib/store/internal.h"
 #include "shuan/stats.h"
 
-static const char *SCHEMA =
-	"CREATE TABLE IF NOT EXISTS scans("
-	" id INTEGER PRIMARY KEY, started TEXT, finished TEXT, elapsed REAL, targets TEXT,"
-	" version TEXT, inputs_scanned INTEGER, inputs_skipped INTEGER, bytes INTEGER,"
-	" findings INTEGER, sensitive INTEGER, distinct_exact INTEGER);"
-	"CREATE TABLE IF NOT EXISTS scan_detectors("
-	" scan_id INTEGER REFERENCES scans(id) ON DELETE CASCADE, detector TEXT,"
-	" findings INTEGER, distinct_values INTEGER, sensitive INTEGER, PRIMARY KEY(scan_id, detector));"
-	"CREATE TABLE IF NOT EXISTS scan_skips("
-	" scan_id INTEGER REFERENCES scans(id) ON DELETE CASCADE, reason TEXT, count INTEGER);";
-
 static int exec_bound(shuan_store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
@@ -38,7 +27,7 @@ int shuan_store_record_scan(shuan_store *s, const shuan_scan_record *rec, const 
 	char *err = NULL;
 	int rc = SHUAN_ESTORE;
 
-	if (sqlite3_exec(db, SCHEMA, NULL, NULL, &err) != SQLITE_OK || sqlite3_exec(db, "BEGIN", NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, &err) != SQLITE_OK) {
 		shuan_store__seterr(s, "store schema: %s", err ? err : "?");
 		sqlite3_free(err);
 		return SHUAN_ESTORE;

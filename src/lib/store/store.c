@@ -22,10 +22,6 @@ struct shuan_store {
 	char errmsg[512];
 };
 
-static const char *SCHEMA =
-	"PRAGMA journal_mode=WAL;"
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-	"INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');";
 
 void shuan_store__seterr(shuan_store *s, const char *fmt, ...)
 {
@@ -75,7 +71,7 @@ static int make_dirs(const char *path)
 
 int shuan_store_open(shuan_store **out, const char *dir, char *errbuf, size_t errlen)
 {
-	char path[4096];
+	char path[4096], msg[400];
 	char *err = NULL;
 	shuan_store *s = NULL;
 	int rc = SHUAN_ESTORE;
@@ -107,10 +103,15 @@ int shuan_store_open(shuan_store **out, const char *dir, char *errbuf, size_t er
 	}
 	chmod(path, 0600);
 	sqlite3_busy_timeout(s->db, 5000);
-	if (sqlite3_exec(s->db, SCHEMA, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON", NULL, NULL, &err) != SQLITE_OK) {
 		if (errbuf)
 			snprintf(errbuf, errlen, "cannot initialise %s: %s", path, err ? err : "?");
 		sqlite3_free(err);
+		goto fail;
+	}
+	if (shuan_store__migrate(s->db, msg, sizeof(msg)) != 0) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "store %s: %s", path, msg);
 		goto fail;
 	}
 	*out = s;

@@ -84,11 +84,16 @@ typedef struct shuan_vresult {
 typedef bool (*shuan_validate_fn)(const shuan_vdata *d, const char *buf, size_t len,
 				  shuan_vresult *r);
 
+/* How a finding shows its value when not revealed (scan/evidence.c): the
+ * validator's row gives the default, a rule's `evidence:` key overrides it. */
+typedef enum { EVIDENCE_GENERIC, EVIDENCE_EMAIL, EVIDENCE_SECRET, EVIDENCE_NAME, EVIDENCE_ADDRESS } evidence_style;
+
 typedef struct shuan_validator {
 	const char *name;    /* the rules' `validator:` value */
 	const char *desc;    /* one line, English */
 	const char *doc_url; /* the standard or docs page it implements */
 	shuan_validate_fn fn;
+	evidence_style evidence; /* the default evidence mask of its findings */
 } shuan_validator;
 
 /* The registration table, terminated by an entry with name == NULL. */

@@ -1,0 +1,38 @@
+/*
+ * util/io.h - the few system-call loops every reader needs, written once:
+ * reads that retry on EINTR, a read of up to n bytes that only stops at the
+ * end, a bounded whole-file read, and a peek at a regular file's first
+ * bytes.
+ */
+#ifndef SHUAN_UTIL_IO_H
+#define SHUAN_UTIL_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* One read(2), retried on EINTR: the count, 0 at the end, -1 on error
+ * (errno set). */
+ssize_t shuan_io_read(int fd, void *buf, size_t cap);
+
+/* Reads until buf holds n bytes or the input ends: the count, or -1 on
+ * error (errno set). */
+ssize_t shuan_io_read_full(int fd, void *buf, size_t n);
+
+/* pread(2) until n bytes from off are read or the file ends: the count, or
+ * -1 on error (errno set). */
+ssize_t shuan_io_pread_full(int fd, void *buf, size_t n, uint64_t off);
+
+/*
+ * Reads the regular file at path into a NUL-terminated buffer owned by the
+ * caller (shuan_free). Returns 0; SHUAN_ENOTFOUND (no such file), SHUAN_EIO
+ * (unreadable, not a regular file: errno says why), SHUAN_ELIMIT (larger
+ * than max bytes) or SHUAN_ENOMEM.
+ */
+int shuan_io_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* The first cap bytes of a regular file (0 when it cannot be opened or is
+ * not a regular file: a pipe's bytes would be gone once peeked). */
+size_t shuan_io_peek_file(const char *path, void *buf, size_t cap);
+
+#endif
