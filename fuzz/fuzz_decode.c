@@ -121,7 +121,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (shuan_rules_load(&g_rules, dir && *dir ? dir : SHUAN_SOURCE_RULES_DIR, NULL, err, sizeof(err)))
 		abort();
 	for (int i = 0; i < 4; i++) {
-		shuan_scan_options so = {0};
+		shuan_scan_options so = SHUAN_SCAN_OPTIONS_INIT;
 		so.year = 2024;
 		so.month = 6;
 		so.day = 1;

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	k = ((sel & 8) ? 2u : 0u) | ((sel & 16) ? 1u : 0u);
 	if (!scanners[k]) {
-		shuan_scan_options o = {.year = 2025, .month = 6, .day = 1};
+		shuan_scan_options o = {.version = SHUAN_SCAN_OPTIONS_VERSION, .year = 2025, .month = 6, .day = 1};
 		o.chunk_size = (sel & 8) ? 16u << 10 : 0;
 		o.fingerprint_key = (sel & 16) ? key : NULL;
 		o.fingerprint_key_len = sizeof(key);

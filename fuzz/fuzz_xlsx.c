@@ -54,7 +54,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *dir = getenv("SHUAN_RULES");
 	char err[512];
-	shuan_scan_options so = {0};
+	shuan_scan_options so = SHUAN_SCAN_OPTIONS_INIT;
 	(void)argc;
 	(void)argv;
 	so.year = 2024;

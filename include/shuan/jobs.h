@@ -3,7 +3,7 @@
  * delivered in input order.
  *
  * Work items are whole paths (files, archives, Office documents, stdin), or
- * line-aligned parts of a large plain UTF-8 file (shuan_scanner_splittable).
+ * line-aligned parts of a large plain UTF-8 file (shuan_scanner__splittable).
  * Each worker owns a scanner and a stats aggregate; the aggregates are
  * merged into the caller's at the end. The sink sees findings in item order
  * and line numbers of a part continue those of the parts before it, so what

@@ -37,25 +37,23 @@ typedef struct shuan_detector_info {
 	size_t n_patterns;
 } shuan_detector_info;
 
-/* Which matcher implementation compiles the patterns. */
-typedef enum shuan_matcher_kind {
-	SHUAN_MATCHER_VECTORSCAN = 0, /* the production matcher */
-	SHUAN_MATCHER_REFERENCE = 1,  /* PCRE2 DFA, slow; cross-checks Vectorscan in tests */
-} shuan_matcher_kind;
-
+#define SHUAN_RULES_OPTIONS_VERSION 1
 typedef struct shuan_rules_options {
+	unsigned version; /* SHUAN_RULES_OPTIONS_VERSION */
 	/* NULL-terminated lists of detector ids; NULL = all. A detector named in
 	 * `only` or `exclude` that does not exist is an error (SHUAN_ENOTFOUND). */
 	const char *const *only;
 	const char *const *exclude;
-	shuan_matcher_kind matcher;
 } shuan_rules_options;
+#define SHUAN_RULES_OPTIONS_INIT {SHUAN_RULES_OPTIONS_VERSION, NULL, NULL}
 
 /*
  * Loads rules_dir/detectors/ (*.yaml) and rules_dir/data/ tables, and
- * compiles the selected detectors' patterns. opts may be NULL (all detectors,
- * Vectorscan). On failure *out is NULL and errbuf holds "file:line: reason".
- * Returns 0, SHUAN_ERULES, SHUAN_ENOTFOUND, SHUAN_EIO or SHUAN_ENOMEM.
+ * compiles the selected detectors' patterns with Vectorscan. opts may be NULL
+ * (all detectors); else opts->version must be SHUAN_RULES_OPTIONS_VERSION.
+ * On failure *out is NULL and errbuf holds "file:line:column: reason".
+ * Returns 0, SHUAN_ERULES, SHUAN_ENOTFOUND, SHUAN_EIO, SHUAN_EINVAL or
+ * SHUAN_ENOMEM.
  */
 SHUAN_API int shuan_rules_load(shuan_rules **out, const char *rules_dir, const shuan_rules_options *opts,
 			       char *errbuf, size_t errlen);

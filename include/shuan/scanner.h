@@ -16,6 +16,7 @@
 #ifndef SHUAN_SCANNER_H
 #define SHUAN_SCANNER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -47,7 +48,9 @@ typedef enum shuan_fingerprint_alg {
 	SHUAN_FP_HMAC_SHA256 = 1,
 } shuan_fingerprint_alg;
 
+#define SHUAN_SCAN_OPTIONS_VERSION 1
 typedef struct shuan_scan_options {
+	unsigned version;              /* SHUAN_SCAN_OPTIONS_VERSION */
 	int year, month, day;          /* the scan date for ages and future dates; 0 = today */
 	const unsigned char *fingerprint_key; /* NULL: findings carry no fingerprint */
 	size_t fingerprint_key_len;
@@ -55,7 +58,9 @@ typedef struct shuan_scan_options {
 	size_t chunk_size;             /* bytes per read, 0 = 4 MiB; minimum 4 KiB */
 	uint64_t max_file_size;        /* 0 = unlimited; larger inputs are skipped (SHUAN_ELIMIT) */
 	double min_confidence;         /* findings below are dropped; 0 = keep all */
-	volatile int *cancel;          /* when non-NULL and set non-zero, scans stop with SHUAN_EINTR */
+	/* When non-NULL and set non-zero (from any thread or a signal handler),
+	 * scans stop between chunks with SHUAN_EINTR. */
+	const atomic_int *cancel;
 	shuan_format format;           /* AUTO: per input (extension, content); else forced for all inputs */
 	/* NULL or "auto": detect per input (UTF-8 with or without BOM, UTF-16LE/BE
 	 * with a BOM or by its NUL bytes, else GB18030 when the head decodes);
@@ -64,6 +69,7 @@ typedef struct shuan_scan_options {
 	 * shuan_scanner_new fail with SHUAN_EINVAL. */
 	const char *encoding;
 } shuan_scan_options;
+#define SHUAN_SCAN_OPTIONS_INIT {SHUAN_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, SHUAN_FP_HMAC_SM3, 0, 0, 0, NULL, SHUAN_FORMAT_AUTO, NULL}
 
 /* Called for each finding, in input order. Return 0 to go on, non-zero to
  * stop the scan (which then returns SHUAN_EINTR). */
@@ -98,7 +104,10 @@ typedef struct shuan_input_result {
 				    * (e.g. an unsafe archive member name); never contains input data */
 } shuan_input_result;
 
-/* Creates a scanner on `rules`, which must outlive it. opts may be NULL. */
+/* Creates a scanner on `rules`, which must outlive it. opts may be NULL (the
+ * defaults); else opts->version must be SHUAN_SCAN_OPTIONS_VERSION. Returns
+ * 0, SHUAN_EINVAL (an unknown encoding, an options version this library does
+ * not know) or SHUAN_ENOMEM. */
 SHUAN_API int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules,
 				   const shuan_scan_options *opts);
 SHUAN_API void shuan_scanner_free(shuan_scanner *s);
@@ -119,31 +128,6 @@ SHUAN_API int shuan_scanner_scan_buffer(shuan_scanner *s, const shuan_input *in,
 /* Opens and scans a regular file ("-" = stdin). in->path defaults to path. */
 SHUAN_API int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_input *in,
 				      shuan_finding_fn cb, void *userdata, shuan_input_result *result);
-
-/*
- * Scans the bytes [start, end) of a regular file as one part of a file split
- * across threads. The part is widened to whole lines: it begins at `start`
- * when start is 0 or byte start-1 is a newline, else just after the next
- * newline; it ends just after the first newline at or after `end` (or at the
- * end of the file). Consecutive parts [0,a) [a,b) [b,c) ... therefore cover
- * every line exactly once. Offsets in findings are file offsets; line numbers
- * count from 1 at the part's first line: the caller adds the newlines of the
- * parts before it. *newlines (when non-NULL) receives this part's number of
- * newline bytes. CSV/TSV parts read their header from the file's first line.
- * in->format must be the whole file's format as decided by
- * shuan_scanner_splittable().
- */
-SHUAN_API int shuan_scanner_scan_file_range(shuan_scanner *s, const char *path, const shuan_input *in,
-					    uint64_t start, uint64_t end, shuan_finding_fn cb, void *userdata,
-					    shuan_input_result *result, uint64_t *newlines);
-
-/*
- * Decides how a regular file may be split for parallel scanning: returns the
- * format to pass to shuan_scanner_scan_file_range() (CSV, TSV, JSONL or
- * TEXT), or SHUAN_FORMAT_AUTO when the file must be scanned whole (not
- * UTF-8, a JSON document, an archive or Office file, unreadable).
- */
-SHUAN_API shuan_format shuan_scanner_splittable(shuan_scanner *s, const char *path);
 
 #ifdef __cplusplus
 }

@@ -20,12 +20,15 @@
 extern "C" {
 #endif
 
+#define SHUAN_SOURCE_OPTIONS_VERSION 1
 typedef struct shuan_source_options {
+	unsigned version;          /* SHUAN_SOURCE_OPTIONS_VERSION */
 	int max_depth;             /* archive nesting, 0 = default 3 */
 	uint64_t max_expanded;     /* bytes expanded from one top-level archive, 0 = default 16 GiB */
 	double max_ratio;          /* expanded/compressed ratio before an archive counts as a bomb, 0 = default 200 */
 	uint64_t max_member_size;  /* 0 = the scanner's max_file_size */
 } shuan_source_options;
+#define SHUAN_SOURCE_OPTIONS_INIT {SHUAN_SOURCE_OPTIONS_VERSION, 0, 0, 0, 0}
 
 /* Called once per input (file or member) with its display path and result
  * (result->skipped != 0 when skipped; result->reason says why). */
@@ -45,6 +48,8 @@ typedef void (*shuan_input_fn)(const char *path, const shuan_input_result *resul
  * Problems with the file or a member do not fail the call. Nothing is ever
  * written to disk. Thread-safety: as the scanner (one per thread).
  */
+/* opts may be NULL (the defaults); else opts->version must be
+ * SHUAN_SOURCE_OPTIONS_VERSION (SHUAN_EINVAL otherwise). */
 SHUAN_API int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_options *opts,
 				shuan_finding_fn fcb, shuan_input_fn icb, void *userdata);
 

@@ -14,7 +14,9 @@
 extern "C" {
 #endif
 
+#define SHUAN_WALK_OPTIONS_VERSION 1
 typedef struct shuan_walk_options {
+	unsigned version; /* SHUAN_WALK_OPTIONS_VERSION */
 	/* NULL-terminated fnmatch(3) globs. A glob without '/' matches the base
 	 * name, one with '/' the path below the root. A file is taken when it
 	 * matches an include glob (or there are none) and no exclude glob; an
@@ -23,6 +25,7 @@ typedef struct shuan_walk_options {
 	const char *const *exclude;
 	int max_depth; /* 0 = 64 */
 } shuan_walk_options;
+#define SHUAN_WALK_OPTIONS_INIT {SHUAN_WALK_OPTIONS_VERSION, NULL, NULL, 0}
 
 /* Called per regular file; return non-zero to stop the walk. */
 typedef int (*shuan_walk_file_fn)(const char *path, void *userdata);

@@ -78,12 +78,12 @@ static void scan_usage(FILE *out)
 #define PART_SIZE (16ull << 20)
 
 /* Set from the SIGINT handler; the scanner polls it between chunks. */
-static volatile int g_cancel;
+static atomic_int g_cancel;
 
 static void on_sigint(int sig)
 {
 	(void)sig;
-	g_cancel = 1;
+	atomic_store(&g_cancel, 1);
 }
 
 typedef struct scan_run {
@@ -270,9 +270,9 @@ int cmd_scan(int argc, char **argv)
 	const char **only = NULL, **exclude_dets = NULL, **include = NULL, **exclude = NULL;
 	size_t n_include = 0, n_exclude = 0;
 	bool reveal = false, no_store = false;
-	shuan_scan_options so = {0};
-	shuan_source_options src = {0};
-	shuan_rules_options ro = {0};
+	shuan_scan_options so = SHUAN_SCAN_OPTIONS_INIT;
+	shuan_source_options src = SHUAN_SOURCE_OPTIONS_INIT;
+	shuan_rules_options ro = SHUAN_RULES_OPTIONS_INIT;
 	scan_run run = {0};
 	shuan_output rep = {0};
 	shuan_jobs_options jo = SHUAN_JOBS_OPTIONS_INIT;
@@ -476,10 +476,12 @@ int cmd_scan(int argc, char **argv)
 	double t0 = now_seconds();
 
 	/* Walk first: the file list gives the progress line its total. */
-	shuan_walk_options wo = {include, exclude, 0};
+	shuan_walk_options wo = SHUAN_WALK_OPTIONS_INIT;
+	wo.include = include;
+	wo.exclude = exclude;
 	if (optind >= argc)
 		on_file("-", &run);
-	for (int i = optind; i < argc && !g_cancel; i++) {
+	for (int i = optind; i < argc && !atomic_load(&g_cancel); i++) {
 		struct stat st;
 		if (!strcmp(argv[i], "-")) {
 			on_file("-", &run);
@@ -524,7 +526,7 @@ int cmd_scan(int argc, char **argv)
 		run.error = true;
 	}
 	sum.elapsed = now_seconds() - t0;
-	sum.interrupted = g_cancel != 0 || jr.interrupted;
+	sum.interrupted = atomic_load(&g_cancel) || jr.interrupted;
 	if (store) {
 		char finished[32];
 		size_t tl = 1;

@@ -21,6 +21,7 @@
 
 #include "shuan/common.h"
 #include "util/alloc.h"
+#include "util/io.h"
 
 #define DICT_MAX_LINE 4096
 #define DICT_MAX_FILE (64L * 1024 * 1024)
@@ -75,45 +76,11 @@ static void sort_unique(shuan_dict *d)
 /* Reads the whole file into a NUL-terminated buffer. */
 static int read_file(char **out, size_t *outlen, const char *path, char *errbuf, size_t errlen)
 {
-	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		int e = errno;
-		set_err(errbuf, errlen, path, 0, strerror(e));
-		return (e == ENOENT || e == ENOTDIR) ? SHUAN_ENOTFOUND : SHUAN_EIO;
-	}
-	int rc = SHUAN_OK;
-	char *buf = NULL;
-	long size = -1;
-	if (fseek(f, 0, SEEK_END) == 0)
-		size = ftell(f);
-	if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		set_err(errbuf, errlen, path, 0, "cannot determine the size");
-		rc = SHUAN_EIO;
-		goto cleanup;
-	}
-	if (size > DICT_MAX_FILE) {
+	int rc = shuan_io_read_file(path, DICT_MAX_FILE, out, outlen);
+	if (rc == SHUAN_ELIMIT)
 		set_err(errbuf, errlen, path, 0, "table larger than 64 MiB");
-		rc = SHUAN_ELIMIT;
-		goto cleanup;
-	}
-	buf = shuan_malloc((size_t)size + 1);
-	if (!buf) {
-		rc = SHUAN_ENOMEM;
-		goto cleanup;
-	}
-	if (size > 0 && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-		set_err(errbuf, errlen, path, 0, "short read");
-		rc = SHUAN_EIO;
-		goto cleanup;
-	}
-	buf[size] = '\0';
-	*out = buf;
-	*outlen = (size_t)size;
-	buf = NULL;
-cleanup:
-	shuan_free(buf);
-	fclose(f);
+	else if (rc == SHUAN_ENOTFOUND || rc == SHUAN_EIO)
+		set_err(errbuf, errlen, path, 0, strerror(errno));
 	return rc;
 }
 

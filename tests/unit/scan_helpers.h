@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/rules/internal.h"
 #include "shuan/scanner.h"
 
 typedef struct got {
@@ -61,8 +62,7 @@ static shuan_rules *load_rules(shuan_matcher_kind kind)
 {
 	shuan_rules *r = NULL;
 	char err[1024];
-	shuan_rules_options o = {NULL, NULL, kind};
-	if (shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, err, sizeof(err)) != 0) {
+	if (shuan_rules__load(&r, SHUAN_TEST_RULES_DIR, NULL, kind, err, sizeof(err)) != 0) {
 		fprintf(stderr, "rules: %s\n", err);
 		return NULL;
 	}
@@ -74,7 +74,7 @@ static shuan_rules *load_rules(shuan_matcher_kind kind)
 static size_t scan_with(shuan_rules *r, const char *name, const char *buf, size_t len, size_t chunk, gots *g)
 {
 	shuan_scanner *s = NULL;
-	shuan_scan_options o = {0};
+	shuan_scan_options o = SHUAN_SCAN_OPTIONS_INIT;
 	shuan_input in = {name, name, SHUAN_FORMAT_AUTO};
 	o.year = 2026, o.month = 11, o.day = 22;
 	o.fingerprint_key = TEST_KEY;

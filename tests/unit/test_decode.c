@@ -69,7 +69,7 @@ static int scan_enc(const char *name, const char *enc, const char *buf, size_t l
 		    gots *g, shuan_input_result *res)
 {
 	shuan_scanner *s = NULL;
-	shuan_scan_options o = {0};
+	shuan_scan_options o = SHUAN_SCAN_OPTIONS_INIT;
 	shuan_input in = {name, name, SHUAN_FORMAT_AUTO};
 	int rc;
 	o.year = 2026, o.month = 11, o.day = 22;
@@ -177,7 +177,7 @@ static void test_forced_encoding(void **state)
 	size_t n = encode("GBK", utf8, strlen(utf8), gbk, sizeof(gbk));
 	shuan_input_result res;
 	shuan_scanner *s = NULL;
-	shuan_scan_options o = {0};
+	shuan_scan_options o = SHUAN_SCAN_OPTIONS_INIT;
 
 	assert_int_equal(scan_enc("a.txt", "gbk", gbk, n, 0, false, &g_a, &res), 0);
 	assert_string_equal(res.encoding, "gbk");

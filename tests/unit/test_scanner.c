@@ -231,7 +231,7 @@ static int stop_at_first(const shuan_finding *f, void *ud)
 static void test_state_does_not_leak_between_inputs(void **state)
 {
 	shuan_scanner *s;
-	shuan_scan_options o = {0};
+	shuan_scan_options o = SHUAN_SCAN_OPTIONS_INIT;
 	shuan_input in = {"a.txt", "a.txt", SHUAN_FORMAT_AUTO};
 	size_t n = 3u << 20;
 	char *huge = malloc(n);
@@ -283,7 +283,7 @@ static void test_detector_selection(void **state)
 	shuan_rules *r = NULL;
 	const char *only[] = {"cn_mobile", NULL};
 	const char *bogus[] = {"no_such_detector", NULL};
-	shuan_rules_options o = {only, NULL, SHUAN_MATCHER_VECTORSCAN};
+	shuan_rules_options o = {SHUAN_RULES_OPTIONS_VERSION, only, NULL};
 	char err[256];
 	assert_int_equal(shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, err, sizeof(err)), 0);
 	assert_int_equal(shuan_rules_count(r), 1);

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include "shuan/common.h"
+#include "shuan/version.h"
 
 const char *shuan_strerror(int code)
 {
@@ -23,7 +24,7 @@ const char *shuan_strerror(int code)
 	}
 }
 
-const char *shuan_version(void) { return SHUAN_VERSION_STRING; }
+const char *shuan_version(void) { return SHUAN_VERSION_TEXT; }
 
 int shuan_random_bytes(unsigned char *buf, size_t n)
 {

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/scan/internal.h"
 #include "shuan/jobs.h"
 #include "util/alloc.h"
 
@@ -314,7 +315,7 @@ static void *worker_main(void *arg)
 		w->direct = false;
 		if (it->part) {
 			shuan_input in = {it->path, it->path, it->format};
-			rc = shuan_scanner_scan_file_range(w->scanner, it->path, &in, it->start, it->end, on_finding, w,
+			rc = shuan_scanner__scan_file_range(w->scanner, it->path, &in, it->start, it->end, on_finding, w,
 							   &it->res, &it->newlines);
 		} else {
 			rc = shuan_scan_source(w->scanner, it->path, p->j->source, on_finding, on_input, w);
@@ -356,7 +357,7 @@ static int plan(pool *p, shuan_scanner *probe, const char *const *paths, size_t 
 		atomic_fetch_add(&p->j->files_total, 1);
 		bool too_big = j->max_file_size && size > j->max_file_size;
 		if (o->split_min && size >= o->split_min && !too_big)
-			f = shuan_scanner_splittable(probe, paths[i]);
+			f = shuan_scanner__splittable(probe, paths[i]);
 		size_t parts = 1;
 		if (f != SHUAN_FORMAT_AUTO)
 			parts = (size_t)((size + o->part_size - 1) / o->part_size);

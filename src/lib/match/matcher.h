@@ -19,6 +19,13 @@
 
 #include "shuan/rules.h"
 
+/* Which implementation compiles the patterns (the reference one is for the
+ * cross-check tests only). */
+typedef enum shuan_matcher_kind {
+	SHUAN_MATCHER_VECTORSCAN = 0, /* the production matcher */
+	SHUAN_MATCHER_REFERENCE = 1,  /* PCRE2 DFA, slow; cross-checks Vectorscan in tests */
+} shuan_matcher_kind;
+
 typedef struct shuan_matcher shuan_matcher;
 typedef struct shuan_matcher_scratch shuan_matcher_scratch;
 

@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "util/alloc.h"
+#include "util/io.h"
 
 #define MAX_ISSUERS 12
 #define MAX_CANDIDATES 5000
@@ -922,44 +923,19 @@ cleanup:
 
 int shuan_regs_ingest_file(shuan_regs *r, const char *path, shuan_regs_report **out)
 {
-	FILE *f = NULL;
 	char *buf = NULL;
-	struct stat st;
 	size_t n;
 	int rc;
 
 	*out = NULL;
-	f = fopen(path, "rb");
-	if (!f) {
-		shuan_regs__seterr(r, "cannot open %s: %s", path, strerror(errno));
-		return errno == ENOENT ? SHUAN_ENOTFOUND : SHUAN_EIO;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		shuan_regs__seterr(r, "%s: not a regular file", path);
-		rc = SHUAN_EIO;
-		goto cleanup;
-	}
-	if ((size_t)st.st_size > REGS_MAX_INPUT) {
+	rc = shuan_io_read_file(path, REGS_MAX_INPUT, &buf, &n);
+	if (rc == SHUAN_ELIMIT)
 		shuan_regs__seterr(r, "%s: larger than %zu bytes", path, REGS_MAX_INPUT);
-		rc = SHUAN_ELIMIT;
-		goto cleanup;
-	}
-	buf = shuan_malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		rc = SHUAN_ENOMEM;
-		goto cleanup;
-	}
-	n = fread(buf, 1, (size_t)st.st_size, f);
-	if (n != (size_t)st.st_size) {
-		shuan_regs__seterr(r, "cannot read %s", path);
-		rc = SHUAN_EIO;
-		goto cleanup;
-	}
-	rc = shuan_regs_ingest_buffer(r, buf, n, path, out);
-cleanup:
+	else if (rc == SHUAN_ENOTFOUND || rc == SHUAN_EIO)
+		shuan_regs__seterr(r, "cannot read %s: %s", path, strerror(errno));
+	if (!rc)
+		rc = shuan_regs_ingest_buffer(r, buf, n, path, out);
 	shuan_free(buf);
-	if (f)
-		fclose(f);
 	return rc;
 }
 

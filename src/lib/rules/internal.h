@@ -62,6 +62,11 @@ struct shuan_rules {
 	bool any_field_mode;
 };
 
+/* shuan_rules_load() with a chosen matcher (tests cross-check the reference
+ * matcher against Vectorscan). */
+int shuan_rules__load(shuan_rules **out, const char *dir, const shuan_rules_options *opts, shuan_matcher_kind kind,
+		      char *errbuf, size_t errlen);
+
 /* Normalises a field name for comparison: ASCII lower case, drops ' ', '_',
  * '-', '.'; writes at most cap-1 bytes. Returns the length. */
 size_t shuan_field_normalise(const char *in, size_t len, char *out, size_t cap);

@@ -477,6 +477,12 @@ cleanup:
 int shuan_rules_load(shuan_rules **out, const char *dir, const shuan_rules_options *opts, char *errbuf,
 		     size_t errlen)
 {
+	return shuan_rules__load(out, dir, opts, SHUAN_MATCHER_VECTORSCAN, errbuf, errlen);
+}
+
+int shuan_rules__load(shuan_rules **out, const char *dir, const shuan_rules_options *opts, shuan_matcher_kind kind,
+		      char *errbuf, size_t errlen)
+{
 	char dummy[8];
 	shuan_rules *r;
 	int rc;
@@ -487,11 +493,15 @@ int shuan_rules_load(shuan_rules **out, const char *dir, const shuan_rules_optio
 	}
 	errbuf[0] = '\0';
 	*out = NULL;
+	if (opts && opts->version != SHUAN_RULES_OPTIONS_VERSION) {
+		ERR("rules options version %u is not %d", opts->version, SHUAN_RULES_OPTIONS_VERSION);
+		return SHUAN_EINVAL;
+	}
 	if (!(r = shuan_calloc(1, sizeof(*r))))
 		return SHUAN_ENOMEM;
 	if ((rc = check_selection(dir, opts, errbuf, errlen)) || (rc = load_detectors(r, dir, opts, errbuf, errlen)) ||
 	    (rc = load_tables(r, dir, errbuf, errlen)) ||
-	    (rc = compile_patterns(r, opts ? opts->matcher : SHUAN_MATCHER_VECTORSCAN, errbuf, errlen))) {
+	    (rc = compile_patterns(r, kind, errbuf, errlen))) {
 		shuan_rules_free(r);
 		return rc;
 	}

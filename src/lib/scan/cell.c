@@ -30,7 +30,7 @@ int shuan_scanner__scan_cell(shuan_scanner *s, uint64_t row, const char *text, s
 
 	if (len == 0)
 		return 0;
-	if (s->opt.cancel && *s->opt.cancel)
+	if (shuan_scanner__cancelled(s))
 		return SHUAN_EINTR;
 	/* The chunk pipeline writes newline sentinels around its buffer, so the
 	 * text goes through the scanner's own buffer (a spare byte each side);

@@ -17,25 +17,6 @@
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
 
-static int vec_push(scan_vec *v, const void *e)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 256;
-		if (cap > v->max)
-			cap = v->max;
-		if (v->n >= cap)
-			return SHUAN_ELIMIT;
-		void *p = shuan_realloc(v->v, cap * v->elem);
-		if (!p)
-			return SHUAN_ENOMEM;
-		v->v = p;
-		v->cap = cap;
-	}
-	memcpy((char *)v->v + v->n * v->elem, e, v->elem);
-	v->n++;
-	return 0;
-}
-
 static bool is_boundary_char(boundary_kind b, unsigned char c)
 {
 	if (b == BOUNDARY_DIGIT)
@@ -87,7 +68,7 @@ static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 	c.end = end;
 	/* A full candidate list means pathological input; stop collecting rather
 	 * than grow without bound, and keep what we have. */
-	return vec_push(&s->cands, &c) == SHUAN_ENOMEM ? 1 : 0;
+	return shuan_vec_push(&s->cands, &c) == SHUAN_ENOMEM ? 1 : 0;
 }
 
 static int cmp_cand(const void *a, const void *b)
@@ -141,12 +122,12 @@ static int validate(shuan_scanner *s, unsigned det, const char *buf, size_t len,
 		} else {
 			h.field = s->pool.n;
 			for (size_t i = 0; i < fl; i++)
-				if (vec_push(&s->pool, field + i))
+				if (shuan_vec_push(&s->pool, field + i))
 					return SHUAN_ENOMEM;
 			s->last_field = h.field;
 		}
 	}
-	return vec_push(&s->hits, &h) == SHUAN_ENOMEM ? SHUAN_ENOMEM : 0;
+	return shuan_vec_push(&s->hits, &h) == SHUAN_ENOMEM ? SHUAN_ENOMEM : 0;
 }
 
 /* ---- field-mode cells ---- */

@@ -9,6 +9,7 @@
 #include "lib/rules/internal.h"
 #include "lib/scan/segment.h"
 #include "shuan/scanner.h"
+#include "util/buf.h"
 
 /* A huge line is cut into chunks that overlap by SCAN_OVERLAP bytes; the first
  * SCAN_CTX bytes of the overlap are context only (boundary and cue checks).
@@ -32,12 +33,6 @@ typedef struct scan_hit {
 	shuan_vresult v;
 } scan_hit;
 
-/* A growable array with a hard maximum (style guide 9). */
-typedef struct scan_vec {
-	void *v;
-	size_t n, cap, elem, max;
-} scan_vec;
-
 struct shuan_scanner {
 	const shuan_rules *rules;
 	shuan_scan_options opt;
@@ -48,8 +43,8 @@ struct shuan_scanner {
 	char *buf_base;   /* allocation: buf - 1 */
 	char *buf;        /* chunk data, with one spare byte on each side */
 	size_t cap;
-	scan_vec cands, hits;
-	scan_vec pool;    /* field names of this chunk's by_field hits (NUL-separated) */
+	shuan_vec cands, hits;
+	shuan_vec pool;    /* field names of this chunk's by_field hits (NUL-separated) */
 	size_t last_field; /* offset of the last name added to pool, or SIZE_MAX */
 	/* per input */
 	shuan_format format;
@@ -80,6 +75,38 @@ struct shuan_scanner {
 	shuan_finding_fn cb;
 	void *ud;
 };
+
+/* Splitting one file across threads (the jobs pool; scan/range.c). */
+/*
+ * Scans the bytes [start, end) of a regular file as one part of a file split
+ * across threads. The part is widened to whole lines: it begins at `start`
+ * when start is 0 or byte start-1 is a newline, else just after the next
+ * newline; it ends just after the first newline at or after `end` (or at the
+ * end of the file). Consecutive parts [0,a) [a,b) [b,c) ... therefore cover
+ * every line exactly once. Offsets in findings are file offsets; line numbers
+ * count from 1 at the part's first line: the caller adds the newlines of the
+ * parts before it. *newlines (when non-NULL) receives this part's number of
+ * newline bytes. CSV/TSV parts read their header from the file's first line.
+ * in->format must be the whole file's format as decided by
+ * shuan_scanner__splittable().
+ */
+int shuan_scanner__scan_file_range(shuan_scanner *s, const char *path, const shuan_input *in,
+				    uint64_t start, uint64_t end, shuan_finding_fn cb, void *userdata,
+				    shuan_input_result *result, uint64_t *newlines);
+
+/*
+ * Decides how a regular file may be split for parallel scanning: returns the
+ * format to pass to shuan_scanner__scan_file_range() (CSV, TSV, JSONL or
+ * TEXT), or SHUAN_FORMAT_AUTO when the file must be scanned whole (not
+ * UTF-8, a JSON document, an archive or Office file, unreadable).
+ */
+shuan_format shuan_scanner__splittable(shuan_scanner *s, const char *path);
+
+/* Whether the caller's cancel flag is set. */
+static inline bool shuan_scanner__cancelled(const shuan_scanner *s)
+{
+	return s->opt.cancel && atomic_load(s->opt.cancel);
+}
 
 /* Scans buf[0..len) of the current input (one chunk). */
 int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool first);

@@ -1,7 +1,7 @@
 /*
  * lib/scan/range.c - scanning one line-aligned part of a large file, so that
  * a single 20 GB CSV keeps every core busy. Parts are widened to whole lines
- * (see shuan_scanner_scan_file_range() in scanner.h) so that consecutive
+ * (see shuan_scanner__scan_file_range() in scanner.h) so that consecutive
  * parts cover every line exactly once and a value never straddles two parts;
  * CSV parts read the header from the file's first line; the caller numbers
  * lines by adding the newlines of the parts before.
@@ -19,24 +19,10 @@
 
 #include "lib/scan/decode.h"
 #include "lib/scan/internal.h"
+#include "util/io.h"
 
 #define HEAD_BYTES (64u << 10)
 
-static ssize_t pread_full(int fd, char *buf, size_t n, uint64_t off)
-{
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = pread(fd, buf + got, n - got, (off_t)(off + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
 
 /* Containers recognised by their first bytes: never split these. */
 static bool container_magic(const unsigned char *h, size_t n)
@@ -60,7 +46,7 @@ static bool container_magic(const unsigned char *h, size_t n)
 	return false;
 }
 
-shuan_format shuan_scanner_splittable(shuan_scanner *s, const char *path)
+shuan_format shuan_scanner__splittable(shuan_scanner *s, const char *path)
 {
 	/* Decide as the whole-file path would: the same detection on the same
 	 * head (one chunk), so a file is read alike whatever --jobs is. */
@@ -73,7 +59,7 @@ shuan_format shuan_scanner_splittable(shuan_scanner *s, const char *path)
 	ssize_t n;
 	if (fd < 0)
 		return SHUAN_FORMAT_AUTO;
-	n = pread_full(fd, head, cap, 0);
+	n = shuan_io_pread_full(fd, head, cap, 0);
 	struct stat st;
 	bool more = fstat(fd, &st) == 0 && (uint64_t)st.st_size > (uint64_t)(n > 0 ? n : 0);
 	close(fd);
@@ -99,7 +85,7 @@ static int align(int fd, uint64_t at, uint64_t size, uint64_t *out)
 		return 0;
 	}
 	for (uint64_t pos = at - 1; pos < size;) {
-		ssize_t n = pread_full(fd, buf, sizeof(buf), pos);
+		ssize_t n = shuan_io_pread_full(fd, buf, sizeof(buf), pos);
 		if (n <= 0)
 			return n < 0 ? SHUAN_EIO : (*out = size, 0);
 		const char *nl = memchr(buf, '\n', (size_t)n);
@@ -122,7 +108,7 @@ static long part_read(void *ctx, char *buf, size_t cap)
 {
 	struct part_reader *p = ctx;
 	size_t want = p->end - p->pos < cap ? (size_t)(p->end - p->pos) : cap;
-	ssize_t n = want ? pread_full(p->fd, buf, want, p->pos) : 0;
+	ssize_t n = want ? shuan_io_pread_full(p->fd, buf, want, p->pos) : 0;
 	if (n < 0)
 		return SHUAN_EIO;
 	for (const char *q = buf, *e = buf + n; (q = memchr(q, '\n', (size_t)(e - q))); q++)
@@ -131,7 +117,7 @@ static long part_read(void *ctx, char *buf, size_t cap)
 	return (long)n;
 }
 
-int shuan_scanner_scan_file_range(shuan_scanner *s, const char *path, const shuan_input *in, uint64_t start,
+int shuan_scanner__scan_file_range(shuan_scanner *s, const char *path, const shuan_input *in, uint64_t start,
 				  uint64_t end, shuan_finding_fn cb, void *ud, shuan_input_result *res,
 				  uint64_t *newlines)
 {
@@ -163,7 +149,7 @@ int shuan_scanner_scan_file_range(shuan_scanner *s, const char *path, const shua
 	/* A CSV part after the first needs the header row for field names. */
 	s->prime_header = NULL;
 	if (pr.pos > 0 && in && (in->format == SHUAN_FORMAT_CSV || in->format == SHUAN_FORMAT_TSV)) {
-		ssize_t n = pread_full(pr.fd, header, sizeof(header), 0);
+		ssize_t n = shuan_io_pread_full(pr.fd, header, sizeof(header), 0);
 		const char *nl = n > 0 ? memchr(header, '\n', (size_t)n) : NULL;
 		if (nl) {
 			s->prime_header = header;

@@ -17,6 +17,7 @@
 #include "lib/scan/decode.h"
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
+#include "util/io.h"
 #include "util/utf8.h"
 
 const char *shuan_format_name(shuan_format f)
@@ -31,11 +32,17 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	int rc = SHUAN_ENOMEM;
 
 	*out = NULL;
+	if (opts && opts->version != SHUAN_SCAN_OPTIONS_VERSION) {
+		shuan_free(s);
+		return SHUAN_EINVAL;
+	}
 	if (!s)
 		return rc;
 	s->rules = rules;
 	if (opts)
 		s->opt = *opts;
+	else
+		s->opt = (shuan_scan_options)SHUAN_SCAN_OPTIONS_INIT;
 	if ((rc = shuan_enc_parse(s->opt.encoding, &s->enc)))
 		goto fail;
 	rc = SHUAN_ENOMEM;
@@ -58,12 +65,9 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	}
 	s->cap = s->opt.chunk_size + SCAN_OVERLAP;
 	/* one spare byte before and after for the matcher's newline sentinels */
-	s->cands.elem = sizeof(scan_cand);
-	s->cands.max = 1u << 24;
-	s->hits.elem = sizeof(scan_hit);
-	s->hits.max = 1u << 20;
-	s->pool.elem = 1;
-	s->pool.max = 64u << 20;
+	shuan_vec_init(&s->cands, sizeof(scan_cand), 1u << 24);
+	shuan_vec_init(&s->hits, sizeof(scan_hit), 1u << 20);
+	shuan_vec_init(&s->pool, 1, 64u << 20);
 	if (!(s->buf_base = shuan_malloc(s->cap + 2)))
 		goto fail;
 	s->buf = s->buf_base + 1;
@@ -89,9 +93,9 @@ void shuan_scanner_free(shuan_scanner *s)
 	shuan_fingerprinter_free(s->fp);
 	shuan_decoder_free(s->dec);
 	seg_csv_free(&s->csv);
-	shuan_free(s->cands.v);
-	shuan_free(s->hits.v);
-	shuan_free(s->pool.v);
+	shuan_vec_free(&s->cands);
+	shuan_vec_free(&s->hits);
+	shuan_vec_free(&s->pool);
 	shuan_free(s->buf_base);
 	shuan_free(s);
 }
@@ -261,7 +265,7 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 				rc = skip(res, SHUAN_ELIMIT, "larger than --max-file-size");
 				goto done;
 			}
-			if (s->opt.cancel && *s->opt.cancel) {
+			if (shuan_scanner__cancelled(s)) {
 				rc = SHUAN_EINTR;
 				goto done;
 			}
@@ -329,7 +333,7 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 		first = false;
 		if (eof && len == 0)
 			break;
-		if (s->opt.cancel && *s->opt.cancel) {
+		if (shuan_scanner__cancelled(s)) {
 			rc = SHUAN_EINTR;
 			goto done;
 		}
@@ -371,14 +375,8 @@ int shuan_scanner_scan_buffer(shuan_scanner *s, const shuan_input *in, const cha
 
 static long fd_read(void *ctx, char *buf, size_t cap)
 {
-	int fd = *(int *)ctx;
-	for (;;) {
-		ssize_t n = read(fd, buf, cap);
-		if (n >= 0)
-			return (long)n;
-		if (errno != EINTR)
-			return SHUAN_EIO;
-	}
+	ssize_t n = shuan_io_read(*(int *)ctx, buf, cap);
+	return n >= 0 ? (long)n : SHUAN_EIO;
 }
 
 int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_input *in, shuan_finding_fn cb,

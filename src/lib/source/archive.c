@@ -45,6 +45,7 @@
 #include "lib/source/archive.h"
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
+#include "util/io.h"
 
 #define FILE_BUF (64u << 10)
 #define CHILD_BUF (64u << 10)
@@ -214,18 +215,14 @@ struct file_src {
 static la_ssize_t file_read(struct archive *a, void *cd, const void **out)
 {
 	struct file_src *f = cd;
-	for (;;) {
-		ssize_t n = read(f->fd, f->buf, FILE_BUF);
-		if (n >= 0) {
-			f->lim->compressed += (uint64_t)n;
-			*out = f->buf;
-			return n;
-		}
-		if (errno != EINTR) {
-			archive_set_error(a, errno, "read error");
-			return ARCHIVE_FATAL;
-		}
+	ssize_t n = shuan_io_read(f->fd, f->buf, FILE_BUF);
+	if (n < 0) {
+		archive_set_error(a, errno, "read error");
+		return ARCHIVE_FATAL;
 	}
+	f->lim->compressed += (uint64_t)n;
+	*out = f->buf;
+	return n;
 }
 
 static la_int64_t file_seek(struct archive *a, void *cd, la_int64_t off, int whence)
@@ -339,7 +336,7 @@ static void drain(struct member *m)
 		return;
 	m->ppos = m->npeek;
 	while (pull(m, buf, sizeof(buf)) > 0)
-		if (m->c->s->opt.cancel && *m->c->s->opt.cancel)
+		if (shuan_scanner__cancelled(m->c->s))
 			break;
 }
 
@@ -551,7 +548,7 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 		shuan_free(mpath);
 		if (rc == SHUAN_EINTR || c->lim.tripped)
 			break;
-		if (c->s->opt.cancel && *c->s->opt.cancel) {
+		if (shuan_scanner__cancelled(c->s)) {
 			rc = SHUAN_EINTR;
 			break;
 		}
@@ -638,18 +635,14 @@ static la_ssize_t stdin_read(struct archive *a, void *cd, const void **out)
 		f->npeek = 0;
 		return n;
 	}
-	for (;;) {
-		ssize_t n = read(STDIN_FILENO, f->buf, FILE_BUF);
-		if (n >= 0) {
-			f->lim->compressed += (uint64_t)n;
-			*out = f->buf;
-			return n;
-		}
-		if (errno != EINTR) {
-			archive_set_error(a, errno, "read error");
-			return ARCHIVE_FATAL;
-		}
+	ssize_t n = shuan_io_read(STDIN_FILENO, f->buf, FILE_BUF);
+	if (n < 0) {
+		archive_set_error(a, errno, "read error");
+		return ARCHIVE_FATAL;
 	}
+	f->lim->compressed += (uint64_t)n;
+	*out = f->buf;
+	return n;
 }
 
 int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npeek, const char *display)

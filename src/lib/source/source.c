@@ -14,35 +14,10 @@
 #include <unistd.h>
 
 #include "lib/source/archive.h"
+#include "util/io.h"
 #include "lib/scan/internal.h"
 #include "shuan/source.h"
 #include "util/alloc.h"
-
-/* The first bytes of a regular file, or 0 when it cannot be read (the
- * scanner then reports why) or is not a regular file (a pipe's bytes would
- * be gone once peeked). */
-static size_t peek_file(const char *path, unsigned char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
-	size_t n = 0;
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return 0;
-	}
-	while (n < cap) {
-		ssize_t k = read(fd, buf + n, cap - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		n += (size_t)k;
-	}
-	close(fd);
-	return n;
-}
 
 void shuan_archive__limits(arch_ctx *c, const shuan_source_options *opts)
 {
@@ -67,27 +42,14 @@ static long stdin_read(void *ctx, char *buf, size_t cap)
 		r->pos += n;
 		return (long)n;
 	}
-	for (;;) {
-		ssize_t n = read(STDIN_FILENO, buf, cap);
-		if (n >= 0)
-			return (long)n;
-		if (errno != EINTR)
-			return SHUAN_EIO;
-	}
+	ssize_t n = shuan_io_read(STDIN_FILENO, buf, cap);
+	return n >= 0 ? (long)n : SHUAN_EIO;
 }
 
 static size_t peek_stdin(unsigned char *buf, size_t cap)
 {
-	size_t n = 0;
-	while (n < cap) {
-		ssize_t k = read(STDIN_FILENO, buf + n, cap - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		n += (size_t)k;
-	}
-	return n;
+	ssize_t n = shuan_io_read_full(STDIN_FILENO, buf, cap);
+	return n > 0 ? (size_t)n : 0;
 }
 
 /* An Office document on standard input: buffered (its zip needs two passes,
@@ -102,14 +64,9 @@ static int stdin_ooxml(arch_ctx *c, const unsigned char *head, size_t nhead, con
 	if (!buf)
 		return SHUAN_ENOMEM;
 	memcpy(buf, head, nhead);
-	while (len < cap) {
-		ssize_t k = read(STDIN_FILENO, buf + len, cap - len);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
+	ssize_t k = shuan_io_read_full(STDIN_FILENO, buf + len, cap - len);
+	if (k > 0)
 		len += (size_t)k;
-	}
 	if (len == cap) {
 		/* Too large to buffer: walk what we have plus the rest as a zip. */
 		rc = shuan_archive__scan_stdin(c, (const unsigned char *)buf, len, path);
@@ -129,8 +86,12 @@ int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_opt
 	unsigned char head[ARCH_SNIFF];
 	arch_kind kind = ARCH_PLAIN;
 	bool is_stdin = !strcmp(path, "-");
-	size_t nhead = is_stdin ? peek_stdin(head, sizeof(head)) : peek_file(path, head, sizeof(head));
+	size_t nhead;
 	int rc;
+
+	if (opts && opts->version != SHUAN_SOURCE_OPTIONS_VERSION)
+		return SHUAN_EINVAL;
+	nhead = is_stdin ? peek_stdin(head, sizeof(head)) : shuan_io_peek_file(path, head, sizeof(head));
 
 	kind = shuan_archive__sniff(head, nhead, is_stdin ? NULL : path);
 	if (kind != ARCH_PLAIN) {

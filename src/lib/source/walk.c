@@ -153,6 +153,8 @@ int shuan_walk(const char *root, const shuan_walk_options *opts, shuan_walk_file
 {
 	walk w = {opts, file_fn, skip_fn, userdata, NULL, 0, 0, strlen(root), 64};
 	int rc;
+	if (opts && opts->version != SHUAN_WALK_OPTIONS_VERSION)
+		return SHUAN_EINVAL;
 	if (opts && opts->max_depth > 0)
 		w.max_depth = opts->max_depth;
 	while (w.root_len > 1 && root[w.root_len - 1] == '/')
