@@ -61,7 +61,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t sum = 0;
-	shuan_source_options so = {SHUAN_SOURCE_OPTIONS_VERSION, 3, 4u << 20, 200, 1u << 20};
+	shuan_source_options so = {SHUAN_SOURCE_OPTIONS_VERSION, 3, 4u << 20, 200, 1u << 20, NULL};
 	arch_ctx c;
 
 	if (!g_scanner)

@@ -37,8 +37,9 @@ typedef struct shuan_finding {
 	uint64_t offset;        /* byte offset of the value in the input as stored */
 	uint64_t length;        /* byte length of the value as stored */
 	const char *field;      /* CSV column header, JSON key path ("user.phone"), xlsx column header, or NULL */
-	const char *location;   /* spreadsheet cell "客户!C17" (then line/column/offset count within
-				 * the cell, see docs/findings-schema.md), or NULL */
+	const char *location;   /* spreadsheet cell "客户!C17", or database column "public.customers.sfzh"
+				 * (then line/column/offset count within the cell, see
+				 * docs/findings-schema.md), or NULL */
 	const shuan_detector_info *detector;
 	double confidence;      /* 0..1: validator plus context */
 	bool sensitive;         /* effective: detector default, or raised (minor, precise location) */
@@ -49,6 +50,10 @@ typedef struct shuan_finding {
 	const char *value;      /* raw value (NOT NUL-terminated) - do not show unless revealing */
 	size_t value_len;
 	shuan_finding_attrs attrs;
+	const char *row;        /* a database row: its primary key "id=42" when that is an integer key,
+				 * else "fp:<32 hex>" (the key's keyed fingerprint: it may itself be
+				 * personal information), or "row:N" (ordinal in the read) without a
+				 * key; NULL for files */
 } shuan_finding;
 
 #ifdef __cplusplus

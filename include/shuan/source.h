@@ -14,21 +14,24 @@
 
 #include <stdint.h>
 
+#include "shuan/db.h"
 #include "shuan/scanner.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define SHUAN_SOURCE_OPTIONS_VERSION 1
+/* Version 2 adds `db`; callers built against version 1 still work. */
+#define SHUAN_SOURCE_OPTIONS_VERSION 2
 typedef struct shuan_source_options {
-	unsigned version;          /* SHUAN_SOURCE_OPTIONS_VERSION */
+	unsigned version;          /* SHUAN_SOURCE_OPTIONS_VERSION (1 is accepted) */
 	int max_depth;             /* archive nesting, 0 = default 3 */
 	uint64_t max_expanded;     /* bytes expanded from one top-level archive, 0 = default 16 GiB */
 	double max_ratio;          /* expanded/compressed ratio before an archive counts as a bomb, 0 = default 200 */
 	uint64_t max_member_size;  /* 0 = the scanner's max_file_size */
+	const shuan_db_options *db; /* version 2: how databases are read; NULL = defaults */
 } shuan_source_options;
-#define SHUAN_SOURCE_OPTIONS_INIT {SHUAN_SOURCE_OPTIONS_VERSION, 0, 0, 0, 0}
+#define SHUAN_SOURCE_OPTIONS_INIT {SHUAN_SOURCE_OPTIONS_VERSION, 0, 0, 0, 0, NULL}
 
 /* Called once per input (file or member) with its display path and result
  * (result->skipped != 0 when skipped; result->reason says why). */
@@ -36,7 +39,11 @@ typedef void (*shuan_input_fn)(const char *path, const shuan_input_result *resul
 
 /*
  * Scans the file at `path` ("-" = standard input) and, where it is a
- * container, what it contains. What a file is comes from its first bytes:
+ * container, what it contains. A database URL (shuan/db.h) or an SQLite
+ * file (recognised by its header) is read table by table: each table is an
+ * input of its own, reported as "SOURCE!schema.table", and its findings
+ * carry location "schema.table.column" and a row reference; a source that
+ * cannot be opened, and a URL of an unknown scheme, is one skipped input. What a file is comes from its first bytes:
  * archives and compressed streams (zip, tar, 7z, rar, cpio, cab, iso, xar;
  * gzip, bzip2, xz, zstd, lz4, lzma…) are walked member by member, nested up
  * to max_depth; .xlsx and .docx are read as cells / document text (findings
@@ -48,7 +55,7 @@ typedef void (*shuan_input_fn)(const char *path, const shuan_input_result *resul
  * Problems with the file or a member do not fail the call. Nothing is ever
  * written to disk. Thread-safety: as the scanner (one per thread).
  */
-/* opts may be NULL (the defaults); else opts->version must be
+/* opts may be NULL (the defaults); else opts->version must be 1 or
  * SHUAN_SOURCE_OPTIONS_VERSION (SHUAN_EINVAL otherwise). */
 SHUAN_API int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_options *opts,
 				shuan_finding_fn fcb, shuan_input_fn icb, void *userdata);

@@ -16,8 +16,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/db_cli.h"
 #include "cli/options.h"
 #include "lib/output/output.h"
+#include "shuan/db.h"
 #include "shuan/jobs.h"
 #include "shuan/scanner.h"
 #include "shuan/source.h"
@@ -58,20 +60,26 @@ static const cli_option scan_options[] = {
 	{"jobs", 'j', required_argument, "N", "scan with N threads; large files are split across them (default: the number of cores)", OPT_JOBS},
 	{"part-size", 0, required_argument, "SIZE", "split files of at least 4 x SIZE into parts of SIZE across jobs (default: 16M)", OPT_PART_SIZE},
 	{"quiet", 'q', no_argument, NULL, "no progress line and no messages about skipped inputs on stderr", OPT_QUIET},
+	CLI_DB_OPTION_ROWS,
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
 #define N_SCAN_OPTIONS (sizeof(scan_options) / sizeof(scan_options[0]))
 
 static void scan_usage(FILE *out)
 {
-	fprintf(out, "usage: shuan scan [options] [PATH...]\n\n"
+	fprintf(out, "usage: shuan scan [options] [PATH|URL...]\n\n"
 		     "Finds personal information (个人信息) and sensitive personal information (敏感个人信息)\n"
 		     "in files, directories (recursively) or standard input (no PATH, or '-').\n"
 		     "Reads text, CSV/TSV, JSON/JSON Lines, .xlsx cells and .docx text, and archives\n"
-		     "(.zip .tar .gz .bz2 .xz .zst .7z …, nested; members shown as a.zip!dir/x.log).\n\n"
+		     "(.zip .tar .gz .bz2 .xz .zst .7z …, nested; members shown as a.zip!dir/x.log).\n"
+		     "Databases: sqlite:///path/app.db (an SQLite file in a directory is found by its header),\n"
+		     "postgresql://user@host:5432/db?sslmode=require, mysql://user@host:3306/db; each table\n"
+		     "is an input (SOURCE!schema.table), findings are located as schema.table.column with a\n"
+		     "row reference (the primary key, or its fingerprint when the key may be personal data).\n\n"
 		     "options:\n");
 	cli_options_help(out, scan_options, N_SCAN_OPTIONS);
-	fprintf(out, "\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or runtime error.\n");
+	fprintf(out, "\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or runtime error\n"
+		     "(also when a database named, or one of its tables, could not be read).\n");
 }
 
 /* Files of at least 4 parts are split into parts of PART_SIZE across jobs. */
@@ -100,7 +108,21 @@ typedef struct scan_sink {
 	int fail_on;                    /* 0 none, 1 any, 2 sensitive */
 	bool quiet;
 	unsigned long long gate_hits;   /* findings at or above --fail-on */
+	char (*dbs)[512];               /* display forms of the databases named on the command line */
+	size_t ndbs;
+	bool db_failed;                 /* one of them, or one of their tables, could not be read */
 } scan_sink;
+
+/* Whether path is a named database or one of its tables. */
+static bool named_db(const scan_sink *k, const char *path)
+{
+	for (size_t i = 0; i < k->ndbs; i++) {
+		size_t n = strlen(k->dbs[i]);
+		if (!strncmp(path, k->dbs[i], n) && (path[n] == '\0' || path[n] == '!'))
+			return true;
+	}
+	return false;
+}
 
 static void sink_finding(const shuan_finding *f, void *ud)
 {
@@ -114,6 +136,8 @@ static void sink_finding(const shuan_finding *f, void *ud)
 static void sink_input(const char *path, const shuan_input_result *res, void *ud)
 {
 	scan_sink *k = ud;
+	if (res->skipped && named_db(k, path))
+		k->db_failed = true;
 	if (k->quiet)
 		return;
 	if (res->skipped)
@@ -287,10 +311,13 @@ int cmd_scan(int argc, char **argv)
 	char errbuf[1024], store_dir[4096], started[32], shortopts[64];
 	shuan_output_summary sum = {0};
 	int exit_code = CLI_EXIT_ERROR, c, fail_on = 1;
+	cli_db dbc;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t part_size = PART_SIZE;
 
 	so.fingerprint_alg = SHUAN_FP_HMAC_SM3;
+	cli_db_init(&dbc);
+	src.db = &dbc.opt;
 	const struct option *longopts = cli_options_build(scan_options, N_SCAN_OPTIONS, shortopts, sizeof(shortopts));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -393,9 +420,15 @@ int cmd_scan(int argc, char **argv)
 			scan_usage(stdout);
 			exit_code = CLI_EXIT_OK;
 			goto cleanup;
-		default:
-			scan_usage(stderr);
-			goto cleanup;
+		default: {
+			int r = cli_db_option(&dbc, c, optarg, "scan");
+			if (r < 0)
+				goto cleanup;
+			if (r == 0) {
+				scan_usage(stderr);
+				goto cleanup;
+			}
+		}
 		}
 	}
 	if (!format)
@@ -483,8 +516,19 @@ int cmd_scan(int argc, char **argv)
 		on_file("-", &run);
 	for (int i = optind; i < argc && !atomic_load(&g_cancel); i++) {
 		struct stat st;
-		if (!strcmp(argv[i], "-")) {
-			on_file("-", &run);
+		if (!strcmp(argv[i], "-") || shuan_db_looks_like_url(argv[i])) {
+			/* stdin, or a database (an unknown scheme is refused by the source) */
+			on_file(argv[i], &run);
+			if (strcmp(argv[i], "-")) {
+				void *v = realloc(sink.dbs, (sink.ndbs + 1) * sizeof(*sink.dbs));
+				if (v) {
+					sink.dbs = v;
+					if (shuan_db_display_url(argv[i], sink.dbs[sink.ndbs], sizeof(sink.dbs[0])) < 0)
+						snprintf(sink.dbs[sink.ndbs], sizeof(sink.dbs[0]), "%.*s", (int)strcspn(argv[i], ":"),
+							 argv[i]);
+					sink.ndbs++;
+				}
+			}
 			continue;
 		}
 		if (stat(argv[i], &st) != 0 && lstat(argv[i], &st) != 0) {
@@ -554,7 +598,12 @@ int cmd_scan(int argc, char **argv)
 	    rep.ops != shuan_output_ops_for("summary") && !run.quiet &&
 	    (out_path || !isatty(STDOUT_FILENO)) && isatty(STDERR_FILENO))
 		shuan_output_text_summary(stderr, run.stats, &sum, rules);
-	exit_code = run.error || sum.interrupted ? CLI_EXIT_ERROR : sink.gate_hits ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+	if (sink.db_failed)
+		fprintf(stderr, "shuan scan: a database or table named could not be read (see above); results are "
+				"incomplete\n");
+	exit_code = run.error || sum.interrupted || sink.db_failed ? CLI_EXIT_ERROR
+		    : sink.gate_hits			       ? CLI_EXIT_FOUND
+								       : CLI_EXIT_OK;
 	if (sum.interrupted)
 		fprintf(stderr, "shuan scan: interrupted; the summary covers what was scanned\n");
 cleanup:
@@ -571,5 +620,7 @@ cleanup:
 	free(exclude_dets);
 	free(include);
 	free(exclude);
+	cli_db_clear(&dbc);
+	free(sink.dbs);
 	return exit_code;
 }

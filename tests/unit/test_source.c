@@ -146,7 +146,7 @@ static void test_7z_nested(void **state)
 	assert_int_equal(s.n, 2);
 	assert_non_null(strstr(s.path[0], "t.7z!a.txt"));
 	assert_non_null(strstr(s.path[1], "t.7z!in.zip!in.log"));
-	shuan_source_options o = {SHUAN_SOURCE_OPTIONS_VERSION, 1, 0, 0, 0};
+	shuan_source_options o = {SHUAN_SOURCE_OPTIONS_VERSION, 1, 0, 0, 0, NULL};
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(shuan_scan_source(g_scanner, path, &o, on_finding, on_input, &s), 0);
 	assert_int_equal(s.n, 1);

@@ -35,7 +35,7 @@
 /* A finding kept for later writing: strings live in the item's arena. */
 typedef struct rec {
 	const shuan_detector_info *det;
-	const char *path, *field, *location, *evidence, *fingerprint, *value, *spi, *kind;
+	const char *path, *field, *location, *evidence, *fingerprint, *value, *spi, *kind, *row;
 	size_t value_len;
 	uint64_t line, column, offset, length;
 	double confidence;
@@ -171,6 +171,7 @@ static void flush_item(pool *p, item *it)
 		f.value_len = x->value_len;
 		f.attrs = x->attrs;
 		f.attrs.kind = x->kind;
+		f.row = x->row;
 		write_finding(p, &f);
 	}
 	item_release(it);
@@ -215,6 +216,7 @@ static int buffer_finding(worker *w, item *it, const shuan_finding *f)
 	x->value_len = keep ? f->value_len : 0;
 	x->spi = f->spi_category; /* owned by the rules or static */
 	x->kind = arena_str(it, f->attrs.kind);
+	x->row = arena_str(it, f->row);
 	x->line = f->line;
 	x->column = f->column;
 	x->offset = f->offset;
@@ -224,6 +226,7 @@ static int buffer_finding(worker *w, item *it, const shuan_finding *f)
 	x->context = f->context;
 	x->attrs = f->attrs;
 	if (!x->path || (f->field && !x->field) || (f->location && !x->location) || !x->evidence || !x->fingerprint || (f->attrs.kind && !x->kind) ||
+	    (f->row && !x->row) ||
 	    (keep && f->value_len && !x->value))
 		return -1;
 	it->nrecs++;

@@ -22,7 +22,7 @@ static void csv_cstr(FILE *out, const char *s) { csv_field(out, s ? s : "", s ? 
 static void csv_begin(shuan_output *r)
 {
 	fputs("path,line,column,offset,length,detector,label,pi_category,sensitive,spi_category,confidence,field,"
-	      "location,evidence,fingerprint",
+	      "location,evidence,fingerprint,row",
 	      r->out);
 	fputs(r->reveal ? ",value\n" : "\n", r->out);
 }
@@ -47,6 +47,8 @@ static void csv_finding(shuan_output *r, const shuan_finding *f)
 	csv_cstr(r->out, f->evidence);
 	fputc(',', r->out);
 	csv_cstr(r->out, f->fingerprint);
+	fputc(',', r->out);
+	csv_cstr(r->out, f->row);
 	if (r->reveal) {
 		fputc(',', r->out);
 		csv_field(r->out, f->value, f->value_len);

@@ -29,6 +29,8 @@ void shuan_output__finding_fields(FILE *out, const shuan_finding *f, bool reveal
 	shuan_json_cstring(out, f->field);
 	fputs(",\"location\":", out);
 	shuan_json_cstring(out, f->location);
+	fputs(",\"row\":", out);
+	shuan_json_cstring(out, f->row);
 	fputs(",\"evidence\":", out);
 	shuan_json_cstring(out, f->evidence);
 	fputs(",\"fingerprint\":", out);

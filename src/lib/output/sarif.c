@@ -87,7 +87,8 @@ static void sarif_finding(shuan_output *r, const shuan_finding *f)
 		/* A spreadsheet cell: no byte region in the file, a logical location instead. */
 		fputs("}},\"logicalLocations\":[{\"fullyQualifiedName\":", o);
 		shuan_json_cstring(o, f->location);
-		fputs(",\"kind\":\"cell\"}]}]", o);
+		/* a database column is a member of its table; its row is in the properties */
+		fputs(f->row ? ",\"kind\":\"member\"}]}]" : ",\"kind\":\"cell\"}]}]", o);
 	} else {
 		fprintf(o,
 			"},\"region\":{\"startLine\":%llu,\"startColumn\":%llu,\"byteOffset\":%llu,\"byteLength\":%llu}}}]",

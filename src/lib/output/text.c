@@ -12,9 +12,9 @@ static void text_finding(shuan_output *r, const shuan_finding *f)
 {
 	const char *bold = r->color ? "\033[1m" : "", *red = r->color ? "\033[31m" : "",
 		   *dim = r->color ? "\033[2m" : "", *off = r->color ? "\033[0m" : "";
-	if (f->location) /* a spreadsheet cell: its name says where, not line:column */
-		fprintf(r->out, "%s%s:%s%s  %s%s%s (%s)  ", bold, f->path, f->location, off, f->sensitive ? red : "",
-			f->detector->label_zh, off, f->detector->id);
+	if (f->location) /* a cell or a database column: its name says where, not line:column */
+		fprintf(r->out, "%s%s:%s%s%s%s  %s%s%s (%s)  ", bold, f->path, f->location, f->row ? " " : "",
+			f->row ? f->row : "", off, f->sensitive ? red : "", f->detector->label_zh, off, f->detector->id);
 	else
 		fprintf(r->out, "%s%s:%llu:%llu%s  %s%s%s (%s)  ", bold, f->path, (unsigned long long)f->line,
 			(unsigned long long)f->column, off, f->sensitive ? red : "", f->detector->label_zh, off,

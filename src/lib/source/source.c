@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/source/archive.h"
+#include "lib/source/db_source.h"
 #include "util/io.h"
 #include "lib/scan/internal.h"
 #include "shuan/source.h"
@@ -89,9 +90,16 @@ int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_opt
 	size_t nhead;
 	int rc;
 
-	if (opts && opts->version != SHUAN_SOURCE_OPTIONS_VERSION)
+	if (opts && opts->version != SHUAN_SOURCE_OPTIONS_VERSION && opts->version != 1)
 		return SHUAN_EINVAL;
+	if (!is_stdin && shuan_db_looks_like_url(path)) {
+		/* a database; any other scheme is refused by name, not looked up as a file */
+		const shuan_db_options *dbo = opts && opts->version >= 2 ? opts->db : NULL;
+		return shuan_db__scan_source(s, path, dbo, fcb, icb, ud);
+	}
 	nhead = is_stdin ? peek_stdin(head, sizeof(head)) : shuan_io_peek_file(path, head, sizeof(head));
+	if (!is_stdin && shuan_db__is_sqlite_header(head, nhead))
+		return shuan_db__scan_source(s, path, opts && opts->version >= 2 ? opts->db : NULL, fcb, icb, ud);
 
 	kind = shuan_archive__sniff(head, nhead, is_stdin ? NULL : path);
 	if (kind != ARCH_PLAIN) {

@@ -1,0 +1,443 @@
+/*
+ * lib/source/db_postgres.c - PostgreSQL through libpq.
+ *
+ * The URL goes to libpq as it is (PQconnectdbParams with expand_dbname), so
+ * every libpq parameter passes through: sslmode, sslrootcert, host=/socket,
+ * options... libpq itself reads PGPASSWORD and ~/.pgpass. The session is
+ * made read-only (default_transaction_read_only), gets a statement and a
+ * lock timeout, hex bytea output, ISO dates, and search_path pg_catalog so
+ * the functions we call are the built-in ones.
+ *
+ * Rows come through COPY (SELECT ...) TO STDOUT: the server streams text
+ * rows and libpq hands them over one by one (PQgetCopyData), which is both
+ * the fastest way out of PostgreSQL and bounded in memory whatever the
+ * table size. COPY TO is allowed in a read-only transaction. Each row is
+ * split on tabs and unescaped (\N is NULL; \t \n \\ \ooo \xHH); bytea comes
+ * as \x hex and is decoded to bytes. Long text is cut on the server:
+ * left(col::text, cap + 1) characters, then to cap bytes here, so a huge
+ * cell never crosses the wire whole.
+ *
+ * Sampling: TABLESAMPLE SYSTEM (pages at random; cheap, clustered) sized
+ * from reltuples to about three times the rows wanted, with LIMIT; small
+ * tables, views and tables never analysed are read with LIMIT alone.
+ */
+#include <libpq-fe.h>
+#include <openssl/crypto.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/source/db.h"
+#include "util/alloc.h"
+
+/* libpq's message without "ERROR:  " and the trailing newline. */
+static const char *pq_message(PGconn *c, PGresult *res)
+{
+	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (!m || !*m)
+		m = res ? PQresultErrorMessage(res) : NULL;
+	if (!m || !*m)
+		m = PQerrorMessage(c);
+	if (!strncmp(m, "ERROR:  ", 8))
+		m += 8;
+	return m;
+}
+
+static bool is_timeout(PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return state && !strcmp(state, "57014"); /* query_canceled: statement_timeout */
+}
+
+static PGconn *pg_connect_once(shuan_db *db, const shuan_db_url *u, const char *password)
+{
+	const char *keys[8], *vals[8];
+	char timeout[16];
+	int n = 0;
+
+	snprintf(timeout, sizeof(timeout), "%u", db->opt.connect_timeout);
+	keys[n] = "dbname", vals[n++] = u->raw;
+	keys[n] = "connect_timeout", vals[n++] = timeout;
+	keys[n] = "fallback_application_name", vals[n++] = "shuan";
+	keys[n] = "client_encoding", vals[n++] = "UTF8";
+	if (password)
+		keys[n] = "password", vals[n++] = password;
+	keys[n] = NULL, vals[n] = NULL;
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+static int pg_connect(shuan_db *db, const shuan_db_url *u, const char *password)
+{
+	char set[256], asked[256];
+	PGconn *c = pg_connect_once(db, u, password);
+	PGresult *res;
+
+	if (!c)
+		return shuan_db__seterr(db, SHUAN_ENOMEM, "out of memory");
+	/* as psql does: ask only when the server wants a password we lack */
+	if (PQstatus(c) != CONNECTION_OK && !password && PQconnectionNeedsPassword(c) && db->opt.ask_password &&
+	    db->opt.ask_password(db->display, asked, sizeof(asked), db->opt.ask_ud) == 0) {
+		PQfinish(c);
+		c = pg_connect_once(db, u, asked);
+		OPENSSL_cleanse(asked, sizeof(asked));
+		if (!c)
+			return shuan_db__seterr(db, SHUAN_ENOMEM, "out of memory");
+	}
+	if (PQstatus(c) != CONNECTION_OK) {
+		shuan_db__seterr(db, SHUAN_EIO, "cannot connect: %s", PQerrorMessage(c));
+		PQfinish(c);
+		return SHUAN_EIO;
+	}
+	db->conn = c;
+	snprintf(set, sizeof(set),
+		 "SET default_transaction_read_only = on; SET statement_timeout = %u; SET lock_timeout = 5000; "
+		 "SET idle_in_transaction_session_timeout = 60000; SET bytea_output = 'hex'; SET DateStyle = 'ISO'; "
+		 "SET search_path = pg_catalog",
+		 db->opt.statement_timeout * 1000u);
+	res = PQexec(c, set);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		shuan_db__seterr(db, SHUAN_EIO, "cannot set up a read-only session: %s", pq_message(c, res));
+		PQclear(res);
+		return SHUAN_EIO;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static void pg_close(shuan_db *db)
+{
+	PQfinish(db->conn);
+	db->conn = NULL;
+}
+
+static char *dup_field(PGresult *res, int row, int col)
+{
+	return shuan_strdup(PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
+}
+
+static int pg_list(shuan_db *db, shuan_db_catalog *out)
+{
+	/* Partitions are read through their parent; TOAST, temporary and the
+	 * system schemas are left out. */
+	static const char sql[] =
+		"SELECT n.nspname, c.relname, c.relkind::text, coalesce(obj_description(c.oid, 'pg_class'), ''), "
+		"c.reltuples::bigint, a.attname, format_type(a.atttypid, a.atttypmod), "
+		"coalesce(col_description(c.oid, a.attnum), ''), t.typcategory::text, t.typname, "
+		"EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary "
+		"AND a.attnum = ANY (i.indkey)) "
+		"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+		"JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+		"JOIN pg_type t ON t.oid = a.atttypid "
+		"WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f') AND NOT c.relispartition "
+		"AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
+		"AND n.nspname NOT LIKE 'pg\\_temp\\_%' "
+		"ORDER BY n.nspname, c.relname, a.attnum";
+	PGresult *res = PQexec(db->conn, sql);
+	shuan_vec tables;
+	int rc = 0, rows;
+
+	shuan_vec_init(&tables, sizeof(shuan_db_table), 1u << 20);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = shuan_db__seterr(db, SHUAN_EIO, "cannot list tables: %s", pq_message(db->conn, res));
+		goto cleanup;
+	}
+	rows = PQntuples(res);
+	for (int i = 0; i < rows && rc == 0;) {
+		shuan_db_table *t;
+		int k = i;
+		while (k < rows && !strcmp(PQgetvalue(res, k, 0), PQgetvalue(res, i, 0)) &&
+		       !strcmp(PQgetvalue(res, k, 1), PQgetvalue(res, i, 1)))
+			k++;
+		if ((rc = shuan_vec_add(&tables, (void **)&t)) < 0)
+			break;
+		t->schema = dup_field(res, i, 0);
+		t->name = dup_field(res, i, 1);
+		t->view = PQgetvalue(res, i, 2)[0] == 'v';
+		t->comment = dup_field(res, i, 3);
+		t->est_rows = strtoll(PQgetvalue(res, i, 4), NULL, 10);
+		if (t->est_rows < 0)
+			t->est_rows = -1; /* never analysed */
+		if (t->view || PQgetvalue(res, i, 2)[0] == 'f')
+			t->est_rows = -1;
+		t->ncols = (size_t)(k - i);
+		t->cols = shuan_calloc(t->ncols, sizeof(*t->cols));
+		if (!t->schema || !t->name || !t->comment || !t->cols) {
+			rc = SHUAN_ENOMEM;
+			break;
+		}
+		for (int r = i; r < k; r++) {
+			shuan_db_column *col = &t->cols[r - i];
+			const char *cat = PQgetvalue(res, r, 8), *typ = PQgetvalue(res, r, 9);
+			col->name = dup_field(res, r, 5);
+			col->type = dup_field(res, r, 6);
+			col->comment = dup_field(res, r, 7);
+			col->pk = PQgetvalue(res, r, 10)[0] == 't';
+			col->binary = !strcmp(typ, "bytea");
+			col->integer = !strcmp(typ, "int2") || !strcmp(typ, "int4") || !strcmp(typ, "int8");
+			col->capped = !col->binary && !strchr("NBD", cat[0]);
+			if (!col->name || !col->type || !col->comment) {
+				rc = SHUAN_ENOMEM;
+				break;
+			}
+		}
+		i = k;
+	}
+	if (rc == SHUAN_ENOMEM)
+		shuan_db__seterr(db, rc, "out of memory listing tables");
+cleanup:
+	PQclear(res);
+	out->tables = tables.v;
+	out->n = tables.n;
+	return rc;
+}
+
+/* The COPY cursor. */
+typedef struct pg_rows {
+	bool copying; /* COPY OUT in progress */
+	bool done;
+} pg_rows;
+
+static int build_select(shuan_db_rows *r)
+{
+	const shuan_db_table *t = r->t;
+	const shuan_db_options *o = &r->db->opt;
+	shuan_buf *b = &r->sql;
+	int rc = shuan_buf_adds(b, "COPY (SELECT ");
+
+	for (size_t i = 0; i < t->ncols && !rc; i++) {
+		const shuan_db_column *c = &t->cols[i];
+		if (i)
+			rc = shuan_buf_adds(b, ", ");
+		if (!rc && c->binary)
+			rc = shuan_buf_adds(b, "substring(");
+		else if (!rc && c->capped)
+			rc = shuan_buf_adds(b, "left((");
+		if (!rc)
+			rc = shuan_db__quote_ident(b, c->name, '"');
+		if (!rc && c->binary)
+			rc = shuan_buf_addf(b, " from 1 for %zu)", o->max_cell + 1);
+		else if (!rc && c->capped)
+			rc = shuan_buf_addf(b, ")::text, %zu)", o->max_cell + 1);
+	}
+	if (!rc && t->ncols == 0)
+		rc = shuan_buf_adds(b, "NULL");
+	if (!rc)
+		rc = shuan_buf_adds(b, " FROM ");
+	if (!rc)
+		rc = shuan_db__quote_ident(b, t->schema, '"');
+	if (!rc)
+		rc = shuan_buf_addc(b, '.');
+	if (!rc)
+		rc = shuan_db__quote_ident(b, t->name, '"');
+	if (!rc && o->full) {
+		snprintf(r->method, sizeof(r->method), "full");
+	} else if (!rc && t->est_rows > (int64_t)(2 * o->sample)) {
+		double pct = 300.0 * (double)o->sample / (double)t->est_rows;
+		if (pct > 100)
+			pct = 100;
+		rc = shuan_buf_addf(b, " TABLESAMPLE SYSTEM (%.6f) LIMIT %llu", pct, (unsigned long long)o->sample);
+		snprintf(r->method, sizeof(r->method), "tablesample system (%.4g%%)", pct);
+	} else if (!rc) {
+		rc = shuan_buf_addf(b, " LIMIT %llu", (unsigned long long)o->sample);
+		snprintf(r->method, sizeof(r->method), "first %llu rows", (unsigned long long)o->sample);
+	}
+	if (!rc)
+		rc = shuan_buf_adds(b, ") TO STDOUT");
+	return rc;
+}
+
+static int pg_rows_open(shuan_db_rows *r)
+{
+	shuan_db *db = r->db;
+	pg_rows *pr;
+	PGresult *res;
+	int rc;
+
+	if ((rc = build_select(r)) < 0)
+		return shuan_db__seterr(db, rc, "%s.%s: statement too long", r->t->schema, r->t->name);
+	if (!(pr = shuan_calloc(1, sizeof(*pr))))
+		return shuan_db__seterr(db, SHUAN_ENOMEM, "out of memory");
+	r->impl = pr;
+	if (!PQsendQuery(db->conn, shuan_buf_str(&r->sql)))
+		return shuan_db__seterr(db, SHUAN_EIO, "%s.%s: %s", r->t->schema, r->t->name,
+					pq_message(db->conn, NULL));
+	res = PQgetResult(db->conn);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		rc = shuan_db__seterr(db, SHUAN_EIO, "%s.%s: %s%s", r->t->schema, r->t->name,
+				      pq_message(db->conn, res), is_timeout(res) ? " (statement timeout)" : "");
+		PQclear(res);
+		while ((res = PQgetResult(db->conn)))
+			PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	pr->copying = true;
+	return 0;
+}
+
+static int unhex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Unescapes one COPY text field [p, e) into r->cell. */
+static int unescape_field(shuan_buf *out, const char *p, const char *e)
+{
+	int rc = 0;
+	while (p < e && !rc) {
+		const char *bs = memchr(p, '\\', (size_t)(e - p));
+		if (!bs) {
+			rc = shuan_buf_add(out, p, (size_t)(e - p));
+			break;
+		}
+		if (bs > p && (rc = shuan_buf_add(out, p, (size_t)(bs - p))))
+			break;
+		p = bs + 1;
+		if (p >= e)
+			break;
+		char c = *p++;
+		switch (c) {
+		case 'b': rc = shuan_buf_addc(out, '\b'); break;
+		case 'f': rc = shuan_buf_addc(out, '\f'); break;
+		case 'n': rc = shuan_buf_addc(out, '\n'); break;
+		case 'r': rc = shuan_buf_addc(out, '\r'); break;
+		case 't': rc = shuan_buf_addc(out, '\t'); break;
+		case 'v': rc = shuan_buf_addc(out, '\v'); break;
+		case 'x': {
+			int v = 0, k = 0;
+			while (k < 2 && p < e && unhex(*p) >= 0)
+				v = v * 16 + unhex(*p++), k++;
+			rc = shuan_buf_addc(out, (char)v);
+			break;
+		}
+		default:
+			if (c >= '0' && c <= '7') {
+				int v = c - '0', k = 1;
+				while (k < 3 && p < e && *p >= '0' && *p <= '7')
+					v = v * 8 + (*p++ - '0'), k++;
+				rc = shuan_buf_addc(out, (char)v);
+			} else {
+				rc = shuan_buf_addc(out, c);
+			}
+		}
+	}
+	return rc;
+}
+
+/* Decodes bytea's "\x4142..." in place at [off, len) of the cell buffer. */
+static size_t unhex_bytea(char *p, size_t len)
+{
+	size_t w = 0;
+	if (len < 2 || p[0] != '\\' || p[1] != 'x')
+		return len; /* escape format: left as it is */
+	for (size_t i = 2; i + 1 < len; i += 2)
+		p[w++] = (char)(unhex(p[i]) * 16 + unhex(p[i + 1]));
+	return w;
+}
+
+static int pg_rows_next(shuan_db_rows *r)
+{
+	shuan_db *db = r->db;
+	pg_rows *pr = r->impl;
+	const shuan_db_table *t = r->t;
+	const size_t cap = db->opt.max_cell;
+	char *line = NULL;
+	int n, rc = 0;
+
+	if (pr->done)
+		return 0;
+	n = PQgetCopyData(db->conn, &line, 0);
+	if (n < 0) {
+		PGresult *res;
+		pr->copying = false;
+		pr->done = true;
+		while ((res = PQgetResult(db->conn))) {
+			if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
+				rc = shuan_db__seterr(db, SHUAN_EIO, "%s.%s: %s%s", t->schema, t->name,
+						      pq_message(db->conn, res),
+						      is_timeout(res) ? " (statement timeout)" : "");
+			PQclear(res);
+		}
+		if (n == -2 && rc == 0)
+			rc = shuan_db__seterr(db, SHUAN_EIO, "%s.%s: %s", t->schema, t->name,
+					      pq_message(db->conn, NULL));
+		return rc;
+	}
+	shuan_buf_reset(&r->cell);
+	{
+		const char *p = line, *end = line + n;
+		if (end > p && end[-1] == '\n')
+			end--;
+		for (size_t i = 0; i < t->ncols; i++) {
+			const char *tab = memchr(p, '\t', (size_t)(end - p)), *fe = tab ? tab : end;
+			bool null = fe - p == 2 && p[0] == '\\' && p[1] == 'N';
+			/* SIZE_MAX marks NULL until the buffer stops moving */
+			r->cell_off[i] = null ? SIZE_MAX : r->cell.len;
+			if (!null && (rc = unescape_field(&r->cell, p, fe)) < 0)
+				break;
+			r->vals[i].len = null ? 0 : r->cell.len - r->cell_off[i];
+			p = tab ? tab + 1 : end;
+		}
+		PQfreemem(line);
+		if (rc < 0)
+			return shuan_db__seterr(db, rc, "%s.%s: a row is larger than the cell cap allows", t->schema,
+						t->name);
+		/* a NUL keeps the buffer's text terminated even when empty */
+		if ((rc = shuan_buf_addc(&r->cell, '\0')) < 0)
+			return shuan_db__seterr(db, rc, "%s.%s: out of memory", t->schema, t->name);
+		for (size_t i = 0; i < t->ncols; i++) {
+			shuan_db_value *v = &r->vals[i];
+			bool null = r->cell_off[i] == SIZE_MAX;
+			char *vp = null ? NULL : r->cell.p + r->cell_off[i];
+			v->p = vp;
+			v->binary = t->cols[i].binary;
+			v->truncated = false;
+			if (null) {
+				v->len = 0;
+			} else if (v->binary) {
+				v->len = unhex_bytea(vp, v->len);
+				if (v->len > cap) {
+					v->len = cap;
+					v->truncated = true;
+				}
+			} else {
+				v->len = shuan_db__cap_text(vp, v->len, cap, &v->truncated);
+			}
+		}
+	}
+	return 1;
+}
+
+static void pg_rows_close(shuan_db_rows *r)
+{
+	pg_rows *pr = r->impl;
+	shuan_db *db = r->db;
+	if (pr && pr->copying) {
+		/* Stop the server, then drain what is in flight. */
+		PGcancel *cancel = PQgetCancel(db->conn);
+		char buf[256];
+		char *line;
+		PGresult *res;
+		if (cancel) {
+			PQcancel(cancel, buf, sizeof(buf));
+			PQfreeCancel(cancel);
+		}
+		while (PQgetCopyData(db->conn, &line, 0) >= 0)
+			PQfreemem(line);
+		while ((res = PQgetResult(db->conn)))
+			PQclear(res);
+	}
+	shuan_free(pr);
+	r->impl = NULL;
+}
+
+const shuan_db_ops shuan_db__postgres_ops = {
+	SHUAN_DB_POSTGRES, pg_connect, pg_close, pg_list, pg_rows_open, pg_rows_next, pg_rows_close,
+};
