@@ -16,6 +16,7 @@ static const struct {
 	{"scan", cmd_scan, "find personal and sensitive personal information in files"},
 	{"detectors", cmd_detectors, "list the detectors and the rules they cite"},
 	{"regs", cmd_regs, "search and maintain the regulation catalogue"},
+	{"inventory", cmd_inventory, "the data classification and grading inventory of files and databases"},
 };
 
 static void usage(FILE *f)

@@ -38,6 +38,21 @@ static const shuan_store_migration MIGRATIONS[] = {
 	 "CREATE TABLE IF NOT EXISTS regs_entries(id TEXT PRIMARY KEY, title TEXT NOT NULL, doc_number TEXT,"
 	 " issuers TEXT, issued TEXT, effective TEXT, status TEXT NOT NULL, level TEXT NOT NULL, sectors TEXT,"
 	 " region TEXT, summary TEXT, source TEXT, line INTEGER, added TEXT);"},
+	{4, "inventory runs",
+	 "CREATE TABLE inventory_runs(id INTEGER PRIMARY KEY, started TEXT, finished TEXT, shuan_version TEXT,"
+	 " profile TEXT, profile_unverified INTEGER, sampling TEXT, people_distinct INTEGER, people_sensitive INTEGER,"
+	 " people_minors INTEGER, people_exact INTEGER, people_error_bound REAL, errors INTEGER);"
+	 "CREATE TABLE inventory_sources(run_id INTEGER REFERENCES inventory_runs(id) ON DELETE CASCADE,"
+	 " source TEXT, kind TEXT, tables INTEGER, rows_read INTEGER, sampled INTEGER, errors TEXT,"
+	 " people_distinct INTEGER, people_sensitive INTEGER, people_minors INTEGER, people_exact INTEGER,"
+	 " people_error_bound REAL, important_candidate INTEGER, reasons TEXT, people_state BLOB,"
+	 " PRIMARY KEY(run_id, source));"
+	 "CREATE INDEX inventory_sources_by_source ON inventory_sources(source, run_id);"
+	 "CREATE TABLE inventory_columns(run_id INTEGER REFERENCES inventory_runs(id) ON DELETE CASCADE,"
+	 " source TEXT, tbl TEXT, col TEXT, comment TEXT, type TEXT, data_type TEXT, label TEXT, hit_rate REAL,"
+	 " sampled INTEGER, non_empty INTEGER, confidence REAL, category TEXT, pi INTEGER, sensitive INTEGER,"
+	 " spi_category TEXT, grade TEXT, sublevel TEXT, basis TEXT);"
+	 "CREATE INDEX inventory_columns_by_run ON inventory_columns(run_id, source);"},
 };
 
 int shuan_store__schema_version(sqlite3 *db, int *out)
