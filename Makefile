@@ -5,7 +5,7 @@ DEB_PACKAGES := cmake make gcc pkg-config libvectorscan-dev libyaml-dev libsqlit
                 libssl-dev libpcre2-dev libcmocka-dev libarchive-dev libexpat1-dev \
                 libmicrohttpd-dev jq python3 zstd \
                 libpq-dev libmariadb-dev libxlsxwriter-dev postgresql postgresql-client mariadb-server \
-                mariadb-client chromium unzip
+                mariadb-client chromium fonts-wqy-microhei unzip
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 TEST_BUILD ?= build-test

@@ -370,7 +370,10 @@ static int add_db_table(shuan_inventory *inv, shuan_scanner *s, shuan_db *db, in
 		char why[1200];
 		if (!strncmp(m, d, dl) && !strncmp(m + dl, ": ", 2))
 			m += dl + 2;
-		snprintf(why, sizeof(why), "%s (after %llu rows)", m, (unsigned long long)res.rows);
+		if (res.rows)
+			snprintf(why, sizeof(why), "%s (after %llu rows)", m, (unsigned long long)res.rows);
+		else
+			snprintf(why, sizeof(why), "%s", m);
 		rc = shuan_inv__source_error(inv, src, "", why);
 	}
 	shuan_db__rows_close(rows);

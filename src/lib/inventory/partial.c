@@ -335,67 +335,79 @@ int shuan_inv__partial_read(shuan_inventory *inv, const char *path, char *err, s
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	/* tables and their columns, in the order they were read */
-	if (sqlite3_prepare_v2(db,
-			       "SELECT t.source, t.name, t.rows, t.est_rows, t.method, t.minors, t.people FROM tables t "
-			       "ORDER BY (SELECT min(ord) FROM columns c WHERE c.source = t.source AND c.tbl = t.name)",
-			       -1, &st, NULL) != SQLITE_OK)
-		goto bad;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		inv_table *t = shuan_inv__table(inv, col_s(st, 0), col_s(st, 1));
-		shuan_people *p = NULL;
-		int lrc;
-		if (!t)
-			goto cleanup;
-		t->rows += col_u(st, 2);
-		if (sqlite3_column_int64(st, 3) > t->est_rows)
-			t->est_rows = sqlite3_column_int64(st, 3);
-		if (!t->method[0])
-			snprintf(t->method, sizeof(t->method), "%s", col_s(st, 4));
-		t->minors |= sqlite3_column_int(st, 5) != 0;
-		lrc = shuan_people_load(&p, sqlite3_column_blob(st, 6), (size_t)sqlite3_column_bytes(st, 6));
-		if (lrc == SHUAN_EINVAL) {
-			snprintf(err, errlen, "%s: table %s: the people counter is damaged", path, col_s(st, 1));
-			rc = SHUAN_EINVAL;
-			goto cleanup;
+	/* tables and their columns, in the order they were read: a table's columns
+	 * are added right after it, so they stay together */
+	{
+		sqlite3_stmt *cs = NULL;
+		if (sqlite3_prepare_v2(db,
+				       "SELECT t.source, t.name, t.rows, t.est_rows, t.method, t.minors, t.people FROM tables t "
+				       "ORDER BY (SELECT min(ord) FROM columns c WHERE c.source = t.source AND c.tbl = t.name)",
+				       -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(db, "SELECT * FROM columns WHERE source = ? AND tbl = ? ORDER BY ord", -1, &cs,
+				       NULL) != SQLITE_OK) {
+			sqlite3_finalize(cs);
+			goto bad;
 		}
-		if (lrc < 0 || shuan_people_merge(t->people, p) < 0) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			inv_table *t = shuan_inv__table(inv, col_s(st, 0), col_s(st, 1));
+			shuan_people *p = NULL;
+			size_t ti;
+			int lrc;
+			if (!t) {
+				sqlite3_finalize(cs);
+				goto cleanup;
+			}
+			ti = (size_t)(t - (inv_table *)inv->tables.v);
+			t->rows += col_u(st, 2);
+			if (sqlite3_column_int64(st, 3) > t->est_rows)
+				t->est_rows = sqlite3_column_int64(st, 3);
+			if (!t->method[0])
+				snprintf(t->method, sizeof(t->method), "%s", col_s(st, 4));
+			t->minors |= sqlite3_column_int(st, 5) != 0;
+			lrc = shuan_people_load(&p, sqlite3_column_blob(st, 6), (size_t)sqlite3_column_bytes(st, 6));
+			if (lrc == SHUAN_EINVAL) {
+				snprintf(err, errlen, "%s: table %s: the people counter is damaged", path, col_s(st, 1));
+				rc = SHUAN_EINVAL;
+				sqlite3_finalize(cs);
+				goto cleanup;
+			}
+			if (lrc < 0 || shuan_people_merge(t->people, p) < 0) {
+				shuan_people_free(p);
+				sqlite3_finalize(cs);
+				goto cleanup;
+			}
 			shuan_people_free(p);
-			goto cleanup;
+			sqlite3_bind_text(cs, 1, col_s(st, 0), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(cs, 2, col_s(st, 1), -1, SQLITE_TRANSIENT);
+			while (sqlite3_step(cs) == SQLITE_ROW) {
+				inv_column *c = shuan_inv__column(inv, ti, col_s(cs, 2), col_s(cs, 3), col_s(cs, 4),
+								  sqlite3_column_int(cs, 5) != 0);
+				if (!c) {
+					/* a column this table did not have, when the table was not the last one read */
+					if (inv->ev)
+						inv->ev(path, "a column only this part has was left out (its table was read "
+							      "earlier without it)",
+							false, inv->ev_ud);
+					continue;
+				}
+				c->sampled += col_u(cs, 6);
+				c->values += col_u(cs, 7);
+				c->non_empty += col_u(cs, 8);
+				c->truncated += col_u(cs, 9);
+				c->binary_skipped += col_u(cs, 10);
+				c->binary_as_text += col_u(cs, 11);
+				c->long_values += col_u(cs, 12);
+				c->dates += col_u(cs, 13);
+				c->minor_dates += col_u(cs, 14);
+				c->ages += col_u(cs, 15);
+				c->minor_ages += col_u(cs, 16);
+				c->images += col_u(cs, 17);
+				if (!c->binary_kind[0])
+					snprintf(c->binary_kind, sizeof(c->binary_kind), "%s", col_s(cs, 18));
+			}
+			sqlite3_reset(cs);
 		}
-		shuan_people_free(p);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT * FROM columns ORDER BY ord", -1, &st, NULL) != SQLITE_OK)
-		goto bad;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		long ti = find_table(inv, col_s(st, 0), col_s(st, 1));
-		inv_column *c;
-		if (ti < 0)
-			continue;
-		if (!(c = shuan_inv__column(inv, (size_t)ti, col_s(st, 2), col_s(st, 3), col_s(st, 4),
-					    sqlite3_column_int(st, 5) != 0))) {
-			/* a column this table did not have here, when it is not the last one read */
-			if (inv->ev)
-				inv->ev(path, "a column only this part has was left out (read the parts in table order)",
-					false, inv->ev_ud);
-			continue;
-		}
-		c->sampled += col_u(st, 6);
-		c->values += col_u(st, 7);
-		c->non_empty += col_u(st, 8);
-		c->truncated += col_u(st, 9);
-		c->binary_skipped += col_u(st, 10);
-		c->binary_as_text += col_u(st, 11);
-		c->long_values += col_u(st, 12);
-		c->dates += col_u(st, 13);
-		c->minor_dates += col_u(st, 14);
-		c->ages += col_u(st, 15);
-		c->minor_ages += col_u(st, 16);
-		c->images += col_u(st, 17);
-		if (!c->binary_kind[0])
-			snprintf(c->binary_kind, sizeof(c->binary_kind), "%s", col_s(st, 18));
+		sqlite3_finalize(cs);
 	}
 	sqlite3_finalize(st);
 	st = NULL;

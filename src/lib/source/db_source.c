@@ -23,6 +23,13 @@ static const char *reason_of(const shuan_db *db)
 	return !strncmp(m, d, n) && !strncmp(m + n, ": ", 2) ? m + n + 2 : m;
 }
 
+/* A table's message without its "schema.table: " prefix (the input names the table). */
+static const char *table_reason(const char *m, const char *table)
+{
+	size_t n = strlen(table);
+	return !strncmp(m, table, n) && !strncmp(m + n, ": ", 2) ? m + n + 2 : m;
+}
+
 static void report(shuan_input_fn icb, void *ud, const char *path, int code, const char *reason)
 {
 	shuan_input_result res;
@@ -138,7 +145,7 @@ int shuan_db__scan_source(shuan_scanner *s, const char *path, const shuan_db_opt
 			break;
 		}
 		if (shuan_db__rows_open(db, t, &rows) < 0) {
-			report(icb, ud, input, SHUAN_EIO, reason_of(db));
+			report(icb, ud, input, SHUAN_EIO, table_reason(reason_of(db), table));
 			continue;
 		}
 		cols = shuan_calloc(t->ncols ? t->ncols : 1, sizeof(*cols));
@@ -164,8 +171,8 @@ int shuan_db__scan_source(shuan_scanner *s, const char *path, const shuan_db_opt
 		if (trc < 0) {
 			/* what was read before the failure counts; the input says why it stopped */
 			res.scan.skipped = trc;
-			snprintf(res.scan.reason, sizeof(res.scan.reason), "%s", reason_of(db)[0] ? reason_of(db)
-											: shuan_strerror(trc));
+			snprintf(res.scan.reason, sizeof(res.scan.reason), "%s",
+				 reason_of(db)[0] ? table_reason(reason_of(db), table) : shuan_strerror(trc));
 		} else {
 			warnings(res.scan.reason, sizeof(res.scan.reason), t, cols, shuan_db__options(db)->max_cell);
 		}
