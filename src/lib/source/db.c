@@ -107,15 +107,18 @@ static bool is_password_param(const char *p, size_t n)
 	       (n >= 4 && !strncasecmp(p, "pwd=", 4));
 }
 
-/* scheme://user@host:port/db?query without the password, cut to cap. */
-static void build_display(const char *url, char *out, size_t cap)
+/* scheme://user@host:port/db?query without the password, cut to cap;
+ * returns false when it did not fit (out then holds a prefix of it, which
+ * cannot expose anything: the password was never in it). */
+static bool build_display(const char *url, char *out, size_t cap)
 {
 	shuan_buf b;
-	size_t sl = scheme_len(url);
+	size_t sl = scheme_len(url), len;
 	const char *rest = url + sl + 3, *auth_end, *at, *q;
+	bool fits;
 
-	shuan_buf_init(&b, cap ? cap - 1 : 0);
-	/* the authority ends at the first '/', '?' or the end */
+	/* the display is never longer than the URL */
+	shuan_buf_init(&b, strlen(url) + 1);
 	auth_end = rest + strcspn(rest, "/?");
 	shuan_buf_add(&b, url, sl + 3);
 	at = memrchr(rest, '@', (size_t)(auth_end - rest));
@@ -142,10 +145,12 @@ static void build_display(const char *url, char *out, size_t cap)
 				p++;
 		}
 	}
-	/* The buffer stops growing at cap - 1: what it holds is a prefix of a
-	 * password-free text, so truncation cannot expose anything. */
+	len = b.len;
+	fits = len + 1 <= cap;
+	/* out of memory leaves the buffer empty: the display is then just cut short */
 	snprintf(out, cap, "%s", shuan_buf_str(&b));
 	shuan_buf_free(&b);
+	return fits;
 }
 
 int shuan_db_display_url(const char *url, char *out, size_t cap)
@@ -157,8 +162,7 @@ int shuan_db_display_url(const char *url, char *out, size_t cap)
 	(void)e;
 	if (!scheme_len(url))
 		return SHUAN_EINVAL;
-	build_display(url, out, cap);
-	return strlen(out) + 1 >= cap ? SHUAN_ELIMIT : 0;
+	return build_display(url, out, cap) ? 0 : SHUAN_ELIMIT;
 }
 
 void shuan_db__url_free(shuan_db_url *u)
