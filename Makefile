@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 TEST_BUILD ?= build-test
 
-.PHONY: all deps build demo test test-fast tsan clean fuzz fuzz-run bench-deps bench
+.PHONY: all deps build demo test test-fast tsan clean fuzz fuzz-run bench-deps bench bench-inventory
 
 all: build
 
@@ -82,13 +82,17 @@ fuzz-run: fuzz
 	done
 
 # Tools the benchmark compares against (bench/run); not needed for tests.
-BENCH_PACKAGES := ripgrep yara time python3 python3-yaml
+BENCH_PACKAGES := ripgrep yara time python3 python3-yaml bc
 
 bench-deps:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
 
 bench: build bench-deps
 	bench/run
+
+# shuan inventory --full against psql COPY on a throwaway PostgreSQL (docs/benchmarks.md).
+bench-inventory: build bench-deps
+	bench/inventory_pg
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) build-tsan

@@ -7,6 +7,7 @@
 #ifndef SHUAN_CLI_H
 #define SHUAN_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #define CLI_EXIT_OK 0
@@ -25,5 +26,9 @@ int cli_store_dir(const char *explicit_dir, char *buf, size_t len);
 /* Resolves the rules directory: explicit if non-NULL, else $SHUAN_RULES, else
  * the installed copy, else the source tree. */
 const char *cli_rules_dir(const char *explicit_dir);
+
+/* Parses a size such as 500, 64K, 500M, 2G (binary units, an optional B).
+ * Returns 0, or -1 when s is not one. */
+int cli_parse_size(const char *s, uint64_t *out);
 
 #endif

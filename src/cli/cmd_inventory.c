@@ -19,6 +19,7 @@
 #include "shuan/inventory.h"
 #include "shuan/rules.h"
 #include "shuan/store.h"
+#include "util/text.h"
 
 enum {
 	OPT_FORMAT = 'f', OPT_OUT = 'o', OPT_QUIET = 'q', OPT_HELP = 'h',
@@ -83,27 +84,15 @@ static void iso_now(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* A name from a source on stderr: control characters escaped. */
-static void safe(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
-	}
-}
-
 static void on_event(const char *where, const char *message, bool error, void *ud)
 {
 	bool quiet = *(bool *)ud;
 	if (quiet)
 		return;
 	fputs("shuan inventory: ", stderr);
-	safe(stderr, where);
+	shuan_fputs_safe(stderr, where);
 	fputs(error ? ": error: " : ": warning: ", stderr);
-	safe(stderr, message);
+	shuan_fputs_safe(stderr, message);
 	fputc('\n', stderr);
 }
 

@@ -241,27 +241,6 @@ static int push_glob(const char ***list, size_t *n, const char *g)
 	return 0;
 }
 
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1024 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
-	default: break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end)
-		return -1;
-	*out = (uint64_t)v;
-	return 0;
-}
-
 static int parse_format(const char *s, shuan_format *f)
 {
 	static const char *const names[] = {"auto", "text", "csv", "tsv", "json", "jsonl"};
@@ -344,7 +323,7 @@ int cmd_scan(int argc, char **argv)
 			break;
 		}
 		case OPT_PART_SIZE:
-			if (parse_size(optarg, &part_size) || part_size < 4096) {
+			if (cli_parse_size(optarg, &part_size) || part_size < 4096) {
 				fprintf(stderr, "shuan scan: --part-size takes a size of at least 4K\n");
 				goto cleanup;
 			}
@@ -365,7 +344,7 @@ int cmd_scan(int argc, char **argv)
 			break;
 		}
 		case OPT_MAX_FILE_SIZE:
-			if (parse_size(optarg, &so.max_file_size)) {
+			if (cli_parse_size(optarg, &so.max_file_size)) {
 				fprintf(stderr, "shuan scan: --max-file-size takes a size such as 500M or 2G\n");
 				goto cleanup;
 			}
@@ -381,7 +360,7 @@ int cmd_scan(int argc, char **argv)
 			break;
 		}
 		case OPT_MAX_EXPANDED:
-			if (parse_size(optarg, &src.max_expanded) || !src.max_expanded) {
+			if (cli_parse_size(optarg, &src.max_expanded) || !src.max_expanded) {
 				fprintf(stderr, "shuan scan: --max-expanded takes a size such as 500M or 16G\n");
 				goto cleanup;
 			}

@@ -80,31 +80,10 @@ static int read_password_file(cli_db *d, const char *path, const char *cmd)
 	return 0;
 }
 
-static int parse_size(const char *s, unsigned long long *out)
-{
-	char *end;
-	double v;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1024 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
-	default: break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end)
-		return -1;
-	*out = (unsigned long long)v;
-	return 0;
-}
-
 int cli_db_option(cli_db *d, int id, const char *arg, const char *cmd)
 {
 	unsigned long long v;
+	uint64_t size;
 	char *end;
 	switch (id) {
 	case CLI_DB_SAMPLE:
@@ -122,11 +101,11 @@ int cli_db_option(cli_db *d, int id, const char *arg, const char *cmd)
 	case CLI_DB_PASSWORD_FILE:
 		return read_password_file(d, arg, cmd) ? -1 : 1;
 	case CLI_DB_MAX_CELL:
-		if (parse_size(arg, &v) || v < 64 || v > (1ull << 30)) {
+		if (cli_parse_size(arg, &size) || size < 64 || size > (1ull << 30)) {
 			fprintf(stderr, "shuan %s: --max-cell takes a size from 64 to 1G\n", cmd);
 			return -1;
 		}
-		d->opt.max_cell = (size_t)v;
+		d->opt.max_cell = (size_t)size;
 		return 1;
 	case CLI_DB_TIMEOUT:
 		errno = 0;

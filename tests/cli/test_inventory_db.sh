@@ -99,6 +99,13 @@ for f in "$WORK"/*.json "$WORK"/*.out "$WORK"/*.err "$WORK"/*.scan* "$WORK"/*.js
 done
 check "no password anywhere in the store" sh -c "! grep -raqF -e '$WRONG' -e '$PW' '$STORE'"
 
+# ~/.pgpass, read by libpq itself
+printf '127.0.0.1:%s:app:scan:%s\n' "$PG_PORT" "$PW" >"$HOME/.pgpass"; chmod 600 "$HOME/.pgpass"
+$SHUAN inventory --no-store --format json "$PGURL" >"$WORK/pgpass.json" 2>/dev/null; rc=$?
+check "~/.pgpass: connects (exit 3: secret_salary)" [ "$rc" -eq 3 ]
+check "~/.pgpass: tables read" jqt '.sources[0].tables >= 10 and (.sources[0].errors | length) == 1' "$WORK/pgpass.json"
+rm -f "$HOME/.pgpass"
+
 # ---- shuan scan on a database: locations and row references ----
 check "scan: location schema.table.column" jqt -s '[.[] | select(.type == "finding" and .location == "public.customers.sfzh")] | length == 60' "$WORK/scan.jsonl"
 check "scan: integer key shown as the row" jqt -s '[.[] | select(.location == "public.customers.sfzh") | .row] | all(test("^id=[0-9]+$"))' "$WORK/scan.jsonl"
@@ -219,7 +226,11 @@ expect_rc 2 "diff of a run that does not exist" $SHUAN inventory diff --store "$
 # ---- a table dropped while the scan runs ----
 ( PGPASSWORD=$PW $I --no-store --full --format json "$PGURL" >"$WORK/drop.json" 2>"$WORK/drop.err"; echo $? >"$WORK/drop.rc" ) &
 bg=$!
-sleep 1.5   # the slow view (3 s) is read first; the table list is already taken
+# wait until the scan reads the slow view (3 s, read first): the table list is taken by then
+for _ in $(seq 1 200); do
+  [ "$(PG_DB=app pg_admin -At -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%a_slow%' AND pid <> pg_backend_pid()")" -ge 1 ] && break
+  sleep 0.1
+done
 PG_DB=app pg_admin -c "DROP TABLE z_dropme" >/dev/null
 wait $bg
 check "dropped mid-scan: exit 3" [ "$(cat "$WORK/drop.rc")" = 3 ]

@@ -190,6 +190,27 @@ COMMENTS = {
 }
 
 
+def common_inserts(d):
+    """The rows both servers get the same way."""
+    out = []
+    for c in d["customers"]:
+        out.append("INSERT INTO customers VALUES (%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s);" % (
+            c["id"], q(c["xm"]), q(c["sfzh"]), q(c["sjh"]), q(c["email"]), q(c["csrq"]), q(c["mz"]), q(c["zjxy"]),
+            q(c["hyzk"]), q(c["xb"]), q(c["xl"]), q(c["zzmm"]), q(c["xx"]), q(c["zy"]), q(c["bz"]), c["amount"],
+            q(c["created"])))
+    for o in d["orders"]:
+        out.append("INSERT INTO orders VALUES (%s,%s,%s,%s);" % (q(o["order_no"]), q(o["sjh"]), q(o["dz"]), o["amount"]))
+    for m in d["medical"]:
+        out.append("INSERT INTO medical_records VALUES (%d,%s,%s,%s);" % (m["id"], q(m["sfzh"]), q(m["zd"]), q(m["desc"])))
+    for s in d["secret"]:
+        out.append("INSERT INTO secret_salary VALUES (%d,%s,%s);" % (s["id"], q(s["sfzh"]), s["salary"]))
+    for i in range(1, 4):
+        out.append("INSERT INTO null_only VALUES (%d, NULL, NULL);" % i)
+    for r in d["dropme"]:
+        out.append("INSERT INTO z_dropme VALUES (%d,%s);" % (r["id"], q(r["sjh"])))
+    return out
+
+
 def pg_sql(d):
     out = ["SET client_encoding = 'UTF8';", "SET client_min_messages = warning;"]
     out.append("""CREATE TABLE customers (id integer PRIMARY KEY, xm varchar(20), sfzh varchar(18), sjh varchar(11),
@@ -211,29 +232,15 @@ def pg_sql(d):
         out.append("COMMENT ON TABLE %s IS %s;" % (t, q(tc)))
         for c, cc in cols.items():
             out.append('COMMENT ON COLUMN %s."%s" IS %s;' % (t, c, q(cc)))
-    for c in d["customers"]:
-        out.append("INSERT INTO customers VALUES (%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s);" % (
-            c["id"], q(c["xm"]), q(c["sfzh"]), q(c["sjh"]), q(c["email"]), q(c["csrq"]), q(c["mz"]), q(c["zjxy"]),
-            q(c["hyzk"]), q(c["xb"]), q(c["xl"]), q(c["zzmm"]), q(c["xx"]), q(c["zy"]), q(c["bz"]), c["amount"],
-            q(c["created"])))
-    for o in d["orders"]:
-        out.append("INSERT INTO orders VALUES (%s,%s,%s,%s);" % (q(o["order_no"]), q(o["sjh"]), q(o["dz"]), o["amount"]))
-    for m in d["medical"]:
-        out.append("INSERT INTO medical_records VALUES (%d,%s,%s,%s);" % (m["id"], q(m["sfzh"]), q(m["zd"]), q(m["desc"])))
-    for s in d["secret"]:
-        out.append("INSERT INTO secret_salary VALUES (%d,%s,%s);" % (s["id"], q(s["sfzh"]), s["salary"]))
+    out += common_inserts(d)
     for a in d["attach"]:
         out.append("INSERT INTO attachments VALUES (%d,'\\x%s'::bytea,'\\x%s'::bytea);" % (a["id"], a["photo"].hex(),
                                                                                      a["note"].hex()))
-    for i in range(1, 4):
-        out.append("INSERT INTO null_only VALUES (%d, NULL, NULL);" % i)
     for v in d["vip"]:
         out.append('INSERT INTO "客户 ""VIP"" 名单" VALUES (%d,%s,%s);' % (v["id"], q(v["name"]), q(v["phone"])))
     for s in d["staff"]:
         out.append('INSERT INTO "人事"."员工" VALUES (%d,%s,%s,%s,%s);' % (s["id"], q(s["xm"]), q(s["sjh"]), q(s["mz"]),
                                                                        q(s["sfzh"])))
-    for r in d["dropme"]:
-        out.append("INSERT INTO z_dropme VALUES (%d,%s);" % (r["id"], q(r["sjh"])))
     out.append("ANALYZE;")
     out.append("DROP ROLE IF EXISTS %s; CREATE ROLE %s LOGIN PASSWORD %s;" % (SCAN_USER, SCAN_USER, q(SCAN_PASSWORD)))
     out.append('GRANT USAGE ON SCHEMA public, "人事" TO %s;' % SCAN_USER)
@@ -266,25 +273,11 @@ def my_sql(d):
     out.append("""CREATE TABLE z_dropme (id int PRIMARY KEY, sjh text);""")
     out.append("""CREATE VIEW v_customer_contact AS SELECT xm, sjh FROM customers;""")
     out.append("""CREATE VIEW a_slow AS SELECT SLEEP(3) AS x;""")
-    for c in d["customers"]:
-        out.append("INSERT INTO customers VALUES (%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s);" % (
-            c["id"], q(c["xm"]), q(c["sfzh"]), q(c["sjh"]), q(c["email"]), q(c["csrq"]), q(c["mz"]), q(c["zjxy"]),
-            q(c["hyzk"]), q(c["xb"]), q(c["xl"]), q(c["zzmm"]), q(c["xx"]), q(c["zy"]), q(c["bz"]), c["amount"],
-            q(c["created"])))
-    for o in d["orders"]:
-        out.append("INSERT INTO orders VALUES (%s,%s,%s,%s);" % (q(o["order_no"]), q(o["sjh"]), q(o["dz"]), o["amount"]))
-    for m in d["medical"]:
-        out.append("INSERT INTO medical_records VALUES (%d,%s,%s,%s);" % (m["id"], q(m["sfzh"]), q(m["zd"]), q(m["desc"])))
-    for s in d["secret"]:
-        out.append("INSERT INTO secret_salary VALUES (%d,%s,%s);" % (s["id"], q(s["sfzh"]), s["salary"]))
+    out += common_inserts(d)
     for a in d["attach"]:
         out.append("INSERT INTO attachments VALUES (%d,X'%s',X'%s');" % (a["id"], a["photo"].hex(), a["note"].hex()))
-    for i in range(1, 4):
-        out.append("INSERT INTO null_only VALUES (%d, NULL, NULL);" % i)
     for v in d["vip"]:
         out.append('INSERT INTO `客户 "VIP" 名单` VALUES (%d,%s,%s);' % (v["id"], q(v["name"]), q(v["phone"])))
-    for r in d["dropme"]:
-        out.append("INSERT INTO z_dropme VALUES (%d,%s);" % (r["id"], q(r["sjh"])))
     out.append("ANALYZE TABLE customers, orders, medical_records;")
     out.append("DROP USER IF EXISTS '%s'@'%%';" % SCAN_USER)
     out.append("CREATE USER '%s'@'%%' IDENTIFIED BY %s;" % (SCAN_USER, q(SCAN_PASSWORD)))

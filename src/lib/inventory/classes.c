@@ -40,7 +40,7 @@ void shuan_inv__norm_name(const char *s, char *out, size_t cap)
 	out[w] = '\0';
 }
 
-static void free_list(char **v, size_t n)
+void shuan_inv__free_strs(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		shuan_free(v[i]);
@@ -60,12 +60,12 @@ void shuan_inv__classes_free(inv_classes *c)
 		shuan_free(k->spi_category);
 		shuan_dict_free(k->dict);
 		shuan_dict_free(k->cue_values);
-		free_list(k->names, k->nnames);
-		free_list(k->cites, k->ncites);
+		shuan_inv__free_strs(k->names, k->nnames);
+		shuan_inv__free_strs(k->cites, k->ncites);
 	}
 	shuan_free(c->v);
-	free_list(c->free_text, c->nfree_text);
-	free_list(c->identifiers, c->nidentifiers);
+	shuan_inv__free_strs(c->free_text, c->nfree_text);
+	shuan_inv__free_strs(c->identifiers, c->nidentifiers);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -209,7 +209,7 @@ static int load_class(inv_classes *c, shuan_yaml *y, shuan_yaml_node *m, const c
 		if ((rc = str_list(y, n, "cue_values", false, &v, &nv)) < 0)
 			return rc;
 		rc = shuan_dict_from_keys(&k->cue_values, (const char *const *)v, nv);
-		free_list(v, nv);
+		shuan_inv__free_strs(v, nv);
 		if (rc < 0)
 			return rc;
 	}
@@ -271,8 +271,8 @@ int shuan_inv__classes_load(inv_classes *c, const char *rules_dir, const shuan_r
 		if (skip) {
 			inv_class *k = &c->v[--c->n];
 			shuan_free(k->id);
-			free_list(k->names, k->nnames);
-			free_list(k->cites, k->ncites);
+			shuan_inv__free_strs(k->names, k->nnames);
+			shuan_inv__free_strs(k->cites, k->ncites);
 			memset(k, 0, sizeof(*k));
 		}
 	}

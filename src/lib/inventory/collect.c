@@ -23,6 +23,20 @@ static inv_source *source_at(shuan_inventory *inv, size_t i) { return &SHUAN_VEC
 static inv_table *table_at(shuan_inventory *inv, size_t i) { return &SHUAN_VEC_AT(&inv->tables, inv_table, i); }
 static inv_column *col_at(shuan_inventory *inv, size_t i) { return &SHUAN_VEC_AT(&inv->cols, inv_column, i); }
 
+void shuan_inv__column_free(inv_column *c)
+{
+	shuan_free(c->source);
+	shuan_free(c->table);
+	shuan_free(c->column);
+	shuan_free(c->comment);
+	shuan_free(c->type);
+	shuan_free(c->det);
+	shuan_free(c->dict);
+	shuan_buf_free(&c->basis);
+	shuan_free(c->basis_v);
+	memset(c, 0, sizeof(*c));
+}
+
 inv_source *shuan_inv__source(shuan_inventory *inv, const char *source, const char *kind)
 {
 	inv_source *s;
@@ -88,13 +102,7 @@ inv_column *shuan_inv__column(shuan_inventory *inv, size_t table, const char *na
 	c->dict = shuan_calloc(inv->classes.n + 1, sizeof(*c->dict));
 	shuan_buf_init(&c->basis, 64u << 10);
 	if (!c->source || !c->table || !c->column || !c->comment || !c->type || !c->det || !c->dict) {
-		shuan_free(c->source);
-		shuan_free(c->table);
-		shuan_free(c->column);
-		shuan_free(c->comment);
-		shuan_free(c->type);
-		shuan_free(c->det);
-		shuan_free(c->dict);
+		shuan_inv__column_free(c);
 		inv->cols.n--;
 		return NULL;
 	}

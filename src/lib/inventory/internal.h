@@ -22,6 +22,12 @@
 #include "util/buf.h"
 #include "util/dict.h"
 
+/* Frees n strings and the array (classes.c). */
+void shuan_inv__free_strs(char **v, size_t n);
+/* Frees what a column owns (collect.c). */
+struct inv_column;
+void shuan_inv__column_free(struct inv_column *c);
+
 /* ---- classes (classes.c) ---- */
 
 typedef enum inv_values { INV_VALUES_NONE, INV_VALUES_DATE, INV_VALUES_AGE, INV_VALUES_IMAGE } inv_values;

@@ -10,28 +10,12 @@
 #include "lib/inventory/internal.h"
 #include "util/alloc.h"
 
-static void free_strs(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		shuan_free(v[i]);
-	shuan_free(v);
-}
-
 void shuan_inventory_free(shuan_inventory *inv)
 {
 	if (!inv)
 		return;
 	for (size_t i = 0; i < inv->cols.n; i++) {
-		inv_column *c = &SHUAN_VEC_AT(&inv->cols, inv_column, i);
-		shuan_free(c->source);
-		shuan_free(c->table);
-		shuan_free(c->column);
-		shuan_free(c->comment);
-		shuan_free(c->type);
-		shuan_free(c->det);
-		shuan_free(c->dict);
-		shuan_buf_free(&c->basis);
-		shuan_free(c->basis_v);
+		shuan_inv__column_free(&SHUAN_VEC_AT(&inv->cols, inv_column, i));
 	}
 	for (size_t i = 0; i < inv->tables.n; i++) {
 		inv_table *t = &SHUAN_VEC_AT(&inv->tables, inv_table, i);
@@ -43,8 +27,8 @@ void shuan_inventory_free(shuan_inventory *inv)
 		inv_source *s = &SHUAN_VEC_AT(&inv->sources, inv_source, i);
 		shuan_free(s->source);
 		shuan_free(s->kind);
-		free_strs(s->errors, s->nerrors);
-		free_strs(s->reasons, s->nreasons);
+		shuan_inv__free_strs(s->errors, s->nerrors);
+		shuan_inv__free_strs(s->reasons, s->nreasons);
 		shuan_people_free(s->people);
 	}
 	shuan_vec_free(&inv->cols);

@@ -11,13 +11,6 @@
 #include "util/alloc.h"
 #include "util/yaml.h"
 
-static void free_list(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		shuan_free(v[i]);
-	shuan_free(v);
-}
-
 void shuan_inv__profile_free(inv_profile *p)
 {
 	if (!p)
@@ -32,13 +25,13 @@ void shuan_inv__profile_free(inv_profile *p)
 		shuan_free(p->sub[i].label);
 	}
 	shuan_free(p->sub);
-	free_list(p->public_names, p->npublic);
+	shuan_inv__free_strs(p->public_names, p->npublic);
 	for (size_t i = 0; i < p->ncand; i++) {
 		inv_candidate_rule *r = &p->cand[i];
 		shuan_free(r->id);
 		shuan_free(r->reason_zh);
 		shuan_free(r->reason_en);
-		free_list(r->classes_any, r->nclasses_any);
+		shuan_inv__free_strs(r->classes_any, r->nclasses_any);
 	}
 	shuan_free(p->cand);
 	memset(p, 0, sizeof(*p));

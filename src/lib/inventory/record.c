@@ -308,7 +308,8 @@ static int load_cols(sqlite3 *db, int64_t run, const char *source, dcol **out, s
 		free_cols(v.v, v.n);
 		return rc;
 	}
-	qsort(v.v, v.n, sizeof(dcol), cmp_dcol);
+	if (v.n)
+		qsort(v.v, v.n, sizeof(dcol), cmp_dcol);
 	*out = v.v;
 	*n = v.n;
 	return 0;

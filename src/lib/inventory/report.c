@@ -10,6 +10,7 @@
 
 #include "lib/inventory/internal.h"
 #include "util/json.h"
+#include "util/text.h"
 
 void shuan_inv__json_string(FILE *out, const char *s) { shuan_json_cstring(out, s ? s : ""); }
 
@@ -106,18 +107,6 @@ int shuan_inv__report_json(const shuan_inventory *inv, FILE *out, const shuan_in
 	return ferror(out) ? SHUAN_EIO : 0;
 }
 
-/* A name from a source, on a terminal: control characters as \xNN. */
-static void safe(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
-	}
-}
-
 static void people_line(FILE *out, const shuan_people_counts *p, bool sampled)
 {
 	fprintf(out, "%llu people 人 (sensitive PI 敏感个人信息 %llu, under 14 未满十四周岁 %llu)",
@@ -143,7 +132,7 @@ int shuan_inv__report_text(const shuan_inventory *inv, FILE *out, const shuan_in
 		const inv_source *is = &SHUAN_VEC_AT(&inv->sources, inv_source, i);
 		const shuan_inventory_source *s = &is->out;
 		fprintf(out, "\n%ssource 数据源: ", bold);
-		safe(out, s->source);
+		shuan_fputs_safe(out, s->source);
 		fprintf(out, "%s (%s, %llu tables/files, %llu rows read)\n  ", off, s->kind, (unsigned long long)s->tables,
 			(unsigned long long)s->rows_read);
 		people_line(out, &s->people, s->sampled);
@@ -152,7 +141,7 @@ int shuan_inv__report_text(const shuan_inventory *inv, FILE *out, const shuan_in
 			fprintf(out, "  %s重要数据候选 candidate:%s %s\n", red, off, s->reasons[k]);
 		for (size_t k = 0; k < s->nerrors; k++) {
 			fputs("  error 错误: ", out);
-			safe(out, s->errors[k]);
+			shuan_fputs_safe(out, s->errors[k]);
 			fputc('\n', out);
 		}
 		for (size_t t = 0; t < inv->tables.n; t++) {
@@ -160,15 +149,15 @@ int shuan_inv__report_text(const shuan_inventory *inv, FILE *out, const shuan_in
 			if (strcmp(tb->source, s->source))
 				continue;
 			fputs("  table 表: ", out);
-			safe(out, tb->name);
+			shuan_fputs_safe(out, tb->name);
 			fprintf(out, "  (%llu rows, %s)\n", (unsigned long long)tb->rows, tb->method[0] ? tb->method : "-");
 			for (size_t c = tb->first_col; c < tb->first_col + tb->ncols; c++) {
 				const shuan_inventory_column *col = &SHUAN_VEC_AT(&inv->cols, inv_column, c).out;
 				fputs("    ", out);
-				safe(out, col->column);
+				shuan_fputs_safe(out, col->column);
 				if (col->comment[0]) {
 					fputs(" (", out);
-					safe(out, col->comment);
+					shuan_fputs_safe(out, col->comment);
 					fputc(')', out);
 				}
 				if (col->pi)

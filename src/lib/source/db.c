@@ -71,7 +71,7 @@ bool shuan_db_is_url(const char *s)
 	return engine_of(s, &e) == 0;
 }
 
-static int hexval(int c)
+int shuan_db__hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -89,8 +89,8 @@ static char *decoded(const char *s, size_t n)
 	if (!d)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			*w++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && shuan_db__hexval(s[i + 1]) >= 0 && shuan_db__hexval(s[i + 2]) >= 0) {
+			*w++ = (char)(shuan_db__hexval(s[i + 1]) * 16 + shuan_db__hexval(s[i + 2]));
 			i += 2;
 		} else {
 			*w++ = s[i];

@@ -276,17 +276,6 @@ static int pg_rows_open(shuan_db_rows *r)
 	return 0;
 }
 
-static int unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Unescapes one COPY text field [p, e) into r->cell. */
 static int unescape_field(shuan_buf *out, const char *p, const char *e)
 {
@@ -312,8 +301,8 @@ static int unescape_field(shuan_buf *out, const char *p, const char *e)
 		case 'v': rc = shuan_buf_addc(out, '\v'); break;
 		case 'x': {
 			int v = 0, k = 0;
-			while (k < 2 && p < e && unhex(*p) >= 0)
-				v = v * 16 + unhex(*p++), k++;
+			while (k < 2 && p < e && shuan_db__hexval(*p) >= 0)
+				v = v * 16 + shuan_db__hexval(*p++), k++;
 			rc = shuan_buf_addc(out, (char)v);
 			break;
 		}
@@ -338,7 +327,7 @@ static size_t unhex_bytea(char *p, size_t len)
 	if (len < 2 || p[0] != '\\' || p[1] != 'x')
 		return len; /* escape format: left as it is */
 	for (size_t i = 2; i + 1 < len; i += 2)
-		p[w++] = (char)(unhex(p[i]) * 16 + unhex(p[i + 1]));
+		p[w++] = (char)(shuan_db__hexval(p[i]) * 16 + shuan_db__hexval(p[i + 1]));
 	return w;
 }
 
