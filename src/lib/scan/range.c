@@ -20,31 +20,10 @@
 #include "lib/scan/decode.h"
 #include "lib/scan/internal.h"
 #include "util/io.h"
+#include "util/magic.h"
 
 #define HEAD_BYTES (64u << 10)
 
-
-/* Containers recognised by their first bytes: never split these. */
-static bool container_magic(const unsigned char *h, size_t n)
-{
-	static const struct {
-		size_t off, len;
-		const char *magic;
-	} m[] = {
-		{0, 2, "\x1f\x8b"},             /* gzip */
-		{0, 4, "PK\x03\x04"},           /* zip, xlsx, docx */
-		{0, 3, "BZh"},                  /* bzip2 */
-		{0, 6, "\xfd" "7zXZ\x00"},      /* xz */
-		{0, 4, "\x28\xb5\x2f\xfd"},     /* zstd */
-		{0, 6, "7z\xbc\xaf\x27\x1c"},   /* 7z */
-		{257, 5, "ustar"},              /* tar */
-		{0, 8, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"}, /* OLE (old Office) */
-	};
-	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (n >= m[i].off + m[i].len && !memcmp(h + m[i].off, m[i].magic, m[i].len))
-			return true;
-	return false;
-}
 
 shuan_format shuan_scanner__splittable(shuan_scanner *s, const char *path)
 {
@@ -63,7 +42,7 @@ shuan_format shuan_scanner__splittable(shuan_scanner *s, const char *path)
 	struct stat st;
 	bool more = fstat(fd, &st) == 0 && (uint64_t)st.st_size > (uint64_t)(n > 0 ? n : 0);
 	close(fd);
-	if (n <= 0 || container_magic((const unsigned char *)head, (size_t)n))
+	if (n <= 0 || shuan_magic((const unsigned char *)head, (size_t)n, NULL) != SHUAN_MAGIC_NONE)
 		return SHUAN_FORMAT_AUTO;
 	if (s->enc.forced)
 		enc = s->enc.enc;

@@ -46,6 +46,7 @@
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
 #include "util/io.h"
+#include "util/magic.h"
 
 #define FILE_BUF (64u << 10)
 #define CHILD_BUF (64u << 10)
@@ -62,25 +63,8 @@ static bool has_suffix(const char *name, const char *suf)
 
 arch_kind shuan_archive__sniff(const unsigned char *p, size_t n, const char *name)
 {
-	static const struct {
-		const char *magic;
-		size_t len;
-	} magics[] = {
-		{"\x1f\x8b", 2},                 /* gzip */
-		{"BZh", 3},                      /* bzip2 */
-		{"\xfd" "7zXZ\0", 6},            /* xz */
-		{"\x28\xb5\x2f\xfd", 4},         /* zstd */
-		{"\x04\x22\x4d\x18", 4},         /* lz4 */
-		{"\x1f\x9d", 2},                 /* compress */
-		{"\x5d\0\0", 3},                 /* lzma alone */
-		{"7z\xbc\xaf\x27\x1c", 6},       /* 7-Zip */
-		{"Rar!\x1a\x07", 6},             /* rar, rar5 */
-		{"MSCF\0\0\0\0", 8},             /* cab */
-		{"xar!", 4},                     /* xar */
-		{"070707", 6}, {"070701", 6}, {"070702", 6}, {"\xc7\x71", 2}, /* cpio */
-	};
-	if (n >= 4 && p[0] == 'P' && p[1] == 'K' &&
-	    ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6) || (p[2] == 7 && p[3] == 8))) {
+	shuan_magic_kind k = shuan_magic(p, n, NULL);
+	if (k == SHUAN_MAGIC_ZIP) {
 		if (has_suffix(name, ".xlsx") || has_suffix(name, ".xlsm") || has_suffix(name, ".docx") ||
 		    has_suffix(name, ".docm"))
 			return ARCH_OOXML;
@@ -89,12 +73,7 @@ arch_kind shuan_archive__sniff(const unsigned char *p, size_t n, const char *nam
 			return ARCH_OOXML;
 		return ARCH_ARCHIVE;
 	}
-	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
-		if (n >= magics[i].len && !memcmp(p, magics[i].magic, magics[i].len))
-			return ARCH_ARCHIVE;
-	if (n >= 262 && !memcmp(p + 257, "ustar", 5))
-		return ARCH_ARCHIVE;
-	return ARCH_PLAIN;
+	return shuan_magic_is_container(k) ? ARCH_ARCHIVE : ARCH_PLAIN;
 }
 
 /* ---- limits ---- */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "shuan/source.h"
+#include "util/magic.h"
 
 #define ARCH_DEFAULT_DEPTH 3
 #define ARCH_DEFAULT_EXPANDED (16ull << 30)
@@ -29,7 +30,7 @@ typedef enum arch_kind {
 	ARCH_OOXML,     /* a zip that is (probably) an Office Open XML document */
 } arch_kind;
 
-#define ARCH_SNIFF 512 /* bytes arch_sniff wants to see (tar's magic sits at 257) */
+#define ARCH_SNIFF SHUAN_MAGIC_BYTES /* bytes arch_sniff wants to see */
 
 arch_kind shuan_archive__sniff(const unsigned char *p, size_t n, const char *name);
 
