@@ -84,16 +84,17 @@ bool shuan_archive__account(arch_limits *l, uint64_t n)
 	if (l->tripped)
 		return true;
 	if (l->expanded > l->max_expanded) {
-		snprintf(l->reason, sizeof(l->reason),
-			 "archive expands beyond --max-expanded (%llu MiB): possible zip bomb",
+		snprintf(l->reason, sizeof(l->reason), "archive expands beyond max_expanded (%llu MiB): possible zip bomb",
 			 (unsigned long long)(l->max_expanded >> 20));
+		l->kind = SHUAN_LIMIT_EXPANDED;
 		l->tripped = true;
 	} else if (l->expanded > ARCH_RATIO_FLOOR &&
 		   (double)l->expanded > l->max_ratio * (double)(l->compressed ? l->compressed : 1)) {
 		snprintf(l->reason, sizeof(l->reason),
-			 "archive expands more than --max-ratio %g times (%llu MiB from %llu KiB): possible zip bomb",
+			 "archive expands more than max_ratio %g times (%llu MiB from %llu KiB): possible zip bomb",
 			 l->max_ratio, (unsigned long long)(l->expanded >> 20),
 			 (unsigned long long)(l->compressed >> 10));
+		l->kind = SHUAN_LIMIT_RATIO;
 		l->tripped = true;
 	}
 	return l->tripped;
@@ -101,14 +102,21 @@ bool shuan_archive__account(arch_limits *l, uint64_t n)
 
 /* ---- reporting ---- */
 
-static void report(arch_ctx *c, const char *path, int code, const char *reason)
+static void report_limit(arch_ctx *c, const char *path, int code, shuan_limit limit, const char *reason)
 {
 	shuan_input_result r;
-	memset(&r, 0, sizeof(r));
-	r.skipped = code;
-	snprintf(r.reason, sizeof(r.reason), "%s", reason);
+	shuan_result__reset(&r);
+	if (code)
+		shuan_result__skip(&r, code, limit, "%s", reason);
+	else
+		shuan_result__warn(&r, limit, "%s", reason);
 	if (c->icb)
 		c->icb(path, &r, c->ud);
+}
+
+static void report(arch_ctx *c, const char *path, int code, const char *reason)
+{
+	report_limit(c, path, code, SHUAN_LIMIT_NONE, reason);
 }
 
 /* "outer!name" with control characters shown as '?', at most MAX_DISPLAY bytes. */
@@ -232,6 +240,7 @@ struct member {
 	uint64_t max;   /* member size limit, 0 = none */
 	bool eof;
 	int err;        /* 0, SHUAN_ELIMIT or SHUAN_EIO */
+	shuan_limit limit; /* the limit behind SHUAN_ELIMIT */
 	char errmsg[160];
 	char *cbuf;     /* read buffer when an archive is opened on this member */
 };
@@ -261,12 +270,14 @@ static long pull(struct member *m, void *buf, size_t cap)
 	m->bytes += (uint64_t)n;
 	if (shuan_archive__account(&m->c->lim, (uint64_t)n)) {
 		m->err = SHUAN_ELIMIT;
+		m->limit = m->c->lim.kind;
 		snprintf(m->errmsg, sizeof(m->errmsg), "%s", m->c->lim.reason);
 		return m->err;
 	}
 	if (m->max && m->bytes > m->max) {
 		m->err = SHUAN_ELIMIT;
-		snprintf(m->errmsg, sizeof(m->errmsg), "larger than --max-file-size");
+		m->limit = SHUAN_LIMIT_FILE_SIZE;
+		snprintf(m->errmsg, sizeof(m->errmsg), "larger than max_file_size (%llu bytes)", (unsigned long long)m->max);
 		return m->err;
 	}
 	return (long)n;
@@ -415,7 +426,9 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 		return 0;
 	}
 	if (m.max && archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > m.max) {
-		report(c, mpath, SHUAN_ELIMIT, "larger than --max-file-size");
+		char msg[96];
+		snprintf(msg, sizeof(msg), "larger than max_file_size (%llu bytes)", (unsigned long long)m.max);
+		report_limit(c, mpath, SHUAN_ELIMIT, SHUAN_LIMIT_FILE_SIZE, msg);
 		return 0;
 	}
 	while (m.npeek < ARCH_SNIFF) {
@@ -428,15 +441,15 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 	if (kind != ARCH_PLAIN) {
 		if (depth >= c->lim.max_depth) {
 			char msg[160];
-			snprintf(msg, sizeof(msg), "archive nested deeper than --max-depth %d (not opened)",
+			snprintf(msg, sizeof(msg), "archive nested deeper than max_depth %d (not opened)",
 				 c->lim.max_depth);
-			report(c, mpath, SHUAN_ELIMIT, msg);
+			report_limit(c, mpath, SHUAN_ELIMIT, SHUAN_LIMIT_DEPTH, msg);
 			drain(&m);
 			return 0;
 		}
 		rc = kind == ARCH_OOXML ? member_ooxml(c, &m, mpath, depth + 1)
 					: member_archive(c, &m, mpath, depth + 1);
-		if (rc != SHUAN_EINTR && !c->lim.tripped)
+		if (!SHUAN_STOPPED(rc) && !c->lim.tripped)
 			drain(&m);
 		return rc;
 	}
@@ -445,17 +458,15 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 	shuan_reader rd = {member_read, &m};
 	shuan_input_result res;
 	rc = shuan_scanner_scan_reader(c->s, &in, &rd, c->fcb, c->ud, &res);
-	if (rc == SHUAN_EINTR) {
+	if (SHUAN_STOPPED(rc)) {
 		c->stop = true;
 		return rc;
 	}
-	if (m.err == SHUAN_ELIMIT) {
-		res.skipped = SHUAN_ELIMIT;
-		snprintf(res.reason, sizeof(res.reason), "%s", m.errmsg);
-	} else if (!res.skipped && unsafe) {
-		snprintf(res.reason, sizeof(res.reason),
-			 "unsafe member name (absolute or '..'): scanned; nothing is ever extracted");
-	}
+	if (m.err == SHUAN_ELIMIT)
+		shuan_result__skip(&res, SHUAN_ELIMIT, m.limit, "%s", m.errmsg);
+	else if (!res.skipped && unsafe)
+		shuan_result__warn(&res, SHUAN_LIMIT_NONE,
+				   "unsafe member name (absolute or '..'): scanned; nothing is ever extracted");
 	if (c->icb)
 		c->icb(mpath, &res, c->ud);
 	if (!m.err)
@@ -525,7 +536,7 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 			break;
 		}
 		shuan_free(mpath);
-		if (rc == SHUAN_EINTR || c->lim.tripped)
+		if (SHUAN_STOPPED(rc) || c->lim.tripped)
 			break;
 		if (shuan_scanner__cancelled(c->s)) {
 			rc = SHUAN_EINTR;
@@ -550,7 +561,7 @@ static int walk_opened(arch_ctx *c, struct archive *a, int open_rc, const char *
 	int rc = walk(c, a, display, 1);
 	if (c->lim.tripped) {
 		snprintf(msg, sizeof(msg), "rest not read: %.140s", c->lim.reason);
-		report(c, display, SHUAN_ELIMIT, msg);
+		report_limit(c, display, SHUAN_ELIMIT, c->lim.kind, msg);
 	}
 	return rc;
 }
@@ -578,7 +589,7 @@ cleanup:
 	archive_read_free(a);
 	shuan_free(f.buf);
 	close(f.fd);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }
 
 int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const char *display)
@@ -593,7 +604,7 @@ int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const c
 	}
 	rc = walk_opened(c, a, archive_read_open_memory(a, mem, len), display);
 	archive_read_free(a);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }
 
 /* Standard input: the bytes already peeked, then the rest of fd 0. */
@@ -638,5 +649,5 @@ int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npe
 cleanup:
 	archive_read_free(a);
 	shuan_free(f.buf);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }
