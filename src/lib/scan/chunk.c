@@ -125,6 +125,7 @@ static int validate(shuan_scanner *s, unsigned det, const char *buf, size_t len,
 	h.v.end = end;
 	h.v.field_mode = by_field;
 	h.v.age = -1;
+	h.v.words = &d->words;
 	if (!d->validator->fn(&s->vdata, buf, len, &h.v))
 		return 0;
 	/* A validator may narrow the span, never widen it. */
@@ -343,9 +344,10 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	f.sensitive = d->info.sensitive;
 	f.spi_category = d->info.spi_category;
 	if (h->v.minor_under_14) {
-		/* PIPL Art. 28: all PI of a minor under 14 is sensitive. */
+		/* PIPL Art. 28: all PI of a minor under 14 is sensitive (the
+		 * category is rules/sensitivity.yaml's). */
 		f.sensitive = true;
-		f.spi_category = "不满十四周岁未成年人的个人信息";
+		f.spi_category = s->rules->vdata.minor_spi_category;
 	} else if (h->v.precise && d->spi_when_precise && *d->spi_when_precise) {
 		f.sensitive = true;
 		f.spi_category = d->spi_when_precise;

@@ -89,20 +89,8 @@ bool shuan_validate__exit_entry_permit(const shuan_vdata *d, const char *buf, si
 
 /* ---- vehicle plates ---- */
 
-static const char *const PROVINCES[] = {"京", "津", "沪", "渝", "冀", "豫", "云", "辽", "黑", "湘", "皖",
-                                        "鲁", "新", "苏", "浙", "赣", "鄂", "桂", "甘", "晋", "蒙", "陕",
-                                        "吉", "闽", "贵", "粤", "青", "藏", "川", "宁", "琼", NULL};
-static const char *const SPECIAL[] = {"学", "警", "挂", "港", "澳", "领", "试", "超", NULL};
-
-static size_t starts_with_any(const char *s, size_t n, const char *const *set)
-{
-	for (int i = 0; set[i]; i++) {
-		size_t l = strlen(set[i]);
-		if (l <= n && memcmp(s, set[i], l) == 0)
-			return l;
-	}
-	return 0;
-}
+/* The province characters and the special-use suffixes are the rule's
+ * words.provinces and words.special (rules/detectors/cn_plate.yaml). */
 
 static bool serial_char(char c)
 {
@@ -114,7 +102,7 @@ static bool energy(char c)
 }
 
 /* Serial after "省A" (and an optional separator): returns the kind or NULL. */
-static const char *serial_kind(const char *s, size_t n)
+static const char *serial_kind(const shuan_wordlist *special, const char *s, size_t n)
 {
 	int letters = 0;
 	for (size_t i = 0; i < n && i < 6; i++) {
@@ -130,7 +118,7 @@ static const char *serial_kind(const char *s, size_t n)
 	if (n == 6 && shuan_validate__all_digits(s, 5) && energy(s[5]))
 		return "new_energy_large";
 	if (n > 4 && serial_char(s[0]) && serial_char(s[1]) && serial_char(s[2]) && serial_char(s[3]) &&
-	    letters <= 2 && starts_with_any(s + 4, n - 4, SPECIAL) == n - 4)
+	    letters <= 2 && shuan_words_at(special, s + 4, n - 4) == n - 4)
 		return "special";
 	return NULL;
 }
@@ -150,12 +138,12 @@ bool shuan_validate__plate(const shuan_vdata *d, const char *buf, size_t len, sh
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
-	size_t i = starts_with_any(s, n, PROVINCES);
+	size_t i = shuan_words_at(shuan_words_get(r->words, "provinces"), s, n);
 	if (i == 0 || i >= n || !letter_no_io(s[i]))
 		return false;
 	i++;
 	i += separator(s + i, n - i);
-	const char *kind = serial_kind(s + i, n - i);
+	const char *kind = serial_kind(shuan_words_get(r->words, "special"), s + i, n - i);
 	if (!kind)
 		return false;
 	return accept(r, kind, 0.85);

@@ -50,7 +50,7 @@ static bool set_birth(const shuan_vdata *d, shuan_vresult *r, int y, int m, int 
 	r->birth_day = day;
 	r->sex = ((seq - '0') & 1) ? 'M' : 'F';
 	r->age = today ? age_on(today, y, m, day) : -1;
-	r->minor_under_14 = today && r->age < 14;
+	r->minor_under_14 = today && r->age < (d && d->minor_age > 0 ? d->minor_age : 14);
 	return true;
 }
 
