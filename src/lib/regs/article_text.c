@@ -11,6 +11,8 @@
  */
 #include "lib/regs/internal.h"
 
+#include "util/utf8.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
@@ -56,8 +58,8 @@ static bool valid_utf8(const char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		unsigned cp;
-		size_t n = shuan_regs__utf8_next((const unsigned char *)s + i, len - i, &cp);
+		uint32_t cp;
+		size_t n = shuan_utf8_decode(s + i, len - i, &cp);
 		if (n == 0)
 			return false;
 		i += n;
@@ -102,31 +104,12 @@ static bool looks_html(const char *s, size_t len)
 	return false;
 }
 
-static void put_cp(obuf *b, unsigned cp)
+static void put_cp(obuf *b, uint32_t cp)
 {
 	char u[4];
-	size_t n;
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
+	size_t n = cp ? shuan_utf8_encode(cp, u) : 0;
+	if (n == 0)
+		n = shuan_utf8_encode(0xFFFD, u);
 	put(b, u, n);
 }
 

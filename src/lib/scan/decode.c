@@ -354,10 +354,6 @@ static unsigned raw_len(shuan_enc enc, const unsigned char *p, size_t n)
 	return hi >= 0xD8 && hi <= 0xDB ? 4 : 2;
 }
 
-static unsigned utf8_len(unsigned char c)
-{
-	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-}
 
 /* Records k characters of one stored byte and one decoded byte each (an
  * ASCII run in GB18030): a count in an identity block, zero nibbles (which
@@ -400,7 +396,7 @@ static int map_segment(shuan_decoder *d, const unsigned char *raw, size_t rn, co
 			j += k;
 			continue;
 		}
-		unsigned rw = raw_len(d->enc, raw + i, rn - i), dw = utf8_len(out[j]);
+		unsigned rw = raw_len(d->enc, raw + i, rn - i), dw = (unsigned)shuan_utf8_lead_len(out[j]);
 		if (i + rw > rn || j + dw > on)
 			break;
 		if ((rc = map_push(d, dw, rw)))

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lib/validate/validate.h"
+#include "util/utf8.h"
 
 /* A validator's view of its candidate: p = buf + r->start, n = span length. */
 #define SPAN_P(buf, r) ((buf) + (r)->start)
@@ -46,9 +47,6 @@ bool shuan_validate__all_digits(const char *s, size_t n);
 /* Parses exactly n digits at s (n <= 9). */
 int shuan_validate__num(const char *s, size_t n);
 
-/* Decodes one UTF-8 code point at s[0..n); returns its byte length (0 on
- * malformed input) and stores the code point in *cp. */
-size_t shuan_validate__utf8(const char *s, size_t n, uint32_t *cp);
 
 /* True for CJK unified ideographs U+4E00..U+9FA5 (the span patterns use). */
 static inline bool is_han(uint32_t cp)

@@ -43,7 +43,7 @@ static void han_chars(const char *s, size_t len, hanrun *h)
 	h->n = 0;
 	while (off < len && h->n < MAX_CHARS) {
 		uint32_t cp;
-		size_t l = shuan_validate__utf8(s + off, len - off, &cp);
+		size_t l = shuan_utf8_decode(s + off, len - off, &cp);
 		if (l == 0 || !is_han(cp))
 			break;
 		h->p[h->n++] = s + off;
@@ -315,7 +315,7 @@ static long first_division(const shuan_dict *names, const char *s, size_t limit)
 			if (shuan_dict_has(names, s + i, (size_t)(h.p[k] - h.p[0])))
 				return (long)i;
 		uint32_t cp;
-		size_t l = shuan_validate__utf8(s + i, limit - i, &cp);
+		size_t l = shuan_utf8_decode(s + i, limit - i, &cp);
 		i += l ? l : 1;
 	}
 	return -1;

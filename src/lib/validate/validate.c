@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "lib/validate/internal.h"
+#include "util/utf8.h"
 
 #define STD "https://openstd.samr.gov.cn/bzgk/gb/"
 
@@ -193,34 +194,12 @@ int shuan_validate__num(const char *s, size_t n)
 	return v;
 }
 
-size_t shuan_validate__utf8(const char *s, size_t n, uint32_t *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (n == 0)
-		return 0;
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	size_t len = (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
-	if (len == 0 || len > n)
-		return 0;
-	uint32_t v = u[0] & (0x7F >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((u[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (u[i] & 0x3F);
-	}
-	*cp = v;
-	return len;
-}
-
 size_t shuan_validate__han_run(const char *s, size_t n, size_t max_chars, size_t *nchars)
 {
 	size_t off = 0, k = 0;
 	while (off < n && k < max_chars) {
 		uint32_t cp;
-		size_t l = shuan_validate__utf8(s + off, n - off, &cp);
+		size_t l = shuan_utf8_decode(s + off, n - off, &cp);
 		if (l == 0 || !is_han(cp))
 			break;
 		off += l;
