@@ -75,25 +75,24 @@ const shuan_wordlist *shuan_words_get(const shuan_words *w, const char *name)
 	return &empty;
 }
 
-size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n)
+/* Longest first: the first word that fits is the longest. */
+static size_t words_at(const shuan_wordlist *l, const char *s, size_t n, int (*cmp)(const char *, const char *, size_t))
 {
-	/* longest first: the first word that fits is the longest */
 	for (size_t i = 0; i < l->n; i++) {
 		size_t k = strlen(l->v[i]);
-		if (k <= n && !memcmp(s, l->v[i], k))
+		if (k <= n && !cmp(s, l->v[i], k))
 			return k;
 	}
 	return 0;
 }
 
+static int bytes_cmp(const char *a, const char *b, size_t n) { return memcmp(a, b, n); }
+
+size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n) { return words_at(l, s, n, bytes_cmp); }
+
 size_t shuan_words_at_icase(const shuan_wordlist *l, const char *s, size_t n)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		size_t k = strlen(l->v[i]);
-		if (k <= n && !strncasecmp(s, l->v[i], k))
-			return k;
-	}
-	return 0;
+	return words_at(l, s, n, strncasecmp);
 }
 
 const shuan_validator *shuan_validator_find(const char *name)
