@@ -47,7 +47,7 @@ static bool accept(shuan_vresult *r, const char *kind, double conf)
 	return true;
 }
 
-bool shuan_validate__passport(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__cn_passport(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	static const char *const fmts[] = {"E########", "E@#######", "G########", "DE#######",
 	                                   "SE#######", "PE#######", "1########", "K########",
@@ -70,6 +70,42 @@ bool shuan_validate__hk_macao_permit(const shuan_vdata *d, const char *buf, size
 	return accept(r, s[0] == 'H' ? "hong_kong" : "macao", 0.6);
 }
 
+/* Hong Kong identity card (香港身份证): one or two letters, six digits and a
+ * check character, often in brackets: A123456(3). The check makes the
+ * weighted sum (weights 9..2 over the two letter places - a lone letter is
+ * preceded by a space worth 36, letters are worth A=10..Z=35 - and the six
+ * digits, plus the check, A meaning 10) a multiple of 11. */
+bool shuan_validate__hk_id(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	const char *s = SPAN_P(buf, r);
+	size_t n = SPAN_N(r), letters = 0, sum = 0, w = 9;
+	while (letters < n && letters < 2 && is_upper(s[letters]))
+		letters++;
+	if (letters == 0 || n < letters + 7 || !shuan_validate__all_digits(s + letters, 6))
+		return false;
+	const char *c = s + letters + 6;
+	size_t rest = n - letters - 6;
+	bool bracket = rest == 3 && c[0] == '(' && c[2] == ')';
+	if (!(rest == 1 || bracket))
+		return false;
+	char check = bracket ? c[1] : c[0];
+	if (letters == 1)
+		sum += 36 * w--;
+	for (size_t i = 0; i < letters; i++)
+		sum += (size_t)(s[i] - 'A' + 10) * w--;
+	for (size_t i = 0; i < 6; i++)
+		sum += (size_t)(s[letters + i] - '0') * w--;
+	if (check == 'A')
+		sum += 10;
+	else if (is_digit(check))
+		sum += (size_t)(check - '0');
+	else
+		return false;
+	if (sum % 11)
+		return false;
+	return accept(r, letters == 2 ? "two_letter_prefix" : "one_letter_prefix", 0.6);
+}
+
 bool shuan_validate__tw_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
@@ -79,7 +115,7 @@ bool shuan_validate__tw_permit(const shuan_vdata *d, const char *buf, size_t len
 	return accept(r, n == 8 ? "card" : "card_with_issue_count", 0.5);
 }
 
-bool shuan_validate__exit_entry_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__cn_exit_entry_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	static const char *const fmts[] = {"C########", "C@#######", "W########", NULL};
 	if (!match_any(SPAN_P(buf, r), SPAN_N(r), fmts))
@@ -134,7 +170,7 @@ static size_t separator(const char *s, size_t n)
 	return 0;
 }
 
-bool shuan_validate__plate(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__cn_plate(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);

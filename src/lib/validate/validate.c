@@ -16,55 +16,12 @@
 #include "lib/validate/internal.h"
 #include "util/utf8.h"
 
-#define STD "https://openstd.samr.gov.cn/bzgk/gb/"
-
+#define ROW(name, desc, url, evidence, words) {#name, desc, url, shuan_validate__##name, evidence, words},
 const shuan_validator shuan_validators[] = {
-    {"cn_resident_id",
-     "GB 11643 citizen ID (18/15 digits, HK/Macao/Taiwan residence permit): MOD 11-2, date, GB/T 2260 code",
-     STD "index", shuan_validate__resident_id, EVIDENCE_GENERIC, NULL},
-    {"cn_mobile", "Mainland mobile number: +86/0086 prefixes, 3-4-4 separators, allocated prefix table",
-     "https://www.miit.gov.cn/", shuan_validate__mobile, EVIDENCE_GENERIC, NULL},
-    {"cn_landline", "Mainland fixed-line number: long-distance area code table, 7-8 digit local number",
-     "https://www.miit.gov.cn/", shuan_validate__landline, EVIDENCE_GENERIC, NULL},
-    {"email", "E-mail address: RFC 5322 dot-atom local part, DNS domain with alphabetic TLD",
-     "https://www.rfc-editor.org/rfc/rfc5322", shuan_validate__email, EVIDENCE_EMAIL, NULL},
-    {"ipv4", "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number",
-     "https://www.rfc-editor.org/rfc/rfc791", shuan_validate__ipv4, EVIDENCE_GENERIC, NULL},
-    {"ipv6", "IPv6 address, full or :: compressed (inet_pton semantics)",
-     "https://www.rfc-editor.org/rfc/rfc4291", shuan_validate__ipv6, EVIDENCE_GENERIC, NULL},
-    {"mac_address", "EUI-48 MAC address, six hex pairs with one consistent separator",
-     "https://standards.ieee.org/products-programs/regauth/", shuan_validate__mac, EVIDENCE_GENERIC, NULL},
-    {"imei", "IMEI: 15 digits, Luhn check digit, non-zero reporting body",
-     "https://www.3gpp.org/dynareport/23003.htm", shuan_validate__imei, EVIDENCE_GENERIC, NULL},
-    {"bank_card",
-     "Payment card number: 16-19 digits, Luhn and a plausible IIN (UnionPay, Visa, Mastercard, JCB, issuer "
-     "table)",
-     "https://www.iso.org/standard/70484.html", shuan_validate__bank_card, EVIDENCE_GENERIC, NULL},
-    {"cn_uscc", "Unified Social Credit Code: GB 32100 alphabet and check character, embedded GB 11714 code",
-     STD "index", shuan_validate__uscc, EVIDENCE_GENERIC, NULL},
-    {"cn_passport", "PRC passport number formats (E/EA/G/DE/SE/PE/14/15/K/KJ/MA)", "https://www.nia.gov.cn/",
-     shuan_validate__passport, EVIDENCE_GENERIC, NULL},
-    {"hk_macao_permit", "Mainland travel permit for HK/Macao residents (回乡证): H/M + 8 or 10 digits",
-     "https://www.nia.gov.cn/", shuan_validate__hk_macao_permit, EVIDENCE_GENERIC, NULL},
-    {"tw_permit", "Mainland travel permit for Taiwan residents (台胞证): 8 or 10 digits, cue required",
-     "https://www.nia.gov.cn/", shuan_validate__tw_permit, EVIDENCE_GENERIC, NULL},
-    {"cn_exit_entry_permit", "Exit-entry permit to HK/Macao (往来港澳通行证): C+8, C+letter+7, W+8",
-     "https://www.nia.gov.cn/", shuan_validate__exit_entry_permit, EVIDENCE_GENERIC, NULL},
-    {"cn_plate",
-     "Vehicle plate (GA 36-2018): province, authority letter, 5 serial or 6 new-energy characters",
-     "https://www.mps.gov.cn/", shuan_validate__plate, EVIDENCE_GENERIC, "provinces special"},
-    {"geo_coordinate",
-     "Latitude/longitude pair: ranges, decimal places, precise when >= the configured decimals",
-     "https://www.tc260.org.cn/", shuan_validate__geo, EVIDENCE_GENERIC, NULL},
-    {"person_name", "Chinese personal name: surname table, cue narrowing, stop words",
-     "https://www.tc260.org.cn/", shuan_validate__person_name, EVIDENCE_NAME, "lead trail function"},
-    {"address", "Chinese postal address: GB/T 2260 division name plus road and number structure",
-     "https://www.mca.gov.cn/", shuan_validate__address, EVIDENCE_ADDRESS, "road"},
-    {"credential",
-     "Secrets: password assignments, connection-string passwords, private keys, cloud access keys, JWTs",
-     "https://www.rfc-editor.org/rfc/rfc7519", shuan_validate__credential, EVIDENCE_SECRET, "password_keys"},
-    {NULL, NULL, NULL, NULL, EVIDENCE_GENERIC, NULL},
+	SHUAN_VALIDATOR_TABLE(ROW)
+	{NULL, NULL, NULL, NULL, EVIDENCE_GENERIC, NULL},
 };
+#undef ROW
 
 const shuan_wordlist *shuan_words_get(const shuan_words *w, const char *name)
 {
