@@ -173,6 +173,18 @@ int shuan_vec_add(shuan_vec *v, void **out)
 	return 0;
 }
 
+int shuan_vec_resize(shuan_vec *v, size_t n)
+{
+	int rc;
+	if (n <= v->n)
+		return 0;
+	if ((rc = shuan_vec_reserve(v, n - v->n)))
+		return rc;
+	memset((char *)v->v + v->n * v->elem, 0, (n - v->n) * v->elem);
+	v->n = n;
+	return 0;
+}
+
 void shuan_vec_free(shuan_vec *v)
 {
 	shuan_free(v->v);

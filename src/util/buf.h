@@ -52,6 +52,9 @@ void shuan_vec_init(shuan_vec *v, size_t elem, size_t max);
 int shuan_vec_push(shuan_vec *v, const void *e);
 /* Appends a zeroed element and points *out at it. Same returns. */
 int shuan_vec_add(shuan_vec *v, void **out);
+/* Grows the vector to at least n elements, the new ones zeroed (a sparse
+ * index). Same returns. */
+int shuan_vec_resize(shuan_vec *v, size_t n);
 /* Makes room for `more` elements beyond n. Same returns. */
 int shuan_vec_reserve(shuan_vec *v, size_t more);
 void shuan_vec_free(shuan_vec *v);
