@@ -141,7 +141,7 @@ static int classify_column(shuan_inventory *inv, inv_column *c, const inv_table 
 			rate_d = 1;
 	}
 	if (best_k != SIZE_MAX)
-		rate_k = ne ? (double)best_dict / (double)ne : 0;
+		rate_k = c->dict_checked ? (double)best_dict / (double)c->dict_checked : 0;
 	if (findings_only)
 		add_basis(c, "findings only: this format is scanned as it is, so rates count records (lines or rows), "
 			     "not the field's values");
@@ -190,8 +190,8 @@ static int classify_column(shuan_inventory *inv, inv_column *c, const inv_table 
 		set_class(c, k, NULL);
 		c->out.hit_rate = rate_k;
 		c->out.confidence = (rate_k >= 0.95 ? 0.9 : 0.7) + (cue == (int)best_k ? 0.1 : 0);
-		add_basis(c, "dictionary %s (%s): %llu of %llu non-empty values (%.1f%%)", k->id, k->label_zh,
-			  (unsigned long long)best_dict, (unsigned long long)ne, 100 * rate_k);
+		add_basis(c, "dictionary %s (%s): %llu of %llu non-empty values looked up (%.1f%%)", k->id, k->label_zh,
+			  (unsigned long long)best_dict, (unsigned long long)c->dict_checked, 100 * rate_k);
 		cites_line(c, k);
 	} else if (cuek && cuek->values == INV_VALUES_DATE && c->dates * 5 >= ne * 4) {
 		set_class(c, cuek, NULL);

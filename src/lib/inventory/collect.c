@@ -145,8 +145,11 @@ int shuan_inv__sink_begin(inv_sink *k, shuan_inventory *inv, size_t table)
 	k->table = table;
 	shuan_vec_init(&k->ids, sizeof(shuan_person_id), (size_t)1 << 26);
 	shuan_vec_init(&k->queue, sizeof(queued_row), (size_t)1 << 26);
-	if (!(k->cue = shuan_calloc(t->ncols + 1, sizeof(*k->cue))))
+	if (!(k->cue = shuan_calloc(t->ncols + 1, sizeof(*k->cue))) ||
+	    !(k->identifier = shuan_calloc(shuan_rules_count(inv->rules) + 1, sizeof(*k->identifier))))
 		return SHUAN_ENOMEM;
+	for (size_t d = 0; d < shuan_rules_count(inv->rules); d++)
+		k->identifier[d] = shuan_inv__is_identifier(&inv->classes, inv->rules->dets[d].info.id);
 	for (size_t i = 0; i < t->ncols; i++) {
 		const inv_column *c = col_at(inv, t->first_col + i);
 		k->cue[i] = shuan_inv__name_class(&inv->classes, c->column, c->comment);
@@ -159,6 +162,17 @@ void shuan_inv__sink_end(inv_sink *k)
 	shuan_vec_free(&k->ids);
 	shuan_vec_free(&k->queue);
 	shuan_free(k->cue);
+	shuan_free(k->identifier);
+}
+
+#define DICT_PROBE 1000
+
+static bool blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return false;
+	return true;
 }
 
 static queued_row *queue_row(inv_sink *k, uint64_t row)
@@ -194,6 +208,7 @@ int shuan_inv__sink_finding(void *ud, const shuan_finding *f, uint64_t row, size
 			    inv->rules->dets);
 	inv_det_acc *a;
 	queued_row *q;
+	shuan_person_id id;
 	unsigned flags = 0;
 
 	if (d >= shuan_rules_count(inv->rules))
@@ -214,13 +229,7 @@ int shuan_inv__sink_finding(void *ud, const shuan_finding *f, uint64_t row, size
 	if (!(q = queue_row(k, row)))
 		return k->failed = 1;
 	q->flags |= flags;
-	if (shuan_inv__is_identifier(&inv->classes, f->detector->id) && f->fingerprint && strlen(f->fingerprint) == 32) {
-		shuan_person_id id;
-		for (int i = 0; i < 16; i++) {
-			unsigned v;
-			sscanf(f->fingerprint + 2 * i, "%2x", &v);
-			id.fp[i] = (unsigned char)v;
-		}
+	if (k->identifier[d] && f->fingerprint && shuan_inv__unhex(f->fingerprint, 16, (unsigned char *)&id.fp)) {
 		id.detector = f->detector->id;
 		if (shuan_vec_push(&k->ids, &id) < 0)
 			return k->failed = 1;
@@ -245,7 +254,21 @@ unsigned shuan_inv__sink_value(void *ud, uint64_t row, size_t col, const shuan_d
 	}
 	if (v->len >= 64)
 		c->long_values++;
-	/* closed vocabularies: short values only */
+	if (blank(v->p, v->len))
+		return 0;
+	/* Closed vocabularies: a column is looked up for its first DICT_PROBE
+	 * values, then only while some dictionary covers a tenth of them (or
+	 * under a class name cue): a column of phone numbers or amounts stops
+	 * costing lookups, and rates count the values looked up. */
+	if (c->dict_checked >= DICT_PROBE && cue < 0) {
+		uint64_t best = 0;
+		for (size_t i = 0; i < inv->classes.n; i++)
+			if (c->dict[i] > best)
+				best = c->dict[i];
+		if (best * 10 < c->dict_checked)
+			goto dates;
+	}
+	c->dict_checked++;
 	if (v->len <= 96)
 		for (size_t i = 0; i < inv->classes.n; i++) {
 			const inv_class *cl = &inv->classes.v[i];
@@ -257,6 +280,7 @@ unsigned shuan_inv__sink_value(void *ud, uint64_t row, size_t col, const shuan_d
 					flags |= SHUAN_PERSON_SENSITIVE;
 			}
 		}
+dates:
 	if (cue >= 0 && inv->classes.v[cue].values == INV_VALUES_DATE) {
 		int y, m, d;
 		if (shuan_inv__parse_date(v->p, v->len, &y, &m, &d)) {

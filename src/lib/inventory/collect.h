@@ -13,6 +13,7 @@ typedef struct inv_sink {
 	shuan_inventory *inv;
 	size_t table;      /* index in inv->tables */
 	int *cue;          /* per column: the class its name cues, or -1 */
+	bool *identifier;  /* per rules detector: it names a person */
 	shuan_vec ids;     /* shuan_person_id of queued rows */
 	shuan_vec queue;   /* rows with findings not yet done */
 	size_t head;

@@ -642,7 +642,7 @@ static int add_rows(shuan_inventory *inv, size_t si, const char *path, file_kind
 		res.cols = stats;
 		rc = shuan_table__scan(s, &rs, &sink, &res);
 	}
-	if (k.failed && rc == 0)
+	if (k.failed)
 		rc = SHUAN_ENOMEM;
 	shuan_inv__sink_end(&k);
 	t = &SHUAN_VEC_AT(&inv->tables, inv_table, ti);
@@ -762,7 +762,7 @@ int shuan_inv__add_file(shuan_inventory *inv, const char *path)
 	if (!(src = shuan_inv__source(inv, path, S_ISDIR(st.st_mode) ? "directory" : "file")))
 		return SHUAN_ENOMEM;
 	w.si = (size_t)(src - (inv_source *)inv->sources.v);
-	if (shuan_walk(path, &wo, on_file, on_skip, &w) == SHUAN_EINTR && !w.rc)
+	if (SHUAN_STOPPED(shuan_walk(path, &wo, on_file, on_skip, &w)) && !w.rc)
 		w.rc = SHUAN_EINTR;
 	return w.rc;
 }

@@ -22,6 +22,8 @@
 #include "util/buf.h"
 #include "util/dict.h"
 
+/* Decodes 2n hex digits of s into out[0..n); false when s is not that. */
+bool shuan_inv__unhex(const char *s, size_t n, unsigned char *out);
 /* Frees n strings and the array (classes.c). */
 void shuan_inv__free_strs(char **v, size_t n);
 /* Frees what a column owns (collect.c). */
@@ -135,7 +137,8 @@ typedef struct inv_column {
 	uint64_t dates, minor_dates, ages, minor_ages, images;
 	char binary_kind[32];
 	inv_det_acc *det;       /* per rules detector (rules order) */
-	uint64_t *dict;         /* per class: members among the values */
+	uint64_t *dict;         /* per class: members among the values looked up */
+	uint64_t dict_checked;  /* non-blank values looked up in the dictionaries */
 	/* results (classify.c) */
 	shuan_inventory_column out;
 	shuan_buf basis;        /* NUL-separated basis lines, pointed at by out.basis */

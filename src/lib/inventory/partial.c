@@ -34,7 +34,7 @@ static const char schema[] =
 	"CREATE TABLE columns(source TEXT, tbl TEXT, col TEXT, comment TEXT, type TEXT, pk INTEGER, sampled INTEGER,"
 	" n_values INTEGER, non_empty INTEGER, truncated INTEGER, binary_skipped INTEGER, binary_as_text INTEGER,"
 	" long_values INTEGER, dates INTEGER, minor_dates INTEGER, ages INTEGER, minor_ages INTEGER, images INTEGER,"
-	" binary_kind TEXT, ord INTEGER, PRIMARY KEY(source, tbl, col));"
+	" binary_kind TEXT, ord INTEGER, dict_checked INTEGER, PRIMARY KEY(source, tbl, col));"
 	"CREATE TABLE column_detectors(source TEXT, tbl TEXT, col TEXT, detector TEXT, hits INTEGER, findings INTEGER,"
 	" sensitive INTEGER, minors INTEGER, confidence REAL);"
 	"CREATE TABLE column_classes(source TEXT, tbl TEXT, col TEXT, class TEXT, members INTEGER);";
@@ -141,7 +141,7 @@ int shuan_inv__partial_write(const shuan_inventory *inv, const char *path, char 
 	st = NULL;
 	{
 		sqlite3_stmt *cd = NULL, *cc = NULL;
-		sqlite3_prepare_v2(db, "INSERT INTO columns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+		sqlite3_prepare_v2(db, "INSERT INTO columns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
 		sqlite3_prepare_v2(db, "INSERT INTO column_detectors VALUES (?,?,?,?,?,?,?,?,?)", -1, &cd, NULL);
 		sqlite3_prepare_v2(db, "INSERT INTO column_classes VALUES (?,?,?,?,?)", -1, &cc, NULL);
 		for (size_t i = 0; i < inv->cols.n; i++) {
@@ -159,6 +159,7 @@ int shuan_inv__partial_write(const shuan_inventory *inv, const char *path, char 
 				sqlite3_bind_int64(st, 7 + (int)k, (sqlite3_int64)nums[k]);
 			sqlite3_bind_text(st, 19, c->binary_kind, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 20, (sqlite3_int64)i);
+			sqlite3_bind_int64(st, 21, (sqlite3_int64)c->dict_checked);
 			rc = sqlite3_step(st);
 			sqlite3_reset(st);
 			for (size_t d = 0; rc == SQLITE_DONE && d < shuan_rules_count(inv->rules); d++) {
@@ -274,13 +275,8 @@ int shuan_inv__partial_read(shuan_inventory *inv, const char *path, char *err, s
 			format_ok = true;
 		if (!strcmp(col_s(st, 0), "key_id")) {
 			const char *k = col_s(st, 1);
-			if (inv->adopt_key && strlen(k) == 2 * sizeof(inv->key_id)) {
-				/* the first partial of a merge names the key */
-				for (size_t i = 0; i < sizeof(inv->key_id); i++) {
-					unsigned v;
-					sscanf(k + 2 * i, "%2x", &v);
-					inv->key_id[i] = (unsigned char)v;
-				}
+			/* the first partial of a merge names the key */
+			if (inv->adopt_key && shuan_inv__unhex(k, sizeof(inv->key_id), inv->key_id)) {
 				hex(inv->key_id, sizeof(inv->key_id), kid);
 				inv->adopt_key = false;
 			}
@@ -402,6 +398,7 @@ int shuan_inv__partial_read(shuan_inventory *inv, const char *path, char *err, s
 				c->ages += col_u(cs, 15);
 				c->minor_ages += col_u(cs, 16);
 				c->images += col_u(cs, 17);
+				c->dict_checked += col_u(cs, 20);
 				if (!c->binary_kind[0])
 					snprintf(c->binary_kind, sizeof(c->binary_kind), "%s", col_s(cs, 18));
 			}

@@ -35,7 +35,8 @@ static void report(shuan_input_fn icb, void *ud, const char *path, int code, con
 	shuan_input_result res;
 	memset(&res, 0, sizeof(res));
 	res.skipped = code;
-	snprintf(res.reason, sizeof(res.reason), "%s", reason);
+	/* a reason is one line of the input result: cut to its size */
+	snprintf(res.reason, sizeof(res.reason), "%.*s", (int)sizeof(res.reason) - 1, reason);
 	if (icb)
 		icb(path, &res, ud);
 }
@@ -160,9 +161,9 @@ int shuan_db__scan_source(shuan_scanner *s, const char *path, const shuan_db_opt
 			trc = shuan_table__scan(s, &src, &sink, &res);
 		}
 		shuan_db__rows_close(rows);
-		if (trc == SHUAN_EINTR) {
+		if (SHUAN_STOPPED(trc)) {
 			shuan_free(cols);
-			rc = SHUAN_EINTR;
+			rc = trc;
 			break;
 		}
 		res.scan.findings = res.findings;
@@ -183,5 +184,5 @@ int shuan_db__scan_source(shuan_scanner *s, const char *path, const shuan_db_opt
 cleanup:
 	shuan_db__catalog_free(&cat);
 	shuan_db__close(db);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }

@@ -22,8 +22,8 @@ int shuan_db__open_source(shuan_db **out, const char *path, const shuan_db_optio
 
 /* Scans every table of the database at path (a URL or an SQLite file):
  * findings to fcb, one input result per table (or one for a source that
- * cannot be opened or listed) to icb. Returns 0, or SHUAN_EINTR when a
- * callback or the cancel flag stopped it. */
+ * cannot be opened or listed) to icb. Returns 0, or the code of what stopped it: a
+ * callback (SHUAN_ESTOP) or the cancel flag (SHUAN_EINTR) stopped it. */
 int shuan_db__scan_source(shuan_scanner *s, const char *path, const shuan_db_options *opts, shuan_finding_fn fcb,
 			  shuan_input_fn icb, void *ud);
 

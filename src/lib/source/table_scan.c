@@ -434,7 +434,7 @@ int shuan_table__scan(shuan_scanner *s, const shuan_row_source *src, const shuan
 	if (ts.src_rc < 0)
 		rc = ts.src_rc;
 	else if (ts.sink_stop)
-		rc = SHUAN_EINTR;
+		rc = SHUAN_ESTOP;
 cleanup:
 	shuan_free(ts.order);
 	shuan_vec_free(&ts.rows);

@@ -53,7 +53,7 @@ typedef struct shuan_table_sink {
 	/* A finding; f->path, f->field (the column), f->location
 	 * ("schema.table.column") and f->row are set, line is the row's
 	 * ordinal (1-based), column/offset/length count within the cell.
-	 * Return non-zero to stop (the scan then returns SHUAN_EINTR). */
+	 * Return non-zero to stop (the scan then returns SHUAN_ESTOP). */
 	int (*finding)(void *ud, const shuan_finding *f, uint64_t row, size_t col);
 	/* Every non-NULL value as read (raw bytes, before sanitising; binary
 	 * values too): the returned flags are kept for the row and handed to
@@ -88,8 +88,8 @@ typedef struct shuan_table_result {
  * duration). res->cols, when non-NULL, must have src->ncols entries; they
  * are zeroed first. Returns 0 when every row was read; the row source's
  * negative code when reading failed part-way (what was read is counted and
- * its findings delivered); SHUAN_EINTR when the sink or the cancel flag
- * stopped it; SHUAN_ENOMEM.
+ * its findings delivered); SHUAN_ESTOP when the sink stopped it, SHUAN_EINTR
+ * when the cancel flag did; SHUAN_ENOMEM.
  */
 int shuan_table__scan(shuan_scanner *s, const shuan_row_source *src, const shuan_table_sink *sink,
 		      shuan_table_result *res);
