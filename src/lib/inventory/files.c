@@ -762,7 +762,10 @@ int shuan_inv__add_file(shuan_inventory *inv, const char *path)
 	if (!(src = shuan_inv__source(inv, path, S_ISDIR(st.st_mode) ? "directory" : "file")))
 		return SHUAN_ENOMEM;
 	w.si = (size_t)(src - (inv_source *)inv->sources.v);
-	if (SHUAN_STOPPED(shuan_walk(path, &wo, on_file, on_skip, &w)) && !w.rc)
-		w.rc = SHUAN_EINTR;
+	{
+		int rc = shuan_walk(path, &wo, on_file, on_skip, &w); /* SHUAN_STOPPED reads its argument twice */
+		if (SHUAN_STOPPED(rc) && !w.rc)
+			w.rc = SHUAN_EINTR;
+	}
 	return w.rc;
 }
