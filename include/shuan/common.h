@@ -32,8 +32,13 @@ typedef enum shuan_error {
 	SHUAN_ERULES = -7,    /* a rule file could not be parsed or compiled */
 	SHUAN_ESTORE = -8,    /* the embedded store failed */
 	SHUAN_EBINARY = -9,   /* input looks binary and was skipped */
-	SHUAN_EINTR = -10,    /* the operation was cancelled by the caller */
+	SHUAN_EINTR = -10,    /* cancelled by the caller's cancel flag (Ctrl-C, a server stopping) */
+	SHUAN_ESTOP = -11,    /* a callback returned non-zero: it asked the operation to stop */
 } shuan_error;
+
+/* Whether rc means "stop everything now" (cancelled or stopped by a
+ * callback) rather than a failure of one input. */
+#define SHUAN_STOPPED(rc) ((rc) == SHUAN_EINTR || (rc) == SHUAN_ESTOP)
 
 /* Returns a static English description of an error code. Never NULL. */
 SHUAN_API const char *shuan_strerror(int code);
@@ -42,9 +47,13 @@ SHUAN_API const char *shuan_strerror(int code);
 SHUAN_API const char *shuan_version(void);
 
 /*
- * Allocator hooks. All library allocations go through these; an embedder may
- * replace them once, before any other call. Passing NULLs restores libc.
- * Not thread-safe: call before starting threads.
+ * Allocator hooks. Every allocation shuan's own code makes goes through
+ * these (so tests can fail the Nth one); an embedder may replace them once,
+ * before any other call. Passing NULLs restores libc. Not thread-safe: call
+ * before starting threads. The libraries shuan calls (Vectorscan, SQLite,
+ * libarchive, expat, libyaml, PCRE2, OpenSSL, iconv) keep their own
+ * allocators: shuan does not change process-wide settings of libraries the
+ * embedding program may use too.
  */
 typedef struct shuan_allocator {
 	void *(*malloc_fn)(size_t size);

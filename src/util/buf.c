@@ -126,7 +126,7 @@ int shuan_vec_reserve(shuan_vec *v, size_t more)
 {
 	size_t cap;
 	void *p;
-	if (more > v->max - v->n)
+	if (v->n > v->max || more > v->max - v->n)
 		return SHUAN_ELIMIT;
 	if (v->n + more <= v->cap)
 		return 0;
@@ -146,7 +146,7 @@ int shuan_vec_reserve(shuan_vec *v, size_t more)
 
 int shuan_vec_push(shuan_vec *v, const void *e)
 {
-	int rc = v->n < v->cap ? 0 : shuan_vec_reserve(v, 1);
+	int rc = v->n >= v->max ? SHUAN_ELIMIT : v->n < v->cap ? 0 : shuan_vec_reserve(v, 1);
 	if (rc)
 		return rc;
 	memcpy((char *)v->v + v->n * v->elem, e, v->elem);
@@ -156,7 +156,7 @@ int shuan_vec_push(shuan_vec *v, const void *e)
 
 int shuan_vec_add(shuan_vec *v, void **out)
 {
-	int rc = v->n < v->cap ? 0 : shuan_vec_reserve(v, 1);
+	int rc = v->n >= v->max ? SHUAN_ELIMIT : v->n < v->cap ? 0 : shuan_vec_reserve(v, 1);
 	*out = NULL;
 	if (rc)
 		return rc;

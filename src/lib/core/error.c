@@ -20,6 +20,7 @@ const char *shuan_strerror(int code)
 	case SHUAN_ESTORE: return "store error";
 	case SHUAN_EBINARY: return "binary input";
 	case SHUAN_EINTR: return "interrupted";
+	case SHUAN_ESTOP: return "stopped by a callback";
 	default: return "unknown error";
 	}
 }

@@ -15,7 +15,7 @@
 
 #define REF_MAX_MATCHES 512
 
-int shuan__ref_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, char *errbuf,
+static int ref_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, size_t *bad, char *errbuf,
 		       size_t errlen)
 {
 	m->pcre = shuan_calloc(n ? n : 1, sizeof(void *));
@@ -29,15 +29,16 @@ int shuan__ref_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n
 		if (!m->pcre[i]) {
 			PCRE2_UCHAR msg[128];
 			pcre2_get_error_message(ec, msg, sizeof(msg));
+			*bad = i;
 			if (errbuf)
-				snprintf(errbuf, errlen, "pattern %zu at %zu: %s", i, (size_t)eo, (char *)msg);
+				snprintf(errbuf, errlen, "at offset %zu: %s", (size_t)eo, (char *)msg);
 			return SHUAN_ERULES;
 		}
 	}
 	return 0;
 }
 
-int shuan__ref_scratch(shuan_matcher_scratch *sc, const shuan_matcher *m)
+static int ref_scratch(shuan_matcher_scratch *sc, const shuan_matcher *m)
 {
 	sc->pcre_md = pcre2_match_data_create(REF_MAX_MATCHES, NULL);
 	sc->ws_len = 4096;
@@ -45,7 +46,7 @@ int shuan__ref_scratch(shuan_matcher_scratch *sc, const shuan_matcher *m)
 	return sc->pcre_md && sc->workspace ? 0 : SHUAN_ENOMEM;
 }
 
-int shuan__ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
+static int ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
 		    shuan_match_fn cb, void *ud)
 {
 	/* leftmost[e] = 1 once some start reached end e for this pattern. */
@@ -75,7 +76,7 @@ int shuan__ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const cha
 					continue; /* empty matches are never reported */
 				seen[e] = 1;
 				if (cb((unsigned)p, s, e, ud)) {
-					rc = SHUAN_EINTR;
+					rc = SHUAN_ESTOP;
 					break;
 				}
 			}
@@ -85,15 +86,17 @@ int shuan__ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const cha
 	return rc;
 }
 
-void shuan__ref_free(shuan_matcher *m)
+static void ref_free(shuan_matcher *m)
 {
 	for (size_t i = 0; m->pcre && i < m->n; i++)
 		pcre2_code_free(m->pcre[i]);
 	shuan_free(m->pcre);
 }
 
-void shuan__ref_scratch_free(shuan_matcher_scratch *sc)
+static void ref_scratch_free(shuan_matcher_scratch *sc)
 {
 	pcre2_match_data_free(sc->pcre_md);
 	shuan_free(sc->workspace);
 }
+
+const matcher_ops shuan__reference_ops = {ref_compile, ref_scratch, ref_scan, ref_free, ref_scratch_free};

@@ -61,6 +61,10 @@ void shuan_output_text_summary(FILE *out, const shuan_stats *st, const shuan_out
 		const char *reason = shuan_stats_skip_reason(st, i, &n);
 		fprintf(out, "  skipped %llu × %s\n", (unsigned long long)n, reason);
 	}
+	for (int l = SHUAN_LIMIT_NONE + 1; l <= SHUAN_LIMIT_MAX; l++)
+		if (shuan_stats_limit_hits(st, (shuan_limit)l))
+			fprintf(out, "  limit 限制 %s stopped work on %llu input(s)\n", shuan_limit_name((shuan_limit)l),
+				(unsigned long long)shuan_stats_limit_hits(st, (shuan_limit)l));
 	fprintf(out, "findings 发现: %llu   sensitive PI 敏感个人信息: %llu%s\n",
 		(unsigned long long)shuan_stats_findings(st), (unsigned long long)shuan_stats_sensitive(st),
 		sum->interrupted ? "   (interrupted 已中断: partial results)" : "");

@@ -456,16 +456,12 @@ static int compile_patterns(shuan_rules *r, shuan_matcher_kind kind, char *errbu
 		}
 	}
 	r->n_patterns = n;
-	rc = shuan_matcher_compile(&r->matcher, kind, defs, n, msg, sizeof(msg));
-	if (rc) {
-		/* Name the detector and pattern: "pattern 7: ..." -> file and index. */
-		int idx = -1;
-		sscanf(msg, "pattern %d", &idx);
-		if (idx >= 0 && (size_t)idx < n)
-			ERR("%s: pattern '%s': %s", r->dets[r->pattern_det[idx]].file, defs[idx].regex, msg);
-		else
-			ERR("compiling patterns: %s", msg);
-	}
+	size_t bad;
+	rc = shuan_matcher_compile(&r->matcher, kind, defs, n, &bad, msg, sizeof(msg));
+	if (rc == SHUAN_ERULES && bad < n)
+		ERR("%s: pattern '%s': %s", r->dets[r->pattern_det[bad]].file, defs[bad].regex, msg);
+	else if (rc)
+		ERR("compiling patterns: %s", rc == SHUAN_ENOMEM ? "out of memory" : msg);
 cleanup:
 	for (size_t i = 0; defs && i < k; i++)
 		if (r->pattern_trim[i])

@@ -20,31 +20,10 @@
 #include "lib/scan/decode.h"
 #include "lib/scan/internal.h"
 #include "util/io.h"
+#include "util/magic.h"
 
 #define HEAD_BYTES (64u << 10)
 
-
-/* Containers recognised by their first bytes: never split these. */
-static bool container_magic(const unsigned char *h, size_t n)
-{
-	static const struct {
-		size_t off, len;
-		const char *magic;
-	} m[] = {
-		{0, 2, "\x1f\x8b"},             /* gzip */
-		{0, 4, "PK\x03\x04"},           /* zip, xlsx, docx */
-		{0, 3, "BZh"},                  /* bzip2 */
-		{0, 6, "\xfd" "7zXZ\x00"},      /* xz */
-		{0, 4, "\x28\xb5\x2f\xfd"},     /* zstd */
-		{0, 6, "7z\xbc\xaf\x27\x1c"},   /* 7z */
-		{257, 5, "ustar"},              /* tar */
-		{0, 8, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"}, /* OLE (old Office) */
-	};
-	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (n >= m[i].off + m[i].len && !memcmp(h + m[i].off, m[i].magic, m[i].len))
-			return true;
-	return false;
-}
 
 shuan_format shuan_scanner__splittable(shuan_scanner *s, const char *path)
 {
@@ -63,7 +42,7 @@ shuan_format shuan_scanner__splittable(shuan_scanner *s, const char *path)
 	struct stat st;
 	bool more = fstat(fd, &st) == 0 && (uint64_t)st.st_size > (uint64_t)(n > 0 ? n : 0);
 	close(fd);
-	if (n <= 0 || container_magic((const unsigned char *)head, (size_t)n))
+	if (n <= 0 || shuan_magic((const unsigned char *)head, (size_t)n, NULL) != SHUAN_MAGIC_NONE)
 		return SHUAN_FORMAT_AUTO;
 	if (s->enc.forced)
 		enc = s->enc.enc;
@@ -129,40 +108,32 @@ int shuan_scanner__scan_file_range(shuan_scanner *s, const char *path, const shu
 
 	if (!res)
 		res = &dummy;
-	memset(res, 0, sizeof(*res));
+	shuan_result__reset(res);
 	if (newlines)
 		*newlines = 0;
 	if ((pr.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(pr.fd, &st) != 0) {
-		snprintf(res->reason, sizeof(res->reason), "%s", strerror(errno));
-		res->skipped = SHUAN_EIO;
+		int e = errno;
 		if (pr.fd >= 0)
 			close(pr.fd);
-		return res->skipped;
+		return shuan_result__skip(res, SHUAN_EIO, SHUAN_LIMIT_NONE, "%s", strerror(e));
 	}
 	uint64_t size = (uint64_t)st.st_size;
 	if ((rc = align(pr.fd, start, size, &pr.pos)) || (rc = align(pr.fd, end, size, &pr.end))) {
-		snprintf(res->reason, sizeof(res->reason), "read error");
-		res->skipped = rc;
 		close(pr.fd);
-		return rc;
+		return shuan_result__skip(res, rc, SHUAN_LIMIT_NONE, "read error");
 	}
+	scan_call c = {.cb = cb, .ud = ud, .range_base = pr.pos, .skip_sniff = pr.pos > 0};
 	/* A CSV part after the first needs the header row for field names. */
-	s->prime_header = NULL;
 	if (pr.pos > 0 && in && (in->format == SHUAN_FORMAT_CSV || in->format == SHUAN_FORMAT_TSV)) {
 		ssize_t n = shuan_io_pread_full(pr.fd, header, sizeof(header), 0);
 		const char *nl = n > 0 ? memchr(header, '\n', (size_t)n) : NULL;
 		if (nl) {
-			s->prime_header = header;
-			s->prime_len = (size_t)(nl - header) + 1;
+			c.prime_header = header;
+			c.prime_len = (size_t)(nl - header) + 1;
 		}
 	}
-	s->range_base = pr.pos;
-	s->skip_sniff = pr.pos > 0;
 	shuan_reader rd = {part_read, &pr};
-	rc = shuan_scanner_scan_reader(s, in, &rd, cb, ud, res);
-	s->range_base = 0;
-	s->skip_sniff = false;
-	s->prime_header = NULL;
+	rc = shuan_scanner__scan_stream(s, &c, in, &rd, res);
 	close(pr.fd);
 	if (newlines)
 		*newlines = pr.newlines;

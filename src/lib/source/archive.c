@@ -46,6 +46,7 @@
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
 #include "util/io.h"
+#include "util/magic.h"
 
 #define FILE_BUF (64u << 10)
 #define CHILD_BUF (64u << 10)
@@ -62,25 +63,8 @@ static bool has_suffix(const char *name, const char *suf)
 
 arch_kind shuan_archive__sniff(const unsigned char *p, size_t n, const char *name)
 {
-	static const struct {
-		const char *magic;
-		size_t len;
-	} magics[] = {
-		{"\x1f\x8b", 2},                 /* gzip */
-		{"BZh", 3},                      /* bzip2 */
-		{"\xfd" "7zXZ\0", 6},            /* xz */
-		{"\x28\xb5\x2f\xfd", 4},         /* zstd */
-		{"\x04\x22\x4d\x18", 4},         /* lz4 */
-		{"\x1f\x9d", 2},                 /* compress */
-		{"\x5d\0\0", 3},                 /* lzma alone */
-		{"7z\xbc\xaf\x27\x1c", 6},       /* 7-Zip */
-		{"Rar!\x1a\x07", 6},             /* rar, rar5 */
-		{"MSCF\0\0\0\0", 8},             /* cab */
-		{"xar!", 4},                     /* xar */
-		{"070707", 6}, {"070701", 6}, {"070702", 6}, {"\xc7\x71", 2}, /* cpio */
-	};
-	if (n >= 4 && p[0] == 'P' && p[1] == 'K' &&
-	    ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6) || (p[2] == 7 && p[3] == 8))) {
+	shuan_magic_kind k = shuan_magic(p, n, NULL);
+	if (k == SHUAN_MAGIC_ZIP) {
 		if (has_suffix(name, ".xlsx") || has_suffix(name, ".xlsm") || has_suffix(name, ".docx") ||
 		    has_suffix(name, ".docm"))
 			return ARCH_OOXML;
@@ -89,12 +73,7 @@ arch_kind shuan_archive__sniff(const unsigned char *p, size_t n, const char *nam
 			return ARCH_OOXML;
 		return ARCH_ARCHIVE;
 	}
-	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
-		if (n >= magics[i].len && !memcmp(p, magics[i].magic, magics[i].len))
-			return ARCH_ARCHIVE;
-	if (n >= 262 && !memcmp(p + 257, "ustar", 5))
-		return ARCH_ARCHIVE;
-	return ARCH_PLAIN;
+	return shuan_magic_is_container(k) ? ARCH_ARCHIVE : ARCH_PLAIN;
 }
 
 /* ---- limits ---- */
@@ -105,16 +84,17 @@ bool shuan_archive__account(arch_limits *l, uint64_t n)
 	if (l->tripped)
 		return true;
 	if (l->expanded > l->max_expanded) {
-		snprintf(l->reason, sizeof(l->reason),
-			 "archive expands beyond --max-expanded (%llu MiB): possible zip bomb",
+		snprintf(l->reason, sizeof(l->reason), "archive expands beyond max_expanded (%llu MiB): possible zip bomb",
 			 (unsigned long long)(l->max_expanded >> 20));
+		l->kind = SHUAN_LIMIT_EXPANDED;
 		l->tripped = true;
 	} else if (l->expanded > ARCH_RATIO_FLOOR &&
 		   (double)l->expanded > l->max_ratio * (double)(l->compressed ? l->compressed : 1)) {
 		snprintf(l->reason, sizeof(l->reason),
-			 "archive expands more than --max-ratio %g times (%llu MiB from %llu KiB): possible zip bomb",
+			 "archive expands more than max_ratio %g times (%llu MiB from %llu KiB): possible zip bomb",
 			 l->max_ratio, (unsigned long long)(l->expanded >> 20),
 			 (unsigned long long)(l->compressed >> 10));
+		l->kind = SHUAN_LIMIT_RATIO;
 		l->tripped = true;
 	}
 	return l->tripped;
@@ -122,14 +102,21 @@ bool shuan_archive__account(arch_limits *l, uint64_t n)
 
 /* ---- reporting ---- */
 
-static void report(arch_ctx *c, const char *path, int code, const char *reason)
+static void report_limit(arch_ctx *c, const char *path, int code, shuan_limit limit, const char *reason)
 {
 	shuan_input_result r;
-	memset(&r, 0, sizeof(r));
-	r.skipped = code;
-	snprintf(r.reason, sizeof(r.reason), "%s", reason);
+	shuan_result__reset(&r);
+	if (code)
+		shuan_result__skip(&r, code, limit, "%s", reason);
+	else
+		shuan_result__warn(&r, limit, "%s", reason);
 	if (c->icb)
 		c->icb(path, &r, c->ud);
+}
+
+static void report(arch_ctx *c, const char *path, int code, const char *reason)
+{
+	report_limit(c, path, code, SHUAN_LIMIT_NONE, reason);
 }
 
 /* "outer!name" with control characters shown as '?', at most MAX_DISPLAY bytes. */
@@ -253,6 +240,7 @@ struct member {
 	uint64_t max;   /* member size limit, 0 = none */
 	bool eof;
 	int err;        /* 0, SHUAN_ELIMIT or SHUAN_EIO */
+	shuan_limit limit; /* the limit behind SHUAN_ELIMIT */
 	char errmsg[160];
 	char *cbuf;     /* read buffer when an archive is opened on this member */
 };
@@ -282,12 +270,14 @@ static long pull(struct member *m, void *buf, size_t cap)
 	m->bytes += (uint64_t)n;
 	if (shuan_archive__account(&m->c->lim, (uint64_t)n)) {
 		m->err = SHUAN_ELIMIT;
+		m->limit = m->c->lim.kind;
 		snprintf(m->errmsg, sizeof(m->errmsg), "%s", m->c->lim.reason);
 		return m->err;
 	}
 	if (m->max && m->bytes > m->max) {
 		m->err = SHUAN_ELIMIT;
-		snprintf(m->errmsg, sizeof(m->errmsg), "larger than --max-file-size");
+		m->limit = SHUAN_LIMIT_FILE_SIZE;
+		snprintf(m->errmsg, sizeof(m->errmsg), "larger than max_file_size (%llu bytes)", (unsigned long long)m->max);
 		return m->err;
 	}
 	return (long)n;
@@ -436,7 +426,9 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 		return 0;
 	}
 	if (m.max && archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > m.max) {
-		report(c, mpath, SHUAN_ELIMIT, "larger than --max-file-size");
+		char msg[96];
+		snprintf(msg, sizeof(msg), "larger than max_file_size (%llu bytes)", (unsigned long long)m.max);
+		report_limit(c, mpath, SHUAN_ELIMIT, SHUAN_LIMIT_FILE_SIZE, msg);
 		return 0;
 	}
 	while (m.npeek < ARCH_SNIFF) {
@@ -449,15 +441,15 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 	if (kind != ARCH_PLAIN) {
 		if (depth >= c->lim.max_depth) {
 			char msg[160];
-			snprintf(msg, sizeof(msg), "archive nested deeper than --max-depth %d (not opened)",
+			snprintf(msg, sizeof(msg), "archive nested deeper than max_depth %d (not opened)",
 				 c->lim.max_depth);
-			report(c, mpath, SHUAN_ELIMIT, msg);
+			report_limit(c, mpath, SHUAN_ELIMIT, SHUAN_LIMIT_DEPTH, msg);
 			drain(&m);
 			return 0;
 		}
 		rc = kind == ARCH_OOXML ? member_ooxml(c, &m, mpath, depth + 1)
 					: member_archive(c, &m, mpath, depth + 1);
-		if (rc != SHUAN_EINTR && !c->lim.tripped)
+		if (!SHUAN_STOPPED(rc) && !c->lim.tripped)
 			drain(&m);
 		return rc;
 	}
@@ -466,17 +458,15 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 	shuan_reader rd = {member_read, &m};
 	shuan_input_result res;
 	rc = shuan_scanner_scan_reader(c->s, &in, &rd, c->fcb, c->ud, &res);
-	if (rc == SHUAN_EINTR) {
+	if (SHUAN_STOPPED(rc)) {
 		c->stop = true;
 		return rc;
 	}
-	if (m.err == SHUAN_ELIMIT) {
-		res.skipped = SHUAN_ELIMIT;
-		snprintf(res.reason, sizeof(res.reason), "%s", m.errmsg);
-	} else if (!res.skipped && unsafe) {
-		snprintf(res.reason, sizeof(res.reason),
-			 "unsafe member name (absolute or '..'): scanned; nothing is ever extracted");
-	}
+	if (m.err == SHUAN_ELIMIT)
+		shuan_result__skip(&res, SHUAN_ELIMIT, m.limit, "%s", m.errmsg);
+	else if (!res.skipped && unsafe)
+		shuan_result__warn(&res, SHUAN_LIMIT_NONE,
+				   "unsafe member name (absolute or '..'): scanned; nothing is ever extracted");
 	if (c->icb)
 		c->icb(mpath, &res, c->ud);
 	if (!m.err)
@@ -546,7 +536,7 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 			break;
 		}
 		shuan_free(mpath);
-		if (rc == SHUAN_EINTR || c->lim.tripped)
+		if (SHUAN_STOPPED(rc) || c->lim.tripped)
 			break;
 		if (shuan_scanner__cancelled(c->s)) {
 			rc = SHUAN_EINTR;
@@ -571,7 +561,7 @@ static int walk_opened(arch_ctx *c, struct archive *a, int open_rc, const char *
 	int rc = walk(c, a, display, 1);
 	if (c->lim.tripped) {
 		snprintf(msg, sizeof(msg), "rest not read: %.140s", c->lim.reason);
-		report(c, display, SHUAN_ELIMIT, msg);
+		report_limit(c, display, SHUAN_ELIMIT, c->lim.kind, msg);
 	}
 	return rc;
 }
@@ -599,7 +589,7 @@ cleanup:
 	archive_read_free(a);
 	shuan_free(f.buf);
 	close(f.fd);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }
 
 int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const char *display)
@@ -614,7 +604,7 @@ int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const c
 	}
 	rc = walk_opened(c, a, archive_read_open_memory(a, mem, len), display);
 	archive_read_free(a);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }
 
 /* Standard input: the bytes already peeked, then the rest of fd 0. */
@@ -659,5 +649,5 @@ int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npe
 cleanup:
 	archive_read_free(a);
 	shuan_free(f.buf);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "shuan/source.h"
+#include "util/magic.h"
 
 #define ARCH_DEFAULT_DEPTH 3
 #define ARCH_DEFAULT_EXPANDED (16ull << 30)
@@ -29,7 +30,7 @@ typedef enum arch_kind {
 	ARCH_OOXML,     /* a zip that is (probably) an Office Open XML document */
 } arch_kind;
 
-#define ARCH_SNIFF 512 /* bytes arch_sniff wants to see (tar's magic sits at 257) */
+#define ARCH_SNIFF SHUAN_MAGIC_BYTES /* bytes arch_sniff wants to see */
 
 arch_kind shuan_archive__sniff(const unsigned char *p, size_t n, const char *name);
 
@@ -42,6 +43,7 @@ typedef struct arch_limits {
 	uint64_t expanded;   /* bytes produced by decompression at any level */
 	uint64_t compressed; /* bytes read from the top-level file */
 	bool tripped;
+	shuan_limit kind;    /* which one tripped */
 	char reason[160];
 } arch_limits;
 
@@ -55,10 +57,11 @@ typedef struct arch_ctx {
 	shuan_input_fn icb;
 	void *ud;
 	arch_limits lim;
-	bool stop; /* SHUAN_EINTR seen */
+	bool stop; /* SHUAN_EINTR or SHUAN_ESTOP seen */
 } arch_ctx;
 
-/* Walks the archive file at path (display path `display`). Returns 0 or SHUAN_EINTR. */
+/* Walks the archive file at path (display path `display`). Returns 0,
+ * SHUAN_EINTR or SHUAN_ESTOP. */
 int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display);
 
 /* The same over standard input, whose first npeek bytes were read already
@@ -75,7 +78,7 @@ void shuan_archive__limits(arch_ctx *c, const shuan_source_options *opts);
  * Reads an Office Open XML document, from the file `path` (when mem is NULL)
  * or from mem[0..len). Returns 0 when it was read as xlsx or docx (results
  * reported through c->icb), SHUAN_ENOTFOUND when the zip is neither (the
- * caller walks it as a plain zip), or SHUAN_EINTR.
+ * caller walks it as a plain zip), SHUAN_EINTR or SHUAN_ESTOP.
  */
 int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len, const char *display);
 

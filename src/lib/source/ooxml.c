@@ -334,6 +334,7 @@ typedef struct sheet_state {
 	char (*headers)[SEG_MAX_NAME]; /* row-1 values by column */
 	size_t nheaders;
 	uint64_t bytes;
+	shuan_cells cells; /* the scanner's cell run for this workbook */
 } sheet_state;
 
 /* "C17" -> column 2 (0-based) and row 17; false when not a reference. */
@@ -449,7 +450,7 @@ static void cell_done(sheet_state *st)
 	col_name(st->col, ref);
 	snprintf(loc, sizeof(loc), "%s!%s%llu", st->sheet, ref, (unsigned long long)st->row);
 	st->bytes += len;
-	int rc = shuan_scanner__scan_cell(b->c->s, st->row, txt, len,
+	int rc = shuan_scanner__scan_cell(b->c->s, &st->cells, st->row, txt, len,
 					  st->row > 1 && (size_t)st->col < st->nheaders && st->headers[st->col][0]
 						  ? st->headers[st->col]
 						  : NULL,
@@ -582,15 +583,14 @@ static int scan_docx(book *b, struct archive *a, const char *display)
 	int rc = 0;
 
 	memset(&d, 0, sizeof(d));
-	memset(&res, 0, sizeof(res));
+	shuan_result__reset(&res);
 	d.b = b;
 	d.a = a;
 	d.in = shuan_malloc(XML_BUF);
 	d.out = shuan_malloc(DOCX_OUT);
 	d.p = XML_ParserCreate("UTF-8");
 	if (!d.in || !d.out || !d.p) {
-		res.skipped = SHUAN_ENOMEM;
-		snprintf(res.reason, sizeof(res.reason), "out of memory");
+		shuan_result__skip(&res, SHUAN_ENOMEM, SHUAN_LIMIT_NONE, "out of memory");
 		goto cleanup;
 	}
 	XML_SetUserData(d.p, &d);
@@ -600,21 +600,20 @@ static int scan_docx(book *b, struct archive *a, const char *display)
 	shuan_input in = {display, "document.txt", SHUAN_FORMAT_AUTO};
 	shuan_reader rd = {dx_read, &d};
 	rc = shuan_scanner_scan_reader(c->s, &in, &rd, c->fcb, c->ud, &res);
-	if (rc == SHUAN_EINTR)
+	if (SHUAN_STOPPED(rc))
 		goto cleanup;
 	rc = 0;
-	if (d.err == SHUAN_ELIMIT) {
-		res.skipped = SHUAN_ELIMIT;
-		snprintf(res.reason, sizeof(res.reason), "%s", c->lim.reason);
-	} else if (d.err == SHUAN_EIO) {
-		snprintf(res.reason, sizeof(res.reason), "truncated or corrupt document; the text before was scanned");
-		res.skipped = res.skipped ? res.skipped : SHUAN_EIO;
-	} else if (d.err && !res.skipped) {
-		snprintf(res.reason, sizeof(res.reason), "malformed XML in word/document.xml (line %lu); the text before was scanned",
-			 (unsigned long)XML_GetCurrentLineNumber(d.p));
-	}
+	if (d.err == SHUAN_ELIMIT)
+		shuan_result__skip(&res, SHUAN_ELIMIT, c->lim.kind, "%s", c->lim.reason);
+	else if (d.err == SHUAN_EIO)
+		shuan_result__skip(&res, res.skipped ? res.skipped : SHUAN_EIO, SHUAN_LIMIT_NONE,
+				   "truncated or corrupt document; the text before was scanned");
+	else if (d.err && !res.skipped)
+		shuan_result__warn(&res, SHUAN_LIMIT_NONE,
+				   "malformed XML in word/document.xml (line %lu); the text before was scanned",
+				   (unsigned long)XML_GetCurrentLineNumber(d.p));
 cleanup:
-	if (rc != SHUAN_EINTR && c->icb)
+	if (!SHUAN_STOPPED(rc) && c->icb)
 		c->icb(display, &res, c->ud);
 	if (d.p)
 		XML_ParserFree(d.p);
@@ -663,24 +662,22 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 	struct archive_entry *e;
 	int rc = 0;
 
-	memset(&res, 0, sizeof(res));
+	shuan_result__reset(&res);
 	memset(&st, 0, sizeof(st));
 	st.b = b;
 	if (!a) {
-		res.skipped = a ? SHUAN_ENOMEM : SHUAN_EIO;
-		snprintf(res.reason, sizeof(res.reason), a ? "out of memory" : "unreadable workbook");
+		shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE, "unreadable workbook");
 		goto report;
 	}
 	res.format = SHUAN_FORMAT_TEXT;
-	shuan_scanner__begin_cells(c->s, display, c->fcb, c->ud);
+	shuan_scanner__begin_cells(c->s, &st.cells, display, c->fcb, c->ud, &res);
 	for (;;) {
 		int r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
-			res.skipped = SHUAN_EIO;
-			snprintf(res.reason, sizeof(res.reason), "truncated or corrupt workbook (%s)",
-				 archive_error_string(a) ? archive_error_string(a) : "?");
+			shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE, "truncated or corrupt workbook (%s)",
+					   archive_error_string(a) ? archive_error_string(a) : "?");
 			break;
 		}
 		const char *part = archive_entry_pathname(e), *name = NULL;
@@ -702,39 +699,41 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 		if (st.headers)
 			memset(st.headers, 0, st.nheaders * sizeof(*st.headers));
 		rc = parse_entry(b, a, part, sheet_setup, &st);
-		if (rc == SHUAN_EINTR)
+		if (SHUAN_STOPPED(rc))
 			break;
+		if (rc == SHUAN_ENOMEM) {
+			shuan_result__skip(&res, SHUAN_ENOMEM, SHUAN_LIMIT_NONE, "out of memory");
+			break;
+		}
 		if (rc == SHUAN_ELIMIT) {
-			res.skipped = SHUAN_ELIMIT;
-			snprintf(res.reason, sizeof(res.reason), "%s", c->lim.reason);
+			shuan_result__skip(&res, SHUAN_ELIMIT, c->lim.kind, "%s", c->lim.reason);
 			break;
 		}
 		if (rc == SHUAN_EIO) {
-			res.skipped = SHUAN_EIO;
-			snprintf(res.reason, sizeof(res.reason), "truncated or corrupt workbook in %s; cells before were scanned", part);
+			shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE,
+					   "truncated or corrupt workbook in %s; cells before were scanned", part);
 			break;
 		}
 		rc = 0;
 	}
 	res.bytes = st.bytes;
-	res.findings = shuan_scanner__end_cells(c->s);
+	res.findings = shuan_scanner__end_cells(c->s, &st.cells);
 	if (!res.skipped && b->warn[0])
-		snprintf(res.reason, sizeof(res.reason), "%s", b->warn);
+		shuan_result__warn(&res, SHUAN_LIMIT_NONE, "%s", b->warn);
 report:
-	if (rc != SHUAN_EINTR && c->icb)
+	if (!SHUAN_STOPPED(rc) && c->icb)
 		c->icb(display, &res, c->ud);
 	archive_read_free(a);
 	shuan_free(st.text);
 	shuan_free(st.headers);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }
 
-static void skip_book(arch_ctx *c, const char *display, const char *reason)
+static void skip_book(arch_ctx *c, const char *display, shuan_limit limit, const char *reason)
 {
 	shuan_input_result res;
-	memset(&res, 0, sizeof(res));
-	res.skipped = SHUAN_ELIMIT;
-	snprintf(res.reason, sizeof(res.reason), "%s", reason);
+	shuan_result__reset(&res);
+	shuan_result__skip(&res, SHUAN_ELIMIT, limit, "%s", reason);
 	if (c->icb)
 		c->icb(display, &res, c->ud);
 }
@@ -790,18 +789,18 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 				char msg[160];
 				snprintf(msg, sizeof(msg), "shared strings table larger than %u MiB (workbook not read)",
 					 SST_MAX_BYTES >> 20);
-				skip_book(c, display, msg);
+				skip_book(c, display, SHUAN_LIMIT_OFFICE, msg);
 				rc = 0;
 				goto cleanup;
 			}
 		} else if (!strcmp(part, "word/document.xml") && !docx_done) {
 			docx_done = true;
 			rc = scan_docx(&b, a, display);
-			if (rc == SHUAN_EINTR)
+			if (SHUAN_STOPPED(rc))
 				goto cleanup;
 		}
 		if (rc == SHUAN_ELIMIT) {
-			skip_book(c, display, c->lim.reason);
+			skip_book(c, display, c->lim.kind, c->lim.reason);
 			rc = 0;
 			goto cleanup;
 		}
@@ -825,9 +824,8 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 cleanup:
 	if (rc == SHUAN_ENOMEM) {
 		shuan_input_result res;
-		memset(&res, 0, sizeof(res));
-		res.skipped = SHUAN_ENOMEM;
-		snprintf(res.reason, sizeof(res.reason), "out of memory");
+		shuan_result__reset(&res);
+		shuan_result__skip(&res, SHUAN_ENOMEM, SHUAN_LIMIT_NONE, "out of memory");
 		if (c->icb)
 			c->icb(display, &res, c->ud);
 		rc = 0;

@@ -113,7 +113,7 @@ int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_opt
 			memset(&c.lim.expanded, 0, sizeof(c.lim) - offsetof(arch_limits, expanded));
 			rc = shuan_archive__scan_file(&c, path, path);
 		}
-		return rc == SHUAN_EINTR ? rc : 0;
+		return SHUAN_STOPPED(rc) ? rc : 0;
 	}
 
 	shuan_input_result res;
@@ -126,7 +126,7 @@ int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_opt
 	} else {
 		rc = shuan_scanner_scan_file(s, path, &in, fcb, ud, &res);
 	}
-	if (rc == SHUAN_EINTR)
+	if (SHUAN_STOPPED(rc))
 		return rc;
 	if (icb)
 		icb(path, &res, ud);
