@@ -59,8 +59,8 @@ typedef struct shuan_duty_item {
 	bool has_window;           /* an extension window: [window_opens, due] */
 	shuan_date window_opens;
 	int every_months;          /* recurrence, 0 = none */
-	char detail[224];
-	char error[192];
+	char detail[512];
+	char error[320];
 	shuan_duty_basis basis;
 } shuan_duty_item;
 
@@ -74,7 +74,7 @@ typedef struct shuan_duties_result {
 	int important_data;        /* 1, 0 or SHUAN_FACT_UNKNOWN */
 	const char *important_data_source;
 	bool unverified;
-	char error[288];
+	char error[320];
 	int rules_rev;
 } shuan_duties_result;
 

@@ -1,6 +1,6 @@
 /*
  * shuan/duty.h - what the duty engines share: the rules they apply
- * (rules/duty/ (*.yaml) and the PRC working-day calendar rules/calendar/), the
+ * (rules/duty/ and the PRC working-day calendar rules/calendar/), the
  * instants and dates they compute with, the citation every conclusion
  * carries, and the output formats.
  *
@@ -19,6 +19,7 @@
 #ifndef SHUAN_DUTY_H
 #define SHUAN_DUTY_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -92,7 +93,7 @@ SHUAN_API shuan_date shuan_date_add_months(shuan_date d, int months);
 typedef struct shuan_duty_rules shuan_duty_rules;
 
 /*
- * Loads rules/duty/ (*.yaml) (cross-border pathway, incident regimes, periodic
+ * Loads the YAML files of rules/duty/ (cross-border pathway, incident regimes, periodic
  * duties) and every rules/calendar/cn-YYYY.yaml under `rules_dir`. A
  * misspelt key, a value of the wrong kind or a calendar that contradicts
  * itself fails the load with "file:line:column: reason" in errbuf
@@ -124,6 +125,17 @@ SHUAN_API int shuan_duty_add_working_days(const shuan_duty_rules *r, shuan_date 
 					  char *errbuf, size_t errlen);
 
 /*
+ * Whether the holidays of `year` should be known as of `as_of`: the State
+ * Council publishes a year's notice between late October and early December
+ * of the year before, so this year's and (from December) next year's are
+ * expected, later years are not. The engines report a date that needs an
+ * expected but missing year as an error naming it, and one that needs a
+ * year not yet published as pending with the reason - never a guess from
+ * weekdays.
+ */
+SHUAN_API bool shuan_duty_calendar_expected(int year, const shuan_time *as_of);
+
+/*
  * What a conclusion rests on. All strings are borrowed from the rules (or
  * from the result that holds the basis) and live as long as they do.
  */
@@ -134,6 +146,42 @@ typedef struct shuan_duty_basis {
 	bool unverified;     /* rests on a fact not checked against the official text */
 	const char *note;    /* why it is unverified, or a reading shuan chose; NULL if none */
 } shuan_duty_basis;
+
+struct shuan_rules;
+struct shuan_people;
+
+/* What counting people in data sources saw. */
+typedef struct shuan_duty_data_result {
+	uint64_t inputs;           /* inputs scanned (files, archive members) */
+	uint64_t skipped;          /* inputs skipped (unreadable, binary...): reported through on_skip */
+	uint64_t findings;         /* findings of the detectors */
+	uint64_t records;          /* records with at least one identifier, fed to the counter */
+	uint64_t records_without_identifier; /* records with PI but nothing that tells people apart */
+	uint64_t records_split;    /* records with more identifiers than one record holds (fed in parts) */
+	bool interrupted;
+} shuan_duty_data_result;
+
+/* Called for each input that could not be read, with the reason (never a
+ * value from the input). */
+typedef void (*shuan_duty_skip_fn)(const char *path, const char *reason, void *userdata);
+
+/*
+ * Counts the natural persons in the data sources `paths` (files,
+ * directories walked recursively, archives; "-" for standard input): scans
+ * them with `detectors` (shuan/rules.h) using the fingerprint key `key`
+ * (the store's, so counts of different runs can be merged), groups the
+ * findings of each record (a line; a CSV or sheet row) and adds the record's
+ * identifiers (the detectors listed in rules/duty/people.yaml) to `into`
+ * (shuan/people.h), flagging records with sensitive PI or a child's data.
+ * `jobs` threads scan (0 = 1). Unreadable inputs are reported through
+ * on_skip and counted; the count goes on. Returns 0, SHUAN_ENOMEM, or
+ * SHUAN_EINVAL (no key); `cancel` (may be NULL) stops the scan between
+ * chunks (then res->interrupted).
+ */
+SHUAN_API int shuan_duty_count_people(const shuan_duty_rules *rules, const struct shuan_rules *detectors,
+				      const char *const *paths, size_t n, const unsigned char *key, size_t keylen,
+				      int jobs, const atomic_int *cancel, struct shuan_people *into,
+				      shuan_duty_data_result *res, shuan_duty_skip_fn on_skip, void *userdata);
 
 /* Output formats of the duty writers. */
 typedef enum shuan_duty_format {

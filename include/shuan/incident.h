@@ -142,8 +142,8 @@ typedef enum shuan_deadline_status {
 	SHUAN_DEADLINE_DUE_SOON,   /* due within the next 24 hours */
 	SHUAN_DEADLINE_OVERDUE,    /* due and not done */
 	SHUAN_DEADLINE_DONE,       /* a timeline event completed it */
-	SHUAN_DEADLINE_PENDING,    /* starts later (when the response ends) */
-	SHUAN_DEADLINE_UNKNOWN,    /* could not be computed (see error) */
+	SHUAN_DEADLINE_PENDING,    /* starts later (when the response ends), or needs holidays not published yet */
+	SHUAN_DEADLINE_UNKNOWN,    /* could not be computed (see reason) */
 } shuan_deadline_status;
 
 SHUAN_API const char *shuan_deadline_status_name(shuan_deadline_status s);
@@ -159,7 +159,7 @@ typedef struct shuan_incident_deadline {
 	shuan_deadline_status status;
 	bool has_done;
 	shuan_time done_at;
-	char error[192];
+	char reason[320];          /* why it is pending or could not be computed, or "" */
 	shuan_duty_basis basis;
 } shuan_incident_deadline;
 
@@ -185,7 +185,7 @@ typedef struct shuan_incident_grade {
 	char notes[SHUAN_INCIDENT_MAX_NOTES][288];
 	size_t nnotes;
 	bool unverified;
-	char error[288];           /* a deadline that could not be computed, or "" */
+	char error[320];           /* a deadline that could not be computed, or "" */
 	shuan_time as_of;
 } shuan_incident_grade;
 

@@ -177,7 +177,7 @@ typedef struct shuan_xborder_duty {
 	const char *title;
 	bool has_due;
 	shuan_date due;            /* when the rule sets a period and its start is known */
-	char detail[224];
+	char detail[512];
 	shuan_duty_basis basis;
 } shuan_xborder_duty;
 
@@ -201,8 +201,10 @@ typedef struct shuan_xborder_result {
 	struct {
 		bool applies;          /* the pathway is a security assessment */
 		int years, extension_working_days, extension_years;
-		bool has_dates;        /* the transfer names assessment_issued */
+		bool has_expiry;       /* the transfer names assessment_issued */
+		bool has_window;       /* the extension window could be computed */
 		shuan_date issued, expires, window_opens;
+		char window_note[288]; /* why the window is not computed yet (a year not published) */
 		shuan_duty_basis basis;
 	} validity;
 	char notes[SHUAN_XBORDER_MAX_NOTES][288];

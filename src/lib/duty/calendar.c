@@ -199,9 +199,9 @@ int shuan_duty_working_day(const shuan_duty_rules *r, shuan_date d, bool *out, c
 	int doy;
 	if (!cy) {
 		snprintf(err, errlen,
-			 "no working-day calendar for %d: add %s/calendar/cn-%d.yaml from the State Council's notice "
-			 "on the %d public holidays (国务院办公厅关于%d年部分节假日安排的通知)",
-			 d.year, r ? r->dir : "rules", d.year, d.year, d.year);
+			 "no working-day calendar for %d: add rules/calendar/cn-%d.yaml from the State Council's notice "
+			 "国务院办公厅关于%d年部分节假日安排的通知",
+			 d.year, d.year, d.year);
 		return SHUAN_ENOTFOUND;
 	}
 	doy = day_of_year(d);
@@ -209,11 +209,64 @@ int shuan_duty_working_day(const shuan_duty_rules *r, shuan_date d, bool *out, c
 	return 0;
 }
 
+bool shuan_duty_calendar_expected(int year, const shuan_time *as_of)
+{
+	shuan_date today = shuan_time_date(as_of, SHUAN_CHINA_OFFSET_MIN);
+	/* the notice for a year comes out between late October and early December of the year before
+	 * (2022-12-08, 2023-10-25, 2024-11-12, 2025-11-04) */
+	return year <= today.year || (year == today.year + 1 && today.month == 12);
+}
+
+int shuan_duty__working_days(const shuan_duty_rules *r, shuan_date d, int n, const shuan_time *as_of,
+			     shuan_date *out, bool *pending, char *err, size_t errlen)
+{
+	int missing = 0;
+	int rc = shuan_duty__add_wd(r, d, n, out, &missing, err, errlen);
+	*pending = false;
+	if (rc == SHUAN_ENOTFOUND && missing && !shuan_duty_calendar_expected(missing, as_of)) {
+		snprintf(err, errlen,
+			 "depends on the %d public holidays, which the State Council has not published yet (its notice "
+			 "comes out late in %d): add rules/calendar/cn-%d.yaml then",
+			 missing, missing - 1, missing);
+		*pending = true;
+		return 0;
+	}
+	return rc;
+}
+
+int shuan_duty__extension_window(const shuan_duty_rules *r, shuan_date last, int n, const shuan_time *as_of,
+				 shuan_date *opens, bool *pending, char *err, size_t errlen)
+{
+	bool work = false;
+	int rc = shuan_duty_working_day(r, last, &work, err, errlen);
+	*pending = false;
+	if (rc == SHUAN_ENOTFOUND && !shuan_duty_calendar_expected(last.year, as_of)) {
+		snprintf(err, errlen,
+			 "depends on the %d public holidays, which the State Council has not published yet (its notice "
+			 "comes out late in %d): add rules/calendar/cn-%d.yaml then",
+			 last.year, last.year - 1, last.year);
+		*pending = true;
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	/* the last day counts when it is a working day: 60 working days end on it */
+	return shuan_duty__working_days(r, last, -(n - (work ? 1 : 0)), as_of, opens, pending, err, errlen);
+}
+
 int shuan_duty_add_working_days(const shuan_duty_rules *r, shuan_date d, int n, shuan_date *out, char *err,
 				size_t errlen)
 {
+	int missing;
+	return shuan_duty__add_wd(r, d, n, out, &missing, err, errlen);
+}
+
+int shuan_duty__add_wd(const shuan_duty_rules *r, shuan_date d, int n, shuan_date *out, int *missing, char *err,
+		       size_t errlen)
+{
 	int64_t day = shuan_date_days(d);
 	int step = n < 0 ? -1 : 1, left = n < 0 ? -n : n;
+	*missing = 0;
 	if (left > 10000) {
 		snprintf(err, errlen, "%d working days is beyond the calendar's reach", n);
 		return SHUAN_EINVAL;
@@ -222,8 +275,10 @@ int shuan_duty_add_working_days(const shuan_duty_rules *r, shuan_date d, int n, 
 		bool work;
 		int rc;
 		day += step;
-		if ((rc = shuan_duty_working_day(r, shuan_date_from_days(day), &work, err, errlen)) != 0)
+		if ((rc = shuan_duty_working_day(r, shuan_date_from_days(day), &work, err, errlen)) != 0) {
+			*missing = shuan_date_from_days(day).year;
 			return rc;
+		}
 		if (work)
 			left--;
 	}

@@ -342,17 +342,22 @@ static int regime_deadlines(const shuan_duty_rules *r, const duty_regime *rg, sh
 			o->immediate = d->minutes == 0;
 		} else if (!f->has_response_ended) {
 			o->status = SHUAN_DEADLINE_PENDING;
+			snprintf(o->reason, sizeof(o->reason), "counted from the end of the response (response_ended)");
 		} else {
 			shuan_date end = shuan_time_date(&f->response_ended, SHUAN_CHINA_OFFSET_MIN), due;
+			bool pending = false;
 			int wrc = 0;
 			if (d->working_days > 0)
-				wrc = shuan_duty_add_working_days(r, end, d->working_days, &due, o->error, sizeof(o->error));
+				wrc = shuan_duty__working_days(r, end, d->working_days, as_of, &due, &pending, o->reason,
+							       sizeof(o->reason));
 			else
 				due = shuan_date_from_days(shuan_date_days(end) + d->days);
 			if (wrc != 0) {
 				o->status = SHUAN_DEADLINE_UNKNOWN;
-				snprintf(g->error, sizeof(g->error), "%s", o->error);
+				snprintf(g->error, sizeof(g->error), "%s", o->reason);
 				rc = wrc;
+			} else if (pending) {
+				o->status = SHUAN_DEADLINE_PENDING;
 			} else {
 				o->has_due = true;
 				o->end_of_day = true;

@@ -2,7 +2,7 @@
  * lib/duty/internal.h - the loaded duty rules and the helpers the duty
  * engines share across files.
  *
- * rules.c reads rules/duty/ (*.yaml) into the structures below; every string
+ * rules.c reads the files of rules/duty/ into the structures below; every string
  * points into the YAML documents the rules handle keeps, so nothing is
  * copied. calendar.c reads rules/calendar/cn-YYYY.yaml. The engines
  * (xborder.c, incident.c, duties.c) name their condition tests in tables of
@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shuan/duties.h"
 #include "shuan/duty.h"
 #include "shuan/incident.h"
 #include "shuan/xborder.h"
@@ -195,11 +196,19 @@ typedef struct duty_cal_year {
 	char file[512];
 } duty_cal_year;
 
+typedef struct duty_people_rules {
+	const char *identifiers[32];
+	size_t nidentifiers;
+	int64_t candidate_at_least;
+	shuan_duty_basis candidate;
+} duty_people_rules;
+
 struct shuan_duty_rules {
 	shuan_yaml docs[DUTY_MAX_DOCS];
 	size_t ndocs;
 	char dir[4096];            /* the rules directory */
 	duty_xborder_rules xb;
+	duty_people_rules people;
 	duty_regime regimes[2];    /* [0] miit, [1] cac */
 	duty_periodic duties[DUTY_MAX_DUTIES];
 	size_t nduties;
@@ -214,6 +223,20 @@ int shuan_duty__regime_index(const char *id);
 /* Loads rules/calendar/ into r (calendar.c). */
 int shuan_duty__calendar_load(shuan_duty_rules *r, const char *dir, char *err, size_t errlen);
 void shuan_duty__calendar_free(shuan_duty_rules *r);
+
+/* shuan_duty_add_working_days() that names the year it missed in *missing. */
+int shuan_duty__add_wd(const shuan_duty_rules *r, shuan_date d, int n, shuan_date *out, int *missing, char *err,
+		       size_t errlen);
+/* The same for a deadline judged as of `as_of`: a missing year whose
+ * holidays cannot be published yet (shuan_duty_calendar_expected() false)
+ * is not an error: returns 0 with *pending set and the reason in err. */
+int shuan_duty__working_days(const shuan_duty_rules *r, shuan_date d, int n, const shuan_time *as_of,
+			     shuan_date *out, bool *pending, char *err, size_t errlen);
+
+/* The day an extension window of n working days before `last` (the last
+ * valid day, counted when it is a working day) opens; pending as above. */
+int shuan_duty__extension_window(const shuan_duty_rules *r, shuan_date last, int n, const shuan_time *as_of,
+				 shuan_date *opens, bool *pending, char *err, size_t errlen);
 
 /* Parses a `when:`/`all:` list of conditions with the engine's tests;
  * `owner` is the basis a condition inherits. */

@@ -176,11 +176,13 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 	} else {
 		fprintf(f, "{\"years\":%d,\"extension_working_days\":%d,\"extension_years\":%d,\"issued\":",
 			r->validity.years, r->validity.extension_working_days, r->validity.extension_years);
-		json_date_or_null(f, r->validity.has_dates, r->validity.issued);
+		json_date_or_null(f, r->validity.has_expiry, r->validity.issued);
 		fputs(",\"expires\":", f);
-		json_date_or_null(f, r->validity.has_dates, r->validity.expires);
+		json_date_or_null(f, r->validity.has_expiry, r->validity.expires);
+		fputs(",\"window_note\":", f);
+		shuan_json_cstring(f, r->validity.window_note[0] ? r->validity.window_note : NULL);
 		fputs(",\"extension_window\":", f);
-		if (r->validity.has_dates) {
+		if (r->validity.has_window) {
 			fputs("{\"opens\":", f);
 			json_date_or_null(f, true, r->validity.window_opens);
 			fputs(",\"closes\":", f);
@@ -317,12 +319,17 @@ static void write_text(FILE *f, const shuan_xborder_result *r, const shuan_org *
 			r->validity.years, r->validity.extension_years, r->validity.extension_working_days);
 		shuan_duty__text_basis(f, &r->validity.basis);
 		fputc('\n', f);
-		if (r->validity.has_dates) {
+		if (r->validity.has_expiry) {
 			char i1[16], e1[16], w1[16];
 			date_str(r->validity.issued, i1);
 			date_str(r->validity.expires, e1);
 			date_str(r->validity.window_opens, w1);
-			fprintf(f, "  issued %s, valid through %s; extension window %s to %s\n", i1, e1, w1, e1);
+			fprintf(f, "  issued %s, valid through %s; ", i1, e1);
+			if (r->validity.has_window)
+				fprintf(f, "extension window %s to %s\n", w1, e1);
+			else
+				fprintf(f, "extension window: %s\n", r->validity.window_note[0] ? r->validity.window_note
+											 : "not computed (see the error)");
 		} else {
 			fputs("  (give assessment_issued in the transfer to compute the expiry and the window)\n", f);
 		}
@@ -438,12 +445,19 @@ static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *or
 			r->validity.years, r->validity.extension_years, r->validity.extension_working_days);
 		md_basis(f, &r->validity.basis);
 		fputs(".\n", f);
-		if (r->validity.has_dates) {
+		if (r->validity.has_expiry) {
 			char i1[16], e1[16], w1[16];
 			date_str(r->validity.issued, i1);
 			date_str(r->validity.expires, e1);
 			date_str(r->validity.window_opens, w1);
-			fprintf(f, "Issued %s, valid through %s; extension window %s – %s.\n", i1, e1, w1, e1);
+			fprintf(f, "Issued %s, valid through %s; ", i1, e1);
+			if (r->validity.has_window)
+				fprintf(f, "extension window %s – %s.\n", w1, e1);
+			else {
+				fputs("extension window: ", f);
+				shuan_duty__md(f, r->validity.window_note[0] ? r->validity.window_note : "not computed");
+				fputs(".\n", f);
+			}
 		}
 	}
 	if (r->nnotes || r->unverified || r->error[0]) {

@@ -633,6 +633,26 @@ static int duties_parse(shuan_yaml *y, shuan_duty_rules *r)
 	return 0;
 }
 
+/* ---- people.yaml ---- */
+
+static int people_parse(shuan_yaml *y, duty_people_rules *p)
+{
+	static const char *const keys[] = {"id", "rev", "cites", "identifiers", "important_data_candidate", NULL};
+	static const char *const ckeys[] = {"rule", "pi_people_at_least", "article", "cites", "note", "unverified", NULL};
+	shuan_yaml_node *root = shuan_yaml_root(y), *n;
+	if (!shuan_yaml_is_map(root))
+		return shuan_yaml_fail(y, root, "the top level must be a mapping");
+	TRY(shuan_yaml_check_keys(y, root, "people rules", keys));
+	TRY(enum_list(y, root, "identifiers", NULL, NULL, p->identifiers, 32, &p->nidentifiers));
+	if (!p->nidentifiers)
+		return shuan_yaml_fail(y, root, "'identifiers' must list at least one detector");
+	if (!(n = shuan_yaml_get(y, root, "important_data_candidate")) || !shuan_yaml_is_map(n))
+		return shuan_yaml_fail(y, n ? n : root, "'important_data_candidate' must be a mapping");
+	TRY(shuan_yaml_check_keys(y, n, "important_data_candidate", ckeys));
+	TRY(req_int(y, n, "pi_people_at_least", 1, INT64_MAX / 2, &p->candidate_at_least));
+	return shuan_duty__basis_parse(y, n, &p->candidate);
+}
+
 /* Loads rules_dir/duty/<name> into the next document slot. */
 static int load_doc(shuan_duty_rules *r, const char *name, shuan_yaml **out, char *err, size_t errlen)
 {
@@ -692,6 +712,8 @@ int shuan_duty_rules_load(shuan_duty_rules **out, const char *rules_dir, char *e
 		goto cleanup;
 	}
 	if ((rc = load_doc(r, "duties.yaml", &y, err, errlen)) != 0 || (rc = duties_parse(y, r)) != 0)
+		goto cleanup;
+	if ((rc = load_doc(r, "people.yaml", &y, err, errlen)) != 0 || (rc = people_parse(y, &r->people)) != 0)
 		goto cleanup;
 	snprintf(caldir, sizeof(caldir), "%s/calendar", r->dir);
 	if ((rc = shuan_duty__calendar_load(r, caldir, err, errlen)) != 0)

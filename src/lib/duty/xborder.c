@@ -395,15 +395,19 @@ int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, co
 		o->basis = d->basis;
 		if (d->working_days > 0 && t->has_contract_effective) {
 			char buf[16], e2[288];
-			int wrc = shuan_duty_add_working_days(rules, t->contract_effective, d->working_days, &o->due, e2,
-							      sizeof(e2));
+			bool pending;
+			int wrc = shuan_duty__working_days(rules, t->contract_effective, d->working_days, as_of, &o->due,
+							   &pending, e2, sizeof(e2));
 			shuan_date_format(t->contract_effective, buf, sizeof(buf));
-			if (wrc == 0) {
+			if (wrc == 0 && !pending) {
 				char due[16];
 				o->has_due = true;
 				shuan_date_format(o->due, due, sizeof(due));
 				snprintf(o->detail, sizeof(o->detail), "%d working days after %s (contract_effective): by %s",
 					 d->working_days, buf, due);
+			} else if (wrc == 0) {
+				snprintf(o->detail, sizeof(o->detail), "%d working days after %s: %.300s", d->working_days, buf,
+					 e2);
 			} else {
 				snprintf(out->error, sizeof(out->error), "%s", e2);
 				snprintf(o->detail, sizeof(o->detail), "%d working days after %s: not computed (%s)",
@@ -425,18 +429,18 @@ int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, co
 		out->validity.extension_years = xb->validity.extension_years;
 		out->validity.basis = xb->validity.basis;
 		if (t->has_assessment_issued) {
-			bool work = false;
 			char e2[288];
+			bool pending;
 			int wrc;
 			out->validity.issued = t->assessment_issued;
 			out->validity.expires = shuan_date_add_months(t->assessment_issued, 12 * xb->validity.years);
-			wrc = shuan_duty_working_day(rules, out->validity.expires, &work, e2, sizeof(e2));
-			if (wrc == 0)
-				wrc = shuan_duty_add_working_days(rules, out->validity.expires,
-								  -(xb->validity.extension_working_days - (work ? 1 : 0)),
-								  &out->validity.window_opens, e2, sizeof(e2));
-			if (wrc == 0) {
-				out->validity.has_dates = true;
+			out->validity.has_expiry = true;
+			wrc = shuan_duty__extension_window(rules, out->validity.expires, xb->validity.extension_working_days,
+							   as_of, &out->validity.window_opens, &pending, e2, sizeof(e2));
+			if (wrc == 0 && !pending) {
+				out->validity.has_window = true;
+			} else if (wrc == 0) {
+				snprintf(out->validity.window_note, sizeof(out->validity.window_note), "%s", e2);
 			} else {
 				snprintf(out->error, sizeof(out->error), "%s", e2);
 				rc = wrc;
