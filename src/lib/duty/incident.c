@@ -113,26 +113,26 @@ static bool band_match(const duty_criterion *c, const duty_band *b, const shuan_
 	case ITEST_HOURS:
 		if (f->outage_hours < 0 || f->outage_hours < b->at_least)
 			return false;
-		snprintf(detail, len, "%g h >= %g h", f->outage_hours, b->at_least);
+		snprintf(detail, len, "%g h ≥ %g h", f->outage_hours, b->at_least);
 		return true;
 	case ITEST_LOSS:
 		if (f->loss_cny < 0 || f->loss_cny < b->at_least)
 			return false;
 		shuan_duty__group((int64_t)f->loss_cny, x, sizeof(x));
 		shuan_duty__group((int64_t)b->at_least, y, sizeof(y));
-		snprintf(detail, len, "direct loss CNY %s >= %s", x, y);
+		snprintf(detail, len, "direct loss CNY %s ≥ %s", x, y);
 		return true;
 	case ITEST_PEOPLE:
 		if (b->pi_at_least > 0 && f->pi_people >= b->pi_at_least) {
 			shuan_duty__group(f->pi_people, x, sizeof(x));
 			shuan_duty__group(b->pi_at_least, y, sizeof(y));
-			snprintf(detail, len, "%s people's PI >= %s", x, y);
+			snprintf(detail, len, "%s people's PI ≥ %s", x, y);
 			return true;
 		}
 		if (b->spi_at_least > 0 && f->spi_people >= b->spi_at_least) {
 			shuan_duty__group(f->spi_people, x, sizeof(x));
 			shuan_duty__group(b->spi_at_least, y, sizeof(y));
-			snprintf(detail, len, "%s people's sensitive PI >= %s", x, y);
+			snprintf(detail, len, "%s people's sensitive PI ≥ %s", x, y);
 			return true;
 		}
 		return false;
@@ -140,7 +140,7 @@ static bool band_match(const duty_criterion *c, const duty_band *b, const shuan_
 		double need = f->outage_scope == 0 ? b->whole_at_least : b->main_at_least;
 		if (f->role != 1 /* ciio */ || f->outage_hours < 0 || f->outage_hours < need)
 			return false;
-		snprintf(detail, len, "CII %s out of service %g h >= %g h",
+		snprintf(detail, len, "CII %s out of service %g h ≥ %g h",
 			 f->outage_scope == 0 ? "as a whole" : "main functions", f->outage_hours, need);
 		*assumed = f->outage_scope < 0;
 		return true;
@@ -455,8 +455,8 @@ int shuan_incident_grade_facts(const shuan_duty_rules *r, const shuan_incident_f
 
 	for (int k = 0; k < 2; k++) {
 		int drc;
-		/* a regime not in force gives no deadlines (unless none is, then all are shown for reference) */
-		if (!use[k] || (!in_force[k] && any_in_force))
+		/* a regime not in force at the discovery sets no deadlines */
+		if (!use[k] || !in_force[k])
 			continue;
 		drc = regime_deadlines(r, &r->regimes[k], g->adjusted ? g->level : levels[k], &f, ev, nev, as_of, g);
 		if (drc && !rc)
@@ -488,8 +488,10 @@ int shuan_incident_grade_facts(const shuan_duty_rules *r, const shuan_incident_f
 	if (g->adjusted)
 		add_note(g, "The level was adjusted on the timeline (level_adjusted); the criteria show the computed grade.");
 	g->unverified = false;
+	/* the grade rests on the criteria at its level; a lower match that is unverified
+	 * is labelled on its own line but does not make the grade unverified */
 	for (size_t i = 0; i < g->ncriteria; i++)
-		g->unverified = g->unverified || g->criteria[i].basis.unverified;
+		g->unverified = g->unverified || (g->criteria[i].basis.unverified && g->criteria[i].level == g->level);
 	for (size_t i = 0; i < g->ndeadlines; i++)
 		g->unverified = g->unverified || g->deadlines[i].basis.unverified;
 	if (rc && errlen)

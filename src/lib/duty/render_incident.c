@@ -262,7 +262,9 @@ static void text_grade(FILE *f, const shuan_incident_grade *g, bool color)
 		fputs("  none at this level\n", f);
 	for (size_t i = 0; i < g->ndeadlines; i++) {
 		const shuan_incident_deadline *d = &g->deadlines[i];
-		const char *c = d->status == SHUAN_DEADLINE_OVERDUE ? RED : d->status == SHUAN_DEADLINE_DUE_SOON ? YELLOW : "";
+		/* colour marks what you must act on: your own overdue or due-soon steps */
+		const char *c = !d->yours ? "" : d->status == SHUAN_DEADLINE_OVERDUE ? RED
+					   : d->status == SHUAN_DEADLINE_DUE_SOON ? YELLOW : "";
 		fprintf(f, "  %s%-8s%s ", color ? c : "", status_label(d->status), color && *c ? RESET : "");
 		text_due(f, d);
 		fprintf(f, " %s%-5s %s -> ", d->immediate ? "immediately " : d->end_of_day ? "end of day " : "", d->regime,

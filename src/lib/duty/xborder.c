@@ -156,7 +156,7 @@ static bool eval_leaf(const xctx *x, const duty_leaf *l, char *detail, size_t le
 		shuan_duty__group(x->c->ytd_pi, a, sizeof(a));
 		shuan_duty__group(l->number, b, sizeof(b));
 		snprintf(detail, len, "%s people's PI since 1 January %d %s %s (不满 excludes the number)", a, x->c->year,
-			 met ? "<" : ">=", b);
+			 met ? "<" : "≥", b);
 		break;
 	case T_IN_FTZ:
 		met = x->org->ftz != NULL;
