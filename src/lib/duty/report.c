@@ -268,8 +268,6 @@ int shuan_incident_report_write(FILE *f, const shuan_incident *inc, const shuan_
 		row(&d, "备注", r[15]);
 	if (g->unverified)
 		para(&d, "[UNVERIFIED] 事件级别或时限所依据的部分规则未与官方文本核对（见 rules/duty/），仅为可配置的默认值。");
-	if (d.in_table)
-		fputs(fmt == SHUAN_REPORT_HTML ? "</table>\n" : "\n", f);
 	shuan_time_format(&g->as_of, t2);
 	snprintf(buf, sizeof(buf), "生成时间 %s（shuan %s）", t2, shuan_version());
 	para(&d, buf);
