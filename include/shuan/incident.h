@@ -134,6 +134,7 @@ typedef struct shuan_incident_criterion {
 	shuan_incident_level level;
 	char detail[224];          /* "10,500,000 people's PI >= 10,000,000" */
 	bool assumed;              /* taken from the data grade alone (no threat given) */
+	bool reference;            /* its regime was not in force at the discovery: shown for reference */
 	shuan_duty_basis basis;
 } shuan_incident_criterion;
 

@@ -365,12 +365,24 @@ static void test_cac_regime(void **state)
 	assert_non_null(d = deadline("cac", "cac_report"));
 	assert_string_equal(d->rule, "cac.operator_report");
 	assert_time(&d->due, "2025-11-03T13:00:00+08:00"); /* 4 hours */
+	/* an operator's chain: no protection department step; a 较大 incident: no province step */
+	assert_null(deadline("cac", "cac_protection_department_report"));
+	assert_null(deadline("cac", "cac_province_report"));
 	/* a CIIO reports within 1 hour to its protection department */
 	f.role = 1;
 	assert_int_equal(grade(&f, "2025-11-03T09:30+08:00"), 0);
 	assert_non_null(d = deadline("cac", "cac_report"));
 	assert_string_equal(d->rule, "cac.ciio_report");
 	assert_time(&d->due, "2025-11-03T10:00:00+08:00");
+	/* 重大 at a CIIO: the protection department's 30 minutes ([UNVERIFIED], one source), not the province's */
+	f.pi_people = 10000000;
+	assert_int_equal(grade(&f, "2025-11-03T09:30+08:00"), 0);
+	assert_non_null(d = deadline("cac", "cac_protection_department_report"));
+	assert_true(d->basis.unverified && !d->yours);
+	assert_time(&d->due, "2025-11-03T09:30:00+08:00");
+	assert_null(deadline("cac", "cac_province_report"));
+	assert_true(g.unverified);
+	f.pi_people = 1000000;
 	/* only leaks count in the PI criterion */
 	f.role = 0;
 	f.type = 0; /* tamper */

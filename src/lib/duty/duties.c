@@ -61,7 +61,7 @@ static int eval_leaf(const dctx *x, const duty_leaf *l, char *detail, size_t len
 	case D_PI_OVER:
 	case D_PI_AT_LEAST:
 	case D_PI_AT_MOST: {
-		static const char *const ops[] = {">", ">=", "<="};
+		static const char *const ops[] = {">", "≥", "≤"};
 		bool met;
 		shuan_duty__group(l->number, b, sizeof(b));
 		if (x->pi_people < 0) {

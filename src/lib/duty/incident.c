@@ -305,6 +305,8 @@ static int cmp_deadline(const void *a, const void *b)
 static int cmp_criterion(const void *a, const void *b)
 {
 	const shuan_incident_criterion *x = a, *y = b;
+	if (x->reference != y->reference)
+		return x->reference ? 1 : -1;
 	if (x->level != y->level)
 		return (int)y->level - (int)x->level;
 	return strcmp(x->regime, y->regime);
@@ -323,7 +325,7 @@ static int regime_deadlines(const shuan_duty_rules *r, const duty_regime *rg, sh
 		int role = f->role < 0 ? 0 : f->role;
 		if (lv < d->min_level)
 			continue;
-		if (d->only_for_actors && !role_in(d, role))
+		if (d->nchain && !in_list(d->chain, d->nchain, role))
 			continue;
 		o = &g->deadlines[g->ndeadlines++];
 		memset(o, 0, sizeof(*o));
@@ -419,7 +421,12 @@ int shuan_incident_grade_facts(const shuan_duty_rules *r, const shuan_incident_f
 		o->regime = rg->id;
 		o->title = rg->title;
 		o->in_force = in_force[k] = shuan_date_days(d) >= shuan_date_days(rg->effective);
-		o->level = levels[k] = grade_regime(rg, &f, g, &ambiguous);
+		{
+			size_t first = g->ncriteria;
+			o->level = levels[k] = grade_regime(rg, &f, g, &ambiguous);
+			for (size_t i = first; i < g->ncriteria; i++)
+				g->criteria[i].reference = !o->in_force;
+		}
 		o->level_basis = rg->default_basis;
 		if (o->in_force) {
 			any_in_force = true;
@@ -491,7 +498,8 @@ int shuan_incident_grade_facts(const shuan_duty_rules *r, const shuan_incident_f
 	/* the grade rests on the criteria at its level; a lower match that is unverified
 	 * is labelled on its own line but does not make the grade unverified */
 	for (size_t i = 0; i < g->ncriteria; i++)
-		g->unverified = g->unverified || (g->criteria[i].basis.unverified && g->criteria[i].level == g->level);
+		g->unverified = g->unverified || (g->criteria[i].basis.unverified && g->criteria[i].level == g->level &&
+						  !g->criteria[i].reference);
 	for (size_t i = 0; i < g->ndeadlines; i++)
 		g->unverified = g->unverified || g->deadlines[i].basis.unverified;
 	if (rc && errlen)

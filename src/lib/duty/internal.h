@@ -140,7 +140,8 @@ typedef struct duty_ideadline {
 	int actors[8];
 	size_t nactors;
 	char actor_list[128];
-	bool only_for_actors;
+	int chain[8];              /* the step exists only when the facts' role is one of these */
+	size_t nchain;             /* 0: in every reporting chain */
 	shuan_incident_level min_level;
 	bool from_response_end;    /* else from discovery */
 	int minutes, working_days, days; /* one of them >= 0 */

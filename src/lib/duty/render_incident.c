@@ -153,7 +153,7 @@ static void json_grade_body(FILE *f, const shuan_incident_grade *g)
 		shuan_json_cstring(f, c->title);
 		fputs(",\"detail\":", f);
 		shuan_json_cstring(f, c->detail);
-		fprintf(f, ",\"assumed\":%s,", c->assumed ? "true" : "false");
+		fprintf(f, ",\"assumed\":%s,\"reference\":%s,", c->assumed ? "true" : "false", c->reference ? "true" : "false");
 		json_flat_basis(f, &c->basis);
 		fputc('}', f);
 	}
@@ -248,6 +248,8 @@ static void text_grade(FILE *f, const shuan_incident_grade *g, bool color)
 	for (size_t i = 0; i < g->ncriteria; i++) {
 		const shuan_incident_criterion *c = &g->criteria[i];
 		fprintf(f, "  %-8s %-5s %-24s ", shuan_incident_level_zh(c->level), c->regime, c->rule);
+		if (c->reference)
+			fputs("(not in force: for reference) ", f);
 		shuan_duty__text(f, c->detail);
 		shuan_duty__text_basis(f, &c->basis);
 		if (c->basis.note) {

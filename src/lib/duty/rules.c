@@ -423,7 +423,7 @@ static int band_parse(shuan_yaml *y, const shuan_yaml_node *m, duty_itest test, 
 
 static int deadline_parse(shuan_yaml *y, const shuan_yaml_node *m, duty_ideadline *d)
 {
-	static const char *const keys[] = {"rule", "step", "title", "actors", "only_for_actors", "party", "min_level",
+	static const char *const keys[] = {"rule", "step", "title", "actors", "chain", "party", "min_level",
 					   "from", "minutes", "working_days", "days", "done_by", "article", "cites",
 					   "note", "unverified", NULL};
 	static const char *const froms[] = {"discovered", "response_ended", NULL};
@@ -446,7 +446,7 @@ static int deadline_parse(shuan_yaml *y, const shuan_yaml_node *m, duty_ideadlin
 	for (size_t i = 0; i < d->nactors && o < sizeof(d->actor_list); i++)
 		o += (size_t)snprintf(d->actor_list + o, sizeof(d->actor_list) - o, "%s%s", i ? ", " : "",
 				      shuan_duty__roles[d->actors[i]]);
-	TRY(opt_bool(y, m, "only_for_actors", &d->only_for_actors));
+	TRY(enum_list(y, m, "chain", shuan_duty__roles, d->chain, NULL, 8, &d->nchain));
 	TRY(req_enum(y, m, "min_level", LEVELS, &lv));
 	d->min_level = (shuan_incident_level)lv;
 	TRY(req_enum(y, m, "from", froms, &from));
