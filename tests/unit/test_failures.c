@@ -210,33 +210,71 @@ static void test_stats_cache_survives_reused_id_pointer(void **state)
 	shuan_stats_free(st);
 }
 
-static void test_bad_pattern_names_its_file(void **state)
+/* Loads a rules directory holding the real tables and one detector file
+ * with the given body; returns the load's code, the message in err. */
+static int load_one_rule(const char *body, shuan_matcher_kind kind, char *err, size_t errlen)
 {
-	char dir[] = "/tmp/shuan-badpat-XXXXXX", path[512], err[1024], cmd[600];
+	char dir[] = "/tmp/shuan-rule-XXXXXX", path[512], cmd[600];
 	shuan_rules *r = NULL;
 	FILE *f;
-	(void)state;
+	int rc;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/detectors", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(cmd, sizeof(cmd), "cp -r %s/data %s/data", SHUAN_TEST_RULES_DIR, dir);
+	snprintf(cmd, sizeof(cmd), "cp -r %s/data %s/sensitivity.yaml %s/", SHUAN_TEST_RULES_DIR, SHUAN_TEST_RULES_DIR, dir);
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/detectors/broken.yaml", dir);
 	assert_non_null(f = fopen(path, "w"));
-	fputs("id: broken\nrev: 1\nlabel_zh: 坏\nlabel_en: Broken\npi_category: x\nvalidator: email\n"
-	      "cites: [pipl]\npatterns:\n  - 'ok[a-z]+'\n  - 'bad(unclosed'\n",
-	      f);
+	fputs(body, f);
 	fclose(f);
-	for (int k = 0; k < 2; k++) {
-		err[0] = '\0';
-		assert_int_equal(shuan_rules__load(&r, dir, NULL, k ? SHUAN_MATCHER_REFERENCE : SHUAN_MATCHER_VECTORSCAN,
-						   err, sizeof(err)),
-				 SHUAN_ERULES);
+	err[0] = '\0';
+	rc = shuan_rules__load(&r, dir, NULL, kind, err, errlen);
+	if (rc)
 		assert_null(r);
-		assert_non_null(strstr(err, "broken.yaml: pattern 'bad(unclosed'"));
-	}
+	shuan_rules_free(r);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
+	return rc;
+}
+
+#define RULE_HEAD "id: broken\nrev: 1\nlabel_zh: 坏\nlabel_en: Broken\npi_category: x\ncites: [pipl]\n"
+
+static void test_bad_pattern_names_its_file(void **state)
+{
+	char err[1024];
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(load_one_rule(RULE_HEAD "validator: email\npatterns:\n  - 'ok[a-z]+'\n  - 'bad(unclosed'\n",
+					       k ? SHUAN_MATCHER_REFERENCE : SHUAN_MATCHER_VECTORSCAN, err, sizeof(err)),
+				 SHUAN_ERULES);
+		assert_non_null(strstr(err, "broken.yaml: pattern 'bad(unclosed'"));
+	}
+}
+
+/* Word lists: a validator's lists must be in its rule, a placeholder must
+ * name a list, and words are escaped when a pattern takes them. */
+static void test_word_lists(void **state)
+{
+	char err[1024];
+	(void)state;
+	assert_int_equal(load_one_rule(RULE_HEAD "validator: person_name\nwords:\n  lead: [姓名]\n  trail: [先生]\n"
+				       "patterns:\n  - '(?:{lead}).{2}'\n",
+				       SHUAN_MATCHER_VECTORSCAN, err, sizeof(err)),
+			 SHUAN_ERULES);
+	assert_non_null(strstr(err, "needs the word list words.function"));
+	assert_int_equal(load_one_rule(RULE_HEAD "validator: email\nwords:\n  a: [x]\npatterns:\n  - '{nope}[a-z]{2,3}'\n",
+				       SHUAN_MATCHER_VECTORSCAN, err, sizeof(err)),
+			 SHUAN_ERULES);
+	assert_non_null(strstr(err, "broken.yaml:11:5: pattern uses {nope}"));
+	/* "a.b" and "c+" are literal words: the pattern still compiles */
+	assert_int_equal(load_one_rule(RULE_HEAD "validator: email\nwords:\n  w: ['a.b', 'c+', '(x']\n"
+				       "patterns:\n  - '(?:{w})@[a-z]{2,3}'\n",
+				       SHUAN_MATCHER_VECTORSCAN, err, sizeof(err)),
+			 0);
+	assert_int_equal(load_one_rule(RULE_HEAD "validator: email\nwords: [x]\npatterns:\n  - 'x'\n",
+				       SHUAN_MATCHER_VECTORSCAN, err, sizeof(err)),
+			 SHUAN_ERULES);
+	assert_non_null(strstr(err, "'words' must be a mapping"));
 }
 
 int main(void)
@@ -248,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_stop_cancel_and_nomem_differ),
 		cmocka_unit_test(test_stats_cache_survives_reused_id_pointer),
 		cmocka_unit_test(test_bad_pattern_names_its_file),
+		cmocka_unit_test(test_word_lists),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

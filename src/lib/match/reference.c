@@ -12,6 +12,7 @@
 
 #include "lib/match/internal.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 #define REF_MAX_MATCHES 512
 
@@ -58,7 +59,7 @@ static int ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const cha
 	for (size_t p = 0; p < m->n && rc == 0; p++) {
 		memset(seen, 0, len + 1);
 		for (size_t s = 0; s < len && rc == 0; s++) {
-			if (((unsigned char)buf[s] & 0xC0) == 0x80)
+			if (shuan_utf8_is_cont((unsigned char)buf[s]))
 				continue; /* not a character boundary */
 			int r = pcre2_dfa_match(m->pcre[p], (PCRE2_SPTR)buf, len, s, PCRE2_ANCHORED,
 						sc->pcre_md, NULL, sc->workspace, sc->ws_len);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/output/output.h"
+#include "util/utf8.h"
 
 static void text_begin(shuan_output *r) { (void)r; }
 
@@ -39,7 +40,7 @@ static void pad(FILE *out, const char *s, int width)
 {
 	int cols = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p & 0xC0) != 0x80)
+		if (!shuan_utf8_is_cont(*p))
 			cols += *p >= 0xE0 ? 2 : 1;
 	fputs(s, out);
 	for (; cols < width; cols++)

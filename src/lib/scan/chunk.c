@@ -16,6 +16,7 @@
 #include "lib/scan/evidence.h"
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 static bool is_boundary_char(boundary_kind b, unsigned char c)
 {
@@ -26,11 +27,6 @@ static bool is_boundary_char(boundary_kind b, unsigned char c)
 	return false;
 }
 
-/* Bytes of the UTF-8 character starting at p (1 for a stray byte). */
-static size_t u8_len_at(const unsigned char *p)
-{
-	return *p < 0xC0 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-}
 
 /* What the matcher callback needs: the scanner and the call whose chunk it is. */
 struct match_ctx {
@@ -48,10 +44,10 @@ static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 	scan_cand c;
 	/* Cut off the boundary delimiters the pattern consumed. */
 	if (trim & PATTERN_TRIM_START)
-		start += u8_len_at(b + start);
+		start += shuan_utf8_lead_len(b[start]);
 	if (trim & PATTERN_TRIM_END) {
 		size_t back = 1;
-		while (back < 4 && end - back > start && (b[end - back] & 0xC0) == 0x80)
+		while (back < 4 && end - back > start && shuan_utf8_is_cont(b[end - back]))
 			back++;
 		end -= back;
 	}
@@ -125,6 +121,7 @@ static int validate(shuan_scanner *s, unsigned det, const char *buf, size_t len,
 	h.v.end = end;
 	h.v.field_mode = by_field;
 	h.v.age = -1;
+	h.v.words = &d->words;
 	if (!d->validator->fn(&s->vdata, buf, len, &h.v))
 		return 0;
 	/* A validator may narrow the span, never widen it. */
@@ -256,13 +253,6 @@ static bool field_is_cue(const shuan_detector *d, const char *field)
 
 /* ---- reporting ---- */
 
-static uint64_t count_chars(const char *p, size_t n)
-{
-	uint64_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += ((unsigned char)p[i] & 0xC0) != 0x80;
-	return k;
-}
 
 struct cursor {
 	size_t pos;        /* offset processed so far */
@@ -329,7 +319,7 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	f.path = s->path;
 	f.location = c->in_cell ? c->cell_location : NULL;
 	f.line = s->line + cur->line;
-	f.column = count_chars(buf + cur->line_start, start - cur->line_start) + 1 +
+	f.column = shuan_utf8_count(buf + cur->line_start, start - cur->line_start) + 1 +
 		   (cur->line == 0 ? s->line_chars : 0);
 	if (s->dec) {
 		/* Decoded input: offsets in the bytes as stored (GBK, UTF-16). */
@@ -343,9 +333,10 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	f.sensitive = d->info.sensitive;
 	f.spi_category = d->info.spi_category;
 	if (h->v.minor_under_14) {
-		/* PIPL Art. 28: all PI of a minor under 14 is sensitive. */
+		/* PIPL Art. 28: all PI of a minor under 14 is sensitive (the
+		 * category is rules/sensitivity.yaml's). */
 		f.sensitive = true;
-		f.spi_category = "不满十四周岁未成年人的个人信息";
+		f.spi_category = s->rules->vdata.minor_spi_category;
 	} else if (h->v.precise && d->spi_when_precise && *d->spi_when_precise) {
 		f.sensitive = true;
 		f.spi_category = d->spi_when_precise;

@@ -238,7 +238,7 @@ static uint64_t invalid_in_consumed(const shuan_scanner *s, size_t cut, bool hug
 {
 	size_t from = 0, upto = huge ? cut - SCAN_OVERLAP : cut;
 	if (s->report_from)
-		while (from < upto && from < 3 && ((unsigned char)s->buf[from] & 0xC0) == 0x80)
+		while (from < upto && from < 3 && shuan_utf8_is_cont((unsigned char)s->buf[from]))
 			from++;
 	return shuan_utf8_invalid(s->buf + from, upto - from, huge);
 }
@@ -329,8 +329,7 @@ int shuan_scanner__scan_stream(shuan_scanner *s, scan_call *c, const shuan_input
 			goto done;
 		if (huge) {
 			/* Carry the overlap; this line goes on in the next chunk. */
-			for (size_t i = 0; i < cut - SCAN_OVERLAP; i++)
-				s->line_chars += ((unsigned char)s->buf[i] & 0xC0) != 0x80;
+			s->line_chars += shuan_utf8_count(s->buf, cut - SCAN_OVERLAP);
 			memmove(s->buf, s->buf + cut - SCAN_OVERLAP, SCAN_OVERLAP);
 			s->base_offset += cut - SCAN_OVERLAP;
 			len = SCAN_OVERLAP;

@@ -235,7 +235,8 @@ struct member {
 	arch_ctx *c;
 	struct archive *a;
 	unsigned char peek[ARCH_SNIFF];
-	size_t npeek, ppos;
+	size_t npeek;
+	shuan_peeked pk; /* the peeked bytes, served again to the scanner or a nested archive */
 	uint64_t bytes;
 	uint64_t max;   /* member size limit, 0 = none */
 	bool eof;
@@ -289,12 +290,9 @@ static long pull(struct member *m, void *buf, size_t cap)
 static long member_read(void *ctx, char *buf, size_t cap)
 {
 	struct member *m = ctx;
-	if (m->ppos < m->npeek) {
-		size_t n = m->npeek - m->ppos < cap ? m->npeek - m->ppos : cap;
-		memcpy(buf, m->peek + m->ppos, n);
-		m->ppos += n;
-		return (long)n;
-	}
+	size_t k = shuan_peeked_copy(&m->pk, buf, cap);
+	if (k)
+		return (long)k;
 	long n = pull(m, buf, cap);
 	return n == SHUAN_EIO ? 0 : n;
 }
@@ -303,12 +301,9 @@ static long member_read(void *ctx, char *buf, size_t cap)
 static la_ssize_t child_read(struct archive *a, void *cd, const void **out)
 {
 	struct member *m = cd;
-	if (m->ppos < m->npeek) {
-		*out = m->peek + m->ppos;
-		la_ssize_t n = (la_ssize_t)(m->npeek - m->ppos);
-		m->ppos = m->npeek;
-		return n;
-	}
+	size_t k = shuan_peeked_rest(&m->pk, out);
+	if (k)
+		return (la_ssize_t)k;
 	long n = pull(m, m->cbuf, CHILD_BUF);
 	if (n < 0) {
 		archive_set_error(a, EINVAL, "%s", m->errmsg);
@@ -324,7 +319,7 @@ static void drain(struct member *m)
 	char buf[16384];
 	if ((archive_format(m->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP)
 		return;
-	m->ppos = m->npeek;
+	m->pk.pos = m->pk.n;
 	while (pull(m, buf, sizeof(buf)) > 0)
 		if (shuan_scanner__cancelled(m->c->s))
 			break;
@@ -370,7 +365,7 @@ static int member_ooxml(arch_ctx *c, struct member *m, const char *mpath, int de
 		return 0;
 	}
 	memcpy(buf, m->peek, m->npeek);
-	m->ppos = m->npeek;
+	m->pk.pos = m->pk.n;
 	for (;;) {
 		if (len == cap) {
 			if (cap >= ARCH_MAX_BUFFERED) {
@@ -437,6 +432,7 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 			break;
 		m.npeek += (size_t)n;
 	}
+	m.pk = (shuan_peeked){m.peek, m.npeek, 0};
 	arch_kind kind = m.err == SHUAN_ELIMIT ? ARCH_PLAIN : shuan_archive__sniff(m.peek, m.npeek, hint);
 	if (kind != ARCH_PLAIN) {
 		if (depth >= c->lim.max_depth) {
@@ -609,8 +605,7 @@ int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const c
 
 /* Standard input: the bytes already peeked, then the rest of fd 0. */
 struct stdin_src {
-	const unsigned char *peek;
-	size_t npeek;
+	shuan_peeked pk;
 	arch_limits *lim;
 	char *buf;
 };
@@ -618,12 +613,10 @@ struct stdin_src {
 static la_ssize_t stdin_read(struct archive *a, void *cd, const void **out)
 {
 	struct stdin_src *f = cd;
-	if (f->npeek) {
-		*out = f->peek;
-		la_ssize_t n = (la_ssize_t)f->npeek;
-		f->lim->compressed += f->npeek;
-		f->npeek = 0;
-		return n;
+	size_t k = shuan_peeked_rest(&f->pk, out);
+	if (k) {
+		f->lim->compressed += k;
+		return (la_ssize_t)k;
 	}
 	ssize_t n = shuan_io_read(STDIN_FILENO, f->buf, FILE_BUF);
 	if (n < 0) {
@@ -637,7 +630,7 @@ static la_ssize_t stdin_read(struct archive *a, void *cd, const void **out)
 
 int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npeek, const char *display)
 {
-	struct stdin_src f = {peek, npeek, &c->lim, NULL};
+	struct stdin_src f = {{peek, npeek, 0}, &c->lim, NULL};
 	struct archive *a = NULL;
 	int rc = 0;
 

@@ -40,6 +40,7 @@
 #include "lib/source/archive.h"
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 #define SST_MAX_BYTES (64u << 20)
 #define SST_MAX_COUNT (4u << 20)
@@ -441,9 +442,7 @@ static void cell_done(sheet_state *st)
 		return;
 	if (st->row == 1 && grow((void **)&st->headers, &st->nheaders, (size_t)st->col, sizeof(*st->headers),
 				 MAX_COLUMNS) == 0) {
-		size_t k = len < SEG_MAX_NAME - 1 ? len : SEG_MAX_NAME - 1;
-		while (k < len && k > 0 && ((unsigned char)txt[k] & 0xC0) == 0x80)
-			k--; /* do not cut a UTF-8 sequence */
+		size_t k = shuan_utf8_cut(txt, len, SEG_MAX_NAME - 1); /* never half a character */
 		memcpy(st->headers[st->col], txt, k);
 		st->headers[st->col][k] = '\0';
 	}
