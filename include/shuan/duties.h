@@ -71,6 +71,7 @@ typedef struct shuan_duties_result {
 	const char *org_name;
 	int64_t pi_people;         /* the figure used, -1 unknown */
 	const char *pi_people_source; /* "profile", "inventory" or NULL */
+	char inventory_run[64];    /* which inventory run, when pi_people came from one */
 	int important_data;        /* 1, 0 or SHUAN_FACT_UNKNOWN */
 	const char *important_data_source;
 	bool unverified;
@@ -84,6 +85,15 @@ typedef struct shuan_duties_inventory {
 	int important_candidates;  /* candidate count; -1 unknown */
 	char run[64];              /* which inventory run, for the output */
 } shuan_duties_inventory;
+
+/*
+ * Reads the latest inventory run of store s (the inventory's tables, schema
+ * version 4: `shuan inventory`) into *out: its distinct people and how many
+ * of its sources are important-data candidates. Returns 0 (found),
+ * SHUAN_ENOTFOUND (no inventory yet, or a store without those tables) or
+ * SHUAN_ESTORE.
+ */
+SHUAN_API int shuan_duties_inventory_latest(shuan_store *s, shuan_duties_inventory *out);
 
 /*
  * Works out the duties of `org` as of `as_of`, with the inventory figures

@@ -97,7 +97,11 @@ int cmd_duties(int argc, char **argv)
 		fprintf(stderr, "shuan duties: %s\n", err);
 		goto cleanup;
 	}
-	rc = shuan_duties_compute(dr, &org, NULL, store, &as_of, &res, err, sizeof(err));
+	{
+		shuan_duties_inventory inv;
+		bool have_inv = store && shuan_duties_inventory_latest(store, &inv) == 0;
+		rc = shuan_duties_compute(dr, &org, have_inv ? &inv : NULL, store, &as_of, &res, err, sizeof(err));
+	}
 	if (rc != 0 && rc != SHUAN_ENOTFOUND) {
 		fprintf(stderr, "shuan duties: %s\n", err);
 		goto cleanup;

@@ -16,8 +16,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "lib/duty/internal.h"
+#include "lib/store/internal.h"
 #include "shuan/duties.h"
 #include "shuan/incident.h"
 
@@ -271,6 +273,65 @@ static void test_incident_summaries(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The latest inventory supplies the people count when the profile is silent;
+ * its important-data candidates are mentioned, never counted as important data. */
+static void test_inventory_fallback(void **state)
+{
+	char dir[] = "/tmp/shuan_inv_XXXXXX", err[1024], cmd[128];
+	shuan_store *s = NULL;
+	shuan_duties_inventory inv;
+	shuan_org o = org_base();
+	shuan_duties_result r;
+	shuan_time a = T("2025-06-01");
+	sqlite3 *db;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(shuan_store_open(&s, dir, err, sizeof(err)), 0);
+	/* a store without an inventory */
+	assert_int_equal(shuan_duties_inventory_latest(s, &inv), SHUAN_ENOTFOUND);
+	/* the inventory's tables (migration 4) as `shuan inventory` writes them */
+	db = shuan_store__db(s);
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TABLE IF NOT EXISTS inventory_runs(id INTEGER PRIMARY KEY, started TEXT, finished TEXT,"
+				      " shuan_version TEXT, profile TEXT, profile_unverified INTEGER, sampling TEXT,"
+				      " people_distinct INTEGER, people_sensitive INTEGER, people_minors INTEGER,"
+				      " people_exact INTEGER, people_error_bound REAL, errors INTEGER);"
+				      "CREATE TABLE IF NOT EXISTS inventory_sources(run_id INTEGER, source TEXT, kind TEXT,"
+				      " tables INTEGER, rows_read INTEGER, sampled INTEGER, errors TEXT, people_distinct INTEGER,"
+				      " people_sensitive INTEGER, people_minors INTEGER, people_exact INTEGER,"
+				      " people_error_bound REAL, important_candidate INTEGER, reasons TEXT, people_state BLOB,"
+				      " PRIMARY KEY(run_id, source));",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(shuan_duties_inventory_latest(s, &inv), SHUAN_ENOTFOUND);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO inventory_runs(id, finished, sampling, people_distinct, people_exact)"
+				      " VALUES(1, '2025-01-01T00:00:00Z', 'full', 500, 1), (2, '2025-05-01T00:00:00Z', 'full', 15000000, 1);"
+				      "INSERT INTO inventory_sources(run_id, source, important_candidate)"
+				      " VALUES(2, 'postgresql://db/crm', 1), (2, 'logs/', 0);",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(shuan_duties_inventory_latest(s, &inv), 0);
+	assert_int_equal(inv.pi_people, 15000000);
+	assert_int_equal(inv.important_candidates, 1);
+	assert_non_null(strstr(inv.run, "inventory #2"));
+	assert_int_equal(shuan_duties_compute(rules, &o, &inv, s, &a, &r, err, sizeof(err)), 0);
+	assert_string_equal(r.pi_people_source, "inventory");
+	assert_int_equal(item(&r, "pi_audit")->status, SHUAN_DUTY_DUE_SOON); /* never done: due now */
+	assert_int_equal(item(&r, "important_data_risk_assessment")->status, SHUAN_DUTY_UNKNOWN);
+	assert_non_null(strstr(item(&r, "important_data_risk_assessment")->detail, "1 important-data candidates"));
+	shuan_duties_result_free(&r);
+	/* the profile's own figure wins */
+	o.pi_people = 100;
+	assert_int_equal(shuan_duties_compute(rules, &o, &inv, s, &a, &r, err, sizeof(err)), 0);
+	assert_string_equal(r.pi_people_source, "profile");
+	assert_int_equal(item(&r, "pi_audit")->status, SHUAN_DUTY_NOT_APPLICABLE);
+	shuan_duties_result_free(&r);
+	shuan_store_free(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* A strict reading of the iCalendar text: returns the number of VEVENTs. */
 static int check_ics(const char *text, size_t len)
 {
@@ -380,7 +441,7 @@ int main(void)
 		cmocka_unit_test(test_audit_boundary),	     cmocka_unit_test(test_important_data_and_platforms),
 		cmocka_unit_test(test_cii_draft_rules_labelled), cmocka_unit_test(test_assessments),
 		cmocka_unit_test(test_unknown_done_id),	     cmocka_unit_test(test_incident_summaries),
-		cmocka_unit_test(test_ics),
+		cmocka_unit_test(test_inventory_fallback),   cmocka_unit_test(test_ics),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "lib/duty/internal.h"
+#include "lib/store/internal.h"
 #include "util/alloc.h"
 
 #define DUE_SOON_DAYS 30
@@ -411,6 +414,41 @@ static int item_records(const duty_periodic *d, shuan_store *s, int year, shuan_
 	return 0;
 }
 
+/* The inventory module (migration 4) owns these tables; this reads the two
+ * figures the duties need and nothing else, and treats a store without them
+ * as one without an inventory. */
+int shuan_duties_inventory_latest(shuan_store *s, shuan_duties_inventory *out)
+{
+	sqlite3 *db = shuan_store__db(s);
+	sqlite3_stmt *st = NULL;
+	int rc = SHUAN_ENOTFOUND;
+	memset(out, 0, sizeof(*out));
+	out->pi_people = -1;
+	out->important_candidates = -1;
+	if (!db)
+		return SHUAN_ENOTFOUND;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT r.id, r.finished, r.sampling, r.people_distinct, r.people_exact,"
+			       " (SELECT count(*) FROM inventory_sources s WHERE s.run_id = r.id AND s.important_candidate)"
+			       " FROM inventory_runs r ORDER BY r.id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return SHUAN_ENOTFOUND; /* no inventory tables in this store */
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *fin = sqlite3_column_text(st, 1), *samp = sqlite3_column_text(st, 2);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			out->pi_people = sqlite3_column_int64(st, 3);
+		out->important_candidates = sqlite3_column_int(st, 5);
+		snprintf(out->run, sizeof(out->run), "inventory #%lld %.20s%s%s", (long long)sqlite3_column_int64(st, 0),
+			 fin ? (const char *)fin : "", samp && strcmp((const char *)samp, "full") ? ", sample-based" : "",
+			 sqlite3_column_int(st, 4) ? "" : ", estimate");
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int shuan_duties_compute(const shuan_duty_rules *r, const shuan_org *org, const shuan_duties_inventory *inv,
 			 shuan_store *s, const shuan_time *as_of, shuan_duties_result *out, char *err, size_t errlen)
 {
@@ -446,6 +484,7 @@ int shuan_duties_compute(const shuan_duty_rules *r, const shuan_org *org, const 
 	} else if (inv && inv->pi_people >= 0) {
 		x.pi_people = inv->pi_people;
 		out->pi_people_source = "inventory";
+		snprintf(out->inventory_run, sizeof(out->inventory_run), "%s", inv->run);
 	}
 	out->pi_people = x.pi_people;
 	x.important_data = org->important_data;

@@ -96,6 +96,8 @@ static void write_json(FILE *f, const shuan_duties_result *r, const size_t *ix)
 		fputs(",\"pi_people\":null", f);
 	fputs(",\"pi_people_source\":", f);
 	shuan_json_cstring(f, r->pi_people_source);
+	fputs(",\"inventory_run\":", f);
+	shuan_json_cstring(f, r->inventory_run[0] ? r->inventory_run : NULL);
 	fprintf(f, ",\"important_data\":%s,\"duties\":[",
 		r->important_data < 0 ? "null" : r->important_data ? "true" : "false");
 	for (size_t n = 0; n < r->nitems; n++) {
@@ -153,7 +155,8 @@ static void write_text(FILE *f, const shuan_duties_result *r, const size_t *ix, 
 	fprintf(f, " (as of %s)\n", at);
 	shuan_duty__group(r->pi_people, a, sizeof(a));
 	fprintf(f, "PI of %s people%s%s%s; important data: %s\n\n", r->pi_people >= 0 ? a : "? (unknown)",
-		r->pi_people_source ? " (from the " : "", r->pi_people_source ? r->pi_people_source : "",
+		r->pi_people_source ? " (from the " : "",
+		r->inventory_run[0] ? r->inventory_run : r->pi_people_source ? r->pi_people_source : "",
 		r->pi_people_source ? ")" : "",
 		r->important_data < 0 ? "not stated" : r->important_data ? "yes" : "no");
 	for (size_t n = 0; n < r->nitems; n++) {
