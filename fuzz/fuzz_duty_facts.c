@@ -22,17 +22,19 @@ static shuan_duty_rules *rules;
 
 static void same(const shuan_incident_facts *a, const shuan_incident_facts *b)
 {
-	if (a->type != b->type || a->data_grade != b->data_grade || a->domain != b->domain || a->role != b->role ||
-	    a->regime != b->regime || a->threat != b->threat || a->production_impact != b->production_impact ||
-	    a->outage_scope != b->outage_scope || a->pi_people != b->pi_people || a->spi_people != b->spi_people ||
-	    a->loss_cny != b->loss_cny || a->outage_hours != b->outage_hours || a->has_discovered != b->has_discovered ||
+	if (a->type != b->type || a->data_grade != b->data_grade || a->domain != b->domain ||
+	    a->role != b->role || a->regime != b->regime || a->threat != b->threat ||
+	    a->production_impact != b->production_impact || a->outage_scope != b->outage_scope ||
+	    a->pi_people != b->pi_people || a->spi_people != b->spi_people || a->loss_cny != b->loss_cny ||
+	    a->outage_hours != b->outage_hours || a->has_discovered != b->has_discovered ||
 	    (a->has_discovered && (a->discovered.utc != b->discovered.utc ||
-				   a->discovered.offset_min != b->discovered.offset_min)) ||
+	                           a->discovered.offset_min != b->discovered.offset_min)) ||
 	    a->has_response_ended != b->has_response_ended || (!a->title) != (!b->title) ||
 	    (a->title && strcmp(a->title, b->title)))
 		__builtin_trap();
 	for (size_t i = 0; i < SHUAN_INCIDENT_REPORT_FIELDS; i++)
-		if ((!a->report[i]) != (!b->report[i]) || (a->report[i] && strcmp(a->report[i], b->report[i])))
+		if ((!a->report[i]) != (!b->report[i]) ||
+		    (a->report[i] && strcmp(a->report[i], b->report[i])))
 			__builtin_trap();
 }
 
@@ -67,7 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < g->ncriteria; i++)
 			sum += strlen(g->criteria[i].detail) + strlen(g->criteria[i].rule);
 		for (size_t i = 0; i < g->ndeadlines; i++)
-			sum += strlen(g->deadlines[i].step) + strlen(g->deadlines[i].party) + strlen(g->deadlines[i].reason);
+			sum += strlen(g->deadlines[i].step) + strlen(g->deadlines[i].party) +
+			       strlen(g->deadlines[i].reason);
 		if (g->level > SHUAN_INCIDENT_EXTRAORDINARY)
 			__builtin_trap();
 		free(g);

@@ -48,17 +48,17 @@ SHUAN_API const char *shuan_duty_status_name(shuan_duty_status s);
  * incident, a ledger transfer). Strings are borrowed from the rules or held
  * in the item. */
 typedef struct shuan_duty_item {
-	const char *id;            /* the duty id in rules/duty/duties.yaml */
+	const char *id; /* the duty id in rules/duty/duties.yaml */
 	const char *title;
-	const char *party;         /* to whom, or who acts; NULL if not set */
+	const char *party; /* to whom, or who acts; NULL if not set */
 	shuan_duty_status status;
-	char why[224];             /* the conditions that made it apply (or not) */
-	char subject[128];         /* the item it is about ("assessment CAC-2025-01", "incident #3"), or "" */
+	char why[224];     /* the conditions that made it apply (or not) */
+	char subject[128]; /* the item it is about ("assessment CAC-2025-01", "incident #3"), or "" */
 	bool has_due;
 	shuan_date due;
-	bool has_window;           /* an extension window: [window_opens, due] */
+	bool has_window; /* an extension window: [window_opens, due] */
 	shuan_date window_opens;
-	int every_months;          /* recurrence, 0 = none */
+	int every_months; /* recurrence, 0 = none */
 	char detail[512];
 	char error[320];
 	shuan_duty_basis basis;
@@ -69,10 +69,10 @@ typedef struct shuan_duties_result {
 	size_t nitems;
 	shuan_time as_of;
 	const char *org_name;
-	int64_t pi_people;         /* the figure used, -1 unknown */
+	int64_t pi_people;            /* the figure used, -1 unknown */
 	const char *pi_people_source; /* "profile", "inventory" or NULL */
-	char inventory_run[64];    /* which inventory run, when pi_people came from one */
-	int important_data;        /* 1, 0 or SHUAN_FACT_UNKNOWN */
+	char inventory_run[64];       /* which inventory run, when pi_people came from one */
+	int important_data;           /* 1, 0 or SHUAN_FACT_UNKNOWN */
 	const char *important_data_source;
 	bool unverified;
 	char error[320];
@@ -81,9 +81,9 @@ typedef struct shuan_duties_result {
 
 /* What the store's latest inventory says, when the profile is silent. */
 typedef struct shuan_duties_inventory {
-	int64_t pi_people;         /* -1 unknown */
-	int important_candidates;  /* candidate count; -1 unknown */
-	char run[64];              /* which inventory run, for the output */
+	int64_t pi_people;        /* -1 unknown */
+	int important_candidates; /* candidate count; -1 unknown */
+	char run[64];             /* which inventory run, for the output */
 } shuan_duties_inventory;
 
 /*
@@ -103,8 +103,8 @@ SHUAN_API int shuan_duties_inventory_latest(shuan_store *s, shuan_duties_invento
  * year (the item says which; the rest is complete).
  */
 SHUAN_API int shuan_duties_compute(const shuan_duty_rules *rules, const shuan_org *org,
-				   const shuan_duties_inventory *inv, shuan_store *s, const shuan_time *as_of,
-				   shuan_duties_result *out, char *errbuf, size_t errlen);
+                                   const shuan_duties_inventory *inv, shuan_store *s, const shuan_time *as_of,
+                                   shuan_duties_result *out, char *errbuf, size_t errlen);
 SHUAN_API void shuan_duties_result_free(shuan_duties_result *r);
 
 /* Writes the duties as text (colour when `color`), JSON or Markdown. */

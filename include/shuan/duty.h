@@ -59,8 +59,8 @@ typedef struct shuan_time {
  * refused, because a deadline needs to know where "09:30" was. Returns 0 or
  * SHUAN_EINVAL with the reason in errbuf (which names `what`).
  */
-SHUAN_API int shuan_time_parse(const char *s, bool date_ok, const char *what, shuan_time *out,
-			       char *errbuf, size_t errlen);
+SHUAN_API int shuan_time_parse(const char *s, bool date_ok, const char *what, shuan_time *out, char *errbuf,
+                               size_t errlen);
 
 /* Writes t in its own zone as "YYYY-MM-DDTHH:MM:SS+HH:MM" ("Z" for UTC). */
 SHUAN_API void shuan_time_format(const shuan_time *t, char buf[SHUAN_TIME_TEXT]);
@@ -101,7 +101,7 @@ typedef struct shuan_duty_rules shuan_duty_rules;
  * On success *out owns the rules; release them with shuan_duty_rules_free().
  */
 SHUAN_API int shuan_duty_rules_load(shuan_duty_rules **out, const char *rules_dir, char *errbuf,
-				    size_t errlen);
+                                    size_t errlen);
 SHUAN_API void shuan_duty_rules_free(shuan_duty_rules *r);
 
 /* The years the loaded calendar covers (first and last; 0 when none). */
@@ -114,7 +114,7 @@ SHUAN_API void shuan_duty_calendar_years(const shuan_duty_rules *r, int *first, 
  * (errbuf names the year and the file to add: never a guess from weekdays).
  */
 SHUAN_API int shuan_duty_working_day(const shuan_duty_rules *r, shuan_date d, bool *out, char *errbuf,
-				     size_t errlen);
+                                     size_t errlen);
 
 /*
  * The n-th working day after d (n > 0; d itself is not counted, as the
@@ -122,7 +122,7 @@ SHUAN_API int shuan_duty_working_day(const shuan_duty_rules *r, shuan_date d, bo
  * shuan_duty_working_day for any year the count passes through.
  */
 SHUAN_API int shuan_duty_add_working_days(const shuan_duty_rules *r, shuan_date d, int n, shuan_date *out,
-					  char *errbuf, size_t errlen);
+                                          char *errbuf, size_t errlen);
 
 /*
  * Whether the holidays of `year` should be known as of `as_of`: the State
@@ -140,11 +140,11 @@ SHUAN_API bool shuan_duty_calendar_expected(int year, const shuan_time *as_of);
  * from the result that holds the basis) and live as long as they do.
  */
 typedef struct shuan_duty_basis {
-	const char *rule;    /* the rule's id in rules/, e.g. "xborder.art5_4" */
+	const char *rule; /* the rule's id in rules/, e.g. "xborder.art5_4" */
 	const char *article; /* the article applied, e.g. "促进和规范数据跨境流动规定 第五条第（四）项" */
-	const char *cites;   /* the regulation catalogue id (shuan regs show ID) */
-	bool unverified;     /* rests on a fact not checked against the official text */
-	const char *note;    /* why it is unverified, or a reading shuan chose; NULL if none */
+	const char *cites; /* the regulation catalogue id (shuan regs show ID) */
+	bool unverified;   /* rests on a fact not checked against the official text */
+	const char *note;  /* why it is unverified, or a reading shuan chose; NULL if none */
 } shuan_duty_basis;
 
 struct shuan_rules;
@@ -152,12 +152,12 @@ struct shuan_people;
 
 /* What counting people in data sources saw. */
 typedef struct shuan_duty_data_result {
-	uint64_t inputs;           /* inputs scanned (files, archive members) */
-	uint64_t skipped;          /* inputs skipped (unreadable, binary...): reported through on_skip */
-	uint64_t findings;         /* findings of the detectors */
-	uint64_t records;          /* records with at least one identifier, fed to the counter */
+	uint64_t inputs;   /* inputs scanned (files, archive members) */
+	uint64_t skipped;  /* inputs skipped (unreadable, binary...): reported through on_skip */
+	uint64_t findings; /* findings of the detectors */
+	uint64_t records;  /* records with at least one identifier, fed to the counter */
 	uint64_t records_without_identifier; /* records with PI but nothing that tells people apart */
-	uint64_t records_split;    /* records with more identifiers than one record holds (fed in parts) */
+	uint64_t records_split; /* records with more identifiers than one record holds (fed in parts) */
 	bool interrupted;
 } shuan_duty_data_result;
 
@@ -179,9 +179,10 @@ typedef void (*shuan_duty_skip_fn)(const char *path, const char *reason, void *u
  * chunks (then res->interrupted).
  */
 SHUAN_API int shuan_duty_count_people(const shuan_duty_rules *rules, const struct shuan_rules *detectors,
-				      const char *const *paths, size_t n, const unsigned char *key, size_t keylen,
-				      int jobs, const atomic_int *cancel, struct shuan_people *into,
-				      shuan_duty_data_result *res, shuan_duty_skip_fn on_skip, void *userdata);
+                                      const char *const *paths, size_t n, const unsigned char *key,
+                                      size_t keylen, int jobs, const atomic_int *cancel,
+                                      struct shuan_people *into, shuan_duty_data_result *res,
+                                      shuan_duty_skip_fn on_skip, void *userdata);
 
 /* Output formats of the duty writers. */
 typedef enum shuan_duty_format {

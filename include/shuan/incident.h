@@ -66,25 +66,25 @@ SHUAN_API const char *shuan_incident_report_field(size_t i);
 
 typedef struct shuan_incident_facts {
 	bool has_discovered;
-	shuan_time discovered;     /* with its zone: deadlines are shown in it */
-	int type;                  /* tamper, destroy, leak, illegal_acquire, illegal_use */
-	int data_grade;            /* core, important, general */
-	int64_t pi_people;         /* people whose PI is affected; -1 not given */
-	int64_t spi_people;        /* of them, with sensitive PI; -1 not given */
-	double loss_cny;           /* direct economic loss; -1 not given */
-	double outage_hours;       /* outage or interference; -1 not given */
-	int domain;                /* industrial, telecom, radio, other */
-	int role;                  /* processor, ciio, central_organ, support_body, local_regulator,
-				    * mechanism, provincial_cac, protection_department */
-	int regime;                /* miit, cac, both; -1: by domain and date */
-	int threat;                /* particularly_serious, serious, relatively_serious, some */
-	int production_impact;     /* large_scale, fairly_large, partial, minor */
-	int outage_scope;          /* whole, main_function */
+	shuan_time discovered; /* with its zone: deadlines are shown in it */
+	int type;              /* tamper, destroy, leak, illegal_acquire, illegal_use */
+	int data_grade;        /* core, important, general */
+	int64_t pi_people;     /* people whose PI is affected; -1 not given */
+	int64_t spi_people;    /* of them, with sensitive PI; -1 not given */
+	double loss_cny;       /* direct economic loss; -1 not given */
+	double outage_hours;   /* outage or interference; -1 not given */
+	int domain;            /* industrial, telecom, radio, other */
+	int role;              /* processor, ciio, central_organ, support_body, local_regulator,
+	                        * mechanism, provincial_cac, protection_department */
+	int regime;            /* miit, cac, both; -1: by domain and date */
+	int threat;            /* particularly_serious, serious, relatively_serious, some */
+	int production_impact; /* large_scale, fairly_large, partial, minor */
+	int outage_scope;      /* whole, main_function */
 	bool has_response_ended;
 	shuan_time response_ended;
 	const char *title;
 	const char *report[SHUAN_INCIDENT_REPORT_FIELDS];
-	void *internal;            /* the documents the strings come from */
+	void *internal; /* the documents the strings come from */
 } shuan_incident_facts;
 
 /* Empty facts (every field "not given"). */
@@ -96,9 +96,10 @@ SHUAN_API void shuan_incident_facts_init(shuan_incident_facts *f);
  * SHUAN_EINVAL / SHUAN_ENOTFOUND / SHUAN_EIO with "file:line:column: reason"
  * in errbuf: an unknown key, an unknown enum value, a negative count.
  */
-SHUAN_API int shuan_incident_facts_load(shuan_incident_facts *f, const char *path, char *errbuf, size_t errlen);
-SHUAN_API int shuan_incident_facts_parse(shuan_incident_facts *f, const char *name, const char *text, size_t len,
-					 char *errbuf, size_t errlen);
+SHUAN_API int shuan_incident_facts_load(shuan_incident_facts *f, const char *path, char *errbuf,
+                                        size_t errlen);
+SHUAN_API int shuan_incident_facts_parse(shuan_incident_facts *f, const char *name, const char *text,
+                                         size_t len, char *errbuf, size_t errlen);
 SHUAN_API void shuan_incident_facts_free(shuan_incident_facts *f);
 
 /*
@@ -107,17 +108,17 @@ SHUAN_API void shuan_incident_facts_free(shuan_incident_facts *f);
  * ending before the discovery. Returns 0 or SHUAN_EINVAL naming the field.
  */
 SHUAN_API int shuan_incident_facts_check(const shuan_incident_facts *f, const shuan_time *as_of, char *errbuf,
-					 size_t errlen);
+                                         size_t errlen);
 
 /* A timeline event of a stored incident. Kinds: discovered, phoned,
  * written_report, level_adjusted, response_ended, summary_submitted,
  * facts_updated, note, closed. */
 typedef struct shuan_incident_event {
 	int64_t id;
-	shuan_time at;             /* when it happened */
+	shuan_time at;                  /* when it happened */
 	char recorded[SHUAN_TIME_TEXT]; /* when it was written to the store */
 	const char *kind;
-	const char *detail;        /* free text, a level name, or the facts it changed (YAML) */
+	const char *detail; /* free text, a level name, or the facts it changed (YAML) */
 } shuan_incident_event;
 
 SHUAN_API const char *const *shuan_incident_event_kinds(void);
@@ -128,55 +129,56 @@ SHUAN_API const char *const *shuan_incident_event_kinds(void);
 #define SHUAN_INCIDENT_MAX_NOTES 8
 
 typedef struct shuan_incident_criterion {
-	const char *regime;        /* "miit", "cac" */
+	const char *regime; /* "miit", "cac" */
 	const char *rule;
 	const char *title;
 	shuan_incident_level level;
-	char detail[224];          /* "10,500,000 people's PI >= 10,000,000" */
-	bool assumed;              /* taken from the data grade alone (no threat given) */
-	bool reference;            /* its regime was not in force at the discovery: shown for reference */
+	char detail[224]; /* "10,500,000 people's PI >= 10,000,000" */
+	bool assumed;     /* taken from the data grade alone (no threat given) */
+	bool reference;   /* its regime was not in force at the discovery: shown for reference */
 	shuan_duty_basis basis;
 } shuan_incident_criterion;
 
 typedef enum shuan_deadline_status {
-	SHUAN_DEADLINE_OPEN = 0,   /* due later */
-	SHUAN_DEADLINE_DUE_SOON,   /* due within the next 24 hours */
-	SHUAN_DEADLINE_OVERDUE,    /* due and not done */
-	SHUAN_DEADLINE_DONE,       /* a timeline event completed it */
-	SHUAN_DEADLINE_PENDING,    /* starts later (when the response ends), or needs holidays not published yet */
-	SHUAN_DEADLINE_UNKNOWN,    /* could not be computed (see reason) */
+	SHUAN_DEADLINE_OPEN = 0, /* due later */
+	SHUAN_DEADLINE_DUE_SOON, /* due within the next 24 hours */
+	SHUAN_DEADLINE_OVERDUE,  /* due and not done */
+	SHUAN_DEADLINE_DONE,     /* a timeline event completed it */
+	SHUAN_DEADLINE_PENDING,  /* starts later (when the response ends), or needs holidays not published yet
+	                          */
+	SHUAN_DEADLINE_UNKNOWN,  /* could not be computed (see reason) */
 } shuan_deadline_status;
 
 SHUAN_API const char *shuan_deadline_status_name(shuan_deadline_status s);
 
 typedef struct shuan_incident_deadline {
 	const char *regime, *rule, *step, *title, *party;
-	const char *actors;        /* "processor, ciio" */
-	bool yours;                /* the facts' role is one of the actors */
+	const char *actors; /* "processor, ciio" */
+	bool yours;         /* the facts' role is one of the actors */
 	bool has_due;
-	shuan_time due;            /* absolute, in the discovery's zone */
-	bool immediate;            /* "立即": due at once */
-	bool end_of_day;           /* a working-day or calendar-day period: due at the end of that day (China time) */
+	shuan_time due;  /* absolute, in the discovery's zone */
+	bool immediate;  /* "立即": due at once */
+	bool end_of_day; /* a working-day or calendar-day period: due at the end of that day (China time) */
 	shuan_deadline_status status;
 	bool has_done;
 	shuan_time done_at;
-	char reason[320];          /* why it is pending or could not be computed, or "" */
+	char reason[320]; /* why it is pending or could not be computed, or "" */
 	shuan_duty_basis basis;
 } shuan_incident_deadline;
 
 typedef struct shuan_incident_regime_result {
-	const char *regime;        /* "miit", "cac" */
+	const char *regime; /* "miit", "cac" */
 	const char *title;
-	bool in_force;             /* the discovery is on or after its effective date */
+	bool in_force; /* the discovery is on or after its effective date */
 	shuan_incident_level level;
 	shuan_duty_basis level_basis;
 } shuan_incident_regime_result;
 
 typedef struct shuan_incident_grade {
 	shuan_incident_level level; /* the highest of the regimes (or as adjusted) */
-	const char *response;      /* "I".."IV" (MIIT plan 4.1), NULL when only the CAC regime applies */
-	const char *warning;       /* "red".."blue" (MIIT plan 3.2), NULL likewise */
-	bool adjusted;             /* set by a level_adjusted event */
+	const char *response;       /* "I".."IV" (MIIT plan 4.1), NULL when only the CAC regime applies */
+	const char *warning;        /* "red".."blue" (MIIT plan 3.2), NULL likewise */
+	bool adjusted;              /* set by a level_adjusted event */
 	shuan_incident_regime_result regimes[2];
 	size_t nregimes;
 	shuan_incident_criterion criteria[SHUAN_INCIDENT_MAX_CRITERIA];
@@ -186,7 +188,7 @@ typedef struct shuan_incident_grade {
 	char notes[SHUAN_INCIDENT_MAX_NOTES][288];
 	size_t nnotes;
 	bool unverified;
-	char error[320];           /* a deadline that could not be computed, or "" */
+	char error[320]; /* a deadline that could not be computed, or "" */
 	shuan_time as_of;
 } shuan_incident_grade;
 
@@ -199,12 +201,13 @@ typedef struct shuan_incident_grade {
  * names the year).
  */
 SHUAN_API int shuan_incident_grade_facts(const shuan_duty_rules *rules, const shuan_incident_facts *facts,
-					 const shuan_incident_event *events, size_t nevents, const shuan_time *as_of,
-					 shuan_incident_grade *out, char *errbuf, size_t errlen);
+                                         const shuan_incident_event *events, size_t nevents,
+                                         const shuan_time *as_of, shuan_incident_grade *out, char *errbuf,
+                                         size_t errlen);
 
 /* Writes a grading as text (colour when `color`), JSON or Markdown. */
-SHUAN_API int shuan_incident_grade_write(FILE *out, const shuan_incident_grade *g, const shuan_incident_facts *f,
-					 shuan_duty_format fmt, bool color);
+SHUAN_API int shuan_incident_grade_write(FILE *out, const shuan_incident_grade *g,
+                                         const shuan_incident_facts *f, shuan_duty_format fmt, bool color);
 
 /* A stored incident: its current facts (the discovery merged with every
  * facts_updated event) and its timeline. */
@@ -221,7 +224,7 @@ typedef struct shuan_incident {
 /* Stores a new incident with its facts (checked as of `now`) and a
  * `discovered` event; writes its id into *id. */
 SHUAN_API int shuan_incident_create(shuan_store *s, const shuan_incident_facts *facts, const shuan_time *now,
-				    int64_t *id, char *errbuf, size_t errlen);
+                                    int64_t *id, char *errbuf, size_t errlen);
 
 /*
  * Appends an event to incident `id`'s timeline. `kind` is one of
@@ -231,21 +234,23 @@ SHUAN_API int shuan_incident_create(shuan_store *s, const shuan_incident_facts *
  * incident takes no more events.
  */
 SHUAN_API int shuan_incident_append(shuan_store *s, int64_t id, const char *kind, const shuan_time *at,
-				    const char *detail, const shuan_time *now, char *errbuf, size_t errlen);
+                                    const char *detail, const shuan_time *now, char *errbuf, size_t errlen);
 
 /* Reads incident `id` (SHUAN_ENOTFOUND when there is none). Release with
  * shuan_incident_free(). */
-SHUAN_API int shuan_incident_read(shuan_store *s, int64_t id, shuan_incident *out, char *errbuf, size_t errlen);
+SHUAN_API int shuan_incident_read(shuan_store *s, int64_t id, shuan_incident *out, char *errbuf,
+                                  size_t errlen);
 SHUAN_API void shuan_incident_free(shuan_incident *inc);
 
 /* The ids of the stored incidents (open ones only unless `all`), oldest
  * first; release the array with shuan_incident_ids_free(). */
-SHUAN_API int shuan_incident_ids(shuan_store *s, bool all, int64_t **ids, size_t *n, char *errbuf, size_t errlen);
+SHUAN_API int shuan_incident_ids(shuan_store *s, bool all, int64_t **ids, size_t *n, char *errbuf,
+                                 size_t errlen);
 SHUAN_API void shuan_incident_ids_free(int64_t *ids);
 
 /* Writes a stored incident: facts, grade, deadlines and timeline. */
 SHUAN_API int shuan_incident_show_write(FILE *out, const shuan_incident *inc, const shuan_incident_grade *g,
-					shuan_duty_format fmt, bool color);
+                                        shuan_duty_format fmt, bool color);
 
 typedef enum shuan_report_format {
 	SHUAN_REPORT_MD = 0,
@@ -260,7 +265,7 @@ typedef enum shuan_report_format {
  * what the facts and timeline know, and leaves the rest marked to fill in.
  */
 SHUAN_API int shuan_incident_report_write(FILE *out, const shuan_incident *inc, const shuan_incident_grade *g,
-					  bool summary, shuan_report_format fmt);
+                                          bool summary, shuan_report_format fmt);
 
 #ifdef __cplusplus
 }

@@ -54,25 +54,25 @@ struct shuan_people;
  * ([{ref, issued}]). Strings are borrowed from the loaded document.
  */
 typedef struct shuan_org {
-	const char *path;          /* the file it was read from */
+	const char *path; /* the file it was read from */
 	const char *name;
-	bool ciio;                 /* 关键信息基础设施运营者 */
-	const char *ftz;           /* the free trade zone the processor is in, or NULL */
-	const char *industry;      /* industrial, telecom, radio, finance... or NULL */
-	int64_t pi_people;         /* people whose PI it processes; -1 unknown */
-	int important_data;        /* 1, 0 or SHUAN_FACT_UNKNOWN */
-	int large_platform;        /* 1, 0 or SHUAN_FACT_UNKNOWN */
+	bool ciio;            /* 关键信息基础设施运营者 */
+	const char *ftz;      /* the free trade zone the processor is in, or NULL */
+	const char *industry; /* industrial, telecom, radio, finance... or NULL */
+	int64_t pi_people;    /* people whose PI it processes; -1 unknown */
+	int important_data;   /* 1, 0 or SHUAN_FACT_UNKNOWN */
+	int large_platform;   /* 1, 0 or SHUAN_FACT_UNKNOWN */
 	struct {
-		const char *duty;  /* a duty id of rules/duty/duties.yaml */
+		const char *duty; /* a duty id of rules/duty/duties.yaml */
 		shuan_date date;
 	} done[SHUAN_ORG_MAX_DONE];
-	size_t ndone;              /* last_audit is done[] "pi_audit" */
+	size_t ndone; /* last_audit is done[] "pi_audit" */
 	struct {
 		const char *ref;   /* the assessment's reference */
 		shuan_date issued; /* the day the result was issued */
 	} assessments[SHUAN_ORG_MAX_ASSESSMENTS];
 	size_t nassessments;
-	void *internal;            /* the loaded document */
+	void *internal; /* the loaded document */
 } shuan_org;
 
 /*
@@ -106,10 +106,10 @@ typedef struct shuan_transfer {
 	const char *recipient, *country;
 	const char *purpose, *basis, *subjects; /* the enum names above */
 	bool collected_abroad, domestic_pi_added, important_data;
-	int on_negative_list;       /* 1, 0 or SHUAN_FACT_UNKNOWN */
-	shuan_date date;            /* the day of the transfer (required) */
-	int64_t pi_people;          /* people whose PI is sent; -1 when not given */
-	int64_t spi_people;         /* of them, people whose sensitive PI is sent; -1 when not given */
+	int on_negative_list; /* 1, 0 or SHUAN_FACT_UNKNOWN */
+	shuan_date date;      /* the day of the transfer (required) */
+	int64_t pi_people;    /* people whose PI is sent; -1 when not given */
+	int64_t spi_people;   /* of them, people whose sensitive PI is sent; -1 when not given */
 	bool has_contract_effective, has_assessment_issued;
 	shuan_date contract_effective; /* the standard contract took effect */
 	shuan_date assessment_issued;  /* an assessment result for this transfer was issued */
@@ -123,14 +123,15 @@ SHUAN_API void shuan_transfer_free(shuan_transfer *t);
 
 /* The people counts an assessment rests on. */
 typedef struct shuan_xborder_counts {
-	int64_t pi, spi;           /* this transfer */
-	int64_t ytd_pi, ytd_spi;   /* since 1 January of its year, this transfer included */
+	int64_t pi, spi;         /* this transfer */
+	int64_t ytd_pi, ytd_spi; /* since 1 January of its year, this transfer included */
 	int year;
-	size_t prior_transfers;    /* ledger transfers of that year counted in */
-	size_t prior_without_people; /* of them, recorded with explicit counts only (added, not de-duplicated) */
-	bool exact;                /* false: an estimate (the people counter's) or an upper bound */
-	double error_bound;        /* relative standard error of an estimate, 0 when exact */
-	const char *source;        /* "explicit" (the transfer's counts) or "data" (counted by scanning) */
+	size_t prior_transfers; /* ledger transfers of that year counted in */
+	size_t
+	    prior_without_people; /* of them, recorded with explicit counts only (added, not de-duplicated) */
+	bool exact;               /* false: an estimate (the people counter's) or an upper bound */
+	double error_bound;       /* relative standard error of an estimate, 0 when exact */
+	const char *source;       /* "explicit" (the transfer's counts) or "data" (counted by scanning) */
 } shuan_xborder_counts;
 
 /* Limits of one assessment (the rules loader refuses more). */
@@ -140,16 +141,16 @@ typedef struct shuan_xborder_counts {
 
 /* One condition checked: its rule, the test, whether it is met and why. */
 typedef struct shuan_xborder_check {
-	const char *owner;         /* the rule it belongs to: "xborder.art5_4", "xborder.ciio" */
-	const char *test;          /* "ytd_pi_below" */
+	const char *owner; /* the rule it belongs to: "xborder.art5_4", "xborder.ciio" */
+	const char *test;  /* "ytd_pi_below" */
 	bool met;
-	char detail[224];          /* "95,000 people since 1 January < 100,000" */
+	char detail[224]; /* "95,000 people since 1 January < 100,000" */
 	shuan_duty_basis basis;
 } shuan_xborder_check;
 
 /* A rule with conditions (an exemption or a trigger) and its verdict. */
 typedef struct shuan_xborder_rule_result {
-	const char *id;            /* exemption id ("art5_4") or the trigger's rule */
+	const char *id; /* exemption id ("art5_4") or the trigger's rule */
 	const char *title;
 	bool applies;
 	shuan_xborder_pathway pathway; /* what it leads to */
@@ -160,14 +161,14 @@ typedef struct shuan_xborder_rule_result {
 /* A volume threshold and how far the count is from it. */
 typedef struct shuan_xborder_threshold_result {
 	const char *title;
-	const char *count;         /* "pi" or "spi" */
-	int64_t value;             /* the year-to-date count */
-	int64_t at_least;          /* the threshold ("以上": reached at this number) */
-	bool relevant;             /* the transfer carries that kind of PI */
+	const char *count; /* "pi" or "spi" */
+	int64_t value;     /* the year-to-date count */
+	int64_t at_least;  /* the threshold ("以上": reached at this number) */
+	bool relevant;     /* the transfer carries that kind of PI */
 	bool met;
-	int64_t remaining;         /* people until the threshold, 0 when met */
-	double ratio;              /* value / at_least */
-	bool warning;              /* not met, but at or above warn_ratio of it */
+	int64_t remaining; /* people until the threshold, 0 when met */
+	double ratio;      /* value / at_least */
+	bool warning;      /* not met, but at or above warn_ratio of it */
 	shuan_xborder_pathway pathway;
 	shuan_duty_basis basis;
 } shuan_xborder_threshold_result;
@@ -176,14 +177,14 @@ typedef struct shuan_xborder_threshold_result {
 typedef struct shuan_xborder_duty {
 	const char *title;
 	bool has_due;
-	shuan_date due;            /* when the rule sets a period and its start is known */
+	shuan_date due; /* when the rule sets a period and its start is known */
 	char detail[512];
 	shuan_duty_basis basis;
 } shuan_xborder_duty;
 
 typedef struct shuan_xborder_result {
 	shuan_xborder_pathway pathway;
-	const char *exemption;     /* the exemption that applies (first in rule order), or NULL */
+	const char *exemption;          /* the exemption that applies (first in rule order), or NULL */
 	shuan_duty_basis pathway_basis; /* the rule that set the pathway */
 	shuan_xborder_check checks[SHUAN_XBORDER_MAX_CHECKS];
 	size_t nchecks;
@@ -199,18 +200,18 @@ typedef struct shuan_xborder_result {
 	shuan_duty_basis counting_basis;
 	double warn_ratio;
 	struct {
-		bool applies;          /* the pathway is a security assessment */
+		bool applies; /* the pathway is a security assessment */
 		int years, extension_working_days, extension_years;
-		bool has_expiry;       /* the transfer names assessment_issued */
-		bool has_window;       /* the extension window could be computed */
+		bool has_expiry; /* the transfer names assessment_issued */
+		bool has_window; /* the extension window could be computed */
 		shuan_date issued, expires, window_opens;
 		char window_note[288]; /* why the window is not computed yet (a year not published) */
 		shuan_duty_basis basis;
 	} validity;
 	char notes[SHUAN_XBORDER_MAX_NOTES][288];
 	size_t nnotes;
-	bool unverified;           /* some conclusion rests on an unverified fact */
-	char error[288];           /* a part that could not be computed (a calendar year), or "" */
+	bool unverified; /* some conclusion rests on an unverified fact */
+	char error[288]; /* a part that could not be computed (a calendar year), or "" */
 	shuan_time as_of;
 	int rules_rev;
 } shuan_xborder_result;
@@ -223,13 +224,14 @@ typedef struct shuan_xborder_result {
  * field); SHUAN_ENOTFOUND when a date needs a calendar year that is missing
  * - then *out is complete except that date, and out->error names the year.
  */
-SHUAN_API int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, const shuan_transfer *t,
-				   const shuan_xborder_counts *counts, const shuan_time *as_of,
-				   shuan_xborder_result *out, char *errbuf, size_t errlen);
+SHUAN_API int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org,
+                                   const shuan_transfer *t, const shuan_xborder_counts *counts,
+                                   const shuan_time *as_of, shuan_xborder_result *out, char *errbuf,
+                                   size_t errlen);
 
 /* Writes the assessment as text (colour when `color`), JSON or Markdown. */
 SHUAN_API int shuan_xborder_write(FILE *out, const shuan_xborder_result *res, const shuan_org *org,
-				  const shuan_transfer *t, shuan_duty_format fmt, bool color);
+                                  const shuan_transfer *t, shuan_duty_format fmt, bool color);
 
 /*
  * The year-to-date counts for t from the ledger in store s (NULL: no
@@ -238,14 +240,15 @@ SHUAN_API int shuan_xborder_write(FILE *out, const shuan_xborder_result *res, co
  * earlier transfers of the year), else the transfer's explicit counts.
  * Only transfers dated from 1 January to t's date of the same year count.
  */
-SHUAN_API int shuan_xborder_ledger_counts(shuan_store *s, const shuan_transfer *t, const struct shuan_people *people,
-					  shuan_xborder_counts *out, char *errbuf, size_t errlen);
+SHUAN_API int shuan_xborder_ledger_counts(shuan_store *s, const shuan_transfer *t,
+                                          const struct shuan_people *people, shuan_xborder_counts *out,
+                                          char *errbuf, size_t errlen);
 
 /* Adds the assessed transfer to the ledger (with its people counter when
  * given) and writes its id into *id. */
 SHUAN_API int shuan_xborder_ledger_record(shuan_store *s, const shuan_org *org, const shuan_transfer *t,
-					  const struct shuan_people *people, const shuan_xborder_result *res,
-					  int64_t *id, char *errbuf, size_t errlen);
+                                          const struct shuan_people *people, const shuan_xborder_result *res,
+                                          int64_t *id, char *errbuf, size_t errlen);
 
 /* One ledger row. */
 typedef struct shuan_xborder_entry {
@@ -254,7 +257,7 @@ typedef struct shuan_xborder_entry {
 	shuan_date date;
 	char org[128], recipient[128], country[64], purpose[24], basis[24], subjects[24];
 	int64_t pi_people, spi_people;
-	bool has_people;           /* recorded with a people counter (de-duplicated) */
+	bool has_people; /* recorded with a people counter (de-duplicated) */
 	bool important_data;
 	char pathway[40], exemption[32];
 } shuan_xborder_entry;
@@ -270,12 +273,12 @@ typedef struct shuan_xborder_ledger {
 /* Reads the transfers of `year` (all years when 0: totals are then for the
  * latest year) into *out. Release with shuan_xborder_ledger_free(). */
 SHUAN_API int shuan_xborder_ledger_read(shuan_store *s, int year, shuan_xborder_ledger *out, char *errbuf,
-					size_t errlen);
+                                        size_t errlen);
 SHUAN_API void shuan_xborder_ledger_free(shuan_xborder_ledger *l);
 
 /* Writes a ledger year as text, JSON or Markdown. */
-SHUAN_API int shuan_xborder_ledger_write(FILE *out, const shuan_xborder_ledger *l, const shuan_duty_rules *rules,
-					 shuan_duty_format fmt);
+SHUAN_API int shuan_xborder_ledger_write(FILE *out, const shuan_xborder_ledger *l,
+                                         const shuan_duty_rules *rules, shuan_duty_format fmt);
 
 #ifdef __cplusplus
 }

@@ -67,7 +67,8 @@ int cli_duty_rules(const char *cmd, const char *rules_opt, shuan_duty_rules **ou
 	char err[1024];
 	int rc = shuan_duty_rules_load(out, cli_rules_dir(rules_opt), err, sizeof(err));
 	if (rc != 0) {
-		fprintf(stderr, "shuan %s: cannot load the duty rules: %s\n", cmd, err[0] ? err : shuan_strerror(rc));
+		fprintf(stderr, "shuan %s: cannot load the duty rules: %s\n", cmd,
+		        err[0] ? err : shuan_strerror(rc));
 		return CLI_EXIT_ERROR;
 	}
 	return 0;
@@ -100,9 +101,9 @@ static void on_skip(const char *path, const char *reason, void *ud)
 		fprintf(stderr, "shuan: %s: skipped: %s\n", path, reason);
 }
 
-int cli_duty_count(const char *cmd, const shuan_duty_rules *dr, const char *rules_opt, const char *const *paths,
-		   size_t n, shuan_store *store, int jobs, bool quiet, shuan_people **out,
-		   shuan_duty_data_result *res)
+int cli_duty_count(const char *cmd, const shuan_duty_rules *dr, const char *rules_opt,
+                   const char *const *paths, size_t n, shuan_store *store, int jobs, bool quiet,
+                   shuan_people **out, shuan_duty_data_result *res)
 {
 	shuan_rules *detectors = NULL;
 	unsigned char key[32];
@@ -136,8 +137,8 @@ int cli_duty_count(const char *cmd, const shuan_duty_rules *dr, const char *rule
 		goto cleanup;
 	}
 	old = signal(SIGINT, on_sigint);
-	rc = shuan_duty_count_people(dr, detectors, paths, n, key, sizeof(key), jobs, &g_cancel, *out, res, on_skip,
-				     &quiet);
+	rc = shuan_duty_count_people(dr, detectors, paths, n, key, sizeof(key), jobs, &g_cancel, *out, res,
+	                             on_skip, &quiet);
 	signal(SIGINT, old);
 	if (rc != 0) {
 		fprintf(stderr, "shuan %s: counting people in --data failed: %s\n", cmd, shuan_strerror(rc));
@@ -151,16 +152,18 @@ int cli_duty_count(const char *cmd, const shuan_duty_rules *dr, const char *rule
 		shuan_people_counts pc;
 		shuan_people_counts_get(*out, &pc);
 		fprintf(stderr,
-			"shuan %s: --data: %llu inputs, %llu skipped, %llu records with identifiers: %llu people with PI, "
-			"%llu with sensitive PI%s\n",
-			cmd, (unsigned long long)res->inputs, (unsigned long long)res->skipped,
-			(unsigned long long)res->records, (unsigned long long)pc.distinct, (unsigned long long)pc.sensitive,
-			pc.exact ? "" : " (estimate)");
+		        "shuan %s: --data: %llu inputs, %llu skipped, %llu records with identifiers: %llu "
+		        "people with PI, "
+		        "%llu with sensitive PI%s\n",
+		        cmd, (unsigned long long)res->inputs, (unsigned long long)res->skipped,
+		        (unsigned long long)res->records, (unsigned long long)pc.distinct,
+		        (unsigned long long)pc.sensitive, pc.exact ? "" : " (estimate)");
 		if (res->records_without_identifier)
 			fprintf(stderr,
-				"shuan %s: --data: %llu records hold personal information but nothing that tells people "
-				"apart (names, addresses...): not counted; check them by hand\n",
-				cmd, (unsigned long long)res->records_without_identifier);
+			        "shuan %s: --data: %llu records hold personal information but nothing that "
+			        "tells people "
+			        "apart (names, addresses...): not counted; check them by hand\n",
+			        cmd, (unsigned long long)res->records_without_identifier);
 	}
 	exit_code = 0;
 cleanup:

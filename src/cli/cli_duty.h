@@ -29,9 +29,9 @@ int cli_duty_rules(const char *cmd, const char *rules_opt, shuan_duty_rules **ou
 int cli_duty_store(const char *cmd, const char *store_opt, bool no_store, bool create, shuan_store **out);
 /* Counts the people in --data sources with the store's fingerprint key (a
  * throwaway key without a store); prints a one-line summary unless quiet. */
-int cli_duty_count(const char *cmd, const shuan_duty_rules *dr, const char *rules_opt, const char *const *paths,
-		   size_t n, shuan_store *store, int jobs, bool quiet, struct shuan_people **out,
-		   shuan_duty_data_result *res);
+int cli_duty_count(const char *cmd, const shuan_duty_rules *dr, const char *rules_opt,
+                   const char *const *paths, size_t n, shuan_store *store, int jobs, bool quiet,
+                   struct shuan_people **out, shuan_duty_data_result *res);
 /* Creates an output file (mode 0600). */
 int cli_duty_write_file(const char *cmd, const char *path, FILE **out);
 

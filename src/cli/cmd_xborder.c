@@ -23,45 +23,65 @@
 #define EXIT_ASSESSMENT 4
 
 enum {
-	O_ORG = 256, O_TRANSFER, O_DATA, O_AS_OF, O_FORMAT = 'f', O_STORE = 260, O_NO_STORE, O_RULES, O_YEAR, O_COLOR,
-	O_JOBS = 'j', O_QUIET = 'q', O_HELP = 'h',
+	O_ORG = 256,
+	O_TRANSFER,
+	O_DATA,
+	O_AS_OF,
+	O_FORMAT = 'f',
+	O_STORE = 260,
+	O_NO_STORE,
+	O_RULES,
+	O_YEAR,
+	O_COLOR,
+	O_JOBS = 'j',
+	O_QUIET = 'q',
+	O_HELP = 'h',
 };
 
 static const cli_option xborder_options[] = {
-	{"org", 0, required_argument, "ORG.yaml", "the organisation profile (assess, record)", O_ORG},
-	{"transfer", 0, required_argument, "T.yaml", "the transfer (assess, record)", O_TRANSFER},
-	{"data", 0, required_argument, "SOURCE", "count the people in the data sent by scanning SOURCE (repeatable; further PATHs after the options count too)", O_DATA},
-	{"as-of", 0, required_argument, "DATETIME", "judge as of this time, e.g. 2025-06-30 or 2025-06-30T18:00+08:00 (default: now)", O_AS_OF},
-	{"year", 0, required_argument, "YYYY", "(ledger) the year to list (default: the year of --as-of)", O_YEAR},
-	{"format", 'f', required_argument, "FMT", "text, json or md (default: text)", O_FORMAT},
-	{"store", 0, required_argument, "DIR", "store holding the ledger (default: $SHUAN_STORE or ~/.local/share/shuan)", O_STORE},
-	{"no-store", 0, no_argument, NULL, "(assess) no ledger: judge this transfer alone", O_NO_STORE},
-	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", O_RULES},
-	{"color", 0, required_argument, "WHEN", "auto, always or never (text format)", O_COLOR},
-	{"jobs", 'j', required_argument, "N", "scan --data with N threads (default: 1)", O_JOBS},
-	{"quiet", 'q', no_argument, NULL, "no summary of the --data scan on stderr", O_QUIET},
-	{"help", 'h', no_argument, NULL, "show this help", O_HELP},
+    {"org", 0, required_argument, "ORG.yaml", "the organisation profile (assess, record)", O_ORG},
+    {"transfer", 0, required_argument, "T.yaml", "the transfer (assess, record)", O_TRANSFER},
+    {"data", 0, required_argument, "SOURCE",
+     "count the people in the data sent by scanning SOURCE (repeatable; further PATHs after the options "
+     "count too)",
+     O_DATA},
+    {"as-of", 0, required_argument, "DATETIME",
+     "judge as of this time, e.g. 2025-06-30 or 2025-06-30T18:00+08:00 (default: now)", O_AS_OF},
+    {"year", 0, required_argument, "YYYY", "(ledger) the year to list (default: the year of --as-of)",
+     O_YEAR},
+    {"format", 'f', required_argument, "FMT", "text, json or md (default: text)", O_FORMAT},
+    {"store", 0, required_argument, "DIR",
+     "store holding the ledger (default: $SHUAN_STORE or ~/.local/share/shuan)", O_STORE},
+    {"no-store", 0, no_argument, NULL, "(assess) no ledger: judge this transfer alone", O_NO_STORE},
+    {"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)",
+     O_RULES},
+    {"color", 0, required_argument, "WHEN", "auto, always or never (text format)", O_COLOR},
+    {"jobs", 'j', required_argument, "N", "scan --data with N threads (default: 1)", O_JOBS},
+    {"quiet", 'q', no_argument, NULL, "no summary of the --data scan on stderr", O_QUIET},
+    {"help", 'h', no_argument, NULL, "show this help", O_HELP},
 };
 #define N_OPTIONS (sizeof(xborder_options) / sizeof(xborder_options[0]))
 
 static void usage(FILE *f)
 {
-	fputs("usage: shuan xborder assess --org ORG.yaml --transfer T.yaml [--data SOURCE...] [options]\n"
-	      "       shuan xborder record --org ORG.yaml --transfer T.yaml [--data SOURCE...] [options]\n"
-	      "       shuan xborder ledger [--year YYYY] [options]\n\n"
-	      "Decides the pathway of a cross-border transfer (数据出境) under the 促进和规范数据跨境流动规定\n"
-	      "and 网络数据安全管理条例 Art. 35: exempt (Arts. 3-6), standard contract or certification (Art. 8)\n"
-	      "or CAC security assessment (Art. 7), with every condition checked and its article, the people\n"
-	      "since 1 January and how far each count is from the next threshold (warning at 90%), the duties\n"
-	      "that apply whatever the pathway (Art. 10) and an assessment's validity (Art. 9).\n\n"
-	      "  assess  judges the transfer; people already sent this year come from the ledger\n"
-	      "  record  judges it and adds it to the ledger (with the fingerprints of the people it covers)\n"
-	      "  ledger  lists a year's transfers and the distinct people since 1 January\n\n"
-	      "People: pi_people and spi_people in the transfer, or --data SOURCE... (files, directories,\n"
-	      "archives) that shuan scans to count distinct people with PI and with sensitive PI.\n"
-	      "Keys of ORG.yaml and T.yaml: docs/duty-engines.md. An unknown key is an error.\n\n"
-	      "options:\n",
-	      f);
+	fputs(
+	    "usage: shuan xborder assess --org ORG.yaml --transfer T.yaml [--data SOURCE...] [options]\n"
+	    "       shuan xborder record --org ORG.yaml --transfer T.yaml [--data SOURCE...] [options]\n"
+	    "       shuan xborder ledger [--year YYYY] [options]\n\n"
+	    "Decides the pathway of a cross-border transfer (数据出境) under the 促进和规范数据跨境流动规定\n"
+	    "and 网络数据安全管理条例 Art. 35: exempt (Arts. 3-6), standard contract or certification (Art. "
+	    "8)\n"
+	    "or CAC security assessment (Art. 7), with every condition checked and its article, the people\n"
+	    "since 1 January and how far each count is from the next threshold (warning at 90%), the duties\n"
+	    "that apply whatever the pathway (Art. 10) and an assessment's validity (Art. 9).\n\n"
+	    "  assess  judges the transfer; people already sent this year come from the ledger\n"
+	    "  record  judges it and adds it to the ledger (with the fingerprints of the people it covers)\n"
+	    "  ledger  lists a year's transfers and the distinct people since 1 January\n\n"
+	    "People: pi_people and spi_people in the transfer, or --data SOURCE... (files, directories,\n"
+	    "archives) that shuan scans to count distinct people with PI and with sensitive PI.\n"
+	    "Keys of ORG.yaml and T.yaml: docs/duty-engines.md. An unknown key is an error.\n\n"
+	    "options:\n",
+	    f);
 	cli_options_help(f, xborder_options, N_OPTIONS);
 	fputs("\nexit status: 0 exempt, 3 standard contract or certification, 4 security assessment,\n"
 	      "2 usage or runtime error (bad input, a missing calendar year, the store); ledger: 0 or 2.\n"
@@ -95,20 +115,40 @@ static int parse(int argc, char **argv, xopts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
 		switch (c) {
-		case O_ORG: o->org = optarg; break;
-		case O_TRANSFER: o->transfer = optarg; break;
+		case O_ORG:
+			o->org = optarg;
+			break;
+		case O_TRANSFER:
+			o->transfer = optarg;
+			break;
 		case O_DATA:
 			if (push_data(o, optarg))
 				return CLI_EXIT_ERROR;
 			break;
-		case O_AS_OF: o->as_of = optarg; break;
-		case O_YEAR: o->year = optarg; break;
-		case O_FORMAT: o->format = optarg; break;
-		case O_STORE: o->store = optarg; break;
-		case O_NO_STORE: o->no_store = true; break;
-		case O_RULES: o->rules = optarg; break;
-		case O_COLOR: o->color = optarg; break;
-		case O_QUIET: o->quiet = true; break;
+		case O_AS_OF:
+			o->as_of = optarg;
+			break;
+		case O_YEAR:
+			o->year = optarg;
+			break;
+		case O_FORMAT:
+			o->format = optarg;
+			break;
+		case O_STORE:
+			o->store = optarg;
+			break;
+		case O_NO_STORE:
+			o->no_store = true;
+			break;
+		case O_RULES:
+			o->rules = optarg;
+			break;
+		case O_COLOR:
+			o->color = optarg;
+			break;
+		case O_QUIET:
+			o->quiet = true;
+			break;
 		case O_JOBS: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -119,8 +159,12 @@ static int parse(int argc, char **argv, xopts *o)
 			o->jobs = (int)v;
 			break;
 		}
-		case O_HELP: usage(stdout); return -1;
-		default: usage(stderr); return CLI_EXIT_ERROR;
+		case O_HELP:
+			usage(stdout);
+			return -1;
+		default:
+			usage(stderr);
+			return CLI_EXIT_ERROR;
 		}
 	}
 	/* further paths after the options are data sources too */
@@ -162,9 +206,12 @@ static int assess(xopts *o, bool record)
 		fprintf(stderr, "shuan %s: %s\n", cmd, err);
 		goto cleanup;
 	}
-	if (shuan_date_days(t.date) > shuan_date_days(shuan_time_date(&as_of, SHUAN_CHINA_OFFSET_MIN)) && record) {
-		fprintf(stderr, "shuan %s: %s: date: the transfer is dated after --as-of; record it once it happens\n", cmd,
-			o->transfer);
+	if (shuan_date_days(t.date) > shuan_date_days(shuan_time_date(&as_of, SHUAN_CHINA_OFFSET_MIN)) &&
+	    record) {
+		fprintf(
+		    stderr,
+		    "shuan %s: %s: date: the transfer is dated after --as-of; record it once it happens\n",
+		    cmd, o->transfer);
 		goto cleanup;
 	}
 	/* --data needs the store's key so that counts merge across transfers */
@@ -172,9 +219,11 @@ static int assess(xopts *o, bool record)
 		goto cleanup;
 	if (o->ndata) {
 		if (t.pi_people >= 0 || t.spi_people >= 0)
-			fprintf(stderr, "shuan %s: --data given: the counts in %s are ignored, the data's are used\n", cmd,
-				o->transfer);
-		if (cli_duty_count(cmd, dr, o->rules, o->data, o->ndata, store, o->jobs, o->quiet, &people, &dres))
+			fprintf(stderr,
+			        "shuan %s: --data given: the counts in %s are ignored, the data's are used\n",
+			        cmd, o->transfer);
+		if (cli_duty_count(cmd, dr, o->rules, o->data, o->ndata, store, o->jobs, o->quiet, &people,
+		                   &dres))
 			goto cleanup;
 	}
 	if ((rc = shuan_xborder_ledger_counts(store, &t, people, &counts, err, sizeof(err))) != 0) {
@@ -192,9 +241,10 @@ static int assess(xopts *o, bool record)
 	}
 	if (o->ndata && dres.records_without_identifier && res->nnotes < SHUAN_XBORDER_MAX_NOTES)
 		snprintf(res->notes[res->nnotes++], sizeof(res->notes[0]),
-			 "%llu records of the data hold personal information but no identifier (names, addresses...): "
-			 "they are not in the counts; check them by hand.",
-			 (unsigned long long)dres.records_without_identifier);
+		         "%llu records of the data hold personal information but no identifier (names, "
+		         "addresses...): "
+		         "they are not in the counts; check them by hand.",
+		         (unsigned long long)dres.records_without_identifier);
 	if (record && rc == 0) {
 		int64_t id;
 		if (shuan_xborder_ledger_record(store, &org, &t, people, res, &id, err, sizeof(err)) != 0) {
@@ -202,8 +252,8 @@ static int assess(xopts *o, bool record)
 			goto cleanup;
 		}
 		if (res->nnotes < SHUAN_XBORDER_MAX_NOTES)
-			snprintf(res->notes[res->nnotes++], sizeof(res->notes[0]), "Recorded in the ledger as transfer #%lld.",
-				 (long long)id);
+			snprintf(res->notes[res->nnotes++], sizeof(res->notes[0]),
+			         "Recorded in the ledger as transfer #%lld.", (long long)id);
 	}
 	if (shuan_xborder_write(stdout, res, &org, &t, fmt, cli_duty_color(o->color, stdout, fmt)) != 0 ||
 	    fflush(stdout) != 0) {
@@ -211,12 +261,13 @@ static int assess(xopts *o, bool record)
 		goto cleanup;
 	}
 	if (rc == SHUAN_ENOTFOUND) {
-		fprintf(stderr, "shuan %s: %s%s\n", cmd, err, record ? " (the transfer was not recorded)" : "");
+		fprintf(stderr, "shuan %s: %s%s\n", cmd, err,
+		        record ? " (the transfer was not recorded)" : "");
 		goto cleanup;
 	}
-	exit_code = res->pathway == SHUAN_XBORDER_ASSESSMENT	      ? EXIT_ASSESSMENT
-		    : res->pathway == SHUAN_XBORDER_STANDARD_CONTRACT ? EXIT_CONTRACT
-								      : CLI_EXIT_OK;
+	exit_code = res->pathway == SHUAN_XBORDER_ASSESSMENT          ? EXIT_ASSESSMENT
+	            : res->pathway == SHUAN_XBORDER_STANDARD_CONTRACT ? EXIT_CONTRACT
+	                                                              : CLI_EXIT_OK;
 cleanup:
 	shuan_free(res);
 	shuan_people_free(people);
@@ -298,7 +349,8 @@ int cmd_xborder(int argc, char **argv)
 	if (rc == 0) {
 		if (!strcmp(sub, "ledger")) {
 			if (o.ndata || o.org || o.transfer) {
-				fprintf(stderr, "shuan xborder ledger: takes no --org, --transfer or data sources\n");
+				fprintf(stderr,
+				        "shuan xborder ledger: takes no --org, --transfer or data sources\n");
 				rc = CLI_EXIT_ERROR;
 			} else {
 				rc = ledger(&o);

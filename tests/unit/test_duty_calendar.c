@@ -16,28 +16,9 @@
 
 #include <cmocka.h>
 
+#include "duty_fixture.h"
 #include "lib/duty/internal.h"
 #include "shuan/duty.h"
-
-static shuan_duty_rules *rules;
-
-static int setup(void **state)
-{
-	char err[1024];
-	(void)state;
-	if (shuan_duty_rules_load(&rules, SHUAN_TEST_RULES_DIR, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	shuan_duty_rules_free(rules);
-	return 0;
-}
 
 static shuan_date D(int y, int m, int d)
 {
@@ -58,14 +39,19 @@ static void test_time_parse_and_zones(void **state)
 	static const struct {
 		const char *in, *out;
 	} ok[] = {
-		{"2025-03-01T09:30:00+08:00", "2025-03-01T09:30:00+08:00"},
-		{"2025-03-01T01:30Z", "2025-03-01T01:30:00Z"},
-		{"2025-03-01 09:30+0800", "2025-03-01T09:30:00+08:00"},
-		{"2025-03-01T09:30:15.250-05:30", "2025-03-01T09:30:15-05:30"},
-		{"2024-12-31T23:59:59+14:00", "2024-12-31T23:59:59+14:00"},
+	    {"2025-03-01T09:30:00+08:00", "2025-03-01T09:30:00+08:00"},
+	    {"2025-03-01T01:30Z", "2025-03-01T01:30:00Z"},
+	    {"2025-03-01 09:30+0800", "2025-03-01T09:30:00+08:00"},
+	    {"2025-03-01T09:30:15.250-05:30", "2025-03-01T09:30:15-05:30"},
+	    {"2024-12-31T23:59:59+14:00", "2024-12-31T23:59:59+14:00"},
 	};
-	static const char *const bad[] = {"2025-03-01T09:30", "2025-02-30T09:30+08:00", "2025-03-01T24:00+08:00",
-					  "yesterday", "2025-03-01T09:30+15:00", "2025-03-01T09:30+08:00x", ""};
+	static const char *const bad[] = {"2025-03-01T09:30",
+	                                  "2025-02-30T09:30+08:00",
+	                                  "2025-03-01T24:00+08:00",
+	                                  "yesterday",
+	                                  "2025-03-01T09:30+15:00",
+	                                  "2025-03-01T09:30+08:00x",
+	                                  ""};
 	char err[256], buf[SHUAN_TIME_TEXT];
 	shuan_time t, u;
 	(void)state;
@@ -75,9 +61,11 @@ static void test_time_parse_and_zones(void **state)
 		assert_string_equal(buf, ok[i].out);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(shuan_time_parse(bad[i], false, "discovered", &t, err, sizeof(err)), SHUAN_EINVAL);
+		assert_int_equal(shuan_time_parse(bad[i], false, "discovered", &t, err, sizeof(err)),
+		                 SHUAN_EINVAL);
 	/* the message names the field and says what is missing */
-	assert_int_equal(shuan_time_parse("2025-03-01T09:30", false, "discovered", &t, err, sizeof(err)), SHUAN_EINVAL);
+	assert_int_equal(shuan_time_parse("2025-03-01T09:30", false, "discovered", &t, err, sizeof(err)),
+	                 SHUAN_EINVAL);
 	assert_non_null(strstr(err, "discovered"));
 	assert_non_null(strstr(err, "time zone"));
 	/* the same instant in two zones compares equal */
@@ -179,7 +167,7 @@ static void test_missing_year(void **state)
 	assert_non_null(strstr(err, "cn-2031.yaml"));
 	/* never a guess from weekdays: a period running into a missing year fails naming it */
 	assert_int_equal(shuan_duty_add_working_days(rules, D(2026, 12, 28), 10, &out, err, sizeof(err)),
-			 SHUAN_ENOTFOUND);
+	                 SHUAN_ENOTFOUND);
 	assert_non_null(strstr(err, "2027"));
 	/* expected years: this year, and next year from December */
 	assert_int_equal(shuan_time_parse("2026-11-30", true, "t", &as_of, err, sizeof(err)), 0);
@@ -189,13 +177,16 @@ static void test_missing_year(void **state)
 	assert_true(shuan_duty_calendar_expected(2027, &as_of));
 	/* as of 2026-06 the 2027 holidays cannot be known: pending, with the reason */
 	assert_int_equal(shuan_time_parse("2026-06-01", true, "t", &as_of, err, sizeof(err)), 0);
-	assert_int_equal(shuan_duty__working_days(rules, D(2026, 12, 28), 10, &as_of, &out, &pending, err, sizeof(err)), 0);
+	assert_int_equal(
+	    shuan_duty__working_days(rules, D(2026, 12, 28), 10, &as_of, &out, &pending, err, sizeof(err)),
+	    0);
 	assert_true(pending);
 	assert_non_null(strstr(err, "not published yet"));
 	/* as of 2027-01 the 2027 calendar should be there: an error */
 	assert_int_equal(shuan_time_parse("2027-01-05", true, "t", &as_of, err, sizeof(err)), 0);
-	assert_int_equal(shuan_duty__working_days(rules, D(2026, 12, 28), 10, &as_of, &out, &pending, err, sizeof(err)),
-			 SHUAN_ENOTFOUND);
+	assert_int_equal(
+	    shuan_duty__working_days(rules, D(2026, 12, 28), 10, &as_of, &out, &pending, err, sizeof(err)),
+	    SHUAN_ENOTFOUND);
 	assert_false(pending);
 }
 
@@ -208,12 +199,14 @@ static void test_extension_window(void **state)
 	(void)state;
 	assert_int_equal(shuan_time_parse("2025-06-01", true, "t", &as_of, err, sizeof(err)), 0);
 	/* 2026-03-10 is a working day: the 60 working days end on it */
-	assert_int_equal(shuan_duty__extension_window(rules, D(2026, 3, 10), 60, &as_of, &opens, &pending, err, sizeof(err)),
-			 0);
+	assert_int_equal(shuan_duty__extension_window(rules, D(2026, 3, 10), 60, &as_of, &opens, &pending,
+	                                              err, sizeof(err)),
+	                 0);
 	assert_false(pending);
 	assert_date(opens, 2025, 12, 10);
-	assert_int_equal(shuan_duty__extension_window(rules, D(2026, 10, 8), 60, &as_of, &opens, &pending, err, sizeof(err)),
-			 0);
+	assert_int_equal(shuan_duty__extension_window(rules, D(2026, 10, 8), 60, &as_of, &opens, &pending,
+	                                              err, sizeof(err)),
+	                 0);
 	assert_date(opens, 2026, 7, 10);
 }
 
@@ -225,7 +218,8 @@ static int calendar_load_with(const char *file, const char *text, char *err, siz
 	FILE *f;
 	int rc;
 	assert_non_null(mkdtemp(dir));
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/calendar' && cp -r '%s/duty' '%s/'", dir, SHUAN_TEST_RULES_DIR, dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/calendar' && cp -r '%s/duty' '%s/'", dir,
+	         SHUAN_TEST_RULES_DIR, dir);
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/calendar/%s", dir, file);
 	assert_non_null(f = fopen(path, "w"));
@@ -242,41 +236,46 @@ static void test_bad_calendar_files(void **state)
 {
 	char err[1024];
 	(void)state;
-	assert_int_equal(calendar_load_with("cn-2030.yaml",
-					    "year: 2030\nholidays:\n  - {name: 元旦, from: 2030-01-01, to: 2030-01-01}\n",
-					    err, sizeof(err)),
-			 0);
+	assert_int_equal(
+	    calendar_load_with("cn-2030.yaml",
+	                       "year: 2030\nholidays:\n  - {name: 元旦, from: 2030-01-01, to: 2030-01-01}\n",
+	                       err, sizeof(err)),
+	    0);
 	/* a misspelt key names the key and where it is */
-	assert_int_equal(calendar_load_with("cn-2030.yaml",
-					    "year: 2030\nholidays:\n  - {name: 元旦, form: 2030-01-01, to: 2030-01-01}\n",
-					    err, sizeof(err)),
-			 SHUAN_ERULES);
+	assert_int_equal(
+	    calendar_load_with("cn-2030.yaml",
+	                       "year: 2030\nholidays:\n  - {name: 元旦, form: 2030-01-01, to: 2030-01-01}\n",
+	                       err, sizeof(err)),
+	    SHUAN_ERULES);
 	assert_non_null(strstr(err, "cn-2030.yaml:3:"));
 	assert_non_null(strstr(err, "'form'"));
 	/* an exchange day on a weekday */
-	assert_int_equal(calendar_load_with("cn-2030.yaml",
-					    "year: 2030\nholidays: []\nworking_days:\n  - {date: 2030-01-02, for: x}\n", err,
-					    sizeof(err)),
-			 SHUAN_ERULES);
+	assert_int_equal(
+	    calendar_load_with("cn-2030.yaml",
+	                       "year: 2030\nholidays: []\nworking_days:\n  - {date: 2030-01-02, for: x}\n",
+	                       err, sizeof(err)),
+	    SHUAN_ERULES);
 	assert_non_null(strstr(err, "weekday"));
 	/* the year does not match the file name */
-	assert_int_equal(calendar_load_with("cn-2030.yaml", "year: 2031\nholidays: []\n", err, sizeof(err)), SHUAN_ERULES);
+	assert_int_equal(calendar_load_with("cn-2030.yaml", "year: 2031\nholidays: []\n", err, sizeof(err)),
+	                 SHUAN_ERULES);
 	assert_non_null(strstr(err, "file name"));
 	/* a date outside the year */
-	assert_int_equal(calendar_load_with("cn-2030.yaml",
-					    "year: 2030\nholidays:\n  - {name: x, from: 2029-12-31, to: 2030-01-01}\n", err,
-					    sizeof(err)),
-			 SHUAN_ERULES);
+	assert_int_equal(
+	    calendar_load_with("cn-2030.yaml",
+	                       "year: 2030\nholidays:\n  - {name: x, from: 2029-12-31, to: 2030-01-01}\n",
+	                       err, sizeof(err)),
+	    SHUAN_ERULES);
 	assert_non_null(strstr(err, "not in 2030"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_time_parse_and_zones), cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_working_days),	     cmocka_unit_test(test_periods),
-		cmocka_unit_test(test_missing_year),	     cmocka_unit_test(test_extension_window),
-		cmocka_unit_test(test_bad_calendar_files),
+	    cmocka_unit_test(test_time_parse_and_zones), cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_working_days),         cmocka_unit_test(test_periods),
+	    cmocka_unit_test(test_missing_year),         cmocka_unit_test(test_extension_window),
+	    cmocka_unit_test(test_bad_calendar_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

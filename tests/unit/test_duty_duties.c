@@ -18,30 +18,11 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "duty_fixture.h"
 #include "lib/duty/internal.h"
 #include "lib/store/internal.h"
 #include "shuan/duties.h"
 #include "shuan/incident.h"
-
-static shuan_duty_rules *rules;
-
-static int setup(void **state)
-{
-	char err[1024];
-	(void)state;
-	if (shuan_duty_rules_load(&rules, SHUAN_TEST_RULES_DIR, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	shuan_duty_rules_free(rules);
-	return 0;
-}
 
 static shuan_org org_base(void)
 {
@@ -52,14 +33,6 @@ static shuan_org org_base(void)
 	o.pi_people = -1;
 	o.important_data = o.large_platform = SHUAN_FACT_UNKNOWN;
 	return o;
-}
-
-static shuan_time T(const char *s)
-{
-	char err[256];
-	shuan_time t;
-	assert_int_equal(shuan_time_parse(s, true, "t", &t, err, sizeof(err)), 0);
-	return t;
 }
 
 static const shuan_duty_item *item(const shuan_duties_result *r, const char *id)
@@ -78,13 +51,6 @@ static void compute(const shuan_org *o, const char *as_of, shuan_duties_result *
 	assert_int_equal(shuan_duties_compute(rules, o, NULL, NULL, &a, r, err, sizeof(err)), want_rc);
 }
 
-static void assert_date(shuan_date d, const char *want)
-{
-	char b[16];
-	shuan_date_format(d, b, sizeof(b));
-	assert_string_equal(b, want);
-}
-
 static void test_audit_boundary(void **state)
 {
 	shuan_org o = org_base();
@@ -100,7 +66,8 @@ static void test_audit_boundary(void **state)
 	shuan_duties_result_free(&r);
 	o.pi_people = 9999999;
 	compute(&o, "2025-06-01", &r, 0);
-	assert_int_equal(item(&r, "data_security_officer")->status, SHUAN_DUTY_UNKNOWN); /* important data unknown */
+	assert_int_equal(item(&r, "data_security_officer")->status,
+	                 SHUAN_DUTY_UNKNOWN); /* important data unknown */
 	shuan_duties_result_free(&r);
 	/* 10,000,001: every two years from the last audit */
 	o.pi_people = 10000001;
@@ -109,7 +76,7 @@ static void test_audit_boundary(void **state)
 	o.ndone = 1;
 	compute(&o, "2025-06-01", &r, 0);
 	assert_int_equal(item(&r, "pi_audit")->status, SHUAN_DUTY_DUE);
-	assert_date(item(&r, "pi_audit")->due, "2026-05-10");
+	assert_date_text(item(&r, "pi_audit")->due, "2026-05-10");
 	assert_int_equal(item(&r, "pi_audit")->every_months, 24);
 	shuan_duties_result_free(&r);
 	compute(&o, "2026-05-11", &r, 0);
@@ -121,7 +88,7 @@ static void test_audit_boundary(void **state)
 	/* never done: due now */
 	o.ndone = 0;
 	compute(&o, "2025-06-01", &r, 0);
-	assert_date(item(&r, "pi_audit")->due, "2025-06-01");
+	assert_date_text(item(&r, "pi_audit")->due, "2025-06-01");
 	shuan_duties_result_free(&r);
 }
 
@@ -144,7 +111,7 @@ static void test_important_data_and_platforms(void **state)
 	o.ndone = 1;
 	compute(&o, "2025-06-01", &r, 0);
 	assert_int_equal(item(&r, "important_data_risk_assessment")->status, SHUAN_DUTY_DUE);
-	assert_date(item(&r, "important_data_risk_assessment")->due, "2026-01-15");
+	assert_date_text(item(&r, "important_data_risk_assessment")->due, "2026-01-15");
 	assert_non_null(strstr(item(&r, "important_data_risk_assessment")->basis.article, "第三十三条"));
 	assert_int_not_equal(item(&r, "miit_risk_assessment")->status, SHUAN_DUTY_NOT_APPLICABLE);
 	assert_int_not_equal(item(&r, "large_platform_report")->status, SHUAN_DUTY_NOT_APPLICABLE);
@@ -172,13 +139,13 @@ static void test_cii_draft_rules_labelled(void **state)
 	assert_true(r.unverified);
 	it = item(&r, "cii_crypto_report");
 	assert_true(it->basis.unverified);
-	assert_date(it->due, "2026-01-31"); /* done for this year: next January */
+	assert_date_text(it->due, "2026-01-31"); /* done for this year: next January */
 	shuan_duties_result_free(&r);
 	/* the report for last year missed */
 	o.done[0].date = (shuan_date){2023, 1, 20};
 	compute(&o, "2025-06-01", &r, 0);
 	assert_int_equal(item(&r, "cii_crypto_report")->status, SHUAN_DUTY_OVERDUE);
-	assert_date(item(&r, "cii_crypto_report")->due, "2025-01-31");
+	assert_date_text(item(&r, "cii_crypto_report")->due, "2025-01-31");
 	shuan_duties_result_free(&r);
 }
 
@@ -200,14 +167,14 @@ static void test_assessments(void **state)
 			it = &r.items[i];
 	assert_string_equal(it->subject, "assessment CAC-2023-7");
 	assert_true(it->has_window);
-	assert_date(it->due, "2026-03-10");
-	assert_date(it->window_opens, "2025-12-10");
+	assert_date_text(it->due, "2026-03-10");
+	assert_date_text(it->window_opens, "2025-12-10");
 	assert_int_equal(it->status, SHUAN_DUTY_DUE_SOON); /* the window is open */
 	for (size_t i = 0; i < r.nitems; i++)
 		if (!strcmp(r.items[i].subject, "assessment CAC-2025-1")) {
 			/* 2028's holidays are not out: the expiry is known, the window pending */
 			assert_false(r.items[i].has_window);
-			assert_date(r.items[i].due, "2028-03-10");
+			assert_date_text(r.items[i].due, "2028-03-10");
 			assert_non_null(strstr(r.items[i].detail, "not published yet"));
 		}
 	shuan_duties_result_free(&r);
@@ -257,12 +224,13 @@ static void test_incident_summaries(void **state)
 	f.pi_people = 30000000;
 	f.title = "泄露";
 	assert_int_equal(shuan_incident_create(s, &f, &now, &id, err, sizeof(err)), 0);
-	assert_int_equal(shuan_incident_append(s, id, "response_ended", &at, NULL, &now, err, sizeof(err)), 0);
+	assert_int_equal(shuan_incident_append(s, id, "response_ended", &at, NULL, &now, err, sizeof(err)),
+	                 0);
 	assert_int_equal(shuan_duties_compute(rules, &o, NULL, s, &now, &r, err, sizeof(err)), 0);
 	for (size_t i = 0; i < r.nitems; i++)
 		if (!strcmp(r.items[i].id, "incident_summary") && r.items[i].has_due) {
 			assert_string_equal(r.items[i].subject, "incident #1 泄露");
-			assert_date(r.items[i].due, "2025-10-14");
+			assert_date_text(r.items[i].due, "2025-10-14");
 			assert_int_equal(r.items[i].status, SHUAN_DUTY_DUE_SOON);
 			found = true;
 		}
@@ -291,26 +259,31 @@ static void test_inventory_fallback(void **state)
 	assert_int_equal(shuan_duties_inventory_latest(s, &inv), SHUAN_ENOTFOUND);
 	/* the inventory's tables (migration 4) as `shuan inventory` writes them */
 	db = shuan_store__db(s);
-	assert_int_equal(sqlite3_exec(db,
-				      "CREATE TABLE IF NOT EXISTS inventory_runs(id INTEGER PRIMARY KEY, started TEXT, finished TEXT,"
-				      " shuan_version TEXT, profile TEXT, profile_unverified INTEGER, sampling TEXT,"
-				      " people_distinct INTEGER, people_sensitive INTEGER, people_minors INTEGER,"
-				      " people_exact INTEGER, people_error_bound REAL, errors INTEGER);"
-				      "CREATE TABLE IF NOT EXISTS inventory_sources(run_id INTEGER, source TEXT, kind TEXT,"
-				      " tables INTEGER, rows_read INTEGER, sampled INTEGER, errors TEXT, people_distinct INTEGER,"
-				      " people_sensitive INTEGER, people_minors INTEGER, people_exact INTEGER,"
-				      " people_error_bound REAL, important_candidate INTEGER, reasons TEXT, people_state BLOB,"
-				      " PRIMARY KEY(run_id, source));",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(
+	        db,
+	        "CREATE TABLE IF NOT EXISTS inventory_runs(id INTEGER PRIMARY KEY, started TEXT, finished "
+	        "TEXT,"
+	        " shuan_version TEXT, profile TEXT, profile_unverified INTEGER, sampling TEXT,"
+	        " people_distinct INTEGER, people_sensitive INTEGER, people_minors INTEGER,"
+	        " people_exact INTEGER, people_error_bound REAL, errors INTEGER);"
+	        "CREATE TABLE IF NOT EXISTS inventory_sources(run_id INTEGER, source TEXT, kind TEXT,"
+	        " tables INTEGER, rows_read INTEGER, sampled INTEGER, errors TEXT, people_distinct INTEGER,"
+	        " people_sensitive INTEGER, people_minors INTEGER, people_exact INTEGER,"
+	        " people_error_bound REAL, important_candidate INTEGER, reasons TEXT, people_state BLOB,"
+	        " PRIMARY KEY(run_id, source));",
+	        NULL, NULL, NULL),
+	    SQLITE_OK);
 	assert_int_equal(shuan_duties_inventory_latest(s, &inv), SHUAN_ENOTFOUND);
-	assert_int_equal(sqlite3_exec(db,
-				      "INSERT INTO inventory_runs(id, finished, sampling, people_distinct, people_exact)"
-				      " VALUES(1, '2025-01-01T00:00:00Z', 'full', 500, 1), (2, '2025-05-01T00:00:00Z', 'full', 15000000, 1);"
-				      "INSERT INTO inventory_sources(run_id, source, important_candidate)"
-				      " VALUES(2, 'postgresql://db/crm', 1), (2, 'logs/', 0);",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+	                 "INSERT INTO inventory_runs(id, finished, sampling, people_distinct, people_exact)"
+	                 " VALUES(1, '2025-01-01T00:00:00Z', 'full', 500, 1), (2, '2025-05-01T00:00:00Z', "
+	                 "'full', 15000000, 1);"
+	                 "INSERT INTO inventory_sources(run_id, source, important_candidate)"
+	                 " VALUES(2, 'postgresql://db/crm', 1), (2, 'logs/', 0);",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
 	assert_int_equal(shuan_duties_inventory_latest(s, &inv), 0);
 	assert_int_equal(inv.pi_people, 15000000);
 	assert_int_equal(inv.important_candidates, 1);
@@ -319,7 +292,8 @@ static void test_inventory_fallback(void **state)
 	assert_string_equal(r.pi_people_source, "inventory");
 	assert_int_equal(item(&r, "pi_audit")->status, SHUAN_DUTY_DUE_SOON); /* never done: due now */
 	assert_int_equal(item(&r, "important_data_risk_assessment")->status, SHUAN_DUTY_UNKNOWN);
-	assert_non_null(strstr(item(&r, "important_data_risk_assessment")->detail, "1 important-data candidates"));
+	assert_non_null(
+	    strstr(item(&r, "important_data_risk_assessment")->detail, "1 important-data candidates"));
 	shuan_duties_result_free(&r);
 	/* the profile's own figure wins */
 	o.pi_people = 100;
@@ -438,10 +412,14 @@ static void test_ics(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_audit_boundary),	     cmocka_unit_test(test_important_data_and_platforms),
-		cmocka_unit_test(test_cii_draft_rules_labelled), cmocka_unit_test(test_assessments),
-		cmocka_unit_test(test_unknown_done_id),	     cmocka_unit_test(test_incident_summaries),
-		cmocka_unit_test(test_inventory_fallback),   cmocka_unit_test(test_ics),
+	    cmocka_unit_test(test_audit_boundary),
+	    cmocka_unit_test(test_important_data_and_platforms),
+	    cmocka_unit_test(test_cii_draft_rules_labelled),
+	    cmocka_unit_test(test_assessments),
+	    cmocka_unit_test(test_unknown_done_id),
+	    cmocka_unit_test(test_incident_summaries),
+	    cmocka_unit_test(test_inventory_fallback),
+	    cmocka_unit_test(test_ics),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

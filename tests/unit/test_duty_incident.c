@@ -18,39 +18,13 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "duty_fixture.h"
 #include "lib/duty/internal.h"
 #include "lib/store/internal.h"
 #include "shuan/incident.h"
 #include "shuan/store.h"
 
-static shuan_duty_rules *rules;
 static shuan_incident_grade g;
-
-static int setup(void **state)
-{
-	char err[1024];
-	(void)state;
-	if (shuan_duty_rules_load(&rules, SHUAN_TEST_RULES_DIR, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	shuan_duty_rules_free(rules);
-	return 0;
-}
-
-static shuan_time T(const char *s)
-{
-	char err[256];
-	shuan_time t;
-	assert_int_equal(shuan_time_parse(s, true, "t", &t, err, sizeof(err)), 0);
-	return t;
-}
 
 /* Facts of a general-data leak in the telecom domain under the MIIT plan. */
 static shuan_incident_facts base(void)
@@ -111,11 +85,12 @@ static void run_cases(const icase *cases, size_t n)
 		assert_int_equal(grade(&f, "2025-03-03T09:05+08:00"), 0);
 		if (g.level != cases[i].want)
 			fail_msg("case %zu: %s, want %s", i, shuan_incident_level_name(g.level),
-				 shuan_incident_level_name(cases[i].want));
+			         shuan_incident_level_name(cases[i].want));
 		if (cases[i].rule) {
 			const shuan_incident_criterion *c = criterion(cases[i].rule);
 			if (!c || c->level != cases[i].want)
-				fail_msg("case %zu: criterion %s %s", i, cases[i].rule, c ? "at another level" : "not matched");
+				fail_msg("case %zu: criterion %s %s", i, cases[i].rule,
+				         c ? "at another level" : "not matched");
 		}
 	}
 }
@@ -123,18 +98,18 @@ static void run_cases(const icase *cases, size_t n)
 static void test_people_boundaries(void **state)
 {
 	static const icase cases[] = {
-		{999999, 0, -1, -1, 1, SHUAN_INCIDENT_GENERAL, NULL},
-		{1000000, 0, -1, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.people"},
-		{9999999, 0, -1, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.people"},
-		{10000000, 0, -1, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.people"},
-		{99999999, 0, -1, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.people"},
-		{100000000, 0, -1, -1, 1, SHUAN_INCIDENT_EXTRAORDINARY, "miit.people"},
-		{99999, 99999, -1, -1, 1, SHUAN_INCIDENT_GENERAL, NULL},
-		{100000, 100000, -1, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.people"},
-		{999999, 999999, -1, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.people"},
-		{1000000, 1000000, -1, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.people"},
-		{9999999, 9999999, -1, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.people"},
-		{10000000, 10000000, -1, -1, 1, SHUAN_INCIDENT_EXTRAORDINARY, "miit.people"},
+	    {999999, 0, -1, -1, 1, SHUAN_INCIDENT_GENERAL, NULL},
+	    {1000000, 0, -1, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.people"},
+	    {9999999, 0, -1, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.people"},
+	    {10000000, 0, -1, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.people"},
+	    {99999999, 0, -1, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.people"},
+	    {100000000, 0, -1, -1, 1, SHUAN_INCIDENT_EXTRAORDINARY, "miit.people"},
+	    {99999, 99999, -1, -1, 1, SHUAN_INCIDENT_GENERAL, NULL},
+	    {100000, 100000, -1, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.people"},
+	    {999999, 999999, -1, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.people"},
+	    {1000000, 1000000, -1, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.people"},
+	    {9999999, 9999999, -1, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.people"},
+	    {10000000, 10000000, -1, -1, 1, SHUAN_INCIDENT_EXTRAORDINARY, "miit.people"},
 	};
 	(void)state;
 	run_cases(cases, sizeof(cases) / sizeof(cases[0]));
@@ -143,12 +118,12 @@ static void test_people_boundaries(void **state)
 static void test_loss_boundaries(void **state)
 {
 	static const icase cases[] = {
-		{-1, -1, 49999999, -1, 1, SHUAN_INCIDENT_GENERAL, NULL},
-		{-1, -1, 50000000, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.loss"},
-		{-1, -1, 99999999, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.loss"},
-		{-1, -1, 100000000, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.loss"},
-		{-1, -1, 999999999, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.loss"},
-		{-1, -1, 1000000000, -1, 1, SHUAN_INCIDENT_EXTRAORDINARY, "miit.loss"},
+	    {-1, -1, 49999999, -1, 1, SHUAN_INCIDENT_GENERAL, NULL},
+	    {-1, -1, 50000000, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.loss"},
+	    {-1, -1, 99999999, -1, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.loss"},
+	    {-1, -1, 100000000, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.loss"},
+	    {-1, -1, 999999999, -1, 1, SHUAN_INCIDENT_MAJOR, "miit.loss"},
+	    {-1, -1, 1000000000, -1, 1, SHUAN_INCIDENT_EXTRAORDINARY, "miit.loss"},
 	};
 	(void)state;
 	run_cases(cases, sizeof(cases) / sizeof(cases[0]));
@@ -157,18 +132,18 @@ static void test_loss_boundaries(void **state)
 static void test_outage_boundaries(void **state)
 {
 	static const icase cases[] = {
-		{-1, -1, -1, 7.9, 1, SHUAN_INCIDENT_GENERAL, NULL},
-		{-1, -1, -1, 8, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.telecom_outage"},
-		{-1, -1, -1, 11.99, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.telecom_outage"},
-		{-1, -1, -1, 12, 1, SHUAN_INCIDENT_MAJOR, "miit.telecom_outage"},
-		{-1, -1, -1, 23.5, 1, SHUAN_INCIDENT_MAJOR, "miit.telecom_outage"},
-		{-1, -1, -1, 24, 1, SHUAN_INCIDENT_EXTRAORDINARY, "miit.telecom_outage"},
-		{-1, -1, -1, 8, 2, SHUAN_INCIDENT_SIGNIFICANT, "miit.radio_interference"},
-		{-1, -1, -1, 12, 2, SHUAN_INCIDENT_MAJOR, "miit.radio_interference"},
-		{-1, -1, -1, 24, 2, SHUAN_INCIDENT_EXTRAORDINARY, "miit.radio_interference"},
-		/* outage hours grade telecom and radio data only */
-		{-1, -1, -1, 48, 0, SHUAN_INCIDENT_GENERAL, NULL},
-		{-1, -1, -1, 48, 3, SHUAN_INCIDENT_GENERAL, NULL},
+	    {-1, -1, -1, 7.9, 1, SHUAN_INCIDENT_GENERAL, NULL},
+	    {-1, -1, -1, 8, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.telecom_outage"},
+	    {-1, -1, -1, 11.99, 1, SHUAN_INCIDENT_SIGNIFICANT, "miit.telecom_outage"},
+	    {-1, -1, -1, 12, 1, SHUAN_INCIDENT_MAJOR, "miit.telecom_outage"},
+	    {-1, -1, -1, 23.5, 1, SHUAN_INCIDENT_MAJOR, "miit.telecom_outage"},
+	    {-1, -1, -1, 24, 1, SHUAN_INCIDENT_EXTRAORDINARY, "miit.telecom_outage"},
+	    {-1, -1, -1, 8, 2, SHUAN_INCIDENT_SIGNIFICANT, "miit.radio_interference"},
+	    {-1, -1, -1, 12, 2, SHUAN_INCIDENT_MAJOR, "miit.radio_interference"},
+	    {-1, -1, -1, 24, 2, SHUAN_INCIDENT_EXTRAORDINARY, "miit.radio_interference"},
+	    /* outage hours grade telecom and radio data only */
+	    {-1, -1, -1, 48, 0, SHUAN_INCIDENT_GENERAL, NULL},
+	    {-1, -1, -1, 48, 3, SHUAN_INCIDENT_GENERAL, NULL},
 	};
 	(void)state;
 	run_cases(cases, sizeof(cases) / sizeof(cases[0]));
@@ -181,8 +156,8 @@ static void test_highest_wins(void **state)
 	(void)state;
 	f.pi_people = 2000000; /* 较大 */
 	f.spi_people = 0;
-	f.outage_hours = 13;     /* 重大 */
-	f.loss_cny = 60000000;   /* 较大 */
+	f.outage_hours = 13;   /* 重大 */
+	f.loss_cny = 60000000; /* 较大 */
 	assert_int_equal(grade(&f, "2025-03-03T10:00+08:00"), 0);
 	assert_int_equal(g.level, SHUAN_INCIDENT_MAJOR);
 	assert_string_equal(g.response, "II");
@@ -201,17 +176,18 @@ static void test_data_grade_and_threat(void **state)
 		shuan_incident_level want;
 		bool unverified, assumed;
 	} cases[] = {
-		{0, 0, SHUAN_INCIDENT_EXTRAORDINARY, true, false}, /* core, particularly serious: wording unverified */
-		{0, 1, SHUAN_INCIDENT_MAJOR, false, false},
-		{1, 0, SHUAN_INCIDENT_MAJOR, false, false}, /* important data tops out at 重大 */
-		{1, 1, SHUAN_INCIDENT_MAJOR, false, false},
-		{1, 2, SHUAN_INCIDENT_SIGNIFICANT, false, false},
-		{2, 2, SHUAN_INCIDENT_SIGNIFICANT, false, false},
-		{2, 3, SHUAN_INCIDENT_GENERAL, true, false},
-		/* without a threat: from the data grade, said to be assumed */
-		{0, -1, SHUAN_INCIDENT_EXTRAORDINARY, true, true},
-		{1, -1, SHUAN_INCIDENT_MAJOR, false, true},
-		{2, -1, SHUAN_INCIDENT_GENERAL, true, true},
+	    {0, 0, SHUAN_INCIDENT_EXTRAORDINARY, true,
+	     false}, /* core, particularly serious: wording unverified */
+	    {0, 1, SHUAN_INCIDENT_MAJOR, false, false},
+	    {1, 0, SHUAN_INCIDENT_MAJOR, false, false}, /* important data tops out at 重大 */
+	    {1, 1, SHUAN_INCIDENT_MAJOR, false, false},
+	    {1, 2, SHUAN_INCIDENT_SIGNIFICANT, false, false},
+	    {2, 2, SHUAN_INCIDENT_SIGNIFICANT, false, false},
+	    {2, 3, SHUAN_INCIDENT_GENERAL, true, false},
+	    /* without a threat: from the data grade, said to be assumed */
+	    {0, -1, SHUAN_INCIDENT_EXTRAORDINARY, true, true},
+	    {1, -1, SHUAN_INCIDENT_MAJOR, false, true},
+	    {2, -1, SHUAN_INCIDENT_GENERAL, true, true},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -221,8 +197,8 @@ static void test_data_grade_and_threat(void **state)
 		f.threat = cases[i].threat;
 		assert_int_equal(grade(&f, "2025-03-03T10:00+08:00"), 0);
 		c = criterion("miit.data_grade");
-		if (g.level != cases[i].want || !c || c->level != cases[i].want || c->basis.unverified != cases[i].unverified ||
-		    c->assumed != cases[i].assumed)
+		if (g.level != cases[i].want || !c || c->level != cases[i].want ||
+		    c->basis.unverified != cases[i].unverified || c->assumed != cases[i].assumed)
 			fail_msg("case %zu: level %s", i, shuan_incident_level_name(g.level));
 		if (cases[i].unverified)
 			assert_true(g.unverified);
@@ -234,8 +210,10 @@ static void test_production_impact(void **state)
 	static const struct {
 		int impact;
 		shuan_incident_level want;
-	} cases[] = {{0, SHUAN_INCIDENT_EXTRAORDINARY}, {1, SHUAN_INCIDENT_MAJOR}, {2, SHUAN_INCIDENT_SIGNIFICANT},
-		     {3, SHUAN_INCIDENT_GENERAL}};
+	} cases[] = {{0, SHUAN_INCIDENT_EXTRAORDINARY},
+	             {1, SHUAN_INCIDENT_MAJOR},
+	             {2, SHUAN_INCIDENT_SIGNIFICANT},
+	             {3, SHUAN_INCIDENT_GENERAL}};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		shuan_incident_facts f = base();
@@ -251,7 +229,10 @@ static void test_levels_response_warning(void **state)
 	static const struct {
 		int64_t pi;
 		const char *response, *warning;
-	} cases[] = {{10, "IV", "blue"}, {1000000, "III", "yellow"}, {10000000, "II", "orange"}, {100000000, "I", "red"}};
+	} cases[] = {{10, "IV", "blue"},
+	             {1000000, "III", "yellow"},
+	             {10000000, "II", "orange"},
+	             {100000000, "I", "red"}};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		shuan_incident_facts f = base();
@@ -274,7 +255,7 @@ static void test_minute_deadlines_and_zones(void **state)
 	shuan_incident_facts f = base();
 	const shuan_incident_deadline *d;
 	(void)state;
-	f.pi_people = 20000000; /* 重大 */
+	f.pi_people = 20000000;                     /* 重大 */
 	f.discovered = T("2025-03-03T02:00+01:00"); /* discovered in Europe */
 	assert_int_equal(grade(&f, "2025-03-03T02:05+01:00"), 0);
 	assert_non_null(d = deadline("miit", "immediate_report"));
@@ -308,14 +289,14 @@ static void test_summary_deadlines(void **state)
 	static const struct {
 		const char *ended, *due5, *due10;
 	} cases[] = {
-		/* a weekend */
-		{"2025-03-07T18:00+08:00", "2025-03-14T23:59:59+08:00", "2025-03-21T23:59:59+08:00"},
-		/* National Day and its exchange Saturday (10-11) */
-		{"2025-09-30T20:00+08:00", "2025-10-14T23:59:59+08:00", "2025-10-21T23:59:59+08:00"},
-		/* the exchange Sunday 2025-09-28 counts */
-		{"2025-09-26T20:00+08:00", "2025-10-10T23:59:59+08:00", "2025-10-16T23:59:59+08:00"},
-		/* the end time in UTC falls on the next China day */
-		{"2025-03-06T17:00Z", "2025-03-14T23:59:59+08:00", "2025-03-21T23:59:59+08:00"},
+	    /* a weekend */
+	    {"2025-03-07T18:00+08:00", "2025-03-14T23:59:59+08:00", "2025-03-21T23:59:59+08:00"},
+	    /* National Day and its exchange Saturday (10-11) */
+	    {"2025-09-30T20:00+08:00", "2025-10-14T23:59:59+08:00", "2025-10-21T23:59:59+08:00"},
+	    /* the exchange Sunday 2025-09-28 counts */
+	    {"2025-09-26T20:00+08:00", "2025-10-10T23:59:59+08:00", "2025-10-16T23:59:59+08:00"},
+	    /* the end time in UTC falls on the next China day */
+	    {"2025-03-06T17:00Z", "2025-03-14T23:59:59+08:00", "2025-03-21T23:59:59+08:00"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -343,7 +324,8 @@ static void test_missing_calendar_year(void **state)
 	f.pi_people = 20000000;
 	f.has_response_ended = true;
 	f.response_ended = T("2031-06-12T09:00+08:00");
-	assert_int_equal(shuan_incident_grade_facts(rules, &f, NULL, 0, &a, &g, err, sizeof(err)), SHUAN_ENOTFOUND);
+	assert_int_equal(shuan_incident_grade_facts(rules, &f, NULL, 0, &a, &g, err, sizeof(err)),
+	                 SHUAN_ENOTFOUND);
 	assert_non_null(strstr(err, "2031"));
 	assert_non_null(strstr(g.error, "cn-2031.yaml"));
 	assert_int_equal(deadline("miit", "summary_report")->status, SHUAN_DEADLINE_UNKNOWN);
@@ -374,7 +356,8 @@ static void test_cac_regime(void **state)
 	assert_non_null(d = deadline("cac", "cac_report"));
 	assert_string_equal(d->rule, "cac.ciio_report");
 	assert_time(&d->due, "2025-11-03T10:00:00+08:00");
-	/* 重大 at a CIIO: the protection department's 30 minutes ([UNVERIFIED], one source), not the province's */
+	/* 重大 at a CIIO: the protection department's 30 minutes ([UNVERIFIED], one source), not the
+	 * province's */
 	f.pi_people = 10000000;
 	assert_int_equal(grade(&f, "2025-11-03T09:30+08:00"), 0);
 	assert_non_null(d = deadline("cac", "cac_protection_department_report"));
@@ -428,22 +411,26 @@ static void test_bad_facts(void **state)
 	shuan_time a = T("2025-03-03T08:00+08:00");
 	(void)state;
 	/* discovery in the future */
-	assert_int_equal(shuan_incident_grade_facts(rules, &f, NULL, 0, &a, &g, err, sizeof(err)), SHUAN_EINVAL);
+	assert_int_equal(shuan_incident_grade_facts(rules, &f, NULL, 0, &a, &g, err, sizeof(err)),
+	                 SHUAN_EINVAL);
 	assert_non_null(strstr(err, "discovered"));
 	assert_non_null(strstr(err, "future"));
 	a = T("2025-03-04");
 	f.pi_people = 5;
 	f.spi_people = 6;
-	assert_int_equal(shuan_incident_grade_facts(rules, &f, NULL, 0, &a, &g, err, sizeof(err)), SHUAN_EINVAL);
+	assert_int_equal(shuan_incident_grade_facts(rules, &f, NULL, 0, &a, &g, err, sizeof(err)),
+	                 SHUAN_EINVAL);
 	assert_non_null(strstr(err, "spi_people"));
 	f = base();
 	f.type = -1;
-	assert_int_equal(shuan_incident_grade_facts(rules, &f, NULL, 0, &a, &g, err, sizeof(err)), SHUAN_EINVAL);
+	assert_int_equal(shuan_incident_grade_facts(rules, &f, NULL, 0, &a, &g, err, sizeof(err)),
+	                 SHUAN_EINVAL);
 	assert_non_null(strstr(err, "type"));
 	f = base();
 	f.has_response_ended = true;
 	f.response_ended = T("2025-03-02T09:00+08:00");
-	assert_int_equal(shuan_incident_grade_facts(rules, &f, NULL, 0, &a, &g, err, sizeof(err)), SHUAN_EINVAL);
+	assert_int_equal(shuan_incident_grade_facts(rules, &f, NULL, 0, &a, &g, err, sizeof(err)),
+	                 SHUAN_EINVAL);
 	assert_non_null(strstr(err, "response_ended"));
 }
 
@@ -461,18 +448,21 @@ static void test_facts_reader(void **state)
 {
 	char err[512];
 	shuan_incident_facts f;
-	static const char *good = "discovered: 2025-03-01T09:30+08:00\ntype: leak\ndata_grade: important\n"
-				  "pi_people: 12000\nspi_people: 300\nloss_cny: 1500000.5\ndomain: industrial\n"
-				  "report: {reporting_unit: 某公司, measures_taken: 已隔离}\n";
+	static const char *good =
+	    "discovered: 2025-03-01T09:30+08:00\ntype: leak\ndata_grade: important\n"
+	    "pi_people: 12000\nspi_people: 300\nloss_cny: 1500000.5\ndomain: industrial\n"
+	    "report: {reporting_unit: 某公司, measures_taken: 已隔离}\n";
 	(void)state;
 	shuan_incident_facts_init(&f);
-	assert_int_equal(shuan_incident_facts_parse(&f, "facts.yaml", good, strlen(good), err, sizeof(err)), 0);
+	assert_int_equal(shuan_incident_facts_parse(&f, "facts.yaml", good, strlen(good), err, sizeof(err)),
+	                 0);
 	assert_int_equal(f.type, 2);
 	assert_int_equal(f.data_grade, 1);
 	assert_int_equal(f.pi_people, 12000);
 	assert_string_equal(f.report[0], "某公司");
 	/* a later document changes only what it names */
-	assert_int_equal(shuan_incident_facts_parse(&f, "update", "pi_people: 13000\n", 17, err, sizeof(err)), 0);
+	assert_int_equal(shuan_incident_facts_parse(&f, "update", "pi_people: 13000\n", 17, err, sizeof(err)),
+	                 0);
 	assert_int_equal(f.pi_people, 13000);
 	assert_int_equal(f.spi_people, 300);
 	shuan_incident_facts_free(&f);
@@ -511,27 +501,36 @@ static void test_stored_incident(void **state)
 	/* the processor phoned at 09:04: the immediate report is done */
 	{
 		shuan_time at = T("2025-03-03T09:04+08:00");
-		assert_int_equal(shuan_incident_append(s, id, "phoned", &at, "省通信管理局", &now, err, sizeof(err)), 0);
+		assert_int_equal(
+		    shuan_incident_append(s, id, "phoned", &at, "省通信管理局", &now, err, sizeof(err)), 0);
 	}
 	/* events cannot be dated in the future, before the discovery, or be of an unknown kind */
 	{
 		shuan_time late = T("2025-03-03T10:00+08:00"), early = T("2025-03-03T08:00+08:00");
-		assert_int_equal(shuan_incident_append(s, id, "phoned", &late, NULL, &now, err, sizeof(err)), SHUAN_EINVAL);
+		assert_int_equal(shuan_incident_append(s, id, "phoned", &late, NULL, &now, err, sizeof(err)),
+		                 SHUAN_EINVAL);
 		assert_non_null(strstr(err, "future"));
-		assert_int_equal(shuan_incident_append(s, id, "phoned", &early, NULL, &now, err, sizeof(err)), SHUAN_EINVAL);
+		assert_int_equal(shuan_incident_append(s, id, "phoned", &early, NULL, &now, err, sizeof(err)),
+		                 SHUAN_EINVAL);
 		assert_non_null(strstr(err, "before the discovery"));
-		assert_int_equal(shuan_incident_append(s, id, "emailed", &now, NULL, &now, err, sizeof(err)), SHUAN_EINVAL);
-		assert_int_equal(shuan_incident_append(s, id, "level_adjusted", &now, "huge", &now, err, sizeof(err)),
-				 SHUAN_EINVAL);
-		assert_int_equal(shuan_incident_append(s, id, "facts_updated", &now, "pi_people: -1\n", &now, err, sizeof(err)),
-				 SHUAN_EINVAL);
-		assert_int_equal(shuan_incident_append(s, 99, "note", &now, "x", &now, err, sizeof(err)), SHUAN_ENOTFOUND);
+		assert_int_equal(shuan_incident_append(s, id, "emailed", &now, NULL, &now, err, sizeof(err)),
+		                 SHUAN_EINVAL);
+		assert_int_equal(
+		    shuan_incident_append(s, id, "level_adjusted", &now, "huge", &now, err, sizeof(err)),
+		    SHUAN_EINVAL);
+		assert_int_equal(shuan_incident_append(s, id, "facts_updated", &now, "pi_people: -1\n", &now,
+		                                       err, sizeof(err)),
+		                 SHUAN_EINVAL);
+		assert_int_equal(shuan_incident_append(s, 99, "note", &now, "x", &now, err, sizeof(err)),
+		                 SHUAN_ENOTFOUND);
 	}
 	assert_int_equal(shuan_incident_read(s, id, &inc, err, sizeof(err)), 0);
 	assert_int_equal(inc.nevents, 2);
 	assert_string_equal(inc.facts.title, "客户库泄露 \"test\"");
 	assert_int_equal(inc.facts.pi_people, 20000000);
-	assert_int_equal(shuan_incident_grade_facts(rules, &inc.facts, inc.events, inc.nevents, &now, &g, err, sizeof(err)), 0);
+	assert_int_equal(shuan_incident_grade_facts(rules, &inc.facts, inc.events, inc.nevents, &now, &g, err,
+	                                            sizeof(err)),
+	                 0);
 	assert_non_null(d = deadline("miit", "immediate_report"));
 	assert_int_equal(d->status, SHUAN_DEADLINE_DONE);
 	assert_time(&d->done_at, "2025-03-03T09:04:00+08:00");
@@ -541,16 +540,22 @@ static void test_stored_incident(void **state)
 
 	/* facts corrected, the level adjusted, the response ended */
 	now = T("2025-03-05T10:00+08:00");
-	assert_int_equal(shuan_incident_append(s, id, "facts_updated", &now, "pi_people: 2000000\n", &now, err, sizeof(err)), 0);
-	assert_int_equal(shuan_incident_append(s, id, "level_adjusted", &now, "重大", &now, err, sizeof(err)), 0);
+	assert_int_equal(shuan_incident_append(s, id, "facts_updated", &now, "pi_people: 2000000\n", &now,
+	                                       err, sizeof(err)),
+	                 0);
+	assert_int_equal(shuan_incident_append(s, id, "level_adjusted", &now, "重大", &now, err, sizeof(err)),
+	                 0);
 	{
 		shuan_time ended = T("2025-03-07T18:00+08:00");
 		now = T("2025-03-10T09:00+08:00");
-		assert_int_equal(shuan_incident_append(s, id, "response_ended", &ended, NULL, &now, err, sizeof(err)), 0);
+		assert_int_equal(
+		    shuan_incident_append(s, id, "response_ended", &ended, NULL, &now, err, sizeof(err)), 0);
 	}
 	assert_int_equal(shuan_incident_read(s, id, &inc, err, sizeof(err)), 0);
 	assert_int_equal(inc.facts.pi_people, 2000000);
-	assert_int_equal(shuan_incident_grade_facts(rules, &inc.facts, inc.events, inc.nevents, &now, &g, err, sizeof(err)), 0);
+	assert_int_equal(shuan_incident_grade_facts(rules, &inc.facts, inc.events, inc.nevents, &now, &g, err,
+	                                            sizeof(err)),
+	                 0);
 	assert_true(g.adjusted);
 	assert_int_equal(g.level, SHUAN_INCIDENT_MAJOR); /* computed 较大, adjusted to 重大 */
 	assert_non_null(d = deadline("miit", "summary_report"));
@@ -561,13 +566,17 @@ static void test_stored_incident(void **state)
 	/* the timeline is append-only: the store refuses changes and deletions */
 	{
 		sqlite3 *db = shuan_store__db(s);
-		assert_int_not_equal(sqlite3_exec(db, "UPDATE incident_events SET kind = 'note'", NULL, NULL, NULL), SQLITE_OK);
-		assert_int_not_equal(sqlite3_exec(db, "DELETE FROM incident_events", NULL, NULL, NULL), SQLITE_OK);
+		assert_int_not_equal(
+		    sqlite3_exec(db, "UPDATE incident_events SET kind = 'note'", NULL, NULL, NULL),
+		    SQLITE_OK);
+		assert_int_not_equal(sqlite3_exec(db, "DELETE FROM incident_events", NULL, NULL, NULL),
+		                     SQLITE_OK);
 		assert_int_not_equal(sqlite3_exec(db, "DELETE FROM incidents", NULL, NULL, NULL), SQLITE_OK);
 	}
 	/* closing ends it: no more events, not listed as open */
 	assert_int_equal(shuan_incident_append(s, id, "closed", &now, NULL, &now, err, sizeof(err)), 0);
-	assert_int_equal(shuan_incident_append(s, id, "note", &now, "x", &now, err, sizeof(err)), SHUAN_EINVAL);
+	assert_int_equal(shuan_incident_append(s, id, "note", &now, "x", &now, err, sizeof(err)),
+	                 SHUAN_EINVAL);
 	assert_non_null(strstr(err, "closed"));
 	assert_int_equal(shuan_incident_ids(s, false, &ids, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 0);
@@ -590,13 +599,20 @@ static void test_stored_incident(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_people_boundaries),	 cmocka_unit_test(test_loss_boundaries),
-		cmocka_unit_test(test_outage_boundaries),	 cmocka_unit_test(test_highest_wins),
-		cmocka_unit_test(test_data_grade_and_threat),	 cmocka_unit_test(test_production_impact),
-		cmocka_unit_test(test_levels_response_warning),	 cmocka_unit_test(test_minute_deadlines_and_zones),
-		cmocka_unit_test(test_summary_deadlines),	 cmocka_unit_test(test_missing_calendar_year),
-		cmocka_unit_test(test_cac_regime),		 cmocka_unit_test(test_bad_facts),
-		cmocka_unit_test(test_facts_reader),		 cmocka_unit_test(test_stored_incident),
+	    cmocka_unit_test(test_people_boundaries),
+	    cmocka_unit_test(test_loss_boundaries),
+	    cmocka_unit_test(test_outage_boundaries),
+	    cmocka_unit_test(test_highest_wins),
+	    cmocka_unit_test(test_data_grade_and_threat),
+	    cmocka_unit_test(test_production_impact),
+	    cmocka_unit_test(test_levels_response_warning),
+	    cmocka_unit_test(test_minute_deadlines_and_zones),
+	    cmocka_unit_test(test_summary_deadlines),
+	    cmocka_unit_test(test_missing_calendar_year),
+	    cmocka_unit_test(test_cac_regime),
+	    cmocka_unit_test(test_bad_facts),
+	    cmocka_unit_test(test_facts_reader),
+	    cmocka_unit_test(test_stored_incident),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

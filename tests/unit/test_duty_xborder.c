@@ -17,31 +17,13 @@
 
 #include <cmocka.h>
 
+#include "duty_fixture.h"
 #include "lib/duty/internal.h"
 #include "shuan/people.h"
 #include "shuan/store.h"
 #include "shuan/xborder.h"
 
-static shuan_duty_rules *rules;
 static shuan_xborder_result res;
-
-static int setup(void **state)
-{
-	char err[1024];
-	(void)state;
-	if (shuan_duty_rules_load(&rules, SHUAN_TEST_RULES_DIR, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	shuan_duty_rules_free(rules);
-	return 0;
-}
 
 static shuan_org org_of(bool ciio, const char *ftz)
 {
@@ -55,7 +37,8 @@ static shuan_org org_of(bool ciio, const char *ftz)
 	return o;
 }
 
-static shuan_transfer transfer_of(const char *purpose, const char *basis, const char *subjects, bool important)
+static shuan_transfer transfer_of(const char *purpose, const char *basis, const char *subjects,
+                                  bool important)
 {
 	shuan_transfer t;
 	memset(&t, 0, sizeof(t));
@@ -112,19 +95,19 @@ static void test_volume_boundaries(void **state)
 		shuan_xborder_pathway want;
 		const char *rule;
 	} cases[] = {
-		{1, 0, SHUAN_XBORDER_EXEMPT, "xborder.art5_4"},
-		{99999, 0, SHUAN_XBORDER_EXEMPT, "xborder.art5_4"},
-		{100000, 0, SHUAN_XBORDER_STANDARD_CONTRACT, "xborder.pi_standard_contract"}, /* 以上 includes */
-		{100001, 0, SHUAN_XBORDER_STANDARD_CONTRACT, "xborder.pi_standard_contract"},
-		{999999, 0, SHUAN_XBORDER_STANDARD_CONTRACT, "xborder.pi_standard_contract"},
-		{1000000, 0, SHUAN_XBORDER_ASSESSMENT, "xborder.pi_assessment"},
-		{5000000, 0, SHUAN_XBORDER_ASSESSMENT, "xborder.pi_assessment"},
-		/* sensitive PI has no volume exemption: one person is enough */
-		{50, 1, SHUAN_XBORDER_STANDARD_CONTRACT, "xborder.spi_standard_contract"},
-		{9999, 9999, SHUAN_XBORDER_STANDARD_CONTRACT, "xborder.spi_standard_contract"},
-		{10000, 10000, SHUAN_XBORDER_ASSESSMENT, "xborder.spi_assessment"},
-		{99999, 10000, SHUAN_XBORDER_ASSESSMENT, "xborder.spi_assessment"},
-		{2000000, 9999, SHUAN_XBORDER_ASSESSMENT, "xborder.pi_assessment"},
+	    {1, 0, SHUAN_XBORDER_EXEMPT, "xborder.art5_4"},
+	    {99999, 0, SHUAN_XBORDER_EXEMPT, "xborder.art5_4"},
+	    {100000, 0, SHUAN_XBORDER_STANDARD_CONTRACT, "xborder.pi_standard_contract"}, /* 以上 includes */
+	    {100001, 0, SHUAN_XBORDER_STANDARD_CONTRACT, "xborder.pi_standard_contract"},
+	    {999999, 0, SHUAN_XBORDER_STANDARD_CONTRACT, "xborder.pi_standard_contract"},
+	    {1000000, 0, SHUAN_XBORDER_ASSESSMENT, "xborder.pi_assessment"},
+	    {5000000, 0, SHUAN_XBORDER_ASSESSMENT, "xborder.pi_assessment"},
+	    /* sensitive PI has no volume exemption: one person is enough */
+	    {50, 1, SHUAN_XBORDER_STANDARD_CONTRACT, "xborder.spi_standard_contract"},
+	    {9999, 9999, SHUAN_XBORDER_STANDARD_CONTRACT, "xborder.spi_standard_contract"},
+	    {10000, 10000, SHUAN_XBORDER_ASSESSMENT, "xborder.spi_assessment"},
+	    {99999, 10000, SHUAN_XBORDER_ASSESSMENT, "xborder.spi_assessment"},
+	    {2000000, 9999, SHUAN_XBORDER_ASSESSMENT, "xborder.pi_assessment"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -133,9 +116,10 @@ static void test_volume_boundaries(void **state)
 		shuan_xborder_counts c = counts_of(cases[i].pi, cases[i].spi, cases[i].pi, cases[i].spi);
 		assert_int_equal(assess(&o, &t, &c), 0);
 		if (res.pathway != cases[i].want || strcmp(res.pathway_basis.rule, cases[i].rule))
-			fail_msg("case %zu (pi %lld, spi %lld): %s by %s, want %s by %s", i, (long long)cases[i].pi,
-				 (long long)cases[i].spi, shuan_xborder_pathway_name(res.pathway), res.pathway_basis.rule,
-				 shuan_xborder_pathway_name(cases[i].want), cases[i].rule);
+			fail_msg("case %zu (pi %lld, spi %lld): %s by %s, want %s by %s", i,
+			         (long long)cases[i].pi, (long long)cases[i].spi,
+			         shuan_xborder_pathway_name(res.pathway), res.pathway_basis.rule,
+			         shuan_xborder_pathway_name(cases[i].want), cases[i].rule);
 	}
 }
 
@@ -225,49 +209,63 @@ static void test_exemptions(void **state)
 		shuan_xborder_pathway want;
 		const char *exemption; /* NULL: none */
 	} cases[] = {
-		/* Art. 3: trade data without PI or important data */
-		{"trade", "none", "other", false, false, false, false, NULL, -1, 0, 0, SHUAN_XBORDER_EXEMPT, "art3"},
-		{"marketing", "none", "other", false, false, false, true, NULL, -1, 0, 0, SHUAN_XBORDER_EXEMPT, "art3"},
-		{"trade", "none", "other", true, false, false, false, NULL, -1, 0, 0, SHUAN_XBORDER_ASSESSMENT, NULL},
-		{"trade", "none", "customers", false, false, false, true, NULL, -1, 5, 0, SHUAN_XBORDER_ASSESSMENT, NULL},
-		/* Art. 4: collected abroad and sent back */
-		{"other", "none", "customers", false, true, false, false, NULL, -1, 2000000, 20000, SHUAN_XBORDER_EXEMPT, "art4"},
-		{"other", "none", "customers", false, true, true, false, NULL, -1, 2000000, 0, SHUAN_XBORDER_ASSESSMENT, NULL},
-		{"other", "none", "customers", true, true, false, false, NULL, -1, 2000000, 0, SHUAN_XBORDER_ASSESSMENT, NULL},
-		/* Art. 5(1)-(3) at any volume, voided by important data (Art. 5 last paragraph) */
-		{"other", "contract_with_subject", "customers", false, false, false, false, NULL, -1, 3000000, 30000,
-		 SHUAN_XBORDER_EXEMPT, "art5_1"},
-		{"other", "contract_with_subject", "customers", true, false, false, false, NULL, -1, 10, 0,
-		 SHUAN_XBORDER_ASSESSMENT, NULL},
-		{"other", "hr", "employees", false, false, false, false, NULL, -1, 150000, 20000, SHUAN_XBORDER_EXEMPT, "art5_2"},
-		{"other", "hr", "customers", false, false, false, false, NULL, -1, 150000, 0, SHUAN_XBORDER_STANDARD_CONTRACT,
-		 NULL},
-		{"other", "hr", "employees", true, false, false, false, NULL, -1, 150, 0, SHUAN_XBORDER_ASSESSMENT, NULL},
-		{"other", "emergency", "other", false, false, false, false, NULL, -1, 5000000, 5000, SHUAN_XBORDER_EXEMPT,
-		 "art5_3"},
-		{"other", "emergency", "other", true, false, false, false, NULL, -1, 5, 0, SHUAN_XBORDER_ASSESSMENT, NULL},
-		/* Art. 5(4) voided by important data, and not a CIIO's */
-		{"other", "none", "customers", true, false, false, false, NULL, -1, 10, 0, SHUAN_XBORDER_ASSESSMENT, NULL},
-		/* Art. 6: an FTZ, data not on its negative list */
-		{"other", "none", "customers", false, false, false, false, "天津自贸试验区", 0, 5000000, 50000,
-		 SHUAN_XBORDER_EXEMPT, "art6"},
-		{"other", "none", "customers", false, false, false, false, "天津自贸试验区", 1, 5000000, 0,
-		 SHUAN_XBORDER_ASSESSMENT, NULL},
+	    /* Art. 3: trade data without PI or important data */
+	    {"trade", "none", "other", false, false, false, false, NULL, -1, 0, 0, SHUAN_XBORDER_EXEMPT,
+	     "art3"},
+	    {"marketing", "none", "other", false, false, false, true, NULL, -1, 0, 0, SHUAN_XBORDER_EXEMPT,
+	     "art3"},
+	    {"trade", "none", "other", true, false, false, false, NULL, -1, 0, 0, SHUAN_XBORDER_ASSESSMENT,
+	     NULL},
+	    {"trade", "none", "customers", false, false, false, true, NULL, -1, 5, 0,
+	     SHUAN_XBORDER_ASSESSMENT, NULL},
+	    /* Art. 4: collected abroad and sent back */
+	    {"other", "none", "customers", false, true, false, false, NULL, -1, 2000000, 20000,
+	     SHUAN_XBORDER_EXEMPT, "art4"},
+	    {"other", "none", "customers", false, true, true, false, NULL, -1, 2000000, 0,
+	     SHUAN_XBORDER_ASSESSMENT, NULL},
+	    {"other", "none", "customers", true, true, false, false, NULL, -1, 2000000, 0,
+	     SHUAN_XBORDER_ASSESSMENT, NULL},
+	    /* Art. 5(1)-(3) at any volume, voided by important data (Art. 5 last paragraph) */
+	    {"other", "contract_with_subject", "customers", false, false, false, false, NULL, -1, 3000000,
+	     30000, SHUAN_XBORDER_EXEMPT, "art5_1"},
+	    {"other", "contract_with_subject", "customers", true, false, false, false, NULL, -1, 10, 0,
+	     SHUAN_XBORDER_ASSESSMENT, NULL},
+	    {"other", "hr", "employees", false, false, false, false, NULL, -1, 150000, 20000,
+	     SHUAN_XBORDER_EXEMPT, "art5_2"},
+	    {"other", "hr", "customers", false, false, false, false, NULL, -1, 150000, 0,
+	     SHUAN_XBORDER_STANDARD_CONTRACT, NULL},
+	    {"other", "hr", "employees", true, false, false, false, NULL, -1, 150, 0,
+	     SHUAN_XBORDER_ASSESSMENT, NULL},
+	    {"other", "emergency", "other", false, false, false, false, NULL, -1, 5000000, 5000,
+	     SHUAN_XBORDER_EXEMPT, "art5_3"},
+	    {"other", "emergency", "other", true, false, false, false, NULL, -1, 5, 0,
+	     SHUAN_XBORDER_ASSESSMENT, NULL},
+	    /* Art. 5(4) voided by important data, and not a CIIO's */
+	    {"other", "none", "customers", true, false, false, false, NULL, -1, 10, 0,
+	     SHUAN_XBORDER_ASSESSMENT, NULL},
+	    /* Art. 6: an FTZ, data not on its negative list */
+	    {"other", "none", "customers", false, false, false, false, "天津自贸试验区", 0, 5000000, 50000,
+	     SHUAN_XBORDER_EXEMPT, "art6"},
+	    {"other", "none", "customers", false, false, false, false, "天津自贸试验区", 1, 5000000, 0,
+	     SHUAN_XBORDER_ASSESSMENT, NULL},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		shuan_org o = org_of(cases[i].ciio, cases[i].ftz);
-		shuan_transfer t = transfer_of(cases[i].purpose, cases[i].basis, cases[i].subjects, cases[i].important);
+		shuan_transfer t =
+		    transfer_of(cases[i].purpose, cases[i].basis, cases[i].subjects, cases[i].important);
 		shuan_xborder_counts c = counts_of(cases[i].pi, cases[i].spi, cases[i].pi, cases[i].spi);
 		t.collected_abroad = cases[i].abroad;
 		t.domestic_pi_added = cases[i].domestic_added;
 		t.on_negative_list = cases[i].negative;
 		assert_int_equal(assess(&o, &t, &c), 0);
-		if (res.pathway != cases[i].want || (cases[i].exemption ? !res.exemption || strcmp(res.exemption, cases[i].exemption)
-									: res.exemption != NULL))
-			fail_msg("case %zu: %s (%s), want %s (%s)", i, shuan_xborder_pathway_name(res.pathway),
-				 res.exemption ? res.exemption : "-", shuan_xborder_pathway_name(cases[i].want),
-				 cases[i].exemption ? cases[i].exemption : "-");
+		if (res.pathway != cases[i].want ||
+		    (cases[i].exemption ? !res.exemption || strcmp(res.exemption, cases[i].exemption)
+		                        : res.exemption != NULL))
+			fail_msg("case %zu: %s (%s), want %s (%s)", i,
+			         shuan_xborder_pathway_name(res.pathway), res.exemption ? res.exemption : "-",
+			         shuan_xborder_pathway_name(cases[i].want),
+			         cases[i].exemption ? cases[i].exemption : "-");
 	}
 }
 
@@ -294,7 +292,8 @@ static void test_conditions_are_reported(void **state)
 				assert_non_null(strstr(res.checks[k].basis.article, "第五条第二款"));
 				seen = true;
 			} else {
-				assert_true(res.checks[k].met); /* the basis is right: only important data voids it */
+				assert_true(
+				    res.checks[k].met); /* the basis is right: only important data voids it */
 			}
 	}
 	assert_true(seen);
@@ -370,14 +369,17 @@ static void test_bad_counts(void **state)
 	char err[512];
 	shuan_time as_of = shuan_time_now();
 	(void)state;
-	assert_int_equal(shuan_xborder_assess(rules, &o, &t, &c, &as_of, &res, err, sizeof(err)), SHUAN_EINVAL);
+	assert_int_equal(shuan_xborder_assess(rules, &o, &t, &c, &as_of, &res, err, sizeof(err)),
+	                 SHUAN_EINVAL);
 	assert_non_null(strstr(err, "spi_people"));
 	c = counts_of(-1, 0, -1, 0);
-	assert_int_equal(shuan_xborder_assess(rules, &o, &t, &c, &as_of, &res, err, sizeof(err)), SHUAN_EINVAL);
+	assert_int_equal(shuan_xborder_assess(rules, &o, &t, &c, &as_of, &res, err, sizeof(err)),
+	                 SHUAN_EINVAL);
 	assert_non_null(strstr(err, "negative"));
 	/* in an FTZ, whether the data is on the negative list must be said */
 	c = counts_of(10, 0, 10, 0);
-	assert_int_equal(shuan_xborder_assess(rules, &o, &t, &c, &as_of, &res, err, sizeof(err)), SHUAN_EINVAL);
+	assert_int_equal(shuan_xborder_assess(rules, &o, &t, &c, &as_of, &res, err, sizeof(err)),
+	                 SHUAN_EINVAL);
 	assert_non_null(strstr(err, "on_negative_list"));
 }
 
@@ -405,8 +407,9 @@ static int load_transfer(const char *text, char *err, size_t errlen)
 
 static void test_readers(void **state)
 {
-	static const char *const good = "recipient: R\ncountry: DE\npurpose: trade\nbasis: none\nsubjects: customers\n"
-					"important_data: false\ndate: 2025-06-01\npi_people: 10\nspi_people: 0\n";
+	static const char *const good =
+	    "recipient: R\ncountry: DE\npurpose: trade\nbasis: none\nsubjects: customers\n"
+	    "important_data: false\ndate: 2025-06-01\npi_people: 10\nspi_people: 0\n";
 	char err[1024], text[1024];
 	shuan_org org;
 	char *p;
@@ -418,29 +421,32 @@ static void test_readers(void **state)
 	assert_non_null(strstr(err, "'pi_peple'"));
 	assert_non_null(strstr(err, ":10:"));
 	/* negative counts */
-	assert_int_equal(load_transfer("purpose: trade\nbasis: none\nsubjects: customers\nimportant_data: false\n"
-				       "date: 2025-06-01\npi_people: -5\n",
-				       err, sizeof(err)),
-			 SHUAN_EINVAL);
+	assert_int_equal(
+	    load_transfer("purpose: trade\nbasis: none\nsubjects: customers\nimportant_data: false\n"
+	                  "date: 2025-06-01\npi_people: -5\n",
+	                  err, sizeof(err)),
+	    SHUAN_EINVAL);
 	assert_non_null(strstr(err, "pi_people"));
 	assert_non_null(strstr(err, "negative"));
 	/* an unknown enum value names the key and the choices */
-	assert_int_equal(load_transfer("purpose: tourism\nbasis: none\nsubjects: customers\nimportant_data: false\n"
-				       "date: 2025-06-01\n",
-				       err, sizeof(err)),
-			 SHUAN_EINVAL);
+	assert_int_equal(
+	    load_transfer("purpose: tourism\nbasis: none\nsubjects: customers\nimportant_data: false\n"
+	                  "date: 2025-06-01\n",
+	                  err, sizeof(err)),
+	    SHUAN_EINVAL);
 	assert_non_null(strstr(err, "purpose"));
 	assert_non_null(strstr(err, "tourism"));
 	/* spi above pi */
-	assert_int_equal(load_transfer("purpose: trade\nbasis: none\nsubjects: customers\nimportant_data: false\n"
-				       "date: 2025-06-01\npi_people: 5\nspi_people: 6\n",
-				       err, sizeof(err)),
-			 SHUAN_EINVAL);
+	assert_int_equal(
+	    load_transfer("purpose: trade\nbasis: none\nsubjects: customers\nimportant_data: false\n"
+	                  "date: 2025-06-01\npi_people: 5\nspi_people: 6\n",
+	                  err, sizeof(err)),
+	    SHUAN_EINVAL);
 	assert_non_null(strstr(err, "spi_people"));
 	/* a missing required key */
-	assert_int_equal(load_transfer("purpose: trade\nbasis: none\nsubjects: customers\ndate: 2025-06-01\n", err,
-				       sizeof(err)),
-			 SHUAN_EINVAL);
+	assert_int_equal(load_transfer("purpose: trade\nbasis: none\nsubjects: customers\ndate: 2025-06-01\n",
+	                               err, sizeof(err)),
+	                 SHUAN_EINVAL);
 	assert_non_null(strstr(err, "important_data"));
 	/* the profile: ciio is required, keys checked */
 	p = write_tmp("name: X\nindustry: telecom\n");
@@ -453,8 +459,9 @@ static void test_readers(void **state)
 	assert_non_null(strstr(err, "'large_platfrom'"));
 	shuan_org_free(&org);
 	remove(p);
-	p = write_tmp("name: X\nciio: false\npi_people: 12000000\nlast_audit: 2024-05-01\n"
-		      "assessments: [{ref: A-1, issued: 2025-03-10}]\ndone: {large_platform_report: 2025-01-20}\n");
+	p = write_tmp(
+	    "name: X\nciio: false\npi_people: 12000000\nlast_audit: 2024-05-01\n"
+	    "assessments: [{ref: A-1, issued: 2025-03-10}]\ndone: {large_platform_report: 2025-01-20}\n");
 	assert_int_equal(shuan_org_load(&org, p, err, sizeof(err)), 0);
 	assert_int_equal(org.pi_people, 12000000);
 	assert_int_equal(org.ndone, 2);
@@ -476,7 +483,8 @@ static shuan_people *people_range(int first, int last, int sens_from)
 		memcpy(id.fp, &i, sizeof(i));
 		id.fp[15] = 0x5a;
 		id.detector = "cn_mobile";
-		assert_int_equal(shuan_people_add_record(p, &id, 1, i >= sens_from ? SHUAN_PERSON_SENSITIVE : 0), 0);
+		assert_int_equal(
+		    shuan_people_add_record(p, &id, 1, i >= sens_from ? SHUAN_PERSON_SENSITIVE : 0), 0);
 	}
 	return p;
 }
@@ -488,7 +496,8 @@ static void test_ledger(void **state)
 	shuan_org o = org_of(false, NULL);
 	shuan_transfer t = transfer_of("other", "none", "customers", false);
 	shuan_xborder_counts c;
-	shuan_people *a = people_range(1, 60000, 59001), *b = people_range(30001, 90000, 1 << 30), *y2 = people_range(1, 10, 1 << 30);
+	shuan_people *a = people_range(1, 60000, 59001), *b = people_range(30001, 90000, 1 << 30),
+	             *y2 = people_range(1, 10, 1 << 30);
 	shuan_xborder_ledger l;
 	int64_t id;
 	(void)state;
@@ -577,8 +586,9 @@ static void test_rules_misspelt_key(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(cmd, sizeof(cmd),
-		 "cp -r '%s/duty' '%s/' && sed -i 's/^    at_least: 100000$/    at_leest: 100000/' '%s/duty/xborder.yaml'",
-		 SHUAN_TEST_RULES_DIR, dir, dir);
+	         "cp -r '%s/duty' '%s/' && sed -i 's/^    at_least: 100000$/    at_leest: 100000/' "
+	         "'%s/duty/xborder.yaml'",
+	         SHUAN_TEST_RULES_DIR, dir, dir);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(shuan_duty_rules_load(&r, dir, err, sizeof(err)), SHUAN_ERULES);
 	assert_null(r);
@@ -591,12 +601,18 @@ static void test_rules_misspelt_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_volume_boundaries),   cmocka_unit_test(test_year_to_date_counts),
-		cmocka_unit_test(test_warnings_at_90_percent), cmocka_unit_test(test_ciio),
-		cmocka_unit_test(test_exemptions),	    cmocka_unit_test(test_conditions_are_reported),
-		cmocka_unit_test(test_partial_exemption_note), cmocka_unit_test(test_validity_and_filing),
-		cmocka_unit_test(test_bad_counts),	    cmocka_unit_test(test_readers),
-		cmocka_unit_test(test_ledger),		    cmocka_unit_test(test_rules_misspelt_key),
+	    cmocka_unit_test(test_volume_boundaries),
+	    cmocka_unit_test(test_year_to_date_counts),
+	    cmocka_unit_test(test_warnings_at_90_percent),
+	    cmocka_unit_test(test_ciio),
+	    cmocka_unit_test(test_exemptions),
+	    cmocka_unit_test(test_conditions_are_reported),
+	    cmocka_unit_test(test_partial_exemption_note),
+	    cmocka_unit_test(test_validity_and_filing),
+	    cmocka_unit_test(test_bad_counts),
+	    cmocka_unit_test(test_readers),
+	    cmocka_unit_test(test_ledger),
+	    cmocka_unit_test(test_rules_misspelt_key),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -69,10 +69,11 @@ static int parse_year(shuan_yaml *y, int file_year, duty_cal_year *cy)
 	if ((rc = shuan_yaml_int(y, n, "year", 1900, 9999, &year)) != 0)
 		return rc;
 	if (year != file_year)
-		return shuan_yaml_fail(y, n, "year %lld does not match the file name (cn-%d.yaml)", (long long)year,
-				       file_year);
+		return shuan_yaml_fail(y, n, "year %lld does not match the file name (cn-%d.yaml)",
+		                       (long long)year, file_year);
 	cy->year = (int)year;
-	if ((n = shuan_yaml_get(y, root, "unverified")) && (rc = shuan_yaml_bool(y, n, "unverified", &cy->unverified)))
+	if ((n = shuan_yaml_get(y, root, "unverified")) &&
+	    (rc = shuan_yaml_bool(y, n, "unverified", &cy->unverified)))
 		return rc;
 	if (!(seq = shuan_yaml_get(y, root, "holidays")) || !shuan_yaml_is_seq(seq))
 		return shuan_yaml_fail(y, seq ? seq : root, "'holidays' must be a list");
@@ -84,10 +85,13 @@ static int parse_year(shuan_yaml *y, int file_year, duty_cal_year *cy)
 			return rc;
 		if (!(n = shuan_yaml_get(y, m, "name")) || shuan_yaml_string(y, n, "name", &name))
 			return shuan_yaml_fail(y, m, "a holiday needs a 'name'");
-		if ((rc = date_in_year(y, m, "from", cy->year, &from)) || (rc = date_in_year(y, m, "to", cy->year, &to)))
+		if ((rc = date_in_year(y, m, "from", cy->year, &from)) ||
+		    (rc = date_in_year(y, m, "to", cy->year, &to)))
 			return rc;
-		if (shuan_date_days(to) < shuan_date_days(from) || shuan_date_days(to) - shuan_date_days(from) > 14)
-			return shuan_yaml_fail(y, m, "holiday '%s': 'to' must be on or after 'from', at most 15 days", name);
+		if (shuan_date_days(to) < shuan_date_days(from) ||
+		    shuan_date_days(to) - shuan_date_days(from) > 14)
+			return shuan_yaml_fail(
+			    y, m, "holiday '%s': 'to' must be on or after 'from', at most 15 days", name);
 		for (int d = day_of_year(from); d <= day_of_year(to); d++)
 			cy->holiday[d] = 1;
 	}
@@ -101,10 +105,12 @@ static int parse_year(shuan_yaml *y, int file_year, duty_cal_year *cy)
 		if ((rc = date_in_year(y, m, "date", cy->year, &d)) != 0)
 			return rc;
 		if (weekday(d) < 5)
-			return shuan_yaml_fail(y, m, "%04d-%02d-%02d is a weekday: only weekend days are listed as working days",
-					       d.year, d.month, d.day);
+			return shuan_yaml_fail(
+			    y, m, "%04d-%02d-%02d is a weekday: only weekend days are listed as working days",
+			    d.year, d.month, d.day);
 		if (cy->holiday[day_of_year(d)])
-			return shuan_yaml_fail(y, m, "%04d-%02d-%02d is inside a holiday", d.year, d.month, d.day);
+			return shuan_yaml_fail(y, m, "%04d-%02d-%02d is inside a holiday", d.year, d.month,
+			                       d.day);
 		cy->working[day_of_year(d)] = 1;
 	}
 	return 0;
@@ -199,9 +205,10 @@ int shuan_duty_working_day(const shuan_duty_rules *r, shuan_date d, bool *out, c
 	int doy;
 	if (!cy) {
 		snprintf(err, errlen,
-			 "no working-day calendar for %d: add rules/calendar/cn-%d.yaml from the State Council's notice "
-			 "国务院办公厅关于%d年部分节假日安排的通知",
-			 d.year, d.year, d.year);
+		         "no working-day calendar for %d: add rules/calendar/cn-%d.yaml from the State "
+		         "Council's notice "
+		         "国务院办公厅关于%d年部分节假日安排的通知",
+		         d.year, d.year, d.year);
 		return SHUAN_ENOTFOUND;
 	}
 	doy = day_of_year(d);
@@ -218,16 +225,17 @@ bool shuan_duty_calendar_expected(int year, const shuan_time *as_of)
 }
 
 int shuan_duty__working_days(const shuan_duty_rules *r, shuan_date d, int n, const shuan_time *as_of,
-			     shuan_date *out, bool *pending, char *err, size_t errlen)
+                             shuan_date *out, bool *pending, char *err, size_t errlen)
 {
 	int missing = 0;
 	int rc = shuan_duty__add_wd(r, d, n, out, &missing, err, errlen);
 	*pending = false;
 	if (rc == SHUAN_ENOTFOUND && missing && !shuan_duty_calendar_expected(missing, as_of)) {
 		snprintf(err, errlen,
-			 "depends on the %d public holidays, which the State Council has not published yet (its notice "
-			 "comes out late in %d): add rules/calendar/cn-%d.yaml then",
-			 missing, missing - 1, missing);
+		         "depends on the %d public holidays, which the State Council has not published yet "
+		         "(its notice "
+		         "comes out late in %d): add rules/calendar/cn-%d.yaml then",
+		         missing, missing - 1, missing);
 		*pending = true;
 		return 0;
 	}
@@ -235,16 +243,17 @@ int shuan_duty__working_days(const shuan_duty_rules *r, shuan_date d, int n, con
 }
 
 int shuan_duty__extension_window(const shuan_duty_rules *r, shuan_date last, int n, const shuan_time *as_of,
-				 shuan_date *opens, bool *pending, char *err, size_t errlen)
+                                 shuan_date *opens, bool *pending, char *err, size_t errlen)
 {
 	bool work = false;
 	int rc = shuan_duty_working_day(r, last, &work, err, errlen);
 	*pending = false;
 	if (rc == SHUAN_ENOTFOUND && !shuan_duty_calendar_expected(last.year, as_of)) {
 		snprintf(err, errlen,
-			 "depends on the %d public holidays, which the State Council has not published yet (its notice "
-			 "comes out late in %d): add rules/calendar/cn-%d.yaml then",
-			 last.year, last.year - 1, last.year);
+		         "depends on the %d public holidays, which the State Council has not published yet "
+		         "(its notice "
+		         "comes out late in %d): add rules/calendar/cn-%d.yaml then",
+		         last.year, last.year - 1, last.year);
 		*pending = true;
 		return 0;
 	}
@@ -255,14 +264,14 @@ int shuan_duty__extension_window(const shuan_duty_rules *r, shuan_date last, int
 }
 
 int shuan_duty_add_working_days(const shuan_duty_rules *r, shuan_date d, int n, shuan_date *out, char *err,
-				size_t errlen)
+                                size_t errlen)
 {
 	int missing;
 	return shuan_duty__add_wd(r, d, n, out, &missing, err, errlen);
 }
 
-int shuan_duty__add_wd(const shuan_duty_rules *r, shuan_date d, int n, shuan_date *out, int *missing, char *err,
-		       size_t errlen)
+int shuan_duty__add_wd(const shuan_duty_rules *r, shuan_date d, int n, shuan_date *out, int *missing,
+                       char *err, size_t errlen)
 {
 	int64_t day = shuan_date_days(d);
 	int step = n < 0 ? -1 : 1, left = n < 0 ? -n : n;

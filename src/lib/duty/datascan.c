@@ -36,11 +36,11 @@ typedef struct group {
 	shuan_duty_skip_fn on_skip;
 	void *ud;
 	char key[MAX_KEY];
-	bool open;                 /* a record is being collected */
+	bool open; /* a record is being collected */
 	bool any_pi, sensitive, minor;
 	shuan_person_id ids[MAX_IDS];
 	size_t nids;
-	int error;                 /* first failure of the counter (ENOMEM) */
+	int error; /* first failure of the counter (ENOMEM) */
 } group;
 
 static bool is_identifier(const duty_people_rules *p, const char *detector)
@@ -53,7 +53,10 @@ static bool is_identifier(const duty_people_rules *p, const char *detector)
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
 }
 
 /* The first 16 bytes of a hex fingerprint; false when it is shorter. */
@@ -75,7 +78,8 @@ static void flush(group *g)
 		return;
 	if (g->nids) {
 		rc = shuan_people_add_record(g->people, g->ids, g->nids,
-					     (g->sensitive ? SHUAN_PERSON_SENSITIVE : 0u) | (g->minor ? SHUAN_PERSON_MINOR : 0u));
+		                             (g->sensitive ? SHUAN_PERSON_SENSITIVE : 0u) |
+		                                 (g->minor ? SHUAN_PERSON_MINOR : 0u));
 		if (rc && !g->error)
 			g->error = rc;
 		g->res->records++;
@@ -94,8 +98,8 @@ static void record_key(const shuan_finding *f, char *key, size_t len)
 		const char *bang = strrchr(f->location, '!');
 		sheet = bang ? (size_t)(bang - f->location) : 0;
 	}
-	snprintf(key, len, "%s\x1f%.*s\x1f%llu", f->path ? f->path : "", (int)sheet, f->location ? f->location : "",
-		 (unsigned long long)f->line);
+	snprintf(key, len, "%s\x1f%.*s\x1f%llu", f->path ? f->path : "", (int)sheet,
+	         f->location ? f->location : "", (unsigned long long)f->line);
 }
 
 static void on_finding(const shuan_finding *f, void *ud)
@@ -177,9 +181,10 @@ static int on_walk_skip(const char *path, const char *reason, void *ud)
 	return 0;
 }
 
-int shuan_duty_count_people(const shuan_duty_rules *rules, const shuan_rules *detectors, const char *const *paths,
-			    size_t n, const unsigned char *key, size_t keylen, int jobs, const atomic_int *cancel,
-			    shuan_people *into, shuan_duty_data_result *res, shuan_duty_skip_fn on_skip, void *ud)
+int shuan_duty_count_people(const shuan_duty_rules *rules, const shuan_rules *detectors,
+                            const char *const *paths, size_t n, const unsigned char *key, size_t keylen,
+                            int jobs, const atomic_int *cancel, shuan_people *into,
+                            shuan_duty_data_result *res, shuan_duty_skip_fn on_skip, void *ud)
 {
 	shuan_scan_options so = SHUAN_SCAN_OPTIONS_INIT;
 	shuan_jobs_options jo = SHUAN_JOBS_OPTIONS_INIT;
@@ -214,7 +219,8 @@ int shuan_duty_count_people(const shuan_duty_rules *rules, const shuan_rules *de
 	so.fingerprint_key_len = keylen;
 	so.cancel = cancel;
 	jo.jobs = jobs > 0 ? jobs : 1;
-	if ((rc = shuan_stats_new(&stats)) != 0 || (rc = shuan_jobs_new(&pool, detectors, &so, NULL, &jo)) != 0)
+	if ((rc = shuan_stats_new(&stats)) != 0 ||
+	    (rc = shuan_jobs_new(&pool, detectors, &so, NULL, &jo)) != 0)
 		goto cleanup;
 	{
 		shuan_jobs_sink sink = {on_finding, on_input, g};

@@ -115,20 +115,21 @@ void shuan_date_format(shuan_date d, char *buf, size_t len)
 }
 
 int shuan_time_parse(const char *s, bool date_ok, const char *what, shuan_time *out, char *errbuf,
-		     size_t errlen)
+                     size_t errlen)
 {
 	const char *p = s;
 	shuan_date d;
 	int hh = 0, mm = 0, ss = 0, off = 0;
 
 	if (!s || !parse_ymd(&p, &d)) {
-		snprintf(errbuf, errlen, "%s: '%s' is not a date and time (YYYY-MM-DDTHH:MM[:SS]+08:00)", what,
-			 s ? s : "");
+		snprintf(errbuf, errlen, "%s: '%s' is not a date and time (YYYY-MM-DDTHH:MM[:SS]+08:00)",
+		         what, s ? s : "");
 		return SHUAN_EINVAL;
 	}
 	if (!*p) {
 		if (!date_ok) {
-			snprintf(errbuf, errlen, "%s: '%s' needs a time and a zone, e.g. %sT09:30+08:00", what, s, s);
+			snprintf(errbuf, errlen, "%s: '%s' needs a time and a zone, e.g. %sT09:30+08:00",
+			         what, s, s);
 			return SHUAN_EINVAL;
 		}
 		out->utc = shuan_date_days(d) * 86400 - (int64_t)SHUAN_CHINA_OFFSET_MIN * 60;
@@ -171,8 +172,9 @@ int shuan_time_parse(const char *s, bool date_ok, const char *what, shuan_time *
 			goto bad;
 		off = sign * (oh * 60 + om);
 	} else if (!*p) {
-		snprintf(errbuf, errlen, "%s: '%s' has no time zone: add one, e.g. +08:00 for China time or Z for UTC",
-			 what, s);
+		snprintf(errbuf, errlen,
+		         "%s: '%s' has no time zone: add one, e.g. +08:00 for China time or Z for UTC", what,
+		         s);
 		return SHUAN_EINVAL;
 	} else {
 		goto bad;
@@ -204,10 +206,11 @@ void shuan_time_format(const shuan_time *t, char buf[SHUAN_TIME_TEXT])
 	unsigned y = (unsigned)d.year % 10000, mo = (unsigned)d.month % 13, dd = (unsigned)d.day % 32;
 	if (t->offset_min == 0)
 		snprintf(buf, SHUAN_TIME_TEXT, "%04u-%02u-%02uT%02u:%02u:%02uZ", y, mo, dd, sec / 3600 % 24,
-			 sec / 60 % 60, sec % 60);
+		         sec / 60 % 60, sec % 60);
 	else
-		snprintf(buf, SHUAN_TIME_TEXT, "%04u-%02u-%02uT%02u:%02u:%02u%c%02u:%02u", y, mo, dd, sec / 3600 % 24,
-			 sec / 60 % 60, sec % 60, t->offset_min < 0 ? '-' : '+', off / 60, off % 60);
+		snprintf(buf, SHUAN_TIME_TEXT, "%04u-%02u-%02uT%02u:%02u:%02u%c%02u:%02u", y, mo, dd,
+		         sec / 3600 % 24, sec / 60 % 60, sec % 60, t->offset_min < 0 ? '-' : '+', off / 60,
+		         off % 60);
 }
 
 shuan_time shuan_time_now(void)

@@ -28,25 +28,34 @@
 #define DUE_SOON_DAYS 30
 #define MAX_ITEMS 4096
 
-enum { D_PI_OVER, D_PI_AT_LEAST, D_PI_AT_MOST, D_IMPORTANT_DATA, D_LARGE_PLATFORM, D_CIIO, D_INDUSTRY_IN, D_ANY_OF };
+enum {
+	D_PI_OVER,
+	D_PI_AT_LEAST,
+	D_PI_AT_MOST,
+	D_IMPORTANT_DATA,
+	D_LARGE_PLATFORM,
+	D_CIIO,
+	D_INDUSTRY_IN,
+	D_ANY_OF
+};
 
 /* The order must match the enum above. */
 const duty_test_def shuan_duty__duties_tests[] = {
-	{"pi_people_over", DUTY_PARAM_NUMBER},
-	{"pi_people_at_least", DUTY_PARAM_NUMBER},
-	{"pi_people_at_most", DUTY_PARAM_NUMBER},
-	{"important_data", DUTY_PARAM_NONE},
-	{"large_platform", DUTY_PARAM_NONE},
-	{"ciio", DUTY_PARAM_NONE},
-	{"industry_in", DUTY_PARAM_VALUES},
-	{"any_of", DUTY_PARAM_OF},
-	{NULL, DUTY_PARAM_NONE},
+    {"pi_people_over", DUTY_PARAM_NUMBER},
+    {"pi_people_at_least", DUTY_PARAM_NUMBER},
+    {"pi_people_at_most", DUTY_PARAM_NUMBER},
+    {"important_data", DUTY_PARAM_NONE},
+    {"large_platform", DUTY_PARAM_NONE},
+    {"ciio", DUTY_PARAM_NONE},
+    {"industry_in", DUTY_PARAM_VALUES},
+    {"any_of", DUTY_PARAM_OF},
+    {NULL, DUTY_PARAM_NONE},
 };
 
 const char *shuan_duty_status_name(shuan_duty_status s)
 {
-	static const char *const names[] = {"due", "due_soon", "overdue", "standing", "not_applicable", "unknown",
-					    "error"};
+	static const char *const names[] = {"due",     "due_soon", "overdue", "standing", "not_applicable",
+	                                    "unknown", "error"};
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
@@ -68,13 +77,14 @@ static int eval_leaf(const dctx *x, const duty_leaf *l, char *detail, size_t len
 		bool met;
 		shuan_duty__group(l->number, b, sizeof(b));
 		if (x->pi_people < 0) {
-			snprintf(detail, len, "people whose PI is processed: not known (is it %s %s?)", ops[l->test], b);
+			snprintf(detail, len, "people whose PI is processed: not known (is it %s %s?)",
+			         ops[l->test], b);
 			return -1;
 		}
 		shuan_duty__group(x->pi_people, a, sizeof(a));
-		met = l->test == D_PI_OVER ? x->pi_people > l->number
+		met = l->test == D_PI_OVER       ? x->pi_people > l->number
 		      : l->test == D_PI_AT_LEAST ? x->pi_people >= l->number
-						 : x->pi_people <= l->number;
+		                                 : x->pi_people <= l->number;
 		if (met)
 			snprintf(detail, len, "PI of %s people %s %s", a, ops[l->test], b);
 		else
@@ -93,7 +103,9 @@ static int eval_leaf(const dctx *x, const duty_leaf *l, char *detail, size_t len
 			snprintf(detail, len, "large network platform: not stated in the profile");
 			return -1;
 		}
-		snprintf(detail, len, x->org->large_platform ? "a large network platform" : "not a large network platform");
+		snprintf(detail, len,
+		         x->org->large_platform ? "a large network platform"
+		                                : "not a large network platform");
 		return x->org->large_platform;
 	case D_CIIO:
 		snprintf(detail, len, x->org->ciio ? "a CIIO" : "not a CIIO");
@@ -137,7 +149,8 @@ static int eval_when(const dctx *x, const duty_conds *w, char *why, size_t len)
 				char e[160];
 				int r = eval_leaf(x, &c->of[k], e, sizeof(e));
 				v = r == 1 || v == 1 ? 1 : (r < 0 || v < 0) ? -1 : 0;
-				od += (size_t)snprintf(d + od, od < sizeof(d) ? sizeof(d) - od : 0, "%s%s", k ? " or " : "", e);
+				od += (size_t)snprintf(d + od, od < sizeof(d) ? sizeof(d) - od : 0, "%s%s",
+				                       k ? " or " : "", e);
 			}
 		} else {
 			v = eval_leaf(x, &c->leaf, d, sizeof(d));
@@ -194,11 +207,13 @@ static int item_every(const dctx *x, const duty_periodic *d, shuan_date today, s
 		it->due = shuan_date_add_months(*last, d->months);
 		dfmt(*last, a);
 		dfmt(it->due, b);
-		snprintf(it->detail, sizeof(it->detail), "last done %s; every %d months: next by %s", a, d->months, b);
+		snprintf(it->detail, sizeof(it->detail), "last done %s; every %d months: next by %s", a,
+		         d->months, b);
 	} else {
 		it->due = today;
 		snprintf(it->detail, sizeof(it->detail),
-			 "no completion on record: due now (give done: {%s: YYYY-MM-DD} in the profile)", d->id);
+		         "no completion on record: due now (give done: {%s: YYYY-MM-DD} in the profile)",
+		         d->id);
 	}
 	it->status = date_status(it->due, today);
 	return 0;
@@ -217,8 +232,9 @@ static int item_yearly(const dctx *x, const duty_periodic *d, shuan_date today, 
 	if (!last) {
 		it->due = c;
 		dfmt(c, b);
-		snprintf(it->detail, sizeof(it->detail), "each year by %02d-%02d; next %s (no completion on record)",
-			 d->on_month, d->on_day, b);
+		snprintf(it->detail, sizeof(it->detail),
+		         "each year by %02d-%02d; next %s (no completion on record)", d->on_month, d->on_day,
+		         b);
 	} else if (shuan_date_days(*last) > shuan_date_days(p)) {
 		it->due = shuan_date_add_months(c, 12);
 		dfmt(*last, a);
@@ -239,8 +255,8 @@ static int item_yearly(const dctx *x, const duty_periodic *d, shuan_date today, 
 	return 0;
 }
 
-static int items_assessments(const shuan_duty_rules *r, const dctx *x, const duty_periodic *d, shuan_date today,
-			     const shuan_time *as_of, shuan_vec *v, int *rc_out)
+static int items_assessments(const shuan_duty_rules *r, const dctx *x, const duty_periodic *d,
+                             shuan_date today, const shuan_time *as_of, shuan_vec *v, int *rc_out)
 {
 	const duty_xborder_rules *xb = &r->xb;
 	int rc;
@@ -249,7 +265,8 @@ static int items_assessments(const shuan_duty_rules *r, const dctx *x, const dut
 		if ((rc = add_item(v, d, &it)) != 0)
 			return rc;
 		it->status = SHUAN_DUTY_NOT_APPLICABLE;
-		snprintf(it->why, sizeof(it->why), "no export security assessment listed in the profile (assessments:)");
+		snprintf(it->why, sizeof(it->why),
+		         "no export security assessment listed in the profile (assessments:)");
 		return 0;
 	}
 	for (size_t i = 0; i < x->org->nassessments; i++) {
@@ -264,25 +281,27 @@ static int items_assessments(const shuan_duty_rules *r, const dctx *x, const dut
 		it->due = shuan_date_add_months(x->org->assessments[i].issued, 12 * xb->validity.years);
 		it->has_due = true;
 		wrc = shuan_duty__extension_window(r, it->due, xb->validity.extension_working_days, as_of,
-						   &it->window_opens, &pending, it->error, sizeof(it->error));
+		                                   &it->window_opens, &pending, it->error, sizeof(it->error));
 		dfmt(x->org->assessments[i].issued, a);
 		dfmt(it->due, b);
 		if (wrc != 0) {
 			it->status = SHUAN_DUTY_ERROR;
-			snprintf(it->detail, sizeof(it->detail), "issued %s, valid through %s; extension window not computed", a, b);
+			snprintf(it->detail, sizeof(it->detail),
+			         "issued %s, valid through %s; extension window not computed", a, b);
 			*rc_out = wrc;
 			continue;
 		}
 		if (pending) {
-			snprintf(it->detail, sizeof(it->detail), "issued %s, valid through %s; extension window: %.300s", a, b,
-				 it->error);
+			snprintf(it->detail, sizeof(it->detail),
+			         "issued %s, valid through %s; extension window: %.300s", a, b, it->error);
 			it->error[0] = '\0';
 		} else {
 			it->has_window = true;
 			dfmt(it->window_opens, c);
 			snprintf(it->detail, sizeof(it->detail),
-				 "issued %s, valid through %s; apply for a %d-year extension from %s (%d working days before)", a,
-				 b, xb->validity.extension_years, c, xb->validity.extension_working_days);
+			         "issued %s, valid through %s; apply for a %d-year extension from %s (%d "
+			         "working days before)",
+			         a, b, xb->validity.extension_years, c, xb->validity.extension_working_days);
 		}
 		if (shuan_date_days(today) > shuan_date_days(it->due))
 			it->status = SHUAN_DUTY_OVERDUE;
@@ -305,8 +324,8 @@ static bool f_has_end(const shuan_incident *inc)
 	return false;
 }
 
-static int items_incidents(const shuan_duty_rules *r, const duty_periodic *d, shuan_store *s, const shuan_time *as_of,
-			   shuan_vec *v, int *rc_out, char *err, size_t errlen)
+static int items_incidents(const shuan_duty_rules *r, const duty_periodic *d, shuan_store *s,
+                           const shuan_time *as_of, shuan_vec *v, int *rc_out, char *err, size_t errlen)
 {
 	int64_t *ids = NULL;
 	size_t n = 0, added = 0;
@@ -325,7 +344,8 @@ static int items_incidents(const shuan_duty_rules *r, const duty_periodic *d, sh
 		int grc;
 		if ((rc = shuan_incident_read(s, ids[i], &inc, err, errlen)) != 0)
 			break;
-		grc = shuan_incident_grade_facts(r, &inc.facts, inc.events, inc.nevents, as_of, g, e2, sizeof(e2));
+		grc = shuan_incident_grade_facts(r, &inc.facts, inc.events, inc.nevents, as_of, g, e2,
+		                                 sizeof(e2));
 		if (grc != 0 && grc != SHUAN_ENOTFOUND) {
 			snprintf(err, errlen, "incident #%lld: %s", (long long)ids[i], e2);
 			shuan_incident_free(&inc);
@@ -334,7 +354,8 @@ static int items_incidents(const shuan_duty_rules *r, const duty_periodic *d, sh
 		}
 		for (size_t k = 0; k < g->ndeadlines && rc == 0; k++) {
 			const shuan_incident_deadline *dl = &g->deadlines[k];
-			if (!dl->yours || (strstr(dl->step, "summary") == NULL) || dl->status == SHUAN_DEADLINE_DONE)
+			if (!dl->yours || (strstr(dl->step, "summary") == NULL) ||
+			    dl->status == SHUAN_DEADLINE_DONE)
 				continue;
 			if ((rc = add_item(v, d, &it)) != 0)
 				break;
@@ -342,13 +363,17 @@ static int items_incidents(const shuan_duty_rules *r, const duty_periodic *d, sh
 			it->basis = dl->basis;
 			it->title = dl->title;
 			it->party = dl->party;
-			snprintf(it->subject, sizeof(it->subject), "incident #%lld%s%.100s", (long long)ids[i],
-				 inc.facts.title ? " " : "", inc.facts.title ? inc.facts.title : "");
-			snprintf(it->why, sizeof(it->why), "%s incident (%s)", shuan_incident_level_zh(g->level), dl->regime);
+			snprintf(it->subject, sizeof(it->subject), "incident #%lld%s%.100s",
+			         (long long)ids[i], inc.facts.title ? " " : "",
+			         inc.facts.title ? inc.facts.title : "");
+			snprintf(it->why, sizeof(it->why), "%s incident (%s)",
+			         shuan_incident_level_zh(g->level), dl->regime);
 			if (dl->status == SHUAN_DEADLINE_PENDING) {
 				it->status = SHUAN_DUTY_STANDING;
 				snprintf(it->detail, sizeof(it->detail), "%s",
-					 f_has_end(&inc) ? dl->reason : "due when the response ends (record response_ended)");
+				         f_has_end(&inc)
+				             ? dl->reason
+				             : "due when the response ends (record response_ended)");
 			} else if (dl->status == SHUAN_DEADLINE_UNKNOWN) {
 				it->status = SHUAN_DUTY_ERROR;
 				snprintf(it->error, sizeof(it->error), "%s", dl->reason);
@@ -357,10 +382,12 @@ static int items_incidents(const shuan_duty_rules *r, const duty_periodic *d, sh
 				char t[SHUAN_TIME_TEXT];
 				it->has_due = true;
 				it->due = shuan_time_date(&dl->due, SHUAN_CHINA_OFFSET_MIN);
-				it->status = dl->status == SHUAN_DEADLINE_OVERDUE ? SHUAN_DUTY_OVERDUE
-					     : dl->status == SHUAN_DEADLINE_DUE_SOON
-						     ? SHUAN_DUTY_DUE_SOON
-						     : date_status(it->due, shuan_time_date(as_of, SHUAN_CHINA_OFFSET_MIN));
+				it->status =
+				    dl->status == SHUAN_DEADLINE_OVERDUE ? SHUAN_DUTY_OVERDUE
+				    : dl->status == SHUAN_DEADLINE_DUE_SOON
+				        ? SHUAN_DUTY_DUE_SOON
+				        : date_status(it->due,
+				                      shuan_time_date(as_of, SHUAN_CHINA_OFFSET_MIN));
 				shuan_time_format(&dl->due, t);
 				snprintf(it->detail, sizeof(it->detail), "by %s", t);
 			}
@@ -370,8 +397,9 @@ static int items_incidents(const shuan_duty_rules *r, const duty_periodic *d, sh
 	if (rc == 0 && !added) {
 		if ((rc = add_item(v, d, &it)) == 0) {
 			it->status = SHUAN_DUTY_NOT_APPLICABLE;
-			snprintf(it->why, sizeof(it->why), s ? "no open incident awaits a summary report"
-							      : "no store: stored incidents not consulted");
+			snprintf(it->why, sizeof(it->why),
+			         s ? "no open incident awaits a summary report"
+			           : "no store: stored incidents not consulted");
 		}
 	}
 cleanup:
@@ -381,7 +409,7 @@ cleanup:
 }
 
 static int item_records(const duty_periodic *d, shuan_store *s, int year, shuan_duty_item *it, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	shuan_xborder_ledger l;
 	shuan_date oldest = {0, 0, 0};
@@ -389,7 +417,9 @@ static int item_records(const duty_periodic *d, shuan_store *s, int year, shuan_
 	int rc = 0;
 	it->status = SHUAN_DUTY_STANDING;
 	if (!s) {
-		snprintf(it->detail, sizeof(it->detail), "keep a record of each provision (shuan xborder record keeps the cross-border ones)");
+		snprintf(
+		    it->detail, sizeof(it->detail),
+		    "keep a record of each provision (shuan xborder record keeps the cross-border ones)");
 		return 0;
 	}
 	/* the ledger's transfers of the retention period: this year and the ones before */
@@ -406,10 +436,12 @@ static int item_records(const duty_periodic *d, shuan_store *s, int year, shuan_
 		dfmt(oldest, a);
 		dfmt(shuan_date_add_months(oldest, d->months), b);
 		snprintf(it->detail, sizeof(it->detail),
-			 "%zu cross-border transfers in the ledger within the period; the oldest (%s) is kept until at least %s",
-			 count, a, b);
+		         "%zu cross-border transfers in the ledger within the period; the oldest (%s) is "
+		         "kept until at least %s",
+		         count, a, b);
 	} else {
-		snprintf(it->detail, sizeof(it->detail), "keep a record of each provision (the ledger holds no transfer yet)");
+		snprintf(it->detail, sizeof(it->detail),
+		         "keep a record of each provision (the ledger holds no transfer yet)");
 	}
 	return 0;
 }
@@ -427,11 +459,12 @@ int shuan_duties_inventory_latest(shuan_store *s, shuan_duties_inventory *out)
 	out->important_candidates = -1;
 	if (!db)
 		return SHUAN_ENOTFOUND;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT r.id, r.finished, r.sampling, r.people_distinct, r.people_exact,"
-			       " (SELECT count(*) FROM inventory_sources s WHERE s.run_id = r.id AND s.important_candidate)"
-			       " FROM inventory_runs r ORDER BY r.id DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	        db,
+	        "SELECT r.id, r.finished, r.sampling, r.people_distinct, r.people_exact,"
+	        " (SELECT count(*) FROM inventory_sources s WHERE s.run_id = r.id AND s.important_candidate)"
+	        " FROM inventory_runs r ORDER BY r.id DESC LIMIT 1",
+	        -1, &st, NULL) != SQLITE_OK) {
 		sqlite3_finalize(st);
 		return SHUAN_ENOTFOUND; /* no inventory tables in this store */
 	}
@@ -440,9 +473,10 @@ int shuan_duties_inventory_latest(shuan_store *s, shuan_duties_inventory *out)
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
 			out->pi_people = sqlite3_column_int64(st, 3);
 		out->important_candidates = sqlite3_column_int(st, 5);
-		snprintf(out->run, sizeof(out->run), "inventory #%lld %.20s%s%s", (long long)sqlite3_column_int64(st, 0),
-			 fin ? (const char *)fin : "", samp && strcmp((const char *)samp, "full") ? ", sample-based" : "",
-			 sqlite3_column_int(st, 4) ? "" : ", estimate");
+		snprintf(out->run, sizeof(out->run), "inventory #%lld %.20s%s%s",
+		         (long long)sqlite3_column_int64(st, 0), fin ? (const char *)fin : "",
+		         samp && strcmp((const char *)samp, "full") ? ", sample-based" : "",
+		         sqlite3_column_int(st, 4) ? "" : ", estimate");
 		rc = 0;
 	}
 	sqlite3_finalize(st);
@@ -450,7 +484,8 @@ int shuan_duties_inventory_latest(shuan_store *s, shuan_duties_inventory *out)
 }
 
 int shuan_duties_compute(const shuan_duty_rules *r, const shuan_org *org, const shuan_duties_inventory *inv,
-			 shuan_store *s, const shuan_time *as_of, shuan_duties_result *out, char *err, size_t errlen)
+                         shuan_store *s, const shuan_time *as_of, shuan_duties_result *out, char *err,
+                         size_t errlen)
 {
 	shuan_vec v;
 	dctx x = {org, -1, SHUAN_FACT_UNKNOWN};
@@ -472,9 +507,10 @@ int shuan_duties_compute(const shuan_duty_rules *r, const shuan_org *org, const 
 			char list[512];
 			size_t o = 0;
 			for (size_t k = 0; k < r->nduties && o < sizeof(list); k++)
-				o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", k ? ", " : "", r->duties[k].id);
-			snprintf(err, errlen, "%s: done: unknown duty '%s' (one of: %s)", org->path ? org->path : "profile",
-				 org->done[i].duty, list);
+				o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", k ? ", " : "",
+				                      r->duties[k].id);
+			snprintf(err, errlen, "%s: done: unknown duty '%s' (one of: %s)",
+			         org->path ? org->path : "profile", org->done[i].duty, list);
 			return SHUAN_EINVAL;
 		}
 	}
@@ -497,7 +533,8 @@ int shuan_duties_compute(const shuan_duty_rules *r, const shuan_org *org, const 
 		char why[224];
 		int applies = eval_when(&x, &d->when, why, sizeof(why));
 		shuan_duty_item *it = NULL;
-		if (applies != 1 || (d->schedule != SCHED_ASSESSMENTS && d->schedule != SCHED_INCIDENT_SUMMARIES)) {
+		if (applies != 1 ||
+		    (d->schedule != SCHED_ASSESSMENTS && d->schedule != SCHED_INCIDENT_SUMMARIES)) {
 			if ((rc = add_item(&v, d, &it)) != 0)
 				break;
 			snprintf(it->why, sizeof(it->why), "%s", why);
@@ -509,9 +546,11 @@ int shuan_duties_compute(const shuan_duty_rules *r, const shuan_org *org, const 
 				it->status = SHUAN_DUTY_UNKNOWN;
 				if (inv && inv->important_candidates > 0 && strstr(why, "important data"))
 					snprintf(it->detail, sizeof(it->detail),
-						 "the latest inventory (%s) lists %d important-data candidates: only the "
-						 "authorities designate important data; state important_data in the profile",
-						 inv->run, inv->important_candidates);
+					         "the latest inventory (%s) lists %d important-data "
+					         "candidates: only the "
+					         "authorities designate important data; state important_data "
+					         "in the profile",
+					         inv->run, inv->important_candidates);
 				continue;
 			}
 		}

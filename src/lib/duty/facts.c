@@ -18,9 +18,9 @@
 #define MAX_PEOPLE 100000000000ll
 
 static const char *const REPORT_FIELDS[SHUAN_INCIDENT_REPORT_FIELDS] = {
-	"reporting_unit", "contact", "contact_phone", "system_name", "occurred", "impact_scope",
-	"measures_taken", "cause_analysis", "next_steps", "root_cause", "handling_process", "damage",
-	"accountability", "rectification", "lessons", "notes"};
+    "reporting_unit", "contact",        "contact_phone", "system_name", "occurred",         "impact_scope",
+    "measures_taken", "cause_analysis", "next_steps",    "root_cause",  "handling_process", "damage",
+    "accountability", "rectification",  "lessons",       "notes"};
 
 const char *shuan_incident_report_field(size_t i)
 {
@@ -32,10 +32,14 @@ const char *const *shuan_incident_enum(const char *key)
 	static const struct {
 		const char *key;
 		const char *const *names;
-	} map[] = {{"type", shuan_duty__types},     {"data_grade", shuan_duty__grades},
-		   {"domain", shuan_duty__domains}, {"role", shuan_duty__roles},
-		   {"regime", shuan_duty__regimes}, {"threat", shuan_duty__threats},
-		   {"production_impact", shuan_duty__impacts}, {"outage_scope", shuan_duty__scopes}};
+	} map[] = {{"type", shuan_duty__types},
+	           {"data_grade", shuan_duty__grades},
+	           {"domain", shuan_duty__domains},
+	           {"role", shuan_duty__roles},
+	           {"regime", shuan_duty__regimes},
+	           {"threat", shuan_duty__threats},
+	           {"production_impact", shuan_duty__impacts},
+	           {"outage_scope", shuan_duty__scopes}};
 	for (size_t i = 0; key && i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i].key, key))
 			return map[i].names;
@@ -107,9 +111,23 @@ static int set_time(shuan_yaml *y, const shuan_yaml_node *n, const char *key, bo
 
 static int apply(shuan_incident_facts *f, shuan_yaml *y)
 {
-	static const char *const keys[] = {"discovered", "type", "data_grade", "pi_people", "spi_people", "loss_cny",
-					   "outage_hours", "domain", "role", "regime", "response_ended", "title",
-					   "threat", "production_impact", "outage_scope", "report", NULL};
+	static const char *const keys[] = {"discovered",
+	                                   "type",
+	                                   "data_grade",
+	                                   "pi_people",
+	                                   "spi_people",
+	                                   "loss_cny",
+	                                   "outage_hours",
+	                                   "domain",
+	                                   "role",
+	                                   "regime",
+	                                   "response_ended",
+	                                   "title",
+	                                   "threat",
+	                                   "production_impact",
+	                                   "outage_scope",
+	                                   "report",
+	                                   NULL};
 	shuan_yaml_node *root = shuan_yaml_root(y), *n;
 	int rc;
 	if (!root)
@@ -125,19 +143,23 @@ static int apply(shuan_incident_facts *f, shuan_yaml *y)
 	    (rc = set_time(y, n, "response_ended", &f->has_response_ended, &f->response_ended)))
 		return rc;
 	{
-		static const char *const ekeys[] = {"type", "data_grade", "domain", "role", "regime", "threat",
-						    "production_impact", "outage_scope"};
-		int *slots[] = {&f->type, &f->data_grade, &f->domain, &f->role, &f->regime, &f->threat,
-				&f->production_impact, &f->outage_scope};
+		static const char *const ekeys[] = {
+		    "type",   "data_grade",        "domain",      "role", "regime",
+		    "threat", "production_impact", "outage_scope"};
+		int *slots[] = {&f->type,   &f->data_grade,        &f->domain,      &f->role, &f->regime,
+		                &f->threat, &f->production_impact, &f->outage_scope};
 		for (size_t i = 0; i < sizeof(ekeys) / sizeof(ekeys[0]); i++)
-			if ((n = shuan_yaml_get(y, root, ekeys[i])) && (rc = set_enum(y, n, ekeys[i], slots[i])))
+			if ((n = shuan_yaml_get(y, root, ekeys[i])) &&
+			    (rc = set_enum(y, n, ekeys[i], slots[i])))
 				return rc;
 	}
 	if ((n = shuan_yaml_get(y, root, "pi_people")) && (rc = set_count(y, n, "pi_people", &f->pi_people)))
 		return rc;
-	if ((n = shuan_yaml_get(y, root, "spi_people")) && (rc = set_count(y, n, "spi_people", &f->spi_people)))
+	if ((n = shuan_yaml_get(y, root, "spi_people")) &&
+	    (rc = set_count(y, n, "spi_people", &f->spi_people)))
 		return rc;
-	if ((n = shuan_yaml_get(y, root, "loss_cny")) && (rc = set_amount(y, n, "loss_cny", 1e16, &f->loss_cny)))
+	if ((n = shuan_yaml_get(y, root, "loss_cny")) &&
+	    (rc = set_amount(y, n, "loss_cny", 1e16, &f->loss_cny)))
 		return rc;
 	if ((n = shuan_yaml_get(y, root, "outage_hours")) &&
 	    (rc = set_amount(y, n, "outage_hours", 1e6, &f->outage_hours)))
@@ -198,8 +220,8 @@ int shuan_incident_facts_load(shuan_incident_facts *f, const char *path, char *e
 	return adopt(f, y);
 }
 
-int shuan_incident_facts_parse(shuan_incident_facts *f, const char *name, const char *text, size_t len, char *err,
-			       size_t errlen)
+int shuan_incident_facts_parse(shuan_incident_facts *f, const char *name, const char *text, size_t len,
+                               char *err, size_t errlen)
 {
 	shuan_yaml *y = shuan_calloc(1, sizeof(*y));
 	int rc;
@@ -226,12 +248,14 @@ void shuan_incident_facts_free(shuan_incident_facts *f)
 	f->internal = NULL;
 }
 
-int shuan_incident_facts_check(const shuan_incident_facts *f, const shuan_time *as_of, char *err, size_t errlen)
+int shuan_incident_facts_check(const shuan_incident_facts *f, const shuan_time *as_of, char *err,
+                               size_t errlen)
 {
 	char a[SHUAN_TIME_TEXT], b[SHUAN_TIME_TEXT];
 	if (!f->has_discovered) {
-		snprintf(err, errlen, "discovered: required (when the incident was discovered, with its time zone, e.g. "
-				      "2025-03-01T09:30+08:00)");
+		snprintf(err, errlen,
+		         "discovered: required (when the incident was discovered, with its time zone, e.g. "
+		         "2025-03-01T09:30+08:00)");
 		return SHUAN_EINVAL;
 	}
 	if (f->discovered.utc > as_of->utc) {
@@ -241,7 +265,8 @@ int shuan_incident_facts_check(const shuan_incident_facts *f, const shuan_time *
 		return SHUAN_EINVAL;
 	}
 	if (f->type < 0) {
-		snprintf(err, errlen, "type: required (tamper, destroy, leak, illegal_acquire or illegal_use)");
+		snprintf(err, errlen,
+		         "type: required (tamper, destroy, leak, illegal_acquire or illegal_use)");
 		return SHUAN_EINVAL;
 	}
 	if (f->data_grade < 0) {
@@ -250,9 +275,10 @@ int shuan_incident_facts_check(const shuan_incident_facts *f, const shuan_time *
 	}
 	if (f->pi_people >= 0 && f->spi_people > f->pi_people) {
 		snprintf(err, errlen,
-			 "spi_people (%lld) exceeds pi_people (%lld): everyone with sensitive PI affected is among the "
-			 "people with PI affected",
-			 (long long)f->spi_people, (long long)f->pi_people);
+		         "spi_people (%lld) exceeds pi_people (%lld): everyone with sensitive PI affected is "
+		         "among the "
+		         "people with PI affected",
+		         (long long)f->spi_people, (long long)f->pi_people);
 		return SHUAN_EINVAL;
 	}
 	if (f->has_response_ended && f->response_ended.utc < f->discovered.utc) {
@@ -290,10 +316,10 @@ static int yaml_quoted(shuan_buf *b, const char *s)
 
 int shuan_duty__facts_yaml(const shuan_incident_facts *f, shuan_buf *b)
 {
-	static const char *const ekeys[] = {"type", "data_grade", "domain", "role", "regime", "threat",
-					    "production_impact", "outage_scope"};
-	const int vals[] = {f->type, f->data_grade, f->domain, f->role, f->regime, f->threat, f->production_impact,
-			    f->outage_scope};
+	static const char *const ekeys[] = {"type",   "data_grade",        "domain",      "role", "regime",
+	                                    "threat", "production_impact", "outage_scope"};
+	const int vals[] = {f->type,   f->data_grade,        f->domain,      f->role, f->regime,
+	                    f->threat, f->production_impact, f->outage_scope};
 	char t[SHUAN_TIME_TEXT];
 	int rc = 0;
 	if (f->has_discovered) {

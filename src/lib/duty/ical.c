@@ -82,7 +82,8 @@ static uint64_t fnv1a(uint64_t h, const char *s)
 	return h;
 }
 
-static void event(FILE *f, const shuan_duties_result *r, const shuan_duty_item *it, const char *stamp, bool window)
+static void event(FILE *f, const shuan_duties_result *r, const shuan_duty_item *it, const char *stamp,
+                  bool window)
 {
 	char buf[2048], date[16], end[16];
 	shuan_date d = window ? it->window_opens : it->due, e = shuan_date_from_days(shuan_date_days(d) + 1);
@@ -131,7 +132,8 @@ static void event(FILE *f, const shuan_duties_result *r, const shuan_duty_item *
 	text(buf, sizeof(buf), it->basis.rule);
 	if (it->basis.unverified) {
 		text(buf, sizeof(buf), "\n[UNVERIFIED] ");
-		text(buf, sizeof(buf), it->basis.note ? it->basis.note : "not checked against the official text");
+		text(buf, sizeof(buf),
+		     it->basis.note ? it->basis.note : "not checked against the official text");
 	}
 	line(f, buf);
 	line(f, "CATEGORIES:COMPLIANCE");
@@ -152,8 +154,8 @@ int shuan_duties_write_ics(FILE *f, const shuan_duties_result *r)
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	shuan_date d = shuan_date_from_days(days);
 	unsigned sec = (unsigned)(t - days * 86400);
-	snprintf(stamp, sizeof(stamp), "%04u%02u%02uT%02u%02u%02uZ", (unsigned)d.year % 10000, (unsigned)d.month % 13,
-		 (unsigned)d.day % 32, sec / 3600 % 24, sec / 60 % 60, sec % 60);
+	snprintf(stamp, sizeof(stamp), "%04u%02u%02uT%02u%02u%02uZ", (unsigned)d.year % 10000,
+	         (unsigned)d.month % 13, (unsigned)d.day % 32, sec / 3600 % 24, sec / 60 % 60, sec % 60);
 	line(f, "BEGIN:VCALENDAR");
 	line(f, "VERSION:2.0");
 	snprintf(buf, sizeof(buf), "PRODID:-//shuan//shuan duties %s//ZH", shuan_version());

@@ -55,9 +55,9 @@ const char *shuan_deadline_status_name(shuan_deadline_status s)
 
 const char *const *shuan_incident_event_kinds(void)
 {
-	static const char *const kinds[] = {"discovered",	"phoned",	 "written_report", "level_adjusted",
-					    "response_ended", "summary_submitted", "facts_updated", "note",
-					    "closed",	    NULL};
+	static const char *const kinds[] = {
+	    "discovered",        "phoned",        "written_report", "level_adjusted", "response_ended",
+	    "summary_submitted", "facts_updated", "note",           "closed",         NULL};
 	return kinds;
 }
 
@@ -81,8 +81,8 @@ static bool in_list(const int *v, size_t n, int x)
 }
 
 /* Does band b of criterion c match the facts? Writes why into detail. */
-static bool band_match(const duty_criterion *c, const duty_band *b, const shuan_incident_facts *f, bool *assumed,
-		       char *detail, size_t len)
+static bool band_match(const duty_criterion *c, const duty_band *b, const shuan_incident_facts *f,
+                       bool *assumed, char *detail, size_t len)
 {
 	char x[32], y[32];
 	*assumed = false;
@@ -95,20 +95,21 @@ static bool band_match(const duty_criterion *c, const duty_band *b, const shuan_
 				return false;
 			*assumed = true;
 			snprintf(detail, len, "%s data %s (threat not given: taken from the data grade)",
-				 shuan_duty__grades[f->data_grade], shuan_duty__types[f->type]);
+			         shuan_duty__grades[f->data_grade], shuan_duty__types[f->type]);
 			return true;
 		}
 		/* threats are listed strongest first: a smaller index is stronger */
 		if (f->threat > b->threat)
 			return false;
-		snprintf(detail, len, "%s data %s, threat %s (at least %s)", shuan_duty__grades[f->data_grade],
-			 shuan_duty__types[f->type], shuan_duty__threats[f->threat], shuan_duty__threats[b->threat]);
+		snprintf(detail, len, "%s data %s, threat %s (at least %s)",
+		         shuan_duty__grades[f->data_grade], shuan_duty__types[f->type],
+		         shuan_duty__threats[f->threat], shuan_duty__threats[b->threat]);
 		return true;
 	case ITEST_PRODUCTION:
 		if (f->production_impact < 0 || f->production_impact > b->impact)
 			return false;
-		snprintf(detail, len, "production impact %s (at least %s)", shuan_duty__impacts[f->production_impact],
-			 shuan_duty__impacts[b->impact]);
+		snprintf(detail, len, "production impact %s (at least %s)",
+		         shuan_duty__impacts[f->production_impact], shuan_duty__impacts[b->impact]);
 		return true;
 	case ITEST_HOURS:
 		if (f->outage_hours < 0 || f->outage_hours < b->at_least)
@@ -141,7 +142,7 @@ static bool band_match(const duty_criterion *c, const duty_band *b, const shuan_
 		if (f->role != 1 /* ciio */ || f->outage_hours < 0 || f->outage_hours < need)
 			return false;
 		snprintf(detail, len, "CII %s out of service %g h ≥ %g h",
-			 f->outage_scope == 0 ? "as a whole" : "main functions", f->outage_hours, need);
+		         f->outage_scope == 0 ? "as a whole" : "main functions", f->outage_hours, need);
 		*assumed = f->outage_scope < 0;
 		return true;
 	}
@@ -169,12 +170,14 @@ static bool fact_given(const duty_criterion *c, const shuan_incident_facts *f)
 }
 
 /* Which regimes apply: the facts' choice, else by domain and date. */
-static void choose_regimes(const shuan_duty_rules *r, const shuan_incident_facts *f, bool use[2], bool *defaulted)
+static void choose_regimes(const shuan_duty_rules *r, const shuan_incident_facts *f, bool use[2],
+                           bool *defaulted)
 {
 	int reg = f->regime;
 	*defaulted = reg < 0;
 	if (reg < 0) {
-		bool miit_domain = f->domain >= 0 && in_list(r->regimes[0].domains, r->regimes[0].ndomains, f->domain);
+		bool miit_domain =
+		    f->domain >= 0 && in_list(r->regimes[0].domains, r->regimes[0].ndomains, f->domain);
 		shuan_date d = shuan_time_date(&f->discovered, SHUAN_CHINA_OFFSET_MIN);
 		bool cac_in_force = shuan_date_days(d) >= shuan_date_days(r->regimes[1].effective);
 		use[0] = miit_domain;
@@ -186,8 +189,8 @@ static void choose_regimes(const shuan_duty_rules *r, const shuan_incident_facts
 }
 
 /* Grades one regime, appending matched criteria. */
-static shuan_incident_level grade_regime(const duty_regime *rg, const shuan_incident_facts *f, shuan_incident_grade *g,
-					 bool *ambiguous_scope)
+static shuan_incident_level grade_regime(const duty_regime *rg, const shuan_incident_facts *f,
+                                         shuan_incident_grade *g, bool *ambiguous_scope)
 {
 	shuan_incident_level best = rg->default_level;
 	bool matched = false;
@@ -205,15 +208,18 @@ static shuan_incident_level grade_regime(const duty_regime *rg, const shuan_inci
 		for (size_t k = 0; k < c->nbands; k++) {
 			char d[224];
 			bool a;
-			if (band_match(c, &c->bands[k], f, &a, d, sizeof(d)) && (!hit || c->bands[k].level > hit->level)) {
+			if (band_match(c, &c->bands[k], f, &a, d, sizeof(d)) &&
+			    (!hit || c->bands[k].level > hit->level)) {
 				hit = &c->bands[k];
 				assumed = a;
 				memcpy(detail, d, sizeof(detail));
 			}
 		}
-		if (c->test == ITEST_CII_OUTAGE && f->outage_scope < 0 && f->role == 1 && f->outage_hours >= 0)
+		if (c->test == ITEST_CII_OUTAGE && f->outage_scope < 0 && f->role == 1 &&
+		    f->outage_hours >= 0)
 			for (size_t k = 0; k < c->nbands; k++)
-				if (f->outage_hours >= c->bands[k].whole_at_least && f->outage_hours < c->bands[k].main_at_least)
+				if (f->outage_hours >= c->bands[k].whole_at_least &&
+				    f->outage_hours < c->bands[k].main_at_least)
 					*ambiguous_scope = true;
 		if (!hit)
 			continue;
@@ -239,7 +245,8 @@ static shuan_incident_level grade_regime(const duty_regime *rg, const shuan_inci
 		/* say what set the level when no criterion lifted it */
 		bool any_at_default = false;
 		for (size_t i = 0; i < g->ncriteria; i++)
-			any_at_default = any_at_default || (g->criteria[i].regime == rg->id && g->criteria[i].level == best);
+			any_at_default = any_at_default ||
+			                 (g->criteria[i].regime == rg->id && g->criteria[i].level == best);
 		if (!any_at_default && g->ncriteria < SHUAN_INCIDENT_MAX_CRITERIA) {
 			shuan_incident_criterion *o = &g->criteria[g->ncriteria++];
 			o->regime = rg->id;
@@ -259,7 +266,8 @@ static bool role_in(const duty_ideadline *d, int role)
 }
 
 /* The first event of a kind completing d, at or after the discovery. */
-static const shuan_incident_event *done_event(const duty_ideadline *d, const shuan_incident_event *ev, size_t n)
+static const shuan_incident_event *done_event(const duty_ideadline *d, const shuan_incident_event *ev,
+                                              size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < d->ndone_by; k++)
@@ -314,8 +322,8 @@ static int cmp_criterion(const void *a, const void *b)
 
 /* The deadlines of one regime at level lv. */
 static int regime_deadlines(const shuan_duty_rules *r, const duty_regime *rg, shuan_incident_level lv,
-			    const shuan_incident_facts *f, const shuan_incident_event *ev, size_t nev,
-			    const shuan_time *as_of, shuan_incident_grade *g)
+                            const shuan_incident_facts *f, const shuan_incident_event *ev, size_t nev,
+                            const shuan_time *as_of, shuan_incident_grade *g)
 {
 	int rc = 0;
 	for (size_t i = 0; i < rg->ndeadlines && g->ndeadlines < SHUAN_INCIDENT_MAX_DEADLINES; i++) {
@@ -344,14 +352,15 @@ static int regime_deadlines(const shuan_duty_rules *r, const duty_regime *rg, sh
 			o->immediate = d->minutes == 0;
 		} else if (!f->has_response_ended) {
 			o->status = SHUAN_DEADLINE_PENDING;
-			snprintf(o->reason, sizeof(o->reason), "counted from the end of the response (response_ended)");
+			snprintf(o->reason, sizeof(o->reason),
+			         "counted from the end of the response (response_ended)");
 		} else {
 			shuan_date end = shuan_time_date(&f->response_ended, SHUAN_CHINA_OFFSET_MIN), due;
 			bool pending = false;
 			int wrc = 0;
 			if (d->working_days > 0)
-				wrc = shuan_duty__working_days(r, end, d->working_days, as_of, &due, &pending, o->reason,
-							       sizeof(o->reason));
+				wrc = shuan_duty__working_days(r, end, d->working_days, as_of, &due, &pending,
+				                               o->reason, sizeof(o->reason));
 			else
 				due = shuan_date_from_days(shuan_date_days(end) + d->days);
 			if (wrc != 0) {
@@ -363,7 +372,8 @@ static int regime_deadlines(const shuan_duty_rules *r, const duty_regime *rg, sh
 			} else {
 				o->has_due = true;
 				o->end_of_day = true;
-				o->due.utc = (shuan_date_days(due) + 1) * 86400 - 1 - (int64_t)SHUAN_CHINA_OFFSET_MIN * 60;
+				o->due.utc = (shuan_date_days(due) + 1) * 86400 - 1 -
+				             (int64_t)SHUAN_CHINA_OFFSET_MIN * 60;
 				o->due.offset_min = f->discovered.offset_min;
 			}
 		}
@@ -385,8 +395,8 @@ static int regime_deadlines(const shuan_duty_rules *r, const duty_regime *rg, sh
 }
 
 int shuan_incident_grade_facts(const shuan_duty_rules *r, const shuan_incident_facts *facts,
-			       const shuan_incident_event *ev, size_t nev, const shuan_time *as_of,
-			       shuan_incident_grade *g, char *err, size_t errlen)
+                               const shuan_incident_event *ev, size_t nev, const shuan_time *as_of,
+                               shuan_incident_grade *g, char *err, size_t errlen)
 {
 	shuan_incident_facts f = *facts;
 	bool use[2], defaulted, any_in_force = false, ambiguous = false, in_force[2] = {false, false};
@@ -435,8 +445,10 @@ int shuan_incident_grade_facts(const shuan_duty_rules *r, const shuan_incident_f
 		} else {
 			char e[16];
 			shuan_date_format(rg->effective, e, sizeof(e));
-			add_note(g, "%s (%s) takes effect %s, after the discovery: graded for reference, no deadlines.",
-				 rg->title, rg->id, e);
+			add_note(g,
+			         "%s (%s) takes effect %s, after the discovery: graded for reference, no "
+			         "deadlines.",
+			         rg->title, rg->id, e);
 		}
 	}
 	if (!any_in_force)
@@ -465,7 +477,8 @@ int shuan_incident_grade_facts(const shuan_duty_rules *r, const shuan_incident_f
 		/* a regime not in force at the discovery sets no deadlines */
 		if (!use[k] || !in_force[k])
 			continue;
-		drc = regime_deadlines(r, &r->regimes[k], g->adjusted ? g->level : levels[k], &f, ev, nev, as_of, g);
+		drc = regime_deadlines(r, &r->regimes[k], g->adjusted ? g->level : levels[k], &f, ev, nev,
+		                       as_of, g);
 		if (drc && !rc)
 			rc = drc;
 	}
@@ -473,33 +486,42 @@ int shuan_incident_grade_facts(const shuan_duty_rules *r, const shuan_incident_f
 
 	/* notes on what the grade could not see */
 	if (defaulted)
-		add_note(g, "regime not given: %s%s%s (by the domain%s).", use[0] ? "miit" : "", use[0] && use[1] ? " and " : "",
-			 use[1] ? "cac" : "", use[1] ? " and the CAC measures' effective date" : "");
+		add_note(g, "regime not given: %s%s%s (by the domain%s).", use[0] ? "miit" : "",
+		         use[0] && use[1] ? " and " : "", use[1] ? "cac" : "",
+		         use[1] ? " and the CAC measures' effective date" : "");
 	if (use[0] && f.domain == 3)
-		add_note(g, "domain other: the MIIT plan covers 工业和信息化领域 (industrial, telecom, radio data); "
-			    "check your sector's own plan.");
+		add_note(
+		    g,
+		    "domain other: the MIIT plan covers 工业和信息化领域 (industrial, telecom, radio data); "
+		    "check your sector's own plan.");
 	if (f.threat < 0)
-		add_note(g, "threat not given: criterion (1) is taken from the data grade alone (core -> 特别重大, "
-			    "important -> 重大, general -> 一般); give threat to grade by the annex's wording.");
+		add_note(
+		    g,
+		    "threat not given: criterion (1) is taken from the data grade alone (core -> 特别重大, "
+		    "important -> 重大, general -> 一般); give threat to grade by the annex's wording.");
 	if (f.pi_people < 0 && f.spi_people < 0)
-		add_note(g, "pi_people and spi_people not given: the personal-information criteria were not evaluated.");
+		add_note(g, "pi_people and spi_people not given: the personal-information criteria were not "
+		            "evaluated.");
 	if (f.loss_cny < 0)
 		add_note(g, "loss_cny not given: the economic-loss criteria were not evaluated.");
 	if ((f.domain == 1 || f.domain == 2 || f.role == 1) && f.outage_hours < 0)
 		add_note(g, "outage_hours not given: the outage criteria were not evaluated.");
 	if (ambiguous)
-		add_note(g, "outage_scope not given: the CII outage was judged as a main-function outage (24 h); a whole "
-			    "outage counts from 6 h.");
+		add_note(g, "outage_scope not given: the CII outage was judged as a main-function outage (24 "
+		            "h); a whole "
+		            "outage counts from 6 h.");
 	if (use[1] && levels[1] < SHUAN_INCIDENT_SIGNIFICANT && !g->adjusted)
 		add_note(g, "Under the CAC measures only incidents of 较大 or above must be reported.");
 	if (g->adjusted)
-		add_note(g, "The level was adjusted on the timeline (level_adjusted); the criteria show the computed grade.");
+		add_note(g, "The level was adjusted on the timeline (level_adjusted); the criteria show the "
+		            "computed grade.");
 	g->unverified = false;
 	/* the grade rests on the criteria at its level; a lower match that is unverified
 	 * is labelled on its own line but does not make the grade unverified */
 	for (size_t i = 0; i < g->ncriteria; i++)
-		g->unverified = g->unverified || (g->criteria[i].basis.unverified && g->criteria[i].level == g->level &&
-						  !g->criteria[i].reference);
+		g->unverified =
+		    g->unverified || (g->criteria[i].basis.unverified && g->criteria[i].level == g->level &&
+		                      !g->criteria[i].reference);
 	for (size_t i = 0; i < g->ndeadlines; i++)
 		g->unverified = g->unverified || g->deadlines[i].basis.unverified;
 	if (rc && errlen)

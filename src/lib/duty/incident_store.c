@@ -29,19 +29,18 @@ static bool known_kind(const char *kind)
 }
 
 static int insert_event(sqlite3 *db, int64_t id, const shuan_time *at, const char *kind, const char *detail,
-			const shuan_time *now, char *err, size_t errlen)
+                        const shuan_time *now, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char rec[SHUAN_TIME_TEXT];
 	int rc = 0;
 	shuan_time_format(now, rec);
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO incident_events(incident_id, at_utc, at_offset, kind, detail, recorded)"
-			       " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-		return SHUAN_ESTORE;
-	}
+	if ((rc = shuan_duty__prepare(
+	         db,
+	         "INSERT INTO incident_events(incident_id, at_utc, at_offset, kind, detail, recorded)"
+	         " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	         &st, err, errlen)) != 0)
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, at->utc);
 	sqlite3_bind_int(st, 3, at->offset_min);
@@ -56,8 +55,8 @@ static int insert_event(sqlite3 *db, int64_t id, const shuan_time *at, const cha
 	return rc;
 }
 
-int shuan_incident_create(shuan_store *s, const shuan_incident_facts *facts, const shuan_time *now, int64_t *id,
-			  char *err, size_t errlen)
+int shuan_incident_create(shuan_store *s, const shuan_incident_facts *facts, const shuan_time *now,
+                          int64_t *id, char *err, size_t errlen)
 {
 	sqlite3 *db = shuan_store__db(s);
 	sqlite3_stmt *st = NULL;
@@ -80,11 +79,9 @@ int shuan_incident_create(shuan_store *s, const shuan_incident_facts *facts, con
 		rc = SHUAN_ESTORE;
 		goto cleanup;
 	}
-	if (sqlite3_prepare_v2(db, "INSERT INTO incidents(created, title) VALUES(?1, ?2)", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-		rc = SHUAN_ESTORE;
+	if ((rc = shuan_duty__prepare(db, "INSERT INTO incidents(created, title) VALUES(?1, ?2)", &st, err,
+	                              errlen)) != 0)
 		goto rollback;
-	}
 	sqlite3_bind_text(st, 1, created, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, facts->title, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -93,7 +90,8 @@ int shuan_incident_create(shuan_store *s, const shuan_incident_facts *facts, con
 		goto rollback;
 	}
 	*id = sqlite3_last_insert_rowid(db);
-	if ((rc = insert_event(db, *id, &facts->discovered, "discovered", shuan_buf_str(&yaml), now, err, errlen)) != 0)
+	if ((rc = insert_event(db, *id, &facts->discovered, "discovered", shuan_buf_str(&yaml), now, err,
+	                       errlen)) != 0)
 		goto rollback;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
@@ -130,10 +128,9 @@ int shuan_incident_read(shuan_store *s, int64_t id, shuan_incident *inc, char *e
 	if (errlen)
 		err[0] = '\0';
 	inc->id = id;
-	if (sqlite3_prepare_v2(db, "SELECT created FROM incidents WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-		return SHUAN_ESTORE;
-	}
+	if ((rc = shuan_duty__prepare(db, "SELECT created FROM incidents WHERE id = ?1", &st, err, errlen)) !=
+	    0)
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		snprintf(err, errlen, "no incident #%lld in the store", (long long)id);
@@ -143,13 +140,12 @@ int shuan_incident_read(shuan_store *s, int64_t id, shuan_incident *inc, char *e
 	snprintf(inc->created, sizeof(inc->created), "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	st = NULL;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT id, at_utc, at_offset, kind, detail, recorded FROM incident_events"
-			       " WHERE incident_id = ?1 ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-		return SHUAN_ESTORE;
-	}
+	if ((rc = shuan_duty__prepare(
+	         db,
+	         "SELECT id, at_utc, at_offset, kind, detail, recorded FROM incident_events"
+	         " WHERE incident_id = ?1 ORDER BY id",
+	         &st, err, errlen)) != 0)
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		shuan_incident_event *e;
@@ -158,13 +154,15 @@ int shuan_incident_read(shuan_store *s, int64_t id, shuan_incident *inc, char *e
 		const char *const *kinds = shuan_incident_event_kinds();
 		int k = shuan_duty__index(kinds, kind);
 		if (k < 0) {
-			snprintf(err, errlen, "incident #%lld: event of unknown kind '%s' (written by a newer shuan?)",
-				 (long long)id, kind ? kind : "");
+			snprintf(err, errlen,
+			         "incident #%lld: event of unknown kind '%s' (written by a newer shuan?)",
+			         (long long)id, kind ? kind : "");
 			rc = SHUAN_ESTORE;
 			break;
 		}
 		if (inc->nevents == MAX_EVENTS) {
-			snprintf(err, errlen, "incident #%lld has more than %d events", (long long)id, MAX_EVENTS);
+			snprintf(err, errlen, "incident #%lld has more than %d events", (long long)id,
+			         MAX_EVENTS);
 			rc = SHUAN_ELIMIT;
 			break;
 		}
@@ -192,9 +190,11 @@ int shuan_incident_read(shuan_store *s, int64_t id, shuan_incident *inc, char *e
 		inc->nevents++;
 		if (!strcmp(e->kind, "discovered") || !strcmp(e->kind, "facts_updated")) {
 			char name[64];
-			snprintf(name, sizeof(name), "incident #%lld event %lld", (long long)id, (long long)e->id);
+			snprintf(name, sizeof(name), "incident #%lld event %lld", (long long)id,
+			         (long long)e->id);
 			if ((rc = shuan_incident_facts_parse(&inc->facts, name, e->detail ? e->detail : "",
-							     e->detail ? strlen(e->detail) : 0, err, errlen)) != 0)
+			                                     e->detail ? strlen(e->detail) : 0, err,
+			                                     errlen)) != 0)
 				break;
 		}
 		if (!strcmp(e->kind, "closed"))
@@ -222,8 +222,8 @@ void shuan_incident_free(shuan_incident *inc)
 	shuan_incident_facts_free(&inc->facts);
 }
 
-int shuan_incident_append(shuan_store *s, int64_t id, const char *kind, const shuan_time *at, const char *detail,
-			  const shuan_time *now, char *err, size_t errlen)
+int shuan_incident_append(shuan_store *s, int64_t id, const char *kind, const shuan_time *at,
+                          const char *detail, const shuan_time *now, char *err, size_t errlen)
 {
 	shuan_incident inc;
 	int rc;
@@ -233,9 +233,9 @@ int shuan_incident_append(shuan_store *s, int64_t id, const char *kind, const sh
 		err[0] = '\0';
 	if (!kind || !known_kind(kind) || !strcmp(kind, "discovered")) {
 		snprintf(err, errlen,
-			 "unknown event '%s' (phoned, written_report, level_adjusted, response_ended, "
-			 "summary_submitted, facts_updated, note, closed)",
-			 kind ? kind : "");
+		         "unknown event '%s' (phoned, written_report, level_adjusted, response_ended, "
+		         "summary_submitted, facts_updated, note, closed)",
+		         kind ? kind : "");
 		return SHUAN_EINVAL;
 	}
 	if (detail && strlen(detail) > MAX_DETAIL) {
@@ -245,7 +245,8 @@ int shuan_incident_append(shuan_store *s, int64_t id, const char *kind, const sh
 	if ((rc = shuan_incident_read(s, id, &inc, err, errlen)) != 0)
 		return rc;
 	if (inc.closed) {
-		snprintf(err, errlen, "incident #%lld is closed: its timeline takes no more events", (long long)id);
+		snprintf(err, errlen, "incident #%lld is closed: its timeline takes no more events",
+		         (long long)id);
 		rc = SHUAN_EINVAL;
 		goto cleanup;
 	}
@@ -266,16 +267,18 @@ int shuan_incident_append(shuan_store *s, int64_t id, const char *kind, const sh
 	if (!strcmp(kind, "level_adjusted")) {
 		shuan_incident_level lv;
 		if (!detail || shuan_incident_level_parse(detail, &lv) != 0) {
-			snprintf(err, errlen, "level_adjusted needs a level: general, significant, major, extraordinary "
-					      "(or 一般, 较大, 重大, 特别重大)");
+			snprintf(err, errlen,
+			         "level_adjusted needs a level: general, significant, major, extraordinary "
+			         "(or 一般, 较大, 重大, 特别重大)");
 			rc = SHUAN_EINVAL;
 			goto cleanup;
 		}
 	}
 	if (!strcmp(kind, "facts_updated")) {
 		/* the update must read and leave consistent facts */
-		if (!detail || (rc = shuan_incident_facts_parse(&inc.facts, "the update", detail, strlen(detail), err,
-								errlen)) != 0 ||
+		if (!detail ||
+		    (rc = shuan_incident_facts_parse(&inc.facts, "the update", detail, strlen(detail), err,
+		                                     errlen)) != 0 ||
 		    (rc = shuan_incident_facts_check(&inc.facts, now, err, errlen)) != 0) {
 			if (!rc) {
 				snprintf(err, errlen, "facts_updated needs the changed facts");
@@ -298,14 +301,13 @@ int shuan_incident_ids(shuan_store *s, bool all, int64_t **ids, size_t *n, char 
 	int rc = 0, step;
 	*ids = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(db,
-			       all ? "SELECT id FROM incidents ORDER BY id"
-				   : "SELECT id FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM incident_events e"
-				     " WHERE e.incident_id = i.id AND e.kind = 'closed') ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-		return SHUAN_ESTORE;
-	}
+	if ((rc = shuan_duty__prepare(
+	         db,
+	         all ? "SELECT id FROM incidents ORDER BY id"
+	             : "SELECT id FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM incident_events e"
+	               " WHERE e.incident_id = i.id AND e.kind = 'closed') ORDER BY id",
+	         &st, err, errlen)) != 0)
+		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			size_t nc = cap ? cap * 2 : 16;

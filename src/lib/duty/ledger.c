@@ -22,14 +22,23 @@
 #include "util/alloc.h"
 #include "util/json.h"
 
+int shuan_duty__prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
+		return 0;
+	snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+	return SHUAN_ESTORE;
+}
+
 /* Merges the year's transfers (dated up to `until`, when given) into *acc. */
 typedef struct ledger_acc {
-	shuan_people *people;      /* union of the counters */
+	shuan_people *people; /* union of the counters */
 	size_t with_people, without_people;
 	int64_t extra_pi, extra_spi; /* explicit counts, added */
 } ledger_acc;
 
-static int acc_row(ledger_acc *a, sqlite3_stmt *st, int pi_col, int blob_col, int64_t id, char *err, size_t errlen)
+static int acc_row(ledger_acc *a, sqlite3_stmt *st, int pi_col, int blob_col, int64_t id, char *err,
+                   size_t errlen)
 {
 	const void *blob = sqlite3_column_blob(st, blob_col);
 	int len = sqlite3_column_bytes(st, blob_col);
@@ -42,8 +51,8 @@ static int acc_row(ledger_acc *a, sqlite3_stmt *st, int pi_col, int blob_col, in
 		return 0;
 	}
 	if ((rc = shuan_people_load(&p, blob, (size_t)len)) != 0) {
-		snprintf(err, errlen, "the ledger's transfer #%lld has an unreadable people counter (%s)", (long long)id,
-			 shuan_strerror(rc));
+		snprintf(err, errlen, "the ledger's transfer #%lld has an unreadable people counter (%s)",
+		         (long long)id, shuan_strerror(rc));
 		return rc == SHUAN_ENOMEM ? rc : SHUAN_ESTORE;
 	}
 	rc = shuan_people_merge(a->people, p);
@@ -56,7 +65,8 @@ static int acc_row(ledger_acc *a, sqlite3_stmt *st, int pi_col, int blob_col, in
 	return 0;
 }
 
-static int acc_year(shuan_store *s, int year, const shuan_date *until, ledger_acc *a, char *err, size_t errlen)
+static int acc_year(shuan_store *s, int year, const shuan_date *until, ledger_acc *a, char *err,
+                    size_t errlen)
 {
 	sqlite3 *db = shuan_store__db(s);
 	sqlite3_stmt *st = NULL;
@@ -65,9 +75,9 @@ static int acc_year(shuan_store *s, int year, const shuan_date *until, ledger_ac
 	if (until)
 		shuan_date_format(*until, last, sizeof(last));
 	if (sqlite3_prepare_v2(db,
-			       "SELECT id, pi_people, spi_people, people FROM xborder_transfers"
-			       " WHERE year = ?1 AND date <= ?2 ORDER BY date, id",
-			       -1, &st, NULL) != SQLITE_OK) {
+	                       "SELECT id, pi_people, spi_people, people FROM xborder_transfers"
+	                       " WHERE year = ?1 AND date <= ?2 ORDER BY date, id",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
 		return SHUAN_ESTORE;
 	}
@@ -97,7 +107,7 @@ static void acc_totals(const ledger_acc *a, bool this_has_people, bool has_this,
 }
 
 int shuan_xborder_ledger_counts(shuan_store *s, const shuan_transfer *t, const shuan_people *people,
-				shuan_xborder_counts *out, char *err, size_t errlen)
+                                shuan_xborder_counts *out, char *err, size_t errlen)
 {
 	ledger_acc a = {0};
 	int rc;
@@ -108,7 +118,7 @@ int shuan_xborder_ledger_counts(shuan_store *s, const shuan_transfer *t, const s
 	out->source = people ? "data" : "explicit";
 	if (!people && (t->pi_people < 0 || t->spi_people < 0)) {
 		snprintf(err, errlen, "%s: %s: required unless --data counts the people from the data sent",
-			 t->path ? t->path : "transfer", t->pi_people < 0 ? "pi_people" : "spi_people");
+		         t->path ? t->path : "transfer", t->pi_people < 0 ? "pi_people" : "spi_people");
 		return SHUAN_EINVAL;
 	}
 	if ((rc = shuan_people_new(&a.people, NULL)) != 0)
@@ -141,8 +151,8 @@ cleanup:
 }
 
 int shuan_xborder_ledger_record(shuan_store *s, const shuan_org *org, const shuan_transfer *t,
-				const shuan_people *people, const shuan_xborder_result *res, int64_t *id, char *err,
-				size_t errlen)
+                                const shuan_people *people, const shuan_xborder_result *res, int64_t *id,
+                                char *err, size_t errlen)
 {
 	sqlite3 *db = shuan_store__db(s);
 	sqlite3_stmt *st = NULL;
@@ -156,15 +166,13 @@ int shuan_xborder_ledger_record(shuan_store *s, const shuan_org *org, const shua
 	shuan_date_format(t->date, date, sizeof(date));
 	if (people && (rc = shuan_people_save(people, &blob, &blen)) != 0)
 		return rc;
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO xborder_transfers(recorded, date, year, org, recipient, country, purpose,"
-			       " basis, subjects, important_data, pi_people, spi_people, counts_source, people, pathway,"
-			       " exemption, rules_rev) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-		rc = SHUAN_ESTORE;
+	if ((rc = shuan_duty__prepare(
+	         db,
+	         "INSERT INTO xborder_transfers(recorded, date, year, org, recipient, country, purpose,"
+	         " basis, subjects, important_data, pi_people, spi_people, counts_source, people, pathway,"
+	         " exemption, rules_rev) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+	         &st, err, errlen)) != 0)
 		goto cleanup;
-	}
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 3, t->date.year);
@@ -219,15 +227,13 @@ int shuan_xborder_ledger_read(shuan_store *s, int year, shuan_xborder_ledger *ou
 	out->totals.year = year;
 	if ((rc = shuan_people_new(&a.people, NULL)) != 0)
 		return rc;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT id, recorded, date, org, recipient, country, purpose, basis, subjects,"
-			       " important_data, pi_people, spi_people, people, pathway, exemption"
-			       " FROM xborder_transfers WHERE year = ?1 ORDER BY date, id",
-			       -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-		rc = SHUAN_ESTORE;
+	if ((rc = shuan_duty__prepare(
+	         db,
+	         "SELECT id, recorded, date, org, recipient, country, purpose, basis, subjects,"
+	         " important_data, pi_people, spi_people, people, pathway, exemption"
+	         " FROM xborder_transfers WHERE year = ?1 ORDER BY date, id",
+	         &st, err, errlen)) != 0)
 		goto cleanup;
-	}
 	sqlite3_bind_int(st, 1, year);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		shuan_xborder_entry *e;
@@ -292,32 +298,38 @@ void shuan_xborder_ledger_free(shuan_xborder_ledger *l)
 }
 
 int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shuan_duty_rules *rules,
-			       shuan_duty_format fmt)
+                               shuan_duty_format fmt)
 {
 	char a[32], b[32];
 	const duty_xborder_rules *xb = &rules->xb;
 	shuan_duty__group(l->totals.ytd_pi, a, sizeof(a));
 	shuan_duty__group(l->totals.ytd_spi, b, sizeof(b));
 	if (fmt == SHUAN_DUTY_JSON) {
-		fprintf(f,
-			"{\"type\":\"xborder_ledger\",\"schema_version\":1,\"year\":%d,\"since\":\"%04d-01-01\","
-			"\"transfers\":%zu,\"ytd_pi_people\":%lld,\"ytd_spi_people\":%lld,\"exact\":%s,"
-			"\"without_people\":%zu,\"error_bound\":%g,\"thresholds\":[",
-			l->year, l->year, l->nentries, (long long)l->totals.ytd_pi, (long long)l->totals.ytd_spi,
-			l->totals.exact ? "true" : "false", l->totals.prior_without_people, l->totals.error_bound);
+		fprintf(
+		    f,
+		    "{\"type\":\"xborder_ledger\",\"schema_version\":1,\"year\":%d,\"since\":\"%04d-01-01\","
+		    "\"transfers\":%zu,\"ytd_pi_people\":%lld,\"ytd_spi_people\":%lld,\"exact\":%s,"
+		    "\"without_people\":%zu,\"error_bound\":%g,\"thresholds\":[",
+		    l->year, l->year, l->nentries, (long long)l->totals.ytd_pi, (long long)l->totals.ytd_spi,
+		    l->totals.exact ? "true" : "false", l->totals.prior_without_people,
+		    l->totals.error_bound);
 		for (size_t i = 0; i < xb->nthresholds; i++) {
 			const duty_xthreshold *th = &xb->thresholds[i];
 			int64_t v = th->spi ? l->totals.ytd_spi : l->totals.ytd_pi;
 			fprintf(f, "%s{\"rule\":", i ? "," : "");
 			shuan_json_cstring(f, th->basis.rule);
-			fprintf(f, ",\"count\":\"%s\",\"value\":%lld,\"at_least\":%lld,\"reached\":%s,\"remaining\":%lld,"
-				   "\"warning\":%s,\"pathway\":\"%s\",",
-				th->spi ? "spi" : "pi", (long long)v, (long long)th->at_least,
-				v >= th->at_least ? "true" : "false", (long long)(v >= th->at_least ? 0 : th->at_least - v),
-				v < th->at_least && th->at_least > 1 && (double)v >= xb->warn_ratio * (double)th->at_least
-					? "true"
-					: "false",
-				shuan_xborder_pathway_name(th->pathway));
+			fprintf(f,
+			        ",\"count\":\"%s\",\"value\":%lld,\"at_least\":%lld,\"reached\":%s,"
+			        "\"remaining\":%lld,"
+			        "\"warning\":%s,\"pathway\":\"%s\",",
+			        th->spi ? "spi" : "pi", (long long)v, (long long)th->at_least,
+			        v >= th->at_least ? "true" : "false",
+			        (long long)(v >= th->at_least ? 0 : th->at_least - v),
+			        v < th->at_least && th->at_least > 1 &&
+			                (double)v >= xb->warn_ratio * (double)th->at_least
+			            ? "true"
+			            : "false",
+			        shuan_xborder_pathway_name(th->pathway));
 			shuan_duty__json_basis(f, &th->basis);
 			fputc('}', f);
 		}
@@ -326,19 +338,20 @@ int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shu
 			const shuan_xborder_entry *e = &l->entries[i];
 			char d[16];
 			shuan_date_format(e->date, d, sizeof(d));
-			fprintf(f, "%s{\"id\":%lld,\"date\":\"%s\",\"recorded\":", i ? "," : "", (long long)e->id, d);
+			fprintf(f, "%s{\"id\":%lld,\"date\":\"%s\",\"recorded\":", i ? "," : "",
+			        (long long)e->id, d);
 			shuan_json_cstring(f, e->recorded);
-			fputs(",\"org\":", f);
-			shuan_json_cstring(f, e->org);
-			fputs(",\"recipient\":", f);
-			shuan_json_cstring(f, e->recipient);
-			fputs(",\"country\":", f);
-			shuan_json_cstring(f, e->country);
-			fprintf(f, ",\"purpose\":\"%s\",\"basis\":\"%s\",\"subjects\":\"%s\",\"important_data\":%s,"
-				   "\"pi_people\":%lld,\"spi_people\":%lld,\"deduplicated\":%s,\"pathway\":\"%s\",\"exemption\":",
-				e->purpose, e->basis, e->subjects, e->important_data ? "true" : "false",
-				(long long)e->pi_people, (long long)e->spi_people, e->has_people ? "true" : "false",
-				e->pathway);
+			shuan_duty__json_field(f, ",\"org\":", e->org);
+			shuan_duty__json_field(f, ",\"recipient\":", e->recipient);
+			shuan_duty__json_field(f, ",\"country\":", e->country);
+			fprintf(
+			    f,
+			    ",\"purpose\":\"%s\",\"basis\":\"%s\",\"subjects\":\"%s\",\"important_data\":%s,"
+			    "\"pi_people\":%lld,\"spi_people\":%lld,\"deduplicated\":%s,\"pathway\":\"%s\","
+			    "\"exemption\":",
+			    e->purpose, e->basis, e->subjects, e->important_data ? "true" : "false",
+			    (long long)e->pi_people, (long long)e->spi_people,
+			    e->has_people ? "true" : "false", e->pathway);
 			shuan_json_cstring(f, e->exemption[0] ? e->exemption : NULL);
 			fputc('}', f);
 		}
@@ -346,11 +359,15 @@ int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shu
 		return ferror(f) ? SHUAN_EIO : 0;
 	}
 	if (fmt == SHUAN_DUTY_MD) {
-		fprintf(f, "# Cross-border ledger %d\n\nSince 1 January %d: **%s** people with PI, **%s** with sensitive PI "
-			   "across %zu transfers (%s).\n\n",
-			l->year, l->year, a, b, l->nentries,
-			l->totals.exact ? "distinct people" : "not exact: transfers with explicit counts are added");
-		fputs("| # | Date | Recipient | Country | Purpose | PI | Sensitive PI | De-duplicated | Pathway |\n"
+		fprintf(f,
+		        "# Cross-border ledger %d\n\nSince 1 January %d: **%s** people with PI, **%s** with "
+		        "sensitive PI "
+		        "across %zu transfers (%s).\n\n",
+		        l->year, l->year, a, b, l->nentries,
+		        l->totals.exact ? "distinct people"
+		                        : "not exact: transfers with explicit counts are added");
+		fputs("| # | Date | Recipient | Country | Purpose | PI | Sensitive PI | De-duplicated | "
+		      "Pathway |\n"
 		      "|---|---|---|---|---|---|---|---|---|\n",
 		      f);
 		for (size_t i = 0; i < l->nentries; i++) {
@@ -363,10 +380,13 @@ int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shu
 			shuan_duty__md(f, e->recipient);
 			fputs(" | ", f);
 			shuan_duty__md(f, e->country);
-			fprintf(f, " | %s | %s | %s | %s | %s%s%s |\n", e->purpose, p1, p2, e->has_people ? "yes" : "no",
-				e->pathway, e->exemption[0] ? " " : "", e->exemption);
+			fprintf(f, " | %s | %s | %s | %s | %s%s%s |\n", e->purpose, p1, p2,
+			        e->has_people ? "yes" : "no", e->pathway, e->exemption[0] ? " " : "",
+			        e->exemption);
 		}
-		fputs("\n| Threshold | Since 1 January | Reached | Leads to | Article |\n|---|---|---|---|---|\n", f);
+		fputs("\n| Threshold | Since 1 January | Reached | Leads to | Article "
+		      "|\n|---|---|---|---|---|\n",
+		      f);
 		for (size_t i = 0; i < xb->nthresholds; i++) {
 			const duty_xthreshold *th = &xb->thresholds[i];
 			int64_t v = th->spi ? l->totals.ytd_spi : l->totals.ytd_pi;
@@ -374,15 +394,19 @@ int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shu
 			shuan_duty__group(v, vv, sizeof(vv));
 			shuan_duty__group(th->at_least, at, sizeof(at));
 			fprintf(f, "| %s ≥ %s | %s | %s | %s | ", th->spi ? "sensitive PI" : "PI", at, vv,
-				v >= th->at_least ? "**yes**" : "no", shuan_xborder_pathway_name(th->pathway));
+			        v >= th->at_least ? "**yes**" : "no",
+			        shuan_xborder_pathway_name(th->pathway));
 			shuan_duty__md(f, th->basis.article);
 			fputs(" |\n", f);
 		}
 		return ferror(f) ? SHUAN_EIO : 0;
 	}
-	fprintf(f, "cross-border ledger %d: %zu transfer%s; since 1 January: %s people with PI, %s with sensitive PI (%s)\n",
-		l->year, l->nentries, l->nentries == 1 ? "" : "s", a, b,
-		l->totals.exact ? "distinct" : "not exact: transfers with explicit counts are added, not de-duplicated");
+	fprintf(f,
+	        "cross-border ledger %d: %zu transfer%s; since 1 January: %s people with PI, %s with "
+	        "sensitive PI (%s)\n",
+	        l->year, l->nentries, l->nentries == 1 ? "" : "s", a, b,
+	        l->totals.exact ? "distinct"
+	                        : "not exact: transfers with explicit counts are added, not de-duplicated");
 	for (size_t i = 0; i < l->nentries; i++) {
 		const shuan_xborder_entry *e = &l->entries[i];
 		char d[16], p1[32], p2[32];
@@ -390,7 +414,7 @@ int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shu
 		shuan_duty__group(e->pi_people, p1, sizeof(p1));
 		shuan_duty__group(e->spi_people, p2, sizeof(p2));
 		fprintf(f, "  #%-4lld %s  %12s PI %10s SPI  %-3s  %s%s%s  ", (long long)e->id, d, p1, p2,
-			e->has_people ? "dd" : "sum", e->pathway, e->exemption[0] ? " " : "", e->exemption);
+		        e->has_people ? "dd" : "sum", e->pathway, e->exemption[0] ? " " : "", e->exemption);
 		shuan_duty__text(f, e->recipient);
 		if (e->country[0]) {
 			fputs(" (", f);
@@ -404,16 +428,22 @@ int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shu
 		const duty_xthreshold *th = &xb->thresholds[i];
 		int64_t v = th->spi ? l->totals.ytd_spi : l->totals.ytd_pi;
 		char vv[32], at[32], rem[32];
-		bool warn = v < th->at_least && th->at_least > 1 && (double)v >= xb->warn_ratio * (double)th->at_least;
+		bool warn = v < th->at_least && th->at_least > 1 &&
+		            (double)v >= xb->warn_ratio * (double)th->at_least;
 		shuan_duty__group(v, vv, sizeof(vv));
 		shuan_duty__group(th->at_least, at, sizeof(at));
 		shuan_duty__group(v >= th->at_least ? 0 : th->at_least - v, rem, sizeof(rem));
-		fprintf(f, "  %s %-3s %12s / %-10s %s -> %s", v >= th->at_least ? "REACHED" : warn ? "WARN   " : "       ",
-			th->spi ? "spi" : "pi", vv, at, v >= th->at_least ? "" : rem, shuan_xborder_pathway_name(th->pathway));
+		fprintf(f, "  %s %-3s %12s / %-10s %s -> %s",
+		        v >= th->at_least ? "REACHED"
+		        : warn            ? "WARN   "
+		                          : "       ",
+		        th->spi ? "spi" : "pi", vv, at, v >= th->at_least ? "" : rem,
+		        shuan_xborder_pathway_name(th->pathway));
 		shuan_duty__text_basis(f, &th->basis);
 		fputc('\n', f);
 	}
 	if (l->nentries)
-		fputs("(dd: people de-duplicated through the stored counter; sum: explicit counts, added)\n", f);
+		fputs("(dd: people de-duplicated through the stored counter; sum: explicit counts, added)\n",
+		      f);
 	return ferror(f) ? SHUAN_EIO : 0;
 }

@@ -11,13 +11,14 @@
 #include "lib/duty/internal.h"
 #include "util/alloc.h"
 
-#define TRY(x)                                                                                                   \
-	do {                                                                                                     \
-		if ((rc = (x)) != 0)                                                                             \
-			goto cleanup;                                                                            \
+#define TRY(x)                                                                                               \
+	do {                                                                                                 \
+		if ((rc = (x)) != 0)                                                                         \
+			goto cleanup;                                                                        \
 	} while (0)
 
-static const char *const PURPOSES[] = {"trade", "transport", "academic", "manufacturing", "marketing", "other", NULL};
+static const char *const PURPOSES[] = {"trade",     "transport", "academic", "manufacturing",
+                                       "marketing", "other",     NULL};
 static const char *const BASES[] = {"contract_with_subject", "hr", "emergency", "none", NULL};
 static const char *const SUBJECTS[] = {"customers", "employees", "other", NULL};
 
@@ -55,7 +56,7 @@ static int get_opt_name(shuan_yaml *y, const shuan_yaml_node *n, const char *key
 }
 
 static int load_root(shuan_yaml *y, const char *path, const char *what, char *err, size_t errlen,
-		     shuan_yaml_node **root)
+                     shuan_yaml_node **root)
 {
 	int rc = shuan_yaml_load_file(y, path, err, errlen);
 	if (rc == SHUAN_ENOTFOUND) {
@@ -66,14 +67,16 @@ static int load_root(shuan_yaml *y, const char *path, const char *what, char *er
 		return rc == SHUAN_ERULES ? SHUAN_EINVAL : rc;
 	*root = shuan_yaml_root(y);
 	if (!*root || !shuan_yaml_is_map(*root))
-		return shuan_yaml_fail(y, *root, "%s must be a YAML mapping of keys", what) ? SHUAN_EINVAL : 0;
+		return shuan_yaml_fail(y, *root, "%s must be a YAML mapping of keys", what) ? SHUAN_EINVAL
+		                                                                            : 0;
 	return 0;
 }
 
 int shuan_org_load(shuan_org *org, const char *path, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"name", "ciio", "ftz", "industry", "pi_people", "important_data",
-					   "large_platform", "last_audit", "done", "assessments", NULL};
+	static const char *const keys[] = {
+	    "name",           "ciio",       "ftz",  "industry",    "pi_people", "important_data",
+	    "large_platform", "last_audit", "done", "assessments", NULL};
 	static const char *const akeys[] = {"ref", "issued", NULL};
 	shuan_yaml *y;
 	shuan_yaml_node *root = NULL, *n;
@@ -91,8 +94,9 @@ int shuan_org_load(shuan_org *org, const char *path, char *err, size_t errlen)
 	if ((n = shuan_yaml_get(y, root, "name")))
 		TRY(shuan_yaml_string(y, n, "name", &org->name));
 	if (!(n = shuan_yaml_get(y, root, "ciio")))
-		TRY(shuan_yaml_fail(y, root, "'ciio' is required: true if the organisation is a critical information "
-					     "infrastructure operator (关键信息基础设施运营者), else false"));
+		TRY(shuan_yaml_fail(y, root,
+		                    "'ciio' is required: true if the organisation is a critical information "
+		                    "infrastructure operator (关键信息基础设施运营者), else false"));
 	TRY(shuan_yaml_bool(y, n, "ciio", &org->ciio));
 	if ((n = shuan_yaml_get(y, root, "ftz")))
 		TRY(get_opt_name(y, n, "ftz", &org->ftz));
@@ -126,7 +130,8 @@ int shuan_org_load(shuan_org *org, const char *path, char *err, size_t errlen)
 			if (!duty)
 				TRY(shuan_yaml_fail(y, k, "'done': keys must be duty ids"));
 			if (org->ndone && !strcmp(duty, "pi_audit") && !strcmp(org->done[0].duty, "pi_audit"))
-				TRY(shuan_yaml_fail(y, k, "'done: pi_audit' repeats 'last_audit': give one of them"));
+				TRY(shuan_yaml_fail(
+				    y, k, "'done: pi_audit' repeats 'last_audit': give one of them"));
 			org->done[org->ndone].duty = duty;
 			TRY(get_date(y, v, duty, &org->done[org->ndone].date));
 			org->ndone++;
@@ -136,7 +141,8 @@ int shuan_org_load(shuan_org *org, const char *path, char *err, size_t errlen)
 		if (!shuan_yaml_is_seq(n))
 			TRY(shuan_yaml_fail(y, n, "'assessments' must be a list of {ref, issued}"));
 		if (shuan_yaml_count(n) > SHUAN_ORG_MAX_ASSESSMENTS)
-			TRY(shuan_yaml_fail(y, n, "'assessments' has more than %d entries", SHUAN_ORG_MAX_ASSESSMENTS));
+			TRY(shuan_yaml_fail(y, n, "'assessments' has more than %d entries",
+			                    SHUAN_ORG_MAX_ASSESSMENTS));
 		for (size_t i = 0; i < shuan_yaml_count(n); i++) {
 			shuan_yaml_node *m = shuan_yaml_item(y, n, i), *v;
 			TRY(shuan_yaml_check_keys(y, m, "an assessment", akeys));
@@ -144,7 +150,8 @@ int shuan_org_load(shuan_org *org, const char *path, char *err, size_t errlen)
 				TRY(shuan_yaml_fail(y, m, "an assessment needs 'ref' (its reference)"));
 			TRY(shuan_yaml_string(y, v, "ref", &org->assessments[i].ref));
 			if (!(v = shuan_yaml_get(y, m, "issued")))
-				TRY(shuan_yaml_fail(y, m, "an assessment needs 'issued' (the day the result was issued)"));
+				TRY(shuan_yaml_fail(
+				    y, m, "an assessment needs 'issued' (the day the result was issued)"));
 			TRY(get_date(y, v, "issued", &org->assessments[i].issued));
 			org->nassessments++;
 		}
@@ -162,7 +169,8 @@ void shuan_org_free(shuan_org *org)
 	org->internal = NULL;
 }
 
-static int req(shuan_yaml *y, const shuan_yaml_node *root, const char *key, const char *why, shuan_yaml_node **n)
+static int req(shuan_yaml *y, const shuan_yaml_node *root, const char *key, const char *why,
+               shuan_yaml_node **n)
 {
 	if ((*n = shuan_yaml_get(y, root, key)) != NULL)
 		return 0;
@@ -171,9 +179,21 @@ static int req(shuan_yaml *y, const shuan_yaml_node *root, const char *key, cons
 
 int shuan_transfer_load(shuan_transfer *t, const char *path, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"recipient", "country", "purpose", "basis", "subjects", "collected_abroad",
-					   "domestic_pi_added", "important_data", "on_negative_list", "date",
-					   "pi_people", "spi_people", "contract_effective", "assessment_issued", NULL};
+	static const char *const keys[] = {"recipient",
+	                                   "country",
+	                                   "purpose",
+	                                   "basis",
+	                                   "subjects",
+	                                   "collected_abroad",
+	                                   "domestic_pi_added",
+	                                   "important_data",
+	                                   "on_negative_list",
+	                                   "date",
+	                                   "pi_people",
+	                                   "spi_people",
+	                                   "contract_effective",
+	                                   "assessment_issued",
+	                                   NULL};
 	shuan_yaml *y;
 	shuan_yaml_node *root = NULL, *n;
 	int rc = 0, k;
@@ -191,7 +211,8 @@ int shuan_transfer_load(shuan_transfer *t, const char *path, char *err, size_t e
 		TRY(shuan_yaml_string(y, n, "recipient", &t->recipient));
 	if ((n = shuan_yaml_get(y, root, "country")))
 		TRY(shuan_yaml_string(y, n, "country", &t->country));
-	TRY(req(y, root, "date", "the day of the transfer, YYYY-MM-DD (it opens the year counted since 1 January)", &n));
+	TRY(req(y, root, "date",
+	        "the day of the transfer, YYYY-MM-DD (it opens the year counted since 1 January)", &n));
 	TRY(get_date(y, n, "date", &t->date));
 	TRY(req(y, root, "purpose", "trade, transport, academic, manufacturing, marketing or other", &n));
 	TRY(shuan_yaml_enum(y, n, "purpose", PURPOSES, &k));
@@ -202,7 +223,8 @@ int shuan_transfer_load(shuan_transfer *t, const char *path, char *err, size_t e
 	TRY(req(y, root, "subjects", "whose data: customers, employees or other", &n));
 	TRY(shuan_yaml_enum(y, n, "subjects", SUBJECTS, &k));
 	t->subjects = SUBJECTS[k];
-	TRY(req(y, root, "important_data", "true if the data includes data notified or published as important data", &n));
+	TRY(req(y, root, "important_data",
+	        "true if the data includes data notified or published as important data", &n));
 	TRY(shuan_yaml_bool(y, n, "important_data", &t->important_data));
 	if ((n = shuan_yaml_get(y, root, "collected_abroad")))
 		TRY(shuan_yaml_bool(y, n, "collected_abroad", &t->collected_abroad));
@@ -218,9 +240,11 @@ int shuan_transfer_load(shuan_transfer *t, const char *path, char *err, size_t e
 	if ((n = shuan_yaml_get(y, root, "spi_people")) && !shuan_yaml_is_null(n))
 		TRY(get_count(y, n, "spi_people", &t->spi_people));
 	if (t->spi_people > 0 && t->pi_people >= 0 && t->spi_people > t->pi_people)
-		TRY(shuan_yaml_fail(y, n, "'spi_people' (%lld) exceeds 'pi_people' (%lld): everyone whose sensitive PI "
-					  "is sent is among the people whose PI is sent",
-				    (long long)t->spi_people, (long long)t->pi_people));
+		TRY(shuan_yaml_fail(
+		    y, n,
+		    "'spi_people' (%lld) exceeds 'pi_people' (%lld): everyone whose sensitive PI "
+		    "is sent is among the people whose PI is sent",
+		    (long long)t->spi_people, (long long)t->pi_people));
 	if ((n = shuan_yaml_get(y, root, "contract_effective")) && !shuan_yaml_is_null(n)) {
 		TRY(get_date(y, n, "contract_effective", &t->contract_effective));
 		t->has_contract_effective = true;

@@ -113,3 +113,79 @@ void shuan_duty__text_basis(FILE *f, const shuan_duty_basis *b)
 	if (b->unverified)
 		fputs(" [UNVERIFIED]", f);
 }
+
+void shuan_duty__md_basis(FILE *f, const shuan_duty_basis *b, bool with_note)
+{
+	shuan_duty__md(f, b->article);
+	if (b->cites) {
+		fputs(" (`", f);
+		shuan_duty__md(f, b->cites);
+		fputs("`)", f);
+	}
+	if (b->unverified)
+		fputs(" **[UNVERIFIED]**", f);
+	if (with_note && b->note) {
+		fputs(" — ", f);
+		shuan_duty__md(f, b->note);
+	}
+}
+
+static const char UNVERIFIED_LEGEND[] =
+    "marks a rule resting on a fact not checked against the official text: a "
+    "configurable default in rules/duty/, not law.";
+
+void shuan_duty__text_footer(FILE *f, const char (*notes)[SHUAN_DUTY_NOTE], size_t n, bool unverified,
+                             const char *error, bool color)
+{
+	for (size_t i = 0; i < n; i++) {
+		fputs("note: ", f);
+		shuan_duty__text(f, notes[i]);
+		fputc('\n', f);
+	}
+	if (unverified)
+		fprintf(f, "[UNVERIFIED] %s\n", UNVERIFIED_LEGEND);
+	if (error && error[0]) {
+		fprintf(f, "%serror:%s ", color ? DUTY_RED : "", color ? DUTY_RESET : "");
+		shuan_duty__text(f, error);
+		fputc('\n', f);
+	}
+}
+
+void shuan_duty__md_notes(FILE *f, const char (*notes)[SHUAN_DUTY_NOTE], size_t n, bool unverified,
+                          const char *error)
+{
+	for (size_t i = 0; i < n; i++) {
+		fputs("- ", f);
+		shuan_duty__md(f, notes[i]);
+		fputc('\n', f);
+	}
+	if (unverified)
+		fprintf(f, "- **[UNVERIFIED]** %s\n", UNVERIFIED_LEGEND);
+	if (error && error[0]) {
+		fputs("- **Error**: ", f);
+		shuan_duty__md(f, error);
+		fputc('\n', f);
+	}
+}
+
+void shuan_duty__json_count(FILE *f, const char *key, int64_t v)
+{
+	if (v >= 0)
+		fprintf(f, ",\"%s\":%lld", key, (long long)v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+void shuan_duty__json_amount(FILE *f, const char *key, double v)
+{
+	if (v >= 0)
+		fprintf(f, ",\"%s\":%.17g", key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+void shuan_duty__json_field(FILE *f, const char *key, const char *s)
+{
+	fputs(key, f);
+	shuan_json_cstring(f, s);
+}

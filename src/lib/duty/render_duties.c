@@ -11,15 +11,12 @@
 #include "lib/duty/internal.h"
 #include "util/json.h"
 
-#define RED "\033[31m"
-#define YELLOW "\033[33m"
-#define RESET "\033[0m"
-
 static int rank(shuan_duty_status s)
 {
-	static const int r[] = {[SHUAN_DUTY_DUE] = 3,		 [SHUAN_DUTY_DUE_SOON] = 1, [SHUAN_DUTY_OVERDUE] = 0,
-				[SHUAN_DUTY_STANDING] = 4,	 [SHUAN_DUTY_NOT_APPLICABLE] = 6,
-				[SHUAN_DUTY_UNKNOWN] = 5,	 [SHUAN_DUTY_ERROR] = 2};
+	static const int r[] = {
+	    [SHUAN_DUTY_DUE] = 3,      [SHUAN_DUTY_DUE_SOON] = 1,       [SHUAN_DUTY_OVERDUE] = 0,
+	    [SHUAN_DUTY_STANDING] = 4, [SHUAN_DUTY_NOT_APPLICABLE] = 6, [SHUAN_DUTY_UNKNOWN] = 5,
+	    [SHUAN_DUTY_ERROR] = 2};
 	return (unsigned)s < sizeof(r) / sizeof(r[0]) ? r[s] : 7;
 }
 
@@ -38,9 +35,10 @@ static size_t *order(const shuan_duties_result *r)
 		while (j > 0) {
 			const shuan_duty_item *b = &r->items[ix[j - 1]];
 			int ra = rank(a->status), rb = rank(b->status);
-			bool before = ra < rb || (ra == rb && a->has_due && b->has_due &&
-						  shuan_date_days(a->due) < shuan_date_days(b->due)) ||
-				      (ra == rb && a->has_due && !b->has_due);
+			bool before = ra < rb ||
+			              (ra == rb && a->has_due && b->has_due &&
+			               shuan_date_days(a->due) < shuan_date_days(b->due)) ||
+			              (ra == rb && a->has_due && !b->has_due);
 			if (!before)
 				break;
 			ix[j] = ix[j - 1];
@@ -77,7 +75,8 @@ static void recurrence(const shuan_duty_item *it, char *buf, size_t len)
 	if (it->every_months <= 0)
 		snprintf(buf, len, "once");
 	else if (it->every_months % 12 == 0)
-		snprintf(buf, len, it->every_months == 12 ? "yearly" : "every %d years", it->every_months / 12);
+		snprintf(buf, len, it->every_months == 12 ? "yearly" : "every %d years",
+		         it->every_months / 12);
 	else
 		snprintf(buf, len, "every %d months", it->every_months);
 }
@@ -86,31 +85,27 @@ static void write_json(FILE *f, const shuan_duties_result *r, const size_t *ix)
 {
 	char at[SHUAN_TIME_TEXT];
 	shuan_time_format(&r->as_of, at);
-	fputs("{\"type\":\"duties\",\"schema_version\":1,\"as_of\":", f);
-	shuan_json_cstring(f, at);
+	shuan_duty__json_field(f, "{\"type\":\"duties\",\"schema_version\":1,\"as_of\":", at);
 	fprintf(f, ",\"rules_rev\":%d,\"organisation\":", r->rules_rev);
 	shuan_json_cstring(f, r->org_name);
 	if (r->pi_people >= 0)
 		fprintf(f, ",\"pi_people\":%lld", (long long)r->pi_people);
 	else
 		fputs(",\"pi_people\":null", f);
-	fputs(",\"pi_people_source\":", f);
-	shuan_json_cstring(f, r->pi_people_source);
-	fputs(",\"inventory_run\":", f);
-	shuan_json_cstring(f, r->inventory_run[0] ? r->inventory_run : NULL);
+	shuan_duty__json_field(f, ",\"pi_people_source\":", r->pi_people_source);
+	shuan_duty__json_field(f, ",\"inventory_run\":", r->inventory_run[0] ? r->inventory_run : NULL);
 	fprintf(f, ",\"important_data\":%s,\"duties\":[",
-		r->important_data < 0 ? "null" : r->important_data ? "true" : "false");
+	        r->important_data < 0 ? "null"
+	        : r->important_data   ? "true"
+	                              : "false");
 	for (size_t n = 0; n < r->nitems; n++) {
 		const shuan_duty_item *it = &r->items[ix[n]];
 		char d[16], rec[32];
 		fprintf(f, "%s{\"id\":", n ? "," : "");
 		shuan_json_cstring(f, it->id);
-		fputs(",\"title\":", f);
-		shuan_json_cstring(f, it->title);
-		fputs(",\"subject\":", f);
-		shuan_json_cstring(f, it->subject[0] ? it->subject : NULL);
-		fputs(",\"status\":", f);
-		shuan_json_cstring(f, shuan_duty_status_name(it->status));
+		shuan_duty__json_field(f, ",\"title\":", it->title);
+		shuan_duty__json_field(f, ",\"subject\":", it->subject[0] ? it->subject : NULL);
+		shuan_duty__json_field(f, ",\"status\":", shuan_duty_status_name(it->status));
 		fputs(",\"due\":", f);
 		if (it->has_due) {
 			shuan_date_format(it->due, d, sizeof(d));
@@ -128,14 +123,10 @@ static void write_json(FILE *f, const shuan_duties_result *r, const size_t *ix)
 		recurrence(it, rec, sizeof(rec));
 		fprintf(f, ",\"every_months\":%d,\"recurrence\":", it->every_months);
 		shuan_json_cstring(f, it->has_due ? rec : NULL);
-		fputs(",\"party\":", f);
-		shuan_json_cstring(f, it->party);
-		fputs(",\"why\":", f);
-		shuan_json_cstring(f, it->why[0] ? it->why : NULL);
-		fputs(",\"detail\":", f);
-		shuan_json_cstring(f, it->detail[0] ? it->detail : NULL);
-		fputs(",\"error\":", f);
-		shuan_json_cstring(f, it->error[0] ? it->error : NULL);
+		shuan_duty__json_field(f, ",\"party\":", it->party);
+		shuan_duty__json_field(f, ",\"why\":", it->why[0] ? it->why : NULL);
+		shuan_duty__json_field(f, ",\"detail\":", it->detail[0] ? it->detail : NULL);
+		shuan_duty__json_field(f, ",\"error\":", it->error[0] ? it->error : NULL);
 		fputc(',', f);
 		shuan_duty__json_basis(f, &it->basis);
 		fputc('}', f);
@@ -155,15 +146,20 @@ static void write_text(FILE *f, const shuan_duties_result *r, const size_t *ix, 
 	fprintf(f, " (as of %s)\n", at);
 	shuan_duty__group(r->pi_people, a, sizeof(a));
 	fprintf(f, "PI of %s people%s%s%s; important data: %s\n\n", r->pi_people >= 0 ? a : "? (unknown)",
-		r->pi_people_source ? " (from the " : "",
-		r->inventory_run[0] ? r->inventory_run : r->pi_people_source ? r->pi_people_source : "",
-		r->pi_people_source ? ")" : "",
-		r->important_data < 0 ? "not stated" : r->important_data ? "yes" : "no");
+	        r->pi_people_source ? " (from the " : "",
+	        r->inventory_run[0]   ? r->inventory_run
+	        : r->pi_people_source ? r->pi_people_source
+	                              : "",
+	        r->pi_people_source ? ")" : "",
+	        r->important_data < 0 ? "not stated"
+	        : r->important_data   ? "yes"
+	                              : "no");
 	for (size_t n = 0; n < r->nitems; n++) {
 		const shuan_duty_item *it = &r->items[ix[n]];
-		const char *c = it->status == SHUAN_DUTY_OVERDUE || it->status == SHUAN_DUTY_ERROR ? RED
-				: it->status == SHUAN_DUTY_DUE_SOON || it->status == SHUAN_DUTY_UNKNOWN ? YELLOW
-													 : "";
+		const char *c = it->status == SHUAN_DUTY_OVERDUE || it->status == SHUAN_DUTY_ERROR ? DUTY_RED
+		                : it->status == SHUAN_DUTY_DUE_SOON || it->status == SHUAN_DUTY_UNKNOWN
+		                    ? DUTY_YELLOW
+		                    : "";
 		char d[16] = "", rec[32] = "";
 		if (it->status == SHUAN_DUTY_NOT_APPLICABLE) {
 			na++;
@@ -173,8 +169,8 @@ static void write_text(FILE *f, const shuan_duties_result *r, const size_t *ix, 
 			shuan_date_format(it->due, d, sizeof(d));
 			recurrence(it, rec, sizeof(rec));
 		}
-		fprintf(f, "%s%-9s%s %-10s %-14s ", color ? c : "", label(it->status), color && *c ? RESET : "",
-			it->has_due ? d : "-", rec);
+		fprintf(f, "%s%-9s%s %-10s %-14s ", color ? c : "", label(it->status),
+		        color && *c ? DUTY_RESET : "", it->has_due ? d : "-", rec);
 		shuan_duty__text(f, it->title);
 		if (it->subject[0]) {
 			fputs(" (", f);
@@ -207,11 +203,12 @@ static void write_text(FILE *f, const shuan_duties_result *r, const size_t *ix, 
 		}
 	}
 	if (r->unverified)
-		fputs("\n[UNVERIFIED] marks a duty resting on a draft or on a fact not checked against the official text: "
+		fputs("\n[UNVERIFIED] marks a duty resting on a draft or on a fact not checked against the "
+		      "official text: "
 		      "a configurable default in rules/duty/, not law.\n",
 		      f);
 	if (r->error[0])
-		fprintf(f, "%serror:%s %s\n", color ? RED : "", color ? RESET : "", r->error);
+		fprintf(f, "%serror:%s %s\n", color ? DUTY_RED : "", color ? DUTY_RESET : "", r->error);
 }
 
 static void write_md(FILE *f, const shuan_duties_result *r, const size_t *ix)
@@ -220,7 +217,10 @@ static void write_md(FILE *f, const shuan_duties_result *r, const size_t *ix)
 	shuan_time_format(&r->as_of, at);
 	fputs("# Duties: ", f);
 	shuan_duty__md(f, r->org_name ? r->org_name : "(unnamed organisation)");
-	fprintf(f, "\n\nAs of %s.\n\n| Status | Due | Recurrence | Duty | Detail | Basis |\n|---|---|---|---|---|---|\n", at);
+	fprintf(f,
+	        "\n\nAs of %s.\n\n| Status | Due | Recurrence | Duty | Detail | Basis "
+	        "|\n|---|---|---|---|---|---|\n",
+	        at);
 	for (size_t n = 0; n < r->nitems; n++) {
 		const shuan_duty_item *it = &r->items[ix[n]];
 		char d[16] = "-", rec[32] = "-";
@@ -228,8 +228,8 @@ static void write_md(FILE *f, const shuan_duties_result *r, const size_t *ix)
 			shuan_date_format(it->due, d, sizeof(d));
 			recurrence(it, rec, sizeof(rec));
 		}
-		fprintf(f, "| %s%s%s | %s | %s | ", it->status == SHUAN_DUTY_OVERDUE ? "**" : "", label(it->status),
-			it->status == SHUAN_DUTY_OVERDUE ? "**" : "", d, rec);
+		fprintf(f, "| %s%s%s | %s | %s | ", it->status == SHUAN_DUTY_OVERDUE ? "**" : "",
+		        label(it->status), it->status == SHUAN_DUTY_OVERDUE ? "**" : "", d, rec);
 		shuan_duty__md(f, it->title);
 		if (it->subject[0]) {
 			fputs(" (", f);
@@ -250,7 +250,8 @@ static void write_md(FILE *f, const shuan_duties_result *r, const size_t *ix)
 		fputs(" |\n", f);
 	}
 	if (r->unverified)
-		fputs("\n**[UNVERIFIED]** marks a duty resting on a draft or on a fact not checked against the official "
+		fputs("\n**[UNVERIFIED]** marks a duty resting on a draft or on a fact not checked against "
+		      "the official "
 		      "text: a configurable default in `rules/duty/`, not law.\n",
 		      f);
 }

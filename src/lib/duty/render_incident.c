@@ -12,11 +12,6 @@
 #include "lib/duty/internal.h"
 #include "util/json.h"
 
-#define RED "\033[31m"
-#define YELLOW "\033[33m"
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
-
 static const char *status_label(shuan_deadline_status s)
 {
 	switch (s) {
@@ -50,12 +45,9 @@ static void json_enum(FILE *f, const char *key, int v)
 
 static void json_flat_basis(FILE *f, const shuan_duty_basis *b)
 {
-	fputs("\"basis\":", f);
-	shuan_json_cstring(f, b->article);
-	fputs(",\"rule\":", f);
-	shuan_json_cstring(f, b->rule);
-	fputs(",\"cites\":", f);
-	shuan_json_cstring(f, b->cites);
+	shuan_duty__json_field(f, "\"basis\":", b->article);
+	shuan_duty__json_field(f, ",\"rule\":", b->rule);
+	shuan_duty__json_field(f, ",\"cites\":", b->cites);
 	fprintf(f, ",\"unverified\":%s,\"note\":", b->unverified ? "true" : "false");
 	shuan_json_cstring(f, b->note);
 }
@@ -79,22 +71,10 @@ static void json_facts(FILE *f, const shuan_incident_facts *x)
 	json_enum(f, "type", x->type);
 	fputs(",\"data_grade\":", f);
 	json_enum(f, "data_grade", x->data_grade);
-	if (x->pi_people >= 0)
-		fprintf(f, ",\"pi_people\":%lld", (long long)x->pi_people);
-	else
-		fputs(",\"pi_people\":null", f);
-	if (x->spi_people >= 0)
-		fprintf(f, ",\"spi_people\":%lld", (long long)x->spi_people);
-	else
-		fputs(",\"spi_people\":null", f);
-	if (x->loss_cny >= 0)
-		fprintf(f, ",\"loss_cny\":%.17g", x->loss_cny);
-	else
-		fputs(",\"loss_cny\":null", f);
-	if (x->outage_hours >= 0)
-		fprintf(f, ",\"outage_hours\":%.17g", x->outage_hours);
-	else
-		fputs(",\"outage_hours\":null", f);
+	shuan_duty__json_count(f, "pi_people", x->pi_people);
+	shuan_duty__json_count(f, "spi_people", x->spi_people);
+	shuan_duty__json_amount(f, "loss_cny", x->loss_cny);
+	shuan_duty__json_amount(f, "outage_hours", x->outage_hours);
 	fputs(",\"domain\":", f);
 	json_enum(f, "domain", x->domain);
 	fputs(",\"role\":", f);
@@ -109,8 +89,7 @@ static void json_facts(FILE *f, const shuan_incident_facts *x)
 	json_enum(f, "outage_scope", x->outage_scope);
 	fputs(",\"response_ended\":", f);
 	json_time(f, x->has_response_ended, &x->response_ended);
-	fputs(",\"title\":", f);
-	shuan_json_cstring(f, x->title);
+	shuan_duty__json_field(f, ",\"title\":", x->title);
 	fputc('}', f);
 }
 
@@ -118,22 +97,16 @@ static void json_grade_body(FILE *f, const shuan_incident_grade *g)
 {
 	char at[SHUAN_TIME_TEXT];
 	shuan_time_format(&g->as_of, at);
-	fputs("\"as_of\":", f);
-	shuan_json_cstring(f, at);
-	fputs(",\"level\":", f);
-	shuan_json_cstring(f, shuan_incident_level_name(g->level));
-	fputs(",\"level_zh\":", f);
-	shuan_json_cstring(f, shuan_incident_level_zh(g->level));
-	fputs(",\"response\":", f);
-	shuan_json_cstring(f, g->response);
-	fputs(",\"warning\":", f);
-	shuan_json_cstring(f, g->warning);
+	shuan_duty__json_field(f, "\"as_of\":", at);
+	shuan_duty__json_field(f, ",\"level\":", shuan_incident_level_name(g->level));
+	shuan_duty__json_field(f, ",\"level_zh\":", shuan_incident_level_zh(g->level));
+	shuan_duty__json_field(f, ",\"response\":", g->response);
+	shuan_duty__json_field(f, ",\"warning\":", g->warning);
 	fprintf(f, ",\"adjusted\":%s,\"regimes\":[", g->adjusted ? "true" : "false");
 	for (size_t i = 0; i < g->nregimes; i++) {
 		fprintf(f, "%s{\"regime\":", i ? "," : "");
 		shuan_json_cstring(f, g->regimes[i].regime);
-		fputs(",\"title\":", f);
-		shuan_json_cstring(f, g->regimes[i].title);
+		shuan_duty__json_field(f, ",\"title\":", g->regimes[i].title);
 		fprintf(f, ",\"in_force\":%s,\"level\":", g->regimes[i].in_force ? "true" : "false");
 		shuan_json_cstring(f, shuan_incident_level_name(g->regimes[i].level));
 		fputc('}', f);
@@ -143,17 +116,13 @@ static void json_grade_body(FILE *f, const shuan_incident_grade *g)
 		const shuan_incident_criterion *c = &g->criteria[i];
 		fprintf(f, "%s{\"criterion\":", i ? "," : "");
 		shuan_json_cstring(f, c->rule);
-		fputs(",\"regime\":", f);
-		shuan_json_cstring(f, c->regime);
-		fputs(",\"level\":", f);
-		shuan_json_cstring(f, shuan_incident_level_name(c->level));
-		fputs(",\"level_zh\":", f);
-		shuan_json_cstring(f, shuan_incident_level_zh(c->level));
-		fputs(",\"title\":", f);
-		shuan_json_cstring(f, c->title);
-		fputs(",\"detail\":", f);
-		shuan_json_cstring(f, c->detail);
-		fprintf(f, ",\"assumed\":%s,\"reference\":%s,", c->assumed ? "true" : "false", c->reference ? "true" : "false");
+		shuan_duty__json_field(f, ",\"regime\":", c->regime);
+		shuan_duty__json_field(f, ",\"level\":", shuan_incident_level_name(c->level));
+		shuan_duty__json_field(f, ",\"level_zh\":", shuan_incident_level_zh(c->level));
+		shuan_duty__json_field(f, ",\"title\":", c->title);
+		shuan_duty__json_field(f, ",\"detail\":", c->detail);
+		fprintf(f, ",\"assumed\":%s,\"reference\":%s,", c->assumed ? "true" : "false",
+		        c->reference ? "true" : "false");
 		json_flat_basis(f, &c->basis);
 		fputc('}', f);
 	}
@@ -162,22 +131,17 @@ static void json_grade_body(FILE *f, const shuan_incident_grade *g)
 		const shuan_incident_deadline *d = &g->deadlines[i];
 		fprintf(f, "%s{\"step\":", i ? "," : "");
 		shuan_json_cstring(f, d->step);
-		fputs(",\"regime\":", f);
-		shuan_json_cstring(f, d->regime);
-		fputs(",\"title\":", f);
-		shuan_json_cstring(f, d->title);
-		fputs(",\"party\":", f);
-		shuan_json_cstring(f, d->party);
-		fputs(",\"actors\":", f);
-		shuan_json_cstring(f, d->actors);
+		shuan_duty__json_field(f, ",\"regime\":", d->regime);
+		shuan_duty__json_field(f, ",\"title\":", d->title);
+		shuan_duty__json_field(f, ",\"party\":", d->party);
+		shuan_duty__json_field(f, ",\"actors\":", d->actors);
 		fprintf(f, ",\"yours\":%s,\"due\":", d->yours ? "true" : "false");
 		json_time(f, d->has_due, &d->due);
 		fprintf(f, ",\"immediate\":%s,\"end_of_day\":%s,\"status\":\"%s\",\"done_at\":",
-			d->immediate ? "true" : "false", d->end_of_day ? "true" : "false",
-			shuan_deadline_status_name(d->status));
+		        d->immediate ? "true" : "false", d->end_of_day ? "true" : "false",
+		        shuan_deadline_status_name(d->status));
 		json_time(f, d->has_done, &d->done_at);
-		fputs(",\"reason\":", f);
-		shuan_json_cstring(f, d->reason[0] ? d->reason : NULL);
+		shuan_duty__json_field(f, ",\"reason\":", d->reason[0] ? d->reason : NULL);
 		fputc(',', f);
 		json_flat_basis(f, &d->basis);
 		fputc('}', f);
@@ -195,7 +159,8 @@ static void text_due(FILE *f, const shuan_incident_deadline *d)
 {
 	char t[SHUAN_TIME_TEXT];
 	if (!d->has_due) {
-		fprintf(f, "%-25s", d->status == SHUAN_DEADLINE_PENDING ? "when the response ends" : "not computed");
+		fprintf(f, "%-25s",
+		        d->status == SHUAN_DEADLINE_PENDING ? "when the response ends" : "not computed");
 		return;
 	}
 	shuan_time_format(&d->due, t);
@@ -217,7 +182,8 @@ static void text_facts(FILE *f, const shuan_incident_facts *x)
 	fputc('\n', f);
 	shuan_duty__group(x->pi_people, a, sizeof(a));
 	shuan_duty__group(x->spi_people, b, sizeof(b));
-	fprintf(f, "people      %s with PI, %s with sensitive PI", x->pi_people >= 0 ? a : "-", x->spi_people >= 0 ? b : "-");
+	fprintf(f, "people      %s with PI, %s with sensitive PI", x->pi_people >= 0 ? a : "-",
+	        x->spi_people >= 0 ? b : "-");
 	if (x->loss_cny >= 0) {
 		shuan_duty__group((int64_t)x->loss_cny, a, sizeof(a));
 		fprintf(f, "   loss CNY %s", a);
@@ -233,17 +199,21 @@ static void text_facts(FILE *f, const shuan_incident_facts *x)
 
 static void text_grade(FILE *f, const shuan_incident_grade *g, bool color)
 {
-	const char *lc = g->level >= SHUAN_INCIDENT_MAJOR ? RED : g->level == SHUAN_INCIDENT_SIGNIFICANT ? YELLOW : "";
-	fprintf(f, "\n%s%sLEVEL: %s (%s)%s", color ? BOLD : "", color ? lc : "", shuan_incident_level_zh(g->level),
-		shuan_incident_level_name(g->level), color ? RESET : "");
+	const char *lc = g->level >= SHUAN_INCIDENT_MAJOR         ? DUTY_RED
+	                 : g->level == SHUAN_INCIDENT_SIGNIFICANT ? DUTY_YELLOW
+	                                                          : "";
+	fprintf(f, "\n%s%sLEVEL: %s (%s)%s", color ? DUTY_BOLD : "", color ? lc : "",
+	        shuan_incident_level_zh(g->level), shuan_incident_level_name(g->level),
+	        color ? DUTY_RESET : "");
 	if (g->response)
 		fprintf(f, " · response %s · warning %s", g->response, g->warning);
 	if (g->adjusted)
 		fputs(" (adjusted on the timeline)", f);
 	fputc('\n', f);
 	for (size_t i = 0; i < g->nregimes; i++)
-		fprintf(f, "  %-5s %s%s  ", g->regimes[i].regime, shuan_incident_level_zh(g->regimes[i].level),
-			g->regimes[i].in_force ? "" : " (not in force at discovery)");
+		fprintf(f, "  %-5s %s%s  ", g->regimes[i].regime,
+		        shuan_incident_level_zh(g->regimes[i].level),
+		        g->regimes[i].in_force ? "" : " (not in force at discovery)");
 	fputs("\n\ncriteria matched (any one suffices; the highest wins):\n", f);
 	for (size_t i = 0; i < g->ncriteria; i++) {
 		const shuan_incident_criterion *c = &g->criteria[i];
@@ -259,18 +229,26 @@ static void text_grade(FILE *f, const shuan_incident_grade *g, bool color)
 		}
 		fputc('\n', f);
 	}
-	fputs("\ndeadlines (overdue first; times in the discovery's zone; working days per the PRC calendar):\n", f);
+	fputs("\ndeadlines (overdue first; times in the discovery's zone; working days per the PRC "
+	      "calendar):\n",
+	      f);
 	if (!g->ndeadlines)
 		fputs("  none at this level\n", f);
 	for (size_t i = 0; i < g->ndeadlines; i++) {
 		const shuan_incident_deadline *d = &g->deadlines[i];
 		/* colour marks what you must act on: your own overdue or due-soon steps */
-		const char *c = !d->yours ? "" : d->status == SHUAN_DEADLINE_OVERDUE ? RED
-					   : d->status == SHUAN_DEADLINE_DUE_SOON ? YELLOW : "";
-		fprintf(f, "  %s%-8s%s ", color ? c : "", status_label(d->status), color && *c ? RESET : "");
+		const char *c = !d->yours                              ? ""
+		                : d->status == SHUAN_DEADLINE_OVERDUE  ? DUTY_RED
+		                : d->status == SHUAN_DEADLINE_DUE_SOON ? DUTY_YELLOW
+		                                                       : "";
+		fprintf(f, "  %s%-8s%s ", color ? c : "", status_label(d->status),
+		        color && *c ? DUTY_RESET : "");
 		text_due(f, d);
-		fprintf(f, " %s%-5s %s -> ", d->immediate ? "immediately " : d->end_of_day ? "end of day " : "", d->regime,
-			d->step);
+		fprintf(f, " %s%-5s %s -> ",
+		        d->immediate    ? "immediately "
+		        : d->end_of_day ? "end of day "
+		                        : "",
+		        d->regime, d->step);
 		shuan_duty__text(f, d->party);
 		fprintf(f, " %s", d->yours ? "[yours]" : "[");
 		if (!d->yours) {
@@ -289,89 +267,57 @@ static void text_grade(FILE *f, const shuan_incident_grade *g, bool color)
 	}
 	if (g->nnotes)
 		fputc('\n', f);
-	for (size_t i = 0; i < g->nnotes; i++) {
-		fputs("note: ", f);
-		shuan_duty__text(f, g->notes[i]);
-		fputc('\n', f);
-	}
-	if (g->unverified)
-		fputs("[UNVERIFIED] marks a rule resting on a fact not checked against the official text: a configurable "
-		      "default in rules/duty/, not law.\n",
-		      f);
-	if (g->error[0])
-		fprintf(f, "%serror:%s %s\n", color ? RED : "", color ? RESET : "", g->error);
-}
-
-static void md_basis(FILE *f, const shuan_duty_basis *b)
-{
-	shuan_duty__md(f, b->article);
-	if (b->cites) {
-		fputs(" (`", f);
-		shuan_duty__md(f, b->cites);
-		fputs("`)", f);
-	}
-	if (b->unverified)
-		fputs(" **[UNVERIFIED]**", f);
-	if (b->note) {
-		fputs(" — ", f);
-		shuan_duty__md(f, b->note);
-	}
+	shuan_duty__text_footer(f, g->notes, g->nnotes, g->unverified, g->error, color);
 }
 
 static void md_grade(FILE *f, const shuan_incident_grade *g)
 {
 	char at[SHUAN_TIME_TEXT];
 	shuan_time_format(&g->as_of, at);
-	fprintf(f, "**Level: %s (%s)**", shuan_incident_level_zh(g->level), shuan_incident_level_name(g->level));
+	fprintf(f, "**Level: %s (%s)**", shuan_incident_level_zh(g->level),
+	        shuan_incident_level_name(g->level));
 	if (g->response)
 		fprintf(f, " · response %s · warning %s", g->response, g->warning);
 	fprintf(f, "%s. As of %s.\n\n", g->adjusted ? " (adjusted on the timeline)" : "", at);
-	fputs("## Criteria matched\n\n| Level | Regime | Criterion | Why | Article |\n|---|---|---|---|---|\n", f);
+	fputs(
+	    "## Criteria matched\n\n| Level | Regime | Criterion | Why | Article |\n|---|---|---|---|---|\n",
+	    f);
 	for (size_t i = 0; i < g->ncriteria; i++) {
 		const shuan_incident_criterion *c = &g->criteria[i];
 		fprintf(f, "| %s | %s | `%s` | ", shuan_incident_level_zh(c->level), c->regime, c->rule);
 		shuan_duty__md(f, c->detail);
 		fputs(" | ", f);
-		md_basis(f, &c->basis);
+		shuan_duty__md_basis(f, &c->basis, true);
 		fputs(" |\n", f);
 	}
-	fputs("\n## Deadlines\n\n| Status | Due | Step | To | Who | Article |\n|---|---|---|---|---|---|\n", f);
+	fputs("\n## Deadlines\n\n| Status | Due | Step | To | Who | Article |\n|---|---|---|---|---|---|\n",
+	      f);
 	for (size_t i = 0; i < g->ndeadlines; i++) {
 		const shuan_incident_deadline *d = &g->deadlines[i];
 		char t[SHUAN_TIME_TEXT] = "";
 		if (d->has_due)
 			shuan_time_format(&d->due, t);
-		fprintf(f, "| %s | %s%s | %s: ", d->status == SHUAN_DEADLINE_OVERDUE ? "**OVERDUE**" : status_label(d->status),
-			d->has_due ? t : d->status == SHUAN_DEADLINE_PENDING ? "when the response ends" : "not computed",
-			d->immediate ? " (immediately)" : "", d->regime);
+		fprintf(f, "| %s | %s%s | %s: ",
+		        d->status == SHUAN_DEADLINE_OVERDUE ? "**OVERDUE**" : status_label(d->status),
+		        d->has_due                            ? t
+		        : d->status == SHUAN_DEADLINE_PENDING ? "when the response ends"
+		                                              : "not computed",
+		        d->immediate ? " (immediately)" : "", d->regime);
 		shuan_duty__md(f, d->title);
 		fputs(" | ", f);
 		shuan_duty__md(f, d->party);
 		fprintf(f, " | %s%s | ", d->yours ? "**you**: " : "", d->actors);
-		md_basis(f, &d->basis);
+		shuan_duty__md_basis(f, &d->basis, true);
 		fputs(" |\n", f);
 	}
 	if (g->nnotes || g->unverified || g->error[0]) {
 		fputs("\n## Notes\n\n", f);
-		for (size_t i = 0; i < g->nnotes; i++) {
-			fputs("- ", f);
-			shuan_duty__md(f, g->notes[i]);
-			fputc('\n', f);
-		}
-		if (g->unverified)
-			fputs("- **[UNVERIFIED]** marks a rule resting on a fact not checked against the official text: a "
-			      "configurable default in `rules/duty/`, not law.\n",
-			      f);
-		if (g->error[0]) {
-			fputs("- **Error**: ", f);
-			shuan_duty__md(f, g->error);
-			fputc('\n', f);
-		}
+		shuan_duty__md_notes(f, g->notes, g->nnotes, g->unverified, g->error);
 	}
 }
 
 int shuan_incident_grade_write(FILE *f, const shuan_incident_grade *g, const shuan_incident_facts *x,
-			       shuan_duty_format fmt, bool color)
+                               shuan_duty_format fmt, bool color)
 {
 	char at[SHUAN_TIME_TEXT];
 	switch (fmt) {
@@ -397,11 +343,12 @@ int shuan_incident_grade_write(FILE *f, const shuan_incident_grade *g, const shu
 }
 
 int shuan_incident_show_write(FILE *f, const shuan_incident *inc, const shuan_incident_grade *g,
-			      shuan_duty_format fmt, bool color)
+                              shuan_duty_format fmt, bool color)
 {
 	switch (fmt) {
 	case SHUAN_DUTY_JSON:
-		fprintf(f, "{\"type\":\"incident\",\"schema_version\":1,\"id\":%lld,\"created\":", (long long)inc->id);
+		fprintf(f, "{\"type\":\"incident\",\"schema_version\":1,\"id\":%lld,\"created\":",
+		        (long long)inc->id);
 		shuan_json_cstring(f, inc->created);
 		fprintf(f, ",\"closed\":%s,\"facts\":", inc->closed ? "true" : "false");
 		json_facts(f, &inc->facts);
@@ -410,12 +357,11 @@ int shuan_incident_show_write(FILE *f, const shuan_incident *inc, const shuan_in
 		fputs(",\"timeline\":[", f);
 		for (size_t i = 0; i < inc->nevents; i++) {
 			const shuan_incident_event *e = &inc->events[i];
-			fprintf(f, "%s{\"id\":%lld,\"kind\":\"%s\",\"at\":", i ? "," : "", (long long)e->id, e->kind);
+			fprintf(f, "%s{\"id\":%lld,\"kind\":\"%s\",\"at\":", i ? "," : "", (long long)e->id,
+			        e->kind);
 			json_time(f, true, &e->at);
-			fputs(",\"recorded\":", f);
-			shuan_json_cstring(f, e->recorded);
-			fputs(",\"detail\":", f);
-			shuan_json_cstring(f, e->detail);
+			shuan_duty__json_field(f, ",\"recorded\":", e->recorded);
+			shuan_duty__json_field(f, ",\"detail\":", e->detail);
 			fputc('}', f);
 		}
 		fputs("]}\n", f);
@@ -434,7 +380,8 @@ int shuan_incident_show_write(FILE *f, const shuan_incident *inc, const shuan_in
 			char t[SHUAN_TIME_TEXT];
 			shuan_time_format(&e->at, t);
 			fprintf(f, "| %s | %s | ", t, e->kind);
-			shuan_duty__md(f, !strcmp(e->kind, "discovered") ? "(facts at discovery)" : e->detail);
+			shuan_duty__md(f,
+			               !strcmp(e->kind, "discovered") ? "(facts at discovery)" : e->detail);
 			fprintf(f, " | %s |\n", e->recorded);
 		}
 		break;

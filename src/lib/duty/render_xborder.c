@@ -10,12 +10,6 @@
 #include "lib/duty/internal.h"
 #include "util/json.h"
 
-#define RED "\033[31m"
-#define YELLOW "\033[33m"
-#define GREEN "\033[32m"
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
-
 static const char *pathway_label(shuan_xborder_pathway p)
 {
 	switch (p) {
@@ -45,16 +39,15 @@ static void json_date_or_null(FILE *f, bool has, shuan_date d)
 	shuan_json_cstring(f, b);
 }
 
-static void json_rule_list(FILE *f, const shuan_xborder_result *r, const shuan_xborder_rule_result *v, size_t n,
-			   bool exemption)
+static void json_rule_list(FILE *f, const shuan_xborder_result *r, const shuan_xborder_rule_result *v,
+                           size_t n, bool exemption)
 {
 	fputc('[', f);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ",{" : "{", f);
 		fputs(exemption ? "\"exemption\":" : "\"pathway\":", f);
 		shuan_json_cstring(f, exemption ? v[i].id : shuan_xborder_pathway_name(v[i].pathway));
-		fputs(",\"title\":", f);
-		shuan_json_cstring(f, v[i].title);
+		shuan_duty__json_field(f, ",\"title\":", v[i].title);
 		fprintf(f, ",\"applies\":%s,\"basis\":{", v[i].applies ? "true" : "false");
 		shuan_duty__json_basis(f, &v[i].basis);
 		fputs("},\"conditions\":[", f);
@@ -79,54 +72,70 @@ static void warning_text(const shuan_xborder_threshold_result *th, int year, cha
 	shuan_duty__group(th->value, v, sizeof(v));
 	shuan_duty__group(th->at_least, a, sizeof(a));
 	shuan_duty__group(th->remaining, rem, sizeof(rem));
-	snprintf(buf, len, "%s people with %s since 1 January %d: %.0f%% of the %s threshold (%s to go) for %s", v,
-		 strcmp(th->count, "spi") ? "PI" : "sensitive PI", year, th->ratio * 100, a, rem,
-		 shuan_xborder_pathway_name(th->pathway));
+	snprintf(buf, len,
+	         "%s people with %s since 1 January %d: %.0f%% of the %s threshold (%s to go) for %s", v,
+	         strcmp(th->count, "spi") ? "PI" : "sensitive PI", year, th->ratio * 100, a, rem,
+	         shuan_xborder_pathway_name(th->pathway));
+}
+
+/* "issued …, valid through …; extension window … to …" (or why not). */
+static void validity_dates(const shuan_xborder_result *r, char *buf, size_t len)
+{
+	char i1[16], e1[16], w1[16];
+	if (!r->validity.has_expiry) {
+		snprintf(buf, len,
+		         "(give assessment_issued in the transfer to compute the expiry and the window)");
+		return;
+	}
+	date_str(r->validity.issued, i1);
+	date_str(r->validity.expires, e1);
+	date_str(r->validity.window_opens, w1);
+	if (r->validity.has_window)
+		snprintf(buf, len, "issued %s, valid through %s; extension window %s to %s", i1, e1, w1, e1);
+	else
+		snprintf(buf, len, "issued %s, valid through %s; extension window: %.300s", i1, e1,
+		         r->validity.window_note[0] ? r->validity.window_note
+		                                    : "not computed (see the error)");
 }
 
 static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *org, const shuan_transfer *t)
 {
 	char at[SHUAN_TIME_TEXT], b[16];
 	shuan_time_format(&r->as_of, at);
-	fputs("{\"type\":\"xborder_assessment\",\"schema_version\":1,\"as_of\":", f);
-	shuan_json_cstring(f, at);
+	shuan_duty__json_field(f, "{\"type\":\"xborder_assessment\",\"schema_version\":1,\"as_of\":", at);
 	fprintf(f, ",\"rules_rev\":%d,\"pathway\":", r->rules_rev);
 	shuan_json_cstring(f, shuan_xborder_pathway_name(r->pathway));
-	fputs(",\"exemption\":", f);
-	shuan_json_cstring(f, r->exemption);
+	shuan_duty__json_field(f, ",\"exemption\":", r->exemption);
 	fputs(",\"basis\":{", f);
 	shuan_duty__json_basis(f, &r->pathway_basis);
-	fputs("},\"organisation\":{\"name\":", f);
-	shuan_json_cstring(f, org->name);
+	shuan_duty__json_field(f, "},\"organisation\":{\"name\":", org->name);
 	fprintf(f, ",\"ciio\":%s,\"ftz\":", org->ciio ? "true" : "false");
 	shuan_json_cstring(f, org->ftz);
-	fputs(",\"industry\":", f);
-	shuan_json_cstring(f, org->industry);
+	shuan_duty__json_field(f, ",\"industry\":", org->industry);
 	date_str(t->date, b);
-	fputs("},\"transfer\":{\"date\":", f);
-	shuan_json_cstring(f, b);
-	fputs(",\"recipient\":", f);
-	shuan_json_cstring(f, t->recipient);
-	fputs(",\"country\":", f);
-	shuan_json_cstring(f, t->country);
-	fputs(",\"purpose\":", f);
-	shuan_json_cstring(f, t->purpose);
-	fputs(",\"basis\":", f);
-	shuan_json_cstring(f, t->basis);
-	fputs(",\"subjects\":", f);
-	shuan_json_cstring(f, t->subjects);
-	fprintf(f, ",\"collected_abroad\":%s,\"domestic_pi_added\":%s,\"important_data\":%s,\"on_negative_list\":%s}",
-		t->collected_abroad ? "true" : "false", t->domestic_pi_added ? "true" : "false",
-		t->important_data ? "true" : "false",
-		t->on_negative_list < 0 ? "null" : t->on_negative_list ? "true" : "false");
+	shuan_duty__json_field(f, "},\"transfer\":{\"date\":", b);
+	shuan_duty__json_field(f, ",\"recipient\":", t->recipient);
+	shuan_duty__json_field(f, ",\"country\":", t->country);
+	shuan_duty__json_field(f, ",\"purpose\":", t->purpose);
+	shuan_duty__json_field(f, ",\"basis\":", t->basis);
+	shuan_duty__json_field(f, ",\"subjects\":", t->subjects);
 	fprintf(f,
-		",\"counts\":{\"source\":\"%s\",\"pi_people\":%lld,\"spi_people\":%lld,\"ytd_pi_people\":%lld,"
-		"\"ytd_spi_people\":%lld,\"year\":%d,\"since\":\"%04d-01-01\",\"prior_transfers\":%zu,"
-		"\"prior_without_people\":%zu,\"exact\":%s,\"error_bound\":%g,\"basis\":{",
-		r->counts.source ? r->counts.source : "explicit", (long long)r->counts.pi, (long long)r->counts.spi,
-		(long long)r->counts.ytd_pi, (long long)r->counts.ytd_spi, r->counts.year, r->counts.year,
-		r->counts.prior_transfers, r->counts.prior_without_people, r->counts.exact ? "true" : "false",
-		r->counts.error_bound);
+	        ",\"collected_abroad\":%s,\"domestic_pi_added\":%s,\"important_data\":%s,\"on_negative_"
+	        "list\":%s}",
+	        t->collected_abroad ? "true" : "false", t->domestic_pi_added ? "true" : "false",
+	        t->important_data ? "true" : "false",
+	        t->on_negative_list < 0 ? "null"
+	        : t->on_negative_list   ? "true"
+	                                : "false");
+	fprintf(
+	    f,
+	    ",\"counts\":{\"source\":\"%s\",\"pi_people\":%lld,\"spi_people\":%lld,\"ytd_pi_people\":%lld,"
+	    "\"ytd_spi_people\":%lld,\"year\":%d,\"since\":\"%04d-01-01\",\"prior_transfers\":%zu,"
+	    "\"prior_without_people\":%zu,\"exact\":%s,\"error_bound\":%g,\"basis\":{",
+	    r->counts.source ? r->counts.source : "explicit", (long long)r->counts.pi,
+	    (long long)r->counts.spi, (long long)r->counts.ytd_pi, (long long)r->counts.ytd_spi,
+	    r->counts.year, r->counts.year, r->counts.prior_transfers, r->counts.prior_without_people,
+	    r->counts.exact ? "true" : "false", r->counts.error_bound);
 	shuan_duty__json_basis(f, &r->counting_basis);
 	fputs("}},\"exemptions\":", f);
 	json_rule_list(f, r, r->exemptions, r->nexemptions, true);
@@ -135,17 +144,16 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 	fputs(",\"thresholds\":[", f);
 	for (size_t i = 0; i < r->nthresholds; i++) {
 		const shuan_xborder_threshold_result *th = &r->thresholds[i];
-		fprintf(f,
-			"%s{\"rule\":", i ? "," : "");
+		fprintf(f, "%s{\"rule\":", i ? "," : "");
 		shuan_json_cstring(f, th->basis.rule);
-		fputs(",\"title\":", f);
-		shuan_json_cstring(f, th->title);
+		shuan_duty__json_field(f, ",\"title\":", th->title);
 		fprintf(f,
-			",\"count\":\"%s\",\"value\":%lld,\"at_least\":%lld,\"relevant\":%s,\"met\":%s,\"remaining\":%lld,"
-			"\"ratio\":%.4f,\"warning\":%s,\"pathway\":\"%s\",\"basis\":{",
-			th->count, (long long)th->value, (long long)th->at_least, th->relevant ? "true" : "false",
-			th->met ? "true" : "false", (long long)th->remaining, th->ratio, th->warning ? "true" : "false",
-			shuan_xborder_pathway_name(th->pathway));
+		        ",\"count\":\"%s\",\"value\":%lld,\"at_least\":%lld,\"relevant\":%s,\"met\":%s,"
+		        "\"remaining\":%lld,"
+		        "\"ratio\":%.4f,\"warning\":%s,\"pathway\":\"%s\",\"basis\":{",
+		        th->count, (long long)th->value, (long long)th->at_least,
+		        th->relevant ? "true" : "false", th->met ? "true" : "false", (long long)th->remaining,
+		        th->ratio, th->warning ? "true" : "false", shuan_xborder_pathway_name(th->pathway));
 		shuan_duty__json_basis(f, &th->basis);
 		fputs("}}", f);
 	}
@@ -164,8 +172,7 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		shuan_json_cstring(f, d->title);
 		fputs(",\"due\":", f);
 		json_date_or_null(f, d->has_due, d->due);
-		fputs(",\"detail\":", f);
-		shuan_json_cstring(f, d->detail[0] ? d->detail : NULL);
+		shuan_duty__json_field(f, ",\"detail\":", d->detail[0] ? d->detail : NULL);
 		fputc(',', f);
 		shuan_duty__json_basis(f, &d->basis);
 		fputc('}', f);
@@ -175,12 +182,12 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		fputs("null", f);
 	} else {
 		fprintf(f, "{\"years\":%d,\"extension_working_days\":%d,\"extension_years\":%d,\"issued\":",
-			r->validity.years, r->validity.extension_working_days, r->validity.extension_years);
+		        r->validity.years, r->validity.extension_working_days, r->validity.extension_years);
 		json_date_or_null(f, r->validity.has_expiry, r->validity.issued);
 		fputs(",\"expires\":", f);
 		json_date_or_null(f, r->validity.has_expiry, r->validity.expires);
-		fputs(",\"window_note\":", f);
-		shuan_json_cstring(f, r->validity.window_note[0] ? r->validity.window_note : NULL);
+		shuan_duty__json_field(
+		    f, ",\"window_note\":", r->validity.window_note[0] ? r->validity.window_note : NULL);
 		fputs(",\"extension_window\":", f);
 		if (r->validity.has_window) {
 			fputs("{\"opens\":", f);
@@ -213,26 +220,29 @@ static void text_people(FILE *f, const shuan_xborder_result *r)
 	shuan_duty__group(r->counts.ytd_pi, c, sizeof(c));
 	shuan_duty__group(r->counts.ytd_spi, d, sizeof(d));
 	fprintf(f, "people        this transfer: %s with PI, %s with sensitive PI (%s)\n", a, b,
-		r->counts.source && !strcmp(r->counts.source, "data") ? "counted from the data" : "explicit counts");
-	fprintf(f, "              since 1 January %d: %s with PI, %s with sensitive PI (%zu earlier transfer%s%s)\n",
-		r->counts.year, c, d, r->counts.prior_transfers, r->counts.prior_transfers == 1 ? "" : "s",
-		r->counts.exact ? "" : "; not exact");
+	        r->counts.source && !strcmp(r->counts.source, "data") ? "counted from the data"
+	                                                              : "explicit counts");
+	fprintf(
+	    f,
+	    "              since 1 January %d: %s with PI, %s with sensitive PI (%zu earlier transfer%s%s)\n",
+	    r->counts.year, c, d, r->counts.prior_transfers, r->counts.prior_transfers == 1 ? "" : "s",
+	    r->counts.exact ? "" : "; not exact");
 }
 
 static void write_text(FILE *f, const shuan_xborder_result *r, const shuan_org *org, const shuan_transfer *t,
-		       bool color)
+                       bool color)
 {
-	char at[SHUAN_TIME_TEXT], b[16];
-	const char *pc = r->pathway == SHUAN_XBORDER_ASSESSMENT       ? RED
-			 : r->pathway == SHUAN_XBORDER_STANDARD_CONTRACT ? YELLOW
-									 : GREEN;
+	char at[SHUAN_TIME_TEXT], b[16], vd[512];
+	const char *pc = r->pathway == SHUAN_XBORDER_ASSESSMENT          ? DUTY_RED
+	                 : r->pathway == SHUAN_XBORDER_STANDARD_CONTRACT ? DUTY_YELLOW
+	                                                                 : DUTY_GREEN;
 	shuan_time_format(&r->as_of, at);
 	date_str(t->date, b);
 	fprintf(f, "shuan xborder: 数据出境路径 (as of %s)\n\n", at);
 	fputs("organisation  ", f);
 	shuan_duty__text(f, org->name ? org->name : "(unnamed)");
-	fprintf(f, " (%s%s%s)\n", org->ciio ? "a CIIO" : "not a CIIO", org->ftz ? ", in the free trade zone " : "",
-		org->ftz ? org->ftz : "");
+	fprintf(f, " (%s%s%s)\n", org->ciio ? "a CIIO" : "not a CIIO",
+	        org->ftz ? ", in the free trade zone " : "", org->ftz ? org->ftz : "");
 	fprintf(f, "transfer      %s to ", b);
 	shuan_duty__text(f, t->recipient ? t->recipient : "(recipient not named)");
 	if (t->country) {
@@ -241,9 +251,10 @@ static void write_text(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		fputc(')', f);
 	}
 	fprintf(f, ": purpose %s, basis %s, subjects %s%s\n", t->purpose, t->basis, t->subjects,
-		t->important_data ? ", important data" : "");
+	        t->important_data ? ", important data" : "");
 	text_people(f, r);
-	fprintf(f, "\n%sPATHWAY: %s%s\n", color ? pc : "", pathway_label(r->pathway), color ? RESET : "");
+	fprintf(f, "\n%sPATHWAY: %s%s\n", color ? pc : "", pathway_label(r->pathway),
+	        color ? DUTY_RESET : "");
 	if (r->exemption)
 		fprintf(f, "  exemption %s", r->exemption);
 	else
@@ -263,7 +274,8 @@ static void write_text(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		for (size_t k = 0; k < e->nchecks; k++) {
 			const shuan_xborder_check *c = &r->checks[e->first_check + k];
 			fprintf(f, "      %s %s", c->met ? "[x]" : "[ ]", c->detail);
-			if (c->basis.article && e->basis.article && strcmp(c->basis.article, e->basis.article))
+			if (c->basis.article && e->basis.article &&
+			    strcmp(c->basis.article, e->basis.article))
 				shuan_duty__text_basis(f, &c->basis);
 			fputc('\n', f);
 		}
@@ -278,7 +290,7 @@ static void write_text(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		fputc('\n', f);
 	}
 	fprintf(f, "\nthresholds (people since 1 January %d; 以上 includes the number, 不满 excludes it):\n",
-		r->counts.year);
+	        r->counts.year);
 	for (size_t i = 0; i < r->nthresholds; i++) {
 		const shuan_xborder_threshold_result *th = &r->thresholds[i];
 		char v[32], a[32], rem[32];
@@ -286,8 +298,11 @@ static void write_text(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		shuan_duty__group(th->value, v, sizeof(v));
 		shuan_duty__group(th->at_least, a, sizeof(a));
 		shuan_duty__group(th->remaining, rem, sizeof(rem));
-		fprintf(f, "  %s%s%s %-3s %12s / %-10s", color && th->warning ? YELLOW : color && th->met ? pc : "", mark,
-			color && (th->warning || th->met) ? RESET : "", th->count, v, a);
+		fprintf(f, "  %s%s%s %-3s %12s / %-10s",
+		        color && th->warning ? DUTY_YELLOW
+		        : color && th->met   ? pc
+		                             : "",
+		        mark, color && (th->warning || th->met) ? DUTY_RESET : "", th->count, v, a);
 		if (th->met)
 			fputs("  reached     ", f);
 		else
@@ -300,7 +315,7 @@ static void write_text(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		if (r->thresholds[i].warning) {
 			char w[256];
 			warning_text(&r->thresholds[i], r->counts.year, w, sizeof(w));
-			fprintf(f, "%swarning:%s %s\n", color ? YELLOW : "", color ? RESET : "", w);
+			fprintf(f, "%swarning:%s %s\n", color ? DUTY_YELLOW : "", color ? DUTY_RESET : "", w);
 		}
 	if (r->nduties) {
 		fputs("\nduties:\n", f);
@@ -314,61 +329,29 @@ static void write_text(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		}
 	}
 	if (r->validity.applies) {
-		fprintf(f, "\nvalidity: %d years from the day the result is issued; extension by %d years applied for within "
-			   "the %d working days before expiry",
-			r->validity.years, r->validity.extension_years, r->validity.extension_working_days);
+		fprintf(f,
+		        "\nvalidity: %d years from the day the result is issued; extension by %d years "
+		        "applied for within "
+		        "the %d working days before expiry",
+		        r->validity.years, r->validity.extension_years, r->validity.extension_working_days);
 		shuan_duty__text_basis(f, &r->validity.basis);
 		fputc('\n', f);
-		if (r->validity.has_expiry) {
-			char i1[16], e1[16], w1[16];
-			date_str(r->validity.issued, i1);
-			date_str(r->validity.expires, e1);
-			date_str(r->validity.window_opens, w1);
-			fprintf(f, "  issued %s, valid through %s; ", i1, e1);
-			if (r->validity.has_window)
-				fprintf(f, "extension window %s to %s\n", w1, e1);
-			else
-				fprintf(f, "extension window: %s\n", r->validity.window_note[0] ? r->validity.window_note
-											 : "not computed (see the error)");
-		} else {
-			fputs("  (give assessment_issued in the transfer to compute the expiry and the window)\n", f);
-		}
+		validity_dates(r, vd, sizeof(vd));
+		fprintf(f, "  %s\n", vd);
 	}
-	for (size_t i = 0; i < r->nnotes; i++) {
-		fputs("note: ", f);
-		shuan_duty__text(f, r->notes[i]);
-		fputc('\n', f);
-	}
-	if (r->unverified)
-		fputs("[UNVERIFIED] marks a rule resting on a fact not checked against the official text: a configurable "
-		      "default in rules/duty/, not law.\n",
-		      f);
-	if (r->error[0])
-		fprintf(f, "%serror:%s %s\n", color ? RED : "", color ? RESET : "", r->error);
-}
-
-static void md_basis(FILE *f, const shuan_duty_basis *b)
-{
-	shuan_duty__md(f, b->article);
-	if (b->cites) {
-		fputs(" (`", f);
-		shuan_duty__md(f, b->cites);
-		fputs("`)", f);
-	}
-	if (b->unverified)
-		fputs(" **[UNVERIFIED]**", f);
+	shuan_duty__text_footer(f, r->notes, r->nnotes, r->unverified, r->error, color);
 }
 
 static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *org, const shuan_transfer *t)
 {
-	char at[SHUAN_TIME_TEXT], b[16], a1[32], a2[32], a3[32], a4[32];
+	char at[SHUAN_TIME_TEXT], b[16], a1[32], a2[32], a3[32], a4[32], vd[512];
 	shuan_time_format(&r->as_of, at);
 	date_str(t->date, b);
 	fprintf(f, "# 数据出境路径: %s\n\n", pathway_label(r->pathway));
 	fprintf(f, "As of %s. Rule: `", at);
 	shuan_duty__md(f, r->pathway_basis.rule);
 	fputs("` — ", f);
-	md_basis(f, &r->pathway_basis);
+	shuan_duty__md_basis(f, &r->pathway_basis, false);
 	fputs("\n\n", f);
 	fputs("| | |\n|---|---|\n| Organisation | ", f);
 	shuan_duty__md(f, org->name ? org->name : "(unnamed)");
@@ -379,15 +362,18 @@ static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *or
 	fputs(" (", f);
 	shuan_duty__md(f, t->country ? t->country : "?");
 	fprintf(f, "), purpose %s, basis %s, subjects %s%s |\n", t->purpose, t->basis, t->subjects,
-		t->important_data ? ", important data" : "");
+	        t->important_data ? ", important data" : "");
 	shuan_duty__group(r->counts.pi, a1, sizeof(a1));
 	shuan_duty__group(r->counts.spi, a2, sizeof(a2));
 	shuan_duty__group(r->counts.ytd_pi, a3, sizeof(a3));
 	shuan_duty__group(r->counts.ytd_spi, a4, sizeof(a4));
 	fprintf(f, "| People (this transfer) | %s with PI, %s with sensitive PI (%s) |\n", a1, a2,
-		r->counts.source && !strcmp(r->counts.source, "data") ? "counted from the data" : "explicit counts");
-	fprintf(f, "| People since 1 January %d | %s with PI, %s with sensitive PI (%zu earlier transfers%s) |\n\n",
-		r->counts.year, a3, a4, r->counts.prior_transfers, r->counts.exact ? "" : ", not exact");
+	        r->counts.source && !strcmp(r->counts.source, "data") ? "counted from the data"
+	                                                              : "explicit counts");
+	fprintf(
+	    f,
+	    "| People since 1 January %d | %s with PI, %s with sensitive PI (%zu earlier transfers%s) |\n\n",
+	    r->counts.year, a3, a4, r->counts.prior_transfers, r->counts.exact ? "" : ", not exact");
 
 	fputs("## Exemptions\n\n| Exemption | Applies | Conditions | Article |\n|---|---|---|---|\n", f);
 	for (size_t i = 0; i < r->nexemptions; i++) {
@@ -399,15 +385,15 @@ static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *or
 			shuan_duty__md(f, c->detail);
 		}
 		fputs(" | ", f);
-		md_basis(f, &e->basis);
+		shuan_duty__md_basis(f, &e->basis, false);
 		fputs(" |\n", f);
 	}
 	fputs("\n## Triggers\n\n| Rule | Met | Leads to | Article |\n|---|---|---|---|\n", f);
 	for (size_t i = 0; i < r->ntriggers; i++) {
 		const shuan_xborder_rule_result *g = &r->triggers[i];
 		fprintf(f, "| `%s` %s | %s | %s | ", g->id, g->title, g->applies ? "**yes**" : "no",
-			shuan_xborder_pathway_name(g->pathway));
-		md_basis(f, &g->basis);
+		        shuan_xborder_pathway_name(g->pathway));
+		shuan_duty__md_basis(f, &g->basis, false);
 		fputs(" |\n", f);
 	}
 	fputs("\n## Thresholds (since 1 January; 以上 includes the number)\n\n"
@@ -420,9 +406,12 @@ static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *or
 		shuan_duty__group(th->at_least, a, sizeof(a));
 		shuan_duty__group(th->remaining, rem, sizeof(rem));
 		fprintf(f, "| %s | %s | %s | %s%s%s | %s | ", th->count, v, a,
-			th->met ? "**reached**" : th->warning ? "**warning**: " : !th->relevant ? "not carried; " : "",
-			th->met ? "" : rem, th->met ? "" : " to go", shuan_xborder_pathway_name(th->pathway));
-		md_basis(f, &th->basis);
+		        th->met         ? "**reached**"
+		        : th->warning   ? "**warning**: "
+		        : !th->relevant ? "not carried; "
+		                        : "",
+		        th->met ? "" : rem, th->met ? "" : " to go", shuan_xborder_pathway_name(th->pathway));
+		shuan_duty__md_basis(f, &th->basis, false);
 		fputs(" |\n", f);
 	}
 	if (r->nduties) {
@@ -431,7 +420,7 @@ static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *or
 			fputs("- ", f);
 			shuan_duty__md(f, r->duties[i].title);
 			fputs(" — ", f);
-			md_basis(f, &r->duties[i].basis);
+			shuan_duty__md_basis(f, &r->duties[i].basis, false);
 			if (r->duties[i].detail[0]) {
 				fputs(". ", f);
 				shuan_duty__md(f, r->duties[i].detail);
@@ -440,25 +429,16 @@ static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *or
 		}
 	}
 	if (r->validity.applies) {
-		fprintf(f, "\n## Validity\n\n%d years from the day the result is issued; apply for a %d-year extension within "
-			   "the %d working days before expiry — ",
-			r->validity.years, r->validity.extension_years, r->validity.extension_working_days);
-		md_basis(f, &r->validity.basis);
+		fprintf(f,
+		        "\n## Validity\n\n%d years from the day the result is issued; apply for a %d-year "
+		        "extension within "
+		        "the %d working days before expiry — ",
+		        r->validity.years, r->validity.extension_years, r->validity.extension_working_days);
+		shuan_duty__md_basis(f, &r->validity.basis, false);
 		fputs(".\n", f);
-		if (r->validity.has_expiry) {
-			char i1[16], e1[16], w1[16];
-			date_str(r->validity.issued, i1);
-			date_str(r->validity.expires, e1);
-			date_str(r->validity.window_opens, w1);
-			fprintf(f, "Issued %s, valid through %s; ", i1, e1);
-			if (r->validity.has_window)
-				fprintf(f, "extension window %s – %s.\n", w1, e1);
-			else {
-				fputs("extension window: ", f);
-				shuan_duty__md(f, r->validity.window_note[0] ? r->validity.window_note : "not computed");
-				fputs(".\n", f);
-			}
-		}
+		validity_dates(r, vd, sizeof(vd));
+		shuan_duty__md(f, vd);
+		fputc('\n', f);
 	}
 	if (r->nnotes || r->unverified || r->error[0]) {
 		fputs("\n## Notes\n\n", f);
@@ -470,25 +450,12 @@ static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *or
 				shuan_duty__md(f, w);
 				fputc('\n', f);
 			}
-		for (size_t i = 0; i < r->nnotes; i++) {
-			fputs("- ", f);
-			shuan_duty__md(f, r->notes[i]);
-			fputc('\n', f);
-		}
-		if (r->unverified)
-			fputs("- **[UNVERIFIED]** marks a rule resting on a fact not checked against the official text: a "
-			      "configurable default in `rules/duty/`, not law.\n",
-			      f);
-		if (r->error[0]) {
-			fputs("- **Error**: ", f);
-			shuan_duty__md(f, r->error);
-			fputc('\n', f);
-		}
+		shuan_duty__md_notes(f, r->notes, r->nnotes, r->unverified, r->error);
 	}
 }
 
-int shuan_xborder_write(FILE *out, const shuan_xborder_result *res, const shuan_org *org, const shuan_transfer *t,
-			shuan_duty_format fmt, bool color)
+int shuan_xborder_write(FILE *out, const shuan_xborder_result *res, const shuan_org *org,
+                        const shuan_transfer *t, shuan_duty_format fmt, bool color)
 {
 	switch (fmt) {
 	case SHUAN_DUTY_JSON:

@@ -116,16 +116,16 @@ static void level_text(const shuan_incident_grade *g, char *buf, size_t len)
 	size_t o = (size_t)snprintf(buf, len, "%s", shuan_incident_level_zh(g->level));
 	if (g->response && o < len)
 		o += (size_t)snprintf(buf + o, len - o, "（%s级响应，%s预警）", g->response,
-				      !strcmp(g->warning, "red")      ? "红色"
-				      : !strcmp(g->warning, "orange") ? "橙色"
-				      : !strcmp(g->warning, "yellow") ? "黄色"
-								      : "蓝色");
+		                      !strcmp(g->warning, "red")      ? "红色"
+		                      : !strcmp(g->warning, "orange") ? "橙色"
+		                      : !strcmp(g->warning, "yellow") ? "黄色"
+		                                                      : "蓝色");
 	if (g->adjusted && o < len)
 		o += (size_t)snprintf(buf + o, len - o, "，经调整");
 	for (size_t i = 0; i < g->ncriteria && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, "%s%s：%s（%s）", i ? "；" : "。依据：",
-				      shuan_incident_level_zh(g->criteria[i].level), g->criteria[i].detail,
-				      g->criteria[i].basis.article ? g->criteria[i].basis.article : "");
+		                      shuan_incident_level_zh(g->criteria[i].level), g->criteria[i].detail,
+		                      g->criteria[i].basis.article ? g->criteria[i].basis.article : "");
 }
 
 /* The timeline as one text: "时间 事件 说明" per line. */
@@ -133,11 +133,15 @@ static void timeline_text(const shuan_incident *inc, char *buf, size_t len)
 {
 	static const struct {
 		const char *kind, *zh;
-	} names[] = {{"discovered", "发现事件"},	       {"phoned", "电话报告"},
-		     {"written_report", "书面报告"},	       {"level_adjusted", "调整级别"},
-		     {"response_ended", "应急工作结束"},     {"summary_submitted", "提交总结报告"},
-		     {"facts_updated", "更新事件信息"},      {"note", "记录"},
-		     {"closed", "关闭"}};
+	} names[] = {{"discovered", "发现事件"},
+	             {"phoned", "电话报告"},
+	             {"written_report", "书面报告"},
+	             {"level_adjusted", "调整级别"},
+	             {"response_ended", "应急工作结束"},
+	             {"summary_submitted", "提交总结报告"},
+	             {"facts_updated", "更新事件信息"},
+	             {"note", "记录"},
+	             {"closed", "关闭"}};
 	size_t o = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < inc->nevents && o < len; i++) {
@@ -165,14 +169,15 @@ static void deadlines_text(const shuan_incident_grade *g, char *buf, size_t len)
 			continue;
 		if (d->has_due)
 			shuan_time_format(&d->due, t);
-		o += (size_t)snprintf(buf + o, len - o, "%s%s → %s：%s（%s）%s", o ? "\n" : "", d->title, d->party,
-				      d->has_due ? t : "应急工作结束后计算", d->basis.article ? d->basis.article : "",
-				      d->status == SHUAN_DEADLINE_DONE ? " 已完成" : "");
+		o += (size_t)snprintf(buf + o, len - o, "%s%s → %s：%s（%s）%s", o ? "\n" : "", d->title,
+		                      d->party, d->has_due ? t : "应急工作结束后计算",
+		                      d->basis.article ? d->basis.article : "",
+		                      d->status == SHUAN_DEADLINE_DONE ? " 已完成" : "");
 	}
 }
 
-int shuan_incident_report_write(FILE *f, const shuan_incident *inc, const shuan_incident_grade *g, bool summary,
-				shuan_report_format fmt)
+int shuan_incident_report_write(FILE *f, const shuan_incident *inc, const shuan_incident_grade *g,
+                                bool summary, shuan_report_format fmt)
 {
 	const shuan_incident_facts *x = &inc->facts;
 	doc d = {f, fmt, false};
@@ -182,28 +187,38 @@ int shuan_incident_report_write(FILE *f, const shuan_incident *inc, const shuan_
 	for (size_t i = 0; i < SHUAN_INCIDENT_REPORT_FIELDS; i++)
 		r[i] = x->report[i];
 	snprintf(title, sizeof(title), "%s（事件 #%lld）",
-		 summary ? "数据安全事件应急处置工作总结报告" : "数据安全事件上报", (long long)inc->id);
+	         summary ? "数据安全事件应急处置工作总结报告" : "数据安全事件上报", (long long)inc->id);
 	if (fmt == SHUAN_REPORT_HTML) {
 		fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>", f);
 		esc(&d, title);
-		fputs("</title>\n<style>body{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.5}"
-		      "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.3em .5em;"
-		      "text-align:left;vertical-align:top}th{width:12em;background:#f3f3f3}.todo{color:#a00}"
-		      ".note{font-size:.9em;color:#444;border-left:3px solid #c90;padding-left:.6em}</style>\n"
-		      "</head><body>\n",
-		      f);
+		fputs(
+		    "</title>\n<style>body{font-family:sans-serif;max-width:52em;margin:2em "
+		    "auto;line-height:1.5}"
+		    "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.3em .5em;"
+		    "text-align:left;vertical-align:top}th{width:12em;background:#f3f3f3}.todo{color:#a00}"
+		    ".note{font-size:.9em;color:#444;border-left:3px solid #c90;padding-left:.6em}</style>\n"
+		    "</head><body>\n",
+		    f);
 	}
 	heading(&d, 1, title);
 	if (fmt == SHUAN_REPORT_HTML)
 		fputs("<p class=\"note\">", f);
-	esc(&d, summary ? "本报告按 shuan 自有模板生成。《工业和信息化领域数据安全事件应急预案（试行）》附件3（总结报告模板）的官方字段"
-			  "shuan 尚未核实；以下栏目依据预案 5.1 的要求（事件起因、经过、责任，影响和损失，经验教训，处理意见和改进措施）。"
-			  "应急工作结束后 5 个工作日内报地方行业监管部门（重大及以上事件）。"
-			: "本报告按 shuan 自有模板生成。《工业和信息化领域数据安全事件应急预案（试行）》附件2（上报模板）的官方字段"
-			  "shuan 尚未核实；以下栏目依据预案 4.2 的要求（事件发生时间、初步判定的影响范围和危害、已采取的应急处置措施和有关建议）"
-			  "及《国家网络安全事件报告管理办法》规定的报告内容。");
-	esc(&d, " This document follows shuan's own template: the official template's fields are not known to shuan "
-		"(marked unverified); fields marked （待填写） are to be filled in.");
+	esc(&d,
+	    summary
+	        ? "本报告按 shuan "
+	          "自有模板生成。《工业和信息化领域数据安全事件应急预案（试行）》附件3（总结报告模板）的官方"
+	          "字段"
+	          "shuan 尚未核实；以下栏目依据预案 5.1 "
+	          "的要求（事件起因、经过、责任，影响和损失，经验教训，处理意见和改进措施）。"
+	          "应急工作结束后 5 个工作日内报地方行业监管部门（重大及以上事件）。"
+	        : "本报告按 shuan "
+	          "自有模板生成。《工业和信息化领域数据安全事件应急预案（试行）》附件2（上报模板）的官方字段"
+	          "shuan 尚未核实；以下栏目依据预案 4.2 "
+	          "的要求（事件发生时间、初步判定的影响范围和危害、已采取的应急处置措施和有关建议）"
+	          "及《国家网络安全事件报告管理办法》规定的报告内容。");
+	esc(&d, " This document follows shuan's own template: the official template's fields are not known "
+	        "to shuan "
+	        "(marked unverified); fields marked （待填写） are to be filled in.");
 	fputs(fmt == SHUAN_REPORT_HTML ? "</p>\n" : "\n\n", f);
 
 	heading(&d, 2, "一、基本情况");
@@ -267,7 +282,8 @@ int shuan_incident_report_write(FILE *f, const shuan_incident *inc, const shuan_
 	if (r[15])
 		row(&d, "备注", r[15]);
 	if (g->unverified)
-		para(&d, "[UNVERIFIED] 事件级别或时限所依据的部分规则未与官方文本核对（见 rules/duty/），仅为可配置的默认值。");
+		para(&d, "[UNVERIFIED] 事件级别或时限所依据的部分规则未与官方文本核对（见 "
+		         "rules/duty/），仅为可配置的默认值。");
 	shuan_time_format(&g->as_of, t2);
 	snprintf(buf, sizeof(buf), "生成时间 %s（shuan %s）", t2, shuan_version());
 	para(&d, buf);

@@ -19,26 +19,35 @@
 #include "lib/duty/internal.h"
 #include "util/alloc.h"
 
-#define TRY(x)                                                                                                   \
-	do {                                                                                                     \
-		int rc_ = (x);                                                                                   \
-		if (rc_ != 0)                                                                                    \
-			return rc_;                                                                              \
+#define TRY(x)                                                                                               \
+	do {                                                                                                 \
+		int rc_ = (x);                                                                               \
+		if (rc_ != 0)                                                                                \
+			return rc_;                                                                          \
 	} while (0)
 
 const char *const shuan_duty__types[] = {"tamper", "destroy", "leak", "illegal_acquire", "illegal_use", NULL};
 const char *const shuan_duty__grades[] = {"core", "important", "general", NULL};
 const char *const shuan_duty__domains[] = {"industrial", "telecom", "radio", "other", NULL};
-const char *const shuan_duty__roles[] = {"processor", "ciio", "central_organ", "support_body", "local_regulator",
-					 "mechanism", "provincial_cac", "protection_department", NULL};
+const char *const shuan_duty__roles[] = {"processor",
+                                         "ciio",
+                                         "central_organ",
+                                         "support_body",
+                                         "local_regulator",
+                                         "mechanism",
+                                         "provincial_cac",
+                                         "protection_department",
+                                         NULL};
 const char *const shuan_duty__regimes[] = {"miit", "cac", "both", NULL};
 /* Ordered from the strongest: a band's `threat` is met by this one or any stronger. */
-const char *const shuan_duty__threats[] = {"particularly_serious", "serious", "relatively_serious", "some", NULL};
+const char *const shuan_duty__threats[] = {"particularly_serious", "serious", "relatively_serious", "some",
+                                           NULL};
 const char *const shuan_duty__impacts[] = {"large_scale", "fairly_large", "partial", "minor", NULL};
 const char *const shuan_duty__scopes[] = {"whole", "main_function", NULL};
 
 static const char *const LEVELS[] = {"general", "significant", "major", "extraordinary", NULL};
-static const char *const PATHWAYS[] = {"exempt", "standard_contract_or_certification", "security_assessment", NULL};
+static const char *const PATHWAYS[] = {"exempt", "standard_contract_or_certification", "security_assessment",
+                                       NULL};
 
 int shuan_duty__index(const char *const *names, const char *s)
 {
@@ -69,7 +78,8 @@ static int req_string(shuan_yaml *y, const shuan_yaml_node *m, const char *key, 
 	return shuan_yaml_string(y, n, key, out);
 }
 
-static int req_int(shuan_yaml *y, const shuan_yaml_node *m, const char *key, int64_t lo, int64_t hi, int64_t *out)
+static int req_int(shuan_yaml *y, const shuan_yaml_node *m, const char *key, int64_t lo, int64_t hi,
+                   int64_t *out)
 {
 	shuan_yaml_node *n = shuan_yaml_get(y, m, key);
 	if (!n)
@@ -77,7 +87,8 @@ static int req_int(shuan_yaml *y, const shuan_yaml_node *m, const char *key, int
 	return shuan_yaml_int(y, n, key, lo, hi, out);
 }
 
-static int opt_int(shuan_yaml *y, const shuan_yaml_node *m, const char *key, int64_t lo, int64_t hi, int64_t *out)
+static int opt_int(shuan_yaml *y, const shuan_yaml_node *m, const char *key, int64_t lo, int64_t hi,
+                   int64_t *out)
 {
 	shuan_yaml_node *n = shuan_yaml_get(y, m, key);
 	if (!n)
@@ -93,7 +104,8 @@ static int opt_number(shuan_yaml *y, const shuan_yaml_node *m, const char *key, 
 	return shuan_yaml_number(y, n, key, 0, 1e15, out);
 }
 
-static int opt_enum(shuan_yaml *y, const shuan_yaml_node *m, const char *key, const char *const *names, int *out)
+static int opt_enum(shuan_yaml *y, const shuan_yaml_node *m, const char *key, const char *const *names,
+                    int *out)
 {
 	shuan_yaml_node *n = shuan_yaml_get(y, m, key);
 	if (!n)
@@ -101,7 +113,8 @@ static int opt_enum(shuan_yaml *y, const shuan_yaml_node *m, const char *key, co
 	return shuan_yaml_enum(y, n, key, names, out);
 }
 
-static int req_enum(shuan_yaml *y, const shuan_yaml_node *m, const char *key, const char *const *names, int *out)
+static int req_enum(shuan_yaml *y, const shuan_yaml_node *m, const char *key, const char *const *names,
+                    int *out)
 {
 	shuan_yaml_node *n = shuan_yaml_get(y, m, key);
 	if (!n)
@@ -118,8 +131,8 @@ static int opt_bool(shuan_yaml *y, const shuan_yaml_node *m, const char *key, bo
 }
 
 /* A list of scalars, each an index into `names` (or kept as strings when names is NULL). */
-static int enum_list(shuan_yaml *y, const shuan_yaml_node *m, const char *key, const char *const *names, int *idx,
-		     const char **strs, size_t max, size_t *n)
+static int enum_list(shuan_yaml *y, const shuan_yaml_node *m, const char *key, const char *const *names,
+                     int *idx, const char **strs, size_t max, size_t *n)
 {
 	shuan_yaml_node *seq = shuan_yaml_get(y, m, key);
 	*n = 0;
@@ -150,11 +163,11 @@ int shuan_duty__basis_parse(shuan_yaml *y, const shuan_yaml_node *m, shuan_duty_
 	return 0;
 }
 
-static int leaf_parse(shuan_yaml *y, const shuan_yaml_node *m, const duty_test_def *tests, const shuan_duty_basis *owner,
-		      bool allow_of, duty_leaf *leaf, duty_cond *cond)
+static int leaf_parse(shuan_yaml *y, const shuan_yaml_node *m, const duty_test_def *tests,
+                      const shuan_duty_basis *owner, bool allow_of, duty_leaf *leaf, duty_cond *cond)
 {
-	static const char *const keys[] = {"test", "values", "value", "number", "of", "article", "cites",
-					   "note", "unverified", NULL};
+	static const char *const keys[] = {"test",    "values", "value", "number",     "of",
+	                                   "article", "cites",  "note",  "unverified", NULL};
 	const char *name;
 	int k = -1;
 	TRY(shuan_yaml_check_keys(y, m, "condition", keys));
@@ -167,8 +180,10 @@ static int leaf_parse(shuan_yaml *y, const shuan_yaml_node *m, const duty_test_d
 		size_t o = 0;
 		list[0] = '\0';
 		for (int i = 0; tests[i].name && o < sizeof(list); i++)
-			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "", tests[i].name);
-		return shuan_yaml_fail(y, shuan_yaml_get(y, m, "test"), "unknown test '%s' (one of: %s)", name, list);
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "",
+			                      tests[i].name);
+		return shuan_yaml_fail(y, shuan_yaml_get(y, m, "test"), "unknown test '%s' (one of: %s)",
+		                       name, list);
 	}
 	leaf->test = k;
 	leaf->name = tests[k].name;
@@ -202,7 +217,8 @@ static int leaf_parse(shuan_yaml *y, const shuan_yaml_node *m, const duty_test_d
 		if (shuan_yaml_count(of) > DUTY_MAX_OF)
 			return shuan_yaml_fail(y, of, "'of' has more than %d conditions", DUTY_MAX_OF);
 		for (size_t i = 0; i < shuan_yaml_count(of); i++)
-			TRY(leaf_parse(y, shuan_yaml_item(y, of, i), tests, owner, false, &cond->of[i], NULL));
+			TRY(leaf_parse(y, shuan_yaml_item(y, of, i), tests, owner, false, &cond->of[i],
+			               NULL));
 		cond->nof = shuan_yaml_count(of);
 		break;
 	}
@@ -212,8 +228,8 @@ static int leaf_parse(shuan_yaml *y, const shuan_yaml_node *m, const duty_test_d
 	return 0;
 }
 
-int shuan_duty__conds_parse(shuan_yaml *y, const shuan_yaml_node *seq, const char *key, const duty_test_def *tests,
-			    const shuan_duty_basis *owner, duty_conds *out)
+int shuan_duty__conds_parse(shuan_yaml *y, const shuan_yaml_node *seq, const char *key,
+                            const duty_test_def *tests, const shuan_duty_basis *owner, duty_conds *out)
 {
 	out->n = 0;
 	if (!seq)
@@ -233,7 +249,7 @@ int shuan_duty__conds_parse(shuan_yaml *y, const shuan_yaml_node *seq, const cha
 
 /* A list under `key` whose items are mappings; *seq set (NULL when absent). */
 static int map_list(shuan_yaml *y, const shuan_yaml_node *m, const char *key, size_t max, bool required,
-		    shuan_yaml_node **seq)
+                    shuan_yaml_node **seq)
 {
 	*seq = shuan_yaml_get(y, m, key);
 	if (!*seq)
@@ -242,10 +258,11 @@ static int map_list(shuan_yaml *y, const shuan_yaml_node *m, const char *key, si
 		return shuan_yaml_fail(y, *seq, "'%s' must be a list", key);
 	if (shuan_yaml_count(*seq) > max)
 		return shuan_yaml_fail(y, *seq, "'%s' has %zu items, more than the limit of %zu", key,
-				       shuan_yaml_count(*seq), max);
+		                       shuan_yaml_count(*seq), max);
 	for (size_t i = 0; i < shuan_yaml_count(*seq); i++)
 		if (!shuan_yaml_is_map(shuan_yaml_item(y, *seq, i)))
-			return shuan_yaml_fail(y, shuan_yaml_item(y, *seq, i), "items of '%s' must be mappings", key);
+			return shuan_yaml_fail(y, shuan_yaml_item(y, *seq, i),
+			                       "items of '%s' must be mappings", key);
 	return 0;
 }
 
@@ -253,8 +270,10 @@ static int map_list(shuan_yaml *y, const shuan_yaml_node *m, const char *key, si
 
 static int xrule_parse(shuan_yaml *y, const shuan_yaml_node *m, bool exemption, duty_xrule *x)
 {
-	static const char *const ekeys[] = {"id", "rule", "title", "article", "cites", "note", "unverified", "all", NULL};
-	static const char *const tkeys[] = {"rule", "title", "pathway", "article", "cites", "note", "unverified", "all", NULL};
+	static const char *const ekeys[] = {"id",   "rule",       "title", "article", "cites",
+	                                    "note", "unverified", "all",   NULL};
+	static const char *const tkeys[] = {"rule", "title",      "pathway", "article", "cites",
+	                                    "note", "unverified", "all",     NULL};
 	int p = SHUAN_XBORDER_EXEMPT;
 	TRY(shuan_yaml_check_keys(y, m, exemption ? "exemption" : "trigger", exemption ? ekeys : tkeys));
 	if (exemption)
@@ -270,21 +289,24 @@ static int xrule_parse(shuan_yaml *y, const shuan_yaml_node *m, bool exemption, 
 		x->id = x->basis.rule;
 	if (!shuan_yaml_get(y, m, "all"))
 		return shuan_yaml_fail(y, m, "'all' is required (its conditions)");
-	return shuan_duty__conds_parse(y, shuan_yaml_get(y, m, "all"), "all", shuan_duty__xborder_tests, &x->basis,
-				       &x->all);
+	return shuan_duty__conds_parse(y, shuan_yaml_get(y, m, "all"), "all", shuan_duty__xborder_tests,
+	                               &x->basis, &x->all);
 }
 
 static int xborder_parse(shuan_yaml *y, duty_xborder_rules *xb)
 {
-	static const char *const keys[] = {"id", "rev", "cites", "counting", "warn_ratio", "exemptions", "triggers",
-					   "thresholds", "always", "pathway_duties", "validity", NULL};
-	static const char *const thkeys[] = {"rule", "title", "count", "at_least", "pathway", "article", "cites",
-					     "note", "unverified", NULL};
-	static const char *const akeys[] = {"rule", "title", "when", "article", "cites", "note", "unverified", NULL};
-	static const char *const pkeys[] = {"rule", "pathway", "title", "working_days", "from", "article", "cites",
-					    "note", "unverified", NULL};
-	static const char *const vkeys[] = {"rule", "years", "extension_working_days", "extension_years", "article",
-					    "cites", "note", "unverified", NULL};
+	static const char *const keys[] = {
+	    "id",       "rev",        "cites",  "counting",       "warn_ratio", "exemptions",
+	    "triggers", "thresholds", "always", "pathway_duties", "validity",   NULL};
+	static const char *const thkeys[] = {"rule",    "title", "count", "at_least",   "pathway",
+	                                     "article", "cites", "note",  "unverified", NULL};
+	static const char *const akeys[] = {"rule",  "title", "when",       "article",
+	                                    "cites", "note",  "unverified", NULL};
+	static const char *const pkeys[] = {"rule",    "pathway", "title", "working_days", "from",
+	                                    "article", "cites",   "note",  "unverified",   NULL};
+	static const char *const vkeys[] = {
+	    "rule",       "years", "extension_working_days", "extension_years", "article", "cites", "note",
+	    "unverified", NULL};
 	static const char *const counts[] = {"pi", "spi", NULL};
 	shuan_yaml_node *root = shuan_yaml_root(y), *seq, *n;
 	int64_t v;
@@ -323,7 +345,8 @@ static int xborder_parse(shuan_yaml *y, duty_xborder_rules *xb)
 		TRY(req_int(y, m, "at_least", 1, INT64_MAX / 2, &t->at_least));
 		TRY(req_enum(y, m, "pathway", PATHWAYS, &p));
 		if (p == SHUAN_XBORDER_EXEMPT)
-			return shuan_yaml_fail(y, m, "a threshold leads to a contract or an assessment, not 'exempt'");
+			return shuan_yaml_fail(
+			    y, m, "a threshold leads to a contract or an assessment, not 'exempt'");
 		t->spi = c == 1;
 		t->pathway = (shuan_xborder_pathway)p;
 		TRY(shuan_duty__basis_parse(y, m, &t->basis));
@@ -337,8 +360,8 @@ static int xborder_parse(shuan_yaml *y, duty_xborder_rules *xb)
 		TRY(req_string(y, m, "title", &d->title));
 		d->pathway = -1;
 		TRY(shuan_duty__basis_parse(y, m, &d->basis));
-		TRY(shuan_duty__conds_parse(y, shuan_yaml_get(y, m, "when"), "when", shuan_duty__xborder_tests,
-					    &d->basis, &d->when));
+		TRY(shuan_duty__conds_parse(y, shuan_yaml_get(y, m, "when"), "when",
+		                            shuan_duty__xborder_tests, &d->basis, &d->when));
 	}
 	TRY(map_list(y, root, "pathway_duties", DUTY_MAX_ITEMS, false, &seq));
 	for (size_t i = 0; seq && i < shuan_yaml_count(seq); i++) {
@@ -375,9 +398,10 @@ static int xborder_parse(shuan_yaml *y, duty_xborder_rules *xb)
 
 static int band_parse(shuan_yaml *y, const shuan_yaml_node *m, duty_itest test, duty_band *b)
 {
-	static const char *const keys[] = {"level", "grades", "default_for", "threat", "impact", "at_least",
-					   "pi_at_least", "spi_at_least", "whole_at_least", "main_at_least",
-					   "unverified", "note", NULL};
+	static const char *const keys[] = {
+	    "level",       "grades",       "default_for",    "threat",        "impact",     "at_least",
+	    "pi_at_least", "spi_at_least", "whole_at_least", "main_at_least", "unverified", "note",
+	    NULL};
 	int lv;
 	bool any = false;
 	TRY(shuan_yaml_check_keys(y, m, "band", keys));
@@ -423,9 +447,9 @@ static int band_parse(shuan_yaml *y, const shuan_yaml_node *m, duty_itest test, 
 
 static int deadline_parse(shuan_yaml *y, const shuan_yaml_node *m, duty_ideadline *d)
 {
-	static const char *const keys[] = {"rule", "step", "title", "actors", "chain", "party", "min_level",
-					   "from", "minutes", "working_days", "days", "done_by", "article", "cites",
-					   "note", "unverified", NULL};
+	static const char *const keys[] = {
+	    "rule",         "step", "title",   "actors",  "chain", "party", "min_level",  "from", "minutes",
+	    "working_days", "days", "done_by", "article", "cites", "note",  "unverified", NULL};
 	static const char *const froms[] = {"discovered", "response_ended", NULL};
 	static const char *const *kinds;
 	int lv, from;
@@ -445,7 +469,7 @@ static int deadline_parse(shuan_yaml *y, const shuan_yaml_node *m, duty_ideadlin
 		return shuan_yaml_fail(y, m, "'actors' is required");
 	for (size_t i = 0; i < d->nactors && o < sizeof(d->actor_list); i++)
 		o += (size_t)snprintf(d->actor_list + o, sizeof(d->actor_list) - o, "%s%s", i ? ", " : "",
-				      shuan_duty__roles[d->actors[i]]);
+		                      shuan_duty__roles[d->actors[i]]);
 	TRY(enum_list(y, m, "chain", shuan_duty__roles, d->chain, NULL, 8, &d->nchain));
 	TRY(req_enum(y, m, "min_level", LEVELS, &lv));
 	d->min_level = (shuan_incident_level)lv;
@@ -462,7 +486,8 @@ static int deadline_parse(shuan_yaml *y, const shuan_yaml_node *m, duty_ideadlin
 	TRY(opt_int(y, m, "days", 1, 10000, &v));
 	d->days = (int)v;
 	if ((d->minutes >= 0) + (d->working_days >= 0) + (d->days >= 0) != 1)
-		return shuan_yaml_fail(y, m, "a deadline needs exactly one of 'minutes', 'working_days', 'days'");
+		return shuan_yaml_fail(y, m,
+		                       "a deadline needs exactly one of 'minutes', 'working_days', 'days'");
 	{
 		shuan_yaml_node *seq = shuan_yaml_get(y, m, "done_by");
 		if (seq) {
@@ -480,13 +505,15 @@ static int deadline_parse(shuan_yaml *y, const shuan_yaml_node *m, duty_ideadlin
 
 static int regime_parse(shuan_yaml *y, duty_regime *g)
 {
-	static const char *const keys[] = {"id", "rev", "regime", "title", "cites", "effective", "domains", "levels",
-					   "level_basis", "criteria", "default", "deadlines", NULL};
-	static const char *const ckeys[] = {"rule", "title", "test", "domains", "types", "article", "cites", "note",
-					    "unverified", "bands", NULL};
+	static const char *const keys[] = {"id",        "rev",       "regime", "title",       "cites",
+	                                   "effective", "domains",   "levels", "level_basis", "criteria",
+	                                   "default",   "deadlines", NULL};
+	static const char *const ckeys[] = {"rule",  "title", "test",       "domains", "types", "article",
+	                                    "cites", "note",  "unverified", "bands",   NULL};
 	static const char *const lkeys[] = {"level", "zh", "response", "warning", NULL};
 	static const char *const dkeys[] = {"level", "rule", "article", "cites", "note", "unverified", NULL};
-	static const char *const tests[] = {"data_grade", "production", "hours", "loss", "people", "cii_outage", NULL};
+	static const char *const tests[] = {"data_grade", "production", "hours", "loss",
+	                                    "people",     "cii_outage", NULL};
 	shuan_yaml_node *root = shuan_yaml_root(y), *seq, *n;
 	const char *eff;
 	int64_t v;
@@ -501,7 +528,8 @@ static int regime_parse(shuan_yaml *y, duty_regime *g)
 	TRY(req_string(y, root, "title", &g->title));
 	TRY(req_string(y, root, "effective", &eff));
 	if (shuan_date_parse(eff, &g->effective) != 0)
-		return shuan_yaml_fail(y, shuan_yaml_get(y, root, "effective"), "'effective' must be a date YYYY-MM-DD");
+		return shuan_yaml_fail(y, shuan_yaml_get(y, root, "effective"),
+		                       "'effective' must be a date YYYY-MM-DD");
 	TRY(enum_list(y, root, "domains", shuan_duty__domains, g->domains, NULL, 4, &g->ndomains));
 
 	TRY(map_list(y, root, "levels", 4, false, &seq));
@@ -568,14 +596,15 @@ static int schedule_parse(shuan_yaml *y, const shuan_yaml_node *n, duty_periodic
 	if (shuan_yaml_scalar(n)) {
 		int k;
 		static const duty_schedule map[] = {SCHED_ONGOING, SCHED_PERIODIC, SCHED_ASSESSMENTS,
-						    SCHED_INCIDENT_SUMMARIES};
+		                                    SCHED_INCIDENT_SUMMARIES};
 		TRY(shuan_yaml_enum(y, n, "schedule", words, &k));
 		d->schedule = map[k];
 		return 0;
 	}
 	TRY(shuan_yaml_check_keys(y, n, "schedule", keys));
 	if (shuan_yaml_count(n) != 1)
-		return shuan_yaml_fail(y, n, "'schedule' takes one of every_months, yearly_on, provision_records");
+		return shuan_yaml_fail(y, n,
+		                       "'schedule' takes one of every_months, yearly_on, provision_records");
 	if (shuan_yaml_get(y, n, "every_months")) {
 		TRY(req_int(y, n, "every_months", 1, 1200, &v));
 		d->schedule = SCHED_EVERY_MONTHS;
@@ -590,8 +619,10 @@ static int schedule_parse(shuan_yaml *y, const shuan_yaml_node *n, duty_periodic
 		char buf[16];
 		TRY(req_string(y, n, "yearly_on", &s));
 		/* MM-DD, checked as a day of a leap year */
-		if (strlen(s) != 5 || snprintf(buf, sizeof(buf), "2024-%s", s) != 10 || shuan_date_parse(buf, &probe))
-			return shuan_yaml_fail(y, shuan_yaml_get(y, n, "yearly_on"), "'yearly_on' must be MM-DD");
+		if (strlen(s) != 5 || snprintf(buf, sizeof(buf), "2024-%s", s) != 10 ||
+		    shuan_date_parse(buf, &probe))
+			return shuan_yaml_fail(y, shuan_yaml_get(y, n, "yearly_on"),
+			                       "'yearly_on' must be MM-DD");
 		d->schedule = SCHED_YEARLY_ON;
 		d->on_month = probe.month;
 		d->on_day = probe.day;
@@ -602,8 +633,8 @@ static int schedule_parse(shuan_yaml *y, const shuan_yaml_node *n, duty_periodic
 static int duties_parse(shuan_yaml *y, shuan_duty_rules *r)
 {
 	static const char *const keys[] = {"id", "rev", "cites", "duties", NULL};
-	static const char *const dkeys[] = {"id", "rule", "title", "when", "schedule", "party", "article", "cites",
-					    "note", "unverified", NULL};
+	static const char *const dkeys[] = {"id",      "rule",  "title", "when",       "schedule", "party",
+	                                    "article", "cites", "note",  "unverified", NULL};
 	shuan_yaml_node *root = shuan_yaml_root(y), *seq;
 	int64_t v;
 	if (!shuan_yaml_is_map(root))
@@ -626,7 +657,7 @@ static int duties_parse(shuan_yaml *y, shuan_duty_rules *r)
 		if (!d->basis.rule || !d->basis.article)
 			return shuan_yaml_fail(y, m, "'rule' and 'article' are required");
 		TRY(shuan_duty__conds_parse(y, shuan_yaml_get(y, m, "when"), "when", shuan_duty__duties_tests,
-					    &d->basis, &d->when));
+		                            &d->basis, &d->when));
 		TRY(schedule_parse(y, shuan_yaml_get(y, m, "schedule"), d));
 		r->nduties++;
 	}
@@ -637,8 +668,10 @@ static int duties_parse(shuan_yaml *y, shuan_duty_rules *r)
 
 static int people_parse(shuan_yaml *y, duty_people_rules *p)
 {
-	static const char *const keys[] = {"id", "rev", "cites", "identifiers", "important_data_candidate", NULL};
-	static const char *const ckeys[] = {"rule", "pi_people_at_least", "article", "cites", "note", "unverified", NULL};
+	static const char *const keys[] = {"id", "rev", "cites", "identifiers", "important_data_candidate",
+	                                   NULL};
+	static const char *const ckeys[] = {"rule", "pi_people_at_least", "article", "cites",
+	                                    "note", "unverified",         NULL};
 	shuan_yaml_node *root = shuan_yaml_root(y), *n;
 	if (!shuan_yaml_is_map(root))
 		return shuan_yaml_fail(y, root, "the top level must be a mapping");
@@ -667,8 +700,9 @@ static int load_doc(shuan_duty_rules *r, const char *name, shuan_yaml **out, cha
 	snprintf(path, sizeof(path), "%s/duty/%s", r->dir, name);
 	rc = shuan_yaml_load_file(y, path, err, errlen);
 	if (rc == SHUAN_ENOTFOUND)
-		snprintf(err, errlen, "%s: missing (the duty rules ship in rules/duty/; check --rules or SHUAN_RULES)",
-			 path);
+		snprintf(err, errlen,
+		         "%s: missing (the duty rules ship in rules/duty/; check --rules or SHUAN_RULES)",
+		         path);
 	if (rc == 0 && !shuan_yaml_root(y)) {
 		snprintf(err, errlen, "%s: empty file", path);
 		rc = SHUAN_ERULES;
@@ -703,17 +737,19 @@ int shuan_duty_rules_load(shuan_duty_rules **out, const char *rules_dir, char *e
 			goto cleanup;
 		if (shuan_duty__regime_index(r->regimes[i].id) != i) {
 			rc = shuan_yaml_fail(y, shuan_yaml_get(y, shuan_yaml_root(y), "regime"),
-					     "this file must hold regime '%s'", i ? "cac" : "miit");
+			                     "this file must hold regime '%s'", i ? "cac" : "miit");
 			goto cleanup;
 		}
 	}
 	if (!r->regimes[0].has_levels) {
-		rc = shuan_yaml_fail(&r->docs[1], shuan_yaml_root(&r->docs[1]), "the MIIT rules must define 'levels'");
+		rc = shuan_yaml_fail(&r->docs[1], shuan_yaml_root(&r->docs[1]),
+		                     "the MIIT rules must define 'levels'");
 		goto cleanup;
 	}
 	if ((rc = load_doc(r, "duties.yaml", &y, err, errlen)) != 0 || (rc = duties_parse(y, r)) != 0)
 		goto cleanup;
-	if ((rc = load_doc(r, "people.yaml", &y, err, errlen)) != 0 || (rc = people_parse(y, &r->people)) != 0)
+	if ((rc = load_doc(r, "people.yaml", &y, err, errlen)) != 0 ||
+	    (rc = people_parse(y, &r->people)) != 0)
 		goto cleanup;
 	snprintf(caldir, sizeof(caldir), "%s/calendar", r->dir);
 	if ((rc = shuan_duty__calendar_load(r, caldir, err, errlen)) != 0)

@@ -48,23 +48,23 @@ enum {
 
 /* The order must match the enum above. */
 const duty_test_def shuan_duty__xborder_tests[] = {
-	{"purpose_in", DUTY_PARAM_VALUES},
-	{"no_pi", DUTY_PARAM_NONE},
-	{"no_spi", DUTY_PARAM_NONE},
-	{"no_important_data", DUTY_PARAM_NONE},
-	{"collected_abroad", DUTY_PARAM_NONE},
-	{"no_domestic_pi_added", DUTY_PARAM_NONE},
-	{"basis_is", DUTY_PARAM_VALUE},
-	{"subjects_is", DUTY_PARAM_VALUE},
-	{"not_ciio", DUTY_PARAM_NONE},
-	{"ytd_pi_below", DUTY_PARAM_NUMBER},
-	{"in_ftz", DUTY_PARAM_NONE},
-	{"not_on_negative_list", DUTY_PARAM_NONE},
-	{"ciio", DUTY_PARAM_NONE},
-	{"important_data", DUTY_PARAM_NONE},
-	{"sends_pi_or_important_data", DUTY_PARAM_NONE},
-	{"sends_pi", DUTY_PARAM_NONE},
-	{NULL, DUTY_PARAM_NONE},
+    {"purpose_in", DUTY_PARAM_VALUES},
+    {"no_pi", DUTY_PARAM_NONE},
+    {"no_spi", DUTY_PARAM_NONE},
+    {"no_important_data", DUTY_PARAM_NONE},
+    {"collected_abroad", DUTY_PARAM_NONE},
+    {"no_domestic_pi_added", DUTY_PARAM_NONE},
+    {"basis_is", DUTY_PARAM_VALUE},
+    {"subjects_is", DUTY_PARAM_VALUE},
+    {"not_ciio", DUTY_PARAM_NONE},
+    {"ytd_pi_below", DUTY_PARAM_NUMBER},
+    {"in_ftz", DUTY_PARAM_NONE},
+    {"not_on_negative_list", DUTY_PARAM_NONE},
+    {"ciio", DUTY_PARAM_NONE},
+    {"important_data", DUTY_PARAM_NONE},
+    {"sends_pi_or_important_data", DUTY_PARAM_NONE},
+    {"sends_pi", DUTY_PARAM_NONE},
+    {NULL, DUTY_PARAM_NONE},
 };
 
 const char *shuan_xborder_pathway_name(shuan_xborder_pathway p)
@@ -99,24 +99,27 @@ static bool eval_leaf(const xctx *x, const duty_leaf *l, char *detail, size_t le
 		char list[160] = "";
 		for (size_t i = 0; i < l->nvalues; i++) {
 			met = met || !strcmp(t->purpose, l->values[i]);
-			o += (size_t)snprintf(list + o, o < sizeof(list) ? sizeof(list) - o : 0, "%s%s", i ? ", " : "",
-					      l->values[i]);
+			o += (size_t)snprintf(list + o, o < sizeof(list) ? sizeof(list) - o : 0, "%s%s",
+			                      i ? ", " : "", l->values[i]);
 		}
-		snprintf(detail, len, "purpose is %s (%s %s)", t->purpose, met ? "one of" : "not one of", list);
+		snprintf(detail, len, "purpose is %s (%s %s)", t->purpose, met ? "one of" : "not one of",
+		         list);
 		break;
 	}
 	case T_NO_PI:
 		met = x->c->pi == 0;
 		shuan_duty__group(x->c->pi, a, sizeof(a));
-		snprintf(detail, len, met ? "no personal information is sent" : "personal information of %s people is sent",
-			 a);
+		snprintf(
+		    detail, len,
+		    met ? "no personal information is sent" : "personal information of %s people is sent", a);
 		break;
 	case T_NO_SPI:
 		met = x->c->spi == 0;
 		shuan_duty__group(x->c->spi, a, sizeof(a));
-		snprintf(detail, len, met ? "no sensitive personal information is sent"
-					  : "sensitive personal information of %s people is sent",
-			 a);
+		snprintf(detail, len,
+		         met ? "no sensitive personal information is sent"
+		             : "sensitive personal information of %s people is sent",
+		         a);
 		break;
 	case T_NO_IMPORTANT_DATA:
 		met = !t->important_data;
@@ -132,8 +135,9 @@ static bool eval_leaf(const xctx *x, const duty_leaf *l, char *detail, size_t le
 		break;
 	case T_NO_DOMESTIC_PI_ADDED:
 		met = !t->domestic_pi_added;
-		snprintf(detail, len, met ? "no domestic personal information or important data added in processing"
-					  : "domestic personal information was added in processing");
+		snprintf(detail, len,
+		         met ? "no domestic personal information or important data added in processing"
+		             : "domestic personal information was added in processing");
 		break;
 	case T_BASIS_IS:
 		met = !strcmp(t->basis, l->value);
@@ -155,8 +159,8 @@ static bool eval_leaf(const xctx *x, const duty_leaf *l, char *detail, size_t le
 		met = x->c->ytd_pi < l->number;
 		shuan_duty__group(x->c->ytd_pi, a, sizeof(a));
 		shuan_duty__group(l->number, b, sizeof(b));
-		snprintf(detail, len, "%s people's PI since 1 January %d %s %s (不满 excludes the number)", a, x->c->year,
-			 met ? "<" : "≥", b);
+		snprintf(detail, len, "%s people's PI since 1 January %d %s %s (不满 excludes the number)", a,
+		         x->c->year, met ? "<" : "≥", b);
 		break;
 	case T_IN_FTZ:
 		met = x->org->ftz != NULL;
@@ -167,18 +171,21 @@ static bool eval_leaf(const xctx *x, const duty_leaf *l, char *detail, size_t le
 		break;
 	case T_NOT_ON_NEGATIVE_LIST:
 		met = x->org->ftz && t->on_negative_list == 0;
-		snprintf(detail, len, !x->org->ftz ? "no free trade zone negative list applies"
-				      : met	   ? "not on the zone's negative list"
-						   : "on the zone's negative list");
+		snprintf(detail, len,
+		         !x->org->ftz ? "no free trade zone negative list applies"
+		         : met        ? "not on the zone's negative list"
+		                      : "on the zone's negative list");
 		break;
 	case T_SENDS_PI_OR_ID:
 		met = x->c->pi > 0 || t->important_data;
-		snprintf(detail, len, met ? "personal information or important data is sent"
-					  : "neither personal information nor important data is sent");
+		snprintf(detail, len,
+		         met ? "personal information or important data is sent"
+		             : "neither personal information nor important data is sent");
 		break;
 	case T_SENDS_PI:
 		met = x->c->pi > 0;
-		snprintf(detail, len, met ? "personal information is sent" : "no personal information is sent");
+		snprintf(detail, len,
+		         met ? "personal information is sent" : "no personal information is sent");
 		break;
 	default:
 		snprintf(detail, len, "unknown test");
@@ -189,7 +196,7 @@ static bool eval_leaf(const xctx *x, const duty_leaf *l, char *detail, size_t le
 
 /* Evaluates a condition list, recording every check; true when all hold. */
 static bool eval_all(const xctx *x, const duty_conds *conds, const char *owner, shuan_xborder_result *out,
-		     size_t *first, size_t *n)
+                     size_t *first, size_t *n)
 {
 	bool all = true;
 	*first = out->nchecks;
@@ -211,8 +218,9 @@ static bool eval_all(const xctx *x, const duty_conds *conds, const char *owner, 
 				char d[160];
 				bool m = eval_leaf(x, &c->of[k], d, sizeof(d));
 				met = met || m;
-				o += (size_t)snprintf(ck->detail + o, o < sizeof(ck->detail) ? sizeof(ck->detail) - o : 0,
-						      "%s%s", k ? "; or " : "", d);
+				o += (size_t)snprintf(ck->detail + o,
+				                      o < sizeof(ck->detail) ? sizeof(ck->detail) - o : 0,
+				                      "%s%s", k ? "; or " : "", d);
 			}
 		} else {
 			met = eval_leaf(x, &c->leaf, ck->detail, sizeof(ck->detail));
@@ -235,18 +243,20 @@ static void add_note(shuan_xborder_result *out, const char *fmt, ...)
 }
 
 /* Inputs a decision cannot rest on. */
-static int check_input(const shuan_org *org, const shuan_transfer *t, const shuan_xborder_counts *c, char *err,
-		       size_t errlen)
+static int check_input(const shuan_org *org, const shuan_transfer *t, const shuan_xborder_counts *c,
+                       char *err, size_t errlen)
 {
 	if (c->pi < 0 || c->spi < 0 || c->ytd_pi < 0 || c->ytd_spi < 0) {
-		snprintf(err, errlen, "%s: pi_people and spi_people: counts must not be negative", t->path ? t->path : "transfer");
+		snprintf(err, errlen, "%s: pi_people and spi_people: counts must not be negative",
+		         t->path ? t->path : "transfer");
 		return SHUAN_EINVAL;
 	}
 	if (c->spi > c->pi) {
 		snprintf(err, errlen,
-			 "%s: spi_people (%lld) exceeds pi_people (%lld): everyone whose sensitive PI is sent is among "
-			 "the people whose PI is sent",
-			 t->path ? t->path : "transfer", (long long)c->spi, (long long)c->pi);
+		         "%s: spi_people (%lld) exceeds pi_people (%lld): everyone whose sensitive PI is "
+		         "sent is among "
+		         "the people whose PI is sent",
+		         t->path ? t->path : "transfer", (long long)c->spi, (long long)c->pi);
 		return SHUAN_EINVAL;
 	}
 	if (c->ytd_pi < c->pi || c->ytd_spi < c->spi) {
@@ -255,9 +265,10 @@ static int check_input(const shuan_org *org, const shuan_transfer *t, const shua
 	}
 	if (org->ftz && t->on_negative_list == SHUAN_FACT_UNKNOWN) {
 		snprintf(err, errlen,
-			 "%s: on_negative_list: required because %s names a free trade zone (ftz: %s): is the data on "
-			 "the zone's negative list (true or false)?",
-			 t->path ? t->path : "transfer", org->path ? org->path : "the profile", org->ftz);
+		         "%s: on_negative_list: required because %s names a free trade zone (ftz: %s): is "
+		         "the data on "
+		         "the zone's negative list (true or false)?",
+		         t->path ? t->path : "transfer", org->path ? org->path : "the profile", org->ftz);
 		return SHUAN_EINVAL;
 	}
 	return 0;
@@ -276,8 +287,8 @@ static void mark_unverified(shuan_xborder_result *out)
 }
 
 int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, const shuan_transfer *t,
-			 const shuan_xborder_counts *counts, const shuan_time *as_of, shuan_xborder_result *out,
-			 char *err, size_t errlen)
+                         const shuan_xborder_counts *counts, const shuan_time *as_of,
+                         shuan_xborder_result *out, char *err, size_t errlen)
 {
 	const duty_xborder_rules *xb = &rules->xb;
 	xctx x = {org, t, counts};
@@ -348,7 +359,9 @@ int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, co
 		out->pathway = (shuan_xborder_pathway)best;
 		out->pathway_basis = *best_basis;
 	} else {
-		snprintf(err, errlen, "no rule of rules/duty/xborder.yaml decided this transfer: the rules are incomplete");
+		snprintf(
+		    err, errlen,
+		    "no rule of rules/duty/xborder.yaml decided this transfer: the rules are incomplete");
 		return SHUAN_ERULES;
 	}
 
@@ -367,16 +380,18 @@ int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, co
 			shuan_duty__group(counts->ytd_pi, a, sizeof(a));
 			shuan_duty__group(counts->spi, b, sizeof(b));
 			add_note(out,
-				 "%s (%s) alone would exempt the non-sensitive PI (%s people since 1 January); the sensitive "
-				 "PI of %s people is what needs the %s pathway.",
-				 r->id, r->basis.article, a, b, shuan_xborder_pathway_name(out->pathway));
+			         "%s (%s) alone would exempt the non-sensitive PI (%s people since 1 "
+			         "January); the sensitive "
+			         "PI of %s people is what needs the %s pathway.",
+			         r->id, r->basis.article, a, b, shuan_xborder_pathway_name(out->pathway));
 		}
 	}
 	if (!counts->exact)
 		add_note(out, "The counts are %s; treat a figure near a threshold as reaching it.",
-			 counts->prior_without_people ? "an upper bound (earlier transfers recorded with explicit counts "
-							"were added without de-duplication)"
-						      : "an estimate");
+		         counts->prior_without_people
+		             ? "an upper bound (earlier transfers recorded with explicit counts "
+		               "were added without de-duplication)"
+		             : "an estimate");
 
 	/* 3. duties */
 	for (size_t i = 0; i < xb->nduties && out->nduties < SHUAN_XBORDER_MAX_ITEMS * 2; i++) {
@@ -396,28 +411,31 @@ int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, co
 		if (d->working_days > 0 && t->has_contract_effective) {
 			char buf[16], e2[288];
 			bool pending;
-			int wrc = shuan_duty__working_days(rules, t->contract_effective, d->working_days, as_of, &o->due,
-							   &pending, e2, sizeof(e2));
+			int wrc = shuan_duty__working_days(rules, t->contract_effective, d->working_days,
+			                                   as_of, &o->due, &pending, e2, sizeof(e2));
 			shuan_date_format(t->contract_effective, buf, sizeof(buf));
 			if (wrc == 0 && !pending) {
 				char due[16];
 				o->has_due = true;
 				shuan_date_format(o->due, due, sizeof(due));
-				snprintf(o->detail, sizeof(o->detail), "%d working days after %s (contract_effective): by %s",
-					 d->working_days, buf, due);
+				snprintf(o->detail, sizeof(o->detail),
+				         "%d working days after %s (contract_effective): by %s",
+				         d->working_days, buf, due);
 			} else if (wrc == 0) {
-				snprintf(o->detail, sizeof(o->detail), "%d working days after %s: %.300s", d->working_days, buf,
-					 e2);
+				snprintf(o->detail, sizeof(o->detail), "%d working days after %s: %.300s",
+				         d->working_days, buf, e2);
 			} else {
 				snprintf(out->error, sizeof(out->error), "%s", e2);
-				snprintf(o->detail, sizeof(o->detail), "%d working days after %s: not computed (%s)",
-					 d->working_days, buf, "calendar year missing");
+				snprintf(o->detail, sizeof(o->detail),
+				         "%d working days after %s: not computed (%s)", d->working_days, buf,
+				         "calendar year missing");
 				rc = wrc;
 			}
 		} else if (d->working_days > 0) {
 			snprintf(o->detail, sizeof(o->detail),
-				 "within %d working days of the contract taking effect (give contract_effective to compute the date)",
-				 d->working_days);
+			         "within %d working days of the contract taking effect (give "
+			         "contract_effective to compute the date)",
+			         d->working_days);
 		}
 	}
 
@@ -433,14 +451,17 @@ int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, co
 			bool pending;
 			int wrc;
 			out->validity.issued = t->assessment_issued;
-			out->validity.expires = shuan_date_add_months(t->assessment_issued, 12 * xb->validity.years);
+			out->validity.expires =
+			    shuan_date_add_months(t->assessment_issued, 12 * xb->validity.years);
 			out->validity.has_expiry = true;
-			wrc = shuan_duty__extension_window(rules, out->validity.expires, xb->validity.extension_working_days,
-							   as_of, &out->validity.window_opens, &pending, e2, sizeof(e2));
+			wrc = shuan_duty__extension_window(
+			    rules, out->validity.expires, xb->validity.extension_working_days, as_of,
+			    &out->validity.window_opens, &pending, e2, sizeof(e2));
 			if (wrc == 0 && !pending) {
 				out->validity.has_window = true;
 			} else if (wrc == 0) {
-				snprintf(out->validity.window_note, sizeof(out->validity.window_note), "%s", e2);
+				snprintf(out->validity.window_note, sizeof(out->validity.window_note), "%s",
+				         e2);
 			} else {
 				snprintf(out->error, sizeof(out->error), "%s", e2);
 				rc = wrc;
