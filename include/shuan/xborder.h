@@ -50,14 +50,22 @@ struct shuan_people;
 /*
  * The organisation profile (ORG.yaml). Keys: name, ciio (required), ftz,
  * industry, pi_people, important_data, large_platform, last_audit, and
- * shuan's additions done ({duty id: date}) and assessments
- * ([{ref, issued}]). Strings are borrowed from the loaded document.
+ * shuan's additions done ({duty id: date}), assessments ([{ref, issued}])
+ * and ftz_negative_list (a file holding the zone's negative list as data:
+ * {zone, cites, items: [{id, name}]}, relative to the profile). Strings are borrowed from the loaded
+ * document.
  */
 typedef struct shuan_org {
 	const char *path; /* the file it was read from */
 	const char *name;
 	bool ciio;            /* 关键信息基础设施运营者 */
 	const char *ftz;      /* the free trade zone the processor is in, or NULL */
+	const char *ftz_list; /* the negative list file as named in the profile, or NULL */
+	const char *ftz_list_zone;
+	struct {
+		const char *id, *name;
+	} * ftz_items; /* the negative list's items */
+	size_t nftz_items;
 	const char *industry; /* industrial, telecom, radio, finance... or NULL */
 	int64_t pi_people;    /* people whose PI it processes; -1 unknown */
 	int important_data;   /* 1, 0 or SHUAN_FACT_UNKNOWN */
@@ -99,7 +107,8 @@ SHUAN_API const char *shuan_xborder_pathway_name(shuan_xborder_pathway p);
  * (contract_with_subject / hr / emergency / none), subjects (customers /
  * employees / other), collected_abroad, domestic_pi_added, important_data,
  * on_negative_list, date, pi_people, spi_people, and shuan's additions
- * contract_effective and assessment_issued (dates).
+ * contract_effective and assessment_issued (dates) and data_categories
+ * (ids matched against the profile's ftz_negative_list).
  */
 typedef struct shuan_transfer {
 	const char *path;
@@ -107,9 +116,11 @@ typedef struct shuan_transfer {
 	const char *purpose, *basis, *subjects; /* the enum names above */
 	bool collected_abroad, domestic_pi_added, important_data;
 	int on_negative_list; /* 1, 0 or SHUAN_FACT_UNKNOWN */
-	shuan_date date;      /* the day of the transfer (required) */
-	int64_t pi_people;    /* people whose PI is sent; -1 when not given */
-	int64_t spi_people;   /* of them, people whose sensitive PI is sent; -1 when not given */
+	const char *data_categories[64];
+	size_t ndata_categories;
+	shuan_date date;    /* the day of the transfer (required) */
+	int64_t pi_people;  /* people whose PI is sent; -1 when not given */
+	int64_t spi_people; /* of them, people whose sensitive PI is sent; -1 when not given */
 	bool has_contract_effective, has_assessment_issued;
 	shuan_date contract_effective; /* the standard contract took effect */
 	shuan_date assessment_issued;  /* an assessment result for this transfer was issued */

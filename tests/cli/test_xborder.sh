@@ -128,6 +128,37 @@ expect_rc 2 "bad --format" A "$D/t99999.yaml" --format xml
 expect_rc 2 "unknown subcommand" X frobnicate
 expect_rc 2 "missing --data source" X assess --no-store --org "$D/org.yaml" --transfer "$D/t99999.yaml" --data "$D/nope.csv"
 
+# a free trade zone's negative list kept as data: the transfer's data categories are matched against it
+mkdir -p "$D/zone"
+cat > "$D/zone/list.yaml" <<'EOL'
+zone: 测试自贸区
+items:
+  - {id: Z-01, name: 车辆轨迹}
+  - {id: Z-02, name: 基因数据}
+EOL
+printf 'name: X\nciio: false\nftz: 测试自贸区\nftz_negative_list: zone/list.yaml\n' > "$D/ftzorg.yaml"
+transfer "$D/tz1.yaml" 2000000 0 "data_categories: [Z-02, other]"
+transfer "$D/tz0.yaml" 2000000 0 "data_categories: [orders, other]"
+X assess --no-store --org "$D/ftzorg.yaml" --transfer "$D/tz1.yaml" -f json > "$D/z1.json"; rc=$?
+check "on the negative list: Art. 6 does not apply, assessment" test "$rc" -eq 4
+check "negative list: the item named" jqt '[.exemptions[] | select(.exemption == "art6")][0].conditions | any(.detail | test("Z-02"))' "$D/z1.json"
+X assess --no-store --org "$D/ftzorg.yaml" --transfer "$D/tz0.yaml" -f json > "$D/z0.json"; rc=$?
+check "not on the negative list: exempt" test "$rc" -eq 0
+check "not on the list: art6" jqt '.exemption == "art6" and .transfer.data_categories == ["orders","other"]' "$D/z0.json"
+transfer "$D/tzc.yaml" 10 0 "data_categories: [Z-01]" "on_negative_list: false"
+X assess --no-store --org "$D/ftzorg.yaml" --transfer "$D/tzc.yaml" 2> "$D/err" > /dev/null; rc=$?
+check "contradiction: exit 2" test "$rc" -eq 2
+check "contradiction named" grep -q "on_negative_list: false contradicts data_categories" "$D/err"
+printf 'zone: x\nitems:\n  - {id: A, nmae: y}\n' > "$D/zone/bad.yaml"
+printf 'name: X\nciio: false\nftz: x\nftz_negative_list: zone/bad.yaml\n' > "$D/ftzbad.yaml"
+X assess --no-store --org "$D/ftzbad.yaml" --transfer "$D/tz0.yaml" 2> "$D/err" > /dev/null; rc=$?
+check "bad negative list: exit 2" test "$rc" -eq 2
+check "bad negative list: key named" grep -q "bad.yaml:3:.*'nmae'" "$D/err"
+printf 'name: X\nciio: false\nftz: x\nftz_negative_list: zone/none.yaml\n' > "$D/ftznone.yaml"
+X assess --no-store --org "$D/ftznone.yaml" --transfer "$D/tz0.yaml" 2> "$D/err" > /dev/null; rc=$?
+check "missing negative list: exit 2" test "$rc" -eq 2
+check "missing negative list named" grep -q "zone/none.yaml: no such file" "$D/err"
+
 # the ledger: --data counts distinct people across transfers; 1 January starts again
 python3 - "$D" <<'EOF'
 import sys

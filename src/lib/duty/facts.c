@@ -111,23 +111,12 @@ static int set_time(shuan_yaml *y, const shuan_yaml_node *n, const char *key, bo
 
 static int apply(shuan_incident_facts *f, shuan_yaml *y)
 {
-	static const char *const keys[] = {"discovered",
-	                                   "type",
-	                                   "data_grade",
-	                                   "pi_people",
-	                                   "spi_people",
-	                                   "loss_cny",
-	                                   "outage_hours",
-	                                   "domain",
-	                                   "role",
-	                                   "regime",
-	                                   "response_ended",
-	                                   "title",
-	                                   "threat",
-	                                   "production_impact",
-	                                   "outage_scope",
-	                                   "report",
-	                                   NULL};
+	/* clang-format off */
+	static const char *const keys[] = {"discovered", "type", "data_grade", "pi_people", "spi_people",
+	                                   "loss_cny", "outage_hours", "domain", "role", "regime",
+	                                   "response_ended", "title", "threat", "production_impact",
+	                                   "outage_scope", "report", NULL};
+	/* clang-format on */
 	shuan_yaml_node *root = shuan_yaml_root(y), *n;
 	int rc;
 	if (!root)

@@ -72,23 +72,87 @@ static int load_root(shuan_yaml *y, const char *path, const char *what, char *er
 	return 0;
 }
 
+/* The profile and its negative list file. */
+typedef struct org_docs {
+	shuan_yaml profile, list;
+} org_docs;
+
+#define MAX_LIST_ITEMS 4096
+
+/* Reads the negative list named by the profile (a path relative to it). */
+static int load_negative_list(shuan_org *org, org_docs *d, const shuan_yaml_node *at, char *err,
+                              size_t errlen)
+{
+	static const char *const keys[] = {"zone", "cites", "published", "unverified", "items", NULL};
+	static const char *const ikeys[] = {"id", "name", "note", NULL};
+	char path[4096];
+	const char *slash = strrchr(org->path, '/');
+	shuan_yaml_node *root, *items, *n;
+	int rc;
+	if (org->ftz_list[0] == '/' || !slash)
+		snprintf(path, sizeof(path), "%s", org->ftz_list);
+	else
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - org->path), org->path, org->ftz_list);
+	if ((rc = shuan_yaml_load_file(&d->list, path, err, errlen)) != 0) {
+		if (rc == SHUAN_ENOTFOUND)
+			return shuan_yaml_fail(&d->profile, at, "ftz_negative_list: %s: no such file", path);
+		return rc;
+	}
+	root = shuan_yaml_root(&d->list);
+	if (!shuan_yaml_is_map(root))
+		return shuan_yaml_fail(&d->list, root,
+		                       "a negative list is a mapping with 'zone' and 'items'");
+	if ((rc = shuan_yaml_check_keys(&d->list, root, "the negative list", keys)) != 0)
+		return rc;
+	if ((n = shuan_yaml_get(&d->list, root, "zone")) &&
+	    (rc = shuan_yaml_string(&d->list, n, "zone", &org->ftz_list_zone)))
+		return rc;
+	items = shuan_yaml_get(&d->list, root, "items");
+	if (!items || !shuan_yaml_is_seq(items))
+		return shuan_yaml_fail(&d->list, items ? items : root,
+		                       "'items' must be a list of {id, name}");
+	if (shuan_yaml_count(items) > MAX_LIST_ITEMS)
+		return shuan_yaml_fail(&d->list, items, "more than %d items", MAX_LIST_ITEMS);
+	if (!(org->ftz_items = shuan_calloc(shuan_yaml_count(items) + 1, sizeof(*org->ftz_items))))
+		return SHUAN_ENOMEM;
+	for (size_t i = 0; i < shuan_yaml_count(items); i++) {
+		shuan_yaml_node *m = shuan_yaml_item(&d->list, items, i), *v;
+		if ((rc = shuan_yaml_check_keys(&d->list, m, "a negative list item", ikeys)) != 0)
+			return rc;
+		if (!(v = shuan_yaml_get(&d->list, m, "id")))
+			return shuan_yaml_fail(&d->list, m, "an item needs an 'id'");
+		if ((rc = shuan_yaml_string(&d->list, v, "id", &org->ftz_items[i].id)) != 0)
+			return rc;
+		if ((v = shuan_yaml_get(&d->list, m, "name")) &&
+		    (rc = shuan_yaml_string(&d->list, v, "name", &org->ftz_items[i].name)))
+			return rc;
+		org->nftz_items++;
+	}
+	return 0;
+}
+
 int shuan_org_load(shuan_org *org, const char *path, char *err, size_t errlen)
 {
-	static const char *const keys[] = {
-	    "name",           "ciio",       "ftz",  "industry",    "pi_people", "important_data",
-	    "large_platform", "last_audit", "done", "assessments", NULL};
+	/* clang-format off */
+	static const char *const keys[] = {"name", "ciio", "ftz", "ftz_negative_list", "industry",
+	                                   "pi_people", "important_data", "large_platform", "last_audit",
+	                                   "done", "assessments", NULL};
+	/* clang-format on */
 	static const char *const akeys[] = {"ref", "issued", NULL};
 	shuan_yaml *y;
 	shuan_yaml_node *root = NULL, *n;
 	int rc = 0;
 
+	org_docs *d;
+
 	memset(org, 0, sizeof(*org));
 	org->path = path;
 	org->pi_people = -1;
 	org->important_data = org->large_platform = SHUAN_FACT_UNKNOWN;
-	if (!(y = shuan_calloc(1, sizeof(*y))))
+	if (!(d = shuan_calloc(1, sizeof(*d))))
 		return SHUAN_ENOMEM;
-	org->internal = y;
+	org->internal = d;
+	y = &d->profile;
 	TRY(load_root(y, path, "the organisation profile", err, errlen, &root));
 	TRY(shuan_yaml_check_keys(y, root, "the organisation profile", keys));
 	if ((n = shuan_yaml_get(y, root, "name")))
@@ -100,6 +164,13 @@ int shuan_org_load(shuan_org *org, const char *path, char *err, size_t errlen)
 	TRY(shuan_yaml_bool(y, n, "ciio", &org->ciio));
 	if ((n = shuan_yaml_get(y, root, "ftz")))
 		TRY(get_opt_name(y, n, "ftz", &org->ftz));
+	if ((n = shuan_yaml_get(y, root, "ftz_negative_list")) && !shuan_yaml_is_null(n)) {
+		TRY(shuan_yaml_string(y, n, "ftz_negative_list", &org->ftz_list));
+		if (!org->ftz)
+			TRY(shuan_yaml_fail(y, n,
+			                    "'ftz_negative_list' needs 'ftz' (the zone it belongs to)"));
+		TRY(load_negative_list(org, d, n, err, errlen));
+	}
 	if ((n = shuan_yaml_get(y, root, "industry")))
 		TRY(shuan_yaml_string(y, n, "industry", &org->industry));
 	if ((n = shuan_yaml_get(y, root, "pi_people")) && !shuan_yaml_is_null(n))
@@ -162,10 +233,14 @@ cleanup:
 
 void shuan_org_free(shuan_org *org)
 {
-	if (!org || !org->internal)
+	org_docs *d;
+	if (!org || !(d = org->internal))
 		return;
-	shuan_yaml_free(org->internal);
-	shuan_free(org->internal);
+	shuan_yaml_free(&d->profile);
+	shuan_yaml_free(&d->list);
+	shuan_free(d);
+	shuan_free(org->ftz_items);
+	org->ftz_items = NULL;
 	org->internal = NULL;
 }
 
@@ -179,21 +254,13 @@ static int req(shuan_yaml *y, const shuan_yaml_node *root, const char *key, cons
 
 int shuan_transfer_load(shuan_transfer *t, const char *path, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"recipient",
-	                                   "country",
-	                                   "purpose",
-	                                   "basis",
-	                                   "subjects",
-	                                   "collected_abroad",
-	                                   "domestic_pi_added",
-	                                   "important_data",
-	                                   "on_negative_list",
-	                                   "date",
-	                                   "pi_people",
-	                                   "spi_people",
-	                                   "contract_effective",
-	                                   "assessment_issued",
+	/* clang-format off */
+	static const char *const keys[] = {"recipient", "country", "purpose", "basis", "subjects",
+	                                   "collected_abroad", "domestic_pi_added", "important_data",
+	                                   "on_negative_list", "date", "pi_people", "spi_people",
+	                                   "contract_effective", "assessment_issued", "data_categories",
 	                                   NULL};
+	/* clang-format on */
 	shuan_yaml *y;
 	shuan_yaml_node *root = NULL, *n;
 	int rc = 0, k;
@@ -245,6 +312,12 @@ int shuan_transfer_load(shuan_transfer *t, const char *path, char *err, size_t e
 		    "'spi_people' (%lld) exceeds 'pi_people' (%lld): everyone whose sensitive PI "
 		    "is sent is among the people whose PI is sent",
 		    (long long)t->spi_people, (long long)t->pi_people));
+	if ((n = shuan_yaml_get(y, root, "data_categories"))) {
+		TRY(shuan_yaml_scalar_seq(y, n, "data_categories", 64));
+		for (size_t i = 0; i < shuan_yaml_count(n); i++)
+			t->data_categories[t->ndata_categories++] =
+			    shuan_yaml_scalar(shuan_yaml_item(y, n, i));
+	}
 	if ((n = shuan_yaml_get(y, root, "contract_effective")) && !shuan_yaml_is_null(n)) {
 		TRY(get_date(y, n, "contract_effective", &t->contract_effective));
 		t->has_contract_effective = true;

@@ -121,12 +121,18 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 	shuan_duty__json_field(f, ",\"subjects\":", t->subjects);
 	fprintf(f,
 	        ",\"collected_abroad\":%s,\"domestic_pi_added\":%s,\"important_data\":%s,\"on_negative_"
-	        "list\":%s}",
+	        "list\":%s",
 	        t->collected_abroad ? "true" : "false", t->domestic_pi_added ? "true" : "false",
 	        t->important_data ? "true" : "false",
 	        t->on_negative_list < 0 ? "null"
 	        : t->on_negative_list   ? "true"
 	                                : "false");
+	fputs(",\"data_categories\":[", f);
+	for (size_t i = 0; i < t->ndata_categories; i++) {
+		fputs(i ? "," : "", f);
+		shuan_json_cstring(f, t->data_categories[i]);
+	}
+	fputs("]}", f);
 	fprintf(
 	    f,
 	    ",\"counts\":{\"source\":\"%s\",\"pi_people\":%lld,\"spi_people\":%lld,\"ytd_pi_people\":%lld,"

@@ -84,6 +84,8 @@ typedef struct xctx {
 	const shuan_org *org;
 	const shuan_transfer *t;
 	const shuan_xborder_counts *c;
+	int on_list;        /* the data is on the zone's negative list: 1, 0, or -1 (no zone) */
+	char list_why[224]; /* how that was decided */
 } xctx;
 
 /* Evaluates one leaf; writes why into detail. */
@@ -170,11 +172,11 @@ static bool eval_leaf(const xctx *x, const duty_leaf *l, char *detail, size_t le
 			snprintf(detail, len, "not in a free trade zone");
 		break;
 	case T_NOT_ON_NEGATIVE_LIST:
-		met = x->org->ftz && t->on_negative_list == 0;
-		snprintf(detail, len,
-		         !x->org->ftz ? "no free trade zone negative list applies"
-		         : met        ? "not on the zone's negative list"
-		                      : "on the zone's negative list");
+		met = x->org->ftz && x->on_list == 0;
+		if (!x->org->ftz)
+			snprintf(detail, len, "no free trade zone negative list applies");
+		else
+			snprintf(detail, len, "%s", x->list_why);
 		break;
 	case T_SENDS_PI_OR_ID:
 		met = x->c->pi > 0 || t->important_data;
@@ -243,8 +245,7 @@ static void add_note(shuan_xborder_result *out, const char *fmt, ...)
 }
 
 /* Inputs a decision cannot rest on. */
-static int check_input(const shuan_org *org, const shuan_transfer *t, const shuan_xborder_counts *c,
-                       char *err, size_t errlen)
+static int check_input(const shuan_transfer *t, const shuan_xborder_counts *c, char *err, size_t errlen)
 {
 	if (c->pi < 0 || c->spi < 0 || c->ytd_pi < 0 || c->ytd_spi < 0) {
 		snprintf(err, errlen, "%s: pi_people and spi_people: counts must not be negative",
@@ -263,15 +264,66 @@ static int check_input(const shuan_org *org, const shuan_transfer *t, const shua
 		snprintf(err, errlen, "the year-to-date counts must include this transfer");
 		return SHUAN_EINVAL;
 	}
-	if (org->ftz && t->on_negative_list == SHUAN_FACT_UNKNOWN) {
-		snprintf(err, errlen,
-		         "%s: on_negative_list: required because %s names a free trade zone (ftz: %s): is "
-		         "the data on "
-		         "the zone's negative list (true or false)?",
-		         t->path ? t->path : "transfer", org->path ? org->path : "the profile", org->ftz);
-		return SHUAN_EINVAL;
-	}
 	return 0;
+}
+
+/*
+ * Whether the transfer's data is on the zone's negative list (Art. 6): from
+ * the list kept as data (the transfer's data_categories against the
+ * profile's ftz_negative_list), else the transfer's own on_negative_list.
+ * Both given and disagreeing, or neither given in a zone, is an error.
+ */
+static int negative_list(xctx *x, char *err, size_t errlen)
+{
+	const shuan_org *org = x->org;
+	const shuan_transfer *t = x->t;
+	const char *tp = t->path ? t->path : "transfer";
+	x->on_list = -1;
+	if (!org->ftz)
+		return 0;
+	if (org->nftz_items && t->ndata_categories) {
+		x->on_list = 0;
+		for (size_t i = 0; i < t->ndata_categories && !x->on_list; i++)
+			for (size_t k = 0; k < org->nftz_items; k++)
+				if (!strcmp(t->data_categories[i], org->ftz_items[k].id)) {
+					x->on_list = 1;
+					snprintf(
+					    x->list_why, sizeof(x->list_why),
+					    "data category %s (%.80s) is on the negative list of %s (%s)",
+					    org->ftz_items[k].id,
+					    org->ftz_items[k].name ? org->ftz_items[k].name : "",
+					    org->ftz_list_zone ? org->ftz_list_zone : org->ftz,
+					    org->ftz_list);
+					break;
+				}
+		if (!x->on_list)
+			snprintf(
+			    x->list_why, sizeof(x->list_why),
+			    "none of the %zu data categories is on the negative list of %s (%zu items, %s)",
+			    t->ndata_categories, org->ftz_list_zone ? org->ftz_list_zone : org->ftz,
+			    org->nftz_items, org->ftz_list);
+		if (t->on_negative_list >= 0 && t->on_negative_list != x->on_list) {
+			snprintf(err, errlen, "%s: on_negative_list: %s contradicts data_categories: %s", tp,
+			         t->on_negative_list ? "true" : "false", x->list_why);
+			return SHUAN_EINVAL;
+		}
+		return 0;
+	}
+	if (t->on_negative_list >= 0) {
+		x->on_list = t->on_negative_list;
+		snprintf(x->list_why, sizeof(x->list_why),
+		         "%s the zone's negative list (as the transfer states)",
+		         x->on_list ? "on" : "not on");
+		return 0;
+	}
+	snprintf(err, errlen,
+	         "%s: on_negative_list: required because %s names a free trade zone (ftz: %s): is the data "
+	         "on the zone's "
+	         "negative list (true or false)? Or give data_categories%s",
+	         tp, org->path ? org->path : "the profile", org->ftz,
+	         org->nftz_items ? " to match against its ftz_negative_list"
+	                         : " and the profile's ftz_negative_list");
+	return SHUAN_EINVAL;
 }
 
 static void mark_unverified(shuan_xborder_result *out)
@@ -291,7 +343,7 @@ int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, co
                          shuan_xborder_result *out, char *err, size_t errlen)
 {
 	const duty_xborder_rules *xb = &rules->xb;
-	xctx x = {org, t, counts};
+	xctx x = {org, t, counts, -1, ""};
 	int rc = 0, best = -1;
 	const shuan_duty_basis *best_basis = NULL;
 
@@ -303,7 +355,7 @@ int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, co
 	out->warn_ratio = xb->warn_ratio;
 	out->as_of = *as_of;
 	out->rules_rev = xb->rev;
-	if ((rc = check_input(org, t, counts, err, errlen)) != 0)
+	if ((rc = check_input(t, counts, err, errlen)) != 0 || (rc = negative_list(&x, err, errlen)) != 0)
 		return rc;
 
 	/* 1. exemptions: every one evaluated, the first that applies named */
