@@ -125,6 +125,16 @@ I update 1 --event summary_submitted --at 2025-10-10T10:00+08:00 --as-of 2025-10
 I show 1 --as-of 2025-10-10T12:00+08:00 -f json > "$D/show2.json"
 check "summary submitted: done" jqt '[.deadlines[] | select(.step == "summary_report")][0].status == "done"' "$D/show2.json"
 
+# `new` on a terminal with neither facts nor flags asks; a bad answer is asked again
+if command -v script > /dev/null; then
+  printf '2025-09-30T16:00+08:00\nleek\nleak\ngeneral\n12000000\n50000\n\n9\ntelecom\n\nmiit\n问答事件\n' |
+    SHUAN_STORE="$WORK/store-tty" timeout 60 script -qec "$SHUAN incident new --as-of 2025-10-01T12:00+08:00 --color never" /dev/null > "$D/tty.txt" 2>&1
+  check "questions: recorded" grep -q "incident #1 recorded" "$D/tty.txt"
+  check "questions: a bad answer named and asked again" grep -q "unknown type 'leek'" "$D/tty.txt"
+  SHUAN_STORE="$WORK/store-tty" I show 1 -f json --as-of 2025-10-01T12:00+08:00 > "$D/tty.json"
+  check "questions: the answers are the facts" jqt '.facts.type == "leak" and .facts.pi_people == 12000000 and .facts.title == "问答事件" and .level == "major"' "$D/tty.json"
+fi
+
 # the report documents
 I report 1 --out-dir "$D" --as-of 2025-10-10T12:00+08:00 > "$D/paths"
 check "report: two files" test "$(wc -l < "$D/paths")" -eq 2
