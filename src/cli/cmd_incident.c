@@ -27,6 +27,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/json.h"
+#include "util/yaml.h"
 
 enum {
 	O_FORMAT = 'f',
@@ -285,20 +286,13 @@ static int parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
-/* Appends `key: "value"` (escaped) to b. */
+/* Appends `key: "value"` (value quoted so that it reads back as given) to b. */
 static int yaml_kv(shuan_buf *b, const char *key, const char *value)
 {
-	int rc = shuan_buf_addf(b, "%s: \"", key);
-	for (const char *p = value; rc == 0 && *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '"' || c == '\\')
-			rc = shuan_buf_addf(b, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			rc = shuan_buf_addf(b, "\\u%04x", c);
-		else
-			rc = shuan_buf_addc(b, (char)c);
-	}
-	return rc ? rc : shuan_buf_adds(b, "\"\n");
+	int rc = shuan_buf_addf(b, "%s: ", key);
+	if (rc == 0)
+		rc = shuan_yaml_quoted(b, value);
+	return rc ? rc : shuan_buf_addc(b, '\n');
 }
 
 /* The facts flags as YAML facts text. */

@@ -285,24 +285,6 @@ int shuan_incident_facts_check(const shuan_incident_facts *f, const shuan_time *
 	return 0;
 }
 
-/* A YAML double-quoted scalar (JSON-style escapes are valid YAML). */
-static int yaml_quoted(shuan_buf *b, const char *s)
-{
-	int rc = shuan_buf_addc(b, '"');
-	for (; rc == 0 && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			rc = shuan_buf_addf(b, "\\%c", c);
-		else if (c == '\n')
-			rc = shuan_buf_adds(b, "\\n");
-		else if (c < 0x20 || c == 0x7f)
-			rc = shuan_buf_addf(b, "\\u%04x", c);
-		else
-			rc = shuan_buf_addc(b, (char)c);
-	}
-	return rc ? rc : shuan_buf_addc(b, '"');
-}
-
 int shuan_duty__facts_yaml(const shuan_incident_facts *f, shuan_buf *b)
 {
 	static const char *const ekeys[] = {"type",   "data_grade",        "domain",      "role", "regime",
@@ -333,7 +315,7 @@ int shuan_duty__facts_yaml(const shuan_incident_facts *f, shuan_buf *b)
 	if (rc == 0 && f->title) {
 		rc = shuan_buf_adds(b, "title: ");
 		if (rc == 0)
-			rc = yaml_quoted(b, f->title);
+			rc = shuan_yaml_quoted(b, f->title);
 		if (rc == 0)
 			rc = shuan_buf_addc(b, '\n');
 	}
@@ -346,7 +328,7 @@ int shuan_duty__facts_yaml(const shuan_incident_facts *f, shuan_buf *b)
 		if (rc == 0)
 			rc = shuan_buf_addf(b, "  %s: ", REPORT_FIELDS[i]);
 		if (rc == 0)
-			rc = yaml_quoted(b, f->report[i]);
+			rc = shuan_yaml_quoted(b, f->report[i]);
 		if (rc == 0)
 			rc = shuan_buf_addc(b, '\n');
 	}
