@@ -127,7 +127,12 @@ static void test_buf_is_bounded(void **state)
 	assert_string_equal(shuan_buf_str(&b), "123456789");
 	assert_int_equal(shuan_buf_adds(&b, "ab"), SHUAN_ELIMIT); /* whole or nothing */
 	assert_string_equal(shuan_buf_str(&b), "123456789");
-	assert_int_equal(shuan_buf_addc(&b, '0'), 0);
+	/* the failure sticks, so a writer may check once at the end */
+	assert_int_equal(shuan_buf_addc(&b, '0'), SHUAN_ELIMIT);
+	assert_int_equal(b.err, SHUAN_ELIMIT);
+	assert_int_equal(b.len, 9);
+	shuan_buf_reset(&b);
+	assert_int_equal(shuan_buf_adds(&b, "0123456789"), 0);
 	assert_int_equal(b.len, 10);
 	shuan_buf_free(&b);
 	shuan_buf_init(&b, 1u << 20);

@@ -22,38 +22,15 @@
 #include <strings.h>
 
 #include "util/alloc.h"
+#include "util/buf.h"
 
-typedef struct obuf {
-	char *p;
-	size_t n, cap;
-	bool oom;
-} obuf;
+/* The text being built: bounded (an article's text is at most four times
+ * its bytes), the first failure remembered. */
+typedef shuan_buf obuf;
+#define OBUF_MAX (REGS_MAX_INPUT * 4)
 
-static void put(obuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *np;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		if (cap > REGS_MAX_INPUT * 4 || !(np = shuan_realloc(b->p, cap))) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void puts_(obuf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
+static void put(obuf *b, const char *s, size_t n) { (void)shuan_buf_add(b, s, n); }
+static void puts_(obuf *b, const char *s) { (void)shuan_buf_adds(b, s); }
 
 /* UTF-8 as it is, a stray invalid byte as U+FFFD (the sniffer reads a
  * mostly-UTF-8 text as UTF-8). */
@@ -94,7 +71,7 @@ static int from_charset(const char *charset, const char *in, size_t len, obuf *o
 		}
 	}
 	iconv_close(cd);
-	if (out->oom)
+	if (out->err)
 		rc = SHUAN_ENOMEM;
 	return rc;
 }
@@ -239,15 +216,16 @@ static void strip_html(const char *s, size_t len, obuf *b)
 
 int shuan_regs__decode(const char *buf, size_t len, regs_text *out)
 {
-	obuf u = {0}, h = {0};
+	obuf u, h;
 	size_t ctl = 0;
 	int rc = 0;
-
 	shuan_enc enc;
 	size_t bom;
 	char why[160];
 
 	memset(out, 0, sizeof(*out));
+	shuan_buf_init(&u, OBUF_MAX);
+	shuan_buf_init(&h, OBUF_MAX);
 	if (len == 0)
 		return SHUAN_EINVAL;
 	/* the same decision the scanner makes for a file */
@@ -260,7 +238,7 @@ int shuan_regs__decode(const char *buf, size_t len, regs_text *out)
 	if (enc == SHUAN_ENC_UTF8) {
 		copy_utf8(&u, buf, len);
 		out->encoding = "UTF-8";
-		if (u.oom)
+		if (u.err)
 			rc = SHUAN_ENOMEM;
 	} else {
 		rc = from_charset(shuan_enc_iconv_name(enc), buf, len, &u);
@@ -269,42 +247,41 @@ int shuan_regs__decode(const char *buf, size_t len, regs_text *out)
 	if (rc)
 		goto cleanup;
 	/* Control characters other than tab, CR, LF and FF mean binary. */
-	for (size_t i = 0; i < u.n; i++) {
+	for (size_t i = 0; i < u.len; i++) {
 		unsigned char c = (unsigned char)u.p[i];
 		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != '\f') || c == 0x7F)
 			ctl++;
 	}
-	if (ctl * 20 > u.n || !u.p) {
+	if (ctl * 20 > u.len || !u.p) {
 		rc = SHUAN_EBINARY;
 		goto cleanup;
 	}
-	if (looks_html(u.p, u.n)) {
-		strip_html(u.p, u.n, &h);
-		if (h.oom) {
+	if (looks_html(u.p, u.len)) {
+		strip_html(u.p, u.len, &h);
+		if (h.err) {
 			rc = SHUAN_ENOMEM;
 			goto cleanup;
 		}
 		if (!h.p)
 			put(&h, "", 0);
-		shuan_free(u.p);
+		shuan_buf_free(&u);
 		u = h;
-		h.p = NULL;
+		shuan_buf_init(&h, OBUF_MAX);
 		out->format = "html";
-	} else if ((u.n >= 4 && !strncmp(u.p, "---\n", 4)) || strstr(u.p, "\n# ") || strstr(u.p, "| --- |") ||
-	           (u.n >= 2 && !strncmp(u.p, "# ", 2))) {
+	} else if ((u.len >= 4 && !strncmp(u.p, "---\n", 4)) || strstr(u.p, "\n# ") || strstr(u.p, "| --- |") ||
+	           (u.len >= 2 && !strncmp(u.p, "# ", 2))) {
 		out->format = "markdown";
 	} else {
 		out->format = "text";
 	}
-	if (u.oom || !u.p) {
-		rc = SHUAN_ENOMEM;
+	if (u.err || !u.p) {
+		rc = u.err ? u.err : SHUAN_ENOMEM;
 		goto cleanup;
 	}
-	out->text = u.p;
-	out->len = u.n;
-	u.p = NULL;
+	out->len = u.len;
+	out->text = shuan_buf_take(&u, NULL);
 cleanup:
-	shuan_free(u.p);
-	shuan_free(h.p);
+	shuan_buf_free(&u);
+	shuan_buf_free(&h);
 	return rc;
 }

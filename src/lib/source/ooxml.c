@@ -40,6 +40,7 @@
 #include "lib/source/archive.h"
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/utf8.h"
 
 #define SST_MAX_BYTES (64u << 20)
@@ -90,10 +91,8 @@ typedef struct sst {
 typedef struct book {
 	struct book *self; /* first, like sheet_state's `b`: handlers shared by both find the book */
 	arch_ctx *c;
-	sheet_ref *sheets;
-	size_t nsheets, capsheets;
-	rel *rels;
-	size_t nrels, caprels;
+	shuan_vec sheets; /* sheet_ref */
+	shuan_vec rels;   /* rel */
 	sst sst;
 	int stop;      /* a handler stopped the parser: SHUAN_* code */
 	XML_Parser p;
@@ -160,38 +159,21 @@ cleanup:
 	return rc;
 }
 
-/* Makes room for one more element in a bounded growable array: 0, or
- * SHUAN_ELIMIT at the maximum, SHUAN_ENOMEM. New elements are zeroed. */
-static int grow(void **v, size_t *cap, size_t n, size_t elem, size_t max)
-{
-	if (n < *cap)
-		return 0;
-	if (n >= max)
-		return SHUAN_ELIMIT;
-	size_t nc = *cap ? *cap * 2 : 16;
-	if (nc < n + 1)
-		nc = n + 1;
-	if (nc > max)
-		nc = max;
-	char *p = shuan_realloc(*v, nc * elem);
-	if (!p)
-		return SHUAN_ENOMEM;
-	memset(p + *cap * elem, 0, (nc - *cap) * elem);
-	*v = p;
-	*cap = nc;
-	return 0;
-}
-
 /* ---- workbook.xml and its relationships ---- */
 
 static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	book *b = ud;
 	const char *n = local_name(name), *v;
-	if (strcmp(n, "sheet") ||
-	    grow((void **)&b->sheets, &b->capsheets, b->nsheets, sizeof(*b->sheets), MAX_SHEETS))
+	sheet_ref *sh;
+	if (strcmp(n, "sheet"))
 		return;
-	sheet_ref *sh = &b->sheets[b->nsheets++];
+	if (shuan_vec_add(&b->sheets, (void **)&sh)) {
+		if (!b->warn[0])
+			snprintf(b->warn, sizeof(b->warn), "more than %d sheets (or out of memory): the rest were not read",
+				 MAX_SHEETS);
+		return;
+	}
 	snprintf(sh->name, sizeof(sh->name), "%s", (v = attr(atts, "name")) ? v : "?");
 	snprintf(sh->rid, sizeof(sh->rid), "%s", (v = attr(atts, "id")) ? v : "");
 	sh->part[0] = '\0';
@@ -206,10 +188,15 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
 {
 	book *b = ud;
 	const char *id = attr(atts, "Id"), *target = attr(atts, "Target");
-	if (strcmp(local_name(name), "Relationship") || !id || !target ||
-	    grow((void **)&b->rels, &b->caprels, b->nrels, sizeof(*b->rels), MAX_SHEETS * 4))
+	rel *r;
+	if (strcmp(local_name(name), "Relationship") || !id || !target)
 		return;
-	rel *r = &b->rels[b->nrels++];
+	if (shuan_vec_add(&b->rels, (void **)&r)) {
+		if (!b->warn[0])
+			snprintf(b->warn, sizeof(b->warn),
+				 "more than %d relationships (or out of memory): some sheets may not be read", MAX_SHEETS * 4);
+		return;
+	}
 	snprintf(r->id, sizeof(r->id), "%s", id);
 	/* Targets are relative to xl/, or absolute from the package root. */
 	if (target[0] == '/')
@@ -322,6 +309,8 @@ static void sst_setup(XML_Parser p, book *b)
 
 /* ---- worksheets ---- */
 
+typedef char header_name[SEG_MAX_NAME];
+
 typedef struct sheet_state {
 	book *b; /* first (see on_entity) */
 	const char *sheet;
@@ -332,8 +321,7 @@ typedef struct sheet_state {
 	char *text;
 	size_t tlen;
 	size_t tcap;
-	char (*headers)[SEG_MAX_NAME]; /* row-1 values by column */
-	size_t nheaders;
+	shuan_vec headers; /* header_name: row-1 values by column */
 	uint64_t bytes;
 	shuan_cells cells; /* the scanner's cell run for this workbook */
 } sheet_state;
@@ -440,18 +428,19 @@ static void cell_done(sheet_state *st)
 	}
 	if (len == 0)
 		return;
-	if (st->row == 1 && grow((void **)&st->headers, &st->nheaders, (size_t)st->col, sizeof(*st->headers),
-				 MAX_COLUMNS) == 0) {
+	if (st->row == 1 && shuan_vec_resize(&st->headers, (size_t)st->col + 1) == 0) {
+		char *h = SHUAN_VEC_AT(&st->headers, header_name, st->col);
 		size_t k = shuan_utf8_cut(txt, len, SEG_MAX_NAME - 1); /* never half a character */
-		memcpy(st->headers[st->col], txt, k);
-		st->headers[st->col][k] = '\0';
+		memcpy(h, txt, k);
+		h[k] = '\0';
 	}
 	col_name(st->col, ref);
 	snprintf(loc, sizeof(loc), "%s!%s%llu", st->sheet, ref, (unsigned long long)st->row);
 	st->bytes += len;
 	int rc = shuan_scanner__scan_cell(b->c->s, &st->cells, st->row, txt, len,
-					  st->row > 1 && (size_t)st->col < st->nheaders && st->headers[st->col][0]
-						  ? st->headers[st->col]
+					  st->row > 1 && (size_t)st->col < st->headers.n &&
+							  SHUAN_VEC_AT(&st->headers, header_name, st->col)[0]
+						  ? SHUAN_VEC_AT(&st->headers, header_name, st->col)
 						  : NULL,
 					  loc);
 	if (rc) {
@@ -645,8 +634,8 @@ static struct archive *zopen(const struct zsrc *z)
 
 static void book_free(book *b)
 {
-	shuan_free(b->sheets);
-	shuan_free(b->rels);
+	shuan_vec_free(&b->sheets);
+	shuan_vec_free(&b->rels);
 	shuan_free(b->sst.arena);
 	shuan_free(b->sst.off);
 }
@@ -663,6 +652,7 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 
 	shuan_result__reset(&res);
 	memset(&st, 0, sizeof(st));
+	shuan_vec_init(&st.headers, SEG_MAX_NAME, MAX_COLUMNS);
 	st.b = b;
 	if (!a) {
 		shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE, "unreadable workbook");
@@ -683,9 +673,9 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 		char fallback[NAME_MAX_LEN];
 		if (!part || strncmp(part, "xl/worksheets/", 14) || !strchr(part + 14, '.') || strchr(part + 14, '/'))
 			continue;
-		for (size_t i = 0; i < b->nsheets && !name; i++)
-			if (!strcmp(b->sheets[i].part, part))
-				name = b->sheets[i].name;
+		for (size_t i = 0; i < b->sheets.n && !name; i++)
+			if (!strcmp(SHUAN_VEC_AT(&b->sheets, sheet_ref, i).part, part))
+				name = SHUAN_VEC_AT(&b->sheets, sheet_ref, i).name;
 		if (!name) {
 			snprintf(fallback, sizeof(fallback), "%s", part + 14);
 			*strrchr(fallback, '.') = '\0';
@@ -695,8 +685,8 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 		st.row = 0;
 		st.col = -1;
 		st.in_c = st.in_v = st.in_is = st.in_t = st.in_rph = false;
-		if (st.headers)
-			memset(st.headers, 0, st.nheaders * sizeof(*st.headers));
+		if (st.headers.n)
+			memset(st.headers.v, 0, st.headers.n * st.headers.elem);
 		rc = parse_entry(b, a, part, sheet_setup, &st);
 		if (SHUAN_STOPPED(rc))
 			break;
@@ -724,7 +714,7 @@ report:
 		c->icb(display, &res, c->ud);
 	archive_read_free(a);
 	shuan_free(st.text);
-	shuan_free(st.headers);
+	shuan_vec_free(&st.headers);
 	return SHUAN_STOPPED(rc) ? rc : 0;
 }
 
@@ -747,6 +737,8 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 	int rc = 0;
 
 	memset(&b, 0, sizeof(b));
+	shuan_vec_init(&b.sheets, sizeof(sheet_ref), MAX_SHEETS);
+	shuan_vec_init(&b.rels, sizeof(rel), MAX_SHEETS * 4);
 	b.self = &b;
 	b.c = c;
 	if (!mem) {
@@ -813,10 +805,12 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 		rc = SHUAN_ENOTFOUND;
 		goto cleanup;
 	}
-	for (size_t i = 0; i < b.nsheets; i++)
-		for (size_t k = 0; k < b.nrels; k++)
-			if (!strcmp(b.sheets[i].rid, b.rels[k].id))
-				snprintf(b.sheets[i].part, sizeof(b.sheets[i].part), "%s", b.rels[k].part);
+	for (size_t i = 0; i < b.sheets.n; i++) {
+		sheet_ref *sh = &SHUAN_VEC_AT(&b.sheets, sheet_ref, i);
+		for (size_t k = 0; k < b.rels.n; k++)
+			if (!strcmp(sh->rid, SHUAN_VEC_AT(&b.rels, rel, k).id))
+				snprintf(sh->part, sizeof(sh->part), "%s", SHUAN_VEC_AT(&b.rels, rel, k).part);
+	}
 	archive_read_free(a);
 	a = NULL;
 	rc = scan_sheets(&b, &z, display);
