@@ -125,29 +125,25 @@ int shuan_duty__calendar_load(shuan_duty_rules *r, const char *dir, char *err, s
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	shuan_vec years;
 	int rc = 0;
+	shuan_vec_init(&years, sizeof(duty_cal_year), MAX_YEARS);
 	if (!d)
 		return 0; /* no calendar at all: every working-day computation names the missing year */
 	while ((e = readdir(d)) != NULL) {
 		int year;
 		char tail[8] = "", path[4600];
 		shuan_yaml y = {0};
-		duty_cal_year *cy, *grown;
+		duty_cal_year *cy;
 		if (sscanf(e->d_name, "cn-%4d%7s", &year, tail) != 2 || strcmp(tail, ".yaml") ||
 		    strlen(e->d_name) != 12)
 			continue;
-		if (r->nyears == MAX_YEARS) {
-			snprintf(err, errlen, "%s: more than %d calendar years", dir, MAX_YEARS);
-			rc = SHUAN_ELIMIT;
+		if ((rc = shuan_vec_add(&years, (void **)&cy)) != 0) {
+			if (rc == SHUAN_ELIMIT)
+				snprintf(err, errlen, "%s: more than %d calendar years", dir, MAX_YEARS);
 			break;
 		}
-		if (!(grown = shuan_realloc(r->years, (r->nyears + 1) * sizeof(*grown)))) {
-			rc = SHUAN_ENOMEM;
-			break;
-		}
-		r->years = grown;
-		cy = &r->years[r->nyears];
-		memset(cy, 0, sizeof(*cy));
+		r->years = years.v; /* the array may have moved */
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		snprintf(cy->file, sizeof(cy->file), "%.500s", path);
 		rc = shuan_yaml_load_file(&y, path, err, errlen);
@@ -166,6 +162,7 @@ int shuan_duty__calendar_load(shuan_duty_rules *r, const char *dir, char *err, s
 		r->nyears++;
 	}
 	closedir(d);
+	r->years = years.v; /* freed with the rules, whatever happened */
 	if (rc == 0 && r->nyears)
 		qsort(r->years, r->nyears, sizeof(*r->years), cmp_year);
 	return rc;

@@ -145,30 +145,24 @@ static void on_input(const char *path, const shuan_input_result *r, void *ud)
 }
 
 typedef struct walk_list {
-	char **v;
-	size_t n, cap;
+	shuan_vec paths; /* char * */
 	int error;
 	group *g;
 } walk_list;
 
+/* Files one count takes at most. */
+#define MAX_FILES (1u << 24)
+
 static int on_file(const char *path, void *ud)
 {
 	walk_list *w = ud;
-	if (w->n == w->cap) {
-		size_t nc = w->cap ? w->cap * 2 : 64;
-		char **grown = shuan_realloc(w->v, nc * sizeof(*grown));
-		if (!grown) {
-			w->error = SHUAN_ENOMEM;
-			return 1;
-		}
-		w->v = grown;
-		w->cap = nc;
-	}
-	if (!(w->v[w->n] = shuan_strdup(path))) {
-		w->error = SHUAN_ENOMEM;
+	char *copy = shuan_strdup(path);
+	int rc = copy ? shuan_vec_push(&w->paths, &copy) : SHUAN_ENOMEM;
+	if (rc != 0) {
+		shuan_free(copy);
+		w->error = rc;
 		return 1;
 	}
-	w->n++;
 	return 0;
 }
 
@@ -207,6 +201,7 @@ int shuan_duty_count_people(const shuan_duty_rules *rules, const shuan_rules *de
 	g->on_skip = on_skip;
 	g->ud = ud;
 	w.g = g;
+	shuan_vec_init(&w.paths, sizeof(char *), MAX_FILES);
 	for (size_t i = 0; i < n && !w.error; i++) {
 		if (!strcmp(paths[i], "-"))
 			on_file("-", &w);
@@ -224,7 +219,8 @@ int shuan_duty_count_people(const shuan_duty_rules *rules, const shuan_rules *de
 		goto cleanup;
 	{
 		shuan_jobs_sink sink = {on_finding, on_input, g};
-		if ((rc = shuan_jobs_run(pool, (const char *const *)w.v, w.n, &sink, stats, &jr)) != 0)
+		if ((rc = shuan_jobs_run(pool, (const char *const *)w.paths.v, w.paths.n, &sink, stats,
+		                         &jr)) != 0)
 			goto cleanup;
 	}
 	flush(g);
@@ -236,9 +232,9 @@ int shuan_duty_count_people(const shuan_duty_rules *rules, const shuan_rules *de
 cleanup:
 	shuan_jobs_free(pool);
 	shuan_stats_free(stats);
-	for (size_t i = 0; i < w.n; i++)
-		shuan_free(w.v[i]);
-	shuan_free(w.v);
+	for (size_t i = 0; i < w.paths.n; i++)
+		shuan_free(SHUAN_VEC_AT(&w.paths, char *, i));
+	shuan_vec_free(&w.paths);
 	shuan_free(g);
 	return rc;
 }

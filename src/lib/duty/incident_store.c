@@ -21,6 +21,7 @@
 #include "util/alloc.h"
 
 #define MAX_EVENTS 10000
+#define MAX_INCIDENTS 1000000
 #define MAX_DETAIL (64u << 10)
 
 static bool known_kind(const char *kind)
@@ -120,10 +121,11 @@ int shuan_incident_read(shuan_store *s, int64_t id, shuan_incident *inc, char *e
 {
 	sqlite3 *db = shuan_store__db(s);
 	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
+	shuan_vec events;
 	int rc = 0, step;
 
 	memset(inc, 0, sizeof(*inc));
+	shuan_vec_init(&events, sizeof(shuan_incident_event), MAX_EVENTS);
 	shuan_incident_facts_init(&inc->facts);
 	if (errlen)
 		err[0] = '\0';
@@ -160,24 +162,14 @@ int shuan_incident_read(shuan_store *s, int64_t id, shuan_incident *inc, char *e
 			rc = SHUAN_ESTORE;
 			break;
 		}
-		if (inc->nevents == MAX_EVENTS) {
-			snprintf(err, errlen, "incident #%lld has more than %d events", (long long)id,
-			         MAX_EVENTS);
-			rc = SHUAN_ELIMIT;
+		if ((rc = shuan_vec_add(&events, (void **)&e)) != 0) {
+			if (rc == SHUAN_ELIMIT)
+				snprintf(err, errlen, "incident #%lld has more than %d events", (long long)id,
+				         MAX_EVENTS);
 			break;
 		}
-		if (inc->nevents == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			shuan_incident_event *grown = shuan_realloc(inc->events, nc * sizeof(*grown));
-			if (!grown) {
-				rc = SHUAN_ENOMEM;
-				break;
-			}
-			inc->events = grown;
-			cap = nc;
-		}
-		e = &inc->events[inc->nevents];
-		memset(e, 0, sizeof(*e));
+		/* the events array may have moved: the incident sees it as it is now */
+		inc->events = events.v;
 		e->id = sqlite3_column_int64(st, 0);
 		e->at.utc = sqlite3_column_int64(st, 1);
 		e->at.offset_min = sqlite3_column_int(st, 2);
@@ -185,9 +177,10 @@ int shuan_incident_read(shuan_store *s, int64_t id, shuan_incident *inc, char *e
 		snprintf(e->recorded, sizeof(e->recorded), "%s", (const char *)sqlite3_column_text(st, 5));
 		if (detail && !(e->detail = shuan_strdup(detail))) {
 			rc = SHUAN_ENOMEM;
+			inc->nevents = events.n;
 			break;
 		}
-		inc->nevents++;
+		inc->nevents = events.n;
 		if (!strcmp(e->kind, "discovered") || !strcmp(e->kind, "facts_updated")) {
 			char name[64];
 			snprintf(name, sizeof(name), "incident #%lld event %lld", (long long)id,
@@ -297,10 +290,11 @@ int shuan_incident_ids(shuan_store *s, bool all, int64_t **ids, size_t *n, char 
 {
 	sqlite3 *db = shuan_store__db(s);
 	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
+	shuan_vec v;
 	int rc = 0, step;
 	*ids = NULL;
 	*n = 0;
+	shuan_vec_init(&v, sizeof(int64_t), MAX_INCIDENTS);
 	if ((rc = shuan_duty__prepare(
 	         db,
 	         all ? "SELECT id FROM incidents ORDER BY id"
@@ -309,17 +303,12 @@ int shuan_incident_ids(shuan_store *s, bool all, int64_t **ids, size_t *n, char 
 	         &st, err, errlen)) != 0)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			int64_t *grown = shuan_realloc(*ids, nc * sizeof(*grown));
-			if (!grown) {
-				rc = SHUAN_ENOMEM;
-				break;
-			}
-			*ids = grown;
-			cap = nc;
+		int64_t id = sqlite3_column_int64(st, 0);
+		if ((rc = shuan_vec_push(&v, &id)) != 0) {
+			if (rc == SHUAN_ELIMIT)
+				snprintf(err, errlen, "more than %d incidents in the store", MAX_INCIDENTS);
+			break;
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	if (rc == 0 && step != SQLITE_DONE) {
 		snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
@@ -327,11 +316,12 @@ int shuan_incident_ids(shuan_store *s, bool all, int64_t **ids, size_t *n, char 
 	}
 	sqlite3_finalize(st);
 	if (rc != 0) {
-		shuan_free(*ids);
-		*ids = NULL;
-		*n = 0;
+		shuan_vec_free(&v);
+		return rc;
 	}
-	return rc;
+	*ids = v.v;
+	*n = v.n;
+	return 0;
 }
 
 void shuan_incident_ids_free(int64_t *ids)

@@ -30,6 +30,9 @@ int shuan_duty__prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *e
 	return SHUAN_ESTORE;
 }
 
+/* Transfers read for one year of the ledger, at most. */
+#define MAX_ENTRIES 1000000
+
 /* Merges the year's transfers (dated up to `until`, when given) into *acc. */
 typedef struct ledger_acc {
 	shuan_people *people; /* union of the counters */
@@ -217,10 +220,11 @@ int shuan_xborder_ledger_read(shuan_store *s, int year, shuan_xborder_ledger *ou
 	sqlite3 *db = shuan_store__db(s);
 	sqlite3_stmt *st = NULL;
 	ledger_acc a = {0};
-	size_t cap = 0;
+	shuan_vec entries;
 	int rc = 0, step;
 
 	memset(out, 0, sizeof(*out));
+	shuan_vec_init(&entries, sizeof(shuan_xborder_entry), MAX_ENTRIES);
 	if (errlen)
 		err[0] = '\0';
 	out->year = year;
@@ -238,18 +242,12 @@ int shuan_xborder_ledger_read(shuan_store *s, int year, shuan_xborder_ledger *ou
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		shuan_xborder_entry *e;
 		char date[16];
-		if (out->nentries == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			shuan_xborder_entry *grown = shuan_realloc(out->entries, nc * sizeof(*grown));
-			if (!grown) {
-				rc = SHUAN_ENOMEM;
-				break;
-			}
-			out->entries = grown;
-			cap = nc;
+		if ((rc = shuan_vec_add(&entries, (void **)&e)) != 0) {
+			if (rc == SHUAN_ELIMIT)
+				snprintf(err, errlen, "the ledger holds more than %d transfers in %d",
+				         MAX_ENTRIES, year);
+			break;
 		}
-		e = &out->entries[out->nentries++];
-		memset(e, 0, sizeof(*e));
 		e->id = sqlite3_column_int64(st, 0);
 		col_text(st, 1, e->recorded, sizeof(e->recorded));
 		col_text(st, 2, date, sizeof(date));
@@ -283,8 +281,12 @@ int shuan_xborder_ledger_read(shuan_store *s, int year, shuan_xborder_ledger *ou
 cleanup:
 	sqlite3_finalize(st);
 	shuan_people_free(a.people);
-	if (rc != 0)
-		shuan_xborder_ledger_free(out);
+	if (rc != 0) {
+		shuan_vec_free(&entries);
+	} else {
+		out->entries = entries.v;
+		out->nentries = entries.n;
+	}
 	return rc;
 }
 
