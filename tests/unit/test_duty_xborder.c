@@ -322,6 +322,30 @@ static void test_partial_exemption_note(void **state)
 	assert_true(threshold("xborder.pi_standard_contract")->warning);
 }
 
+static void test_important_data_candidate(void **state)
+{
+	shuan_org o = org_of(false, NULL);
+	shuan_transfer t = transfer_of("other", "none", "customers", false);
+	shuan_xborder_counts c = counts_of(10000000, 0, 10000000, 0);
+	bool seen = false;
+	(void)state;
+	assert_int_equal(assess(&o, &t, &c), 0);
+	for (size_t i = 0; i < res.nnotes; i++)
+		seen = seen || strstr(res.notes[i], "重要数据候选") != NULL;
+	assert_true(seen);
+	/* one fewer: no candidate */
+	c = counts_of(9999999, 0, 9999999, 0);
+	assert_int_equal(assess(&o, &t, &c), 0);
+	for (size_t i = 0; i < res.nnotes; i++)
+		assert_null(strstr(res.notes[i], "重要数据候选"));
+	/* stated important data: nothing to suggest */
+	t.important_data = true;
+	c = counts_of(20000000, 0, 20000000, 0);
+	assert_int_equal(assess(&o, &t, &c), 0);
+	for (size_t i = 0; i < res.nnotes; i++)
+		assert_null(strstr(res.notes[i], "重要数据候选"));
+}
+
 static void test_validity_and_filing(void **state)
 {
 	shuan_org o = org_of(false, NULL);
@@ -610,6 +634,7 @@ int main(void)
 	    cmocka_unit_test(test_partial_exemption_note),
 	    cmocka_unit_test(test_validity_and_filing),
 	    cmocka_unit_test(test_bad_counts),
+	    cmocka_unit_test(test_important_data_candidate),
 	    cmocka_unit_test(test_readers),
 	    cmocka_unit_test(test_ledger),
 	    cmocka_unit_test(test_rules_misspelt_key),

@@ -438,6 +438,15 @@ int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, co
 			         r->id, r->basis.article, a, b, shuan_xborder_pathway_name(out->pathway));
 		}
 	}
+	/* a volume that makes the data a candidate: only the authorities designate important data (Art. 2) */
+	if (!t->important_data && rules->people.candidate_at_least > 0 && counts->pi >= rules->people.candidate_at_least) {
+		char a[32];
+		shuan_duty__group(counts->pi, a, sizeof(a));
+		add_note(out,
+		         "PI of %s people: an important-data candidate (重要数据候选, %s); only data notified or published "
+		         "by the authorities is important data: ask the regulator, and set important_data: true if it is.",
+		         a, rules->people.candidate.article);
+	}
 	if (!counts->exact)
 		add_note(out, "The counts are %s; treat a figure near a threshold as reaching it.",
 		         counts->prior_without_people
