@@ -17,6 +17,9 @@ static const struct {
 	{"detectors", cmd_detectors, "list the detectors and the rules they cite"},
 	{"regs", cmd_regs, "search and maintain the regulation catalogue"},
 	{"inventory", cmd_inventory, "the data classification and grading inventory of files and databases"},
+	{"xborder", cmd_xborder, "cross-border transfers: pathway (exempt, contract, assessment) and ledger"},
+	{"incident", cmd_incident, "data security incidents: grading, deadlines, timeline, reports"},
+	{"duties", cmd_duties, "periodic obligations with due dates and an iCalendar export"},
 };
 
 static void usage(FILE *f)

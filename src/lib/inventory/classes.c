@@ -85,8 +85,7 @@ void shuan_inv__classes_free(inv_classes *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* A sequence of scalars as a list of copies (normalised when norm). */
-static int str_list(shuan_yaml *y, shuan_yaml_node *n, const char *key, bool norm, char ***out, size_t *count)
+int shuan_inv__yaml_strs(shuan_yaml *y, shuan_yaml_node *n, const char *key, bool norm, char ***out, size_t *count)
 {
 	size_t k;
 	int rc;
@@ -164,8 +163,8 @@ static int load_class(inv_classes *c, shuan_yaml *y, shuan_yaml_node *m, const c
 		return shuan_yaml_fail(y, m, "class without an id");
 	if ((rc = shuan_yaml_string(y, n, "id", &s)) < 0 || !(k->id = shuan_strdup(s)))
 		return rc < 0 ? rc : SHUAN_ENOMEM;
-	if ((rc = str_list(y, shuan_yaml_get(y, m, "names"), "names", true, &k->names, &k->nnames)) < 0 ||
-	    (rc = str_list(y, shuan_yaml_get(y, m, "cites"), "cites", false, &k->cites, &k->ncites)) < 0)
+	if ((rc = shuan_inv__yaml_strs(y, shuan_yaml_get(y, m, "names"), "names", true, &k->names, &k->nnames)) < 0 ||
+	    (rc = shuan_inv__yaml_strs(y, shuan_yaml_get(y, m, "cites"), "cites", false, &k->cites, &k->ncites)) < 0)
 		return rc;
 	if ((n = shuan_yaml_get(y, m, "detector"))) {
 		const shuan_detector_info *d;
@@ -222,7 +221,7 @@ static int load_class(inv_classes *c, shuan_yaml *y, shuan_yaml_node *m, const c
 	if ((n = shuan_yaml_get(y, m, "cue_values"))) {
 		char **v;
 		size_t nv;
-		if ((rc = str_list(y, n, "cue_values", false, &v, &nv)) < 0)
+		if ((rc = shuan_inv__yaml_strs(y, n, "cue_values", false, &v, &nv)) < 0)
 			return rc;
 		rc = shuan_dict_from_keys(&k->cue_values, (const char *const *)v, nv);
 		shuan_inv__free_strs(v, nv);
@@ -259,9 +258,9 @@ int shuan_inv__classes_load(inv_classes *c, const char *rules_dir, const shuan_r
 	if ((n = shuan_yaml_get(&y, root, "rev")) && (rc = shuan_yaml_int(&y, n, "rev", 1, 1000000, &rev)) < 0)
 		goto cleanup;
 	c->rev = (int)rev;
-	if ((rc = str_list(&y, shuan_yaml_get(&y, root, "free_text_names"), "free_text_names", true, &c->free_text,
+	if ((rc = shuan_inv__yaml_strs(&y, shuan_yaml_get(&y, root, "free_text_names"), "free_text_names", true, &c->free_text,
 			   &c->nfree_text)) < 0 ||
-	    (rc = str_list(&y, shuan_yaml_get(&y, root, "person_identifiers"), "person_identifiers", false,
+	    (rc = shuan_inv__yaml_strs(&y, shuan_yaml_get(&y, root, "person_identifiers"), "person_identifiers", false,
 			   &c->identifiers, &c->nidentifiers)) < 0)
 		goto cleanup;
 	list = shuan_yaml_get(&y, root, "classes");

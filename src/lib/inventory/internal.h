@@ -21,9 +21,14 @@
 #include "shuan/source.h"
 #include "util/buf.h"
 #include "util/dict.h"
+#include "util/yaml.h"
 
 /* Decodes 2n hex digits of s into out[0..n); false when s is not that. */
 bool shuan_inv__unhex(const char *s, size_t n, unsigned char *out);
+/* A YAML sequence of scalars as a new array of copies (normalised names
+ * when norm; at most 4096 items); n may be NULL (an empty list) (classes.c). */
+int shuan_inv__yaml_strs(shuan_yaml *y, shuan_yaml_node *n, const char *key, bool norm, char ***out,
+			 size_t *count);
 /* Frees n strings and the array (classes.c). */
 void shuan_inv__free_strs(char **v, size_t n);
 /* Frees what a column owns (collect.c). */

@@ -49,29 +49,6 @@ static int str(shuan_yaml *y, shuan_yaml_node *m, const char *key, bool required
 	return (*out = shuan_strdup(s)) ? 0 : SHUAN_ENOMEM;
 }
 
-static int list(shuan_yaml *y, shuan_yaml_node *n, const char *key, bool norm, char ***out, size_t *count)
-{
-	int rc;
-	*out = NULL;
-	*count = 0;
-	if (!n)
-		return 0;
-	if ((rc = shuan_yaml_scalar_seq(y, n, key, 1024)) < 0)
-		return rc;
-	if (!(*out = shuan_calloc(shuan_yaml_count(n) + 1, sizeof(char *))))
-		return SHUAN_ENOMEM;
-	for (size_t i = 0; i < shuan_yaml_count(n); i++) {
-		char buf[256];
-		const char *s = shuan_yaml_scalar(shuan_yaml_item(y, n, i));
-		if (norm)
-			shuan_inv__norm_name(s, buf, sizeof(buf));
-		if (!((*out)[i] = shuan_strdup(norm ? buf : s)))
-			return SHUAN_ENOMEM;
-		(*count)++;
-	}
-	return 0;
-}
-
 static int threshold(shuan_yaml *y, shuan_yaml_node *m, const char *key, uint64_t *out)
 {
 	shuan_yaml_node *n = shuan_yaml_get(y, m, key);
@@ -126,7 +103,7 @@ static int load(inv_profile *p, shuan_yaml *y)
 			return rc;
 		p->sub[i].when = (inv_when)e;
 	}
-	if ((rc = list(y, shuan_yaml_get(y, root, "public_names"), "public_names", true, &p->public_names,
+	if ((rc = shuan_inv__yaml_strs(y, shuan_yaml_get(y, root, "public_names"), "public_names", true, &p->public_names,
 		       &p->npublic)) < 0)
 		return rc;
 	if ((n = shuan_yaml_get(y, root, "important_candidates"))) {
@@ -146,7 +123,7 @@ static int load(inv_profile *p, shuan_yaml *y)
 			    (rc = threshold(y, m, "people_at_least", &r->people_at_least)) < 0 ||
 			    (rc = threshold(y, m, "sensitive_people_at_least", &r->sensitive_people_at_least)) < 0 ||
 			    (rc = threshold(y, m, "minors_at_least", &r->minors_at_least)) < 0 ||
-			    (rc = list(y, shuan_yaml_get(y, m, "classes_any"), "classes_any", false, &r->classes_any,
+			    (rc = shuan_inv__yaml_strs(y, shuan_yaml_get(y, m, "classes_any"), "classes_any", false, &r->classes_any,
 				       &r->nclasses_any)) < 0)
 				return rc;
 			if ((u = shuan_yaml_get(y, m, "unverified")) && (rc = shuan_yaml_bool(y, u, "unverified", &r->unverified)) < 0)
