@@ -7,7 +7,10 @@
 #ifndef SHUAN_CLI_H
 #define SHUAN_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
+
+#include "shuan/scanner.h"
 
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FOUND 1
@@ -16,6 +19,10 @@
 int cmd_scan(int argc, char **argv);
 int cmd_detectors(int argc, char **argv);
 int cmd_regs(int argc, char **argv);
+int cmd_mask(int argc, char **argv);
+int cmd_unmask(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_risk(int argc, char **argv);
 
 /* Resolves the store directory: explicit (from --store) if non-NULL, else the
  * library default. Returns 0 or prints an error and returns CLI_EXIT_ERROR. */
@@ -24,5 +31,21 @@ int cli_store_dir(const char *explicit_dir, char *buf, size_t len);
 /* Resolves the rules directory: explicit if non-NULL, else $SHUAN_RULES, else
  * the installed copy, else the source tree. */
 const char *cli_rules_dir(const char *explicit_dir);
+
+/* "500M", "2G", "4096" -> bytes. Returns 0 or -1. */
+int cli_parse_size(const char *s, uint64_t *out);
+
+/* "YYYY-MM-DD". Returns 0 or -1. */
+int cli_parse_date(const char *s, int *y, int *m, int *d);
+
+/* auto, text, csv, tsv, json or jsonl. Returns 0 or -1. */
+int cli_parse_format(const char *s, shuan_format *f);
+
+/* "a,b,c" -> a NULL-terminated array pointing into s (which it modifies);
+ * free() the array. NULL when out of memory. */
+const char **cli_split_ids(char *s);
+
+/* A --jobs value from 1 to 256. Returns 0 or -1. */
+int cli_parse_jobs(const char *s, long *out);
 
 #endif

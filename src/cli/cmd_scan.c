@@ -186,26 +186,6 @@ static int on_skip(const char *path, const char *reason, void *ud)
 	return 0;
 }
 
-/* "a,b,c" -> NULL-terminated array (modifies s). */
-static const char **split_ids(char *s)
-{
-	size_t n = 1;
-	for (char *p = s; *p; p++)
-		n += *p == ',';
-	const char **v = calloc(n + 1, sizeof(*v));
-	size_t k = 0;
-	if (!v)
-		return NULL;
-	for (char *tok = s, *next; tok; tok = next) {
-		next = strchr(tok, ',');
-		if (next)
-			*next++ = '\0';
-		if (*tok)
-			v[k++] = tok;
-	}
-	return v;
-}
-
 static int push_glob(const char ***list, size_t *n, const char *g)
 {
 	const char **v = realloc(*list, (*n + 2) * sizeof(*v));
@@ -215,38 +195,6 @@ static int push_glob(const char ***list, size_t *n, const char *g)
 	v[*n] = NULL;
 	*list = v;
 	return 0;
-}
-
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1024 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
-	default: break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end)
-		return -1;
-	*out = (uint64_t)v;
-	return 0;
-}
-
-static int parse_format(const char *s, shuan_format *f)
-{
-	static const char *const names[] = {"auto", "text", "csv", "tsv", "json", "jsonl"};
-	for (int i = 0; i < 6; i++)
-		if (!strcmp(s, names[i])) {
-			*f = (shuan_format)i;
-			return 0;
-		}
-	return -1;
 }
 
 static void iso_now(char *buf, size_t len)
@@ -303,8 +251,8 @@ int cmd_scan(int argc, char **argv)
 		case OPT_NO_STORE: no_store = true; break;
 		case OPT_RULES: rules_opt = optarg; break;
 		case OPT_COLOR: color = optarg; break;
-		case OPT_DETECTORS: only = split_ids(optarg); break;
-		case OPT_EXCLUDE_DETECTORS: exclude_dets = split_ids(optarg); break;
+		case OPT_DETECTORS: only = cli_split_ids(optarg); break;
+		case OPT_EXCLUDE_DETECTORS: exclude_dets = cli_split_ids(optarg); break;
 		case OPT_INCLUDE: push_glob(&include, &n_include, optarg); break;
 		case OPT_EXCLUDE: push_glob(&exclude, &n_exclude, optarg); break;
 		case OPT_JOBS: {
@@ -317,7 +265,7 @@ int cmd_scan(int argc, char **argv)
 			break;
 		}
 		case OPT_PART_SIZE:
-			if (parse_size(optarg, &part_size) || part_size < 4096) {
+			if (cli_parse_size(optarg, &part_size) || part_size < 4096) {
 				fprintf(stderr, "shuan scan: --part-size takes a size of at least 4K\n");
 				goto cleanup;
 			}
@@ -338,7 +286,7 @@ int cmd_scan(int argc, char **argv)
 			break;
 		}
 		case OPT_MAX_FILE_SIZE:
-			if (parse_size(optarg, &so.max_file_size)) {
+			if (cli_parse_size(optarg, &so.max_file_size)) {
 				fprintf(stderr, "shuan scan: --max-file-size takes a size such as 500M or 2G\n");
 				goto cleanup;
 			}
@@ -354,7 +302,7 @@ int cmd_scan(int argc, char **argv)
 			break;
 		}
 		case OPT_MAX_EXPANDED:
-			if (parse_size(optarg, &src.max_expanded) || !src.max_expanded) {
+			if (cli_parse_size(optarg, &src.max_expanded) || !src.max_expanded) {
 				fprintf(stderr, "shuan scan: --max-expanded takes a size such as 500M or 16G\n");
 				goto cleanup;
 			}
@@ -381,7 +329,7 @@ int cmd_scan(int argc, char **argv)
 			else { fprintf(stderr, "shuan scan: --fingerprint takes sm3 or sha256\n"); goto cleanup; }
 			break;
 		case OPT_INPUT_FORMAT:
-			if (parse_format(optarg, &so.format)) {
+			if (cli_parse_format(optarg, &so.format)) {
 				fprintf(stderr, "shuan scan: --input-format takes auto, text, csv, tsv, json or jsonl\n");
 				goto cleanup;
 			}

@@ -16,6 +16,9 @@ static const struct {
 	{"scan", cmd_scan, "find personal and sensitive personal information in files"},
 	{"detectors", cmd_detectors, "list the detectors and the rules they cite"},
 	{"regs", cmd_regs, "search and maintain the regulation catalogue"},
+	{"mask", cmd_mask, "de-identify a file: redact, generalise, pseudonymise, encrypt (SM4), surrogates"},
+	{"unmask", cmd_unmask, "decrypt the values shuan mask encrypted, with the key"},
+	{"keygen", cmd_keygen, "make a de-identification key file (mode 0600)"},
 };
 
 static void usage(FILE *f)

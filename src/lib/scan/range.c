@@ -147,3 +147,24 @@ int shuan_scanner__scan_file_range(shuan_scanner *s, const char *path, const shu
 		*newlines = pr.newlines;
 	return rc;
 }
+
+int shuan_scanner__scan_block(shuan_scanner *s, const shuan_input *in, const char *buf, size_t len,
+			      const char *header, size_t header_len, shuan_finding_fn cb, void *ud,
+			      shuan_input_result *res)
+{
+	int rc;
+	s->prime_header = header;
+	s->prime_len = header_len;
+	s->skip_sniff = true;
+	rc = shuan_scanner_scan_buffer(s, in, buf, len, cb, ud, res);
+	s->skip_sniff = false;
+	s->prime_header = NULL;
+	return rc;
+}
+
+uint64_t shuan_scanner__settled(const shuan_scanner *s)
+{
+	/* between chunks: candidates before report_from of the carried bytes
+	 * were reported with the previous chunk */
+	return s->base_offset + s->report_from;
+}

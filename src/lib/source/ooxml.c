@@ -97,6 +97,7 @@ typedef struct book {
 	int stop;      /* a handler stopped the parser: SHUAN_* code */
 	XML_Parser p;
 	char warn[160];
+	const shuan_ooxml_cells *cells; /* set: cells go to this sink instead of the scanner */
 } book;
 
 /* Refuses DTD entity declarations (no billion laughs, no external entities). */
@@ -334,6 +335,7 @@ typedef struct sheet_state {
 	char (*headers)[SEG_MAX_NAME]; /* row-1 values by column */
 	size_t nheaders;
 	uint64_t bytes;
+	bool truncated; /* the current cell was longer than CELL_MAX */
 } sheet_state;
 
 /* "C17" -> column 2 (0-based) and row 17; false when not a reference. */
@@ -373,6 +375,7 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
 	} else if (!strcmp(n, "c")) {
 		st->in_c = true;
 		st->tlen = 0;
+		st->truncated = false;
 		if (!(v = attr(atts, "r")) || !parse_ref(v, &st->col, &st->row))
 			st->col++;
 		snprintf(st->type, sizeof(st->type), "%s", (v = attr(atts, "t")) ? v : "n");
@@ -393,8 +396,10 @@ static void XMLCALL sh_text(void *ud, const XML_Char *s, int len)
 	if (!st->in_v && !st->in_t)
 		return;
 	size_t n = (size_t)len;
-	if (st->tlen + n > CELL_MAX)
+	if (st->tlen + n > CELL_MAX) {
 		n = CELL_MAX - st->tlen; /* the rest of a huge cell is not scanned */
+		st->truncated = true;
+	}
 	if (st->tlen + n > st->tcap) {
 		size_t nc = st->tcap ? st->tcap : 4096;
 		while (nc < st->tlen + n)
@@ -438,6 +443,14 @@ static void cell_done(sheet_state *st)
 	}
 	if (len == 0)
 		return;
+	if (b->cells) {
+		int src = b->cells->cell(b->cells->ud, st->sheet, st->row, st->col, st->type, txt, len, st->truncated);
+		if (src) {
+			b->stop = src;
+			XML_StopParser(b->p, XML_FALSE);
+		}
+		return;
+	}
 	if (st->row == 1 && grow((void **)&st->headers, &st->nheaders, (size_t)st->col, sizeof(*st->headers),
 				 MAX_COLUMNS) == 0) {
 		size_t k = len < SEG_MAX_NAME - 1 ? len : SEG_MAX_NAME - 1;
@@ -739,7 +752,9 @@ static void skip_book(arch_ctx *c, const char *display, const char *reason)
 		c->icb(display, &res, c->ud);
 }
 
-int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len, const char *display)
+/* Reads a document: cells to the scanner, or to `cells` when set. */
+static int read_book(arch_ctx *c, const char *path, const void *mem, size_t len, const char *display,
+		     const shuan_ooxml_cells *cells)
 {
 	struct zsrc z = {path, mem, len};
 	struct archive *a;
@@ -751,6 +766,7 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 	memset(&b, 0, sizeof(b));
 	b.self = &b;
 	b.c = c;
+	b.cells = cells;
 	if (!mem) {
 		/* A top-level document: the ratio is against its size on disk. */
 		struct stat sb;
@@ -794,7 +810,7 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 				rc = 0;
 				goto cleanup;
 			}
-		} else if (!strcmp(part, "word/document.xml") && !docx_done) {
+		} else if (!strcmp(part, "word/document.xml") && !docx_done && !cells) {
 			docx_done = true;
 			rc = scan_docx(&b, a, display);
 			if (rc == SHUAN_EINTR)
@@ -821,6 +837,20 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 				snprintf(b.sheets[i].part, sizeof(b.sheets[i].part), "%s", b.rels[k].part);
 	archive_read_free(a);
 	a = NULL;
+	if (cells && cells->sheets) {
+		/* the sink learns the sheets in workbook order before any cell */
+		const char **names = shuan_calloc(b.nsheets + 1, sizeof(*names));
+		if (!names) {
+			rc = SHUAN_ENOMEM;
+			goto cleanup;
+		}
+		for (size_t i = 0; i < b.nsheets; i++)
+			names[i] = b.sheets[i].name;
+		rc = cells->sheets(cells->ud, names, b.nsheets);
+		shuan_free(names);
+		if (rc)
+			goto cleanup;
+	}
 	rc = scan_sheets(&b, &z, display);
 cleanup:
 	if (rc == SHUAN_ENOMEM) {
@@ -835,4 +865,52 @@ cleanup:
 	archive_read_free(a);
 	book_free(&b);
 	return rc;
+}
+
+int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len, const char *display)
+{
+	return read_book(c, path, mem, len, display, NULL);
+}
+
+/* What read_cells saw of the workbook as a whole (damage, limits). */
+struct cells_result {
+	shuan_input_result res;
+	bool seen;
+};
+
+static void cells_icb(const char *path, const shuan_input_result *res, void *ud)
+{
+	struct cells_result *r = ud;
+	(void)path;
+	if (!r->seen || res->skipped) {
+		r->res = *res;
+		r->seen = true;
+	}
+}
+
+int shuan_ooxml__read_cells(const char *path, const shuan_ooxml_cells *cells, char *err, size_t errlen)
+{
+	arch_ctx c;
+	struct cells_result r;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	memset(&r, 0, sizeof(r));
+	shuan_archive__limits(&c, NULL);
+	c.icb = cells_icb;
+	c.ud = &r;
+	rc = read_book(&c, path, NULL, 0, path, cells);
+	if (rc == SHUAN_ENOTFOUND) {
+		snprintf(err, errlen, "not an xlsx workbook (no xl/workbook.xml)");
+		return SHUAN_EINVAL;
+	}
+	if (rc)
+		return rc;
+	/* a skipped workbook, a damaged sheet or a malformed part: cells are
+	 * missing, and a rewrite without them would lose data */
+	if (r.res.skipped || r.res.reason[0]) {
+		snprintf(err, errlen, "%s", r.res.reason[0] ? r.res.reason : "unreadable workbook");
+		return r.res.skipped ? r.res.skipped : SHUAN_EINVAL;
+	}
+	return 0;
 }

@@ -1,0 +1,112 @@
+/*
+ * lib/deid/encode.c - the encoding direction the scanner never needs: UTF-8
+ * back to the input's encoding (GB18030, GBK, UTF-16LE/BE) with glibc iconv,
+ * so a masked GBK export stays GBK for the program that reads it.
+ *
+ * Each worker converts its own blocks (blocks end at line ends, so at a
+ * character boundary, and these encodings carry no shift state), which
+ * keeps the output identical whatever the number of threads.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/deid/encode.h"
+#include "shuan/common.h"
+#include "util/alloc.h"
+
+int deid_out_enc_parse(const char *name, deid_out_enc *out)
+{
+	static const struct {
+		const char *name;
+		deid_out_enc e;
+	} names[] = {
+		{"utf-8", OUT_UTF8},       {"utf8", OUT_UTF8},         {"gb18030", OUT_GB18030},
+		{"gbk", OUT_GBK},          {"gb2312", OUT_GBK},        {"utf-16le", OUT_UTF16LE},
+		{"utf16le", OUT_UTF16LE},  {"utf-16be", OUT_UTF16BE},  {"utf16be", OUT_UTF16BE},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(name, names[i].name)) {
+			*out = names[i].e;
+			return 0;
+		}
+	return SHUAN_EINVAL;
+}
+
+const char *deid_out_enc_name(deid_out_enc e)
+{
+	switch (e) {
+	case OUT_GB18030:
+		return "gb18030";
+	case OUT_GBK:
+		return "gbk";
+	case OUT_UTF16LE:
+		return "utf-16le";
+	case OUT_UTF16BE:
+		return "utf-16be";
+	default:
+		return "utf-8";
+	}
+}
+
+static const char *iconv_name(deid_out_enc e)
+{
+	switch (e) {
+	case OUT_GB18030:
+		return "GB18030";
+	case OUT_GBK:
+		return "GBK";
+	case OUT_UTF16LE:
+		return "UTF-16LE";
+	case OUT_UTF16BE:
+		return "UTF-16BE";
+	default:
+		return "UTF-8";
+	}
+}
+
+int deid_encoder_init(deid_encoder *c, deid_out_enc e)
+{
+	c->enc = e;
+	c->cd = (iconv_t)-1;
+	if (e == OUT_UTF8)
+		return 0;
+	c->cd = iconv_open(iconv_name(e), "UTF-8");
+	return c->cd == (iconv_t)-1 ? SHUAN_EINVAL : 0;
+}
+
+void deid_encoder_free(deid_encoder *c)
+{
+	if (c->cd != (iconv_t)-1)
+		iconv_close(c->cd);
+	c->cd = (iconv_t)-1;
+}
+
+int deid_encode(deid_encoder *c, const char *in, size_t n, shuan_buf *out, char *err, size_t errlen)
+{
+	char tmp[16384];
+	char *ip = (char *)in;
+	size_t il = n;
+	int rc;
+
+	iconv(c->cd, NULL, NULL, NULL, NULL);
+	while (il > 0) {
+		char *op = tmp;
+		size_t ol = sizeof(tmp);
+		size_t r = iconv(c->cd, &ip, &il, &op, &ol);
+		int e = errno;
+		if ((rc = shuan_buf_add(out, tmp, sizeof(tmp) - ol)) != 0)
+			return rc;
+		if (r == (size_t)-1 && e != E2BIG) {
+			/* EILSEQ: a character the target cannot hold (GBK has no emoji)
+			 * or invalid UTF-8 from the input; EINVAL: a cut sequence */
+			snprintf(err, errlen, "a character at output byte %zu cannot be written in %s%s", (size_t)(ip - in),
+				 deid_out_enc_name(c->enc),
+				 c->enc == OUT_GBK ? " (gb18030 can hold every character)" : " (invalid UTF-8 in the input?)");
+			return SHUAN_EINVAL;
+		}
+	}
+	return 0;
+}
