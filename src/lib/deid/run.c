@@ -269,6 +269,26 @@ cleanup:
 
 /* ---- a JSON document, streamed ---- */
 
+/* The bytes the splitter read to sniff, then the rest of the input. */
+typedef struct replay {
+	deid_split *sp;
+	size_t pos;
+} replay;
+
+static long replay_read(void *ctx, char *buf, size_t cap)
+{
+	replay *r = ctx;
+	if (r->pos < r->sp->len) {
+		size_t n = r->sp->len - r->pos < cap ? r->sp->len - r->pos : cap;
+		memcpy(buf, r->sp->buf + r->pos, n);
+		r->pos += n;
+		return (long)n;
+	}
+	if (r->sp->eof)
+		return 0;
+	return r->sp->rd->read(r->sp->rd->ctx, buf, cap);
+}
+
 typedef struct tee {
 	deid_stream *st;
 	deid_worker *w;
@@ -362,18 +382,20 @@ static long tee_read(void *ctx, char *buf, size_t cap)
 	return n;
 }
 
-static int run_document(deid_stream *st, deid_worker *w, deid_out *o, shuan_mask_result *res, char *err,
-			size_t errlen)
+static int run_document(deid_stream *st, deid_worker *w, deid_split *sp, deid_out *o, shuan_mask_result *res,
+			char *err, size_t errlen)
 {
 	tee t;
 	char buf[65536];
+	replay rp = {sp, 0};
+	shuan_reader inner = {replay_read, &rp};
 	int rc = 0;
 
 	memset(&t, 0, sizeof(t));
 	t.st = st;
 	t.w = w;
 	t.j = w->json;
-	t.inner = &st->in->rd;
+	t.inner = &inner;
 	t.o = o;
 	t.err = err;
 	t.errlen = errlen;
@@ -630,7 +652,7 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 	}
 	if (st.fmt == SHUAN_FORMAT_JSON) {
 		/* the tee reads the sniffed bytes first, then the rest */
-		rc = run_document(&st, &workers[0], &out, res, err, errlen);
+		rc = run_document(&st, &workers[0], &sp, &out, res, err, errlen);
 	} else {
 		sink ks = {&out, NULL, res, err, errlen};
 		rc = run_blocks(&st, workers, nworkers, &sp, &ks);

@@ -685,7 +685,8 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 		goto report;
 	}
 	res.format = SHUAN_FORMAT_TEXT;
-	shuan_scanner__begin_cells(c->s, display, c->fcb, c->ud);
+	if (!b->cells)
+		shuan_scanner__begin_cells(c->s, display, c->fcb, c->ud);
 	for (;;) {
 		int r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
@@ -730,7 +731,7 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 		rc = 0;
 	}
 	res.bytes = st.bytes;
-	res.findings = shuan_scanner__end_cells(c->s);
+	res.findings = b->cells ? 0 : shuan_scanner__end_cells(c->s);
 	if (!res.skipped && b->warn[0])
 		snprintf(res.reason, sizeof(res.reason), "%s", b->warn);
 report:
@@ -894,9 +895,11 @@ int shuan_ooxml__read_cells(const char *path, const shuan_ooxml_cells *cells, ch
 	struct cells_result r;
 	int rc;
 
+	shuan_source_options so = SHUAN_SOURCE_OPTIONS_INIT;
 	memset(&c, 0, sizeof(c));
 	memset(&r, 0, sizeof(r));
-	shuan_archive__limits(&c, NULL);
+	so.max_member_size = UINT64_MAX; /* no scanner here to take the file-size limit from */
+	shuan_archive__limits(&c, &so);
 	c.icb = cells_icb;
 	c.ud = &r;
 	rc = read_book(&c, path, NULL, 0, path, cells);
