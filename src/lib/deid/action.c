@@ -53,7 +53,7 @@ static const struct {
 	{"person_name", VT_NAME},           {"address", VT_ADDRESS},     {"geo_coordinate", VT_COORDINATE},
 	{"ipv4", VT_IPV4},                  {"imei", VT_IMEI},           {"date", VT_DATE},
 	{"birth_date", VT_DATE},            {"age", VT_AGE},             {"postcode", VT_POSTCODE},
-	{"text", VT_TEXT},
+	{"text", VT_TEXT},                  {"credential", VT_SECRET},
 };
 #define N_VTYPES (sizeof(VTYPES) / sizeof(VTYPES[0]))
 

@@ -194,8 +194,8 @@ static int redact_tag(const shuan_masker *m, const deid_action *a, int det, bool
 	if (a->tag)
 		return shuan_buf_adds(out, a->tag);
 	if (det >= 0 && !field_rule)
-		return shuan_buf_addf(out, "[%s]", m->rules->dets[det].info.id);
-	return shuan_buf_adds(out, "[redacted]");
+		return shuan_buf_addf(out, "<%s>", m->rules->dets[det].info.id);
+	return shuan_buf_adds(out, "<redacted>");
 }
 
 int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const char *field, size_t flen,
@@ -257,7 +257,7 @@ int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const ch
 				 deid_vtype_name(t == VT_AUTO ? a->type : t), a->spec);
 			return SHUAN_EINVAL;
 		} else {
-			rc = shuan_buf_adds(out, a->tag ? a->tag : "[redacted]");
+			rc = shuan_buf_adds(out, a->tag ? a->tag : "<redacted>");
 		}
 	}
 	if (rc)

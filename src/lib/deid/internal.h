@@ -59,6 +59,7 @@ typedef enum deid_vtype {
 	VT_AGE,
 	VT_POSTCODE,
 	VT_TEXT,
+	VT_SECRET, /* passwords, keys, tokens: nothing of them may stay */
 	VT_OTHER, /* a detector of a kind no action knows specifically */
 } deid_vtype;
 

@@ -19,10 +19,16 @@ static bool generalize_supported(deid_vtype t)
 	       t == VT_POSTCODE;
 }
 
-/* Whether action a can apply to the findings of detector d; why not in err. */
-static bool fits_detector(const deid_action *a, const shuan_detector *d, char *err, size_t errlen)
+/* Whether action a can apply to the findings of detector d; why not in err.
+ * A default action is held to more: it never turns a secret into another
+ * secret-looking string (a pseudonym after "password=" is found again). */
+static bool fits_detector(const deid_action *a, const shuan_detector *d, bool is_default, char *err, size_t errlen)
 {
 	deid_vtype t = a->type != VT_AUTO ? a->type : deid_vtype_of_validator(d->info.validator);
+	if (is_default && t == VT_SECRET && a->kind != ACT_REDACT && a->kind != ACT_PARTIAL && a->kind != ACT_KEEP) {
+		snprintf(err, errlen, "secrets are redacted by default");
+		return false;
+	}
 	if (a->kind == ACT_SURROGATE && !deid_surrogate_supported(t)) {
 		snprintf(err, errlen, "surrogate has no generator for %s values (detector %s); use pseudonymize, "
 				      "encrypt, partial or redact",
@@ -123,7 +129,7 @@ int shuan_masker_new(shuan_masker **out, const shuan_rules *rules, const shuan_p
 				 r->where, r->key);
 			goto fail;
 		}
-		if (!fits_detector(&r->act, &rules->dets[d], why, sizeof(why))) {
+		if (!fits_detector(&r->act, &rules->dets[d], false, why, sizeof(why))) {
 			snprintf(err, errlen, "%s: %s", r->where, why);
 			goto fail;
 		}
@@ -146,7 +152,7 @@ int shuan_masker_new(shuan_masker **out, const shuan_rules *rules, const shuan_p
 		char why[256];
 		if (m->det_act[i] || !(policy->scan || in_scan_list(policy, rules->dets[i].info.id)))
 			continue;
-		m->det_act[i] = fits_detector(&policy->def, &rules->dets[i], why, sizeof(why)) ? &policy->def : &m->fallback;
+		m->det_act[i] = fits_detector(&policy->def, &rules->dets[i], true, why, sizeof(why)) ? &policy->def : &m->fallback;
 	}
 	/* field rules */
 	size_t nf = 0;

@@ -120,6 +120,9 @@ int deid_partial(const deid_action *a, deid_vtype t, const char *v, size_t n, sh
 	if (t == VT_EMAIL || ((t == VT_AUTO || t == VT_OTHER) && at && at > v && at + 1 < v + n && !memchr(v, ' ', n)))
 		if (at && at > v)
 			return partial_email(a, v, n, at, out);
+	/* a secret keeps nothing, not even its length */
+	if (t == VT_SECRET)
+		return masks(a, out, a->stars >= 0 ? (size_t)a->stars : 8);
 	chars = deid_u8count(v, n);
 	defaults(t, chars, &df, &dl);
 	first = (size_t)(a->first >= 0 ? a->first : df);

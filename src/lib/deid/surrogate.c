@@ -11,7 +11,8 @@
  *   cn_resident_id  a real GB/T 2260 county code (any, or in the original's
  *                   province/city with keep_region), a real past birth date in
  *                   the original's age band (age_band, default 10 years, on the
- *                   reference date), the original's sex digit (keep_sex) and
+ *                   reference date; a child under 14 stays under 14 and an
+ *                   adult at least 14), the original's sex digit (keep_sex) and
  *                   the GB 11643 MOD 11-2 check character; 15-digit IDs stay
  *                   15 digits, residence permits keep 810000/820000/830000
  *   cn_uscc         the original's authority and type characters, a real
@@ -31,12 +32,14 @@
  * The seed is HMAC-SM3(k_surrogate, type || 0 || normalised value), the
  * stream HMAC-SM3 in counter mode on it (crypto.c).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/deid/internal.h"
 
 #define ATTEMPTS 64
+#define NO_DAY LONG_MIN
 
 bool deid_surrogate_supported(deid_vtype t)
 {
@@ -122,7 +125,7 @@ static long draw_birth(deid_drbg *g, const shuan_vdata *vd, int lo, int hi, long
 	if (to > last)
 		to = last;
 	if (to < from)
-		return -1;
+		return NO_DAY;
 	return from + (long)deid_drbg_below(g, (uint32_t)(to - from + 1));
 }
 
@@ -182,13 +185,19 @@ static int sur_resident_id(const deid_tables *t, const shuan_vdata *vd, deid_drb
 		lo = r.age / band * band;
 		hi = lo + band - 1;
 	}
+	/* a child under 14 stays one (all of its PI is sensitive, PIPL Art. 28),
+	 * and an adult never becomes one */
+	if (r.age < 14 && hi > 13)
+		hi = 13;
+	else if (r.age >= 14 && lo < 14)
+		lo = 14;
 	/* 15-digit numbers were issued to people born in the 1900s */
-	long first = n == 15 ? days_from_civil(1900, 1, 1) : days_from_civil(1900, 1, 1);
+	long first = days_from_civil(1900, 1, 1);
 	long last = n == 15 ? days_from_civil(1999, 12, 31) : days_from_civil(9999, 12, 31);
 	for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
 		int y, m, d;
 		long day = draw_birth(g, vd, lo, hi, first, last);
-		if (day < 0)
+		if (day == NO_DAY)
 			return 1;
 		civil_from_days(day, &y, &m, &d);
 		const char *region = permit ? orig : draw_region(t, g, orig, a->keep_region);
