@@ -315,7 +315,9 @@ int deid_rewrite_spans(deid_worker *w, const char *field, size_t flen, const cha
 	size_t pos = 0, i = 0;
 	int rc;
 	while (i < nf) {
-		if (f[i].end <= base || f[i].start >= base + n) {
+		/* findings the policy leaves alone (they may still tell a field
+		 * rule what its value is) */
+		if (f[i].end <= base || f[i].start >= base + n || !w->m->det_act[f[i].det]) {
 			i++;
 			continue;
 		}
@@ -325,6 +327,10 @@ int deid_rewrite_spans(deid_worker *w, const char *field, size_t flen, const cha
 		size_t j = i + 1;
 		/* partly overlapping values (rare): one span, the first one's action */
 		while (j < nf && f[j].start < base + e) {
+			if (!w->m->det_act[f[j].det]) {
+				j++;
+				continue;
+			}
 			size_t ej = f[j].end < base + n ? (size_t)(f[j].end - base) : n;
 			if (ej > e)
 				e = ej;

@@ -170,14 +170,14 @@ static size_t value_offset(const char *raw, size_t n, size_t at)
 
 /* The findings intersecting raw[cs, ce), in the value's coordinates. */
 static int cell_finds(deid_worker *w, const char *buf, const deid_csv_cell *c, const deid_find *f, size_t nf,
-		      size_t *fi, shuan_vec *into)
+		      size_t *fi, bool all, shuan_vec *into)
 {
 	into->n = 0;
 	while (*fi < nf && f[*fi].end <= c->start)
 		(*fi)++;
 	for (size_t k = *fi; k < nf && f[k].start < c->end; k++) {
 		deid_find x = f[k];
-		if (x.end <= c->start)
+		if (x.end <= c->start || (!all && !w->m->det_act[x.det]))
 			continue;
 		size_t s = x.start > c->start ? (size_t)x.start - c->start : 0;
 		size_t e = (x.end < c->end ? (size_t)x.end : c->end) - c->start;
@@ -193,7 +193,6 @@ static int cell_finds(deid_worker *w, const char *buf, const deid_csv_cell *c, c
 		if (rc)
 			return rc;
 	}
-	(void)w;
 	return 0;
 }
 
@@ -261,7 +260,7 @@ int deid_csv_mask_block(deid_worker *w, const deid_csv_ctx *cx, const char *buf,
 			if ((rc = shuan_buf_add(out, buf + prev, c->start - prev)) != 0)
 				return rc;
 			size_t cell_out = out->len;
-			if ((rc = cell_finds(w, buf, c, f, nf, &fi, &w->cellfinds)) != 0)
+			if ((rc = cell_finds(w, buf, c, f, nf, &fi, fr != NULL, &w->cellfinds)) != 0)
 				return rc;
 			if (fr || w->cellfinds.n || (m->opt.unmask && memmem(buf + c->start, c->end - c->start, "SM4:", 4))) {
 				const char *v = buf + c->start;

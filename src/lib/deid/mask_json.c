@@ -192,7 +192,7 @@ static int escape(const char *v, size_t n, shuan_buf *out)
 
 /* The findings overlapping [s, e) of the stream, clipped, in the content's
  * coordinates (0 = offset s). */
-static int finds_in(deid_json *j, uint64_t s, uint64_t e, const deid_find *f, size_t nf, size_t *fi)
+static int finds_in(deid_json *j, uint64_t s, uint64_t e, const deid_find *f, size_t nf, size_t *fi, bool all)
 {
 	shuan_vec *into = &j->w->cellfinds;
 	into->n = 0;
@@ -200,7 +200,7 @@ static int finds_in(deid_json *j, uint64_t s, uint64_t e, const deid_find *f, si
 		(*fi)++;
 	for (size_t k = *fi; k < nf && f[k].start < e; k++) {
 		deid_find x = f[k];
-		if (x.end <= s)
+		if (x.end <= s || (!all && !j->w->m->det_act[x.det]))
 			continue;
 		x.start = (x.start > s ? x.start : s) - s;
 		x.end = (x.end < e ? x.end : e) - s;
@@ -238,8 +238,6 @@ static int scalar(deid_json *j, const char *tok, size_t toklen, const char *c, s
 	const deid_field_rule *fr = NULL;
 	int rc;
 
-	if ((rc = finds_in(j, cstart, cstart + n, f, nf, fi)) != 0)
-		return rc;
 	bool literal = !quoted && (toklen == 4 && (!memcmp(tok, "true", 4) || !memcmp(tok, "null", 4)));
 	literal |= !quoted && toklen == 5 && !memcmp(tok, "false", 5);
 	if (!is_key && m->nfields && !(literal && tok[0] == 'n')) {
@@ -248,6 +246,8 @@ static int scalar(deid_json *j, const char *tok, size_t toklen, const char *c, s
 		if (fr)
 			j->matched_rule = true;
 	}
+	if ((rc = finds_in(j, cstart, cstart + n, f, nf, fi, fr != NULL)) != 0)
+		return rc;
 	if (!fr && !w->cellfinds.n && !(m->opt.unmask && quoted && memmem(c, n, DEID_TOKEN_PREFIX, DEID_TOKEN_PREFIX_LEN)))
 		return shuan_buf_add(out, tok, toklen);
 	if (!pl && !fr)
