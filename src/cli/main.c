@@ -19,6 +19,7 @@ static const struct {
 	{"mask", cmd_mask, "de-identify a file: redact, generalise, pseudonymise, encrypt (SM4), surrogates"},
 	{"unmask", cmd_unmask, "decrypt the values shuan mask encrypted, with the key"},
 	{"keygen", cmd_keygen, "make a de-identification key file (mode 0600)"},
+	{"risk", cmd_risk, "re-identification risk of a table: k, l-diversity, ARX's risks; --suggest a policy"},
 };
 
 static void usage(FILE *f)

@@ -198,6 +198,30 @@ static int redact_tag(const shuan_masker *m, const deid_action *a, int det, bool
 	return shuan_buf_adds(out, "<redacted>");
 }
 
+int deid_apply_keyless(const deid_tables *tabs, const shuan_vdata *vd, const deid_action *a, deid_vtype t,
+		       const char *v, size_t n, shuan_buf *out)
+{
+	switch (a->kind) {
+	case ACT_KEEP:
+		return shuan_buf_add(out, v, n);
+	case ACT_REDACT:
+		return shuan_buf_adds(out, a->tag ? a->tag : "<redacted>");
+	case ACT_PARTIAL:
+		return deid_partial(a, t, v, n, out);
+	case ACT_GENERALIZE:
+		return deid_generalize(tabs, vd, a, t, v, n, out);
+	default:
+		return SHUAN_EINVAL;
+	}
+}
+
+int deid_apply_invalid(const deid_action *a, const char *v, size_t n, shuan_buf *out)
+{
+	if (a->on_invalid == INVALID_KEEP)
+		return shuan_buf_add(out, v, n);
+	return shuan_buf_adds(out, a->tag ? a->tag : "<redacted>");
+}
+
 int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const char *field, size_t flen,
 		    const char *v, size_t n, shuan_buf *out)
 {
@@ -220,16 +244,12 @@ int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const ch
 	size_t cn = e - s;
 	switch (a->kind) {
 	case ACT_KEEP:
-		rc = shuan_buf_add(out, core, cn);
+	case ACT_PARTIAL:
+	case ACT_GENERALIZE:
+		rc = deid_apply_keyless(&m->tabs, &m->vd, a, t, core, cn, out);
 		break;
 	case ACT_REDACT:
 		rc = redact_tag(m, a, det, fr != NULL, out);
-		break;
-	case ACT_PARTIAL:
-		rc = deid_partial(a, t, core, cn, out);
-		break;
-	case ACT_GENERALIZE:
-		rc = deid_generalize(&m->tabs, &m->vd, a, t, core, cn, out);
 		break;
 	case ACT_PSEUDONYMIZE:
 		rc = pseudonym(w, a, det, core, cn, out);
@@ -249,15 +269,13 @@ int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const ch
 		/* the value is not what the action needs: never pass it on silently */
 		invalid = true;
 		buf_truncate(out, mark);
-		if (a->on_invalid == INVALID_KEEP) {
-			rc = shuan_buf_add(out, core, cn);
-		} else if (a->on_invalid == INVALID_ERROR) {
+		if (a->on_invalid == INVALID_ERROR) {
 			snprintf(w->errmsg, sizeof(w->errmsg), "%.*s%sa value is not a valid %s for %s (on_invalid: error)",
 				 (int)(flen > 120 ? 120 : flen), field ? field : "", flen ? ": " : "",
 				 deid_vtype_name(t == VT_AUTO ? a->type : t), a->spec);
 			return SHUAN_EINVAL;
 		} else {
-			rc = shuan_buf_adds(out, a->tag ? a->tag : "<redacted>");
+			rc = deid_apply_invalid(a, core, cn, out);
 		}
 	}
 	if (rc)

@@ -399,6 +399,17 @@ void deid_worker_free(deid_worker *w);
  */
 int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const char *field, size_t flen,
 		    const char *v, size_t n, shuan_buf *out);
+/*
+ * The actions that need no key (keep, redact, partial, generalize) on a
+ * trimmed, non-empty value, as deid_mask_value applies them to a field:
+ * 0, 1 when the value does not fit (then deid_apply_invalid gives what
+ * on_invalid redact or keep writes), or a negative code. The risk
+ * lattice uses the same two functions, so its classes are mask's.
+ */
+int deid_apply_keyless(const deid_tables *tabs, const shuan_vdata *vd, const deid_action *a, deid_vtype t,
+		       const char *v, size_t n, shuan_buf *out);
+int deid_apply_invalid(const deid_action *a, const char *v, size_t n, shuan_buf *out);
+
 /* Unmask: replaces every encryption token in v[0..n) (appending to out);
  * *changed is set when any was. Returns 0 or SHUAN_EINVAL (another key, damaged). */
 int deid_unmask_value(deid_worker *w, const char *field, size_t flen, const char *v, size_t n, shuan_buf *out,
