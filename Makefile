@@ -7,8 +7,11 @@ DEB_PACKAGES := cmake make gcc pkg-config libvectorscan-dev libyaml-dev libsqlit
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 TEST_BUILD ?= build-test
+RELEASE_BUILD ?= build-release
+# Warnings are errors in CI (.ci/run sets WERROR=ON); users' builds only warn.
+WERROR ?= OFF
 
-.PHONY: all deps build demo test test-fast tsan clean fuzz fuzz-run bench-deps bench
+.PHONY: all deps build demo test test-release test-fast tsan clean fuzz fuzz-run bench-deps bench
 
 all: build
 
@@ -37,11 +40,18 @@ demo: build
 
 # The whole suite under ASan+UBSan, through ctest.
 test: deps
-	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DENABLE_SANITIZERS=ON >/dev/null
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DENABLE_SANITIZERS=ON -DENABLE_WERROR=$(WERROR) >/dev/null
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# The same suite on an optimised Release build (what users install; -O3
+# finds warnings and undefined behaviour that -O0 hides).
+test-release: deps
+	cmake -S . -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DENABLE_WERROR=$(WERROR) >/dev/null
+	cmake --build $(RELEASE_BUILD) -j $(JOBS)
+	cd $(RELEASE_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The same suite without sanitizers, for quick iteration.
 test-fast: build
@@ -89,4 +99,4 @@ bench: build bench-deps
 	bench/run
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) build-tsan
+	rm -rf $(BUILD) $(TEST_BUILD) $(RELEASE_BUILD) $(FUZZ_BUILD) build-tsan

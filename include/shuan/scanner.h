@@ -72,7 +72,7 @@ typedef struct shuan_scan_options {
 #define SHUAN_SCAN_OPTIONS_INIT {SHUAN_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, SHUAN_FP_HMAC_SM3, 0, 0, 0, NULL, SHUAN_FORMAT_AUTO, NULL}
 
 /* Called for each finding, in input order. Return 0 to go on, non-zero to
- * stop the scan (which then returns SHUAN_EINTR). */
+ * stop the scan (which then returns SHUAN_ESTOP). */
 typedef int (*shuan_finding_fn)(const shuan_finding *f, void *userdata);
 
 /*
@@ -91,6 +91,28 @@ typedef struct shuan_input {
 	shuan_format format;   /* AUTO to detect */
 } shuan_input;
 
+/*
+ * The limits that can stop work on an input. A limit that skips an input
+ * gives skipped == SHUAN_ELIMIT; one that cut part of the work on an input
+ * that was otherwise scanned leaves skipped == 0 and says what was not done
+ * in `warning`. Either way `limit` names it, and the summary counts it.
+ */
+typedef enum shuan_limit {
+	SHUAN_LIMIT_NONE = 0,
+	SHUAN_LIMIT_FILE_SIZE,    /* scan options' max_file_size (or a member's max_member_size) */
+	SHUAN_LIMIT_DEPTH,        /* source options' max_depth: archive nesting */
+	SHUAN_LIMIT_EXPANDED,     /* source options' max_expanded: bytes expanded from one archive */
+	SHUAN_LIMIT_RATIO,        /* source options' max_ratio: expansion ratio of one archive */
+	SHUAN_LIMIT_CANDIDATES,   /* pattern candidates held for one chunk */
+	SHUAN_LIMIT_VALUES,       /* validated values held for one chunk */
+	SHUAN_LIMIT_OFFICE,       /* an Office document's parts, shared strings or buffering caps */
+	SHUAN_LIMIT_CELL,         /* a cell or field longer than the scanner's chunk */
+} shuan_limit;
+#define SHUAN_LIMIT_MAX SHUAN_LIMIT_CELL
+
+/* "max_file_size", "candidates_per_chunk", ...: a stable name for outputs. */
+SHUAN_API const char *shuan_limit_name(shuan_limit l);
+
 /* What scanning one input produced. */
 typedef struct shuan_input_result {
 	uint64_t bytes;            /* bytes read */
@@ -100,8 +122,11 @@ typedef struct shuan_input_result {
 	uint64_t invalid_bytes;    /* stored bytes a decoder replaced with U+FFFD (GB18030, UTF-16) */
 	char encoding[16];         /* "utf-8", "gb18030", "utf-16le", "utf-16be" or the forced name; "" when skipped before */
 	int skipped;               /* 0, or the SHUAN_E* code why the input was skipped */
-	char reason[160];          /* why it was skipped or failed; with skipped == 0, a warning
-				    * (e.g. an unsafe archive member name); never contains input data */
+	char reason[160];          /* why it was skipped or failed; never contains input data */
+	shuan_limit limit;         /* the limit behind a skip or a warning, else SHUAN_LIMIT_NONE */
+	char warning[160];         /* for a scanned input: what was unusual or left undone (an unsafe
+				    * archive member name, a limit that cut part of the work); "" if
+				    * nothing; never contains input data */
 } shuan_input_result;
 
 /* Creates a scanner on `rules`, which must outlive it. opts may be NULL (the
@@ -114,8 +139,10 @@ SHUAN_API void shuan_scanner_free(shuan_scanner *s);
 
 /*
  * Scans a stream. Returns 0 when the input was scanned (result->skipped == 0),
- * a negative code when it was skipped or failed (result->reason says why), or
- * SHUAN_EINTR when the callback or the cancel flag stopped it.
+ * a negative code when it was skipped or failed (result->reason says why),
+ * SHUAN_ESTOP when the callback stopped it or SHUAN_EINTR when the cancel
+ * flag did. A limit that cut part of the work still returns 0, with
+ * result->limit and result->warning set.
  */
 SHUAN_API int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_reader *rd,
 					shuan_finding_fn cb, void *userdata, shuan_input_result *result);

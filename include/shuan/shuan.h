@@ -6,7 +6,7 @@
  *   finding.h  what a finding carries       source.h  archives, Office, stdin
  *   walk.h     directory walks              jobs.h    ordered multi-threaded scans
  *   stats.h    mergeable aggregates         store.h   the embedded store
- *   regs.h     the regulation catalogue
+ *   regs.h     the regulation catalogue     people.h  counting natural persons
  */
 #ifndef SHUAN_SHUAN_H
 #define SHUAN_SHUAN_H
@@ -22,5 +22,6 @@
 #include "shuan/stats.h"
 #include "shuan/store.h"
 #include "shuan/regs.h"
+#include "shuan/people.h"
 
 #endif

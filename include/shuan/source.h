@@ -44,7 +44,8 @@ typedef void (*shuan_input_fn)(const char *path, const shuan_input_result *resul
  * Findings go to fcb, per-input results to icb: one per file or member, plus
  * one for an archive that is damaged or exceeds a limit (skipped != 0), and
  * a warning (skipped == 0, reason set) for an unsafe member name. Returns 0,
- * or SHUAN_EINTR when a callback or the cancel flag stopped the scan.
+ * SHUAN_ESTOP when a callback stopped the scan or SHUAN_EINTR when the cancel
+ * flag did.
  * Problems with the file or a member do not fail the call. Nothing is ever
  * written to disk. Thread-safety: as the scanner (one per thread).
  */

@@ -57,6 +57,10 @@ SHUAN_API uint64_t shuan_stats_invalid_utf8(const shuan_stats *st);
 /* Stored bytes decoders replaced with U+FFFD (GB18030, UTF-16 inputs). */
 SHUAN_API uint64_t shuan_stats_invalid_bytes(const shuan_stats *st);
 SHUAN_API bool shuan_stats_distinct_exact(const shuan_stats *st);
+/* Scanned inputs whose result carried a warning. */
+SHUAN_API uint64_t shuan_stats_warned(const shuan_stats *st);
+/* Inputs a limit stopped, wholly (skipped) or in part (a warning). */
+SHUAN_API uint64_t shuan_stats_limit_hits(const shuan_stats *st, shuan_limit l);
 
 /* Per-detector rows in id order; i < shuan_stats_detector_count(). */
 SHUAN_API size_t shuan_stats_detector_count(const shuan_stats *st);

@@ -36,7 +36,7 @@ typedef int (*shuan_walk_skip_fn)(const char *path, const char *reason, void *us
 /*
  * Walks `root` (a file or a directory). Entries of a directory are visited
  * in byte order of their names, so runs are reproducible. Returns 0, or
- * SHUAN_EINTR when a callback stopped the walk. Problems with individual
+ * SHUAN_ESTOP when a callback stopped the walk. Problems with individual
  * paths go to skip_fn and do not stop the walk.
  */
 SHUAN_API int shuan_walk(const char *root, const shuan_walk_options *opts, shuan_walk_file_fn file_fn,

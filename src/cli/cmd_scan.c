@@ -111,15 +111,27 @@ static void sink_finding(const shuan_finding *f, void *ud)
 	k->rep->count++;
 }
 
+/* The option of `shuan scan` that sets a limit, for messages. */
+static const char *limit_flag(shuan_limit l)
+{
+	switch (l) {
+	case SHUAN_LIMIT_FILE_SIZE: return " (--max-file-size)";
+	case SHUAN_LIMIT_DEPTH: return " (--max-depth)";
+	case SHUAN_LIMIT_EXPANDED: return " (--max-expanded)";
+	case SHUAN_LIMIT_RATIO: return " (--max-ratio)";
+	default: return "";
+	}
+}
+
 static void sink_input(const char *path, const shuan_input_result *res, void *ud)
 {
 	scan_sink *k = ud;
 	if (k->quiet)
 		return;
 	if (res->skipped)
-		fprintf(stderr, "shuan: %s: skipped: %s\n", path, res->reason);
-	else if (res->reason[0])
-		fprintf(stderr, "shuan: %s: warning: %s\n", path, res->reason);
+		fprintf(stderr, "shuan: %s: skipped: %s%s\n", path, res->reason, limit_flag(res->limit));
+	else if (res->warning[0])
+		fprintf(stderr, "shuan: %s: warning: %s%s\n", path, res->warning, limit_flag(res->limit));
 	if (res->skipped)
 		return;
 	if (res->invalid_utf8)
@@ -441,7 +453,7 @@ int cmd_scan(int argc, char **argv)
 			run.error = true;
 			continue;
 		}
-		if (shuan_walk(argv[i], &wo, on_file, on_skip, &run) == SHUAN_EINTR) {
+		if (shuan_walk(argv[i], &wo, on_file, on_skip, &run) != 0) {
 			fprintf(stderr, "shuan scan: out of memory while listing files\n");
 			run.error = true;
 			break;

@@ -20,8 +20,10 @@ void shuan_buf_init(shuan_buf *b, size_t max)
 static int buf_room(shuan_buf *b, size_t n)
 {
 	size_t need, cap;
+	if (b->err)
+		return b->err;
 	if (n > b->max - b->len)
-		return SHUAN_ELIMIT;
+		return b->err = SHUAN_ELIMIT;
 	need = b->len + n + 1;
 	if (need <= b->cap)
 		return 0;
@@ -32,7 +34,7 @@ static int buf_room(shuan_buf *b, size_t n)
 		cap = b->max + 1;
 	char *p = shuan_realloc(b->p, cap);
 	if (!p)
-		return SHUAN_ENOMEM;
+		return b->err = SHUAN_ENOMEM;
 	b->p = p;
 	b->cap = cap;
 	return 0;
@@ -59,11 +61,13 @@ int shuan_buf_vaddf(shuan_buf *b, const char *fmt, va_list ap)
 	va_list ap2;
 	char small[256];
 	int n, rc;
+	if (b->err)
+		return b->err;
 	va_copy(ap2, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	if (n < 0) {
 		va_end(ap2);
-		return SHUAN_ERROR;
+		return b->err = SHUAN_ERROR;
 	}
 	if ((size_t)n < sizeof(small)) {
 		va_end(ap2);
@@ -94,6 +98,7 @@ const char *shuan_buf_str(const shuan_buf *b) { return b->p ? b->p : ""; }
 void shuan_buf_reset(shuan_buf *b)
 {
 	b->len = 0;
+	b->err = 0;
 	if (b->p)
 		b->p[0] = '\0';
 }
@@ -105,6 +110,7 @@ char *shuan_buf_take(shuan_buf *b, size_t *len)
 		*len = b->len;
 	b->p = NULL;
 	b->len = b->cap = 0;
+	b->err = 0;
 	return p;
 }
 
@@ -113,6 +119,7 @@ void shuan_buf_free(shuan_buf *b)
 	shuan_free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+	b->err = 0;
 }
 
 void shuan_vec_init(shuan_vec *v, size_t elem, size_t max)
@@ -126,7 +133,7 @@ int shuan_vec_reserve(shuan_vec *v, size_t more)
 {
 	size_t cap;
 	void *p;
-	if (more > v->max - v->n)
+	if (v->n > v->max || more > v->max - v->n)
 		return SHUAN_ELIMIT;
 	if (v->n + more <= v->cap)
 		return 0;
@@ -146,7 +153,7 @@ int shuan_vec_reserve(shuan_vec *v, size_t more)
 
 int shuan_vec_push(shuan_vec *v, const void *e)
 {
-	int rc = v->n < v->cap ? 0 : shuan_vec_reserve(v, 1);
+	int rc = v->n >= v->max ? SHUAN_ELIMIT : v->n < v->cap ? 0 : shuan_vec_reserve(v, 1);
 	if (rc)
 		return rc;
 	memcpy((char *)v->v + v->n * v->elem, e, v->elem);
@@ -156,13 +163,25 @@ int shuan_vec_push(shuan_vec *v, const void *e)
 
 int shuan_vec_add(shuan_vec *v, void **out)
 {
-	int rc = v->n < v->cap ? 0 : shuan_vec_reserve(v, 1);
+	int rc = v->n >= v->max ? SHUAN_ELIMIT : v->n < v->cap ? 0 : shuan_vec_reserve(v, 1);
 	*out = NULL;
 	if (rc)
 		return rc;
 	*out = (char *)v->v + v->n * v->elem;
 	memset(*out, 0, v->elem);
 	v->n++;
+	return 0;
+}
+
+int shuan_vec_resize(shuan_vec *v, size_t n)
+{
+	int rc;
+	if (n <= v->n)
+		return 0;
+	if ((rc = shuan_vec_reserve(v, n - v->n)))
+		return rc;
+	memset((char *)v->v + v->n * v->elem, 0, (n - v->n) * v->elem);
+	v->n = n;
 	return 0;
 }
 

@@ -7,6 +7,8 @@
  *   shuan_vec  an array of fixed-size elements (candidates, rows, names)
  *
  * Both start empty without allocating; free() returns them to that state.
+ * A shuan_buf remembers its first failure (err), so a writer may add many
+ * pieces and check once at the end.
  */
 #ifndef SHUAN_UTIL_BUF_H
 #define SHUAN_UTIL_BUF_H
@@ -19,6 +21,7 @@ typedef struct shuan_buf {
 	size_t len; /* bytes held, without the NUL */
 	size_t cap; /* bytes allocated */
 	size_t max; /* the most len may reach */
+	int err;    /* sticky: the first failure; later adds do nothing and return it */
 } shuan_buf;
 
 void shuan_buf_init(shuan_buf *b, size_t max);
@@ -49,6 +52,9 @@ void shuan_vec_init(shuan_vec *v, size_t elem, size_t max);
 int shuan_vec_push(shuan_vec *v, const void *e);
 /* Appends a zeroed element and points *out at it. Same returns. */
 int shuan_vec_add(shuan_vec *v, void **out);
+/* Grows the vector to at least n elements, the new ones zeroed (a sparse
+ * index). Same returns. */
+int shuan_vec_resize(shuan_vec *v, size_t n);
 /* Makes room for `more` elements beyond n. Same returns. */
 int shuan_vec_reserve(shuan_vec *v, size_t more);
 void shuan_vec_free(shuan_vec *v);

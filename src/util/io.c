@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,4 +109,21 @@ size_t shuan_io_peek_file(const char *path, void *buf, size_t cap)
 		n = shuan_io_read_full(fd, buf, cap);
 	close(fd);
 	return n > 0 ? (size_t)n : 0;
+}
+
+size_t shuan_peeked_copy(shuan_peeked *k, void *buf, size_t cap)
+{
+	size_t n = k->n - k->pos < cap ? k->n - k->pos : cap;
+	if (n)
+		memcpy(buf, k->p + k->pos, n);
+	k->pos += n;
+	return n;
+}
+
+size_t shuan_peeked_rest(shuan_peeked *k, const void **out)
+{
+	size_t n = k->n - k->pos;
+	*out = k->p + k->pos;
+	k->pos = k->n;
+	return n;
 }

@@ -35,4 +35,21 @@ int shuan_io_read_file(const char *path, size_t max, char **out, size_t *len);
  * not a regular file: a pipe's bytes would be gone once peeked). */
 size_t shuan_io_peek_file(const char *path, void *buf, size_t cap);
 
+/*
+ * Bytes read ahead of a stream (to sniff what it is) and served again before
+ * the stream's own bytes: every reader that peeks uses this.
+ */
+typedef struct shuan_peeked {
+	const unsigned char *p;
+	size_t n, pos;
+} shuan_peeked;
+
+/* Copies up to cap of the bytes not yet served into buf: the count, 0 once
+ * all were served. */
+size_t shuan_peeked_copy(shuan_peeked *k, void *buf, size_t cap);
+
+/* Points *out at all the bytes not yet served and marks them served: the
+ * count, 0 once all were served (for zero-copy readers). */
+size_t shuan_peeked_rest(shuan_peeked *k, const void **out);
+
 #endif

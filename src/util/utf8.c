@@ -52,3 +52,75 @@ size_t shuan_utf8_invalid(const char *buf, size_t len, bool partial_ok)
 	}
 	return bad;
 }
+
+size_t shuan_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t v;
+	size_t len;
+	if (n == 0)
+		return 0;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	len = u[0] >= 0xC2 && u[0] <= 0xDF ? 2 : u[0] >= 0xE0 && u[0] <= 0xEF ? 3 : u[0] >= 0xF0 && u[0] <= 0xF4 ? 4 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	v = u[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if (!shuan_utf8_is_cont(u[i]))
+			return 0;
+		v = (v << 6) | (u[i] & 0x3F);
+	}
+	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+size_t shuan_utf8_encode(uint32_t cp, char out[4])
+{
+	unsigned char *b = (unsigned char *)out;
+	if (cp < 0x80) {
+		b[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		b[0] = (unsigned char)(0xC0 | (cp >> 6));
+		b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		return 0;
+	if (cp < 0x10000) {
+		b[0] = (unsigned char)(0xE0 | (cp >> 12));
+		b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	if (cp > 0x10FFFF)
+		return 0;
+	b[0] = (unsigned char)(0xF0 | (cp >> 18));
+	b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+size_t shuan_utf8_count(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += !shuan_utf8_is_cont((unsigned char)s[i]);
+	return k;
+}
+
+size_t shuan_utf8_cut(const char *s, size_t n, size_t max)
+{
+	size_t k = n < max ? n : max;
+	/* back off while the byte after the cut continues a character */
+	while (k > 0 && k < n && shuan_utf8_is_cont((unsigned char)s[k]))
+		k--;
+	return k;
+}

@@ -38,32 +38,52 @@ static void put_err(shuan_yaml *y, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Parses the next document into y->doc. */
+static int load_next(shuan_yaml *y)
+{
+	if (!yaml_parser_load(&y->parser, &y->doc)) {
+		if (y->parser.error == YAML_MEMORY_ERROR) {
+			put_err(y, "%s: out of memory", y->file);
+			return SHUAN_ENOMEM;
+		}
+		put_err(y, "%s:%zu:%zu: %s", y->file, y->parser.problem_mark.line + 1,
+			y->parser.problem_mark.column + 1, y->parser.problem ? y->parser.problem : "not valid YAML");
+		return SHUAN_ERULES;
+	}
+	y->loaded = true;
+	return 0;
+}
+
 int shuan_yaml_load_buffer(shuan_yaml *y, const char *name, const char *buf, size_t len, char *err,
 			   size_t errlen)
 {
-	yaml_parser_t parser;
-	int rc = 0;
-
 	set_name(y, name, err, errlen);
-	if (!yaml_parser_initialize(&parser)) {
+	if (!yaml_parser_initialize(&y->parser)) {
 		put_err(y, "%s: out of memory", y->file);
 		return SHUAN_ENOMEM;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &y->doc)) {
-		if (parser.error == YAML_MEMORY_ERROR) {
-			put_err(y, "%s: out of memory", y->file);
-			rc = SHUAN_ENOMEM;
-		} else {
-			put_err(y, "%s:%zu:%zu: %s", y->file, parser.problem_mark.line + 1,
-				parser.problem_mark.column + 1, parser.problem ? parser.problem : "not valid YAML");
-			rc = SHUAN_ERULES;
-		}
-	} else {
-		y->loaded = true;
+	y->parsing = true;
+	yaml_parser_set_input_string(&y->parser, (const unsigned char *)buf, len);
+	return load_next(y);
+}
+
+int shuan_yaml_next(shuan_yaml *y)
+{
+	int rc;
+	if (!y->parsing)
+		return 0;
+	if (y->loaded) {
+		yaml_document_delete(&y->doc);
+		y->loaded = false;
 	}
-	yaml_parser_delete(&parser);
-	return rc;
+	if ((rc = load_next(y)))
+		return rc;
+	if (!yaml_document_get_root_node(&y->doc)) { /* the stream's end */
+		yaml_document_delete(&y->doc);
+		y->loaded = false;
+		return 0;
+	}
+	return 1;
 }
 
 int shuan_yaml_load_file(shuan_yaml *y, const char *path, char *err, size_t errlen)
@@ -83,16 +103,24 @@ int shuan_yaml_load_file(shuan_yaml *y, const char *path, char *err, size_t errl
 		return rc;
 	}
 	rc = shuan_yaml_load_buffer(y, path, buf, len, err, errlen);
-	shuan_free(buf);
+	y->text = buf; /* the parser may read it again for later documents */
 	return rc;
 }
 
 void shuan_yaml_free(shuan_yaml *y)
 {
-	if (y && y->loaded) {
+	if (!y)
+		return;
+	if (y->loaded) {
 		yaml_document_delete(&y->doc);
 		y->loaded = false;
 	}
+	if (y->parsing) {
+		yaml_parser_delete(&y->parser);
+		y->parsing = false;
+	}
+	shuan_free(y->text);
+	y->text = NULL;
 }
 
 shuan_yaml_node *shuan_yaml_root(shuan_yaml *y)

@@ -28,10 +28,12 @@ typedef yaml_node_t shuan_yaml_node;
 
 typedef struct shuan_yaml {
 	yaml_document_t doc;
-	char file[512]; /* the name used in messages */
-	char *err;      /* the caller's buffer for the first failure, or NULL */
+	yaml_parser_t parser; /* kept for the documents after the first */
+	char *text;           /* a file's bytes, owned while the parser reads them */
+	char file[512];       /* the name used in messages */
+	char *err;            /* the caller's buffer for the first failure, or NULL */
 	size_t errlen;
-	bool loaded;
+	bool loaded, parsing;
 } shuan_yaml;
 
 /*
@@ -45,6 +47,12 @@ int shuan_yaml_load_file(shuan_yaml *y, const char *path, char *err, size_t errl
 /* The same for bytes in memory, named `name` in messages. */
 int shuan_yaml_load_buffer(shuan_yaml *y, const char *name, const char *buf, size_t len, char *err,
 			   size_t errlen);
+
+/* Moves to the next document of a multi-document stream ("---"): 1 when
+ * there is one (the previous document is released), 0 at the end, or a
+ * negative code (SHUAN_ERULES with the position, SHUAN_ENOMEM). The buffer
+ * given to shuan_yaml_load_buffer must still be there. */
+int shuan_yaml_next(shuan_yaml *y);
 
 /* Releases the document. Safe on a zeroed or failed shuan_yaml. */
 void shuan_yaml_free(shuan_yaml *y);

@@ -36,7 +36,7 @@ check "summary counts files" [ "$(tail -n1 "$WORK/out.jsonl" | jq .inputs.scanne
 check "summary has distinct per detector" [ "$(tail -n1 "$WORK/out.jsonl" | jq '[.by_detector[] | select(.detector=="cn_mobile")][0].distinct')" = 2 ]
 
 # JSON document parses and holds the same findings
-check "json parses" jqt '.schema_version == "1.1" and (.findings | length) == '"$n" "$WORK/out.json"
+check "json parses" jqt '.schema_version == "1.2" and (.findings | length) == '"$n" "$WORK/out.json"
 
 # SARIF 2.1.0 as GitHub code scanning reads it
 check "sarif version" jqt '.version == "2.1.0" and (."$schema" | test("sarif"))' "$WORK/out.sarif"

@@ -39,7 +39,7 @@ fi
 
 # --max-file-size skips big inputs
 $S --max-file-size 1M "$D/hugeline.txt" >"$WORK/max.jsonl" 2>"$WORK/max.err"
-check "max-file-size named" contains "$WORK/max.err" "larger than --max-file-size"
+check "max-file-size named" contains "$WORK/max.err" "larger than max_file_size (1048576 bytes) (--max-file-size)"
 
 # store: summary recorded, key private, same value -> same fingerprint across runs
 ST="$WORK/store"

@@ -32,7 +32,7 @@ typedef struct gots {
 	size_t n;
 } gots;
 
-static int collect(const shuan_finding *f, void *ud)
+static inline int collect(const shuan_finding *f, void *ud)
 {
 	gots *g = ud;
 	if (g->n >= sizeof(g->v) / sizeof(g->v[0]))
@@ -58,7 +58,7 @@ static int collect(const shuan_finding *f, void *ud)
 
 static const unsigned char TEST_KEY[32] = "0123456789abcdef0123456789abcdef";
 
-static shuan_rules *load_rules(shuan_matcher_kind kind)
+static inline shuan_rules *load_rules(shuan_matcher_kind kind)
 {
 	shuan_rules *r = NULL;
 	char err[1024];
@@ -71,7 +71,7 @@ static shuan_rules *load_rules(shuan_matcher_kind kind)
 
 /* Scans buf as `name` (its extension picks the format) with chunk size
  * `chunk` (0 = default); returns the number of findings. */
-static size_t scan_with(shuan_rules *r, const char *name, const char *buf, size_t len, size_t chunk, gots *g)
+static inline size_t scan_with(shuan_rules *r, const char *name, const char *buf, size_t len, size_t chunk, gots *g)
 {
 	shuan_scanner *s = NULL;
 	shuan_scan_options o = SHUAN_SCAN_OPTIONS_INIT;
@@ -88,7 +88,7 @@ static size_t scan_with(shuan_rules *r, const char *name, const char *buf, size_
 	return g->n;
 }
 
-static const got *find_det(const gots *g, const char *det, const char *value)
+static inline const got *find_det(const gots *g, const char *det, const char *value)
 {
 	for (size_t i = 0; i < g->n; i++)
 		if (!strcmp(g->v[i].det, det) && (!value || !strcmp(g->v[i].value, value)))

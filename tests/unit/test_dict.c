@@ -148,6 +148,8 @@ static void test_vdata_load(void **state)
 	assert_non_null(d.name_stopwords);
 	assert_int_equal(d.weak_password_min_len, 8);
 	assert_int_equal(d.precise_location_decimals, 4);
+	assert_int_equal(d.minor_age, 14);
+	assert_string_equal(d.minor_spi_category, "不满十四周岁未成年人的个人信息");
 	assert_true(shuan_dict_has(d.divisions, "110105", 6));
 	shuan_vdata_free(&d);
 	assert_null(d.divisions);

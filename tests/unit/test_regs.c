@@ -517,8 +517,21 @@ static void test_ingest_bad_input(void **state)
 	assert_int_equal(shuan_regs_ingest_buffer(g_regs, binary, sizeof(binary) - 1, "a.out", &rep),
 	                 SHUAN_EBINARY);
 	assert_null(rep);
-	assert_int_equal(shuan_regs_ingest_buffer(g_regs, "\xff\xfe\xff\xfe\x80\x81", 6, "junk", &rep),
+	/* bytes that are text in no encoding (FF FE alone would be a UTF-16 BOM,
+	 * which articles, like scanned files, may now start with) */
+	assert_int_equal(shuan_regs_ingest_buffer(g_regs, "\x80\x81\xff\x01\x02\x03\x04\x05", 8, "junk", &rep),
 	                 SHUAN_EBINARY);
+	assert_null(rep);
+	/* a UTF-16LE article (BOM) is read like a UTF-8 one */
+	{
+		static const char u16[] = "\xff\xfe" "\x0a\x30" "\x70\x65\x6e\x63\x89\x5b\x68\x51\xd5\x6c" "\x0b\x30" "\x0a\x00";
+		assert_int_equal(shuan_regs_ingest_buffer(g_regs, u16, sizeof(u16) - 1, "u16.txt", &rep), 0);
+		assert_non_null(rep);
+		assert_string_equal(rep->encoding, "UTF-16LE");
+		assert_true(rep->ncandidates >= 1);
+		shuan_regs_report_free(rep);
+		rep = NULL;
+	}
 	assert_int_equal(shuan_regs_ingest_buffer(g_regs, plain, strlen(plain), "none.txt", &rep),
 	                 SHUAN_EINVAL);
 	assert_non_null(rep);

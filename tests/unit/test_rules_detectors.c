@@ -114,8 +114,15 @@ static void load_detector(const char *path, const char *fname)
 	check_cites(&y, root, d->id);
 	yaml_node_t *pats = shuan_yaml_get(&y, root, "patterns");
 	assert_true(shuan_yaml_is_seq(pats));
-	for (size_t i = 0; i < shuan_yaml_count(pats); i++)
-		compile_pattern(d, shuan_yaml_scalar(shuan_yaml_item(&y, pats, i)));
+	/* the patterns as the library expands them ({name} -> its word list) */
+	const shuan_detector *ld = NULL;
+	for (size_t i = 0; i < fixture_rules->n; i++)
+		if (!strcmp(fixture_rules->dets[i].info.id, d->id))
+			ld = &fixture_rules->dets[i];
+	assert_non_null(ld);
+	assert_int_equal(ld->patterns.n, shuan_yaml_count(pats));
+	for (size_t i = 0; i < ld->patterns.n; i++)
+		compile_pattern(d, ld->patterns.v[i]);
 	shuan_yaml_free(&y);
 }
 
@@ -213,6 +220,7 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 	shuan_vresult r = {0};
 	r.start = (size_t)from;
 	r.end = (size_t)to;
+	r.words = words_for(c->d->validator);
 	const shuan_validator *v = shuan_validator_find(c->d->validator);
 	if (v->fn(&V, c->text, c->len, &r))
 		add_hit(c->d->id, c->text + r.start, r.end - r.start);

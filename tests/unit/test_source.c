@@ -51,7 +51,8 @@ static void on_input(const char *path, const shuan_input_result *r, void *ud)
 {
 	seen *s = ud;
 	if (s->ni < 16)
-		snprintf(s->inputs[s->ni++], sizeof(s->inputs[0]), "%s|%d|%s", path, r->skipped, r->reason);
+		snprintf(s->inputs[s->ni++], sizeof(s->inputs[0]), "%s|%d|%s|%s", path, r->skipped,
+			 r->skipped ? r->reason : r->warning, shuan_limit_name(r->limit));
 }
 
 static int setup(void **state)
@@ -151,7 +152,8 @@ static void test_7z_nested(void **state)
 	assert_int_equal(shuan_scan_source(g_scanner, path, &o, on_finding, on_input, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_non_null(strstr(s.inputs[1], "in.zip|"));
-	assert_non_null(strstr(s.inputs[1], "--max-depth 1"));
+	assert_non_null(strstr(s.inputs[1], "max_depth 1"));
+	assert_non_null(strstr(s.inputs[1], "|max_depth"));
 }
 
 static void test_sniff(void **state)
@@ -177,13 +179,15 @@ static void test_ratio_floor(void **state)
 	assert_false(shuan_archive__account(&l, 32u << 20));
 	/* Past the floor the ratio counts. */
 	assert_true(shuan_archive__account(&l, 40u << 20));
-	assert_non_null(strstr(l.reason, "--max-ratio"));
+	assert_non_null(strstr(l.reason, "max_ratio"));
+	assert_int_equal(l.kind, SHUAN_LIMIT_RATIO);
 	memset(&l, 0, sizeof(l));
 	l.max_expanded = 1u << 20;
 	l.max_ratio = 200;
 	l.compressed = 1u << 30;
 	assert_true(shuan_archive__account(&l, 2u << 20));
-	assert_non_null(strstr(l.reason, "--max-expanded"));
+	assert_non_null(strstr(l.reason, "max_expanded"));
+	assert_int_equal(l.kind, SHUAN_LIMIT_EXPANDED);
 }
 
 static void test_zip_members(void **state)
@@ -203,7 +207,7 @@ static void test_zip_members(void **state)
 	/* A callback that asks to stop stops the whole source. */
 	memset(&s, 0, sizeof(s));
 	s.stop_after = 1;
-	assert_int_equal(shuan_scan_source(g_scanner, p, NULL, on_finding, on_input, &s), SHUAN_EINTR);
+	assert_int_equal(shuan_scan_source(g_scanner, p, NULL, on_finding, on_input, &s), SHUAN_ESTOP);
 	assert_int_equal(s.n, 1);
 }
 

@@ -160,6 +160,8 @@ static void test_two_processes_at_once(void **state)
 			shuan_store *s = NULL;
 			char err[512];
 			int rc = shuan_store_open(&s, dir, err, sizeof(err));
+			if (rc)
+				fprintf(stderr, "child %d: %s\n", i, err);
 			shuan_store_free(s);
 			_exit(rc == 0 ? 0 : 1);
 		}

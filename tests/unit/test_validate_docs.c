@@ -44,6 +44,26 @@ static void test_permits(void **state)
 	assert_false(vyes("cn_exit_entry_permit", "C1234567"));
 }
 
+/* HKID: MOD 11 over weights 9..2, a lone letter preceded by a space (36),
+ * A..Z = 10..35, check A = 10. A123456(3): 324 + 80 + 77 = 481, 481 % 11 = 8,
+ * so the check is 3. */
+static void test_hk_id(void **state)
+{
+	shuan_vresult r = {0};
+	(void)state;
+	assert_true(vok("hk_id", "A123456(3)", &r));
+	assert_string_equal(r.kind, "one_letter_prefix");
+	assert_true(vyes("hk_id", "A1234563"));
+	assert_true(vok("hk_id", "AB9876543", &r));
+	assert_string_equal(r.kind, "two_letter_prefix");
+	assert_false(vyes("hk_id", "A123456(4)")); /* wrong check */
+	assert_false(vyes("hk_id", "A1234564"));
+	assert_false(vyes("hk_id", "A123456(3"));  /* unbalanced */
+	assert_false(vyes("hk_id", "123456(3)"));  /* no letter */
+	assert_false(vyes("hk_id", "ABC123456(3)"));
+	assert_false(vyes("hk_id", "A12345(3)"));
+}
+
 static void test_plate(void **state)
 {
 	(void)state;
@@ -72,6 +92,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_passport),
 	    cmocka_unit_test(test_permits),
+	    cmocka_unit_test(test_hk_id),
 	    cmocka_unit_test(test_plate),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);

@@ -1,7 +1,9 @@
 /*
  * tests/unit/validate_fixture.h - shared set-up for the validator tests: loads
  * the real tables from rules/data into a shuan_vdata (scan date 2026-11-22)
- * and runs a validator by name over a whole string or a sub-span.
+ * and the real rules (for each detector's word lists), and runs a validator
+ * by name over a whole string or a sub-span, with the word lists of the
+ * detector of the same name.
  */
 #ifndef SHUAN_TEST_VALIDATE_FIXTURE_H
 #define SHUAN_TEST_VALIDATE_FIXTURE_H
@@ -14,12 +16,25 @@
 
 #include <cmocka.h>
 
+#include "lib/rules/internal.h"
 #include "lib/validate/validate.h"
+#include "shuan/rules.h"
 #include "util/dict.h"
 
 static shuan_vdata V; /* with the real tables */
 static const shuan_vdata NOTABLES = {.scan_year = 2026, .scan_month = 11, .scan_day = 22};
 static shuan_dict *tables[8];
+static shuan_rules *fixture_rules; /* the shipped rules: word lists */
+
+/* The word lists of the detector named like the validator (the shipped rules
+ * name each detector after its validator). */
+static inline const shuan_words *words_for(const char *validator)
+{
+	for (size_t i = 0; fixture_rules && i < fixture_rules->n; i++)
+		if (!strcmp(fixture_rules->dets[i].info.validator, validator))
+			return &fixture_rules->dets[i].words;
+	return NULL;
+}
 
 static inline const shuan_dict *load_one(int i, const char *file)
 {
@@ -45,8 +60,16 @@ static inline int setup_tables(void **state)
 	V.scan_year = 2026;
 	V.scan_month = 11;
 	V.scan_day = 22;
-	V.weak_password_min_len = 8;
-	V.precise_location_decimals = 4;
+	char err[1024];
+	if (shuan_rules_load(&fixture_rules, SHUAN_TEST_RULES_DIR, NULL, err, sizeof(err)) != 0)
+		fail_msg("rules: %s", err);
+	/* the thresholds as rules/sensitivity.yaml sets them */
+	V.weak_password_min_len = fixture_rules->vdata.weak_password_min_len;
+	V.precise_location_decimals = fixture_rules->vdata.precise_location_decimals;
+	V.minor_age = fixture_rules->vdata.minor_age;
+	assert_int_equal(V.weak_password_min_len, 8);
+	assert_int_equal(V.precise_location_decimals, 4);
+	assert_int_equal(V.minor_age, 14);
 	return 0;
 }
 
@@ -57,6 +80,8 @@ static inline int teardown_tables(void **state)
 		shuan_dict_free(tables[i]);
 		tables[i] = NULL;
 	}
+	shuan_rules_free(fixture_rules);
+	fixture_rules = NULL;
 	return 0;
 }
 
@@ -71,6 +96,7 @@ static inline bool vspan(const shuan_vdata *d, const char *name, const char *tex
 	r->field_mode = fm;
 	r->start = start;
 	r->end = end;
+	r->words = words_for(name);
 	bool ok = v->fn(d, text, strlen(text), r);
 	if (ok) {
 		assert_true(r->start >= start);

@@ -20,6 +20,7 @@
 #include "lib/deid/internal.h"
 #include "lib/deid/mask_json.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 void deid_json_init(deid_json *j, deid_worker *w, bool lines)
 {
@@ -81,16 +82,9 @@ static int hexv(char c)
 static int put_utf8(shuan_buf *out, uint32_t cp)
 {
 	char b[4];
-	size_t n;
-	if (cp < 0x80)
-		b[0] = (char)cp, n = 1;
-	else if (cp < 0x800)
-		b[0] = (char)(0xC0 | cp >> 6), b[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-	else if (cp < 0x10000)
-		b[0] = (char)(0xE0 | cp >> 12), b[1] = (char)(0x80 | (cp >> 6 & 0x3F)), b[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-	else
-		b[0] = (char)(0xF0 | cp >> 18), b[1] = (char)(0x80 | (cp >> 12 & 0x3F)), b[2] = (char)(0x80 | (cp >> 6 & 0x3F)),
-		b[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+	size_t n = shuan_utf8_encode(cp, b);
+	if (!n)
+		n = shuan_utf8_encode(0xFFFD, b);
 	return shuan_buf_add(out, b, n);
 }
 

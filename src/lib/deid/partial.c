@@ -15,17 +15,13 @@
 #include <string.h>
 
 #include "lib/deid/internal.h"
+#include "util/utf8.h"
 
 size_t deid_u8len(const char *s, size_t n)
 {
-	unsigned char c = (unsigned char)s[0];
-	size_t l = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-	if (l > n)
-		return 1;
-	for (size_t i = 1; i < l; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			return 1;
-	return l;
+	uint32_t cp;
+	size_t l = shuan_utf8_decode(s, n, &cp);
+	return l ? l : 1; /* a stray byte counts as one character */
 }
 
 size_t deid_u8count(const char *s, size_t n)

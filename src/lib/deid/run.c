@@ -422,6 +422,11 @@ static int run_document(deid_stream *st, deid_worker *w, deid_split *sp, deid_ou
 		rc = shuan_scanner_scan_reader(w->scanner, &in, &rd, deid_on_finding, w, &r);
 		if (!rc && r.skipped)
 			rc = r.skipped;
+		if (!rc && r.limit) {
+			snprintf(w->errmsg, sizeof(w->errmsg), "the scanner reached a limit (%s): %.180s",
+				 shuan_limit_name(r.limit), r.warning);
+			rc = SHUAN_ELIMIT;
+		}
 		if (rc && !t.rc && !w->errmsg[0])
 			snprintf(w->errmsg, sizeof(w->errmsg), "%s", rc == SHUAN_EINTR ? "interrupted" : r.reason);
 		if (t.rc)

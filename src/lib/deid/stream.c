@@ -473,6 +473,12 @@ int deid_mask_block(deid_stream *st, deid_worker *w, deid_block *b)
 			snprintf(w->errmsg, sizeof(w->errmsg), "%s", rc == SHUAN_EINTR ? "interrupted" : res.reason);
 			return rc;
 		}
+		if (res.limit) {
+			/* part of the block was not examined: masking it would let values through */
+			snprintf(w->errmsg, sizeof(w->errmsg), "the scanner reached a limit (%s): %.180s",
+				 shuan_limit_name(res.limit), res.warning);
+			return SHUAN_ELIMIT;
+		}
 		sort_finds(w);
 	}
 	const deid_find *f = w->finds.v;

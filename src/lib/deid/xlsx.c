@@ -47,6 +47,8 @@ typedef struct xctx {
 	const char *path;
 	char err[256];
 	uint64_t rows;
+	shuan_cells cells;          /* the scanner's run over this workbook's cells */
+	shuan_input_result cellres; /* its warnings (a cell cut short would be one) */
 } xctx;
 
 static xsheet *add_sheet(xctx *x, const char *name)
@@ -75,7 +77,7 @@ static int on_sheets(void *ud, const char *const *names, size_t n)
 		if (!add_sheet(x, names[i])) {
 			if (!x->err[0])
 				snprintf(x->err, sizeof(x->err), "out of memory");
-			return SHUAN_EINTR;
+			return SHUAN_ESTOP;
 		}
 	return 0;
 }
@@ -189,17 +191,17 @@ static int on_cell(void *ud, const char *sheet, uint64_t row, long col, const ch
 	if (!s && !(s = add_sheet(x, sheet))) {
 		if (!x->err[0])
 			snprintf(x->err, sizeof(x->err), "out of memory");
-		return SHUAN_EINTR;
+		return SHUAN_ESTOP;
 	}
 	col_name(col, ref);
 	snprintf(loc, sizeof(loc), "%.120s!%s%llu", sheet, ref, (unsigned long long)row);
 	if (truncated) {
 		snprintf(x->err, sizeof(x->err), "%s: a cell longer than 256 KiB", loc);
-		return SHUAN_EINTR;
+		return SHUAN_ESTOP;
 	}
 	if (row < 1 || row > 1048576 || col < 0 || col >= 16384 || grow_cols(s, (size_t)col) != 0) {
 		snprintf(x->err, sizeof(x->err), "%s: a cell outside Excel's grid, or out of memory", loc);
-		return SHUAN_EINTR;
+		return SHUAN_ESTOP;
 	}
 	bool header = row == 1;
 	if (header) {
@@ -207,7 +209,7 @@ static int on_cell(void *ud, const char *sheet, uint64_t row, long col, const ch
 		deid_trim(text, &a, &b);
 		shuan_free(s->headers[col]);
 		if (!(s->headers[col] = shuan_strndup(text + a, b - a)))
-			return SHUAN_EINTR;
+			return SHUAN_ESTOP;
 		s->rules[col] = deid_masker_column_rule(m, s->headers[col], b - a);
 		for (size_t i = 0; i < m->nfields; i++)
 			if (s->rules[col] == &m->fields[i])
@@ -219,9 +221,9 @@ static int on_cell(void *ud, const char *sheet, uint64_t row, long col, const ch
 	size_t fl = field ? strlen(field) : 0;
 	const deid_field_rule *fr = header ? NULL : s->rules[col];
 	w->finds.n = 0;
-	if (!m->opt.unmask && (rc = shuan_scanner__scan_cell(w->scanner, row, text, len, field, loc)) != 0) {
+	if (!m->opt.unmask && (rc = shuan_scanner__scan_cell(w->scanner, &x->cells, row, text, len, field, loc)) != 0) {
 		snprintf(x->err, sizeof(x->err), "%.130s: %.120s", loc, w->errmsg[0] ? w->errmsg : shuan_strerror(rc));
-		return SHUAN_EINTR;
+		return SHUAN_ESTOP;
 	}
 	bool actionable = false;
 	for (size_t i = 0; i < w->finds.n; i++)
@@ -252,7 +254,7 @@ static int on_cell(void *ud, const char *sheet, uint64_t row, long col, const ch
 	}
 	if (rc) {
 		snprintf(x->err, sizeof(x->err), "%.130s: %.120s", loc, w->errmsg[0] ? w->errmsg : shuan_strerror(rc));
-		return SHUAN_EINTR;
+		return SHUAN_ESTOP;
 	}
 	if (changed)
 		rc = write_cell(x, s, row, col, type, w->scratch.p ? w->scratch.p : "", w->scratch.len, true);
@@ -262,7 +264,7 @@ static int on_cell(void *ud, const char *sheet, uint64_t row, long col, const ch
 		char tmp[256];
 		snprintf(tmp, sizeof(tmp), "%.120s", x->err);
 		snprintf(x->err, sizeof(x->err), "%.130s: %.120s", loc, tmp);
-		return SHUAN_EINTR;
+		return SHUAN_ESTOP;
 	}
 	return 0;
 }
@@ -322,10 +324,15 @@ int deid_mask_xlsx(shuan_masker *m, const char *in_path, const char *out_path, s
 		goto cleanup;
 	}
 	if (w.scanner)
-		shuan_scanner__begin_cells(w.scanner, in_path, deid_on_finding, &w);
+		shuan_scanner__begin_cells(w.scanner, &x.cells, in_path, deid_on_finding, &w, &x.cellres);
 	shuan_ooxml_cells cb = {on_sheets, on_cell, &x};
 	char why[256];
 	rc = shuan_ooxml__read_cells(in_path, &cb, why, sizeof(why));
+	if (!rc && x.cellres.limit) {
+		/* a value the scanner could not see whole would go out unmasked */
+		snprintf(x.err, sizeof(x.err), "the scanner reached a limit: %.200s", x.cellres.warning);
+		rc = SHUAN_ELIMIT;
+	}
 	if (rc) {
 		snprintf(err, errlen, "%.100s: %.150s", in_path, x.err[0] ? x.err : why);
 		goto cleanup;

@@ -68,6 +68,7 @@ typedef struct item {
 	/* first part of a split file only, guarded by mu: */
 	size_t parts_left;
 	shuan_input_result agg;
+	const struct item *warn_part; /* the part agg.warning comes from */
 } item;
 
 typedef struct pool {
@@ -290,6 +291,13 @@ static void part_done(worker *w, item *it)
 		first->agg.skipped = it->res.skipped;
 		memcpy(first->agg.reason, it->res.reason, sizeof(first->agg.reason));
 	}
+	/* parts finish in any order: keep the first part's warning, so the
+	 * message is the same whatever the number of jobs */
+	if (it->res.warning[0] && (!first->agg.warning[0] || it < first->warn_part)) {
+		memcpy(first->agg.warning, it->res.warning, sizeof(first->agg.warning));
+		first->agg.limit = it->res.limit;
+		first->warn_part = it;
+	}
 	bool last = --first->parts_left == 0;
 	total = first->agg;
 	pthread_mutex_unlock(&p->mu);
@@ -320,9 +328,9 @@ static void *worker_main(void *arg)
 		} else {
 			rc = shuan_scan_source(w->scanner, it->path, p->j->source, on_finding, on_input, w);
 		}
-		if (rc == SHUAN_EINTR)
+		if (SHUAN_STOPPED(rc))
 			w->interrupted = !w->failed;
-		if (it->part && rc != SHUAN_EINTR)
+		if (it->part && !SHUAN_STOPPED(rc))
 			part_done(w, it);
 		atomic_fetch_add(&p->j->bytes_done, it->part ? it->end - it->start : (unsigned long long)it->end);
 		if (!it->part || it->last_part)

@@ -1,5 +1,6 @@
 /*
- * lib/match/internal.h - the two matcher implementations' shared state.
+ * lib/match/internal.h - the matcher's ops table and the state its two
+ * implementations (vectorscan.c, reference.c) keep.
  */
 #ifndef SHUAN_LIB_MATCHER_INTERNAL_H
 #define SHUAN_LIB_MATCHER_INTERNAL_H
@@ -9,33 +10,36 @@
 struct hs_database;
 struct hs_scratch;
 
+/* One implementation. compile() fills m (and *bad with the failing
+ * pattern's index on a pattern error); scratch() fills sc; scan() follows
+ * shuan_matcher_scan's contract; the frees release what compile/scratch
+ * made (never the structs themselves). */
+typedef struct matcher_ops {
+	int (*compile)(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, size_t *bad, char *errbuf,
+		       size_t errlen);
+	int (*scratch)(shuan_matcher_scratch *sc, const shuan_matcher *m);
+	int (*scan)(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
+		    shuan_match_fn cb, void *ud);
+	void (*free)(shuan_matcher *m);
+	void (*scratch_free)(shuan_matcher_scratch *sc);
+} matcher_ops;
+
+extern const matcher_ops shuan__vectorscan_ops;
+extern const matcher_ops shuan__reference_ops;
+
 struct shuan_matcher {
-	shuan_matcher_kind kind;
-	struct hs_database *hs_db; /* VECTORSCAN */
-	void **pcre;               /* REFERENCE: pcre2_code* per pattern */
+	const matcher_ops *ops;
+	struct hs_database *hs_db; /* Vectorscan */
+	void **pcre;               /* reference: pcre2_code* per pattern */
 	size_t n;
 };
 
 struct shuan_matcher_scratch {
-	shuan_matcher_kind kind;
+	const matcher_ops *ops;
 	struct hs_scratch *hs_scratch;
 	void *pcre_md;    /* pcre2_match_data* */
 	int *workspace;   /* pcre2_dfa_match workspace */
 	size_t ws_len;
 };
-
-int shuan__hs_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, char *errbuf, size_t errlen);
-int shuan__hs_scratch(shuan_matcher_scratch *sc, const shuan_matcher *m);
-int shuan__hs_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
-		   shuan_match_fn cb, void *ud);
-void shuan__hs_free(shuan_matcher *m);
-void shuan__hs_scratch_free(shuan_matcher_scratch *sc);
-
-int shuan__ref_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, char *errbuf, size_t errlen);
-int shuan__ref_scratch(shuan_matcher_scratch *sc, const shuan_matcher *m);
-int shuan__ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
-		    shuan_match_fn cb, void *ud);
-void shuan__ref_free(shuan_matcher *m);
-void shuan__ref_scratch_free(shuan_matcher_scratch *sc);
 
 #endif

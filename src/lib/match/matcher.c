@@ -1,60 +1,51 @@
 /*
- * lib/match/matcher.c - dispatch between the Vectorscan and reference matchers.
+ * lib/match/matcher.c - the matcher interface over its ops table: an empty
+ * pattern set is handled here once, the rest goes to the implementation.
  */
 #include "lib/match/internal.h"
 #include "util/alloc.h"
 
 int shuan_matcher_compile(shuan_matcher **out, shuan_matcher_kind kind, const shuan_pattern_def *pats,
-			  size_t n, char *errbuf, size_t errlen)
+			  size_t n, size_t *bad_pattern, char *errbuf, size_t errlen)
 {
 	shuan_matcher *m = shuan_calloc(1, sizeof(*m));
-	int rc;
+	size_t bad = SIZE_MAX;
+	int rc = 0;
 
 	*out = NULL;
 	if (!m)
 		return SHUAN_ENOMEM;
-	m->kind = kind;
+	m->ops = kind == SHUAN_MATCHER_REFERENCE ? &shuan__reference_ops : &shuan__vectorscan_ops;
 	m->n = n;
-	if (n == 0) { /* an empty selection is valid: it matches nothing */
-		*out = m;
-		return 0;
-	}
-	rc = kind == SHUAN_MATCHER_REFERENCE ? shuan__ref_compile(m, pats, n, errbuf, errlen)
-					     : shuan__hs_compile(m, pats, n, errbuf, errlen);
-	if (rc) {
+	/* an empty selection is valid: it matches nothing */
+	if (n && (rc = m->ops->compile(m, pats, n, &bad, errbuf, errlen))) {
 		shuan_matcher_free(m);
-		return rc;
+		m = NULL;
 	}
+	if (bad_pattern)
+		*bad_pattern = bad;
 	*out = m;
-	return 0;
+	return rc;
 }
 
 void shuan_matcher_free(shuan_matcher *m)
 {
 	if (!m)
 		return;
-	if (m->kind == SHUAN_MATCHER_REFERENCE)
-		shuan__ref_free(m);
-	else
-		shuan__hs_free(m);
+	m->ops->free(m);
 	shuan_free(m);
 }
 
 int shuan_matcher_scratch_alloc(shuan_matcher_scratch **out, const shuan_matcher *m)
 {
 	shuan_matcher_scratch *sc = shuan_calloc(1, sizeof(*sc));
-	int rc;
+	int rc = 0;
 
 	*out = NULL;
 	if (!sc)
 		return SHUAN_ENOMEM;
-	sc->kind = m->kind;
-	if (m->n == 0) {
-		*out = sc;
-		return 0;
-	}
-	rc = m->kind == SHUAN_MATCHER_REFERENCE ? shuan__ref_scratch(sc, m) : shuan__hs_scratch(sc, m);
-	if (rc) {
+	sc->ops = m->ops;
+	if (m->n && (rc = m->ops->scratch(sc, m))) {
 		shuan_matcher_scratch_free(sc);
 		return rc;
 	}
@@ -66,10 +57,7 @@ void shuan_matcher_scratch_free(shuan_matcher_scratch *sc)
 {
 	if (!sc)
 		return;
-	if (sc->kind == SHUAN_MATCHER_REFERENCE)
-		shuan__ref_scratch_free(sc);
-	else
-		shuan__hs_scratch_free(sc);
+	sc->ops->scratch_free(sc);
 	shuan_free(sc);
 }
 
@@ -78,6 +66,5 @@ int shuan_matcher_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const 
 {
 	if (m->n == 0 || len == 0)
 		return 0;
-	return m->kind == SHUAN_MATCHER_REFERENCE ? shuan__ref_scan(m, sc, buf, len, cb, ud)
-						  : shuan__hs_scan(m, sc, buf, len, cb, ud);
+	return m->ops->scan(m, sc, buf, len, cb, ud);
 }

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "shuan/rules.h"
 
@@ -37,15 +38,17 @@ typedef struct shuan_pattern_def {
 /* Called per match; return non-zero to stop scanning. */
 typedef int (*shuan_match_fn)(unsigned pattern, size_t start, size_t end, void *ud);
 
-/* Compiles n patterns. On failure errbuf names the failing pattern index. */
+/* Compiles n patterns. On a pattern error returns SHUAN_ERULES with the
+ * failing pattern's index in *bad_pattern (else SIZE_MAX) and the reason in
+ * errbuf; SHUAN_ENOMEM otherwise. */
 int shuan_matcher_compile(shuan_matcher **out, shuan_matcher_kind kind, const shuan_pattern_def *pats,
-			  size_t n, char *errbuf, size_t errlen);
+			  size_t n, size_t *bad_pattern, char *errbuf, size_t errlen);
 void shuan_matcher_free(shuan_matcher *m);
 
 int shuan_matcher_scratch_alloc(shuan_matcher_scratch **out, const shuan_matcher *m);
 void shuan_matcher_scratch_free(shuan_matcher_scratch *sc);
 
-/* Scans buf[0..len). Returns 0, SHUAN_EINTR when cb stopped it, or an error. */
+/* Scans buf[0..len). Returns 0, SHUAN_ESTOP when cb stopped it, or an error. */
 int shuan_matcher_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
 		       shuan_match_fn cb, void *ud);
 

@@ -12,10 +12,11 @@
 
 #include "lib/match/internal.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 #define REF_MAX_MATCHES 512
 
-int shuan__ref_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, char *errbuf,
+static int ref_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, size_t *bad, char *errbuf,
 		       size_t errlen)
 {
 	m->pcre = shuan_calloc(n ? n : 1, sizeof(void *));
@@ -29,15 +30,16 @@ int shuan__ref_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n
 		if (!m->pcre[i]) {
 			PCRE2_UCHAR msg[128];
 			pcre2_get_error_message(ec, msg, sizeof(msg));
+			*bad = i;
 			if (errbuf)
-				snprintf(errbuf, errlen, "pattern %zu at %zu: %s", i, (size_t)eo, (char *)msg);
+				snprintf(errbuf, errlen, "at offset %zu: %s", (size_t)eo, (char *)msg);
 			return SHUAN_ERULES;
 		}
 	}
 	return 0;
 }
 
-int shuan__ref_scratch(shuan_matcher_scratch *sc, const shuan_matcher *m)
+static int ref_scratch(shuan_matcher_scratch *sc, const shuan_matcher *m)
 {
 	sc->pcre_md = pcre2_match_data_create(REF_MAX_MATCHES, NULL);
 	sc->ws_len = 4096;
@@ -45,7 +47,7 @@ int shuan__ref_scratch(shuan_matcher_scratch *sc, const shuan_matcher *m)
 	return sc->pcre_md && sc->workspace ? 0 : SHUAN_ENOMEM;
 }
 
-int shuan__ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
+static int ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
 		    shuan_match_fn cb, void *ud)
 {
 	/* leftmost[e] = 1 once some start reached end e for this pattern. */
@@ -57,7 +59,7 @@ int shuan__ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const cha
 	for (size_t p = 0; p < m->n && rc == 0; p++) {
 		memset(seen, 0, len + 1);
 		for (size_t s = 0; s < len && rc == 0; s++) {
-			if (((unsigned char)buf[s] & 0xC0) == 0x80)
+			if (shuan_utf8_is_cont((unsigned char)buf[s]))
 				continue; /* not a character boundary */
 			int r = pcre2_dfa_match(m->pcre[p], (PCRE2_SPTR)buf, len, s, PCRE2_ANCHORED,
 						sc->pcre_md, NULL, sc->workspace, sc->ws_len);
@@ -75,7 +77,7 @@ int shuan__ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const cha
 					continue; /* empty matches are never reported */
 				seen[e] = 1;
 				if (cb((unsigned)p, s, e, ud)) {
-					rc = SHUAN_EINTR;
+					rc = SHUAN_ESTOP;
 					break;
 				}
 			}
@@ -85,15 +87,17 @@ int shuan__ref_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const cha
 	return rc;
 }
 
-void shuan__ref_free(shuan_matcher *m)
+static void ref_free(shuan_matcher *m)
 {
 	for (size_t i = 0; m->pcre && i < m->n; i++)
 		pcre2_code_free(m->pcre[i]);
 	shuan_free(m->pcre);
 }
 
-void shuan__ref_scratch_free(shuan_matcher_scratch *sc)
+static void ref_scratch_free(shuan_matcher_scratch *sc)
 {
 	pcre2_match_data_free(sc->pcre_md);
 	shuan_free(sc->workspace);
 }
+
+const matcher_ops shuan__reference_ops = {ref_compile, ref_scratch, ref_scan, ref_free, ref_scratch_free};

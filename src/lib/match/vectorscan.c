@@ -9,8 +9,8 @@
 #include "lib/match/internal.h"
 #include "util/alloc.h"
 
-int shuan__hs_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, char *errbuf,
-		      size_t errlen)
+static int hs_compile_all(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, size_t *bad, char *errbuf,
+			  size_t errlen)
 {
 	const char **exprs = shuan_calloc(n, sizeof(*exprs));
 	unsigned *flags = shuan_calloc(n, sizeof(*flags));
@@ -27,9 +27,10 @@ int shuan__hs_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n,
 	}
 	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK,
 			     NULL, &m->hs_db, &err) != HS_SUCCESS) {
+		if (err && err->expression >= 0)
+			*bad = (size_t)err->expression;
 		if (errbuf)
-			snprintf(errbuf, errlen, "pattern %d: %s", err ? err->expression : -1,
-				 err && err->message ? err->message : "compile failed");
+			snprintf(errbuf, errlen, "%s", err && err->message ? err->message : "compile failed");
 		hs_free_compile_error(err);
 		rc = SHUAN_ERULES;
 		goto cleanup;
@@ -42,7 +43,7 @@ cleanup:
 	return rc;
 }
 
-int shuan__hs_scratch(shuan_matcher_scratch *sc, const shuan_matcher *m)
+static int hs_scratch_new(shuan_matcher_scratch *sc, const shuan_matcher *m)
 {
 	return hs_alloc_scratch(m->hs_db, &sc->hs_scratch) == HS_SUCCESS ? 0 : SHUAN_ENOMEM;
 }
@@ -58,8 +59,8 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	return c->cb(id, (size_t)from, (size_t)to, c->ud);
 }
 
-int shuan__hs_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
-		   shuan_match_fn cb, void *ud)
+static int hs_scan_block(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
+			 shuan_match_fn cb, void *ud)
 {
 	struct hs_ctx c = {cb, ud};
 	/* hs_scan takes an unsigned int length: feed huge buffers in parts with an
@@ -68,9 +69,12 @@ int shuan__hs_scan(const shuan_matcher *m, shuan_matcher_scratch *sc, const char
 		return SHUAN_ELIMIT;
 	hs_error_t e = hs_scan(m->hs_db, buf, (unsigned)len, 0, sc->hs_scratch, on_match, &c);
 	if (e == HS_SCAN_TERMINATED)
-		return SHUAN_EINTR;
+		return SHUAN_ESTOP;
 	return e == HS_SUCCESS ? 0 : SHUAN_ERROR;
 }
 
-void shuan__hs_free(shuan_matcher *m) { hs_free_database(m->hs_db); }
-void shuan__hs_scratch_free(shuan_matcher_scratch *sc) { hs_free_scratch(sc->hs_scratch); }
+static void hs_db_free(shuan_matcher *m) { hs_free_database(m->hs_db); }
+static void hs_scratch_release(shuan_matcher_scratch *sc) { hs_free_scratch(sc->hs_scratch); }
+
+const matcher_ops shuan__vectorscan_ops = {hs_compile_all, hs_scratch_new, hs_scan_block, hs_db_free,
+					   hs_scratch_release};

@@ -94,7 +94,17 @@ void shuan_output__summary_fields(FILE *out, const shuan_stats *st, const shuan_
 		shuan_json_cstring(out, reason);
 		fprintf(out, ",\"count\":%llu}", (unsigned long long)n);
 	}
-	fprintf(out, "]},\"bytes\":%llu,\"invalid_utf8_sequences\":%llu,\"invalid_bytes\":%llu,\"findings\":%llu,"
+	fprintf(out, "],\"warned\":%llu},\"limits\":[", (unsigned long long)shuan_stats_warned(st));
+	const char *sep = "";
+	for (int l = SHUAN_LIMIT_NONE + 1; l <= SHUAN_LIMIT_MAX; l++) {
+		uint64_t n = shuan_stats_limit_hits(st, (shuan_limit)l);
+		if (!n)
+			continue;
+		fprintf(out, "%s{\"limit\":\"%s\",\"inputs\":%llu}", sep, shuan_limit_name((shuan_limit)l),
+			(unsigned long long)n);
+		sep = ",";
+	}
+	fprintf(out, "],\"bytes\":%llu,\"invalid_utf8_sequences\":%llu,\"invalid_bytes\":%llu,\"findings\":%llu,"
 		     "\"sensitive\":%llu,",
 		(unsigned long long)shuan_stats_bytes(st), (unsigned long long)shuan_stats_invalid_utf8(st),
 		(unsigned long long)shuan_stats_invalid_bytes(st),

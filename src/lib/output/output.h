@@ -15,7 +15,7 @@
 #include "shuan/stats.h"
 #include "util/json.h"
 
-#define FINDINGS_SCHEMA_VERSION "1.1"
+#define FINDINGS_SCHEMA_VERSION "1.2"
 
 typedef struct shuan_output_summary {
 	const char *started;   /* ISO 8601 UTC */

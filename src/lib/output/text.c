@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/output/output.h"
+#include "util/utf8.h"
 
 static void text_begin(shuan_output *r) { (void)r; }
 
@@ -39,7 +40,7 @@ static void pad(FILE *out, const char *s, int width)
 {
 	int cols = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p & 0xC0) != 0x80)
+		if (!shuan_utf8_is_cont(*p))
 			cols += *p >= 0xE0 ? 2 : 1;
 	fputs(s, out);
 	for (; cols < width; cols++)
@@ -61,6 +62,10 @@ void shuan_output_text_summary(FILE *out, const shuan_stats *st, const shuan_out
 		const char *reason = shuan_stats_skip_reason(st, i, &n);
 		fprintf(out, "  skipped %llu × %s\n", (unsigned long long)n, reason);
 	}
+	for (int l = SHUAN_LIMIT_NONE + 1; l <= SHUAN_LIMIT_MAX; l++)
+		if (shuan_stats_limit_hits(st, (shuan_limit)l))
+			fprintf(out, "  limit 限制 %s stopped work on %llu input(s)\n", shuan_limit_name((shuan_limit)l),
+				(unsigned long long)shuan_stats_limit_hits(st, (shuan_limit)l));
 	fprintf(out, "findings 发现: %llu   sensitive PI 敏感个人信息: %llu%s\n",
 		(unsigned long long)shuan_stats_findings(st), (unsigned long long)shuan_stats_sensitive(st),
 		sum->interrupted ? "   (interrupted 已中断: partial results)" : "");

@@ -11,6 +11,9 @@
  */
 #include "lib/regs/internal.h"
 
+#include "util/encoding.h"
+#include "util/utf8.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
@@ -19,55 +22,38 @@
 #include <strings.h>
 
 #include "util/alloc.h"
+#include "util/buf.h"
 
-typedef struct obuf {
-	char *p;
-	size_t n, cap;
-	bool oom;
-} obuf;
+/* The text being built: bounded (an article's text is at most four times
+ * its bytes), the first failure remembered. */
+typedef shuan_buf obuf;
+#define OBUF_MAX (REGS_MAX_INPUT * 4)
 
-static void put(obuf *b, const char *s, size_t n)
+static void put(obuf *b, const char *s, size_t n) { (void)shuan_buf_add(b, s, n); }
+static void puts_(obuf *b, const char *s) { (void)shuan_buf_adds(b, s); }
+
+/* UTF-8 as it is, a stray invalid byte as U+FFFD (the sniffer reads a
+ * mostly-UTF-8 text as UTF-8). */
+static void copy_utf8(obuf *b, const char *s, size_t len)
 {
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *np;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		if (cap > REGS_MAX_INPUT * 4 || !(np = shuan_realloc(b->p, cap))) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void puts_(obuf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-static bool valid_utf8(const char *s, size_t len)
-{
-	size_t i = 0;
+	size_t i = 0, run = 0;
 	while (i < len) {
-		unsigned cp;
-		size_t n = shuan_regs__utf8_next((const unsigned char *)s + i, len - i, &cp);
-		if (n == 0)
-			return false;
-		i += n;
+		uint32_t cp;
+		size_t n = shuan_utf8_decode(s + i, len - i, &cp);
+		if (n) {
+			i += n;
+			continue;
+		}
+		put(b, s + run, i - run);
+		put(b, "\xEF\xBF\xBD", 3);
+		run = ++i;
 	}
-	return true;
+	put(b, s + run, len - run);
 }
 
-static int from_gb18030(const char *in, size_t len, obuf *out)
+static int from_charset(const char *charset, const char *in, size_t len, obuf *out)
 {
-	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	iconv_t cd = iconv_open("UTF-8", charset);
 	char *src = (char *)in;
 	size_t left = len;
 	int rc = 0;
@@ -85,7 +71,7 @@ static int from_gb18030(const char *in, size_t len, obuf *out)
 		}
 	}
 	iconv_close(cd);
-	if (out->oom)
+	if (out->err)
 		rc = SHUAN_ENOMEM;
 	return rc;
 }
@@ -102,31 +88,12 @@ static bool looks_html(const char *s, size_t len)
 	return false;
 }
 
-static void put_cp(obuf *b, unsigned cp)
+static void put_cp(obuf *b, uint32_t cp)
 {
 	char u[4];
-	size_t n;
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
+	size_t n = cp ? shuan_utf8_encode(cp, u) : 0;
+	if (n == 0)
+		n = shuan_utf8_encode(0xFFFD, u);
 	put(b, u, n);
 }
 
@@ -249,67 +216,72 @@ static void strip_html(const char *s, size_t len, obuf *b)
 
 int shuan_regs__decode(const char *buf, size_t len, regs_text *out)
 {
-	obuf u = {0}, h = {0};
+	obuf u, h;
 	size_t ctl = 0;
 	int rc = 0;
+	shuan_enc enc;
+	size_t bom;
+	char why[160];
 
 	memset(out, 0, sizeof(*out));
-	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
-		buf += 3;
-		len -= 3;
-	}
+	shuan_buf_init(&u, OBUF_MAX);
+	shuan_buf_init(&h, OBUF_MAX);
 	if (len == 0)
 		return SHUAN_EINVAL;
-	if (memchr(buf, '\0', len))
-		return SHUAN_EBINARY;
-	if (valid_utf8(buf, len)) {
-		put(&u, buf, len);
+	/* the same decision the scanner makes for a file */
+	if ((rc = shuan_enc_detect(buf, len, false, &enc, &bom, why, sizeof(why))))
+		return rc == SHUAN_EINVAL ? SHUAN_EBINARY : rc;
+	if (enc == SHUAN_ENC_UTF8 && len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		bom = 3;
+	buf += bom;
+	len -= bom;
+	if (enc == SHUAN_ENC_UTF8) {
+		copy_utf8(&u, buf, len);
 		out->encoding = "UTF-8";
-		if (u.oom)
+		if (u.err)
 			rc = SHUAN_ENOMEM;
 	} else {
-		rc = from_gb18030(buf, len, &u);
-		out->encoding = "GB18030";
+		rc = from_charset(shuan_enc_iconv_name(enc), buf, len, &u);
+		out->encoding = enc == SHUAN_ENC_GB18030 ? "GB18030" : shuan_enc_iconv_name(enc);
 	}
 	if (rc)
 		goto cleanup;
 	/* Control characters other than tab, CR, LF and FF mean binary. */
-	for (size_t i = 0; i < u.n; i++) {
+	for (size_t i = 0; i < u.len; i++) {
 		unsigned char c = (unsigned char)u.p[i];
 		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != '\f') || c == 0x7F)
 			ctl++;
 	}
-	if (ctl * 20 > u.n || !u.p) {
+	if (ctl * 20 > u.len || !u.p) {
 		rc = SHUAN_EBINARY;
 		goto cleanup;
 	}
-	if (looks_html(u.p, u.n)) {
-		strip_html(u.p, u.n, &h);
-		if (h.oom) {
+	if (looks_html(u.p, u.len)) {
+		strip_html(u.p, u.len, &h);
+		if (h.err) {
 			rc = SHUAN_ENOMEM;
 			goto cleanup;
 		}
 		if (!h.p)
 			put(&h, "", 0);
-		shuan_free(u.p);
+		shuan_buf_free(&u);
 		u = h;
-		h.p = NULL;
+		shuan_buf_init(&h, OBUF_MAX);
 		out->format = "html";
-	} else if ((u.n >= 4 && !strncmp(u.p, "---\n", 4)) || strstr(u.p, "\n# ") || strstr(u.p, "| --- |") ||
-	           (u.n >= 2 && !strncmp(u.p, "# ", 2))) {
+	} else if ((u.len >= 4 && !strncmp(u.p, "---\n", 4)) || strstr(u.p, "\n# ") || strstr(u.p, "| --- |") ||
+	           (u.len >= 2 && !strncmp(u.p, "# ", 2))) {
 		out->format = "markdown";
 	} else {
 		out->format = "text";
 	}
-	if (u.oom || !u.p) {
-		rc = SHUAN_ENOMEM;
+	if (u.err || !u.p) {
+		rc = u.err ? u.err : SHUAN_ENOMEM;
 		goto cleanup;
 	}
-	out->text = u.p;
-	out->len = u.n;
-	u.p = NULL;
+	out->len = u.len;
+	out->text = shuan_buf_take(&u, NULL);
 cleanup:
-	shuan_free(u.p);
-	shuan_free(h.p);
+	shuan_buf_free(&u);
+	shuan_buf_free(&h);
 	return rc;
 }

@@ -17,9 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <yaml.h>
-
 #include "util/alloc.h"
+#include "util/yaml.h"
 
 #define MAX_DEPTH 64
 #define MAX_DIR_DEPTH 8
@@ -27,14 +26,14 @@
 typedef struct walker {
 	shuan_regs *r;
 	const char *file;
-	yaml_document_t *doc;
+	shuan_yaml *y;
 	size_t cap;
 	int rc;
 } walker;
 
 static const char *scalar_of(yaml_node_t *n)
 {
-	return (n && n->type == YAML_SCALAR_NODE) ? (const char *)n->data.scalar.value : NULL;
+	return shuan_yaml_scalar(n);
 }
 
 static void add_cite(walker *w, const char *value, const char *rule, int line)
@@ -78,12 +77,7 @@ static void add_cite(walker *w, const char *value, const char *rule, int line)
 
 static yaml_node_t *get(walker *w, yaml_node_t *map, const char *key)
 {
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		const char *k = scalar_of(yaml_document_get_node(w->doc, p->key));
-		if (k && !strcmp(k, key))
-			return yaml_document_get_node(w->doc, p->value);
-	}
-	return NULL;
+	return shuan_yaml_get(w->y, map, key);
 }
 
 static void cites_value(walker *w, yaml_node_t *v, const char *rule)
@@ -98,7 +92,7 @@ static void cites_value(walker *w, yaml_node_t *v, const char *rule)
 	if (v->type != YAML_SEQUENCE_NODE)
 		return;
 	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		yaml_node_t *x = yaml_document_get_node(w->doc, *it);
+		yaml_node_t *x = yaml_document_get_node(&w->y->doc, *it);
 		if (!x)
 			continue;
 		if (x->type == YAML_SCALAR_NODE) {
@@ -126,8 +120,8 @@ static void walk(walker *w, yaml_node_t *n, const char *rule, int depth)
 			}
 		}
 		for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-			const char *k = scalar_of(yaml_document_get_node(w->doc, p->key));
-			yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
+			const char *k = scalar_of(yaml_document_get_node(&w->y->doc, p->key));
+			yaml_node_t *v = yaml_document_get_node(&w->y->doc, p->value);
 			if (k && !strcmp(k, "cites"))
 				cites_value(w, v, rule);
 			else
@@ -136,54 +130,39 @@ static void walk(walker *w, yaml_node_t *n, const char *rule, int depth)
 	} else if (n->type == YAML_SEQUENCE_NODE) {
 		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 		     it++)
-			walk(w, yaml_document_get_node(w->doc, *it), rule, depth + 1);
+			walk(w, yaml_document_get_node(&w->y->doc, *it), rule, depth + 1);
 	}
 }
 
 static int scan_file(shuan_regs *r, const char *path, size_t *cap)
 {
 	walker w = {.r = r, .cap = *cap};
-	yaml_parser_t parser;
-	FILE *f = fopen(path, "rb");
+	shuan_yaml y;
+	char msg[512];
 	const char *base;
+	int more;
 
-	if (!f) {
-		shuan_regs__seterr(r, "cannot open %s: %s", path, strerror(errno));
-		return SHUAN_EIO;
-	}
-	if (!(w.file = shuan_regs__strdup(&r->cite_arena, path))) {
-		fclose(f);
+	if (!(w.file = shuan_regs__strdup(&r->cite_arena, path)))
 		return SHUAN_ENOMEM;
-	}
 	base = strrchr(w.file, '/');
 	base = base ? base + 1 : w.file;
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
-		return SHUAN_ENOMEM;
-	}
-	yaml_parser_set_input_file(&parser, f);
-	for (;;) {
-		yaml_document_t doc;
-		yaml_node_t *root;
-		if (!yaml_parser_load(&parser, &doc)) {
-			shuan_regs__seterr(r, "%s:%lu: %s", path, (unsigned long)parser.problem_mark.line + 1,
-			                   parser.problem ? parser.problem : "invalid YAML");
-			w.rc = SHUAN_ERULES;
+	w.y = &y;
+	more = shuan_yaml_load_file(&y, path, msg, sizeof(msg));
+	more = more ? more : 1;
+	/* every document of the file */
+	while (more == 1 && !w.rc) {
+		yaml_node_t *root = shuan_yaml_root(&y);
+		if (!root)
 			break;
-		}
-		root = yaml_document_get_root_node(&doc);
-		if (!root) {
-			yaml_document_delete(&doc);
-			break;
-		}
-		w.doc = &doc;
 		walk(&w, root, base, 0);
-		yaml_document_delete(&doc);
-		if (w.rc)
-			break;
+		if (!w.rc)
+			more = shuan_yaml_next(&y);
 	}
-	yaml_parser_delete(&parser);
-	fclose(f);
+	if (more < 0 && !w.rc) {
+		shuan_regs__seterr(r, "%s", msg);
+		w.rc = more == SHUAN_ENOMEM ? SHUAN_ENOMEM : more == SHUAN_ERULES ? SHUAN_ERULES : SHUAN_EIO;
+	}
+	shuan_yaml_free(&y);
 	*cap = w.cap;
 	return w.rc;
 }

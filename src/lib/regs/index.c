@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 static int join(char *out, size_t cap, const char *const *v, size_t n)
 {
@@ -159,12 +160,10 @@ static size_t terms(const char *q, char *buf, size_t cap, const char **out, size
 		if (i >= len)
 			break;
 		out[n++] = buf + i;
-		size_t chars = 0;
-		while (i < len && buf[i] != ' ') {
-			if (((unsigned char)buf[i] & 0xC0) != 0x80)
-				chars++;
+		size_t from = i;
+		while (i < len && buf[i] != ' ')
 			i++;
-		}
+		size_t chars = shuan_utf8_count(buf + from, i - from);
 		if (chars < 3)
 			*short_term = true;
 	}

@@ -94,11 +94,7 @@ bool shuan_regs__valid_slug(const char *s);
 /* "YYYY", "YYYY-MM" or "YYYY-MM-DD" with a real month/day. */
 bool shuan_regs__valid_date(const char *s);
 
-/* ---- regs_norm.c ---- */
-
-/* Decodes one UTF-8 character at s (len bytes left); returns its length
- * (1..4) and the code point in *cp, or 0 on invalid UTF-8. */
-size_t shuan_regs__utf8_next(const unsigned char *s, size_t len, unsigned *cp);
+/* ---- norm.c ---- */
 
 /* Folds full-width ASCII and U+3000 to half width and maps dash, bracket and
  * space variants to one form, keeping the text readable (for display and

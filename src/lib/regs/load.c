@@ -18,38 +18,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
 
 #include "util/alloc.h"
+#include "util/yaml.h"
 
 typedef struct loader {
 	shuan_regs *r;
 	const char *file; /* arena copy of the path */
-	yaml_document_t doc;
-	char *err;
-	size_t errlen;
+	shuan_yaml y;     /* the document; its messages go to msg */
+	char msg[512];
 } loader;
 
+/* A structural problem: "file:line:column: reason" on the handle. */
 static int fail(loader *L, const yaml_node_t *n, const char *fmt, const char *arg)
 {
-	char msg[384];
-	snprintf(msg, sizeof(msg), fmt, arg ? arg : "");
-	shuan_regs__seterr(L->r, "%s:%lu: %s", L->file, n ? (unsigned long)n->start_mark.line + 1 : 0UL, msg);
-	if (L->err)
-		snprintf(L->err, L->errlen, "%s", L->r->errmsg);
+	char what[384];
+	snprintf(what, sizeof(what), fmt, arg ? arg : "");
+	shuan_yaml_fail(&L->y, n, "%s", what);
+	shuan_regs__seterr(L->r, "%s", L->msg);
 	return SHUAN_ERULES;
 }
 
 static yaml_node_t *map_get(loader *L, yaml_node_t *map, const char *key)
 {
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(&L->doc, p->key);
-		if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key))
-			return yaml_document_get_node(&L->doc, p->value);
-	}
-	return NULL;
+	return shuan_yaml_get(&L->y, map, key);
 }
 
 /* The scalar's text copied into the arena; NULL for a missing node. An empty
@@ -105,7 +97,7 @@ static int str_list(loader *L, yaml_node_t *n, const char *const **out, size_t *
 		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 		     it++) {
 			const char *s;
-			if ((rc = scalar(L, yaml_document_get_node(&L->doc, *it), &s)) != 0)
+			if ((rc = scalar(L, yaml_document_get_node(&L->y.doc, *it), &s)) != 0)
 				return rc;
 			if (s)
 				arr[k++] = s;
@@ -118,17 +110,10 @@ static int str_list(loader *L, yaml_node_t *n, const char *const **out, size_t *
 
 static int check_keys(loader *L, yaml_node_t *map, const char *const *allowed)
 {
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(&L->doc, p->key);
-		bool ok = false;
-		if (!k || k->type != YAML_SCALAR_NODE)
-			return fail(L, k, "mapping keys must be plain words%s", NULL);
-		for (size_t i = 0; allowed[i] && !ok; i++)
-			ok = !strcmp((const char *)k->data.scalar.value, allowed[i]);
-		if (!ok)
-			return fail(L, k, "unknown key '%s'", (const char *)k->data.scalar.value);
-	}
-	return 0;
+	if (shuan_yaml_check_keys(&L->y, map, "entry", allowed) == 0)
+		return 0;
+	shuan_regs__seterr(L->r, "%s", L->msg);
+	return SHUAN_ERULES;
 }
 
 /* issued/effective: a date, a list of dates, or a list of {date, sources, note}. */
@@ -149,7 +134,7 @@ static int date_list(loader *L, yaml_node_t *n, const shuan_regs_date **out, siz
 	for (size_t i = 0; i < cap; i++) {
 		yaml_node_t *d = n->type == YAML_SCALAR_NODE
 		                     ? n
-		                     : yaml_document_get_node(&L->doc, n->data.sequence.items.start[i]);
+		                     : yaml_document_get_node(&L->y.doc, n->data.sequence.items.start[i]);
 		shuan_regs_date *x = &arr[k];
 		if (!d)
 			continue;
@@ -197,7 +182,7 @@ static int relations(loader *L, yaml_node_t *n, const shuan_regs_relation **out,
 	if (!arr)
 		return SHUAN_ENOMEM;
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		yaml_node_t *m = yaml_document_get_node(&L->doc, *it);
+		yaml_node_t *m = yaml_document_get_node(&L->y.doc, *it);
 		if (!m || m->type != YAML_MAPPING_NODE)
 			return fail(L, m, "a relation is a mapping {type, target}%s", NULL);
 		if ((rc = check_keys(L, m, keys)) != 0 ||
@@ -265,11 +250,8 @@ static int load_entry(loader *L, yaml_node_t *m)
 	if (!e->nsectors)
 		return fail(L, m, "entry %s has no sectors", e->id);
 	rc = shuan_regs__add(L->r, it);
-	if (rc == SHUAN_EINVAL) {
-		if (L->err)
-			snprintf(L->err, L->errlen, "%s", L->r->errmsg);
-		return SHUAN_ERULES;
-	}
+	if (rc == SHUAN_EINVAL)
+		return SHUAN_ERULES; /* the message is on the handle */
 	return rc;
 }
 
@@ -279,7 +261,7 @@ static int load_sources(loader *L, yaml_node_t *seq)
 	if (seq->type != YAML_SEQUENCE_NODE)
 		return fail(L, seq, "sources must be a list%s", NULL);
 	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *m = yaml_document_get_node(&L->doc, *it);
+		yaml_node_t *m = yaml_document_get_node(&L->y.doc, *it);
 		shuan_regs_source s = {0};
 		int rc;
 		if (!m || m->type != YAML_MAPPING_NODE)
@@ -324,7 +306,7 @@ static int load_authorities(loader *L, yaml_node_t *seq)
 		return SHUAN_ENOMEM;
 	L->r->nauths = 0;
 	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *m = yaml_document_get_node(&L->doc, *it);
+		yaml_node_t *m = yaml_document_get_node(&L->y.doc, *it);
 		regs_authority *a = &L->r->auths[L->r->nauths];
 		const char *const *al;
 		size_t nal;
@@ -362,7 +344,7 @@ static int load_words(loader *L, yaml_node_t *seq, const char *k1, const char *k
 		return SHUAN_ENOMEM;
 	*n = 0;
 	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *m = yaml_document_get_node(&L->doc, *it);
+		yaml_node_t *m = yaml_document_get_node(&L->y.doc, *it);
 		regs_word *w = &(*out)[*n];
 		int rc;
 		if (!m || m->type != YAML_MAPPING_NODE)
@@ -399,35 +381,18 @@ static int load_ignore(loader *L, yaml_node_t *n)
 
 static int load_file(shuan_regs *r, const char *path, char *errbuf, size_t errlen)
 {
-	loader L = {.r = r, .err = errbuf, .errlen = errlen};
-	yaml_parser_t parser;
+	loader L = {.r = r};
 	yaml_node_t *root, *n;
-	FILE *f = NULL;
-	bool parser_ok = false, doc_ok = false, known = false;
+	bool known = false;
 	int rc = 0;
 
 	if (!(L.file = shuan_regs__strdup(&r->arena, path)))
 		return SHUAN_ENOMEM;
-	f = fopen(path, "rb");
-	if (!f) {
-		shuan_regs__seterr(r, "cannot open %s: %s", path, strerror(errno));
-		rc = SHUAN_EIO;
+	if ((rc = shuan_yaml_load_file(&L.y, path, L.msg, sizeof(L.msg)))) {
+		shuan_regs__seterr(r, "%s", L.msg);
 		goto cleanup;
 	}
-	if (!yaml_parser_initialize(&parser)) {
-		rc = SHUAN_ENOMEM;
-		goto cleanup;
-	}
-	parser_ok = true;
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &L.doc)) {
-		shuan_regs__seterr(r, "%s:%lu: %s", path, (unsigned long)parser.problem_mark.line + 1,
-		                   parser.problem ? parser.problem : "invalid YAML");
-		rc = SHUAN_ERULES;
-		goto cleanup;
-	}
-	doc_ok = true;
-	root = yaml_document_get_root_node(&L.doc);
+	root = shuan_yaml_root(&L.y);
 	if (!root) /* an empty file */
 		goto cleanup;
 	if (root->type != YAML_MAPPING_NODE) {
@@ -442,7 +407,7 @@ static int load_file(shuan_regs *r, const char *path, char *errbuf, size_t errle
 		}
 		for (yaml_node_item_t *it = n->data.sequence.items.start;
 		     it < n->data.sequence.items.top && !rc; it++)
-			rc = load_entry(&L, yaml_document_get_node(&L.doc, *it));
+			rc = load_entry(&L, yaml_document_get_node(&L.y.doc, *it));
 		if (rc)
 			goto cleanup;
 	}
@@ -476,14 +441,9 @@ static int load_file(shuan_regs *r, const char *path, char *errbuf, size_t errle
 cleanup:
 	if (rc == SHUAN_ENOMEM)
 		shuan_regs__seterr(r, "out of memory loading %s", path);
-	if (rc && errbuf && !errbuf[0])
+	if (rc && errbuf)
 		snprintf(errbuf, errlen, "%s", r->errmsg);
-	if (doc_ok)
-		yaml_document_delete(&L.doc);
-	if (parser_ok)
-		yaml_parser_delete(&parser);
-	if (f)
-		fclose(f);
+	shuan_yaml_free(&L.y);
 	return rc;
 }
 

@@ -19,59 +19,13 @@
 
 #include <string.h>
 
-size_t shuan_regs__utf8_next(const unsigned char *s, size_t len, unsigned *cp)
-{
-	if (len == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xE0) == 0xC0 && len >= 2 && (s[1] & 0xC0) == 0x80 && s[0] >= 0xC2) {
-		*cp = ((unsigned)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-		return 2;
-	}
-	if ((s[0] & 0xF0) == 0xE0 && len >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-		*cp = ((unsigned)(s[0] & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-		if (*cp < 0x800 || (*cp >= 0xD800 && *cp <= 0xDFFF))
-			return 0;
-		return 3;
-	}
-	if ((s[0] & 0xF8) == 0xF0 && len >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-	    (s[3] & 0xC0) == 0x80) {
-		*cp = ((unsigned)(s[0] & 0x07) << 18) | ((unsigned)(s[1] & 0x3F) << 12) |
-		      ((unsigned)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-		if (*cp < 0x10000 || *cp > 0x10FFFF)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
+#include "util/utf8.h"
 
 static size_t put_utf8(char *out, size_t pos, size_t outlen, unsigned cp)
 {
-	unsigned char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (unsigned char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (unsigned char)(0xC0 | (cp >> 6));
-		b[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (unsigned char)(0xE0 | (cp >> 12));
-		b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (unsigned char)(0xF0 | (cp >> 18));
-		b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		b[3] = (unsigned char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	if (pos + n >= outlen)
+	char b[4];
+	size_t n = shuan_utf8_encode(cp, b);
+	if (n == 0 || pos + n >= outlen)
 		return 0;
 	memcpy(out + pos, b, n);
 	return n;
@@ -144,8 +98,8 @@ size_t shuan_regs__fold(const char *in, size_t len, char *out, size_t outlen)
 	if (outlen == 0)
 		return 0;
 	while (i < len) {
-		unsigned cp;
-		size_t n = shuan_regs__utf8_next(s + i, len - i, &cp), w;
+		uint32_t cp;
+		size_t n = shuan_utf8_decode((const char *)s + i, len - i, &cp), w;
 		if (n == 0) {
 			cp = 0xFFFD;
 			n = 1;
@@ -176,8 +130,8 @@ int shuan_regs_title_key(const char *title, char *out, size_t outlen)
 	if (outlen == 0)
 		return SHUAN_ELIMIT;
 	while (i < len) {
-		unsigned cp;
-		size_t n = shuan_regs__utf8_next(s + i, len - i, &cp), w;
+		uint32_t cp;
+		size_t n = shuan_utf8_decode((const char *)s + i, len - i, &cp), w;
 		if (n == 0) {
 			i++;
 			continue;

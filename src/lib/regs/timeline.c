@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #define DIGEST_MAX ((size_t)1 << 20)
 
@@ -45,47 +46,8 @@ int shuan_regs_timeline(shuan_regs *r, const shuan_regs_filter *f, const shuan_r
 	return 0;
 }
 
-typedef struct sbuf {
-	char *p;
-	size_t n, cap;
-	int err;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int w;
-	if (b->err)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		w = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
-		va_end(ap);
-		if (w < 0) {
-			b->err = SHUAN_ERROR;
-			return;
-		}
-		if (b->p && (size_t)w < b->cap - b->n) {
-			b->n += (size_t)w;
-			return;
-		}
-		size_t cap = b->cap ? b->cap * 2 : 8192;
-		while (cap < b->n + (size_t)w + 1)
-			cap *= 2;
-		if (cap > DIGEST_MAX) {
-			b->err = SHUAN_ELIMIT;
-			return;
-		}
-		char *np = shuan_realloc(b->p, cap);
-		if (!np) {
-			b->err = SHUAN_ENOMEM;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-}
+typedef shuan_buf sbuf;
+#define sb_printf(b, ...) ((void)shuan_buf_addf((b), __VA_ARGS__))
 
 /* Appends s escaped for HTML (or as is for Markdown). */
 static void sb_text(sbuf *b, const char *s, bool html)
@@ -181,10 +143,12 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 	                                     "地方标准",   "团体标准",     "实践指南", "境外"};
 	const size_t nsec = sizeof(sectors) / sizeof(*sectors), nlev = sizeof(levels) / sizeof(*levels);
 	bool html = fmt == SHUAN_REGS_HTML;
-	sbuf b = {0};
+	sbuf b;
 	drow *rows = NULL;
 	size_t total = 0;
 	int rc = 0;
+
+	shuan_buf_init(&b, DIGEST_MAX);
 
 	*out = NULL;
 	if (!month || strlen(month) != 7 || !shuan_regs__valid_date(month)) {
@@ -275,13 +239,12 @@ int shuan_regs_digest(shuan_regs *r, const char *month, shuan_regs_format fmt, c
 		sb_printf(&b, "</body></html>\n");
 	if (b.err) {
 		rc = b.err;
-		shuan_regs__seterr(r, "digest too large");
+		shuan_regs__seterr(r, rc == SHUAN_ELIMIT ? "digest larger than 1 MiB" : "out of memory");
 		goto cleanup;
 	}
-	*out = b.p;
-	b.p = NULL;
+	*out = shuan_buf_take(&b, NULL);
 cleanup:
-	shuan_free(b.p);
+	shuan_buf_free(&b);
 	shuan_free(rows);
 	return rc;
 }

@@ -49,6 +49,10 @@ typedef struct shuan_detector {
 	double confidence;
 	double cue_boost;
 	char *file; /* the YAML file it came from */
+	shuan_words words;           /* its named word lists, for patterns and validator */
+	shuan_wordlist *wordlists;   /* owned storage behind words */
+	shuan_strlist *wordstore;
+	size_t n_wordlists;
 } shuan_detector;
 
 struct shuan_rules {
@@ -61,6 +65,16 @@ struct shuan_rules {
 	shuan_vdata vdata;     /* tables owned here (shuan_vdata_load) */
 	bool any_field_mode;
 };
+
+/* One detector file into *d (detector.c); on failure *d may be partly
+ * filled: shuan_detector__free() it either way. */
+int shuan_detector__load(const char *path, shuan_detector *d, char *errbuf, size_t errlen);
+void shuan_detector__free(shuan_detector *d);
+int shuan_strlist__push(shuan_strlist *l, const char *s, size_t len);
+void shuan_strlist__free(shuan_strlist *l);
+
+/* Compiles the selected detectors' patterns into r->matcher (compile.c). */
+int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, size_t errlen);
 
 /* shuan_rules_load() with a chosen matcher (tests cross-check the reference
  * matcher against Vectorscan). */

@@ -16,6 +16,7 @@
 #include "lib/scan/evidence.h"
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 static bool is_boundary_char(boundary_kind b, unsigned char c)
 {
@@ -26,24 +27,27 @@ static bool is_boundary_char(boundary_kind b, unsigned char c)
 	return false;
 }
 
-/* Bytes of the UTF-8 character starting at p (1 for a stray byte). */
-static size_t u8_len_at(const unsigned char *p)
-{
-	return *p < 0xC0 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-}
+
+/* What the matcher callback needs: the scanner and the call whose chunk it is. */
+struct match_ctx {
+	shuan_scanner *s;
+	scan_call *c;
+};
 
 static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 {
-	shuan_scanner *s = ud;
+	struct match_ctx *m = ud;
+	shuan_scanner *s = m->s;
+	int rc;
 	const unsigned char *b = (const unsigned char *)s->match_buf; /* includes the leading sentinel */
 	unsigned trim = s->rules->pattern_trim[pattern];
 	scan_cand c;
 	/* Cut off the boundary delimiters the pattern consumed. */
 	if (trim & PATTERN_TRIM_START)
-		start += u8_len_at(b + start);
+		start += shuan_utf8_lead_len(b[start]);
 	if (trim & PATTERN_TRIM_END) {
 		size_t back = 1;
-		while (back < 4 && end - back > start && (b[end - back] & 0xC0) == 0x80)
+		while (back < 4 && end - back > start && shuan_utf8_is_cont(b[end - back]))
 			back++;
 		end -= back;
 	}
@@ -66,9 +70,17 @@ static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 	c.det = s->rules->pattern_det[pattern];
 	c.start = start;
 	c.end = end;
-	/* A full candidate list means pathological input; stop collecting rather
-	 * than grow without bound, and keep what we have. */
-	return shuan_vec_push(&s->cands, &c) == SHUAN_ENOMEM ? 1 : 0;
+	/* A full candidate list means pathological input: stop collecting
+	 * rather than grow without bound, check what was collected, and say
+	 * that the rest of the chunk was not checked. */
+	if ((rc = shuan_vec_push(&s->cands, &c)) != 0) {
+		if (rc == SHUAN_ELIMIT)
+			m->c->limit = SHUAN_LIMIT_CANDIDATES;
+		else
+			m->c->err = rc;
+		return 1;
+	}
+	return 0;
 }
 
 static int cmp_cand(const void *a, const void *b)
@@ -94,6 +106,9 @@ static int cmp_hit(const void *a, const void *b)
 }
 
 
+/* Validates one candidate; an accepted one becomes a hit. Returns 0,
+ * SHUAN_ELIMIT when the hit list is full (the caller stops validating and
+ * says so) or SHUAN_ENOMEM. */
 static int validate(shuan_scanner *s, unsigned det, const char *buf, size_t len, size_t start, size_t end,
 		    bool by_field, const char *field)
 {
@@ -106,6 +121,7 @@ static int validate(shuan_scanner *s, unsigned det, const char *buf, size_t len,
 	h.v.end = end;
 	h.v.field_mode = by_field;
 	h.v.age = -1;
+	h.v.words = &d->words;
 	if (!d->validator->fn(&s->vdata, buf, len, &h.v))
 		return 0;
 	/* A validator may narrow the span, never widen it. */
@@ -120,20 +136,23 @@ static int validate(shuan_scanner *s, unsigned det, const char *buf, size_t len,
 		if (s->last_field != (size_t)-1 && !strcmp(pool + s->last_field, field)) {
 			h.field = s->last_field;
 		} else {
+			int rc = shuan_vec_reserve(&s->pool, fl);
+			if (rc)
+				return rc;
 			h.field = s->pool.n;
-			for (size_t i = 0; i < fl; i++)
-				if (shuan_vec_push(&s->pool, field + i))
-					return SHUAN_ENOMEM;
+			memcpy((char *)s->pool.v + s->pool.n, field, fl);
+			s->pool.n += fl;
 			s->last_field = h.field;
 		}
 	}
-	return shuan_vec_push(&s->hits, &h) == SHUAN_ENOMEM ? SHUAN_ENOMEM : 0;
+	return shuan_vec_push(&s->hits, &h);
 }
 
 /* ---- field-mode cells ---- */
 
 struct cell_ctx {
 	shuan_scanner *s;
+	scan_call *c;
 	const char *buf;
 	size_t len;
 };
@@ -159,6 +178,10 @@ static int on_cell(const seg_cell *c, const char *norm, void *ud)
 		if (!r->dets[i].field_mode || !shuan_detector_has_field(&r->dets[i], norm))
 			continue;
 		int rc = validate(cc->s, (unsigned)i, cc->buf, cc->len, c->start, c->end, true, c->field);
+		if (rc == SHUAN_ELIMIT) {
+			cc->c->limit = SHUAN_LIMIT_VALUES;
+			return 0;
+		}
 		if (rc)
 			return rc;
 	}
@@ -166,17 +189,18 @@ static int on_cell(const seg_cell *c, const char *norm, void *ud)
 }
 
 /* A spreadsheet cell under a watched column header is one field-mode cell. */
-static int whole_cell(shuan_scanner *s, struct cell_ctx *cc, size_t len)
+static int whole_cell(struct cell_ctx *cc, size_t len)
 {
+	const char *field = cc->c->cell_field;
 	char norm[SEG_MAX_NAME];
 	seg_cell c;
-	shuan_field_normalise(s->cell_field, strlen(s->cell_field), norm, sizeof(norm));
+	shuan_field_normalise(field, strlen(field), norm, sizeof(norm));
 	if (!want_field(norm, cc))
 		return 0;
 	c.start = 0;
 	c.end = len;
 	c.column = -1;
-	snprintf(c.field, sizeof(c.field), "%s", s->cell_field);
+	snprintf(c.field, sizeof(c.field), "%s", field);
 	return on_cell(&c, norm, cc);
 }
 
@@ -229,13 +253,6 @@ static bool field_is_cue(const shuan_detector *d, const char *field)
 
 /* ---- reporting ---- */
 
-static uint64_t count_chars(const char *p, size_t n)
-{
-	uint64_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += ((unsigned char)p[i] & 0xC0) != 0x80;
-	return k;
-}
 
 struct cursor {
 	size_t pos;        /* offset processed so far */
@@ -254,11 +271,12 @@ static void advance_lines(struct cursor *c, const char *buf, size_t to)
 	c->pos = to;
 }
 
-static const char *field_at(shuan_scanner *s, const char *buf, size_t off, char *tmp, size_t cap)
+static const char *field_at(shuan_scanner *s, const scan_call *c, const char *buf, size_t off, char *tmp,
+			    size_t cap)
 {
 	bool hdr;
-	if (s->in_cell)
-		return s->cell_field;
+	if (c->in_cell)
+		return c->cell_field;
 	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV)
 		return seg_csv_field_at(&s->csv, buf, off, &hdr);
 	if (s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) {
@@ -275,7 +293,7 @@ static const char *field_at(shuan_scanner *s, const char *buf, size_t off, char 
 	return NULL;
 }
 
-static int report(shuan_scanner *s, const scan_hit *h, const char *buf, struct cursor *cur)
+static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char *buf, struct cursor *cur)
 {
 	const shuan_detector *d = &s->rules->dets[h->det];
 	shuan_finding f;
@@ -284,7 +302,7 @@ static int report(shuan_scanner *s, const scan_hit *h, const char *buf, struct c
 
 	memset(&f, 0, sizeof(f));
 	advance_lines(cur, buf, start);
-	f.field = h->by_field ? (const char *)s->pool.v + h->field : field_at(s, buf, start, fieldbuf, sizeof(fieldbuf));
+	f.field = h->by_field ? (const char *)s->pool.v + h->field : field_at(s, c, buf, start, fieldbuf, sizeof(fieldbuf));
 	f.context = h->by_field || field_is_cue(d, f.field) || cue_before(d, &d->cues, buf, start);
 	if (d->require_cue && !f.context)
 		return 0; /* not reported */
@@ -299,9 +317,9 @@ static int report(shuan_scanner *s, const scan_hit *h, const char *buf, struct c
 	if (f.confidence < s->opt.min_confidence)
 		return 0;
 	f.path = s->path;
-	f.location = s->in_cell ? s->cell_location : NULL;
+	f.location = c->in_cell ? c->cell_location : NULL;
 	f.line = s->line + cur->line;
-	f.column = count_chars(buf + cur->line_start, start - cur->line_start) + 1 +
+	f.column = shuan_utf8_count(buf + cur->line_start, start - cur->line_start) + 1 +
 		   (cur->line == 0 ? s->line_chars : 0);
 	if (s->dec) {
 		/* Decoded input: offsets in the bytes as stored (GBK, UTF-16). */
@@ -315,9 +333,10 @@ static int report(shuan_scanner *s, const scan_hit *h, const char *buf, struct c
 	f.sensitive = d->info.sensitive;
 	f.spi_category = d->info.spi_category;
 	if (h->v.minor_under_14) {
-		/* PIPL Art. 28: all PI of a minor under 14 is sensitive. */
+		/* PIPL Art. 28: all PI of a minor under 14 is sensitive (the
+		 * category is rules/sensitivity.yaml's). */
 		f.sensitive = true;
-		f.spi_category = "不满十四周岁未成年人的个人信息";
+		f.spi_category = s->rules->vdata.minor_spi_category;
 	} else if (h->v.precise && d->spi_when_precise && *d->spi_when_precise) {
 		f.sensitive = true;
 		f.spi_category = d->spi_when_precise;
@@ -342,17 +361,29 @@ static int report(shuan_scanner *s, const scan_hit *h, const char *buf, struct c
 	f.attrs.precision = h->v.precision;
 	f.attrs.precise = h->v.precise;
 	s->findings++;
-	if (s->cb && s->cb(&f, s->ud)) {
-		s->cb_stop = 1;
-		return SHUAN_EINTR;
-	}
+	if (c->cb && c->cb(&f, c->ud))
+		return SHUAN_ESTOP;
 	return 1;
 }
 
-int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool first)
+/* Says in the input's result which limit cut this chunk's work, and from
+ * where on values were not checked. */
+static void note_limit(shuan_scanner *s, scan_call *c, size_t checked_to, size_t len)
+{
+	if (!c->res)
+		return;
+	shuan_result__warn(c->res, c->limit,
+			   "%s reached in the %zu bytes from offset %llu: values after offset %llu there were not "
+			   "checked",
+			   shuan_limit_name(c->limit), len, (unsigned long long)s->base_offset,
+			   (unsigned long long)(s->base_offset + checked_to));
+}
+
+int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, bool first)
 {
 	const shuan_rules *r = s->rules;
-	struct cell_ctx cc = {s, buf, len};
+	struct cell_ctx cc = {s, c, buf, len};
+	struct match_ctx mc = {s, c};
 	struct cursor cur = {0, 0, 0};
 	int rc;
 
@@ -360,19 +391,22 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 	s->hits.n = 0;
 	s->pool.n = 0;
 	s->last_field = (size_t)-1;
+	c->err = 0;
+	c->limit = SHUAN_LIMIT_NONE;
 	/* Newline sentinels around the chunk give a value at either edge its
 	 * boundary delimiter (the scanner's buffer has a spare byte before and
 	 * after every chunk; see scanner.c). */
-	char *w = (char *)buf;
-	char before = w[-1], after = w[len];
-	w[-1] = '\n';
-	w[len] = '\n';
+	char before = buf[-1], after = buf[len];
+	buf[-1] = '\n';
+	buf[len] = '\n';
 	s->match_buf = buf - 1;
 	s->match_len = len;
-	rc = shuan_matcher_scan(r->matcher, s->scratch, buf - 1, len + 2, on_match, s);
-	w[-1] = before;
-	w[len] = after;
-	if (rc && rc != SHUAN_EINTR)
+	rc = shuan_matcher_scan(r->matcher, s->scratch, buf - 1, len + 2, on_match, &mc);
+	buf[-1] = before;
+	buf[len] = after;
+	if (rc == SHUAN_ESTOP && c->err)
+		return c->err;
+	if (rc && rc != SHUAN_ESTOP)
 		return rc;
 	if (s->cands.n > 1)
 		qsort(s->cands.v, s->cands.n, sizeof(scan_cand), cmp_cand);
@@ -384,25 +418,42 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 	const scan_cand *cv = s->cands.v;
 	size_t done_start = (size_t)-1;
 	unsigned done_det = (unsigned)-1;
+	/* Vectorscan reports matches in order of their end: when the candidate
+	 * list filled, everything ending after the last one held is unchecked. */
+	size_t checked_to = c->limit != SHUAN_LIMIT_NONE ? 0 : len;
+	if (c->limit != SHUAN_LIMIT_NONE)
+		for (size_t i = 0; i < s->cands.n; i++)
+			if (cv[i].end > checked_to)
+				checked_to = cv[i].end;
 	for (size_t i = 0; i < s->cands.n; i++) {
-		const scan_cand *c = &cv[i];
-		if (c->det == done_det && c->start == done_start)
+		const scan_cand *k = &cv[i];
+		if (k->det == done_det && k->start == done_start)
 			continue;
-		done_det = c->det;
-		done_start = c->start;
-		if ((rc = validate(s, c->det, buf, len, c->start, c->end, false, NULL)))
+		done_det = k->det;
+		done_start = k->start;
+		rc = validate(s, k->det, buf, len, k->start, k->end, false, NULL);
+		if (rc == SHUAN_ELIMIT) {
+			c->limit = SHUAN_LIMIT_VALUES;
+			if (k->start < checked_to)
+				checked_to = k->start;
+			break;
+		}
+		if (rc)
 			return rc;
 	}
+	rc = 0;
 	/* Field-mode cells (CSV columns and JSON keys named like 姓名/address). */
 	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV)
 		rc = seg_csv_chunk(&s->csv, buf, s->seg_to, first, r->any_field_mode ? want_field : NULL,
 				   on_cell, &cc);
 	else if ((s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) && r->any_field_mode)
 		rc = seg_json_cells(&s->json, buf, s->seg_to, want_field, on_cell, &cc);
-	else if (s->in_cell && s->cell_field && r->any_field_mode)
-		rc = whole_cell(s, &cc, len);
+	else if (c->in_cell && c->cell_field && r->any_field_mode)
+		rc = whole_cell(&cc, len);
 	if (rc)
 		return rc;
+	if (c->limit != SHUAN_LIMIT_NONE)
+		note_limit(s, c, checked_to, len);
 
 	if (s->hits.n > 1)
 		qsort(s->hits.v, s->hits.n, sizeof(scan_hit), cmp_hit);
@@ -412,7 +463,7 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 	for (size_t i = 0; i < s->hits.n; i++) {
 		if (any && hv[i].v.end <= max_end)
 			continue; /* inside a value already kept */
-		if ((rc = report(s, &hv[i], buf, &cur)) < 0)
+		if ((rc = report(s, c, &hv[i], buf, &cur)) < 0)
 			return rc;
 		if (rc == 0)
 			continue; /* filtered out: it must not hide what it contains */
@@ -428,8 +479,8 @@ int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool fir
 	return rc;
 }
 
-int shuan_scanner__prime_csv(shuan_scanner *s, const char *line, size_t len)
+int shuan_scanner__prime_csv(shuan_scanner *s, scan_call *c, const char *line, size_t len)
 {
-	struct cell_ctx cc = {s, line, len};
+	struct cell_ctx cc = {s, c, line, len};
 	return seg_csv_chunk(&s->csv, line, len, true, s->rules->any_field_mode ? want_field : NULL, NULL, &cc);
 }

@@ -1,6 +1,6 @@
 /*
- * lib/scan/decode.h - input encodings: detection from the first bytes of an
- * input, and a decoder that is itself a shuan_reader, turning GB18030
+ * lib/scan/decode.h - a decoder that is itself a shuan_reader (detection is
+ * util/encoding.h), turning GB18030
  * (GBK, GB2312) or UTF-16 into UTF-8 for the rest of the pipeline while
  * remembering where each decoded character came from, so findings can give
  * offsets in the bytes as stored.
@@ -15,42 +15,7 @@
 #include <stdint.h>
 
 #include "shuan/scanner.h"
-
-typedef enum shuan_enc {
-	SHUAN_ENC_UTF8 = 0,
-	SHUAN_ENC_GB18030,
-	SHUAN_ENC_UTF16LE,
-	SHUAN_ENC_UTF16BE,
-} shuan_enc;
-
-/* A forced encoding as named by the user. */
-typedef struct shuan_enc_choice {
-	bool forced;      /* false: detect per input */
-	shuan_enc enc;    /* the decoder to use when forced */
-	char name[16];    /* the canonical name reported, e.g. "gbk" */
-} shuan_enc_choice;
-
-/* Parses an --encoding name: NULL, "" or "auto" (detect), utf-8, gb18030,
- * gbk, gb2312 (the latter two are decoded as GB18030, their superset),
- * utf-16le, utf-16be (case-insensitive; "utf8", "utf16le" also accepted).
- * Returns 0 or SHUAN_EINVAL for an unknown name. */
-int shuan_enc_parse(const char *name, shuan_enc_choice *out);
-
-/* "utf-8", "gb18030", "utf-16le" or "utf-16be". */
-const char *shuan_enc_name(shuan_enc e);
-
-/*
- * Detects the encoding of an input from its first len bytes (`more`: the
- * input goes on). Order: a BOM (UTF-8, UTF-16LE/BE); UTF-16 without a BOM
- * from NUL bytes in the high half of most ASCII code units; valid UTF-8;
- * GB18030 when the head decodes as GB18030. On success *enc is set and *bom
- * is the number of BOM bytes to skip (0 for UTF-8, whose BOM the segmenters
- * understand). Otherwise returns SHUAN_EBINARY (NUL or control bytes) or
- * SHUAN_EINVAL (text in no encoding we read), with a reason in why[] that
- * never quotes the input.
- */
-int shuan_enc_detect(const char *buf, size_t len, bool more, shuan_enc *enc, size_t *bom, char *why,
-		     size_t whylen);
+#include "util/encoding.h"
 
 typedef struct shuan_decoder shuan_decoder;
 

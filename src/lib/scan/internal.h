@@ -61,20 +61,44 @@ struct shuan_scanner {
 	const char *match_buf;    /* what the matcher sees: sentinel + chunk + sentinel */
 	size_t match_len;         /* the chunk's length */
 	uint64_t findings;
-	/* set by scan_range.c for one call: where the range starts in the file,
-	 * and the file's first line to prime the CSV header from */
-	uint64_t range_base;
-	const char *prime_header;
-	size_t prime_len;
-	bool skip_sniff; /* a later part of a file whose head was sniffed already */
-	/* per cell (scan_cell.c): set while a spreadsheet cell is scanned, else NULL */
-	const char *cell_field;    /* the column header, or NULL */
-	const char *cell_location; /* "Sheet!C3" */
-	bool in_cell;
-	int cb_stop;
+};
+
+/*
+ * What one scan call (a stream, a part of a file, a run of spreadsheet
+ * cells) needs in the chunks it feeds. It lives on the caller's stack and is
+ * passed down: nothing of one call is left on the scanner for the next.
+ */
+typedef struct scan_call {
 	shuan_finding_fn cb;
 	void *ud;
-};
+	shuan_input_result *res;   /* where limits and warnings go */
+	/* a part of a split file (range.c) */
+	uint64_t range_base;       /* where the part starts in the file */
+	const char *prime_header;  /* the file's first line, to read CSV field names from */
+	size_t prime_len;
+	bool skip_sniff;           /* a later part: the file's head was sniffed already */
+	/* a spreadsheet cell (cell.c) */
+	bool in_cell;
+	const char *cell_field;    /* the column header, or NULL */
+	const char *cell_location; /* "Sheet!C3" */
+	/* why the matcher callback or the validator loop stopped early */
+	int err;                   /* SHUAN_ENOMEM, or 0 */
+	shuan_limit limit;         /* a limit that cut this chunk's work, or SHUAN_LIMIT_NONE */
+} scan_call;
+
+/* Builds an input's result (result.c): the one place that fills reasons,
+ * warnings and limits. skip() returns `code`. */
+void shuan_result__reset(shuan_input_result *r);
+int shuan_result__skip(shuan_input_result *r, int code, shuan_limit limit, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Adds a warning to a scanned input; the first limit and the first words of
+ * every warning are kept ("; " between them). */
+void shuan_result__warn(shuan_input_result *r, shuan_limit limit, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The stream loop behind every public scan function (scanner.c). */
+int shuan_scanner__scan_stream(shuan_scanner *s, scan_call *c, const shuan_input *in, shuan_reader *rd,
+			       shuan_input_result *res);
 
 /* Splitting one file across threads (the jobs pool; scan/range.c). */
 /*
@@ -121,33 +145,47 @@ int shuan_scanner__scan_block(shuan_scanner *s, const shuan_input *in, const cha
  */
 uint64_t shuan_scanner__settled(const shuan_scanner *s);
 
+/* Lowers the per-chunk caps on candidates and validated values (tests:
+ * reaching a limit must be reported, never silent). */
+void shuan_scanner__set_limits(shuan_scanner *s, size_t max_candidates, size_t max_values);
+
 /* Whether the caller's cancel flag is set. */
 static inline bool shuan_scanner__cancelled(const shuan_scanner *s)
 {
 	return s->opt.cancel && atomic_load(s->opt.cancel);
 }
 
-/* Scans buf[0..len) of the current input (one chunk). */
-int shuan_scanner__chunk(shuan_scanner *s, const char *buf, size_t len, bool first);
+/* Scans buf[0..len) of the current input (one chunk). buf must be the
+ * scanner's own buffer (or lie inside it): the matcher needs a writable
+ * spare byte before buf and after buf[len - 1] for its newline sentinels. */
+int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, bool first);
 
 /* The format a name or, failing that, content suggests (scanner.c). */
 shuan_format shuan_scanner__guess_format(const char *name, const char *head, size_t len);
 
 /* Reads the CSV/TSV header from a file's first line (for a range scan). */
-int shuan_scanner__prime_csv(shuan_scanner *s, const char *line, size_t len);
+int shuan_scanner__prime_csv(shuan_scanner *s, scan_call *c, const char *line, size_t len);
 /*
- * Cell-wise scanning for spreadsheets (scan_cell.c). begin_cells starts one
- * input (findings count from zero; path is borrowed until end_cells); each
- * scan_cell scans one cell's text as a record of its own: field is the
- * column header (may be NULL; field-mode detectors watching it see the whole
- * cell), location the cell ("Sheet!C3"), row the sheet row (the finding's
- * line). Offsets and columns count within the cell text. Returns 0,
- * SHUAN_EINTR when the callback or the cancel flag stopped the scan, or
- * another negative code.
+ * Cell-wise scanning (cell.c): spreadsheet cells, database values. begin
+ * starts one input (findings count from zero; path is borrowed until end);
+ * each cell's text is scanned as a record of its own: field is the column
+ * header (may be NULL; field-mode detectors watching it see the whole cell),
+ * location where the cell is ("Sheet!C3", "schema.table.column"), row its
+ * row (the finding's line). Offsets and columns count within the cell text.
+ * A cell longer than the scanner's chunk is scanned up to the chunk and the
+ * cut is recorded in res (SHUAN_LIMIT_CELL). scan_cell returns 0,
+ * SHUAN_ESTOP (the callback stopped), SHUAN_EINTR (the cancel flag) or
+ * another negative code; end returns the findings reported.
  */
-void shuan_scanner__begin_cells(shuan_scanner *s, const char *path, shuan_finding_fn cb, void *ud);
-int shuan_scanner__scan_cell(shuan_scanner *s, uint64_t row, const char *text, size_t len, const char *field,
-			     const char *location);
-uint64_t shuan_scanner__end_cells(shuan_scanner *s);
+typedef struct shuan_cells {
+	scan_call call;
+	const char *path;
+} shuan_cells;
+
+void shuan_scanner__begin_cells(shuan_scanner *s, shuan_cells *cells, const char *path, shuan_finding_fn cb,
+				void *ud, shuan_input_result *res);
+int shuan_scanner__scan_cell(shuan_scanner *s, shuan_cells *cells, uint64_t row, const char *text, size_t len,
+			     const char *field, const char *location);
+uint64_t shuan_scanner__end_cells(shuan_scanner *s, shuan_cells *cells);
 
 #endif

@@ -108,63 +108,34 @@ int shuan_scanner__scan_file_range(shuan_scanner *s, const char *path, const shu
 
 	if (!res)
 		res = &dummy;
-	memset(res, 0, sizeof(*res));
+	shuan_result__reset(res);
 	if (newlines)
 		*newlines = 0;
 	if ((pr.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(pr.fd, &st) != 0) {
-		snprintf(res->reason, sizeof(res->reason), "%s", strerror(errno));
-		res->skipped = SHUAN_EIO;
+		int e = errno;
 		if (pr.fd >= 0)
 			close(pr.fd);
-		return res->skipped;
+		return shuan_result__skip(res, SHUAN_EIO, SHUAN_LIMIT_NONE, "%s", strerror(e));
 	}
 	uint64_t size = (uint64_t)st.st_size;
 	if ((rc = align(pr.fd, start, size, &pr.pos)) || (rc = align(pr.fd, end, size, &pr.end))) {
-		snprintf(res->reason, sizeof(res->reason), "read error");
-		res->skipped = rc;
 		close(pr.fd);
-		return rc;
+		return shuan_result__skip(res, rc, SHUAN_LIMIT_NONE, "read error");
 	}
+	scan_call c = {.cb = cb, .ud = ud, .range_base = pr.pos, .skip_sniff = pr.pos > 0};
 	/* A CSV part after the first needs the header row for field names. */
-	s->prime_header = NULL;
 	if (pr.pos > 0 && in && (in->format == SHUAN_FORMAT_CSV || in->format == SHUAN_FORMAT_TSV)) {
 		ssize_t n = shuan_io_pread_full(pr.fd, header, sizeof(header), 0);
 		const char *nl = n > 0 ? memchr(header, '\n', (size_t)n) : NULL;
 		if (nl) {
-			s->prime_header = header;
-			s->prime_len = (size_t)(nl - header) + 1;
+			c.prime_header = header;
+			c.prime_len = (size_t)(nl - header) + 1;
 		}
 	}
-	s->range_base = pr.pos;
-	s->skip_sniff = pr.pos > 0;
 	shuan_reader rd = {part_read, &pr};
-	rc = shuan_scanner_scan_reader(s, in, &rd, cb, ud, res);
-	s->range_base = 0;
-	s->skip_sniff = false;
-	s->prime_header = NULL;
+	rc = shuan_scanner__scan_stream(s, &c, in, &rd, res);
 	close(pr.fd);
 	if (newlines)
 		*newlines = pr.newlines;
 	return rc;
-}
-
-int shuan_scanner__scan_block(shuan_scanner *s, const shuan_input *in, const char *buf, size_t len,
-			      const char *header, size_t header_len, shuan_finding_fn cb, void *ud,
-			      shuan_input_result *res)
-{
-	int rc;
-	s->prime_header = header;
-	s->prime_len = header_len;
-	s->skip_sniff = true;
-	rc = shuan_scanner_scan_buffer(s, in, buf, len, cb, ud, res);
-	s->skip_sniff = false;
-	s->prime_header = NULL;
-	return rc;
-}
-
-uint64_t shuan_scanner__settled(const shuan_scanner *s)
-{
-	/* between chunks: candidates before report_from of the carried bytes
-	 * were reported with the previous chunk */
-	return s->base_offset + s->report_from;
 }

@@ -100,6 +100,12 @@ void shuan_scanner_free(shuan_scanner *s)
 	shuan_free(s);
 }
 
+void shuan_scanner__set_limits(shuan_scanner *s, size_t max_candidates, size_t max_values)
+{
+	s->cands.max = max_candidates;
+	s->hits.max = max_values;
+}
+
 static shuan_format format_from_name(const char *name)
 {
 	const char *dot = name ? strrchr(name, '.') : NULL;
@@ -166,11 +172,11 @@ shuan_format shuan_scanner__guess_format(const char *name, const char *head, siz
 	return f != SHUAN_FORMAT_AUTO ? f : format_from_content(head, len);
 }
 
-static void begin_input(shuan_scanner *s, const shuan_input *in, shuan_format f)
+static void begin_input(shuan_scanner *s, const scan_call *c, const shuan_input *in, shuan_format f)
 {
 	s->format = f;
 	s->path = in && in->path ? in->path : "-";
-	s->base_offset = s->range_base;
+	s->base_offset = c->range_base;
 	s->line = 1;
 	s->line_chars = 0;
 	/* an input that stopped inside a huge line left its overlap offsets:
@@ -179,7 +185,6 @@ static void begin_input(shuan_scanner *s, const shuan_input *in, shuan_format f)
 	s->report_to = 0;
 	s->seg_to = 0;
 	s->findings = 0;
-	s->cb_stop = 0;
 	seg_csv_free(&s->csv);
 	seg_csv_init(&s->csv, f == SHUAN_FORMAT_TSV ? '\t' : ',');
 	seg_json_init(&s->json, f == SHUAN_FORMAT_JSONL);
@@ -187,9 +192,13 @@ static void begin_input(shuan_scanner *s, const shuan_input *in, shuan_format f)
 
 static int skip(shuan_input_result *res, int code, const char *reason)
 {
-	res->skipped = code;
-	snprintf(res->reason, sizeof(res->reason), "%s", reason);
-	return code;
+	return shuan_result__skip(res, code, SHUAN_LIMIT_NONE, "%s", reason);
+}
+
+static int skip_too_large(shuan_input_result *res, uint64_t max)
+{
+	return shuan_result__skip(res, SHUAN_ELIMIT, SHUAN_LIMIT_FILE_SIZE, "larger than max_file_size (%llu bytes)",
+				  (unsigned long long)max);
 }
 
 /* Sniffs the first chunk: which encoding (or the forced one), or why the
@@ -229,13 +238,20 @@ static uint64_t invalid_in_consumed(const shuan_scanner *s, size_t cut, bool hug
 {
 	size_t from = 0, upto = huge ? cut - SCAN_OVERLAP : cut;
 	if (s->report_from)
-		while (from < upto && from < 3 && ((unsigned char)s->buf[from] & 0xC0) == 0x80)
+		while (from < upto && from < 3 && shuan_utf8_is_cont((unsigned char)s->buf[from]))
 			from++;
 	return shuan_utf8_invalid(s->buf + from, upto - from, huge);
 }
 
 int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_reader *rd, shuan_finding_fn cb,
 			      void *ud, shuan_input_result *res)
+{
+	scan_call c = {.cb = cb, .ud = ud};
+	return shuan_scanner__scan_stream(s, &c, in, rd, res);
+}
+
+int shuan_scanner__scan_stream(shuan_scanner *s, scan_call *c, const shuan_input *in, shuan_reader *rd,
+			       shuan_input_result *res)
 {
 	shuan_input_result dummy;
 	shuan_reader dec_rd;
@@ -245,10 +261,9 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 
 	if (!res)
 		res = &dummy;
-	memset(res, 0, sizeof(*res));
-	s->cb = cb;
-	s->ud = ud;
-	begin_input(s, in, SHUAN_FORMAT_AUTO);
+	shuan_result__reset(res);
+	c->res = res;
+	begin_input(s, c, in, SHUAN_FORMAT_AUTO);
 	for (;;) {
 		while (len < chunk && !eof) {
 			long n = rd->read(rd->ctx, s->buf + len, chunk - len);
@@ -262,7 +277,7 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 			/* bytes as stored: a decoder counts what it took in */
 			res->bytes = s->dec ? shuan_decoder_bytes_in(s->dec) : res->bytes + (uint64_t)n;
 			if (s->opt.max_file_size && res->bytes > s->opt.max_file_size) {
-				rc = skip(res, SHUAN_ELIMIT, "larger than --max-file-size");
+				rc = skip_too_large(res, s->opt.max_file_size);
 				goto done;
 			}
 			if (shuan_scanner__cancelled(s)) {
@@ -274,7 +289,7 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 			/* a later part of a split file: its head was sniffed as UTF-8 */
 			shuan_enc enc = SHUAN_ENC_UTF8;
 			size_t bom = 0;
-			if (!s->skip_sniff && (rc = sniff(s, s->buf, len, !eof, &enc, &bom, res)))
+			if (!c->skip_sniff && (rc = sniff(s, s->buf, len, !eof, &enc, &bom, res)))
 				goto done;
 			if (enc != SHUAN_ENC_UTF8) {
 				/* Re-read the head and the rest through a decoder. */
@@ -296,10 +311,10 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 									      : format_from_name(in ? in->name_hint : NULL);
 			if (f == SHUAN_FORMAT_AUTO)
 				f = format_from_content(s->buf, len);
-			begin_input(s, in, f);
+			begin_input(s, c, in, f);
 			res->format = f;
-			if (s->prime_header && (f == SHUAN_FORMAT_CSV || f == SHUAN_FORMAT_TSV) &&
-			    (rc = shuan_scanner__prime_csv(s, s->prime_header, s->prime_len)))
+			if (c->prime_header && (f == SHUAN_FORMAT_CSV || f == SHUAN_FORMAT_TSV) &&
+			    (rc = shuan_scanner__prime_csv(s, c, c->prime_header, c->prime_len)))
 				goto done;
 		}
 		/* Cut after the last newline; a chunk without one is a huge line. */
@@ -310,12 +325,11 @@ int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_rea
 			res->invalid_utf8 += invalid_in_consumed(s, cut, huge);
 		s->report_to = huge ? cut - SCAN_OVERLAP + SCAN_CTX : cut;
 		s->seg_to = huge ? cut - SCAN_OVERLAP : cut;
-		if (len > 0 && (rc = shuan_scanner__chunk(s, s->buf, cut, first)))
+		if (len > 0 && (rc = shuan_scanner__chunk(s, c, s->buf, cut, first)))
 			goto done;
 		if (huge) {
 			/* Carry the overlap; this line goes on in the next chunk. */
-			for (size_t i = 0; i < cut - SCAN_OVERLAP; i++)
-				s->line_chars += ((unsigned char)s->buf[i] & 0xC0) != 0x80;
+			s->line_chars += shuan_utf8_count(s->buf, cut - SCAN_OVERLAP);
 			memmove(s->buf, s->buf + cut - SCAN_OVERLAP, SCAN_OVERLAP);
 			s->base_offset += cut - SCAN_OVERLAP;
 			len = SCAN_OVERLAP;
@@ -345,8 +359,11 @@ done:
 		shuan_decoder_free(s->dec);
 		s->dec = NULL;
 	}
-	if (rc == SHUAN_EINTR && !res->reason[0])
-		snprintf(res->reason, sizeof(res->reason), "interrupted");
+	if (SHUAN_STOPPED(rc) && !res->reason[0])
+		snprintf(res->reason, sizeof(res->reason), "%s", rc == SHUAN_EINTR ? "interrupted" : "stopped");
+	else if (rc == SHUAN_ENOMEM && !res->skipped)
+		skip(res, rc, "out of memory");
+	c->res = NULL;
 	return rc;
 }
 
@@ -373,6 +390,24 @@ int shuan_scanner_scan_buffer(shuan_scanner *s, const shuan_input *in, const cha
 	return shuan_scanner_scan_reader(s, in, &rd, cb, ud, res);
 }
 
+int shuan_scanner__scan_block(shuan_scanner *s, const shuan_input *in, const char *buf, size_t len,
+			      const char *header, size_t header_len, shuan_finding_fn cb, void *ud,
+			      shuan_input_result *res)
+{
+	shuan_input_result dummy;
+	struct mem_reader m = {buf, len};
+	shuan_reader rd = {mem_read, &m};
+	scan_call c = {.cb = cb, .ud = ud, .prime_header = header, .prime_len = header_len, .skip_sniff = true};
+	return shuan_scanner__scan_stream(s, &c, in, &rd, res ? res : &dummy);
+}
+
+uint64_t shuan_scanner__settled(const shuan_scanner *s)
+{
+	/* asked between chunks: candidates starting before report_from of the
+	 * carried bytes were reported with the previous chunk */
+	return s->base_offset + s->report_from;
+}
+
 static long fd_read(void *ctx, char *buf, size_t cap)
 {
 	ssize_t n = shuan_io_read(*(int *)ctx, buf, cap);
@@ -389,7 +424,7 @@ int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_inpu
 
 	if (!res)
 		res = &dummy;
-	memset(res, 0, sizeof(*res));
+	shuan_result__reset(res);
 	if (in) {
 		local = *in;
 		if (!local.path)
@@ -400,9 +435,8 @@ int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_inpu
 	if (!strcmp(path, "-")) {
 		fd = STDIN_FILENO;
 	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(res->reason, sizeof(res->reason), "%s", strerror(errno));
-		res->skipped = errno == ENOENT ? SHUAN_ENOTFOUND : SHUAN_EIO;
-		return res->skipped;
+		int e = errno;
+		return skip(res, e == ENOENT ? SHUAN_ENOTFOUND : SHUAN_EIO, strerror(e));
 	}
 	if (fd != STDIN_FILENO && fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
@@ -411,7 +445,7 @@ int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_inpu
 		}
 		if (s->opt.max_file_size && S_ISREG(st.st_mode) && (uint64_t)st.st_size > s->opt.max_file_size) {
 			close(fd);
-			return skip(res, SHUAN_ELIMIT, "larger than --max-file-size");
+			return skip_too_large(res, s->opt.max_file_size);
 		}
 	}
 	shuan_reader rd = {fd_read, &fd};

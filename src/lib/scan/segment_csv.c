@@ -15,6 +15,7 @@
 #include "lib/scan/segment.h"
 #include "shuan/common.h"
 #include "util/alloc.h"
+#include "util/utf8.h"
 
 void seg_csv_init(seg_csv *c, char delim)
 {
@@ -64,10 +65,7 @@ static void header_cell(seg_csv *c, const char *buf, size_t s, size_t e,
 	if (c->ncols >= SEG_MAX_COLUMNS)
 		return;
 	trim_cell(buf, &s, &e);
-	n = e - s < SEG_MAX_NAME - 1 ? e - s : SEG_MAX_NAME - 1;
-	/* Never cut a UTF-8 character in half. */
-	while (n > 0 && n < e - s && ((unsigned char)buf[s + n] & 0xC0) == 0x80)
-		n--;
+	n = shuan_utf8_cut(buf + s, e - s, SEG_MAX_NAME - 1); /* never half a character */
 	memcpy(c->names[c->ncols], buf + s, n);
 	c->names[c->ncols][n] = '\0';
 	shuan_field_normalise(buf + s, e - s, norm, sizeof(norm));

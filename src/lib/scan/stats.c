@@ -4,6 +4,7 @@
  * uint64 array: the smallest structure that bounds memory exactly; no Debian
  * library offers a capped integer set).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,15 +36,19 @@ struct shuan_stats {
 	skip_row *skips;
 	size_t nskips;
 	size_t held;  /* fingerprints held over all rows (bounded by the cap) */
-	const char *last_id; /* findings come in runs of one detector: the last row found */
-	size_t last_row;
+	uint64_t limits[SHUAN_LIMIT_MAX + 1]; /* inputs each limit stopped, wholly or in part */
+	uint64_t warned;                      /* scanned inputs with a warning */
+	size_t last_row; /* findings come in runs of one detector: the row found last */
 	bool capped;
 };
 
 int shuan_stats_new(shuan_stats **out)
 {
 	*out = shuan_calloc(1, sizeof(**out));
-	return *out ? 0 : SHUAN_ENOMEM;
+	if (!*out)
+		return SHUAN_ENOMEM;
+	(*out)->last_row = SIZE_MAX;
+	return 0;
 }
 
 void shuan_stats_free(shuan_stats *st)
@@ -59,16 +64,16 @@ void shuan_stats_free(shuan_stats *st)
 
 static det_row *det_get(shuan_stats *st, const char *id)
 {
-	/* detector ids are owned by the rules, so the pointer identifies them */
-	if (st->last_id == id && st->last_row < st->ndets)
+	/* The last row is checked by name, not by the id's pointer: rules that
+	 * were freed and loaded again may reuse the address for another id. */
+	if (st->last_row < st->ndets && !strcmp(st->dets[st->last_row].id, id))
 		return &st->dets[st->last_row];
 	for (size_t i = 0; i < st->ndets; i++)
 		if (!strcmp(st->dets[i].id, id)) {
-			st->last_id = id;
 			st->last_row = i;
 			return &st->dets[i];
 		}
-	st->last_id = NULL; /* a new row re-sorts the rows below */
+	st->last_row = SIZE_MAX; /* a new row re-sorts the rows below */
 	det_row *v = shuan_realloc(st->dets, (st->ndets + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
@@ -184,8 +189,11 @@ int shuan_stats_add_input(shuan_stats *st, const shuan_input_result *res)
 	st->bytes += res->bytes;
 	st->invalid_utf8 += res->invalid_utf8;
 	st->invalid_bytes += res->invalid_bytes;
+	if (res->limit > SHUAN_LIMIT_NONE && res->limit <= SHUAN_LIMIT_MAX)
+		st->limits[res->limit]++;
 	if (res->skipped)
 		return shuan_stats_add_skip(st, res->reason[0] ? res->reason : "skipped");
+	st->warned += res->warning[0] != '\0';
 	st->scanned++;
 	return 0;
 }
@@ -198,6 +206,9 @@ int shuan_stats_merge(shuan_stats *into, const shuan_stats *from)
 	into->sensitive += from->sensitive;
 	into->invalid_utf8 += from->invalid_utf8;
 	into->invalid_bytes += from->invalid_bytes;
+	into->warned += from->warned;
+	for (int l = 0; l <= SHUAN_LIMIT_MAX; l++)
+		into->limits[l] += from->limits[l];
 	for (size_t i = 0; i < from->nskips; i++)
 		for (uint64_t k = 0; k < from->skips[i].count; k++)
 			if (shuan_stats_add_skip(into, from->skips[i].reason))
@@ -225,6 +236,11 @@ uint64_t shuan_stats_sensitive(const shuan_stats *st) { return st->sensitive; }
 uint64_t shuan_stats_invalid_utf8(const shuan_stats *st) { return st->invalid_utf8; }
 uint64_t shuan_stats_invalid_bytes(const shuan_stats *st) { return st->invalid_bytes; }
 bool shuan_stats_distinct_exact(const shuan_stats *st) { return !st->capped; }
+uint64_t shuan_stats_warned(const shuan_stats *st) { return st->warned; }
+uint64_t shuan_stats_limit_hits(const shuan_stats *st, shuan_limit l)
+{
+	return l > SHUAN_LIMIT_NONE && l <= SHUAN_LIMIT_MAX ? st->limits[l] : 0;
+}
 size_t shuan_stats_detector_count(const shuan_stats *st) { return st->ndets; }
 const shuan_stats_detector *shuan_stats_detector_at(const shuan_stats *st, size_t i)
 {

@@ -84,16 +84,17 @@ bool shuan_archive__account(arch_limits *l, uint64_t n)
 	if (l->tripped)
 		return true;
 	if (l->expanded > l->max_expanded) {
-		snprintf(l->reason, sizeof(l->reason),
-			 "archive expands beyond --max-expanded (%llu MiB): possible zip bomb",
+		snprintf(l->reason, sizeof(l->reason), "archive expands beyond max_expanded (%llu MiB): possible zip bomb",
 			 (unsigned long long)(l->max_expanded >> 20));
+		l->kind = SHUAN_LIMIT_EXPANDED;
 		l->tripped = true;
 	} else if (l->expanded > ARCH_RATIO_FLOOR &&
 		   (double)l->expanded > l->max_ratio * (double)(l->compressed ? l->compressed : 1)) {
 		snprintf(l->reason, sizeof(l->reason),
-			 "archive expands more than --max-ratio %g times (%llu MiB from %llu KiB): possible zip bomb",
+			 "archive expands more than max_ratio %g times (%llu MiB from %llu KiB): possible zip bomb",
 			 l->max_ratio, (unsigned long long)(l->expanded >> 20),
 			 (unsigned long long)(l->compressed >> 10));
+		l->kind = SHUAN_LIMIT_RATIO;
 		l->tripped = true;
 	}
 	return l->tripped;
@@ -101,14 +102,21 @@ bool shuan_archive__account(arch_limits *l, uint64_t n)
 
 /* ---- reporting ---- */
 
-static void report(arch_ctx *c, const char *path, int code, const char *reason)
+static void report_limit(arch_ctx *c, const char *path, int code, shuan_limit limit, const char *reason)
 {
 	shuan_input_result r;
-	memset(&r, 0, sizeof(r));
-	r.skipped = code;
-	snprintf(r.reason, sizeof(r.reason), "%s", reason);
+	shuan_result__reset(&r);
+	if (code)
+		shuan_result__skip(&r, code, limit, "%s", reason);
+	else
+		shuan_result__warn(&r, limit, "%s", reason);
 	if (c->icb)
 		c->icb(path, &r, c->ud);
+}
+
+static void report(arch_ctx *c, const char *path, int code, const char *reason)
+{
+	report_limit(c, path, code, SHUAN_LIMIT_NONE, reason);
 }
 
 /* "outer!name" with control characters shown as '?', at most MAX_DISPLAY bytes. */
@@ -227,11 +235,13 @@ struct member {
 	arch_ctx *c;
 	struct archive *a;
 	unsigned char peek[ARCH_SNIFF];
-	size_t npeek, ppos;
+	size_t npeek;
+	shuan_peeked pk; /* the peeked bytes, served again to the scanner or a nested archive */
 	uint64_t bytes;
 	uint64_t max;   /* member size limit, 0 = none */
 	bool eof;
 	int err;        /* 0, SHUAN_ELIMIT or SHUAN_EIO */
+	shuan_limit limit; /* the limit behind SHUAN_ELIMIT */
 	char errmsg[160];
 	char *cbuf;     /* read buffer when an archive is opened on this member */
 };
@@ -261,12 +271,14 @@ static long pull(struct member *m, void *buf, size_t cap)
 	m->bytes += (uint64_t)n;
 	if (shuan_archive__account(&m->c->lim, (uint64_t)n)) {
 		m->err = SHUAN_ELIMIT;
+		m->limit = m->c->lim.kind;
 		snprintf(m->errmsg, sizeof(m->errmsg), "%s", m->c->lim.reason);
 		return m->err;
 	}
 	if (m->max && m->bytes > m->max) {
 		m->err = SHUAN_ELIMIT;
-		snprintf(m->errmsg, sizeof(m->errmsg), "larger than --max-file-size");
+		m->limit = SHUAN_LIMIT_FILE_SIZE;
+		snprintf(m->errmsg, sizeof(m->errmsg), "larger than max_file_size (%llu bytes)", (unsigned long long)m->max);
 		return m->err;
 	}
 	return (long)n;
@@ -278,12 +290,9 @@ static long pull(struct member *m, void *buf, size_t cap)
 static long member_read(void *ctx, char *buf, size_t cap)
 {
 	struct member *m = ctx;
-	if (m->ppos < m->npeek) {
-		size_t n = m->npeek - m->ppos < cap ? m->npeek - m->ppos : cap;
-		memcpy(buf, m->peek + m->ppos, n);
-		m->ppos += n;
-		return (long)n;
-	}
+	size_t k = shuan_peeked_copy(&m->pk, buf, cap);
+	if (k)
+		return (long)k;
 	long n = pull(m, buf, cap);
 	return n == SHUAN_EIO ? 0 : n;
 }
@@ -292,12 +301,9 @@ static long member_read(void *ctx, char *buf, size_t cap)
 static la_ssize_t child_read(struct archive *a, void *cd, const void **out)
 {
 	struct member *m = cd;
-	if (m->ppos < m->npeek) {
-		*out = m->peek + m->ppos;
-		la_ssize_t n = (la_ssize_t)(m->npeek - m->ppos);
-		m->ppos = m->npeek;
-		return n;
-	}
+	size_t k = shuan_peeked_rest(&m->pk, out);
+	if (k)
+		return (la_ssize_t)k;
 	long n = pull(m, m->cbuf, CHILD_BUF);
 	if (n < 0) {
 		archive_set_error(a, EINVAL, "%s", m->errmsg);
@@ -313,7 +319,7 @@ static void drain(struct member *m)
 	char buf[16384];
 	if ((archive_format(m->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP)
 		return;
-	m->ppos = m->npeek;
+	m->pk.pos = m->pk.n;
 	while (pull(m, buf, sizeof(buf)) > 0)
 		if (shuan_scanner__cancelled(m->c->s))
 			break;
@@ -359,7 +365,7 @@ static int member_ooxml(arch_ctx *c, struct member *m, const char *mpath, int de
 		return 0;
 	}
 	memcpy(buf, m->peek, m->npeek);
-	m->ppos = m->npeek;
+	m->pk.pos = m->pk.n;
 	for (;;) {
 		if (len == cap) {
 			if (cap >= ARCH_MAX_BUFFERED) {
@@ -415,7 +421,9 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 		return 0;
 	}
 	if (m.max && archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > m.max) {
-		report(c, mpath, SHUAN_ELIMIT, "larger than --max-file-size");
+		char msg[96];
+		snprintf(msg, sizeof(msg), "larger than max_file_size (%llu bytes)", (unsigned long long)m.max);
+		report_limit(c, mpath, SHUAN_ELIMIT, SHUAN_LIMIT_FILE_SIZE, msg);
 		return 0;
 	}
 	while (m.npeek < ARCH_SNIFF) {
@@ -424,19 +432,20 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 			break;
 		m.npeek += (size_t)n;
 	}
+	m.pk = (shuan_peeked){m.peek, m.npeek, 0};
 	arch_kind kind = m.err == SHUAN_ELIMIT ? ARCH_PLAIN : shuan_archive__sniff(m.peek, m.npeek, hint);
 	if (kind != ARCH_PLAIN) {
 		if (depth >= c->lim.max_depth) {
 			char msg[160];
-			snprintf(msg, sizeof(msg), "archive nested deeper than --max-depth %d (not opened)",
+			snprintf(msg, sizeof(msg), "archive nested deeper than max_depth %d (not opened)",
 				 c->lim.max_depth);
-			report(c, mpath, SHUAN_ELIMIT, msg);
+			report_limit(c, mpath, SHUAN_ELIMIT, SHUAN_LIMIT_DEPTH, msg);
 			drain(&m);
 			return 0;
 		}
 		rc = kind == ARCH_OOXML ? member_ooxml(c, &m, mpath, depth + 1)
 					: member_archive(c, &m, mpath, depth + 1);
-		if (rc != SHUAN_EINTR && !c->lim.tripped)
+		if (!SHUAN_STOPPED(rc) && !c->lim.tripped)
 			drain(&m);
 		return rc;
 	}
@@ -445,17 +454,15 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 	shuan_reader rd = {member_read, &m};
 	shuan_input_result res;
 	rc = shuan_scanner_scan_reader(c->s, &in, &rd, c->fcb, c->ud, &res);
-	if (rc == SHUAN_EINTR) {
+	if (SHUAN_STOPPED(rc)) {
 		c->stop = true;
 		return rc;
 	}
-	if (m.err == SHUAN_ELIMIT) {
-		res.skipped = SHUAN_ELIMIT;
-		snprintf(res.reason, sizeof(res.reason), "%s", m.errmsg);
-	} else if (!res.skipped && unsafe) {
-		snprintf(res.reason, sizeof(res.reason),
-			 "unsafe member name (absolute or '..'): scanned; nothing is ever extracted");
-	}
+	if (m.err == SHUAN_ELIMIT)
+		shuan_result__skip(&res, SHUAN_ELIMIT, m.limit, "%s", m.errmsg);
+	else if (!res.skipped && unsafe)
+		shuan_result__warn(&res, SHUAN_LIMIT_NONE,
+				   "unsafe member name (absolute or '..'): scanned; nothing is ever extracted");
 	if (c->icb)
 		c->icb(mpath, &res, c->ud);
 	if (!m.err)
@@ -525,7 +532,7 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 			break;
 		}
 		shuan_free(mpath);
-		if (rc == SHUAN_EINTR || c->lim.tripped)
+		if (SHUAN_STOPPED(rc) || c->lim.tripped)
 			break;
 		if (shuan_scanner__cancelled(c->s)) {
 			rc = SHUAN_EINTR;
@@ -550,7 +557,7 @@ static int walk_opened(arch_ctx *c, struct archive *a, int open_rc, const char *
 	int rc = walk(c, a, display, 1);
 	if (c->lim.tripped) {
 		snprintf(msg, sizeof(msg), "rest not read: %.140s", c->lim.reason);
-		report(c, display, SHUAN_ELIMIT, msg);
+		report_limit(c, display, SHUAN_ELIMIT, c->lim.kind, msg);
 	}
 	return rc;
 }
@@ -578,7 +585,7 @@ cleanup:
 	archive_read_free(a);
 	shuan_free(f.buf);
 	close(f.fd);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }
 
 int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const char *display)
@@ -593,13 +600,12 @@ int shuan_archive__scan_memory(arch_ctx *c, const void *mem, size_t len, const c
 	}
 	rc = walk_opened(c, a, archive_read_open_memory(a, mem, len), display);
 	archive_read_free(a);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }
 
 /* Standard input: the bytes already peeked, then the rest of fd 0. */
 struct stdin_src {
-	const unsigned char *peek;
-	size_t npeek;
+	shuan_peeked pk;
 	arch_limits *lim;
 	char *buf;
 };
@@ -607,12 +613,10 @@ struct stdin_src {
 static la_ssize_t stdin_read(struct archive *a, void *cd, const void **out)
 {
 	struct stdin_src *f = cd;
-	if (f->npeek) {
-		*out = f->peek;
-		la_ssize_t n = (la_ssize_t)f->npeek;
-		f->lim->compressed += f->npeek;
-		f->npeek = 0;
-		return n;
+	size_t k = shuan_peeked_rest(&f->pk, out);
+	if (k) {
+		f->lim->compressed += k;
+		return (la_ssize_t)k;
 	}
 	ssize_t n = shuan_io_read(STDIN_FILENO, f->buf, FILE_BUF);
 	if (n < 0) {
@@ -626,7 +630,7 @@ static la_ssize_t stdin_read(struct archive *a, void *cd, const void **out)
 
 int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npeek, const char *display)
 {
-	struct stdin_src f = {peek, npeek, &c->lim, NULL};
+	struct stdin_src f = {{peek, npeek, 0}, &c->lim, NULL};
 	struct archive *a = NULL;
 	int rc = 0;
 
@@ -638,5 +642,5 @@ int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npe
 cleanup:
 	archive_read_free(a);
 	shuan_free(f.buf);
-	return rc == SHUAN_EINTR ? rc : 0;
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }

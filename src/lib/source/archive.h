@@ -43,6 +43,7 @@ typedef struct arch_limits {
 	uint64_t expanded;   /* bytes produced by decompression at any level */
 	uint64_t compressed; /* bytes read from the top-level file */
 	bool tripped;
+	shuan_limit kind;    /* which one tripped */
 	char reason[160];
 } arch_limits;
 
@@ -56,10 +57,11 @@ typedef struct arch_ctx {
 	shuan_input_fn icb;
 	void *ud;
 	arch_limits lim;
-	bool stop; /* SHUAN_EINTR seen */
+	bool stop; /* SHUAN_EINTR or SHUAN_ESTOP seen */
 } arch_ctx;
 
-/* Walks the archive file at path (display path `display`). Returns 0 or SHUAN_EINTR. */
+/* Walks the archive file at path (display path `display`). Returns 0,
+ * SHUAN_EINTR or SHUAN_ESTOP. */
 int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display);
 
 /* The same over standard input, whose first npeek bytes were read already
@@ -76,7 +78,7 @@ void shuan_archive__limits(arch_ctx *c, const shuan_source_options *opts);
  * Reads an Office Open XML document, from the file `path` (when mem is NULL)
  * or from mem[0..len). Returns 0 when it was read as xlsx or docx (results
  * reported through c->icb), SHUAN_ENOTFOUND when the zip is neither (the
- * caller walks it as a plain zip), or SHUAN_EINTR.
+ * caller walks it as a plain zip), SHUAN_EINTR or SHUAN_ESTOP.
  */
 int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len, const char *display);
 
@@ -88,7 +90,7 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
  * "inlineStr", "str" formula text, "n" number, "b", "e", "d") and text
  * (shared strings resolved), with `truncated` when the cell was longer
  * than the reader's 256 KiB cell limit. A callback returning non-zero
- * stops the reading (return SHUAN_EINTR and keep the reason yourself).
+ * stops the reading (return SHUAN_ESTOP and keep the reason yourself).
  */
 typedef struct shuan_ooxml_cells {
 	int (*sheets)(void *ud, const char *const *names, size_t n);
@@ -97,7 +99,7 @@ typedef struct shuan_ooxml_cells {
 	void *ud;
 } shuan_ooxml_cells;
 
-/* Returns 0, SHUAN_EINTR (a callback stopped), or another negative code
+/* Returns 0, SHUAN_ESTOP (a callback stopped), or another negative code
  * with err saying why (not a workbook, damaged, a limit): then cells were
  * missed and the caller must not write a partial copy. */
 int shuan_ooxml__read_cells(const char *path, const shuan_ooxml_cells *cells, char *err, size_t errlen);

@@ -40,6 +40,8 @@
 #include "lib/source/archive.h"
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
+#include "util/buf.h"
+#include "util/utf8.h"
 
 #define SST_MAX_BYTES (64u << 20)
 #define SST_MAX_COUNT (4u << 20)
@@ -89,10 +91,8 @@ typedef struct sst {
 typedef struct book {
 	struct book *self; /* first, like sheet_state's `b`: handlers shared by both find the book */
 	arch_ctx *c;
-	sheet_ref *sheets;
-	size_t nsheets, capsheets;
-	rel *rels;
-	size_t nrels, caprels;
+	shuan_vec sheets; /* sheet_ref */
+	shuan_vec rels;   /* rel */
 	sst sst;
 	int stop;      /* a handler stopped the parser: SHUAN_* code */
 	XML_Parser p;
@@ -160,38 +160,21 @@ cleanup:
 	return rc;
 }
 
-/* Makes room for one more element in a bounded growable array: 0, or
- * SHUAN_ELIMIT at the maximum, SHUAN_ENOMEM. New elements are zeroed. */
-static int grow(void **v, size_t *cap, size_t n, size_t elem, size_t max)
-{
-	if (n < *cap)
-		return 0;
-	if (n >= max)
-		return SHUAN_ELIMIT;
-	size_t nc = *cap ? *cap * 2 : 16;
-	if (nc < n + 1)
-		nc = n + 1;
-	if (nc > max)
-		nc = max;
-	char *p = shuan_realloc(*v, nc * elem);
-	if (!p)
-		return SHUAN_ENOMEM;
-	memset(p + *cap * elem, 0, (nc - *cap) * elem);
-	*v = p;
-	*cap = nc;
-	return 0;
-}
-
 /* ---- workbook.xml and its relationships ---- */
 
 static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	book *b = ud;
 	const char *n = local_name(name), *v;
-	if (strcmp(n, "sheet") ||
-	    grow((void **)&b->sheets, &b->capsheets, b->nsheets, sizeof(*b->sheets), MAX_SHEETS))
+	sheet_ref *sh;
+	if (strcmp(n, "sheet"))
 		return;
-	sheet_ref *sh = &b->sheets[b->nsheets++];
+	if (shuan_vec_add(&b->sheets, (void **)&sh)) {
+		if (!b->warn[0])
+			snprintf(b->warn, sizeof(b->warn), "more than %d sheets (or out of memory): the rest were not read",
+				 MAX_SHEETS);
+		return;
+	}
 	snprintf(sh->name, sizeof(sh->name), "%s", (v = attr(atts, "name")) ? v : "?");
 	snprintf(sh->rid, sizeof(sh->rid), "%s", (v = attr(atts, "id")) ? v : "");
 	sh->part[0] = '\0';
@@ -206,10 +189,15 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
 {
 	book *b = ud;
 	const char *id = attr(atts, "Id"), *target = attr(atts, "Target");
-	if (strcmp(local_name(name), "Relationship") || !id || !target ||
-	    grow((void **)&b->rels, &b->caprels, b->nrels, sizeof(*b->rels), MAX_SHEETS * 4))
+	rel *r;
+	if (strcmp(local_name(name), "Relationship") || !id || !target)
 		return;
-	rel *r = &b->rels[b->nrels++];
+	if (shuan_vec_add(&b->rels, (void **)&r)) {
+		if (!b->warn[0])
+			snprintf(b->warn, sizeof(b->warn),
+				 "more than %d relationships (or out of memory): some sheets may not be read", MAX_SHEETS * 4);
+		return;
+	}
 	snprintf(r->id, sizeof(r->id), "%s", id);
 	/* Targets are relative to xl/, or absolute from the package root. */
 	if (target[0] == '/')
@@ -322,6 +310,8 @@ static void sst_setup(XML_Parser p, book *b)
 
 /* ---- worksheets ---- */
 
+typedef char header_name[SEG_MAX_NAME];
+
 typedef struct sheet_state {
 	book *b; /* first (see on_entity) */
 	const char *sheet;
@@ -332,10 +322,10 @@ typedef struct sheet_state {
 	char *text;
 	size_t tlen;
 	size_t tcap;
-	char (*headers)[SEG_MAX_NAME]; /* row-1 values by column */
-	size_t nheaders;
+	shuan_vec headers; /* header_name: row-1 values by column */
 	uint64_t bytes;
 	bool truncated; /* the current cell was longer than CELL_MAX */
+	shuan_cells cells; /* the scanner's cell run for this workbook */
 } sheet_state;
 
 /* "C17" -> column 2 (0-based) and row 17; false when not a reference. */
@@ -451,20 +441,19 @@ static void cell_done(sheet_state *st)
 		}
 		return;
 	}
-	if (st->row == 1 && grow((void **)&st->headers, &st->nheaders, (size_t)st->col, sizeof(*st->headers),
-				 MAX_COLUMNS) == 0) {
-		size_t k = len < SEG_MAX_NAME - 1 ? len : SEG_MAX_NAME - 1;
-		while (k < len && k > 0 && ((unsigned char)txt[k] & 0xC0) == 0x80)
-			k--; /* do not cut a UTF-8 sequence */
-		memcpy(st->headers[st->col], txt, k);
-		st->headers[st->col][k] = '\0';
+	if (st->row == 1 && shuan_vec_resize(&st->headers, (size_t)st->col + 1) == 0) {
+		char *h = SHUAN_VEC_AT(&st->headers, header_name, st->col);
+		size_t k = shuan_utf8_cut(txt, len, SEG_MAX_NAME - 1); /* never half a character */
+		memcpy(h, txt, k);
+		h[k] = '\0';
 	}
 	col_name(st->col, ref);
 	snprintf(loc, sizeof(loc), "%s!%s%llu", st->sheet, ref, (unsigned long long)st->row);
 	st->bytes += len;
-	int rc = shuan_scanner__scan_cell(b->c->s, st->row, txt, len,
-					  st->row > 1 && (size_t)st->col < st->nheaders && st->headers[st->col][0]
-						  ? st->headers[st->col]
+	int rc = shuan_scanner__scan_cell(b->c->s, &st->cells, st->row, txt, len,
+					  st->row > 1 && (size_t)st->col < st->headers.n &&
+							  SHUAN_VEC_AT(&st->headers, header_name, st->col)[0]
+						  ? SHUAN_VEC_AT(&st->headers, header_name, st->col)
 						  : NULL,
 					  loc);
 	if (rc) {
@@ -595,15 +584,14 @@ static int scan_docx(book *b, struct archive *a, const char *display)
 	int rc = 0;
 
 	memset(&d, 0, sizeof(d));
-	memset(&res, 0, sizeof(res));
+	shuan_result__reset(&res);
 	d.b = b;
 	d.a = a;
 	d.in = shuan_malloc(XML_BUF);
 	d.out = shuan_malloc(DOCX_OUT);
 	d.p = XML_ParserCreate("UTF-8");
 	if (!d.in || !d.out || !d.p) {
-		res.skipped = SHUAN_ENOMEM;
-		snprintf(res.reason, sizeof(res.reason), "out of memory");
+		shuan_result__skip(&res, SHUAN_ENOMEM, SHUAN_LIMIT_NONE, "out of memory");
 		goto cleanup;
 	}
 	XML_SetUserData(d.p, &d);
@@ -613,21 +601,20 @@ static int scan_docx(book *b, struct archive *a, const char *display)
 	shuan_input in = {display, "document.txt", SHUAN_FORMAT_AUTO};
 	shuan_reader rd = {dx_read, &d};
 	rc = shuan_scanner_scan_reader(c->s, &in, &rd, c->fcb, c->ud, &res);
-	if (rc == SHUAN_EINTR)
+	if (SHUAN_STOPPED(rc))
 		goto cleanup;
 	rc = 0;
-	if (d.err == SHUAN_ELIMIT) {
-		res.skipped = SHUAN_ELIMIT;
-		snprintf(res.reason, sizeof(res.reason), "%s", c->lim.reason);
-	} else if (d.err == SHUAN_EIO) {
-		snprintf(res.reason, sizeof(res.reason), "truncated or corrupt document; the text before was scanned");
-		res.skipped = res.skipped ? res.skipped : SHUAN_EIO;
-	} else if (d.err && !res.skipped) {
-		snprintf(res.reason, sizeof(res.reason), "malformed XML in word/document.xml (line %lu); the text before was scanned",
-			 (unsigned long)XML_GetCurrentLineNumber(d.p));
-	}
+	if (d.err == SHUAN_ELIMIT)
+		shuan_result__skip(&res, SHUAN_ELIMIT, c->lim.kind, "%s", c->lim.reason);
+	else if (d.err == SHUAN_EIO)
+		shuan_result__skip(&res, res.skipped ? res.skipped : SHUAN_EIO, SHUAN_LIMIT_NONE,
+				   "truncated or corrupt document; the text before was scanned");
+	else if (d.err && !res.skipped)
+		shuan_result__warn(&res, SHUAN_LIMIT_NONE,
+				   "malformed XML in word/document.xml (line %lu); the text before was scanned",
+				   (unsigned long)XML_GetCurrentLineNumber(d.p));
 cleanup:
-	if (rc != SHUAN_EINTR && c->icb)
+	if (!SHUAN_STOPPED(rc) && c->icb)
 		c->icb(display, &res, c->ud);
 	if (d.p)
 		XML_ParserFree(d.p);
@@ -660,8 +647,8 @@ static struct archive *zopen(const struct zsrc *z)
 
 static void book_free(book *b)
 {
-	shuan_free(b->sheets);
-	shuan_free(b->rels);
+	shuan_vec_free(&b->sheets);
+	shuan_vec_free(&b->rels);
 	shuan_free(b->sst.arena);
 	shuan_free(b->sst.off);
 }
@@ -676,34 +663,33 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 	struct archive_entry *e;
 	int rc = 0;
 
-	memset(&res, 0, sizeof(res));
+	shuan_result__reset(&res);
 	memset(&st, 0, sizeof(st));
+	shuan_vec_init(&st.headers, SEG_MAX_NAME, MAX_COLUMNS);
 	st.b = b;
 	if (!a) {
-		res.skipped = a ? SHUAN_ENOMEM : SHUAN_EIO;
-		snprintf(res.reason, sizeof(res.reason), a ? "out of memory" : "unreadable workbook");
+		shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE, "unreadable workbook");
 		goto report;
 	}
 	res.format = SHUAN_FORMAT_TEXT;
 	if (!b->cells)
-		shuan_scanner__begin_cells(c->s, display, c->fcb, c->ud);
+		shuan_scanner__begin_cells(c->s, &st.cells, display, c->fcb, c->ud, &res);
 	for (;;) {
 		int r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
-			res.skipped = SHUAN_EIO;
-			snprintf(res.reason, sizeof(res.reason), "truncated or corrupt workbook (%s)",
-				 archive_error_string(a) ? archive_error_string(a) : "?");
+			shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE, "truncated or corrupt workbook (%s)",
+					   archive_error_string(a) ? archive_error_string(a) : "?");
 			break;
 		}
 		const char *part = archive_entry_pathname(e), *name = NULL;
 		char fallback[NAME_MAX_LEN];
 		if (!part || strncmp(part, "xl/worksheets/", 14) || !strchr(part + 14, '.') || strchr(part + 14, '/'))
 			continue;
-		for (size_t i = 0; i < b->nsheets && !name; i++)
-			if (!strcmp(b->sheets[i].part, part))
-				name = b->sheets[i].name;
+		for (size_t i = 0; i < b->sheets.n && !name; i++)
+			if (!strcmp(SHUAN_VEC_AT(&b->sheets, sheet_ref, i).part, part))
+				name = SHUAN_VEC_AT(&b->sheets, sheet_ref, i).name;
 		if (!name) {
 			snprintf(fallback, sizeof(fallback), "%s", part + 14);
 			*strrchr(fallback, '.') = '\0';
@@ -713,42 +699,44 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 		st.row = 0;
 		st.col = -1;
 		st.in_c = st.in_v = st.in_is = st.in_t = st.in_rph = false;
-		if (st.headers)
-			memset(st.headers, 0, st.nheaders * sizeof(*st.headers));
+		if (st.headers.n)
+			memset(st.headers.v, 0, st.headers.n * st.headers.elem);
 		rc = parse_entry(b, a, part, sheet_setup, &st);
-		if (rc == SHUAN_EINTR)
+		if (SHUAN_STOPPED(rc))
 			break;
+		if (rc == SHUAN_ENOMEM) {
+			shuan_result__skip(&res, SHUAN_ENOMEM, SHUAN_LIMIT_NONE, "out of memory");
+			break;
+		}
 		if (rc == SHUAN_ELIMIT) {
-			res.skipped = SHUAN_ELIMIT;
-			snprintf(res.reason, sizeof(res.reason), "%s", c->lim.reason);
+			shuan_result__skip(&res, SHUAN_ELIMIT, c->lim.kind, "%s", c->lim.reason);
 			break;
 		}
 		if (rc == SHUAN_EIO) {
-			res.skipped = SHUAN_EIO;
-			snprintf(res.reason, sizeof(res.reason), "truncated or corrupt workbook in %s; cells before were scanned", part);
+			shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE,
+					   "truncated or corrupt workbook in %s; cells before were scanned", part);
 			break;
 		}
 		rc = 0;
 	}
 	res.bytes = st.bytes;
-	res.findings = b->cells ? 0 : shuan_scanner__end_cells(c->s);
+	res.findings = b->cells ? 0 : shuan_scanner__end_cells(c->s, &st.cells);
 	if (!res.skipped && b->warn[0])
-		snprintf(res.reason, sizeof(res.reason), "%s", b->warn);
+		shuan_result__warn(&res, SHUAN_LIMIT_NONE, "%s", b->warn);
 report:
-	if (rc != SHUAN_EINTR && c->icb)
+	if (!SHUAN_STOPPED(rc) && c->icb)
 		c->icb(display, &res, c->ud);
 	archive_read_free(a);
 	shuan_free(st.text);
-	shuan_free(st.headers);
-	return rc == SHUAN_EINTR ? rc : 0;
+	shuan_vec_free(&st.headers);
+	return SHUAN_STOPPED(rc) ? rc : 0;
 }
 
-static void skip_book(arch_ctx *c, const char *display, const char *reason)
+static void skip_book(arch_ctx *c, const char *display, shuan_limit limit, const char *reason)
 {
 	shuan_input_result res;
-	memset(&res, 0, sizeof(res));
-	res.skipped = SHUAN_ELIMIT;
-	snprintf(res.reason, sizeof(res.reason), "%s", reason);
+	shuan_result__reset(&res);
+	shuan_result__skip(&res, SHUAN_ELIMIT, limit, "%s", reason);
 	if (c->icb)
 		c->icb(display, &res, c->ud);
 }
@@ -765,6 +753,8 @@ static int read_book(arch_ctx *c, const char *path, const void *mem, size_t len,
 	int rc = 0;
 
 	memset(&b, 0, sizeof(b));
+	shuan_vec_init(&b.sheets, sizeof(sheet_ref), MAX_SHEETS);
+	shuan_vec_init(&b.rels, sizeof(rel), MAX_SHEETS * 4);
 	b.self = &b;
 	b.c = c;
 	b.cells = cells;
@@ -807,18 +797,18 @@ static int read_book(arch_ctx *c, const char *path, const void *mem, size_t len,
 				char msg[160];
 				snprintf(msg, sizeof(msg), "shared strings table larger than %u MiB (workbook not read)",
 					 SST_MAX_BYTES >> 20);
-				skip_book(c, display, msg);
+				skip_book(c, display, SHUAN_LIMIT_OFFICE, msg);
 				rc = 0;
 				goto cleanup;
 			}
 		} else if (!strcmp(part, "word/document.xml") && !docx_done && !cells) {
 			docx_done = true;
 			rc = scan_docx(&b, a, display);
-			if (rc == SHUAN_EINTR)
+			if (SHUAN_STOPPED(rc))
 				goto cleanup;
 		}
 		if (rc == SHUAN_ELIMIT) {
-			skip_book(c, display, c->lim.reason);
+			skip_book(c, display, c->lim.kind, c->lim.reason);
 			rc = 0;
 			goto cleanup;
 		}
@@ -832,22 +822,24 @@ static int read_book(arch_ctx *c, const char *path, const void *mem, size_t len,
 		rc = SHUAN_ENOTFOUND;
 		goto cleanup;
 	}
-	for (size_t i = 0; i < b.nsheets; i++)
-		for (size_t k = 0; k < b.nrels; k++)
-			if (!strcmp(b.sheets[i].rid, b.rels[k].id))
-				snprintf(b.sheets[i].part, sizeof(b.sheets[i].part), "%s", b.rels[k].part);
+	for (size_t i = 0; i < b.sheets.n; i++) {
+		sheet_ref *sh = &SHUAN_VEC_AT(&b.sheets, sheet_ref, i);
+		for (size_t k = 0; k < b.rels.n; k++)
+			if (!strcmp(sh->rid, SHUAN_VEC_AT(&b.rels, rel, k).id))
+				snprintf(sh->part, sizeof(sh->part), "%s", SHUAN_VEC_AT(&b.rels, rel, k).part);
+	}
 	archive_read_free(a);
 	a = NULL;
 	if (cells && cells->sheets) {
 		/* the sink learns the sheets in workbook order before any cell */
-		const char **names = shuan_calloc(b.nsheets + 1, sizeof(*names));
+		const char **names = shuan_calloc(b.sheets.n + 1, sizeof(*names));
 		if (!names) {
 			rc = SHUAN_ENOMEM;
 			goto cleanup;
 		}
-		for (size_t i = 0; i < b.nsheets; i++)
-			names[i] = b.sheets[i].name;
-		rc = cells->sheets(cells->ud, names, b.nsheets);
+		for (size_t i = 0; i < b.sheets.n; i++)
+			names[i] = SHUAN_VEC_AT(&b.sheets, sheet_ref, i).name;
+		rc = cells->sheets(cells->ud, names, b.sheets.n);
 		shuan_free(names);
 		if (rc)
 			goto cleanup;
@@ -856,9 +848,8 @@ static int read_book(arch_ctx *c, const char *path, const void *mem, size_t len,
 cleanup:
 	if (rc == SHUAN_ENOMEM) {
 		shuan_input_result res;
-		memset(&res, 0, sizeof(res));
-		res.skipped = SHUAN_ENOMEM;
-		snprintf(res.reason, sizeof(res.reason), "out of memory");
+		shuan_result__reset(&res);
+		shuan_result__skip(&res, SHUAN_ENOMEM, SHUAN_LIMIT_NONE, "out of memory");
 		if (c->icb)
 			c->icb(display, &res, c->ud);
 		rc = 0;
@@ -911,8 +902,8 @@ int shuan_ooxml__read_cells(const char *path, const shuan_ooxml_cells *cells, ch
 		return rc;
 	/* a skipped workbook, a damaged sheet or a malformed part: cells are
 	 * missing, and a rewrite without them would lose data */
-	if (r.res.skipped || r.res.reason[0]) {
-		snprintf(err, errlen, "%s", r.res.reason[0] ? r.res.reason : "unreadable workbook");
+	if (r.res.skipped || r.res.reason[0] || r.res.warning[0]) {
+		snprintf(err, errlen, "%s", r.res.reason[0] ? r.res.reason : r.res.warning[0] ? r.res.warning : "unreadable workbook");
 		return r.res.skipped ? r.res.skipped : SHUAN_EINVAL;
 	}
 	return 0;

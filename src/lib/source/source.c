@@ -28,20 +28,11 @@ void shuan_archive__limits(arch_ctx *c, const shuan_source_options *opts)
 }
 
 /* Standard input after a peek: the peeked bytes, then the rest. */
-struct stdin_rd {
-	const unsigned char *peek;
-	size_t npeek, pos;
-};
-
 static long stdin_read(void *ctx, char *buf, size_t cap)
 {
-	struct stdin_rd *r = ctx;
-	if (r->pos < r->npeek) {
-		size_t n = r->npeek - r->pos < cap ? r->npeek - r->pos : cap;
-		memcpy(buf, r->peek + r->pos, n);
-		r->pos += n;
-		return (long)n;
-	}
+	size_t k = shuan_peeked_copy(ctx, buf, cap);
+	if (k)
+		return (long)k;
 	ssize_t n = shuan_io_read(STDIN_FILENO, buf, cap);
 	return n >= 0 ? (long)n : SHUAN_EIO;
 }
@@ -113,20 +104,20 @@ int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_opt
 			memset(&c.lim.expanded, 0, sizeof(c.lim) - offsetof(arch_limits, expanded));
 			rc = shuan_archive__scan_file(&c, path, path);
 		}
-		return rc == SHUAN_EINTR ? rc : 0;
+		return SHUAN_STOPPED(rc) ? rc : 0;
 	}
 
 	shuan_input_result res;
 	shuan_input in = {path, path, SHUAN_FORMAT_AUTO};
 	if (is_stdin) {
-		struct stdin_rd r = {head, nhead, 0};
+		shuan_peeked r = {head, nhead, 0};
 		shuan_reader rd = {stdin_read, &r};
 		in.name_hint = NULL;
 		rc = shuan_scanner_scan_reader(s, &in, &rd, fcb, ud, &res);
 	} else {
 		rc = shuan_scanner_scan_file(s, path, &in, fcb, ud, &res);
 	}
-	if (rc == SHUAN_EINTR)
+	if (SHUAN_STOPPED(rc))
 		return rc;
 	if (icb)
 		icb(path, &res, ud);

@@ -40,7 +40,7 @@ static bool glob_hit(const char *const *globs, const char *rel, const char *base
 
 static int skip(walk *w, const char *path, const char *reason)
 {
-	return w->skip_fn ? w->skip_fn(path, reason, w->ud) : 0;
+	return w->skip_fn && w->skip_fn(path, reason, w->ud) ? SHUAN_ESTOP : 0;
 }
 
 /* Returns 1 when (dev, ino) was seen before, else remembers it. */
@@ -145,7 +145,7 @@ static int walk_path(walk *w, const char *path, int depth, bool is_root)
 		return is_root ? skip(w, path, "not a regular file") : 0;
 	if (!is_root && w->o && w->o->include && w->o->include[0] && !glob_hit(w->o->include, rel, base))
 		return 0;
-	return w->file_fn(path, w->ud) ? SHUAN_EINTR : 0;
+	return w->file_fn(path, w->ud) ? SHUAN_ESTOP : 0;
 }
 
 int shuan_walk(const char *root, const shuan_walk_options *opts, shuan_walk_file_fn file_fn,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/rand.h>
@@ -69,6 +70,24 @@ static int make_dirs(const char *path)
 	return 0;
 }
 
+/* WAL mode and foreign keys. Switching a new file to WAL needs a lock that
+ * SQLite's busy handler does not always wait for, so two processes opening
+ * a new store at once retry here for a while instead of failing. */
+static int set_wal(sqlite3 *db, char **err)
+{
+	int rc = SQLITE_BUSY;
+	for (int tries = 0; tries < 100 && (rc == SQLITE_BUSY || rc == SQLITE_LOCKED); tries++) {
+		if (tries) {
+			struct timespec ts = {0, 50 * 1000 * 1000};
+			sqlite3_free(*err);
+			*err = NULL;
+			nanosleep(&ts, NULL);
+		}
+		rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON", NULL, NULL, err);
+	}
+	return rc;
+}
+
 int shuan_store_open(shuan_store **out, const char *dir, char *errbuf, size_t errlen)
 {
 	char path[4096], msg[400];
@@ -103,7 +122,7 @@ int shuan_store_open(shuan_store **out, const char *dir, char *errbuf, size_t er
 	}
 	chmod(path, 0600);
 	sqlite3_busy_timeout(s->db, 5000);
-	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON", NULL, NULL, &err) != SQLITE_OK) {
+	if (set_wal(s->db, &err) != SQLITE_OK) {
 		if (errbuf)
 			snprintf(errbuf, errlen, "cannot initialise %s: %s", path, err ? err : "?");
 		sqlite3_free(err);

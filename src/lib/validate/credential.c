@@ -196,22 +196,13 @@ static bool assignment(const shuan_vdata *d, const char *buf, shuan_vresult *r, 
 	return take_password(d, buf, r, s + st, i - st, "password_assignment", quote ? 0.85 : 0.75);
 }
 
-static size_t password_key(const char *s, size_t n)
-{
-	static const char *const keys[] = {"password", "passwd", "pwd", "pass", "密码", "口令", NULL};
-	for (int i = 0; keys[i]; i++) {
-		size_t l = strlen(keys[i]);
-		if (n >= l && strncasecmp(s, keys[i], l) == 0)
-			return l;
-	}
-	return 0;
-}
-
+/* The keys that name a password are the rule's words.password_keys. */
 static bool password_assignment(const shuan_vdata *d, const char *buf, shuan_vresult *r, const char *s,
                                 size_t n)
 {
+	const shuan_wordlist *keys = shuan_words_get(r->words, "password_keys");
 	for (size_t i = 0; i < n; i++) {
-		size_t l = password_key(s + i, n - i);
+		size_t l = shuan_words_at_icase(keys, s + i, n - i);
 		if (l && assignment(d, buf, r, s + i + l, n - i - l))
 			return true;
 	}

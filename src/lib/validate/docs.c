@@ -47,7 +47,7 @@ static bool accept(shuan_vresult *r, const char *kind, double conf)
 	return true;
 }
 
-bool shuan_validate__passport(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__cn_passport(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	static const char *const fmts[] = {"E########", "E@#######", "G########", "DE#######",
 	                                   "SE#######", "PE#######", "1########", "K########",
@@ -70,6 +70,42 @@ bool shuan_validate__hk_macao_permit(const shuan_vdata *d, const char *buf, size
 	return accept(r, s[0] == 'H' ? "hong_kong" : "macao", 0.6);
 }
 
+/* Hong Kong identity card (香港身份证): one or two letters, six digits and a
+ * check character, often in brackets: A123456(3). The check makes the
+ * weighted sum (weights 9..2 over the two letter places - a lone letter is
+ * preceded by a space worth 36, letters are worth A=10..Z=35 - and the six
+ * digits, plus the check, A meaning 10) a multiple of 11. */
+bool shuan_validate__hk_id(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+{
+	const char *s = SPAN_P(buf, r);
+	size_t n = SPAN_N(r), letters = 0, sum = 0, w = 9;
+	while (letters < n && letters < 2 && is_upper(s[letters]))
+		letters++;
+	if (letters == 0 || n < letters + 7 || !shuan_validate__all_digits(s + letters, 6))
+		return false;
+	const char *c = s + letters + 6;
+	size_t rest = n - letters - 6;
+	bool bracket = rest == 3 && c[0] == '(' && c[2] == ')';
+	if (!(rest == 1 || bracket))
+		return false;
+	char check = bracket ? c[1] : c[0];
+	if (letters == 1)
+		sum += 36 * w--;
+	for (size_t i = 0; i < letters; i++)
+		sum += (size_t)(s[i] - 'A' + 10) * w--;
+	for (size_t i = 0; i < 6; i++)
+		sum += (size_t)(s[letters + i] - '0') * w--;
+	if (check == 'A')
+		sum += 10;
+	else if (is_digit(check))
+		sum += (size_t)(check - '0');
+	else
+		return false;
+	if (sum % 11)
+		return false;
+	return accept(r, letters == 2 ? "two_letter_prefix" : "one_letter_prefix", 0.6);
+}
+
 bool shuan_validate__tw_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
@@ -79,7 +115,7 @@ bool shuan_validate__tw_permit(const shuan_vdata *d, const char *buf, size_t len
 	return accept(r, n == 8 ? "card" : "card_with_issue_count", 0.5);
 }
 
-bool shuan_validate__exit_entry_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__cn_exit_entry_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	static const char *const fmts[] = {"C########", "C@#######", "W########", NULL};
 	if (!match_any(SPAN_P(buf, r), SPAN_N(r), fmts))
@@ -89,20 +125,8 @@ bool shuan_validate__exit_entry_permit(const shuan_vdata *d, const char *buf, si
 
 /* ---- vehicle plates ---- */
 
-static const char *const PROVINCES[] = {"京", "津", "沪", "渝", "冀", "豫", "云", "辽", "黑", "湘", "皖",
-                                        "鲁", "新", "苏", "浙", "赣", "鄂", "桂", "甘", "晋", "蒙", "陕",
-                                        "吉", "闽", "贵", "粤", "青", "藏", "川", "宁", "琼", NULL};
-static const char *const SPECIAL[] = {"学", "警", "挂", "港", "澳", "领", "试", "超", NULL};
-
-static size_t starts_with_any(const char *s, size_t n, const char *const *set)
-{
-	for (int i = 0; set[i]; i++) {
-		size_t l = strlen(set[i]);
-		if (l <= n && memcmp(s, set[i], l) == 0)
-			return l;
-	}
-	return 0;
-}
+/* The province characters and the special-use suffixes are the rule's
+ * words.provinces and words.special (rules/detectors/cn_plate.yaml). */
 
 static bool serial_char(char c)
 {
@@ -114,7 +138,7 @@ static bool energy(char c)
 }
 
 /* Serial after "省A" (and an optional separator): returns the kind or NULL. */
-static const char *serial_kind(const char *s, size_t n)
+static const char *serial_kind(const shuan_wordlist *special, const char *s, size_t n)
 {
 	int letters = 0;
 	for (size_t i = 0; i < n && i < 6; i++) {
@@ -130,7 +154,7 @@ static const char *serial_kind(const char *s, size_t n)
 	if (n == 6 && shuan_validate__all_digits(s, 5) && energy(s[5]))
 		return "new_energy_large";
 	if (n > 4 && serial_char(s[0]) && serial_char(s[1]) && serial_char(s[2]) && serial_char(s[3]) &&
-	    letters <= 2 && starts_with_any(s + 4, n - 4, SPECIAL) == n - 4)
+	    letters <= 2 && shuan_words_at(special, s + 4, n - 4) == n - 4)
 		return "special";
 	return NULL;
 }
@@ -146,16 +170,16 @@ static size_t separator(const char *s, size_t n)
 	return 0;
 }
 
-bool shuan_validate__plate(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__cn_plate(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
-	size_t i = starts_with_any(s, n, PROVINCES);
+	size_t i = shuan_words_at(shuan_words_get(r->words, "provinces"), s, n);
 	if (i == 0 || i >= n || !letter_no_io(s[i]))
 		return false;
 	i++;
 	i += separator(s + i, n - i);
-	const char *kind = serial_kind(s + i, n - i);
+	const char *kind = serial_kind(shuan_words_get(r->words, "special"), s + i, n - i);
 	if (!kind)
 		return false;
 	return accept(r, kind, 0.85);

@@ -70,7 +70,7 @@ static bool in_china(double lat, double lon)
 	return lat >= 3.0 && lat <= 54.0 && lon >= 73.0 && lon <= 136.0;
 }
 
-bool shuan_validate__geo(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__geo_coordinate(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);

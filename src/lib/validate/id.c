@@ -50,7 +50,7 @@ static bool set_birth(const shuan_vdata *d, shuan_vresult *r, int y, int m, int 
 	r->birth_day = day;
 	r->sex = ((seq - '0') & 1) ? 'M' : 'F';
 	r->age = today ? age_on(today, y, m, day) : -1;
-	r->minor_under_14 = today && r->age < 14;
+	r->minor_under_14 = today && r->age < (d && d->minor_age > 0 ? d->minor_age : 14);
 	return true;
 }
 
@@ -93,7 +93,7 @@ static bool id15(const shuan_vdata *d, const char *s, shuan_vresult *r)
 	return true;
 }
 
-bool shuan_validate__resident_id(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__cn_resident_id(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
@@ -126,7 +126,7 @@ static bool uscc_authority_ok(char c)
 	return (c >= '1' && c <= '9') || c == 'A' || c == 'N' || c == 'Y';
 }
 
-bool shuan_validate__uscc(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__cn_uscc(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	if (SPAN_N(r) != 18 || !uscc_authority_ok(s[0]))

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lib/validate/validate.h"
+#include "util/utf8.h"
 
 /* A validator's view of its candidate: p = buf + r->start, n = span length. */
 #define SPAN_P(buf, r) ((buf) + (r)->start)
@@ -46,9 +47,6 @@ bool shuan_validate__all_digits(const char *s, size_t n);
 /* Parses exactly n digits at s (n <= 9). */
 int shuan_validate__num(const char *s, size_t n);
 
-/* Decodes one UTF-8 code point at s[0..n); returns its byte length (0 on
- * malformed input) and stores the code point in *cp. */
-size_t shuan_validate__utf8(const char *s, size_t n, uint32_t *cp);
 
 /* True for CJK unified ideographs U+4E00..U+9FA5 (the span patterns use). */
 static inline bool is_han(uint32_t cp)
@@ -68,25 +66,45 @@ long shuan_validate__today(const shuan_vdata *d);
 /* Copies kind into r->kind. */
 void shuan_validate__kind(shuan_vresult *r, const char *kind);
 
-/* Family entry points registered in validate.c. */
-bool shuan_validate__resident_id(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__mobile(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__landline(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__email(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__ipv4(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__ipv6(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__mac(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__imei(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__bank_card(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__uscc(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__passport(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__hk_macao_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__tw_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__exit_entry_permit(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__plate(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__geo(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__person_name(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__address(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
-bool shuan_validate__credential(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
+#define STD "https://openstd.samr.gov.cn/bzgk/gb/"
+
+/*
+ * The registration table, written once: each row gives the validator's name
+ * (its rules' `validator:` value and, as shuan_validate__<name>, its C
+ * function in one of the validate/<family>.c files), a one-line
+ * description, the standard or page it implements, the default evidence
+ * mask of its findings and the word lists its rule must define. Adding a
+ * validator is writing its function and adding its row here
+ * (docs/adding-a-detector.md); validate.c builds shuan_validators[] from it.
+ */
+#define SHUAN_VALIDATOR_TABLE(X) \
+	X(cn_resident_id, "GB 11643 citizen ID (18/15 digits, HK/Macao/Taiwan residence permit): MOD 11-2, date, GB/T 2260 code", STD "index", EVIDENCE_GENERIC, NULL) \
+	X(cn_mobile, "Mainland mobile number: +86/0086 prefixes, 3-4-4 separators, allocated prefix table", "https://www.miit.gov.cn/", EVIDENCE_GENERIC, NULL) \
+	X(cn_landline, "Mainland fixed-line number: long-distance area code table, 7-8 digit local number", "https://www.miit.gov.cn/", EVIDENCE_GENERIC, NULL) \
+	X(email, "E-mail address: RFC 5322 dot-atom local part, DNS domain with alphabetic TLD", "https://www.rfc-editor.org/rfc/rfc5322", EVIDENCE_EMAIL, NULL) \
+	X(ipv4, "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number", "https://www.rfc-editor.org/rfc/rfc791", EVIDENCE_GENERIC, NULL) \
+	X(ipv6, "IPv6 address, full or :: compressed (inet_pton semantics)", "https://www.rfc-editor.org/rfc/rfc4291", EVIDENCE_GENERIC, NULL) \
+	X(mac_address, "EUI-48 MAC address, six hex pairs with one consistent separator", "https://standards.ieee.org/products-programs/regauth/", EVIDENCE_GENERIC, NULL) \
+	X(imei, "IMEI: 15 digits, Luhn check digit, non-zero reporting body", "https://www.3gpp.org/dynareport/23003.htm", EVIDENCE_GENERIC, NULL) \
+	X(bank_card, "Payment card number: 16-19 digits, Luhn and a plausible IIN (UnionPay, Visa, Mastercard, JCB, issuer " "table)", "https://www.iso.org/standard/70484.html", EVIDENCE_GENERIC, NULL) \
+	X(cn_uscc, "Unified Social Credit Code: GB 32100 alphabet and check character, embedded GB 11714 code", STD "index", EVIDENCE_GENERIC, NULL) \
+	X(cn_passport, "PRC passport number formats (E/EA/G/DE/SE/PE/14/15/K/KJ/MA)", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL) \
+	X(hk_macao_permit, "Mainland travel permit for HK/Macao residents (回乡证): H/M + 8 or 10 digits", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL) \
+	X(hk_id, "Hong Kong identity card (香港身份证): 1-2 letters, 6 digits, MOD 11 check character (A = 10)", "https://www.immd.gov.hk/", EVIDENCE_GENERIC, NULL) \
+	X(tw_permit, "Mainland travel permit for Taiwan residents (台胞证): 8 or 10 digits, cue required", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL) \
+	X(cn_exit_entry_permit, "Exit-entry permit to HK/Macao (往来港澳通行证): C+8, C+letter+7, W+8", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL) \
+	X(cn_plate, "Vehicle plate (GA 36-2018): province, authority letter, 5 serial or 6 new-energy characters", "https://www.mps.gov.cn/", EVIDENCE_GENERIC, "provinces special") \
+	X(geo_coordinate, "Latitude/longitude pair: ranges, decimal places, precise when >= the configured decimals", "https://www.tc260.org.cn/", EVIDENCE_GENERIC, NULL) \
+	X(person_name, "Chinese personal name: surname table, cue narrowing, stop words", "https://www.tc260.org.cn/", EVIDENCE_NAME, "lead trail function") \
+	X(address, "Chinese postal address: GB/T 2260 division name plus road and number structure", "https://www.mca.gov.cn/", EVIDENCE_ADDRESS, "road") \
+	X(credential, "Secrets: password assignments, connection-string passwords, private keys, cloud access keys, JWTs", "https://www.rfc-editor.org/rfc/rfc7519", EVIDENCE_SECRET, "password_keys") \
+	/* end */
+
+/* Every validator's prototype, from the table: a family file's definition
+ * that does not match fails to compile. */
+#define SHUAN_VALIDATOR_DECLARE(name, desc, url, evidence, words) \
+	bool shuan_validate__##name(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
+SHUAN_VALIDATOR_TABLE(SHUAN_VALIDATOR_DECLARE)
+#undef SHUAN_VALIDATOR_DECLARE
 
 #endif

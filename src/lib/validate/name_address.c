@@ -26,13 +26,9 @@
 
 #include "lib/validate/internal.h"
 
-static const char *const LEAD_CUES[] = {"法定代表人", "被保险人", "联系人", "收件人", "收货人", "寄件人",
-                                        "持卡人",     "申请人",   "负责人", "经办人", "开户人", "投保人",
-                                        "户名",       "姓名",     "客户",   "患者",   "乘客",   "业主",
-                                        "租户",       "家长",     NULL};
-static const char *const FUNCTION_CHARS[] = {"向", "给", "和", "跟", "与", "对", "请", "找", "问", "叫",
-						 "让", "被", "把", "由", "致", "陪", "替", "为", NULL};
-static const char *const TRAIL_CUES[] = {"先生", "女士", "小姐", "同学", NULL};
+/* The cue words live in rules/detectors/person_name.yaml (words.lead: cues
+ * before a name, words.trail: titles after one, words.function: function
+ * words that are also rare surnames) and address.yaml (words.road). */
 
 #define MAX_CHARS 8
 
@@ -47,7 +43,7 @@ static void han_chars(const char *s, size_t len, hanrun *h)
 	h->n = 0;
 	while (off < len && h->n < MAX_CHARS) {
 		uint32_t cp;
-		size_t l = shuan_validate__utf8(s + off, len - off, &cp);
+		size_t l = shuan_utf8_decode(s + off, len - off, &cp);
 		if (l == 0 || !is_han(cp))
 			break;
 		h->p[h->n++] = s + off;
@@ -56,15 +52,6 @@ static void han_chars(const char *s, size_t len, hanrun *h)
 	h->p[h->n] = s + off;
 }
 
-static size_t at_any(const char *s, size_t n, const char *const *set)
-{
-	for (int i = 0; set[i]; i++) {
-		size_t l = strlen(set[i]);
-		if (l <= n && memcmp(s, set[i], l) == 0)
-			return l;
-	}
-	return 0;
-}
 
 /* Surname length in chars (2 compound, 1 single, 0 none) at h[i]. */
 static size_t surname_len(const shuan_vdata *d, const hanrun *h, size_t i, size_t n)
@@ -133,10 +120,10 @@ static size_t stopword_len(const shuan_vdata *d, const hanrun *h)
 
 /* Length of the run to consider after a leading cue: cut at a title or at a
  * stop word ("张三电话" -> "张三"). */
-static size_t cut_run(const shuan_vdata *d, const hanrun *h)
+static size_t cut_run(const shuan_vdata *d, const shuan_wordlist *trail, const hanrun *h)
 {
 	for (size_t k = 1; k < h->n; k++)
-		if (at_any(h->p[k], (size_t)(h->p[h->n] - h->p[k]), TRAIL_CUES) || stopword_at(d, h, k))
+		if (shuan_words_at(trail, h->p[k], (size_t)(h->p[h->n] - h->p[k])) || stopword_at(d, h, k))
 			return k;
 	return h->n;
 }
@@ -158,7 +145,7 @@ static bool after_lead(const shuan_vdata *d, const char *buf, const char *s, siz
 		const char *from = h.p[skip];
 		han_chars(from, (size_t)(s + n - from), &h);
 	}
-	size_t L = cut_run(d, &h);
+	size_t L = cut_run(d, shuan_words_get(r->words, "trail"), &h);
 	/* the longest window that passes: 4 only with a compound surname
 	 * (take_name checks), otherwise 3, then 2 */
 	for (size_t want = L < 4 ? L : 4; want >= 2; want--)
@@ -183,7 +170,7 @@ static bool before_trail(const shuan_vdata *d, const char *buf, const char *s, s
 			continue;
 		/* "向李明先生", "请王芳女士": a function word that is also a rare
 		 * surname, before a common surname, is read as the function word. */
-		if (want == 3 && at_any(h.p[0], 3, FUNCTION_CHARS) && d && d->surnames &&
+		if (want == 3 && shuan_words_at(shuan_words_get(r->words, "function"), h.p[0], 3) && d && d->surnames &&
 		    shuan_dict_has(d->surnames, h.p[1], (size_t)(h.p[2] - h.p[1])))
 			continue;
 		if (take_name(d, buf, &h, 0, want, r))
@@ -197,14 +184,14 @@ static bool name_pattern(const shuan_vdata *d, const char *buf, shuan_vresult *r
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
 	for (size_t i = 0; i < n; i++) {
-		size_t l = at_any(s + i, n - i, LEAD_CUES);
+		size_t l = shuan_words_at(shuan_words_get(r->words, "lead"), s + i, n - i);
 		if (l && after_lead(d, buf, s + i + l, n - i - l, r))
 			return true;
 		if (l)
 			break;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (at_any(s + i, n - i, TRAIL_CUES))
+		if (shuan_words_at(shuan_words_get(r->words, "trail"), s + i, n - i))
 			return before_trail(d, buf, s, i, r);
 	return false;
 }
@@ -288,7 +275,6 @@ bool shuan_validate__person_name(const shuan_vdata *d, const char *buf, size_t l
 
 /* ---- addresses ---- */
 
-static const char *const ROAD[] = {"胡同", "路", "街", "巷", "道", "弄", NULL};
 static const char *const CN_NUMERALS = "〇一二三四五六七八九十百甲乙丙";
 
 /* True when the char ending at s+j (exclusive) is a digit or a Chinese numeral. */
@@ -303,10 +289,10 @@ static bool number_before(const char *s, size_t j, size_t min)
 }
 
 /* Offset of the first road marker followed later by "<number>号", or -1. */
-static long road_structure(const char *s, size_t n)
+static long road_structure(const shuan_wordlist *road, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		size_t l = at_any(s + i, n - i, ROAD);
+		size_t l = shuan_words_at(road, s + i, n - i);
 		if (!l)
 			continue;
 		for (size_t j = i + l; j + 3 <= n; j++)
@@ -329,7 +315,7 @@ static long first_division(const shuan_dict *names, const char *s, size_t limit)
 			if (shuan_dict_has(names, s + i, (size_t)(h.p[k] - h.p[0])))
 				return (long)i;
 		uint32_t cp;
-		size_t l = shuan_validate__utf8(s + i, limit - i, &cp);
+		size_t l = shuan_utf8_decode(s + i, limit - i, &cp);
 		i += l ? l : 1;
 	}
 	return -1;
@@ -342,7 +328,7 @@ bool shuan_validate__address(const shuan_vdata *d, const char *buf, size_t len, 
 	if (r->field_mode)
 		n = trim(SPAN_P(buf, r), n, &lead);
 	const char *s = SPAN_P(buf, r) + lead;
-	long road = road_structure(s, n);
+	long road = road_structure(shuan_words_get(r->words, "road"), s, n);
 	if (road < 0)
 		return false;
 	long div = 0;

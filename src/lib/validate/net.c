@@ -166,7 +166,7 @@ bool shuan_validate__ipv6(const shuan_vdata *d, const char *buf, size_t len, shu
 	return true;
 }
 
-bool shuan_validate__mac(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__mac_address(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	if (SPAN_N(r) != 17)

@@ -50,7 +50,7 @@ static bool collect_mobile(const char *s, size_t n, char out[11])
 	return k == 11;
 }
 
-bool shuan_validate__mobile(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__cn_mobile(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
@@ -133,7 +133,7 @@ static size_t parse_area(const char *s, size_t n, const char **code, size_t *cle
 	return i;
 }
 
-bool shuan_validate__landline(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
+bool shuan_validate__cn_landline(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r), *code = NULL;
 	size_t n = SPAN_N(r), clen = 0;

@@ -11,58 +11,46 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/validate/internal.h"
+#include "util/utf8.h"
 
-#define STD "https://openstd.samr.gov.cn/bzgk/gb/"
-
+#define ROW(name, desc, url, evidence, words) {#name, desc, url, shuan_validate__##name, evidence, words},
 const shuan_validator shuan_validators[] = {
-    {"cn_resident_id",
-     "GB 11643 citizen ID (18/15 digits, HK/Macao/Taiwan residence permit): MOD 11-2, date, GB/T 2260 code",
-     STD "index", shuan_validate__resident_id, EVIDENCE_GENERIC},
-    {"cn_mobile", "Mainland mobile number: +86/0086 prefixes, 3-4-4 separators, allocated prefix table",
-     "https://www.miit.gov.cn/", shuan_validate__mobile, EVIDENCE_GENERIC},
-    {"cn_landline", "Mainland fixed-line number: long-distance area code table, 7-8 digit local number",
-     "https://www.miit.gov.cn/", shuan_validate__landline, EVIDENCE_GENERIC},
-    {"email", "E-mail address: RFC 5322 dot-atom local part, DNS domain with alphabetic TLD",
-     "https://www.rfc-editor.org/rfc/rfc5322", shuan_validate__email, EVIDENCE_EMAIL},
-    {"ipv4", "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number",
-     "https://www.rfc-editor.org/rfc/rfc791", shuan_validate__ipv4, EVIDENCE_GENERIC},
-    {"ipv6", "IPv6 address, full or :: compressed (inet_pton semantics)",
-     "https://www.rfc-editor.org/rfc/rfc4291", shuan_validate__ipv6, EVIDENCE_GENERIC},
-    {"mac_address", "EUI-48 MAC address, six hex pairs with one consistent separator",
-     "https://standards.ieee.org/products-programs/regauth/", shuan_validate__mac, EVIDENCE_GENERIC},
-    {"imei", "IMEI: 15 digits, Luhn check digit, non-zero reporting body",
-     "https://www.3gpp.org/dynareport/23003.htm", shuan_validate__imei, EVIDENCE_GENERIC},
-    {"bank_card",
-     "Payment card number: 16-19 digits, Luhn and a plausible IIN (UnionPay, Visa, Mastercard, JCB, issuer "
-     "table)",
-     "https://www.iso.org/standard/70484.html", shuan_validate__bank_card, EVIDENCE_GENERIC},
-    {"cn_uscc", "Unified Social Credit Code: GB 32100 alphabet and check character, embedded GB 11714 code",
-     STD "index", shuan_validate__uscc, EVIDENCE_GENERIC},
-    {"cn_passport", "PRC passport number formats (E/EA/G/DE/SE/PE/14/15/K/KJ/MA)", "https://www.nia.gov.cn/",
-     shuan_validate__passport, EVIDENCE_GENERIC},
-    {"hk_macao_permit", "Mainland travel permit for HK/Macao residents (回乡证): H/M + 8 or 10 digits",
-     "https://www.nia.gov.cn/", shuan_validate__hk_macao_permit, EVIDENCE_GENERIC},
-    {"tw_permit", "Mainland travel permit for Taiwan residents (台胞证): 8 or 10 digits, cue required",
-     "https://www.nia.gov.cn/", shuan_validate__tw_permit, EVIDENCE_GENERIC},
-    {"cn_exit_entry_permit", "Exit-entry permit to HK/Macao (往来港澳通行证): C+8, C+letter+7, W+8",
-     "https://www.nia.gov.cn/", shuan_validate__exit_entry_permit, EVIDENCE_GENERIC},
-    {"cn_plate",
-     "Vehicle plate (GA 36-2018): province, authority letter, 5 serial or 6 new-energy characters",
-     "https://www.mps.gov.cn/", shuan_validate__plate, EVIDENCE_GENERIC},
-    {"geo_coordinate",
-     "Latitude/longitude pair: ranges, decimal places, precise when >= the configured decimals",
-     "https://www.tc260.org.cn/", shuan_validate__geo, EVIDENCE_GENERIC},
-    {"person_name", "Chinese personal name: surname table, cue narrowing, stop words",
-     "https://www.tc260.org.cn/", shuan_validate__person_name, EVIDENCE_NAME},
-    {"address", "Chinese postal address: GB/T 2260 division name plus road and number structure",
-     "https://www.mca.gov.cn/", shuan_validate__address, EVIDENCE_ADDRESS},
-    {"credential",
-     "Secrets: password assignments, connection-string passwords, private keys, cloud access keys, JWTs",
-     "https://www.rfc-editor.org/rfc/rfc7519", shuan_validate__credential, EVIDENCE_SECRET},
-    {NULL, NULL, NULL, NULL, EVIDENCE_GENERIC},
+	SHUAN_VALIDATOR_TABLE(ROW)
+	{NULL, NULL, NULL, NULL, EVIDENCE_GENERIC, NULL},
 };
+#undef ROW
+
+const shuan_wordlist *shuan_words_get(const shuan_words *w, const char *name)
+{
+	static const shuan_wordlist empty = {"", NULL, 0};
+	for (size_t i = 0; w && i < w->n; i++)
+		if (!strcmp(w->lists[i].name, name))
+			return &w->lists[i];
+	return &empty;
+}
+
+/* Longest first: the first word that fits is the longest. */
+static size_t words_at(const shuan_wordlist *l, const char *s, size_t n, int (*cmp)(const char *, const char *, size_t))
+{
+	for (size_t i = 0; i < l->n; i++) {
+		size_t k = strlen(l->v[i]);
+		if (k <= n && !cmp(s, l->v[i], k))
+			return k;
+	}
+	return 0;
+}
+
+static int bytes_cmp(const char *a, const char *b, size_t n) { return memcmp(a, b, n); }
+
+size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n) { return words_at(l, s, n, bytes_cmp); }
+
+size_t shuan_words_at_icase(const shuan_wordlist *l, const char *s, size_t n)
+{
+	return words_at(l, s, n, strncasecmp);
+}
 
 const shuan_validator *shuan_validator_find(const char *name)
 {
@@ -162,34 +150,12 @@ int shuan_validate__num(const char *s, size_t n)
 	return v;
 }
 
-size_t shuan_validate__utf8(const char *s, size_t n, uint32_t *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (n == 0)
-		return 0;
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	size_t len = (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
-	if (len == 0 || len > n)
-		return 0;
-	uint32_t v = u[0] & (0x7F >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((u[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (u[i] & 0x3F);
-	}
-	*cp = v;
-	return len;
-}
-
 size_t shuan_validate__han_run(const char *s, size_t n, size_t max_chars, size_t *nchars)
 {
 	size_t off = 0, k = 0;
 	while (off < n && k < max_chars) {
 		uint32_t cp;
-		size_t l = shuan_validate__utf8(s + off, n - off, &cp);
+		size_t l = shuan_utf8_decode(s + off, n - off, &cp);
 		if (l == 0 || !is_han(cp))
 			break;
 		off += l;

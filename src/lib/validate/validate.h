@@ -41,15 +41,17 @@ typedef struct shuan_vdata {
 	const shuan_dict *weak_passwords;  /* common_passwords.txt */
 	const shuan_dict *name_stopwords;  /* name_stopwords.txt: words/chars a person name never contains */
 	int scan_year, scan_month, scan_day; /* "today" for age / future-date checks */
-	int weak_password_min_len;         /* shorter passwords are weak (default 8) */
-	int precise_location_decimals;     /* >= this many decimals is precise (default 4) */
+	/* from rules/sensitivity.yaml */
+	int weak_password_min_len;         /* shorter passwords are weak */
+	int precise_location_decimals;     /* >= this many decimals is precise */
+	int minor_age;                     /* holders younger than this are minors */
+	char minor_spi_category[96];       /* the sensitive-PI category a minor's findings get */
 } shuan_vdata;
 
 /* Loads the tables of <rules_dir>/data into *d (gb2260.tsv, division_names.txt,
  * mobile_prefixes.tsv, area_codes.tsv, bank_iin.tsv, surnames.txt,
- * common_passwords.txt, name_stopwords.txt) and sets weak_password_min_len = 8
- * and precise_location_decimals = 4 when they are 0. The scan date is left to
- * the caller. Every table must exist: a missing one returns SHUAN_ENOTFOUND
+ * common_passwords.txt, name_stopwords.txt) and the thresholds of
+ * <rules_dir>/sensitivity.yaml. The scan date is left to the caller. Every table must exist: a missing one returns SHUAN_ENOTFOUND
  * (a silently absent table would loosen validation). On failure the tables
  * already loaded are freed, *d's table pointers are NULL and errbuf names the
  * file. The loaded tables are owned by *d until shuan_vdata_free(). */
@@ -58,9 +60,34 @@ int shuan_vdata_load(shuan_vdata *d, const char *rules_dir, char *errbuf, size_t
 /* Frees the tables loaded by shuan_vdata_load and sets them to NULL. NULL is a no-op. */
 void shuan_vdata_free(shuan_vdata *d);
 
+/*
+ * A detector's named word lists (its rule file's `words:` mapping): cue
+ * words, titles, markers, the letters of a format. They live in the rule so
+ * each fact is written once; the rule's patterns use them as {name} and its
+ * validator reads them here. Words are kept longest first.
+ */
+typedef struct shuan_wordlist {
+	const char *name;
+	const char *const *v;
+	size_t n;
+} shuan_wordlist;
+
+typedef struct shuan_words {
+	const shuan_wordlist *lists;
+	size_t n;
+} shuan_words;
+
+/* The list called `name`, or an empty list (never NULL; words may be NULL). */
+const shuan_wordlist *shuan_words_get(const shuan_words *w, const char *name);
+/* Bytes of the longest word of l that s[0..n) starts with, or 0. */
+size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n);
+/* The same, ASCII letters compared case-insensitively. */
+size_t shuan_words_at_icase(const shuan_wordlist *l, const char *s, size_t n);
+
 /* Attributes a validator may derive. Zero-initialised by the engine. */
 typedef struct shuan_vresult {
 	size_t start, end;          /* in/out: the value's span within the buffer */
+	const shuan_words *words;   /* in: the detector's word lists */
 	bool field_mode;            /* in: true when [start,end) is a whole CSV cell / JSON
 	                             * value whose column or key is named like one of the
 	                             * detector's `fields` (e.g. a bare "张三" under 姓名),
@@ -94,6 +121,7 @@ typedef struct shuan_validator {
 	const char *doc_url; /* the standard or docs page it implements */
 	shuan_validate_fn fn;
 	evidence_style evidence; /* the default evidence mask of its findings */
+	const char *words;       /* the word lists its rule must define, space-separated, or NULL */
 } shuan_validator;
 
 /* The registration table, terminated by an entry with name == NULL. */

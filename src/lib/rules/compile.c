@@ -1,0 +1,105 @@
+/*
+ * lib/rules/compile.c - every selected detector's patterns into one
+ * matcher. Bounded patterns are wrapped in their delimiters, cue-led ones
+ * put behind their cue words (docs/architecture.md, "Matching cost"); a
+ * pattern that does not compile is named with its rule file.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/rules/internal.h"
+#include "util/alloc.h"
+
+#define ERR(...) snprintf(errbuf, errlen, __VA_ARGS__)
+
+/* A bounded pattern wrapped in its boundary delimiters: D(?:P)D. The scanner
+ * puts a newline sentinel before and after every chunk, so a value at the
+ * very start or end of the input has its delimiter too. */
+static char *bounded(const char *regex, boundary_kind b)
+{
+	const char *delim = b == BOUNDARY_DIGIT ? "[^0-9]" : "[^0-9A-Za-z]";
+	size_t n = strlen(regex) + 2 * strlen(delim) + 8;
+	char *v = shuan_malloc(n);
+	if (v)
+		snprintf(v, n, "%s(?:%s)%s", delim, regex, delim);
+	return v;
+}
+
+/* A cue-led pattern: (?:cue1|cue2)(?:[^\n]{0,G}D)?(?:P)D, cue words escaped,
+ * G so that the gap fits the detector's cue window (Han characters take
+ * three bytes). */
+static char *cue_led(const shuan_detector *d, const char *regex)
+{
+	const char *delim = d->boundary == BOUNDARY_DIGIT ? "[^0-9]" : "[^0-9A-Za-z]";
+	size_t n = strlen(regex) + 2 * strlen(delim) + 64;
+	for (size_t i = 0; i < d->cues.n; i++)
+		n += 2 * strlen(d->cues.v[i]) + 1;
+	char *v = shuan_malloc(n), *o = v;
+	if (!v)
+		return NULL;
+	o += sprintf(o, "(?:");
+	for (size_t i = 0; i < d->cues.n; i++) {
+		if (i)
+			*o++ = '|';
+		for (const char *c = d->cues.v[i]; *c; c++) {
+			if (strchr("\\.^$|?*+()[]{}-", *c))
+				*o++ = '\\';
+			*o++ = *c;
+		}
+	}
+	int gap = d->window / 3 > 1 ? d->window / 3 - 1 : 1;
+	snprintf(o, n - (size_t)(o - v), ")(?:[^\n]{0,%d}%s)?(?:%s)%s", gap, delim, regex, delim);
+	return v;
+}
+
+int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, size_t errlen)
+{
+	shuan_pattern_def *defs;
+	size_t n = 0, k = 0;
+	char msg[512];
+	int rc = SHUAN_ENOMEM;
+
+	for (size_t i = 0; i < r->n; i++)
+		n += r->dets[i].patterns.n;
+	defs = shuan_calloc(n ? n : 1, sizeof(*defs));
+	r->pattern_det = shuan_calloc(n ? n : 1, sizeof(*r->pattern_det));
+	r->pattern_trim = shuan_calloc(n ? n : 1, 1);
+	if (!defs || !r->pattern_det || !r->pattern_trim)
+		goto cleanup;
+	for (size_t i = 0; i < r->n; i++) {
+		const shuan_detector *d = &r->dets[i];
+		for (size_t j = 0; j < d->patterns.n; j++, k++) {
+			defs[k].caseless = d->caseless;
+			r->pattern_det[k] = (unsigned)i;
+			if (d->boundary == BOUNDARY_NONE) {
+				defs[k].regex = d->patterns.v[j];
+				continue;
+			}
+			if (d->require_cue && d->cues.n) {
+				/* cue words are stored lower-case: match them caselessly */
+				if (!(defs[k].regex = cue_led(d, d->patterns.v[j])))
+					goto cleanup;
+				defs[k].caseless = true;
+				r->pattern_trim[k] = PATTERN_TRIM_CUE | PATTERN_TRIM_END;
+				continue;
+			}
+			if (!(defs[k].regex = bounded(d->patterns.v[j], d->boundary)))
+				goto cleanup;
+			r->pattern_trim[k] = PATTERN_TRIM_START | PATTERN_TRIM_END;
+		}
+	}
+	r->n_patterns = n;
+	size_t bad;
+	rc = shuan_matcher_compile(&r->matcher, kind, defs, n, &bad, msg, sizeof(msg));
+	if (rc == SHUAN_ERULES && bad < n)
+		ERR("%s: pattern '%s': %s", r->dets[r->pattern_det[bad]].file, defs[bad].regex, msg);
+	else if (rc)
+		ERR("compiling patterns: %s", rc == SHUAN_ENOMEM ? "out of memory" : msg);
+cleanup:
+	for (size_t i = 0; defs && i < k; i++)
+		if (r->pattern_trim[i])
+			shuan_free((char *)defs[i].regex);
+	shuan_free(defs);
+	return rc;
+}
+

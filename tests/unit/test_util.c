@@ -1,0 +1,228 @@
+/*
+ * tests/unit/test_util.c - the shared helpers: the YAML reader (positions in
+ * messages, unknown and duplicate keys, typed getters, several documents,
+ * files too large), bounded buffers (the maximum is an error, never a cut),
+ * UTF-8 (strict decoding, encoding, counting, cutting at a boundary), the
+ * magic-number table and the bounded whole-file read.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "shuan/common.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/io.h"
+#include "util/magic.h"
+#include "util/utf8.h"
+#include "util/yaml.h"
+
+static int load(shuan_yaml *y, const char *text, char *err, size_t errlen)
+{
+	return shuan_yaml_load_buffer(y, "t.yaml", text, strlen(text), err, errlen);
+}
+
+static void test_yaml_positions_and_keys(void **state)
+{
+	static const char *const keys[] = {"name", "count", "on", NULL};
+	shuan_yaml y;
+	char err[256];
+	(void)state;
+	assert_int_equal(load(&y, "name: x\n  bad: [\n", err, sizeof(err)), SHUAN_ERULES);
+	assert_non_null(strstr(err, "t.yaml:2:"));
+	shuan_yaml_free(&y);
+
+	assert_int_equal(load(&y, "name: x\ncuont: 3\n", err, sizeof(err)), 0);
+	assert_int_equal(shuan_yaml_check_keys(&y, shuan_yaml_root(&y), "thing", keys), SHUAN_ERULES);
+	assert_string_equal(err, "t.yaml:2:1: unknown key 'cuont' in thing");
+	shuan_yaml_free(&y);
+
+	assert_int_equal(load(&y, "name: x\nname: y\n", err, sizeof(err)), 0);
+	assert_int_equal(shuan_yaml_check_keys(&y, shuan_yaml_root(&y), "thing", keys), SHUAN_ERULES);
+	assert_non_null(strstr(err, "t.yaml:2:1: key 'name' appears twice"));
+	shuan_yaml_free(&y);
+}
+
+static void test_yaml_typed_getters(void **state)
+{
+	static const char *const colours[] = {"red", "green", NULL};
+	shuan_yaml y;
+	char err[256];
+	bool b;
+	int64_t i;
+	double d;
+	int e;
+	const char *s;
+	(void)state;
+	assert_int_equal(load(&y, "n: 100000\nneg: -1\nf: 0.5\nb: yes\nc: green\nbad: blue\nl: [a, b]\nm: {}\n", err,
+			      sizeof(err)),
+			 0);
+	yaml_node_t *r = shuan_yaml_root(&y);
+	assert_int_equal(shuan_yaml_int(&y, shuan_yaml_get(&y, r, "n"), "n", 0, 1000000, &i), 0);
+	assert_int_equal(i, 100000);
+	assert_int_equal(shuan_yaml_int(&y, shuan_yaml_get(&y, r, "neg"), "neg", 0, 10, &i), SHUAN_ERULES);
+	assert_non_null(strstr(err, "t.yaml:2:6: 'neg' must be a whole number from 0 to 10"));
+	assert_int_equal(shuan_yaml_int(&y, shuan_yaml_get(&y, r, "f"), "f", 0, 10, &i), SHUAN_ERULES);
+	assert_int_equal(shuan_yaml_number(&y, shuan_yaml_get(&y, r, "f"), "f", 0, 1, &d), 0);
+	assert_true(d == 0.5);
+	assert_int_equal(shuan_yaml_bool(&y, shuan_yaml_get(&y, r, "b"), "b", &b), 0);
+	assert_true(b);
+	assert_int_equal(shuan_yaml_enum(&y, shuan_yaml_get(&y, r, "c"), "c", colours, &e), 0);
+	assert_int_equal(e, 1);
+	assert_int_equal(shuan_yaml_enum(&y, shuan_yaml_get(&y, r, "bad"), "colour", colours, &e), SHUAN_ERULES);
+	assert_non_null(strstr(err, "unknown colour 'blue' (one of: red, green)"));
+	assert_int_equal(shuan_yaml_string(&y, shuan_yaml_get(&y, r, "l"), "l", &s), SHUAN_ERULES);
+	assert_int_equal(shuan_yaml_scalar_seq(&y, shuan_yaml_get(&y, r, "l"), "l", 2), 0);
+	assert_int_equal(shuan_yaml_scalar_seq(&y, shuan_yaml_get(&y, r, "l"), "l", 1), SHUAN_ERULES);
+	assert_null(shuan_yaml_get(&y, r, "absent"));
+	assert_true(shuan_yaml_is_map(shuan_yaml_get(&y, r, "m")));
+	shuan_yaml_free(&y);
+}
+
+static void test_yaml_documents_and_files(void **state)
+{
+	char path[] = "/tmp/shuan-yaml-XXXXXX", err[256];
+	shuan_yaml y;
+	int fd;
+	(void)state;
+	assert_int_equal(load(&y, "a: 1\n---\nb: 2\n---\nc: 3\n", err, sizeof(err)), 0);
+	assert_non_null(shuan_yaml_get(&y, shuan_yaml_root(&y), "a"));
+	assert_int_equal(shuan_yaml_next(&y), 1);
+	assert_non_null(shuan_yaml_get(&y, shuan_yaml_root(&y), "b"));
+	assert_int_equal(shuan_yaml_next(&y), 1);
+	assert_non_null(shuan_yaml_get(&y, shuan_yaml_root(&y), "c"));
+	assert_int_equal(shuan_yaml_next(&y), 0);
+	shuan_yaml_free(&y);
+
+	assert_int_equal(shuan_yaml_load_file(&y, "/nonexistent/x.yaml", err, sizeof(err)), SHUAN_ENOTFOUND);
+	assert_non_null(strstr(err, "/nonexistent/x.yaml"));
+	shuan_yaml_free(&y);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)SHUAN_YAML_MAX_FILE + 1), 0);
+	close(fd);
+	assert_int_equal(shuan_yaml_load_file(&y, path, err, sizeof(err)), SHUAN_ELIMIT);
+	assert_non_null(strstr(err, "larger than"));
+	shuan_yaml_free(&y);
+	unlink(path);
+}
+
+static void test_buf_is_bounded(void **state)
+{
+	shuan_buf b;
+	shuan_vec v;
+	int x = 7;
+	(void)state;
+	shuan_buf_init(&b, 10);
+	assert_string_equal(shuan_buf_str(&b), "");
+	assert_int_equal(shuan_buf_adds(&b, "12345"), 0);
+	assert_int_equal(shuan_buf_addf(&b, "%d", 6789), 0);
+	assert_string_equal(shuan_buf_str(&b), "123456789");
+	assert_int_equal(shuan_buf_adds(&b, "ab"), SHUAN_ELIMIT); /* whole or nothing */
+	assert_string_equal(shuan_buf_str(&b), "123456789");
+	/* the failure sticks, so a writer may check once at the end */
+	assert_int_equal(shuan_buf_addc(&b, '0'), SHUAN_ELIMIT);
+	assert_int_equal(b.err, SHUAN_ELIMIT);
+	assert_int_equal(b.len, 9);
+	shuan_buf_reset(&b);
+	assert_int_equal(shuan_buf_adds(&b, "0123456789"), 0);
+	assert_int_equal(b.len, 10);
+	shuan_buf_free(&b);
+	shuan_buf_init(&b, 1u << 20);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(shuan_buf_addf(&b, "%04d,", i), 0);
+	assert_int_equal(b.len, 5000);
+	assert_int_equal(memcmp(b.p + 4995, "0999,", 5), 0);
+	shuan_buf_free(&b);
+
+	shuan_vec_init(&v, sizeof(int), 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(shuan_vec_push(&v, &x), 0);
+	assert_int_equal(shuan_vec_push(&v, &x), SHUAN_ELIMIT);
+	assert_int_equal(v.n, 3);
+	v.max = 2; /* a lowered maximum holds too */
+	assert_int_equal(shuan_vec_push(&v, &x), SHUAN_ELIMIT);
+	shuan_vec_free(&v);
+	shuan_vec_init(&v, sizeof(int), 100);
+	shuan_alloc_fail_after(1);
+	assert_int_equal(shuan_vec_push(&v, &x), SHUAN_ENOMEM);
+	shuan_alloc_fail_after(0);
+	assert_int_equal(v.n, 0);
+	shuan_vec_free(&v);
+}
+
+static void test_utf8(void **state)
+{
+	uint32_t cp;
+	char out[4];
+	(void)state;
+	assert_int_equal(shuan_utf8_decode("\xe5\xbc\xa0", 3, &cp), 3);
+	assert_int_equal(cp, 0x5F20); /* 张 */
+	assert_int_equal(shuan_utf8_decode("\xe5\xbc", 2, &cp), 0);       /* cut short */
+	assert_int_equal(shuan_utf8_decode("\xc0\xaf", 2, &cp), 0);       /* overlong '/' */
+	assert_int_equal(shuan_utf8_decode("\xed\xa0\x80", 3, &cp), 0);   /* surrogate */
+	assert_int_equal(shuan_utf8_decode("\xf4\x90\x80\x80", 4, &cp), 0); /* above U+10FFFF */
+	assert_int_equal(shuan_utf8_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(shuan_utf8_encode(0x5F20, out), 3);
+	assert_int_equal(memcmp(out, "\xe5\xbc\xa0", 3), 0);
+	assert_int_equal(shuan_utf8_encode(0xD800, out), 0);
+	assert_int_equal(shuan_utf8_count("a张b", strlen("a张b")), 3);
+	assert_int_equal(shuan_utf8_cut("张伟", 6, 4), 3);
+	assert_int_equal(shuan_utf8_cut("张伟", 6, 6), 6);
+	assert_int_equal(shuan_utf8_cut("张伟", 6, 2), 0);
+	assert_int_equal(shuan_utf8_invalid("ok\xff\xe5\xbc", 5, true), 1);
+	assert_int_equal(shuan_utf8_invalid("ok\xff\xe5\xbc", 5, false), 2);
+}
+
+static void test_magic_and_read_file(void **state)
+{
+	unsigned char tar[512] = {0};
+	const char *name;
+	char path[] = "/tmp/shuan-io-XXXXXX", *buf;
+	size_t len;
+	int fd;
+	(void)state;
+	memcpy(tar + 257, "ustar", 5);
+	assert_int_equal(shuan_magic(tar, sizeof(tar), &name), SHUAN_MAGIC_ARCHIVE);
+	assert_string_equal(name, "tar");
+	assert_int_equal(shuan_magic((const unsigned char *)"SQLite format 3\0xxxx", 20, &name), SHUAN_MAGIC_SQLITE);
+	assert_int_equal(shuan_magic((const unsigned char *)"\x04\x22\x4d\x18", 4, NULL), SHUAN_MAGIC_COMPRESSED);
+	assert_int_equal(shuan_magic((const unsigned char *)"PK\x03\x04", 4, NULL), SHUAN_MAGIC_ZIP);
+	assert_true(shuan_magic_is_container(SHUAN_MAGIC_ZIP));
+	assert_false(shuan_magic_is_container(SHUAN_MAGIC_SQLITE));
+	assert_int_equal(shuan_magic((const unsigned char *)"hello", 5, &name), SHUAN_MAGIC_NONE);
+	assert_null(name);
+
+	fd = mkstemp(path);
+	assert_int_equal(write(fd, "0123456789", 10), 10);
+	close(fd);
+	assert_int_equal(shuan_io_read_file(path, 10, &buf, &len), 0);
+	assert_int_equal(len, 10);
+	assert_string_equal(buf, "0123456789");
+	shuan_free(buf);
+	assert_int_equal(shuan_io_read_file(path, 9, &buf, &len), SHUAN_ELIMIT);
+	assert_null(buf);
+	assert_int_equal(shuan_io_read_file("/tmp", 100, &buf, &len), SHUAN_EIO);
+	assert_int_equal(shuan_io_read_file("/nonexistent/f", 100, &buf, &len), SHUAN_ENOTFOUND);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_yaml_positions_and_keys),
+		cmocka_unit_test(test_yaml_typed_getters),
+		cmocka_unit_test(test_yaml_documents_and_files),
+		cmocka_unit_test(test_buf_is_bounded),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_magic_and_read_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
