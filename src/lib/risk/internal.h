@@ -85,14 +85,28 @@ typedef struct rk_class {
 
 typedef int (*rk_class_fn)(void *ud, const rk_class *c);
 
+#define RK_PARTS 256
+
+/* One partition of the counter: a buffer of entries, and what was spilled. */
+typedef struct rk_part {
+	rk_entry *v;
+	size_t n, cap;
+	FILE *f;           /* spilled entries (unlinked temporary file), or NULL */
+	uint64_t on_disk;
+} rk_part;
+
 typedef struct rk_counter {
-	rk_entry *v;       /* open addressing by pair, count 0 = empty */
-	size_t cap, n, max;
+	rk_entry *front;   /* open addressing by pair, count 0 = empty */
+	size_t fcap, fn;
+	rk_part parts[RK_PARTS];
+	rk_entry *t;       /* phase 2: one partition's table, reused */
+	size_t tcap;
+	size_t buffered, max_buffered; /* entries in the partition buffers */
+	size_t budget;     /* bytes */
 	const char *tmpdir;
-	FILE *parts[64];
-	bool spilled;
-	int depth;         /* recursion level of partitioning (hash bits used) */
-	uint64_t partitions;
+	int depth;         /* partitioning level (8 hash bits each) */
+	bool pairs_are_classes; /* no sensitive attribute: pair == class */
+	uint64_t partitions; /* partitions spilled to disk */
 } rk_counter;
 
 /* max_bytes: the memory for the table. */

@@ -86,6 +86,7 @@ int shuan_risk_file(const char *path, const shuan_risk_options *o, shuan_risk_re
 	if (scol >= 0)
 		cols[ncols++] = scol;
 	rk_counter_init(&c, o->memory ? o->memory : DEFAULT_MEMORY, o->tmpdir ? o->tmpdir : getenv("TMPDIR"), 0);
+	c.pairs_are_classes = scol < 0;
 	rk_measures_init(&m, o->k ? o->k : 5, scol >= 0);
 	while ((rc = rk_table_next(&t, cols, ncols, v, vl, err, errlen)) == 1) {
 		if (rk_suppressed(v, vl, nqi)) {
