@@ -190,6 +190,15 @@ M --key-file k.key --action 身份证号=surrogate --action 手机=pseudonymize 
 M --key-file k.key --action 身份证号=surrogate --action 手机=pseudonymize --jobs 2 big.csv -o ks2.csv
 check "keyed actions identical across --jobs and runs" cmp -s ks1.csv ks2.csv
 
+# many blocks that mask faster than they are read: the writer must never
+# wait for a worker that has nothing left to do (a deadlock once)
+head -c 24000000 /dev/zero | tr '\0' 'x' | fold -w 99 >many.log
+timeout 120 "$SHUAN" mask -q --no-scan --jobs 1 many.log -o many.out; rc=$?
+check "many fast blocks, one job ($rc)" [ "$rc" = 0 ] && cmp -s many.log many.out
+timeout 120 "$SHUAN" mask -q --no-scan --jobs 3 many.log -o many3.out; rc=$?
+check "many fast blocks, three jobs ($rc)" [ "$rc" = 0 ] && cmp -s many.log many3.out
+rm -f many.log many.out many3.out
+
 # ---- bad input: clear errors naming it, nothing written ----
 printf 'a,b\n1,2\n3,4,5\n' >ragged.csv
 M ragged.csv -o ragged.out 2>ragged.err; rc=$?

@@ -224,6 +224,7 @@ static int run_blocks(deid_stream *st, deid_worker *workers, int nworkers, deid_
 			pthread_cond_broadcast(&p.cv);
 		}
 		/* write what is due, in order */
+		bool freed = false;
 		for (;;) {
 			deid_block *b = NULL;
 			for (size_t i = 0; i < p.nblocks && !b; i++)
@@ -242,12 +243,16 @@ static int run_blocks(deid_stream *st, deid_worker *workers, int nworkers, deid_
 			}
 			b->state = B_FREE;
 			next++;
+			freed = true;
 		}
 		/* after a failure nothing more is written: the workers finish
 		 * what they hold and stop */
 		if (failed || (eof && next == seq))
 			break;
-		pthread_cond_wait(&p.cv, &p.mu);
+		/* a block just freed can be read into at once; otherwise wait for
+		 * a worker to finish one (every dispatched block will) */
+		if (!freed)
+			pthread_cond_wait(&p.cv, &p.mu);
 	}
 	p.stop = true;
 	pthread_cond_broadcast(&p.cv);
