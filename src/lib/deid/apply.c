@@ -365,3 +365,22 @@ int deid_rewrite_spans(deid_worker *w, const char *field, size_t flen, const cha
 	}
 	return shuan_buf_add(out, v + pos, n - pos);
 }
+
+int deid_finds_in(const deid_worker *w, const deid_find *f, size_t nf, size_t *fi, uint64_t s, uint64_t e, bool all,
+		  shuan_vec *into)
+{
+	into->n = 0;
+	while (*fi < nf && f[*fi].end <= s)
+		(*fi)++;
+	for (size_t k = *fi; k < nf && f[k].start < e; k++) {
+		deid_find x = f[k];
+		if (x.end <= s || (!all && !w->m->det_act[x.det]))
+			continue;
+		x.start = (x.start > s ? x.start : s) - s;
+		x.end = (x.end < e ? x.end : e) - s;
+		int rc = shuan_vec_push(into, &x);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -15,24 +15,24 @@
 
 #include "lib/deid/encode.h"
 #include "shuan/common.h"
+#include "util/encoding.h"
 #include "util/alloc.h"
 
 int deid_out_enc_parse(const char *name, deid_out_enc *out)
 {
-	static const struct {
-		const char *name;
-		deid_out_enc e;
-	} names[] = {
-		{"utf-8", OUT_UTF8},       {"utf8", OUT_UTF8},         {"gb18030", OUT_GB18030},
-		{"gbk", OUT_GBK},          {"gb2312", OUT_GBK},        {"utf-16le", OUT_UTF16LE},
-		{"utf16le", OUT_UTF16LE},  {"utf-16be", OUT_UTF16BE},  {"utf16be", OUT_UTF16BE},
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcasecmp(name, names[i].name)) {
-			*out = names[i].e;
-			return 0;
-		}
-	return SHUAN_EINVAL;
+	shuan_enc_choice ch;
+	/* the input's names; GBK (and GB2312) are written as GBK, which cannot
+	 * hold every character, GB18030 can */
+	if (!name || !*name || !strcasecmp(name, "auto") || shuan_enc_parse(name, &ch) != 0)
+		return SHUAN_EINVAL;
+	if (!strcmp(ch.name, "gbk") || !strcmp(ch.name, "gb2312"))
+		*out = OUT_GBK;
+	else
+		*out = ch.enc == SHUAN_ENC_GB18030 ? OUT_GB18030
+		       : ch.enc == SHUAN_ENC_UTF16LE ? OUT_UTF16LE
+		       : ch.enc == SHUAN_ENC_UTF16BE ? OUT_UTF16BE
+						       : OUT_UTF8;
+	return 0;
 }
 
 const char *deid_out_enc_name(deid_out_enc e)
@@ -55,13 +55,13 @@ static const char *iconv_name(deid_out_enc e)
 {
 	switch (e) {
 	case OUT_GB18030:
-		return "GB18030";
+		return shuan_enc_iconv_name(SHUAN_ENC_GB18030);
 	case OUT_GBK:
 		return "GBK";
 	case OUT_UTF16LE:
-		return "UTF-16LE";
+		return shuan_enc_iconv_name(SHUAN_ENC_UTF16LE);
 	case OUT_UTF16BE:
-		return "UTF-16BE";
+		return shuan_enc_iconv_name(SHUAN_ENC_UTF16BE);
 	default:
 		return "UTF-8";
 	}

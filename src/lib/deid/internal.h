@@ -314,6 +314,11 @@ struct shuan_masker {
 	char tmpdir[512];
 };
 
+/* The reference date for ages: the given one, or today (local time). */
+void deid_reference_date(shuan_vdata *vd, int year, int month, int day);
+/* The scan options of a masker's scanners (reference date, format, UTF-8, cancel). */
+void deid_scan_options(const shuan_masker *m, shuan_format fmt, shuan_scan_options *so);
+
 /* Which field rule applies to a column name / a JSON path; NULL when none. */
 const deid_field_rule *deid_masker_column_rule(const shuan_masker *m, const char *name, size_t len);
 const deid_field_rule *deid_masker_path_rule(const shuan_masker *m, const char *path);
@@ -379,6 +384,16 @@ int deid_csv_mask_block(deid_worker *w, const deid_csv_ctx *cx, const char *buf,
  * quasi-identifier cell's span (SIZE_MAX for none). */
 int deid_kanon_record(deid_worker *w, const deid_csv_ctx *cx, shuan_buf *out, size_t rec, const size_t *qs,
 		      const size_t *qe);
+/*
+ * Collects into `into` the findings of f[0..nf) (sorted by start) that
+ * overlap [s, e), clipped to it and counted from s; *fi moves past those
+ * that end before s (the next call starts there). Findings of detectors the
+ * policy does not mask are left out unless `all` (a field rule may still
+ * learn its value's type from them).
+ */
+int deid_finds_in(const deid_worker *w, const deid_find *f, size_t nf, size_t *fi, uint64_t s, uint64_t e, bool all,
+		  shuan_vec *into);
+
 /*
  * Rewrites v[0..n): each finding's span (findings in v's coordinates plus
  * base, sorted by start) is replaced by its detector's action; findings

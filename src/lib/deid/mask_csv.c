@@ -168,31 +168,23 @@ static size_t value_offset(const char *raw, size_t n, size_t at)
 	return v;
 }
 
-/* The findings intersecting raw[cs, ce), in the value's coordinates. */
+/* The findings in a cell, in its value's coordinates: a quoted cell's
+ * offsets move by its quote characters. */
 static int cell_finds(deid_worker *w, const char *buf, const deid_csv_cell *c, const deid_find *f, size_t nf,
 		      size_t *fi, bool all, shuan_vec *into)
 {
-	into->n = 0;
-	while (*fi < nf && f[*fi].end <= c->start)
-		(*fi)++;
-	for (size_t k = *fi; k < nf && f[k].start < c->end; k++) {
-		deid_find x = f[k];
-		if (x.end <= c->start || (!all && !w->m->det_act[x.det]))
-			continue;
-		size_t s = x.start > c->start ? (size_t)x.start - c->start : 0;
-		size_t e = (x.end < c->end ? (size_t)x.end : c->end) - c->start;
-		if (c->quoted) {
-			s = value_offset(buf + c->start, c->end - c->start, s);
-			e = value_offset(buf + c->start, c->end - c->start, e);
-		}
-		if (e <= s)
-			continue;
-		x.start = s;
-		x.end = e;
-		int rc = shuan_vec_push(into, &x);
-		if (rc)
-			return rc;
+	int rc = deid_finds_in(w, f, nf, fi, c->start, c->end, all, into);
+	if (rc || !c->quoted)
+		return rc;
+	size_t k = 0;
+	for (size_t i = 0; i < into->n; i++) {
+		deid_find x = SHUAN_VEC_AT(into, deid_find, i);
+		x.start = value_offset(buf + c->start, c->end - c->start, (size_t)x.start);
+		x.end = value_offset(buf + c->start, c->end - c->start, (size_t)x.end);
+		if (x.end > x.start)
+			SHUAN_VEC_AT(into, deid_find, k++) = x;
 	}
+	into->n = k;
 	return 0;
 }
 

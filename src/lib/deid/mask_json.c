@@ -184,27 +184,6 @@ static int escape(const char *v, size_t n, shuan_buf *out)
 	return shuan_buf_add(out, v + n - run, run);
 }
 
-/* The findings overlapping [s, e) of the stream, clipped, in the content's
- * coordinates (0 = offset s). */
-static int finds_in(deid_json *j, uint64_t s, uint64_t e, const deid_find *f, size_t nf, size_t *fi, bool all)
-{
-	shuan_vec *into = &j->w->cellfinds;
-	into->n = 0;
-	while (*fi < nf && f[*fi].end <= s)
-		(*fi)++;
-	for (size_t k = *fi; k < nf && f[k].start < e; k++) {
-		deid_find x = f[k];
-		if (x.end <= s || (!all && !j->w->m->det_act[x.det]))
-			continue;
-		x.start = (x.start > s ? x.start : s) - s;
-		x.end = (x.end < e ? x.end : e) - s;
-		int rc = shuan_vec_push(into, &x);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 /* The detector of a finding covering all of content c[0..n), or -1. */
 static int whole_det(const char *c, size_t n, const shuan_vec *finds)
 {
@@ -240,7 +219,7 @@ static int scalar(deid_json *j, const char *tok, size_t toklen, const char *c, s
 		if (fr)
 			j->matched_rule = true;
 	}
-	if ((rc = finds_in(j, cstart, cstart + n, f, nf, fi, fr != NULL)) != 0)
+	if ((rc = deid_finds_in(w, f, nf, fi, cstart, cstart + n, fr != NULL, &w->cellfinds)) != 0)
 		return rc;
 	if (!fr && !w->cellfinds.n && !(m->opt.unmask && quoted && memmem(c, n, DEID_TOKEN_PREFIX, DEID_TOKEN_PREFIX_LEN)))
 		return shuan_buf_add(out, tok, toklen);

@@ -12,6 +12,29 @@
 #include "lib/deid/internal.h"
 #include "util/alloc.h"
 
+void deid_reference_date(shuan_vdata *vd, int year, int month, int day)
+{
+	if (year) {
+		vd->scan_year = year, vd->scan_month = month, vd->scan_day = day;
+		return;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	vd->scan_year = tm.tm_year + 1900, vd->scan_month = tm.tm_mon + 1, vd->scan_day = tm.tm_mday;
+}
+
+void deid_scan_options(const shuan_masker *m, shuan_format fmt, shuan_scan_options *so)
+{
+	*so = (shuan_scan_options)SHUAN_SCAN_OPTIONS_INIT;
+	so->year = m->vd.scan_year;
+	so->month = m->vd.scan_month;
+	so->day = m->vd.scan_day;
+	so->format = fmt;
+	so->encoding = "utf-8"; /* what the scanner reads is always UTF-8: decoded before it */
+	so->cancel = m->opt.cancel;
+}
+
 /* What generalize knows how to coarsen, by value type. */
 static bool generalize_supported(deid_vtype t)
 {
@@ -96,18 +119,7 @@ int shuan_masker_new(shuan_masker **out, const shuan_rules *rules, const shuan_p
 		m->opt.max_record = 64u << 20;
 	shuan_vec_init(&m->inputs, sizeof(deid_input_report), 1u << 20);
 	m->vd = rules->vdata;
-	if (opts->year) {
-		m->vd.scan_year = opts->year;
-		m->vd.scan_month = opts->month;
-		m->vd.scan_day = opts->day;
-	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		m->vd.scan_year = tm.tm_year + 1900;
-		m->vd.scan_month = tm.tm_mon + 1;
-		m->vd.scan_day = tm.tm_mday;
-	}
+	deid_reference_date(&m->vd, opts->year, opts->month, opts->day);
 	if ((rc = deid_tables_load(&m->tabs, &m->vd, opts->rules_dir, err, errlen)) != 0)
 		goto fail;
 	rc = SHUAN_ENOMEM;

@@ -412,15 +412,10 @@ static int run_document(deid_stream *st, deid_worker *w, deid_split *sp, deid_ou
 	w->finds.n = 0;
 	shuan_reader rd = {tee_read, &t};
 	if (st->need_scan) {
-		shuan_scan_options so = SHUAN_SCAN_OPTIONS_INIT;
+		shuan_scan_options so;
 		shuan_input in = {st->path, NULL, SHUAN_FORMAT_JSON};
 		shuan_input_result r;
-		so.year = st->m->vd.scan_year;
-		so.month = st->m->vd.scan_month;
-		so.day = st->m->vd.scan_day;
-		so.format = SHUAN_FORMAT_JSON;
-		so.encoding = "utf-8";
-		so.cancel = st->m->opt.cancel;
+		deid_scan_options(st->m, SHUAN_FORMAT_JSON, &so);
 		if ((rc = shuan_scanner_new(&w->scanner, st->m->rules, &so)) != 0)
 			goto cleanup;
 		/* findings arrive in stream order: the tee masks behind them */

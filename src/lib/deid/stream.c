@@ -431,15 +431,10 @@ static void sort_finds(deid_worker *w)
 
 static int worker_scanner(deid_worker *w, shuan_format fmt)
 {
-	shuan_scan_options so = SHUAN_SCAN_OPTIONS_INIT;
+	shuan_scan_options so;
 	if (w->scanner)
 		return 0;
-	so.year = w->m->vd.scan_year;
-	so.month = w->m->vd.scan_month;
-	so.day = w->m->vd.scan_day;
-	so.format = fmt;
-	so.encoding = "utf-8";
-	so.cancel = w->m->opt.cancel;
+	deid_scan_options(w->m, fmt, &so);
 	return shuan_scanner_new(&w->scanner, w->m->rules, &so);
 }
 

@@ -103,17 +103,6 @@ static int grow_cols(xsheet *s, size_t col)
 	return 0;
 }
 
-static void col_name(long col, char *out)
-{
-	char tmp[8];
-	size_t n = 0;
-	for (long c = col + 1; c > 0 && n < sizeof(tmp); c = (c - 1) / 26)
-		tmp[n++] = (char)('A' + (c - 1) % 26);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	out[n] = '\0';
-}
-
 /* An Excel date serial as YYYY-MM-DD (the 1900 system, whose fictitious
  * 1900-02-29 is serial 60). false when s is not a plausible serial. */
 static bool serial_date(const char *s, size_t n, char *out, size_t cap)
@@ -193,7 +182,7 @@ static int on_cell(void *ud, const char *sheet, uint64_t row, long col, const ch
 			snprintf(x->err, sizeof(x->err), "out of memory");
 		return SHUAN_ESTOP;
 	}
-	col_name(col, ref);
+	shuan_ooxml__col_name(col, ref);
 	snprintf(loc, sizeof(loc), "%.120s!%s%llu", sheet, ref, (unsigned long long)row);
 	if (truncated) {
 		snprintf(x->err, sizeof(x->err), "%s: a cell longer than 256 KiB", loc);
@@ -274,7 +263,7 @@ int deid_mask_xlsx(shuan_masker *m, const char *in_path, const char *out_path, s
 	xctx x;
 	deid_worker w;
 	deid_out out;
-	shuan_scan_options so = SHUAN_SCAN_OPTIONS_INIT;
+	shuan_scan_options so;
 	lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
 	char *err = res->error;
 	size_t errlen = sizeof(res->error);
@@ -301,12 +290,7 @@ int deid_mask_xlsx(shuan_masker *m, const char *in_path, const char *out_path, s
 	x.m = m;
 	x.w = &w;
 	x.path = in_path;
-	so.year = m->vd.scan_year;
-	so.month = m->vd.scan_month;
-	so.day = m->vd.scan_day;
-	so.format = SHUAN_FORMAT_TEXT;
-	so.encoding = "utf-8";
-	so.cancel = m->opt.cancel;
+	deid_scan_options(m, SHUAN_FORMAT_TEXT, &so);
 	if (!(x.seen = shuan_calloc(m->nfields + 1, sizeof(bool))) ||
 	    (!m->opt.unmask && shuan_scanner_new(&w.scanner, m->rules, &so) != 0)) {
 		snprintf(err, errlen, "out of memory");

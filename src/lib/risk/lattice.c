@@ -426,14 +426,7 @@ int shuan_risk_suggest(const char *path, const shuan_risk_options *o, double max
 	}
 	size_t memory = o->memory ? o->memory : (512u << 20);
 	vd = o->rules->vdata;
-	if (o->year) {
-		vd.scan_year = o->year, vd.scan_month = o->month, vd.scan_day = o->day;
-	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		vd.scan_year = tm.tm_year + 1900, vd.scan_month = tm.tm_mon + 1, vd.scan_day = tm.tm_mday;
-	}
+	deid_reference_date(&vd, o->year, o->month, o->day);
 	if ((rc = rk_qi_rules_load(&q, o->rules_dir, err, errlen)) != 0 ||
 	    (rc = deid_tables_load(&tabs, &vd, o->rules_dir, err, errlen)) != 0 ||
 	    (rc = rk_table_open(&t, path, o, err, errlen)) != 0 ||

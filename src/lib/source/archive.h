@@ -99,6 +99,9 @@ typedef struct shuan_ooxml_cells {
 	void *ud;
 } shuan_ooxml_cells;
 
+/* The letters of a 0-based column: 0 -> "A", 27 -> "AB" (out: 8 bytes). */
+void shuan_ooxml__col_name(long col, char *out);
+
 /* Returns 0, SHUAN_ESTOP (a callback stopped), or another negative code
  * with err saying why (not a workbook, damaged, a limit): then cells were
  * missed and the caller must not write a partial copy. */

@@ -343,7 +343,7 @@ static bool parse_ref(const char *r, long *col, uint64_t *row)
 	return true;
 }
 
-static void col_name(long col, char *out)
+void shuan_ooxml__col_name(long col, char *out)
 {
 	char tmp[8];
 	size_t n = 0;
@@ -447,7 +447,7 @@ static void cell_done(sheet_state *st)
 		memcpy(h, txt, k);
 		h[k] = '\0';
 	}
-	col_name(st->col, ref);
+	shuan_ooxml__col_name(st->col, ref);
 	snprintf(loc, sizeof(loc), "%s!%s%llu", st->sheet, ref, (unsigned long long)st->row);
 	st->bytes += len;
 	int rc = shuan_scanner__scan_cell(b->c->s, &st->cells, st->row, txt, len,
