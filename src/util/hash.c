@@ -10,7 +10,10 @@
 #define P3 0x165667B19E3779F9ull
 #define P4 0xD6E8FEB86659FD93ull
 
-static inline uint64_t rotl(uint64_t x, int r) { return x << r | x >> (64 - r); }
+static inline uint64_t rotl(uint64_t x, int r)
+{
+	return x << r | x >> (64 - r);
+}
 
 static inline uint64_t fmix(uint64_t x)
 {

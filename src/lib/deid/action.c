@@ -23,23 +23,25 @@
 static const char *const P_KEEP[] = {NULL};
 static const char *const P_REDACT[] = {"tag", NULL};
 static const char *const P_PARTIAL[] = {"first", "last", "char", "stars", "type", NULL};
-static const char *const P_GENERALIZE[] = {"type", "to", "band", "level", "decimals", "digits", "top", "on_invalid", NULL};
+static const char *const P_GENERALIZE[] = {"type",   "to",  "band",       "level", "decimals",
+                                           "digits", "top", "on_invalid", NULL};
 static const char *const P_PSEUDO[] = {"length", "prefix", "domain", NULL};
 static const char *const P_ENCRYPT[] = {"deterministic", NULL};
-static const char *const P_SURROGATE[] = {"type", "keep_sex", "age_band", "keep_region", "domain", "on_invalid", NULL};
+static const char *const P_SURROGATE[] = {"type",   "keep_sex",   "age_band", "keep_region",
+                                          "domain", "on_invalid", NULL};
 
 static const struct {
 	const char *name;
 	deid_kind kind;
 	const char *const *params;
 } ACTIONS[] = {
-	{"keep", ACT_KEEP, P_KEEP},
-	{"redact", ACT_REDACT, P_REDACT},
-	{"partial", ACT_PARTIAL, P_PARTIAL},
-	{"generalize", ACT_GENERALIZE, P_GENERALIZE},
-	{"pseudonymize", ACT_PSEUDONYMIZE, P_PSEUDO},
-	{"encrypt", ACT_ENCRYPT, P_ENCRYPT},
-	{"surrogate", ACT_SURROGATE, P_SURROGATE},
+    {"keep", ACT_KEEP, P_KEEP},
+    {"redact", ACT_REDACT, P_REDACT},
+    {"partial", ACT_PARTIAL, P_PARTIAL},
+    {"generalize", ACT_GENERALIZE, P_GENERALIZE},
+    {"pseudonymize", ACT_PSEUDONYMIZE, P_PSEUDO},
+    {"encrypt", ACT_ENCRYPT, P_ENCRYPT},
+    {"surrogate", ACT_SURROGATE, P_SURROGATE},
 };
 #define N_ACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 
@@ -48,12 +50,23 @@ static const struct {
 	const char *name;
 	deid_vtype t;
 } VTYPES[] = {
-	{"cn_resident_id", VT_RESIDENT_ID}, {"cn_mobile", VT_MOBILE},   {"cn_landline", VT_LANDLINE},
-	{"email", VT_EMAIL},                {"bank_card", VT_BANK_CARD}, {"cn_uscc", VT_USCC},
-	{"person_name", VT_NAME},           {"address", VT_ADDRESS},     {"geo_coordinate", VT_COORDINATE},
-	{"ipv4", VT_IPV4},                  {"imei", VT_IMEI},           {"date", VT_DATE},
-	{"birth_date", VT_DATE},            {"age", VT_AGE},             {"postcode", VT_POSTCODE},
-	{"text", VT_TEXT},                  {"credential", VT_SECRET},
+    {"cn_resident_id", VT_RESIDENT_ID},
+    {"cn_mobile", VT_MOBILE},
+    {"cn_landline", VT_LANDLINE},
+    {"email", VT_EMAIL},
+    {"bank_card", VT_BANK_CARD},
+    {"cn_uscc", VT_USCC},
+    {"person_name", VT_NAME},
+    {"address", VT_ADDRESS},
+    {"geo_coordinate", VT_COORDINATE},
+    {"ipv4", VT_IPV4},
+    {"imei", VT_IMEI},
+    {"date", VT_DATE},
+    {"birth_date", VT_DATE},
+    {"age", VT_AGE},
+    {"postcode", VT_POSTCODE},
+    {"text", VT_TEXT},
+    {"credential", VT_SECRET},
 };
 #define N_VTYPES (sizeof(VTYPES) / sizeof(VTYPES[0]))
 
@@ -158,9 +171,11 @@ static int set_string(char **dst, const char *v)
 }
 
 /* One parameter of action a. Returns 0, SHUAN_EINVAL (err set) or SHUAN_ENOMEM. */
-static int set_param(deid_action *a, const char *action, const char *name, const char *v, char *err, size_t errlen)
+static int set_param(deid_action *a, const char *action, const char *name, const char *v, char *err,
+                     size_t errlen)
 {
-	static const char *const TO[] = {"", "year", "year_month", "year_band", "age_band", "region", "region_year", NULL};
+	static const char *const TO[] = {"",         "year",   "year_month",  "year_band",
+	                                 "age_band", "region", "region_year", NULL};
 	static const char *const LEVELS[] = {"county", "city", "province", NULL};
 	static const char *const KEEP_REGION[] = {"none", "province", "city", NULL};
 	static const char *const ON_INVALID[] = {"redact", "keep", "error", NULL};
@@ -190,18 +205,22 @@ static int set_param(deid_action *a, const char *action, const char *name, const
 	}
 	if (!strcmp(name, "type")) {
 		if (deid_vtype_parse(v, &a->type) != 0) {
-			snprintf(err, errlen,
-				 "%s: unknown type '%s' (cn_resident_id, cn_mobile, cn_landline, email, bank_card, cn_uscc, "
-				 "person_name, address, geo_coordinate, ipv4, imei, date, age, postcode, text)",
-				 action, v);
+			snprintf(
+			    err, errlen,
+			    "%s: unknown type '%s' (cn_resident_id, cn_mobile, cn_landline, email, "
+			    "bank_card, cn_uscc, "
+			    "person_name, address, geo_coordinate, ipv4, imei, date, age, postcode, text)",
+			    action, v);
 			return SHUAN_EINVAL;
 		}
 		return 0;
 	}
 	if (!strcmp(name, "to")) {
 		if (choose(v, TO + 1, &x) != 0) {
-			snprintf(err, errlen, "%s: 'to' takes year, year_month, year_band, age_band, region or region_year",
-				 action);
+			snprintf(
+			    err, errlen,
+			    "%s: 'to' takes year, year_month, year_band, age_band, region or region_year",
+			    action);
 			return SHUAN_EINVAL;
 		}
 		a->to = (deid_gen)(x + 1);
@@ -279,7 +298,8 @@ bad_int:
 	return SHUAN_EINVAL;
 }
 
-int deid_action_parse(deid_action *a, const char *name, const deid_param *params, size_t n, char *err, size_t errlen)
+int deid_action_parse(deid_action *a, const char *name, const deid_param *params, size_t n, char *err,
+                      size_t errlen)
 {
 	const char *const *allowed = NULL;
 	size_t used;
@@ -298,7 +318,9 @@ int deid_action_parse(deid_action *a, const char *name, const deid_param *params
 		}
 	if (!allowed) {
 		snprintf(err, errlen,
-			 "unknown action '%s' (keep, redact, partial, generalize, pseudonymize, encrypt, surrogate)", name);
+		         "unknown action '%s' (keep, redact, partial, generalize, pseudonymize, encrypt, "
+		         "surrogate)",
+		         name);
 		return SHUAN_EINVAL;
 	}
 	used = (size_t)snprintf(a->spec, sizeof(a->spec), "%s", name);
@@ -308,7 +330,7 @@ int deid_action_parse(deid_action *a, const char *name, const deid_param *params
 			ok |= !strcmp(allowed[k], params[i].name);
 		if (!ok) {
 			snprintf(err, errlen, "%s: unknown parameter '%s'%s", name, params[i].name,
-				 allowed[0] ? "" : " (it takes none)");
+			         allowed[0] ? "" : " (it takes none)");
 			deid_action_free(a);
 			return SHUAN_EINVAL;
 		}
@@ -318,13 +340,14 @@ int deid_action_parse(deid_action *a, const char *name, const deid_param *params
 		}
 		/* the spec names the action as written, for the report */
 		if (used < sizeof(a->spec))
-			used += (size_t)snprintf(a->spec + used, sizeof(a->spec) - used, "%s%s=%s", i ? "," : ":",
-						 params[i].name, params[i].value);
+			used += (size_t)snprintf(a->spec + used, sizeof(a->spec) - used, "%s%s=%s",
+			                         i ? "," : ":", params[i].name, params[i].value);
 	}
 	if (a->kind == ACT_SURROGATE && a->type != VT_AUTO && !deid_surrogate_supported(a->type)) {
-		snprintf(err, errlen, "surrogate: no generator for type '%s' (cn_resident_id, cn_uscc, bank_card, "
-				      "cn_mobile, cn_landline, person_name, email, ipv4, imei)",
-			 deid_vtype_name(a->type));
+		snprintf(err, errlen,
+		         "surrogate: no generator for type '%s' (cn_resident_id, cn_uscc, bank_card, "
+		         "cn_mobile, cn_landline, person_name, email, ipv4, imei)",
+		         deid_vtype_name(a->type));
 		deid_action_free(a);
 		return SHUAN_EINVAL;
 	}

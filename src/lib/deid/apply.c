@@ -35,7 +35,8 @@ int deid_worker_init(deid_worker *w, shuan_masker *m)
 	deid_counts_init(&w->counts);
 	if (!(w->cells = shuan_malloc(CSV_MAX_COLUMNS * sizeof(*w->cells))) ||
 	    !(w->qs = shuan_malloc(CSV_MAX_COLUMNS * sizeof(size_t))) ||
-	    !(w->qe = shuan_malloc(CSV_MAX_COLUMNS * sizeof(size_t))) || !(w->json = shuan_malloc(sizeof(deid_json)))) {
+	    !(w->qe = shuan_malloc(CSV_MAX_COLUMNS * sizeof(size_t))) ||
+	    !(w->json = shuan_malloc(sizeof(deid_json)))) {
 		deid_worker_free(w);
 		return SHUAN_ENOMEM;
 	}
@@ -71,7 +72,10 @@ void deid_worker_free(deid_worker *w)
 
 /* ---- counts ---- */
 
-void deid_counts_init(deid_counts *c) { shuan_vec_init(&c->v, sizeof(deid_count), COUNTS_MAX + 1); }
+void deid_counts_init(deid_counts *c)
+{
+	shuan_vec_init(&c->v, sizeof(deid_count), COUNTS_MAX + 1);
+}
 
 void deid_counts_free(deid_counts *c)
 {
@@ -105,7 +109,8 @@ static size_t fold_field(const char *f, size_t n, char *out, size_t cap)
 	return o;
 }
 
-static int counts_add_n(deid_counts *c, const char *field, int det, int rule, uint64_t count, uint64_t invalid)
+static int counts_add_n(deid_counts *c, const char *field, int det, int rule, uint64_t count,
+                        uint64_t invalid)
 {
 	deid_count *x;
 	for (size_t i = 0; i < c->v.n; i++) {
@@ -199,7 +204,7 @@ static int redact_tag(const shuan_masker *m, const deid_action *a, int det, bool
 }
 
 int deid_apply_keyless(const deid_tables *tabs, const shuan_vdata *vd, const deid_action *a, deid_vtype t,
-		       const char *v, size_t n, shuan_buf *out)
+                       const char *v, size_t n, shuan_buf *out)
 {
 	switch (a->kind) {
 	case ACT_KEEP:
@@ -223,7 +228,7 @@ int deid_apply_invalid(const deid_action *a, const char *v, size_t n, shuan_buf 
 }
 
 int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const char *field, size_t flen,
-		    const char *v, size_t n, shuan_buf *out)
+                    const char *v, size_t n, shuan_buf *out)
 {
 	const shuan_masker *m = w->m;
 	const deid_action *a = fr ? fr->act : m->det_act[det];
@@ -270,9 +275,10 @@ int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const ch
 		invalid = true;
 		buf_truncate(out, mark);
 		if (a->on_invalid == INVALID_ERROR) {
-			snprintf(w->errmsg, sizeof(w->errmsg), "%.*s%sa value is not a valid %s for %s (on_invalid: error)",
-				 (int)(flen > 120 ? 120 : flen), field ? field : "", flen ? ": " : "",
-				 deid_vtype_name(t == VT_AUTO ? a->type : t), a->spec);
+			snprintf(w->errmsg, sizeof(w->errmsg),
+			         "%.*s%sa value is not a valid %s for %s (on_invalid: error)",
+			         (int)(flen > 120 ? 120 : flen), field ? field : "", flen ? ": " : "",
+			         deid_vtype_name(t == VT_AUTO ? a->type : t), a->spec);
 			return SHUAN_EINVAL;
 		} else {
 			rc = deid_apply_invalid(a, core, cn, out);
@@ -288,7 +294,7 @@ int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const ch
 }
 
 int deid_unmask_value(deid_worker *w, const char *field, size_t flen, const char *v, size_t n, shuan_buf *out,
-		      bool *changed)
+                      bool *changed)
 {
 	size_t i = 0;
 	int rc = 0;
@@ -312,7 +318,7 @@ int deid_unmask_value(deid_worker *w, const char *field, size_t flen, const char
 				return rc;
 		} else if (rc == SHUAN_EINVAL) {
 			snprintf(w->errmsg, sizeof(w->errmsg), "%.*s%sa token cannot be decrypted: %s",
-				 (int)(flen > 120 ? 120 : flen), field ? field : "", flen ? ": " : "", why);
+			         (int)(flen > 120 ? 120 : flen), field ? field : "", flen ? ": " : "", why);
 			return rc;
 		} else if (rc) {
 			return rc;
@@ -328,7 +334,7 @@ int deid_unmask_value(deid_worker *w, const char *field, size_t flen, const char
 }
 
 int deid_rewrite_spans(deid_worker *w, const char *field, size_t flen, const char *v, size_t n, uint64_t base,
-		       const deid_find *f, size_t nf, shuan_buf *out)
+                       const deid_find *f, size_t nf, shuan_buf *out)
 {
 	size_t pos = 0, i = 0;
 	int rc;
@@ -366,8 +372,8 @@ int deid_rewrite_spans(deid_worker *w, const char *field, size_t flen, const cha
 	return shuan_buf_add(out, v + pos, n - pos);
 }
 
-int deid_finds_in(const deid_worker *w, const deid_find *f, size_t nf, size_t *fi, uint64_t s, uint64_t e, bool all,
-		  shuan_vec *into)
+int deid_finds_in(const deid_worker *w, const deid_find *f, size_t nf, size_t *fi, uint64_t s, uint64_t e,
+                  bool all, shuan_vec *into)
 {
 	into->n = 0;
 	while (*fi < nf && f[*fi].end <= s)

@@ -41,8 +41,8 @@
 #define MODE_RANDOM 1
 #define MODE_DETERMINISTIC 2
 
-int deid_hmac_once(const unsigned char *key, size_t keylen, const void *a, size_t an, const void *b, size_t bn,
-		   unsigned char out[DEID_MAC_LEN])
+int deid_hmac_once(const unsigned char *key, size_t keylen, const void *a, size_t an, const void *b,
+                   size_t bn, unsigned char out[DEID_MAC_LEN])
 {
 	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
@@ -69,7 +69,7 @@ static int mac_init(deid_mac *m, EVP_MAC *mac, const unsigned char key[32])
 }
 
 int deid_mac_run(deid_mac *m, const void *a, size_t an, const void *b, size_t bn, const void *c, size_t cn,
-		 unsigned char out[DEID_MAC_LEN])
+                 unsigned char out[DEID_MAC_LEN])
 {
 	OSSL_PARAM params[2];
 	size_t len = 0;
@@ -78,7 +78,8 @@ int deid_mac_run(deid_mac *m, const void *a, size_t an, const void *b, size_t bn
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SM3", 0);
 	params[1] = OSSL_PARAM_construct_end();
 	/* After the first init OpenSSL keeps the key schedule: re-init with NULL. */
-	ok = m->keyed ? EVP_MAC_init(m->ctx, NULL, 0, NULL) : EVP_MAC_init(m->ctx, m->key, sizeof(m->key), params);
+	ok = m->keyed ? EVP_MAC_init(m->ctx, NULL, 0, NULL)
+	              : EVP_MAC_init(m->ctx, m->key, sizeof(m->key), params);
 	m->keyed = ok;
 	ok = ok && EVP_MAC_update(m->ctx, a, an) && (!b || EVP_MAC_update(m->ctx, b, bn)) &&
 	     (!c || EVP_MAC_update(m->ctx, c, cn)) && EVP_MAC_final(m->ctx, out, &len, DEID_MAC_LEN) &&
@@ -95,8 +96,8 @@ int deid_crypto_init(deid_crypto *c, const shuan_key *key)
 	c->cctx = EVP_CIPHER_CTX_new();
 	if (!c->mac || !c->sm4ctr || !c->cctx)
 		goto fail;
-	if (mac_init(&c->pseudo, c->mac, key->k_pseudo) || mac_init(&c->surrogate, c->mac, key->k_surrogate) ||
-	    mac_init(&c->auth, c->mac, key->k_mac))
+	if (mac_init(&c->pseudo, c->mac, key->k_pseudo) ||
+	    mac_init(&c->surrogate, c->mac, key->k_surrogate) || mac_init(&c->auth, c->mac, key->k_mac))
 		goto fail;
 	return 0;
 fail:
@@ -119,15 +120,17 @@ void deid_crypto_free(deid_crypto *c)
 
 /* SM4-CTR of in[0..n) with the counter block iv into out (CTR encrypts and
  * decrypts alike). */
-static int ctr(deid_crypto *c, const unsigned char iv[IV_LEN], const unsigned char *in, size_t n, unsigned char *out)
+static int ctr(deid_crypto *c, const unsigned char iv[IV_LEN], const unsigned char *in, size_t n,
+               unsigned char *out)
 {
 	int len = 0, fin = 0;
 	if (n > (size_t)INT32_MAX)
 		return SHUAN_ELIMIT;
 	int ok = c->cipher_keyed ? EVP_EncryptInit_ex2(c->cctx, NULL, NULL, iv, NULL)
-				 : EVP_EncryptInit_ex2(c->cctx, c->sm4ctr, c->key->k_enc, iv, NULL);
+	                         : EVP_EncryptInit_ex2(c->cctx, c->sm4ctr, c->key->k_enc, iv, NULL);
 	c->cipher_keyed = ok;
-	ok = ok && EVP_EncryptUpdate(c->cctx, out, &len, in, (int)n) && EVP_EncryptFinal_ex(c->cctx, out + len, &fin);
+	ok = ok && EVP_EncryptUpdate(c->cctx, out, &len, in, (int)n) &&
+	     EVP_EncryptFinal_ex(c->cctx, out + len, &fin);
 	return ok && (size_t)(len + fin) == n ? 0 : SHUAN_ERROR;
 }
 
@@ -155,7 +158,8 @@ static int b64_append(shuan_buf *out, const unsigned char *b, size_t n)
 	char q[4];
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i += 3) {
-		uint32_t v = (uint32_t)b[i] << 16 | (i + 1 < n ? (uint32_t)b[i + 1] << 8 : 0) | (i + 2 < n ? b[i + 2] : 0);
+		uint32_t v = (uint32_t)b[i] << 16 | (i + 1 < n ? (uint32_t)b[i + 1] << 8 : 0) |
+		             (i + 2 < n ? b[i + 2] : 0);
 		size_t k = n - i >= 3 ? 4 : n - i == 2 ? 3 : 2;
 		q[0] = B64[v >> 18 & 63];
 		q[1] = B64[v >> 12 & 63];
@@ -175,7 +179,7 @@ static bool b64_decode(const char *t, size_t n, unsigned char *out, size_t *outl
 		return false;
 	for (i = 0; i + 4 <= n; i += 4) {
 		uint32_t v = (uint32_t)b64_val(t[i]) << 18 | (uint32_t)b64_val(t[i + 1]) << 12 |
-			     (uint32_t)b64_val(t[i + 2]) << 6 | (uint32_t)b64_val(t[i + 3]);
+		             (uint32_t)b64_val(t[i + 2]) << 6 | (uint32_t)b64_val(t[i + 3]);
 		out[o++] = (unsigned char)(v >> 16);
 		out[o++] = (unsigned char)(v >> 8);
 		out[o++] = (unsigned char)v;
@@ -187,7 +191,7 @@ static bool b64_decode(const char *t, size_t n, unsigned char *out, size_t *outl
 		out[o++] = (unsigned char)(v >> 16);
 	} else if (n - i == 3) {
 		uint32_t v = (uint32_t)b64_val(t[i]) << 18 | (uint32_t)b64_val(t[i + 1]) << 12 |
-			     (uint32_t)b64_val(t[i + 2]) << 6;
+		             (uint32_t)b64_val(t[i + 2]) << 6;
 		if (v & 0xFF)
 			return false;
 		out[o++] = (unsigned char)(v >> 16);
@@ -305,7 +309,7 @@ static uint32_t next32(deid_drbg *d)
 {
 	if (d->used + 4 > DEID_MAC_LEN) {
 		unsigned char ctrb[4] = {(unsigned char)(d->counter >> 24), (unsigned char)(d->counter >> 16),
-					 (unsigned char)(d->counter >> 8), (unsigned char)d->counter};
+		                         (unsigned char)(d->counter >> 8), (unsigned char)d->counter};
 		d->counter++;
 		/* A failure here is an OpenSSL without SM3, refused at start-up
 		 * (deid_crypto_init); zeros keep the stream defined regardless. */

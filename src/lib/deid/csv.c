@@ -67,7 +67,7 @@ void deid_csv_cut_shift(deid_csv_cut *c, size_t upto)
 }
 
 bool deid_csv_record(const char *buf, size_t pos, size_t len, char delim, deid_csv_cell *cells, size_t max,
-		     size_t *ncells, size_t *next, size_t *eol)
+                     size_t *ncells, size_t *next, size_t *eol)
 {
 	size_t i = pos, start = pos, k = 0;
 	bool inq = false, quoted = false;

@@ -21,10 +21,10 @@
 
 /* Where record boundaries are in a growing buffer (the block splitter). */
 typedef struct deid_csv_cut {
-	size_t scanned;     /* bytes examined so far */
-	bool inq;           /* inside quotes at `scanned` */
-	size_t last_end;    /* just past the last record end (newline outside quotes) seen, 0 = none */
-	uint64_t newlines;  /* newlines seen up to `scanned` */
+	size_t scanned;      /* bytes examined so far */
+	bool inq;            /* inside quotes at `scanned` */
+	size_t last_end;     /* just past the last record end (newline outside quotes) seen, 0 = none */
+	uint64_t newlines;   /* newlines seen up to `scanned` */
 	uint64_t last_lines; /* newlines up to last_end */
 } deid_csv_cut;
 
@@ -47,7 +47,7 @@ typedef struct deid_csv_cell {
  * \r\n). Returns false when the record ends inside quotes at len.
  */
 bool deid_csv_record(const char *buf, size_t pos, size_t len, char delim, deid_csv_cell *cells, size_t max,
-		     size_t *ncells, size_t *next, size_t *eol);
+                     size_t *ncells, size_t *next, size_t *eol);
 
 /* Appends the cell's value without its quoting to out. */
 int deid_csv_unquote(const char *raw, size_t n, shuan_buf *out);

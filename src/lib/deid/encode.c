@@ -15,8 +15,8 @@
 
 #include "lib/deid/encode.h"
 #include "shuan/common.h"
-#include "util/encoding.h"
 #include "util/alloc.h"
+#include "util/encoding.h"
 
 int deid_out_enc_parse(const char *name, deid_out_enc *out)
 {
@@ -28,10 +28,10 @@ int deid_out_enc_parse(const char *name, deid_out_enc *out)
 	if (!strcmp(ch.name, "gbk") || !strcmp(ch.name, "gb2312"))
 		*out = OUT_GBK;
 	else
-		*out = ch.enc == SHUAN_ENC_GB18030 ? OUT_GB18030
+		*out = ch.enc == SHUAN_ENC_GB18030   ? OUT_GB18030
 		       : ch.enc == SHUAN_ENC_UTF16LE ? OUT_UTF16LE
 		       : ch.enc == SHUAN_ENC_UTF16BE ? OUT_UTF16BE
-						       : OUT_UTF8;
+		                                     : OUT_UTF8;
 	return 0;
 }
 
@@ -102,9 +102,10 @@ int deid_encode(deid_encoder *c, const char *in, size_t n, shuan_buf *out, char 
 		if (r == (size_t)-1 && e != E2BIG) {
 			/* EILSEQ: a character the target cannot hold (GBK has no emoji)
 			 * or invalid UTF-8 from the input; EINVAL: a cut sequence */
-			snprintf(err, errlen, "a character at output byte %zu cannot be written in %s%s", (size_t)(ip - in),
-				 deid_out_enc_name(c->enc),
-				 c->enc == OUT_GBK ? " (gb18030 can hold every character)" : " (invalid UTF-8 in the input?)");
+			snprintf(err, errlen, "a character at output byte %zu cannot be written in %s%s",
+			         (size_t)(ip - in), deid_out_enc_name(c->enc),
+			         c->enc == OUT_GBK ? " (gb18030 can hold every character)"
+			                           : " (invalid UTF-8 in the input?)");
 			return SHUAN_EINVAL;
 		}
 	}

@@ -27,7 +27,10 @@
 
 #include "lib/deid/internal.h"
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
 
 static int num(const char *s, size_t n)
 {
@@ -168,7 +171,10 @@ static int gen_age(const deid_action *a, const char *v, size_t n, shuan_buf *out
 
 /* ---- addresses ---- */
 
-static int level_of(uint32_t code) { return code % 10000 == 0 ? 0 : code % 100 == 0 ? 1 : 2; }
+static int level_of(uint32_t code)
+{
+	return code % 10000 == 0 ? 0 : code % 100 == 0 ? 1 : 2;
+}
 
 static bool compatible(const deid_place *p, uint32_t code)
 {
@@ -273,7 +279,8 @@ int deid_place_write(const deid_tables *t, const deid_place *p, deid_level level
 	kn = p->county ? deid_division_name(t, p->county, &kl) : NULL;
 	if (pn)
 		rc = shuan_buf_add(out, pn, pl);
-	if (!rc && (level == LEVEL_COUNTY || level == LEVEL_CITY) && cn && !(pn && pl == cl && !memcmp(pn, cn, cl)))
+	if (!rc && (level == LEVEL_COUNTY || level == LEVEL_CITY) && cn &&
+	    !(pn && pl == cl && !memcmp(pn, cn, cl)))
 		rc = shuan_buf_add(out, cn, cl);
 	if (!rc && level == LEVEL_COUNTY && kn)
 		rc = shuan_buf_add(out, kn, kl);
@@ -329,7 +336,8 @@ static int gen_coordinate(const deid_action *a, const char *v, size_t n, shuan_b
 
 /* ---- resident ID ---- */
 
-static int gen_resident_id(const shuan_vdata *vd, const deid_action *a, const char *v, size_t n, shuan_buf *out)
+static int gen_resident_id(const shuan_vdata *vd, const deid_action *a, const char *v, size_t n,
+                           shuan_buf *out)
 {
 	size_t s = 0, e = n;
 	int y, mo, d;
@@ -416,7 +424,7 @@ static deid_vtype implied_type(const deid_action *a, const char *v, size_t n)
 }
 
 int deid_generalize(const deid_tables *tabs, const shuan_vdata *vd, const deid_action *a, deid_vtype t,
-		    const char *v, size_t n, shuan_buf *out)
+                    const char *v, size_t n, shuan_buf *out)
 {
 	if (t == VT_AUTO || t == VT_OTHER || t == VT_TEXT)
 		t = implied_type(a, v, n);

@@ -19,11 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/rules/internal.h"
-#include "lib/validate/validate.h"
 #include "lib/deid/csv.h"
 #include "lib/deid/encode.h"
 #include "lib/deid/kanon.h"
+#include "lib/rules/internal.h"
+#include "lib/validate/validate.h"
 #include "shuan/deid.h"
 #include "util/buf.h"
 #include "util/dict.h"
@@ -60,7 +60,7 @@ typedef enum deid_vtype {
 	VT_POSTCODE,
 	VT_TEXT,
 	VT_SECRET, /* passwords, keys, tokens: nothing of them may stay */
-	VT_OTHER, /* a detector of a kind no action knows specifically */
+	VT_OTHER,  /* a detector of a kind no action knows specifically */
 } deid_vtype;
 
 /* generalize targets */
@@ -77,24 +77,28 @@ typedef enum deid_gen {
 } deid_gen;
 
 typedef enum deid_level { LEVEL_DEFAULT = 0, LEVEL_COUNTY, LEVEL_CITY, LEVEL_PROVINCE } deid_level;
-typedef enum deid_region_keep { KEEP_REGION_NONE = 0, KEEP_REGION_PROVINCE, KEEP_REGION_CITY } deid_region_keep;
+typedef enum deid_region_keep {
+	KEEP_REGION_NONE = 0,
+	KEEP_REGION_PROVINCE,
+	KEEP_REGION_CITY
+} deid_region_keep;
 typedef enum deid_on_invalid { INVALID_REDACT = 0, INVALID_KEEP, INVALID_ERROR } deid_on_invalid;
 
 typedef struct deid_action {
 	deid_kind kind;
 	deid_vtype type;
 	/* redact */
-	char *tag;          /* NULL: the default tag "[<detector id>]" or "[redacted]" */
+	char *tag; /* NULL: the default tag "[<detector id>]" or "[redacted]" */
 	/* partial */
-	int first, last;    /* characters kept at each end; -1 = the type's default */
-	char mask_char[8];  /* one UTF-8 character, default "*" */
-	int stars;          /* fixed number of mask characters; -1 = one per hidden character */
+	int first, last;   /* characters kept at each end; -1 = the type's default */
+	char mask_char[8]; /* one UTF-8 character, default "*" */
+	int stars;         /* fixed number of mask characters; -1 = one per hidden character */
 	/* generalize */
 	deid_gen to;
 	int band, decimals, digits, top;
 	deid_level level;
 	/* pseudonymize */
-	int length;         /* hex digits */
+	int length; /* hex digits */
 	char *prefix, *domain;
 	/* encrypt */
 	bool deterministic;
@@ -104,7 +108,7 @@ typedef struct deid_action {
 	deid_region_keep keep_region;
 	char *email_domain;
 	deid_on_invalid on_invalid;
-	char spec[96];      /* as written, for the report ("partial:first=3,last=4") */
+	char spec[96]; /* as written, for the report ("partial:first=3,last=4") */
 } deid_action;
 
 /* One parameter as text (from YAML or "a=b,c=d"). */
@@ -116,7 +120,7 @@ typedef struct deid_param {
 /* Parses an action name and its parameters into *a (freed with
  * deid_action_free). err gets "unknown action 'x'" or "parameter 'y' ...". */
 int deid_action_parse(deid_action *a, const char *name, const deid_param *params, size_t n, char *err,
-		      size_t errlen);
+                      size_t errlen);
 /* The parameter names `name` accepts (NULL-terminated), NULL for an unknown action. */
 const char *const *deid_action_params(const char *name);
 /* Parses "ACTION[:p=v,p=v]" (the command-line form). */
@@ -137,9 +141,9 @@ typedef enum deid_rule_kind { RULE_DETECTOR = 0, RULE_COLUMN, RULE_PATH, RULE_FI
 
 typedef struct deid_rule {
 	deid_rule_kind kind;
-	char *key;        /* detector id, column name or JSON path */
+	char *key; /* detector id, column name or JSON path */
 	deid_action act;
-	char where[160];  /* "policy.yaml:12:5" or "--action" */
+	char where[160]; /* "policy.yaml:12:5" or "--action" */
 } deid_rule;
 
 typedef struct deid_kanon {
@@ -192,10 +196,10 @@ int deid_crypto_init(deid_crypto *c, const shuan_key *key);
 void deid_crypto_free(deid_crypto *c);
 /* HMAC-SM3 over the concatenation of up to three parts (b, c may be NULL). */
 int deid_mac_run(deid_mac *m, const void *a, size_t an, const void *b, size_t bn, const void *c, size_t cn,
-		 unsigned char out[DEID_MAC_LEN]);
+                 unsigned char out[DEID_MAC_LEN]);
 /* HMAC-SM3 with an ad-hoc key (key derivation, the DRBG). */
-int deid_hmac_once(const unsigned char *key, size_t keylen, const void *a, size_t an, const void *b, size_t bn,
-		   unsigned char out[DEID_MAC_LEN]);
+int deid_hmac_once(const unsigned char *key, size_t keylen, const void *a, size_t an, const void *b,
+                   size_t bn, unsigned char out[DEID_MAC_LEN]);
 
 /* Encryption tokens: "SM4:" + base64url(header || body). */
 #define DEID_TOKEN_PREFIX "SM4:"
@@ -234,16 +238,16 @@ typedef struct deid_division {
 typedef struct deid_name_ix {
 	const char *name; /* a division's full or short name */
 	size_t len;
-	uint32_t code;    /* numeric 6-digit code */
+	uint32_t code; /* numeric 6-digit code */
 	bool short_form;
 } deid_name_ix;
 
 typedef struct deid_tables {
-	const shuan_vdata *vd;       /* the rules' tables (divisions, prefixes, IINs, surnames, stop words) */
-	shuan_dict *given;           /* given_name_chars.txt */
-	deid_division *counties;     /* current-looking county-level codes (surrogate ID and USCC regions) */
+	const shuan_vdata *vd;   /* the rules' tables (divisions, prefixes, IINs, surnames, stop words) */
+	shuan_dict *given;       /* given_name_chars.txt */
+	deid_division *counties; /* current-looking county-level codes (surrogate ID and USCC regions) */
 	size_t ncounties;
-	deid_name_ix *names;         /* division names sorted by bytes, for address parsing */
+	deid_name_ix *names; /* division names sorted by bytes, for address parsing */
 	size_t nnames;
 	size_t max_name_len;
 	const char **mobile_prefixes; /* keys of mobile_prefixes.tsv */
@@ -264,9 +268,9 @@ const char *deid_division_name(const deid_tables *t, uint32_t code, size_t *len)
 /* ---- report counts ---- */
 
 typedef struct deid_count {
-	char *field;       /* column, path (array indices as []) or "" for free text */
-	int det;           /* detector index, -1 for a field rule without a finding */
-	int rule;          /* index into the masker's rules, -1 = the default action */
+	char *field; /* column, path (array indices as []) or "" for free text */
+	int det;     /* detector index, -1 for a field rule without a finding */
+	int rule;    /* index into the masker's rules, -1 = the default action */
 	uint64_t count, invalid;
 } deid_count;
 
@@ -282,10 +286,11 @@ int deid_counts_merge(deid_counts *into, const deid_counts *from);
 /* ---- the compiled masker ---- */
 
 typedef struct deid_field_rule {
-	const char *key;     /* borrowed from the policy */
+	const char *key; /* borrowed from the policy */
 	const deid_action *act;
-	int rule;            /* rule index (report) */
-	deid_rule_kind kind; /* RULE_COLUMN, RULE_PATH, or RULE_FIELD (--action: a column and a JSON key alike) */
+	int rule; /* rule index (report) */
+	deid_rule_kind
+	    kind; /* RULE_COLUMN, RULE_PATH, or RULE_FIELD (--action: a column and a JSON key alike) */
 } deid_field_rule;
 
 /* One input's record in the report. */
@@ -300,17 +305,17 @@ typedef struct deid_input_report {
 struct shuan_masker {
 	const shuan_rules *rules;
 	const shuan_policy *policy;
-	shuan_policy *own_policy;      /* the empty policy made when none was given */
-	deid_action fallback;          /* redact, for detectors the default action cannot apply to */
+	shuan_policy *own_policy; /* the empty policy made when none was given */
+	deid_action fallback;     /* redact, for detectors the default action cannot apply to */
 	const shuan_key *key;
 	shuan_mask_options opt;
-	shuan_vdata vd;                /* the rules' tables with the reference date */
+	shuan_vdata vd; /* the rules' tables with the reference date */
 	deid_tables tabs;
-	const deid_action **det_act;   /* per detector index: its action, or NULL (not masked) */
-	int *det_rule;                 /* per detector index: rule index or -1 (default) */
+	const deid_action **det_act; /* per detector index: its action, or NULL (not masked) */
+	int *det_rule;               /* per detector index: rule index or -1 (default) */
 	deid_field_rule *fields;
 	size_t nfields;
-	shuan_vec inputs;              /* deid_input_report */
+	shuan_vec inputs; /* deid_input_report */
 	char tmpdir[512];
 };
 
@@ -338,11 +343,11 @@ typedef struct deid_worker {
 	shuan_scanner *scanner;
 	deid_crypto crypto;
 	bool have_crypto;
-	shuan_vec finds;        /* deid_find, this block's */
+	shuan_vec finds; /* deid_find, this block's */
 	shuan_buf scratch, scratch2, value;
 	deid_counts counts;
 	uint64_t masked, invalid, suppressed;
-	int error;              /* first failure (e.g. on_invalid: error, wrong key) */
+	int error; /* first failure (e.g. on_invalid: error, wrong key) */
 	char errmsg[256];
 	const char *path;       /* the input's display path */
 	shuan_vec cellfinds;    /* deid_find: one cell's findings in its value's coordinates */
@@ -361,29 +366,29 @@ typedef struct deid_worker {
 typedef struct deid_csv_ctx {
 	char delim;
 	size_t ncols;
-	char **names;                  /* unquoted, trimmed, without a BOM */
+	char **names; /* unquoted, trimmed, without a BOM */
 	size_t *name_len;
 	const deid_field_rule **rules; /* per column, or NULL */
 	int *qi;                       /* per column: its place among the quasi-identifiers, or -1 */
 	size_t nqi;
-	char *header;                  /* the header record as read, with its line end (scanner priming) */
+	char *header; /* the header record as read, with its line end (scanner priming) */
 	size_t header_len;
 } deid_csv_ctx;
 
 /* Reads the header from the first record of buf and checks that every
  * column the policy names is there. err names the input and the column. */
 int deid_csv_ctx_init(deid_csv_ctx *cx, const shuan_masker *m, const char *path, char delim, const char *buf,
-		      size_t len, char *err, size_t errlen);
+                      size_t len, char *err, size_t errlen);
 void deid_csv_ctx_free(deid_csv_ctx *cx);
 /* Masks a block of whole records (the first block starts with the header).
  * *records counts data records; on failure *err_line is the line (0-based
  * within the block) and w->errmsg says what. */
 int deid_csv_mask_block(deid_worker *w, const deid_csv_ctx *cx, const char *buf, size_t len, bool first,
-			const deid_find *f, size_t nf, shuan_buf *out, uint64_t *records, uint64_t *err_line);
+                        const deid_find *f, size_t nf, shuan_buf *out, uint64_t *records, uint64_t *err_line);
 /* k-anonymity for one record whose output is out[rec..]: qs/qe give each
  * quasi-identifier cell's span (SIZE_MAX for none). */
 int deid_kanon_record(deid_worker *w, const deid_csv_ctx *cx, shuan_buf *out, size_t rec, const size_t *qs,
-		      const size_t *qe);
+                      const size_t *qe);
 /*
  * Collects into `into` the findings of f[0..nf) (sorted by start) that
  * overlap [s, e), clipped to it and counted from s; *fi moves past those
@@ -391,8 +396,8 @@ int deid_kanon_record(deid_worker *w, const deid_csv_ctx *cx, shuan_buf *out, si
  * policy does not mask are left out unless `all` (a field rule may still
  * learn its value's type from them).
  */
-int deid_finds_in(const deid_worker *w, const deid_find *f, size_t nf, size_t *fi, uint64_t s, uint64_t e, bool all,
-		  shuan_vec *into);
+int deid_finds_in(const deid_worker *w, const deid_find *f, size_t nf, size_t *fi, uint64_t s, uint64_t e,
+                  bool all, shuan_vec *into);
 
 /*
  * Rewrites v[0..n): each finding's span (findings in v's coordinates plus
@@ -400,7 +405,7 @@ int deid_finds_in(const deid_worker *w, const deid_find *f, size_t nf, size_t *f
  * that overlap are merged and the first one's action applies to the union.
  */
 int deid_rewrite_spans(deid_worker *w, const char *field, size_t flen, const char *v, size_t n, uint64_t base,
-		       const deid_find *f, size_t nf, shuan_buf *out);
+                       const deid_find *f, size_t nf, shuan_buf *out);
 
 int deid_worker_init(deid_worker *w, shuan_masker *m);
 void deid_worker_free(deid_worker *w);
@@ -413,7 +418,7 @@ void deid_worker_free(deid_worker *w);
  * a negative code with w->errmsg set (on_invalid: error, a crypto failure).
  */
 int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const char *field, size_t flen,
-		    const char *v, size_t n, shuan_buf *out);
+                    const char *v, size_t n, shuan_buf *out);
 /*
  * The actions that need no key (keep, redact, partial, generalize) on a
  * trimmed, non-empty value, as deid_mask_value applies them to a field:
@@ -422,13 +427,13 @@ int deid_mask_value(deid_worker *w, const deid_field_rule *fr, int det, const ch
  * lattice uses the same two functions, so its classes are mask's.
  */
 int deid_apply_keyless(const deid_tables *tabs, const shuan_vdata *vd, const deid_action *a, deid_vtype t,
-		       const char *v, size_t n, shuan_buf *out);
+                       const char *v, size_t n, shuan_buf *out);
 int deid_apply_invalid(const deid_action *a, const char *v, size_t n, shuan_buf *out);
 
 /* Unmask: replaces every encryption token in v[0..n) (appending to out);
  * *changed is set when any was. Returns 0 or SHUAN_EINVAL (another key, damaged). */
 int deid_unmask_value(deid_worker *w, const char *field, size_t flen, const char *v, size_t n, shuan_buf *out,
-		      bool *changed);
+                      bool *changed);
 
 /* ---- actions on values (apply.c, partial.c, generalize.c, surrogate.c) ---- */
 
@@ -436,9 +441,9 @@ int deid_unmask_value(deid_worker *w, const char *field, size_t flen, const char
  * caller applies on_invalid), negative on failure. */
 int deid_partial(const deid_action *a, deid_vtype t, const char *v, size_t n, shuan_buf *out);
 int deid_generalize(const deid_tables *tabs, const shuan_vdata *vd, const deid_action *a, deid_vtype t,
-		    const char *v, size_t n, shuan_buf *out);
+                    const char *v, size_t n, shuan_buf *out);
 int deid_surrogate(const deid_tables *tabs, const shuan_vdata *vd, deid_crypto *c, const deid_action *a,
-		   deid_vtype t, const char *v, size_t n, shuan_buf *out);
+                   deid_vtype t, const char *v, size_t n, shuan_buf *out);
 /* Whether surrogate has a generator for this type. */
 bool deid_surrogate_supported(deid_vtype t);
 

@@ -97,7 +97,7 @@ static int qi_value(deid_worker *w, const char *cell, size_t n, const char **v, 
 }
 
 int deid_kanon_record(deid_worker *w, const deid_csv_ctx *cx, shuan_buf *out, size_t rec, const size_t *qs,
-		      const size_t *qe)
+                      const size_t *qe)
 {
 	shuan_hasher h;
 	int rc;
@@ -109,7 +109,8 @@ int deid_kanon_record(deid_worker *w, const deid_csv_ctx *cx, shuan_buf *out, si
 				continue;
 			const char *v = "";
 			size_t vn = 0;
-			if (qs[i] != SIZE_MAX && (rc = qi_value(w, out->p + qs[i], qe[i] - qs[i], &v, &vn)) != 0)
+			if (qs[i] != SIZE_MAX &&
+			    (rc = qi_value(w, out->p + qs[i], qe[i] - qs[i], &v, &vn)) != 0)
 				return rc;
 			shuan_hasher_field(&h, v, vn);
 		}
@@ -125,7 +126,8 @@ int deid_kanon_record(deid_worker *w, const deid_csv_ctx *cx, shuan_buf *out, si
 	for (size_t i = 0; i < cx->ncols; i++) {
 		if (cx->qi[i] < 0 || qs[i] == SIZE_MAX)
 			continue;
-		if ((rc = shuan_buf_add(tmp, out->p + pos, qs[i] - pos)) != 0 || (rc = shuan_buf_addc(tmp, '*')) != 0)
+		if ((rc = shuan_buf_add(tmp, out->p + pos, qs[i] - pos)) != 0 ||
+		    (rc = shuan_buf_addc(tmp, '*')) != 0)
 			return rc;
 		pos = qe[i];
 	}

@@ -79,7 +79,8 @@ static int expand(shuan_key *k)
 {
 	unsigned char t[DEID_MAC_LEN];
 	int rc;
-	if ((rc = derive(k->secret, "pseudonymize", k->k_pseudo)) || (rc = derive(k->secret, "surrogate", k->k_surrogate)) ||
+	if ((rc = derive(k->secret, "pseudonymize", k->k_pseudo)) ||
+	    (rc = derive(k->secret, "surrogate", k->k_surrogate)) ||
 	    (rc = derive(k->secret, "authenticate", k->k_mac)) || (rc = derive(k->secret, "sm4", t)))
 		return rc;
 	memcpy(k->k_enc, t, sizeof(k->k_enc));
@@ -112,14 +113,15 @@ int shuan_key_generate(const char *path, bool overwrite, char *check_out, char *
 		goto cleanup;
 	}
 	hex_encode(k.secret, sizeof(k.secret), secret_hex);
-	len = (size_t)snprintf(text, sizeof(text),
-			       "# shuan de-identification key (去标识化密钥). Keep it secret and keep a copy:\n"
-			       "# whoever holds it can decrypt 'encrypt' outputs and recompute pseudonyms and\n"
-			       "# surrogates; without it they can be neither reversed nor reproduced.\n"
-			       "version: 1\n"
-			       "check: %s\n"
-			       "secret: %s\n",
-			       k.check, secret_hex);
+	len =
+	    (size_t)snprintf(text, sizeof(text),
+	                     "# shuan de-identification key (去标识化密钥). Keep it secret and keep a copy:\n"
+	                     "# whoever holds it can decrypt 'encrypt' outputs and recompute pseudonyms and\n"
+	                     "# surrogates; without it they can be neither reversed nor reproduced.\n"
+	                     "version: 1\n"
+	                     "check: %s\n"
+	                     "secret: %s\n",
+	                     k.check, secret_hex);
 	OPENSSL_cleanse(secret_hex, sizeof(secret_hex));
 	if (overwrite && unlink(path) != 0 && errno != ENOENT) {
 		snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
@@ -129,9 +131,10 @@ int shuan_key_generate(const char *path, bool overwrite, char *check_out, char *
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		if (errno == EEXIST) {
-			snprintf(err, errlen, "%s exists; refusing to overwrite a key (it may still be needed to unmask "
-					      "data); pass --force to replace it",
-				 path);
+			snprintf(err, errlen,
+			         "%s exists; refusing to overwrite a key (it may still be needed to unmask "
+			         "data); pass --force to replace it",
+			         path);
 			rc = SHUAN_EINVAL;
 		} else {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -183,8 +186,8 @@ int shuan_key_load(shuan_key **out, const char *path, char *err, size_t errlen)
 		return SHUAN_EINVAL;
 	}
 	if (st.st_mode & 077) {
-		snprintf(err, errlen, "key file %s may be read by others (mode %03o); run: chmod 600 %s", path,
-			 (unsigned)(st.st_mode & 0777), path);
+		snprintf(err, errlen, "key file %s may be read by others (mode %03o); run: chmod 600 %s",
+		         path, (unsigned)(st.st_mode & 0777), path);
 		return SHUAN_EINVAL;
 	}
 	if ((rc = shuan_yaml_load_file(&y, path, err, errlen)) != 0)
@@ -214,8 +217,9 @@ int shuan_key_load(shuan_key **out, const char *path, char *err, size_t errlen)
 		goto cleanup;
 	}
 	if (strcasecmp(check, k->check) != 0) {
-		snprintf(err, errlen, "key file %s: its check value does not match its secret (file damaged or edited)",
-			 path);
+		snprintf(err, errlen,
+		         "key file %s: its check value does not match its secret (file damaged or edited)",
+		         path);
 		goto cleanup;
 	}
 	*out = k;
@@ -238,4 +242,7 @@ void shuan_key_free(shuan_key *k)
 	shuan_free(k);
 }
 
-const char *shuan_key_check(const shuan_key *k) { return k ? k->check : ""; }
+const char *shuan_key_check(const shuan_key *k)
+{
+	return k ? k->check : "";
+}

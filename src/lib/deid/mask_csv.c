@@ -44,8 +44,8 @@ static void column_list(const deid_csv_ctx *cx, char *out, size_t cap)
 	size_t o = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < cx->ncols && o + 8 < cap; i++) {
-		int w = snprintf(out + o, cap - o, "%s%.*s", i ? ", " : "", (int)(cx->name_len[i] > 40 ? 40 : cx->name_len[i]),
-				 cx->names[i]);
+		int w = snprintf(out + o, cap - o, "%s%.*s", i ? ", " : "",
+		                 (int)(cx->name_len[i] > 40 ? 40 : cx->name_len[i]), cx->names[i]);
 		if (w < 0 || (size_t)w >= cap - o) {
 			snprintf(out + (o > cap - 5 ? cap - 5 : o), 5, "...");
 			return;
@@ -64,7 +64,7 @@ static int find_column(const deid_csv_ctx *cx, const char *name)
 }
 
 int deid_csv_ctx_init(deid_csv_ctx *cx, const shuan_masker *m, const char *path, char delim, const char *buf,
-		      size_t len, char *err, size_t errlen)
+                      size_t len, char *err, size_t errlen)
 {
 	deid_csv_cell *cells = NULL;
 	size_t nc, next, eol;
@@ -88,9 +88,10 @@ int deid_csv_ctx_init(deid_csv_ctx *cx, const shuan_masker *m, const char *path,
 		goto fail;
 	}
 	cx->ncols = nc;
-	if (!(cx->names = shuan_calloc(nc, sizeof(char *))) || !(cx->name_len = shuan_calloc(nc, sizeof(size_t))) ||
-	    !(cx->rules = shuan_calloc(nc, sizeof(*cx->rules))) || !(cx->qi = shuan_malloc(nc * sizeof(int))) ||
-	    !(cx->header = shuan_malloc(next + 1)))
+	if (!(cx->names = shuan_calloc(nc, sizeof(char *))) ||
+	    !(cx->name_len = shuan_calloc(nc, sizeof(size_t))) ||
+	    !(cx->rules = shuan_calloc(nc, sizeof(*cx->rules))) ||
+	    !(cx->qi = shuan_malloc(nc * sizeof(int))) || !(cx->header = shuan_malloc(next + 1)))
 		goto fail;
 	memcpy(cx->header, buf, next);
 	cx->header[next] = '\0';
@@ -122,7 +123,8 @@ int deid_csv_ctx_init(deid_csv_ctx *cx, const shuan_masker *m, const char *path,
 			continue;
 		const deid_rule *r = &SHUAN_VEC_AT(&m->policy->rules, deid_rule, f->rule);
 		column_list(cx, list, sizeof(list));
-		snprintf(err, errlen, "%s: column '%s' is not in %s (its columns: %s)", r->where, f->key, path, list);
+		snprintf(err, errlen, "%s: column '%s' is not in %s (its columns: %s)", r->where, f->key,
+		         path, list);
 		goto fail;
 	}
 	const deid_kanon *k = &m->policy->kanon;
@@ -130,8 +132,9 @@ int deid_csv_ctx_init(deid_csv_ctx *cx, const shuan_masker *m, const char *path,
 		int c = find_column(cx, k->qi[i]);
 		if (c < 0) {
 			column_list(cx, list, sizeof(list));
-			snprintf(err, errlen, "%s: quasi-identifier '%s' is not a column of %s (its columns: %s)", k->where,
-				 k->qi[i], path, list);
+			snprintf(err, errlen,
+			         "%s: quasi-identifier '%s' is not a column of %s (its columns: %s)",
+			         k->where, k->qi[i], path, list);
 			goto fail;
 		}
 		cx->qi[c] = (int)i;
@@ -171,7 +174,7 @@ static size_t value_offset(const char *raw, size_t n, size_t at)
 /* The findings in a cell, in its value's coordinates: a quoted cell's
  * offsets move by its quote characters. */
 static int cell_finds(deid_worker *w, const char *buf, const deid_csv_cell *c, const deid_find *f, size_t nf,
-		      size_t *fi, bool all, shuan_vec *into)
+                      size_t *fi, bool all, shuan_vec *into)
 {
 	int rc = deid_finds_in(w, f, nf, fi, c->start, c->end, all, into);
 	if (rc || !c->quoted)
@@ -202,7 +205,7 @@ static int whole_value_det(const char *v, size_t n, const shuan_vec *finds)
 }
 
 int deid_csv_mask_block(deid_worker *w, const deid_csv_ctx *cx, const char *buf, size_t len, bool first,
-			const deid_find *f, size_t nf, shuan_buf *out, uint64_t *records, uint64_t *err_line)
+                        const deid_find *f, size_t nf, shuan_buf *out, uint64_t *records, uint64_t *err_line)
 {
 	const shuan_masker *m = w->m;
 	deid_csv_cell *cells = w->cells;
@@ -216,7 +219,8 @@ int deid_csv_mask_block(deid_worker *w, const deid_csv_ctx *cx, const char *buf,
 		size_t nc, next, eol, rec_out = out->len;
 		if (!deid_csv_record(buf, pos, len, cx->delim, cells, CSV_MAX_COLUMNS, &nc, &next, &eol)) {
 			*err_line = line;
-			snprintf(w->errmsg, sizeof(w->errmsg), "a quoted field is not closed before the end of the input");
+			snprintf(w->errmsg, sizeof(w->errmsg),
+			         "a quoted field is not closed before the end of the input");
 			return SHUAN_EINVAL;
 		}
 		/* a blank line is copied as it is */
@@ -228,9 +232,10 @@ int deid_csv_mask_block(deid_worker *w, const deid_csv_ctx *cx, const char *buf,
 		if (!header && nc != cx->ncols && !m->opt.allow_ragged) {
 			*err_line = line;
 			snprintf(w->errmsg, sizeof(w->errmsg),
-				 "%zu fields where the header has %zu (a ragged row; --allow-ragged masks such rows by their "
-				 "findings)",
-				 nc, cx->ncols);
+			         "%zu fields where the header has %zu (a ragged row; --allow-ragged masks "
+			         "such rows by their "
+			         "findings)",
+			         nc, cx->ncols);
 			return SHUAN_EINVAL;
 		}
 		if (nc > CSV_MAX_COLUMNS) {
@@ -254,7 +259,8 @@ int deid_csv_mask_block(deid_worker *w, const deid_csv_ctx *cx, const char *buf,
 			size_t cell_out = out->len;
 			if ((rc = cell_finds(w, buf, c, f, nf, &fi, fr != NULL, &w->cellfinds)) != 0)
 				return rc;
-			if (fr || w->cellfinds.n || (m->opt.unmask && memmem(buf + c->start, c->end - c->start, "SM4:", 4))) {
+			if (fr || w->cellfinds.n ||
+			    (m->opt.unmask && memmem(buf + c->start, c->end - c->start, "SM4:", 4))) {
 				const char *v = buf + c->start;
 				size_t vn = c->end - c->start;
 				if (c->quoted) {
@@ -269,18 +275,18 @@ int deid_csv_mask_block(deid_worker *w, const deid_csv_ctx *cx, const char *buf,
 				if (m->opt.unmask)
 					rc = deid_unmask_value(w, name, nl, v, vn, &w->scratch, &changed);
 				else if (fr)
-					rc = deid_mask_value(w, fr, whole_value_det(v, vn, &w->cellfinds), name, nl, v, vn,
-							     &w->scratch);
+					rc = deid_mask_value(w, fr, whole_value_det(v, vn, &w->cellfinds),
+					                     name, nl, v, vn, &w->scratch);
 				else
-					rc = deid_rewrite_spans(w, name, nl, v, vn, 0, w->cellfinds.v, w->cellfinds.n,
-								&w->scratch);
+					rc = deid_rewrite_spans(w, name, nl, v, vn, 0, w->cellfinds.v,
+					                        w->cellfinds.n, &w->scratch);
 				if (rc) {
 					*err_line = line;
 					return rc;
 				}
 				if (changed)
-					rc = deid_csv_quote(w->scratch.p ? w->scratch.p : "", w->scratch.len, cx->delim,
-							    c->quoted, out);
+					rc = deid_csv_quote(w->scratch.p ? w->scratch.p : "", w->scratch.len,
+					                    cx->delim, c->quoted, out);
 				else
 					rc = shuan_buf_add(out, buf + c->start, c->end - c->start);
 			} else {

@@ -36,7 +36,10 @@ static int fail(deid_json *j, const char *what)
 	return SHUAN_EINVAL;
 }
 
-static bool ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static bool ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 /* The path of the value about to be read ("" at the top). */
 static size_t path_of(const deid_json *j, char *out, size_t cap)
@@ -46,7 +49,7 @@ static size_t path_of(const deid_json *j, char *out, size_t cap)
 	for (int d = 0; d < j->depth && d < JSON_MAX_DEPTH; d++) {
 		const deid_json_level *l = &j->stack[d];
 		int w = l->array ? snprintf(out + o, cap - o, "[%ld]", l->index)
-				 : snprintf(out + o, cap - o, "%s%.*s", o ? "." : "", (int)l->keylen, l->key);
+		                 : snprintf(out + o, cap - o, "%s%.*s", o ? "." : "", (int)l->keylen, l->key);
 		if (w < 0 || (size_t)w >= cap - o)
 			return o;
 		o += (size_t)w;
@@ -76,7 +79,10 @@ static int push(deid_json *j, bool array)
 
 static int hexv(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
 }
 
 static int put_utf8(shuan_buf *out, uint32_t cp)
@@ -122,20 +128,36 @@ static int unescape(const char *s, size_t n, shuan_buf *out)
 		char e = s[i + 1], c;
 		uint32_t cp, lo;
 		switch (e) {
-		case '"': c = '"'; break;
-		case '\\': c = '\\'; break;
-		case '/': c = '/'; break;
-		case 'b': c = '\b'; break;
-		case 'f': c = '\f'; break;
-		case 'n': c = '\n'; break;
-		case 'r': c = '\r'; break;
-		case 't': c = '\t'; break;
+		case '"':
+			c = '"';
+			break;
+		case '\\':
+			c = '\\';
+			break;
+		case '/':
+			c = '/';
+			break;
+		case 'b':
+			c = '\b';
+			break;
+		case 'f':
+			c = '\f';
+			break;
+		case 'n':
+			c = '\n';
+			break;
+		case 'r':
+			c = '\r';
+			break;
+		case 't':
+			c = '\t';
+			break;
 		case 'u':
 			if (!u4(s, n, i + 2, &cp))
 				return SHUAN_EINVAL;
 			i += 6;
-			if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n && s[i] == '\\' && s[i + 1] == 'u' && u4(s, n, i + 2, &lo) &&
-			    lo >= 0xDC00 && lo <= 0xDFFF) {
+			if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n && s[i] == '\\' && s[i + 1] == 'u' &&
+			    u4(s, n, i + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 				i += 6;
 			} else if (cp >= 0xD800 && cp <= 0xDFFF) {
@@ -201,8 +223,8 @@ static int whole_det(const char *c, size_t n, const shuan_vec *finds)
  * One scalar token: a string's content c[0..n) (quoted true) or a number or
  * literal's text. Writes its replacement, or the token as it was.
  */
-static int scalar(deid_json *j, const char *tok, size_t toklen, const char *c, size_t n, bool quoted, bool is_key,
-		  uint64_t cstart, const deid_find *f, size_t nf, size_t *fi, shuan_buf *out)
+static int scalar(deid_json *j, const char *tok, size_t toklen, const char *c, size_t n, bool quoted,
+                  bool is_key, uint64_t cstart, const deid_find *f, size_t nf, size_t *fi, shuan_buf *out)
 {
 	deid_worker *w = j->w;
 	const shuan_masker *m = w->m;
@@ -221,7 +243,8 @@ static int scalar(deid_json *j, const char *tok, size_t toklen, const char *c, s
 	}
 	if ((rc = deid_finds_in(w, f, nf, fi, cstart, cstart + n, fr != NULL, &w->cellfinds)) != 0)
 		return rc;
-	if (!fr && !w->cellfinds.n && !(m->opt.unmask && quoted && memmem(c, n, DEID_TOKEN_PREFIX, DEID_TOKEN_PREFIX_LEN)))
+	if (!fr && !w->cellfinds.n &&
+	    !(m->opt.unmask && quoted && memmem(c, n, DEID_TOKEN_PREFIX, DEID_TOKEN_PREFIX_LEN)))
 		return shuan_buf_add(out, tok, toklen);
 	if (!pl && !fr)
 		pl = is_key ? 0 : path_of(j, path, sizeof(path));
@@ -242,7 +265,8 @@ static int scalar(deid_json *j, const char *tok, size_t toklen, const char *c, s
 	if (m->opt.unmask) {
 		rc = deid_unmask_value(w, path, pl, v, val->len, res, &changed);
 	} else if (fr) {
-		rc = deid_mask_value(w, fr, escaped ? -1 : whole_det(c, n, &w->cellfinds), path, pl, v, val->len, res);
+		rc = deid_mask_value(w, fr, escaped ? -1 : whole_det(c, n, &w->cellfinds), path, pl, v,
+		                     val->len, res);
 	} else if (!escaped) {
 		rc = deid_rewrite_spans(w, path, pl, v, val->len, 0, w->cellfinds.v, w->cellfinds.n, res);
 	} else {
@@ -255,11 +279,13 @@ static int scalar(deid_json *j, const char *tok, size_t toklen, const char *c, s
 			if (e <= s)
 				continue;
 			shuan_buf_reset(piece);
-			if ((rc = unescape(c + pos, s - pos, res)) != 0 || (rc = unescape(c + s, e - s, piece)) != 0) {
+			if ((rc = unescape(c + pos, s - pos, res)) != 0 ||
+			    (rc = unescape(c + s, e - s, piece)) != 0) {
 				rc = fail(j, "a bad escape in a string");
 				break;
 			}
-			rc = deid_mask_value(w, NULL, x->det, path, pl, shuan_buf_str(piece), piece->len, res);
+			rc =
+			    deid_mask_value(w, NULL, x->det, path, pl, shuan_buf_str(piece), piece->len, res);
 			pos = e;
 		}
 		if (!rc && (rc = unescape(c + pos, n - pos, res)) != 0)
@@ -277,12 +303,14 @@ static int scalar(deid_json *j, const char *tok, size_t toklen, const char *c, s
 /* Whether c may appear in a number or literal token. */
 static bool bare_char(char c)
 {
-	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || (c >= 'a' && c <= 'z');
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' ||
+	       (c >= 'a' && c <= 'z');
 }
 
 static bool bare_ok(const char *t, size_t n)
 {
-	if ((n == 4 && (!memcmp(t, "true", 4) || !memcmp(t, "null", 4))) || (n == 5 && !memcmp(t, "false", 5)))
+	if ((n == 4 && (!memcmp(t, "true", 4) || !memcmp(t, "null", 4))) ||
+	    (n == 5 && !memcmp(t, "false", 5)))
 		return true;
 	/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 	size_t i = 0;
@@ -316,7 +344,7 @@ static bool bare_ok(const char *t, size_t n)
 }
 
 int deid_json_feed(deid_json *j, const char *buf, size_t len, uint64_t base, bool final, const deid_find *f,
-		   size_t nf, size_t *fi, shuan_buf *out, size_t *consumed)
+                   size_t nf, size_t *fi, shuan_buf *out, size_t *consumed)
 {
 	size_t i = 0;
 	int rc = 0;
@@ -331,7 +359,8 @@ int deid_json_feed(deid_json *j, const char *buf, size_t len, uint64_t base, boo
 					if (j->lines) {
 						if (j->state != J_DONE && j->state != J_VALUE) {
 							*consumed = i;
-							return fail(j, "a JSON Lines record ends before its value is complete");
+							return fail(j, "a JSON Lines record ends before its "
+							               "value is complete");
 						}
 						j->state = J_VALUE; /* the next line is the next record */
 					}
@@ -343,7 +372,8 @@ int deid_json_feed(deid_json *j, const char *buf, size_t len, uint64_t base, boo
 			continue;
 		}
 		if (j->state == J_DONE) {
-			rc = fail(j, j->lines ? "two values on one line" : "text after the end of the document");
+			rc = fail(j,
+			          j->lines ? "two values on one line" : "text after the end of the document");
 			break;
 		}
 		if (ch == '"') {
@@ -370,7 +400,8 @@ int deid_json_feed(deid_json *j, const char *buf, size_t len, uint64_t base, boo
 					break; /* wait for the rest */
 				rc = final ? fail(j, "a string is not closed") : SHUAN_ELIMIT;
 				if (rc == SHUAN_ELIMIT)
-					snprintf(j->w->errmsg, sizeof(j->w->errmsg), "a string longer than --max-record");
+					snprintf(j->w->errmsg, sizeof(j->w->errmsg),
+					         "a string longer than --max-record");
 				break;
 			}
 			const char *c = buf + i + 1;
@@ -384,7 +415,8 @@ int deid_json_feed(deid_json *j, const char *buf, size_t len, uint64_t base, boo
 				rc = fail(j, "a string where ',', ':' or a closing bracket belongs");
 				break;
 			}
-			if ((rc = scalar(j, buf + i, k - i, c, n, true, key, base + i + 1, f, nf, fi, out)) != 0)
+			if ((rc = scalar(j, buf + i, k - i, c, n, true, key, base + i + 1, f, nf, fi, out)) !=
+			    0)
 				break;
 			if (key) {
 				deid_json_level *l = &j->stack[j->depth - 1];
@@ -411,7 +443,8 @@ int deid_json_feed(deid_json *j, const char *buf, size_t len, uint64_t base, boo
 				rc = fail(j, "not a number, true, false or null");
 				break;
 			}
-			if ((rc = scalar(j, buf + i, k - i, buf + i, k - i, false, false, base + i, f, nf, fi, out)) != 0)
+			if ((rc = scalar(j, buf + i, k - i, buf + i, k - i, false, false, base + i, f, nf, fi,
+			                 out)) != 0)
 				break;
 			value_done(j);
 			i = k;
@@ -429,7 +462,8 @@ int deid_json_feed(deid_json *j, const char *buf, size_t len, uint64_t base, boo
 		case '}':
 		case ']':
 			if (!j->depth || j->stack[j->depth - 1].array != (ch == ']') ||
-			    !(j->state == J_COMMA_OR_END || j->state == (ch == ']' ? J_VALUE_OR_END : J_KEY_OR_END))) {
+			    !(j->state == J_COMMA_OR_END ||
+			      j->state == (ch == ']' ? J_VALUE_OR_END : J_KEY_OR_END))) {
 				rc = fail(j, "a closing bracket that does not match");
 				break;
 			}

@@ -21,7 +21,7 @@ typedef enum deid_json_state {
 	J_KEY_OR_END,   /* after '{' */
 	J_COLON,
 	J_COMMA_OR_END,
-	J_DONE,         /* the top-level value is complete */
+	J_DONE, /* the top-level value is complete */
 } deid_json_state;
 
 typedef struct deid_json_level {
@@ -33,12 +33,12 @@ typedef struct deid_json_level {
 
 typedef struct deid_json {
 	deid_worker *w;
-	bool lines;       /* JSON Lines: one value per line */
+	bool lines; /* JSON Lines: one value per line */
 	bool empty_ok;
 	bool matched_rule; /* some path rule matched a value */
 	deid_json_state state;
 	int depth;
-	uint64_t line;    /* newlines consumed (for messages) */
+	uint64_t line; /* newlines consumed (for messages) */
 	deid_json_level stack[JSON_MAX_DEPTH];
 } deid_json;
 
@@ -53,6 +53,6 @@ void deid_json_init(deid_json *j, deid_worker *w, bool lines);
  * SHUAN_ELIMIT.
  */
 int deid_json_feed(deid_json *j, const char *buf, size_t len, uint64_t base, bool final, const deid_find *f,
-		   size_t nf, size_t *fi, shuan_buf *out, size_t *consumed);
+                   size_t nf, size_t *fi, shuan_buf *out, size_t *consumed);
 
 #endif

@@ -45,22 +45,25 @@ static bool generalize_supported(deid_vtype t)
 /* Whether action a can apply to the findings of detector d; why not in err.
  * A default action is held to more: it never turns a secret into another
  * secret-looking string (a pseudonym after "password=" is found again). */
-static bool fits_detector(const deid_action *a, const shuan_detector *d, bool is_default, char *err, size_t errlen)
+static bool fits_detector(const deid_action *a, const shuan_detector *d, bool is_default, char *err,
+                          size_t errlen)
 {
 	deid_vtype t = a->type != VT_AUTO ? a->type : deid_vtype_of_validator(d->info.validator);
-	if (is_default && t == VT_SECRET && a->kind != ACT_REDACT && a->kind != ACT_PARTIAL && a->kind != ACT_KEEP) {
+	if (is_default && t == VT_SECRET && a->kind != ACT_REDACT && a->kind != ACT_PARTIAL &&
+	    a->kind != ACT_KEEP) {
 		snprintf(err, errlen, "secrets are redacted by default");
 		return false;
 	}
 	if (a->kind == ACT_SURROGATE && !deid_surrogate_supported(t)) {
-		snprintf(err, errlen, "surrogate has no generator for %s values (detector %s); use pseudonymize, "
-				      "encrypt, partial or redact",
-			 deid_vtype_name(t), d->info.id);
+		snprintf(err, errlen,
+		         "surrogate has no generator for %s values (detector %s); use pseudonymize, "
+		         "encrypt, partial or redact",
+		         deid_vtype_name(t), d->info.id);
 		return false;
 	}
 	if (a->kind == ACT_GENERALIZE && !generalize_supported(t)) {
-		snprintf(err, errlen, "generalize has no hierarchy for %s values (detector %s)", deid_vtype_name(t),
-			 d->info.id);
+		snprintf(err, errlen, "generalize has no hierarchy for %s values (detector %s)",
+		         deid_vtype_name(t), d->info.id);
 		return false;
 	}
 	return true;
@@ -82,8 +85,8 @@ static int detector_index(const shuan_rules *r, const char *id)
 	return -1;
 }
 
-int shuan_masker_new(shuan_masker **out, const shuan_rules *rules, const shuan_policy *policy, const shuan_key *key,
-		     const shuan_mask_options *opts, char *err, size_t errlen)
+int shuan_masker_new(shuan_masker **out, const shuan_rules *rules, const shuan_policy *policy,
+                     const shuan_key *key, const shuan_mask_options *opts, char *err, size_t errlen)
 {
 	shuan_masker *m = NULL;
 	shuan_policy *own = NULL;
@@ -137,8 +140,9 @@ int shuan_masker_new(shuan_masker **out, const shuan_rules *rules, const shuan_p
 			continue;
 		int d = detector_index(rules, r->key);
 		if (d < 0) {
-			snprintf(err, errlen, "%s: detector '%s' is not loaded (see shuan detectors, and --detectors)",
-				 r->where, r->key);
+			snprintf(err, errlen,
+			         "%s: detector '%s' is not loaded (see shuan detectors, and --detectors)",
+			         r->where, r->key);
 			goto fail;
 		}
 		if (!fits_detector(&r->act, &rules->dets[d], false, why, sizeof(why))) {
@@ -150,8 +154,8 @@ int shuan_masker_new(shuan_masker **out, const shuan_rules *rules, const shuan_p
 	}
 	for (size_t i = 0; i < policy->nscan_ids; i++)
 		if (detector_index(rules, policy->scan_ids[i]) < 0) {
-			snprintf(err, errlen, "%s: scan names detector '%s', which is not loaded", policy->scan_where,
-				 policy->scan_ids[i]);
+			snprintf(err, errlen, "%s: scan names detector '%s', which is not loaded",
+			         policy->scan_where, policy->scan_ids[i]);
 			goto fail;
 		}
 	/* the others get the default action, when they are scanned for; a
@@ -164,7 +168,9 @@ int shuan_masker_new(shuan_masker **out, const shuan_rules *rules, const shuan_p
 		char why[256];
 		if (m->det_act[i] || !(policy->scan || in_scan_list(policy, rules->dets[i].info.id)))
 			continue;
-		m->det_act[i] = fits_detector(&policy->def, &rules->dets[i], true, why, sizeof(why)) ? &policy->def : &m->fallback;
+		m->det_act[i] = fits_detector(&policy->def, &rules->dets[i], true, why, sizeof(why))
+		                    ? &policy->def
+		                    : &m->fallback;
 	}
 	/* field rules */
 	size_t nf = 0;
@@ -178,9 +184,10 @@ int shuan_masker_new(shuan_masker **out, const shuan_rules *rules, const shuan_p
 		const deid_rule *r = &SHUAN_VEC_AT(&policy->rules, deid_rule, i);
 		if (r->kind == RULE_DETECTOR)
 			continue;
-		if (r->act.kind == ACT_GENERALIZE && r->act.type != VT_AUTO && !generalize_supported(r->act.type)) {
+		if (r->act.kind == ACT_GENERALIZE && r->act.type != VT_AUTO &&
+		    !generalize_supported(r->act.type)) {
 			snprintf(err, errlen, "%s: generalize has no hierarchy for %s values", r->where,
-				 deid_vtype_name(r->act.type));
+			         deid_vtype_name(r->act.type));
 			goto fail;
 		}
 		deid_field_rule *f = &m->fields[m->nfields++];
@@ -193,14 +200,17 @@ int shuan_masker_new(shuan_masker **out, const shuan_rules *rules, const shuan_p
 	if (!key && !opts->unmask) {
 		for (size_t i = 0; i < rules->n; i++)
 			if (m->det_act[i] && deid_action_needs_key(m->det_act[i])) {
-				snprintf(err, errlen, "%s for detector %s needs a key: --key-file FILE (shuan keygen makes one)",
-					 m->det_act[i]->spec, rules->dets[i].info.id);
+				snprintf(err, errlen,
+				         "%s for detector %s needs a key: --key-file FILE (shuan keygen "
+				         "makes one)",
+				         m->det_act[i]->spec, rules->dets[i].info.id);
 				goto fail;
 			}
 		for (size_t i = 0; i < m->nfields; i++)
 			if (deid_action_needs_key(m->fields[i].act)) {
-				snprintf(err, errlen, "%s for '%s' needs a key: --key-file FILE (shuan keygen makes one)",
-					 m->fields[i].act->spec, m->fields[i].key);
+				snprintf(err, errlen,
+				         "%s for '%s' needs a key: --key-file FILE (shuan keygen makes one)",
+				         m->fields[i].act->spec, m->fields[i].key);
 				goto fail;
 			}
 	}
@@ -242,7 +252,8 @@ const deid_field_rule *deid_masker_column_rule(const shuan_masker *m, const char
 	const deid_field_rule *hit = NULL;
 	for (size_t i = 0; i < m->nfields; i++) {
 		const deid_field_rule *f = &m->fields[i];
-		if ((f->kind == RULE_COLUMN || f->kind == RULE_FIELD) && strlen(f->key) == len && !memcmp(f->key, name, len))
+		if ((f->kind == RULE_COLUMN || f->kind == RULE_FIELD) && strlen(f->key) == len &&
+		    !memcmp(f->key, name, len))
 			hit = f; /* the last rule wins, as when the policy was read */
 	}
 	return hit;

@@ -113,7 +113,8 @@ int deid_partial(const deid_action *a, deid_vtype t, const char *v, size_t n, sh
 
 	if (n == 0)
 		return 0;
-	if (t == VT_EMAIL || ((t == VT_AUTO || t == VT_OTHER) && at && at > v && at + 1 < v + n && !memchr(v, ' ', n)))
+	if (t == VT_EMAIL ||
+	    ((t == VT_AUTO || t == VT_OTHER) && at && at > v && at + 1 < v + n && !memchr(v, ' ', n)))
 		if (at && at > v)
 			return partial_email(a, v, n, at, out);
 	/* a secret keeps nothing, not even its length */
@@ -132,7 +133,8 @@ int deid_partial(const deid_action *a, deid_vtype t, const char *v, size_t n, sh
 	}
 	hidden = chars - first - last;
 	size_t head = skip_chars(v, n, first), tail = skip_chars(v, n, chars - last);
-	if ((rc = shuan_buf_add(out, v, head)) || (rc = masks(a, out, a->stars >= 0 ? (size_t)a->stars : hidden)))
+	if ((rc = shuan_buf_add(out, v, head)) ||
+	    (rc = masks(a, out, a->stars >= 0 ? (size_t)a->stars : hidden)))
 		return rc;
 	return shuan_buf_add(out, v + tail, n - tail);
 }

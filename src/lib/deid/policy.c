@@ -77,7 +77,8 @@ void shuan_policy_free(shuan_policy *p)
 }
 
 /* Adds (or replaces) the rule for key; takes ownership of *act. */
-static int add_rule(shuan_policy *p, deid_rule_kind kind, const char *key, deid_action *act, const char *where)
+static int add_rule(shuan_policy *p, deid_rule_kind kind, const char *key, deid_action *act,
+                    const char *where)
 {
 	deid_rule *r = NULL;
 	int rc;
@@ -107,7 +108,7 @@ static int add_rule(shuan_policy *p, deid_rule_kind kind, const char *key, deid_
 static void where_of(shuan_yaml *y, const shuan_yaml_node *n, char *out, size_t cap)
 {
 	snprintf(out, cap, "%.120s:%lu:%lu", y->file, (unsigned long)n->start_mark.line + 1,
-		 (unsigned long)n->start_mark.column + 1);
+	         (unsigned long)n->start_mark.column + 1);
 }
 
 /* An action from a YAML node: "name", "name:p=v,..." or {action: name, p: v}. */
@@ -130,9 +131,11 @@ static int yaml_action(shuan_yaml *y, const shuan_yaml_node *n, const char *what
 		return SHUAN_ERULES;
 	const char *const *params = deid_action_params(name);
 	if (!params)
-		return shuan_yaml_fail(y, an, "%s: unknown action '%s' (keep, redact, partial, generalize, pseudonymize, "
-					      "encrypt, surrogate)",
-				       what, name);
+		return shuan_yaml_fail(
+		    y, an,
+		    "%s: unknown action '%s' (keep, redact, partial, generalize, pseudonymize, "
+		    "encrypt, surrogate)",
+		    what, name);
 	const char *allowed[16] = {"action"};
 	size_t na = 1;
 	for (size_t i = 0; params[i] && na < 15; i++)
@@ -160,7 +163,7 @@ static int yaml_action(shuan_yaml *y, const shuan_yaml_node *n, const char *what
 }
 
 static int yaml_rules(shuan_policy *p, shuan_yaml *y, const shuan_yaml_node *map, const char *section,
-		      deid_rule_kind kind)
+                      deid_rule_kind kind)
 {
 	char where[160], what[160];
 	if (!map)
@@ -193,7 +196,8 @@ static int yaml_kanon(shuan_policy *p, shuan_yaml *y, const shuan_yaml_node *n)
 	if (!n)
 		return 0;
 	if (!shuan_yaml_is_map(n))
-		return shuan_yaml_fail(y, n, "k_anonymity takes a mapping (k, quasi_identifiers, max_suppression)");
+		return shuan_yaml_fail(y, n,
+		                       "k_anonymity takes a mapping (k, quasi_identifiers, max_suppression)");
 	if (shuan_yaml_check_keys(y, n, "k_anonymity", keys) ||
 	    shuan_yaml_int(y, shuan_yaml_get(y, n, "k"), "k", 2, 1000000, &k))
 		return SHUAN_ERULES;
@@ -254,7 +258,8 @@ static int set_scan_ids(shuan_policy *p, shuan_yaml *y, const shuan_yaml_node *n
 
 int shuan_policy_load_file(shuan_policy *p, const char *path, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"version", "scan", "default", "detectors", "columns", "paths", "k_anonymity", NULL};
+	static const char *const keys[] = {"version", "scan",  "default",     "detectors",
+	                                   "columns", "paths", "k_anonymity", NULL};
 	shuan_yaml y;
 	shuan_yaml_node *root, *n;
 	int rc;
@@ -268,7 +273,9 @@ int shuan_policy_load_file(shuan_policy *p, const char *path, char *err, size_t 
 		goto cleanup;
 	}
 	if (!shuan_yaml_is_map(root)) {
-		rc = shuan_yaml_fail(&y, root, "a policy is a mapping (scan, default, detectors, columns, paths, k_anonymity)");
+		rc = shuan_yaml_fail(
+		    &y, root,
+		    "a policy is a mapping (scan, default, detectors, columns, paths, k_anonymity)");
 		goto cleanup;
 	}
 	if ((rc = shuan_yaml_check_keys(&y, root, "policy", keys)) != 0)
@@ -287,7 +294,8 @@ int shuan_policy_load_file(shuan_policy *p, const char *path, char *err, size_t 
 		deid_action_free(&p->def);
 		p->def = a;
 	}
-	if ((rc = yaml_rules(p, &y, shuan_yaml_get(&y, root, "detectors"), "detectors", RULE_DETECTOR)) != 0 ||
+	if ((rc = yaml_rules(p, &y, shuan_yaml_get(&y, root, "detectors"), "detectors", RULE_DETECTOR)) !=
+	        0 ||
 	    (rc = yaml_rules(p, &y, shuan_yaml_get(&y, root, "columns"), "columns", RULE_COLUMN)) != 0 ||
 	    (rc = yaml_rules(p, &y, shuan_yaml_get(&y, root, "paths"), "paths", RULE_PATH)) != 0 ||
 	    (rc = yaml_kanon(p, &y, shuan_yaml_get(&y, root, "k_anonymity"))) != 0)
@@ -299,14 +307,16 @@ cleanup:
 	return rc;
 }
 
-int shuan_policy_add_rule(shuan_policy *p, const shuan_rules *rules, const char *spec, char *err, size_t errlen)
+int shuan_policy_add_rule(shuan_policy *p, const shuan_rules *rules, const char *spec, char *err,
+                          size_t errlen)
 {
 	const char *eq = strchr(spec, '=');
 	char key[512], msg[256];
 	deid_action a;
 	int rc;
 	if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(key)) {
-		snprintf(err, errlen, "--action takes KEY=ACTION (a detector id or a field name, then an action)");
+		snprintf(err, errlen,
+		         "--action takes KEY=ACTION (a detector id or a field name, then an action)");
 		return SHUAN_EINVAL;
 	}
 	memcpy(key, spec, (size_t)(eq - spec));
@@ -336,7 +346,10 @@ int shuan_policy_set_default(shuan_policy *p, const char *action, char *err, siz
 	return 0;
 }
 
-void shuan_policy_set_scan(shuan_policy *p, bool on) { p->scan = on; }
+void shuan_policy_set_scan(shuan_policy *p, bool on)
+{
+	p->scan = on;
+}
 
 bool shuan_policy_needs_key(const shuan_policy *p)
 {

@@ -29,7 +29,7 @@ static const char *rule_kind_name(deid_rule_kind k)
 
 /* The action a count was made with, and where its rule was written. */
 static const deid_action *count_action(const shuan_masker *m, const deid_count *c, const char **rule,
-				       const char **where)
+                                       const char **where)
 {
 	*where = NULL;
 	if (c->rule >= 0) {
@@ -56,16 +56,19 @@ static void write_input(const shuan_masker *m, const deid_input_report *ir, FILE
 	shuan_json_cstring(out, ir->output);
 	fprintf(out, ",\"ok\":%s,\"error\":", r->error[0] ? "false" : "true");
 	shuan_json_cstring(out, r->error[0] ? r->error : NULL);
-	fprintf(out, ",\"format\":\"%s\",\"encoding\":", r->format == SHUAN_FORMAT_AUTO && !strcmp(r->encoding, "xlsx") ? "xlsx" : shuan_format_name(r->format));
+	fprintf(out, ",\"format\":\"%s\",\"encoding\":",
+	        r->format == SHUAN_FORMAT_AUTO && !strcmp(r->encoding, "xlsx")
+	            ? "xlsx"
+	            : shuan_format_name(r->format));
 	shuan_json_cstring(out, r->encoding);
 	fputs(",\"output_encoding\":", out);
 	shuan_json_cstring(out, r->output_encoding);
 	fprintf(out,
-		",\"bytes_in\":%llu,\"bytes_out\":%llu,\"records\":%llu,\"masked\":%llu,\"invalid\":%llu,"
-		"\"suppressed\":%llu,\"invalid_utf8\":%llu,\"fields\":[",
-		(unsigned long long)r->bytes_in, (unsigned long long)r->bytes_out, (unsigned long long)r->records,
-		(unsigned long long)r->masked, (unsigned long long)r->invalid, (unsigned long long)r->suppressed,
-		(unsigned long long)r->invalid_utf8);
+	        ",\"bytes_in\":%llu,\"bytes_out\":%llu,\"records\":%llu,\"masked\":%llu,\"invalid\":%llu,"
+	        "\"suppressed\":%llu,\"invalid_utf8\":%llu,\"fields\":[",
+	        (unsigned long long)r->bytes_in, (unsigned long long)r->bytes_out,
+	        (unsigned long long)r->records, (unsigned long long)r->masked, (unsigned long long)r->invalid,
+	        (unsigned long long)r->suppressed, (unsigned long long)r->invalid_utf8);
 	for (size_t i = 0; i < ir->counts.v.n; i++) {
 		const deid_count *c = &SHUAN_VEC_AT(&ir->counts.v, deid_count, i);
 		const char *rule, *where;
@@ -79,8 +82,9 @@ static void write_input(const shuan_masker *m, const deid_input_report *ir, FILE
 		shuan_json_cstring(out, where);
 		fputs(",\"action\":", out);
 		shuan_json_cstring(out, a ? a->spec : "decrypt");
-		fprintf(out, ",\"count\":%llu,\"invalid\":%llu,\"surrogate\":%s}", (unsigned long long)c->count,
-			(unsigned long long)c->invalid, is_sur ? "true" : "false");
+		fprintf(out, ",\"count\":%llu,\"invalid\":%llu,\"surrogate\":%s}",
+		        (unsigned long long)c->count, (unsigned long long)c->invalid,
+		        is_sur ? "true" : "false");
 		if (is_sur)
 			sur += c->count - c->invalid;
 	}
@@ -91,11 +95,13 @@ static void write_input(const shuan_masker *m, const deid_input_report *ir, FILE
 int shuan_masker_report_json(const shuan_masker *m, FILE *out)
 {
 	uint64_t masked = 0, invalid = 0, failed = 0, surrogates = 0;
-	fprintf(out, "{\"report\":\"shuan-mask\",\"version\":1,\"shuan_version\":\"%s\",\"mode\":\"%s\",\"key_check\":",
-		shuan_version(), m->opt.unmask ? "unmask" : "mask");
+	fprintf(out,
+	        "{\"report\":\"shuan-mask\",\"version\":1,\"shuan_version\":\"%s\",\"mode\":\"%s\",\"key_"
+	        "check\":",
+	        shuan_version(), m->opt.unmask ? "unmask" : "mask");
 	shuan_json_cstring(out, m->key ? m->key->check : NULL);
 	fprintf(out, ",\"reference_date\":\"%04d-%02d-%02d\",\"inputs\":[", m->vd.scan_year, m->vd.scan_month,
-		m->vd.scan_day);
+	        m->vd.scan_day);
 	for (size_t i = 0; i < m->inputs.n; i++) {
 		const deid_input_report *ir = &SHUAN_VEC_AT(&m->inputs, deid_input_report, i);
 		if (i)
@@ -106,10 +112,12 @@ int shuan_masker_report_json(const shuan_masker *m, FILE *out)
 		failed += ir->res.error[0] != '\0';
 	}
 	fprintf(out,
-		"],\"totals\":{\"inputs\":%zu,\"failed\":%llu,\"masked\":%llu,\"invalid\":%llu,\"surrogates\":%llu},"
-		"\"surrogate_note\":\"surrogates are valid by design (real division codes, check digits, allocated "
-		"prefixes): a scan of the output finds them at the fields listed with surrogate true\"}\n",
-		m->inputs.n, (unsigned long long)failed, (unsigned long long)masked, (unsigned long long)invalid,
-		(unsigned long long)surrogates);
+	        "],\"totals\":{\"inputs\":%zu,\"failed\":%llu,\"masked\":%llu,\"invalid\":%llu,"
+	        "\"surrogates\":%llu},"
+	        "\"surrogate_note\":\"surrogates are valid by design (real division codes, check digits, "
+	        "allocated "
+	        "prefixes): a scan of the output finds them at the fields listed with surrogate true\"}\n",
+	        m->inputs.n, (unsigned long long)failed, (unsigned long long)masked,
+	        (unsigned long long)invalid, (unsigned long long)surrogates);
 	return ferror(out) ? SHUAN_EIO : 0;
 }

@@ -124,7 +124,7 @@ static int take(pool *p, deid_block *b, sink *k)
 			snprintf(k->err, k->errlen, "%s: interrupted", st->path);
 		else
 			snprintf(k->err, k->errlen, "%.100s: line %llu: %.120s", st->path,
-				 (unsigned long long)(b->first_line + b->err_line + 1), b->err);
+			         (unsigned long long)(b->first_line + b->err_line + 1), b->err);
 		return b->rc;
 	}
 	k->res->records += b->records;
@@ -134,8 +134,8 @@ static int take(pool *p, deid_block *b, sink *k)
 		for (size_t i = 0; i < b->out.len / sizeof(*h); i++) {
 			int rc = deid_classmap_add(k->classes, h[i], 1);
 			if (rc) {
-				snprintf(k->err, k->errlen, "%s: more than %zu classes of quasi-identifiers", st->path,
-					 MAX_CLASSES);
+				snprintf(k->err, k->errlen, "%s: more than %zu classes of quasi-identifiers",
+				         st->path, MAX_CLASSES);
 				return rc;
 			}
 		}
@@ -194,8 +194,9 @@ static int run_blocks(deid_stream *st, deid_worker *workers, int nworkers, deid_
 			const char *blk;
 			size_t n = 0;
 			uint64_t line = 0;
-			int r = st->m->opt.cancel && atomic_load(st->m->opt.cancel) ? SHUAN_EINTR
-					: deid_split_next(sp, &blk, &n, &line, k->err, k->errlen);
+			int r = st->m->opt.cancel && atomic_load(st->m->opt.cancel)
+			            ? SHUAN_EINTR
+			            : deid_split_next(sp, &blk, &n, &line, k->err, k->errlen);
 			if (r == 0 && n)
 				r = block_fill(b, blk, n);
 			pthread_mutex_lock(&p.mu);
@@ -299,13 +300,13 @@ typedef struct tee {
 	deid_worker *w;
 	deid_json *j;
 	shuan_reader *inner;
-	shuan_buf win;   /* the text from win_base on */
+	shuan_buf win; /* the text from win_base on */
 	uint64_t win_base;
-	size_t done;     /* bytes of win already masked */
-	size_t fi;       /* first finding not yet passed */
+	size_t done; /* bytes of win already masked */
+	size_t fi;   /* first finding not yet passed */
 	shuan_buf out, enc;
 	deid_out *o;
-	bool enc_first;  /* a leading UTF-8 BOM is dropped when encoding */
+	bool enc_first; /* a leading UTF-8 BOM is dropped when encoding */
 	int rc;
 	char *err;
 	size_t errlen;
@@ -345,8 +346,8 @@ static int tee_advance(tee *t, uint64_t upto, bool final)
 		avail = t->win.len;
 	if (avail <= t->done && !final)
 		return 0;
-	rc = deid_json_feed(t->j, t->win.p + t->done, avail - t->done, t->win_base + t->done, final, w->finds.v,
-			    w->finds.n, &t->fi, &t->out, &used);
+	rc = deid_json_feed(t->j, t->win.p + t->done, avail - t->done, t->win_base + t->done, final,
+	                    w->finds.v, w->finds.n, &t->fi, &t->out, &used);
 	if (rc)
 		return rc;
 	t->done += used;
@@ -379,7 +380,8 @@ static long tee_read(void *ctx, char *buf, size_t cap)
 	long n = t->inner->read(t->inner->ctx, buf, cap);
 	if (n > 0 && (t->rc = shuan_buf_add(&t->win, buf, (size_t)n)) != 0) {
 		if (t->rc == SHUAN_ELIMIT)
-			snprintf(t->w->errmsg, sizeof(t->w->errmsg), "a JSON string longer than --max-record");
+			snprintf(t->w->errmsg, sizeof(t->w->errmsg),
+			         "a JSON string longer than --max-record");
 		return t->rc;
 	}
 	if (!t->w->scanner && n >= 0 && (t->rc = tee_advance(t, t->win_base + t->win.len, false)) != 0)
@@ -388,7 +390,7 @@ static long tee_read(void *ctx, char *buf, size_t cap)
 }
 
 static int run_document(deid_stream *st, deid_worker *w, deid_split *sp, deid_out *o, shuan_mask_result *res,
-			char *err, size_t errlen)
+                        char *err, size_t errlen)
 {
 	tee t;
 	char buf[65536];
@@ -424,11 +426,12 @@ static int run_document(deid_stream *st, deid_worker *w, deid_split *sp, deid_ou
 			rc = r.skipped;
 		if (!rc && r.limit) {
 			snprintf(w->errmsg, sizeof(w->errmsg), "the scanner reached a limit (%s): %.180s",
-				 shuan_limit_name(r.limit), r.warning);
+			         shuan_limit_name(r.limit), r.warning);
 			rc = SHUAN_ELIMIT;
 		}
 		if (rc && !t.rc && !w->errmsg[0])
-			snprintf(w->errmsg, sizeof(w->errmsg), "%s", rc == SHUAN_EINTR ? "interrupted" : r.reason);
+			snprintf(w->errmsg, sizeof(w->errmsg), "%s",
+			         rc == SHUAN_EINTR ? "interrupted" : r.reason);
 		if (t.rc)
 			rc = t.rc;
 	} else {
@@ -440,8 +443,8 @@ static int run_document(deid_stream *st, deid_worker *w, deid_split *sp, deid_ou
 	if (!rc && (t.win_base + t.win.len > 0))
 		rc = tee_advance(&t, t.win_base + t.win.len, true);
 	if (rc && !err[0])
-		snprintf(err, errlen, "%.100s: line %llu: %.120s", st->path, (unsigned long long)t.j->line + 1,
-			 w->errmsg[0] ? w->errmsg : shuan_strerror(rc));
+		snprintf(err, errlen, "%.100s: line %llu: %.120s", st->path,
+		         (unsigned long long)t.j->line + 1, w->errmsg[0] ? w->errmsg : shuan_strerror(rc));
 	res->records = t.win_base + t.win.len > 0 ? 1 : 0;
 cleanup:
 	shuan_scanner_free(w->scanner);
@@ -479,15 +482,16 @@ static bool needs_scan(const shuan_masker *m)
 			return true;
 	for (size_t i = 0; i < m->nfields; i++) {
 		const deid_action *a = m->fields[i].act;
-		if (a->type == VT_AUTO && a->kind != ACT_KEEP && a->kind != ACT_REDACT && a->kind != ACT_ENCRYPT)
+		if (a->type == VT_AUTO && a->kind != ACT_KEEP && a->kind != ACT_REDACT &&
+		    a->kind != ACT_ENCRYPT)
 			return true;
 	}
 	return false;
 }
 
 /* Opens the input and reads enough to know its format; a CSV's header too. */
-static int open_stream(shuan_masker *m, deid_stream *st, deid_in *in, deid_split *sp, const char *path, char *err,
-		       size_t errlen)
+static int open_stream(shuan_masker *m, deid_stream *st, deid_in *in, deid_split *sp, const char *path,
+                       char *err, size_t errlen)
 {
 	int rc = deid_in_open(in, path, m->opt.encoding, err, errlen);
 	if (rc)
@@ -499,7 +503,8 @@ static int open_stream(shuan_masker *m, deid_stream *st, deid_in *in, deid_split
 	}
 	shuan_format f = m->opt.format;
 	if (f == SHUAN_FORMAT_AUTO)
-		f = shuan_scanner__guess_format(strcmp(path, "-") ? path : NULL, sp->buf ? sp->buf : "", sp->len);
+		f = shuan_scanner__guess_format(strcmp(path, "-") ? path : NULL, sp->buf ? sp->buf : "",
+		                                sp->len);
 	sp->fmt = f;
 	st->fmt = f;
 	if (f == SHUAN_FORMAT_CSV || f == SHUAN_FORMAT_TSV) {
@@ -519,24 +524,28 @@ static int open_stream(shuan_masker *m, deid_stream *st, deid_in *in, deid_split
 				return rc;
 			}
 		}
-		if ((rc = deid_csv_ctx_init(&st->csv, m, path, f == SHUAN_FORMAT_TSV ? '\t' : ',', sp->buf ? sp->buf : "",
-					    c.last_end ? c.last_end : sp->len, err, errlen)) != 0)
+		if ((rc = deid_csv_ctx_init(&st->csv, m, path, f == SHUAN_FORMAT_TSV ? '\t' : ',',
+		                            sp->buf ? sp->buf : "", c.last_end ? c.last_end : sp->len, err,
+		                            errlen)) != 0)
 			return rc;
 	} else if (m->nfields) {
 		/* columns named by the policy need a table */
 		for (size_t i = 0; i < m->nfields; i++)
 			if (m->fields[i].kind == RULE_COLUMN) {
-				const deid_rule *r = &SHUAN_VEC_AT(&m->policy->rules, deid_rule, m->fields[i].rule);
-				snprintf(err, errlen, "%s: column '%s': %s is %s, which has no columns (use paths: for JSON)",
-					 r->where, m->fields[i].key, path, shuan_format_name(f));
+				const deid_rule *r =
+				    &SHUAN_VEC_AT(&m->policy->rules, deid_rule, m->fields[i].rule);
+				snprintf(
+				    err, errlen,
+				    "%s: column '%s': %s is %s, which has no columns (use paths: for JSON)",
+				    r->where, m->fields[i].key, path, shuan_format_name(f));
 				return SHUAN_EINVAL;
 			}
 	}
 	return 0;
 }
 
-static int record_input(shuan_masker *m, const char *in_path, const char *out_path, const shuan_mask_result *res,
-			deid_worker *workers, int nworkers)
+static int record_input(shuan_masker *m, const char *in_path, const char *out_path,
+                        const shuan_mask_result *res, deid_worker *workers, int nworkers)
 {
 	deid_input_report *ir;
 	int rc;
@@ -584,8 +593,12 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 	const char *mname = NULL;
 	shuan_magic_kind mk = shuan_magic((const unsigned char *)in.head, in.head_len, &mname);
 	if (shuan_magic_is_container(mk) || mk == SHUAN_MAGIC_OLE || mk == SHUAN_MAGIC_SQLITE) {
-		snprintf(err, errlen, "%s: %s %s; mask reads text, CSV/TSV, JSON and xlsx (extract or export it first)",
-			 in_path, mk == SHUAN_MAGIC_SQLITE ? "an SQLite database" : "a", mk == SHUAN_MAGIC_SQLITE ? "file" : mname ? mname : "binary");
+		snprintf(err, errlen,
+		         "%s: %s %s; mask reads text, CSV/TSV, JSON and xlsx (extract or export it first)",
+		         in_path, mk == SHUAN_MAGIC_SQLITE ? "an SQLite database" : "a",
+		         mk == SHUAN_MAGIC_SQLITE ? "file"
+		         : mname                  ? mname
+		                                  : "binary");
 		rc = SHUAN_EBINARY;
 		goto cleanup;
 	}
@@ -595,20 +608,22 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 	st.need_scan = needs_scan(m);
 	st.oenc = default_out_enc(in.enc);
 	if (m->opt.output_encoding && deid_out_enc_parse(m->opt.output_encoding, &st.oenc) != 0) {
-		snprintf(err, errlen, "unknown --output-encoding '%s' (utf-8, gb18030, gbk, utf-16le, utf-16be)",
-			 m->opt.output_encoding);
+		snprintf(err, errlen,
+		         "unknown --output-encoding '%s' (utf-8, gb18030, gbk, utf-16le, utf-16be)",
+		         m->opt.output_encoding);
 		rc = SHUAN_EINVAL;
 		goto cleanup;
 	}
 	const deid_kanon *k = &m->policy->kanon;
 	if (k->on && !m->opt.unmask && st.fmt != SHUAN_FORMAT_CSV && st.fmt != SHUAN_FORMAT_TSV) {
-		snprintf(err, errlen, "%s: k_anonymity applies to tables (CSV, TSV, xlsx); %s is %s", k->where, in_path,
-			 shuan_format_name(st.fmt));
+		snprintf(err, errlen, "%s: k_anonymity applies to tables (CSV, TSV, xlsx); %s is %s",
+		         k->where, in_path, shuan_format_name(st.fmt));
 		rc = SHUAN_EINVAL;
 		goto cleanup;
 	}
 	if (k->on && !m->opt.unmask && (!strcmp(in_path, "-") || !S_ISREG(in.st.st_mode))) {
-		snprintf(err, errlen, "%s: k_anonymity reads the table twice: give a file, not a pipe", in_path);
+		snprintf(err, errlen, "%s: k_anonymity reads the table twice: give a file, not a pipe",
+		         in_path);
 		rc = SHUAN_EINVAL;
 		goto cleanup;
 	}
@@ -617,8 +632,10 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 		goto cleanup;
 	}
 	for (int i = 0; i < nworkers; i++)
-		if ((rc = deid_worker_init(&workers[i], m)) != 0 || (rc = deid_worker_begin(&workers[i], &st)) != 0) {
-			snprintf(err, errlen, "%.100s: %.140s", in_path, workers[i].errmsg[0] ? workers[i].errmsg : "out of memory");
+		if ((rc = deid_worker_init(&workers[i], m)) != 0 ||
+		    (rc = deid_worker_begin(&workers[i], &st)) != 0) {
+			snprintf(err, errlen, "%.100s: %.140s", in_path,
+			         workers[i].errmsg[0] ? workers[i].errmsg : "out of memory");
 			nworkers = i + 1;
 			goto cleanup;
 		}
@@ -629,7 +646,8 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 		if ((rc = run_blocks(&st, workers, nworkers, &sp, &ks)) != 0)
 			goto cleanup;
 		for (size_t i = 0; i < classes.cap; i++)
-			if (classes.counts[i] && classes.counts[i] < k->k && (rc = deid_classmap_add(&rare, classes.keys[i], 1)))
+			if (classes.counts[i] && classes.counts[i] < k->k &&
+			    (rc = deid_classmap_add(&rare, classes.keys[i], 1)))
 				goto cleanup;
 		deid_classmap_free(&classes);
 		for (int i = 0; i < nworkers; i++) {
@@ -665,8 +683,9 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 	if (rc)
 		goto cleanup;
 	if (in.dec && shuan_decoder_invalid(in.dec)) {
-		snprintf(err, errlen, "%s: %llu bytes are not valid %s; masking would change them (is --encoding right?)",
-			 in_path, (unsigned long long)shuan_decoder_invalid(in.dec), in.enc_name);
+		snprintf(err, errlen,
+		         "%s: %llu bytes are not valid %s; masking would change them (is --encoding right?)",
+		         in_path, (unsigned long long)shuan_decoder_invalid(in.dec), in.enc_name);
 		rc = SHUAN_EINVAL;
 		goto cleanup;
 	}

@@ -110,8 +110,9 @@ int deid_in_open(deid_in *in, const char *path, const char *forced, char *err, s
 	in->fd = -1;
 	in->path = path;
 	if (shuan_enc_parse(forced, &ch) != 0) {
-		snprintf(err, errlen, "unknown --encoding '%s' (auto, utf-8, gb18030, gbk, gb2312, utf-16le, utf-16be)",
-			 forced);
+		snprintf(err, errlen,
+		         "unknown --encoding '%s' (auto, utf-8, gb18030, gbk, gb2312, utf-16le, utf-16be)",
+		         forced);
 		return SHUAN_EINVAL;
 	}
 	if (!strcmp(path, "-")) {
@@ -144,7 +145,8 @@ int deid_in_open(deid_in *in, const char *path, const char *forced, char *err, s
 		    (in->enc == SHUAN_ENC_UTF16BE && n >= 2 && b[0] == 0xFE && b[1] == 0xFF))
 			in->bom = 2;
 	} else if (in->head_len) {
-		int rc = shuan_enc_detect(in->head, in->head_len, in->more, &in->enc, &in->bom, why, sizeof(why));
+		int rc =
+		    shuan_enc_detect(in->head, in->head_len, in->more, &in->enc, &in->bom, why, sizeof(why));
 		if (rc) {
 			snprintf(err, errlen, "%s: %s", path, why);
 			return rc;
@@ -156,15 +158,16 @@ int deid_in_open(deid_in *in, const char *path, const char *forced, char *err, s
 		return SHUAN_EBINARY;
 	}
 	if (in->enc == SHUAN_ENC_UTF8 && memchr(in->head, '\0', in->head_len)) {
-		snprintf(err, errlen, "%s: binary file (NUL bytes); mask reads text, CSV/TSV, JSON and xlsx", path);
+		snprintf(err, errlen, "%s: binary file (NUL bytes); mask reads text, CSV/TSV, JSON and xlsx",
+		         path);
 		return SHUAN_EBINARY;
 	}
 	snprintf(in->enc_name, sizeof(in->enc_name), "%s", ch.forced ? ch.name : shuan_enc_name(in->enc));
 	if (in->enc != SHUAN_ENC_UTF8) {
 		shuan_reader tail = {fd_read_tail, in};
 		in->tail = tail;
-		int rc = shuan_decoder_new(&in->dec, in->enc, &in->tail, in->head, in->head_len, in->bom, !in->more,
-					   4u << 20);
+		int rc = shuan_decoder_new(&in->dec, in->enc, &in->tail, in->head, in->head_len, in->bom,
+		                           !in->more, 4u << 20);
 		if (rc) {
 			snprintf(err, errlen, "%s: no converter from %s", path, in->enc_name);
 			return rc;
@@ -176,11 +179,15 @@ int deid_in_open(deid_in *in, const char *path, const char *forced, char *err, s
 	return 0;
 }
 
-uint64_t deid_in_bytes(const deid_in *in) { return in->dec ? shuan_decoder_bytes_in(in->dec) : in->raw_bytes; }
+uint64_t deid_in_bytes(const deid_in *in)
+{
+	return in->dec ? shuan_decoder_bytes_in(in->dec) : in->raw_bytes;
+}
 
 /* ---- output ---- */
 
-int deid_out_open(deid_out *o, const char *path, const deid_in *in, bool private_mode, char *err, size_t errlen)
+int deid_out_open(deid_out *o, const char *path, const deid_in *in, bool private_mode, char *err,
+                  size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
@@ -190,7 +197,8 @@ int deid_out_open(deid_out *o, const char *path, const deid_in *in, bool private
 		return 0;
 	}
 	struct stat st;
-	if (in && in->fd > STDIN_FILENO && stat(path, &st) == 0 && st.st_dev == in->st.st_dev && st.st_ino == in->st.st_ino) {
+	if (in && in->fd > STDIN_FILENO && stat(path, &st) == 0 && st.st_dev == in->st.st_dev &&
+	    st.st_ino == in->st.st_ino) {
 		snprintf(err, errlen, "%s: the output would replace the input; write to another file", path);
 		return SHUAN_EINVAL;
 	}
@@ -208,12 +216,13 @@ int deid_out_open(deid_out *o, const char *path, const deid_in *in, bool private
 		unsigned char r[6];
 		if (shuan_random_bytes(r, sizeof(r)) != 0)
 			break;
-		snprintf(o->tmp_path, pl + 32, "%s/.%s.%02x%02x%02x%02x%02x%02x.tmp", dirname(dir), basename(base), r[0],
-			 r[1], r[2], r[3], r[4], r[5]);
+		snprintf(o->tmp_path, pl + 32, "%s/.%s.%02x%02x%02x%02x%02x%02x.tmp", dirname(dir),
+		         basename(base), r[0], r[1], r[2], r[3], r[4], r[5]);
 		strcpy(dir, path);
 		strcpy(base, path);
 		/* 0666 less the umask for masked data; 0600 when it reveals values */
-		o->fd = open(o->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, private_mode ? 0600 : 0666);
+		o->fd =
+		    open(o->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, private_mode ? 0600 : 0666);
 		if (o->fd >= 0 || errno != EEXIST)
 			break;
 	}
@@ -234,8 +243,8 @@ int deid_out_write(deid_out *o, const void *p, size_t n, char *err, size_t errle
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			snprintf(err, errlen, "%s: write failed: %s", o->is_stdout ? "standard output" : o->final_path,
-				 strerror(errno));
+			snprintf(err, errlen, "%s: write failed: %s",
+			         o->is_stdout ? "standard output" : o->final_path, strerror(errno));
 			return SHUAN_EIO;
 		}
 		s += w;
@@ -345,7 +354,8 @@ static size_t find_cut(deid_split *sp)
 /* The next block (borrowed until the next call), 0 bytes at the end.
  * Returns 0, SHUAN_ELIMIT (a record longer than max_record), SHUAN_EINVAL
  * (an unterminated quote), or a read error. */
-int deid_split_next(deid_split *sp, const char **blk, size_t *n, uint64_t *first_line, char *err, size_t errlen)
+int deid_split_next(deid_split *sp, const char **blk, size_t *n, uint64_t *first_line, char *err,
+                    size_t errlen)
 {
 	if (sp->done) {
 		for (size_t i = 0; i < sp->done;) {
@@ -367,8 +377,10 @@ int deid_split_next(deid_split *sp, const char **blk, size_t *n, uint64_t *first
 			cut = sp->len ? find_cut(sp) : 0;
 			if (cut || (sp->eof && !sp->len)) {
 				if (!cut && sp->eof && sp->len) {
-					snprintf(err, errlen, "line %llu: a quoted field is not closed before the end of the input",
-						 (unsigned long long)sp->line + 1);
+					snprintf(err, errlen,
+					         "line %llu: a quoted field is not closed before the end of "
+					         "the input",
+					         (unsigned long long)sp->line + 1);
 					return SHUAN_EINVAL;
 				}
 				*blk = sp->buf;
@@ -378,14 +390,16 @@ int deid_split_next(deid_split *sp, const char **blk, size_t *n, uint64_t *first
 				return 0;
 			}
 			if (sp->eof) {
-				snprintf(err, errlen, "line %llu: a quoted field is not closed before the end of the input",
-					 (unsigned long long)sp->line + 1);
+				snprintf(
+				    err, errlen,
+				    "line %llu: a quoted field is not closed before the end of the input",
+				    (unsigned long long)sp->line + 1);
 				return SHUAN_EINVAL;
 			}
 		}
 		if (sp->len >= BLOCK_TARGET + sp->max_record) {
 			snprintf(err, errlen, "line %llu: a record longer than --max-record (%zu MiB)",
-				 (unsigned long long)sp->line + 1, sp->max_record >> 20);
+			         (unsigned long long)sp->line + 1, sp->max_record >> 20);
 			return SHUAN_ELIMIT;
 		}
 		int rc = deid_split_fill(sp, sp->len + 65536);
@@ -401,7 +415,8 @@ int deid_split_next(deid_split *sp, const char **blk, size_t *n, uint64_t *first
 int deid_on_finding(const shuan_finding *f, void *ud)
 {
 	deid_worker *w = ud;
-	const shuan_detector *d = (const shuan_detector *)((const char *)f->detector - offsetof(shuan_detector, info));
+	const shuan_detector *d =
+	    (const shuan_detector *)((const char *)f->detector - offsetof(shuan_detector, info));
 	deid_find x = {f->offset, f->offset + f->length, (int)(d - w->m->rules->dets)};
 	/* a full list means pathological input; masking cannot drop a value */
 	if (shuan_vec_push(&w->finds, &x) != 0) {
@@ -460,18 +475,20 @@ int deid_mask_block(deid_stream *st, deid_worker *w, deid_block *b)
 			return rc;
 		}
 		bool csv = st->fmt == SHUAN_FORMAT_CSV || st->fmt == SHUAN_FORMAT_TSV;
-		rc = shuan_scanner__scan_block(w->scanner, &in, b->in, b->len, csv && !b->first ? st->csv.header : NULL,
-					       csv && !b->first ? st->csv.header_len : 0, deid_on_finding, w, &res);
+		rc = shuan_scanner__scan_block(
+		    w->scanner, &in, b->in, b->len, csv && !b->first ? st->csv.header : NULL,
+		    csv && !b->first ? st->csv.header_len : 0, deid_on_finding, w, &res);
 		if (w->error)
 			return w->error;
 		if (rc) {
-			snprintf(w->errmsg, sizeof(w->errmsg), "%s", rc == SHUAN_EINTR ? "interrupted" : res.reason);
+			snprintf(w->errmsg, sizeof(w->errmsg), "%s",
+			         rc == SHUAN_EINTR ? "interrupted" : res.reason);
 			return rc;
 		}
 		if (res.limit) {
 			/* part of the block was not examined: masking it would let values through */
 			snprintf(w->errmsg, sizeof(w->errmsg), "the scanner reached a limit (%s): %.180s",
-				 shuan_limit_name(res.limit), res.warning);
+			         shuan_limit_name(res.limit), res.warning);
 			return SHUAN_ELIMIT;
 		}
 		sort_finds(w);
@@ -482,7 +499,8 @@ int deid_mask_block(deid_stream *st, deid_worker *w, deid_block *b)
 	switch (st->fmt) {
 	case SHUAN_FORMAT_CSV:
 	case SHUAN_FORMAT_TSV:
-		rc = deid_csv_mask_block(w, &st->csv, b->in, b->len, b->first, f, nf, &b->raw, &b->records, &b->err_line);
+		rc = deid_csv_mask_block(w, &st->csv, b->in, b->len, b->first, f, nf, &b->raw, &b->records,
+		                         &b->err_line);
 		break;
 	case SHUAN_FORMAT_JSONL: {
 		deid_json *j = w->json;

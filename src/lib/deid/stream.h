@@ -18,15 +18,15 @@ typedef struct deid_in {
 	const char *path;
 	int fd;
 	struct stat st;
-	char *head;          /* the first bytes, read to sniff, replayed */
+	char *head; /* the first bytes, read to sniff, replayed */
 	size_t head_len, head_pos;
-	bool more;           /* the input goes on after the head */
+	bool more; /* the input goes on after the head */
 	shuan_enc enc;
 	char enc_name[16];
-	size_t bom;          /* BOM bytes the decoder skips */
+	size_t bom; /* BOM bytes the decoder skips */
 	shuan_decoder *dec;
 	shuan_reader tail, dec_rd;
-	shuan_reader rd;     /* UTF-8 out */
+	shuan_reader rd; /* UTF-8 out */
 	uint64_t raw_bytes, utf8_bytes;
 } deid_in;
 
@@ -43,7 +43,8 @@ typedef struct deid_out {
 } deid_out;
 
 /* private_mode: 0600 (the output reveals values). Refuses to write over the input. */
-int deid_out_open(deid_out *o, const char *path, const deid_in *in, bool private_mode, char *err, size_t errlen);
+int deid_out_open(deid_out *o, const char *path, const deid_in *in, bool private_mode, char *err,
+                  size_t errlen);
 int deid_out_write(deid_out *o, const void *p, size_t n, char *err, size_t errlen);
 int deid_out_commit(deid_out *o, char *err, size_t errlen);
 /* Closes; removes the temporary file unless committed. */
@@ -58,7 +59,7 @@ typedef struct deid_split {
 	shuan_format fmt;
 	deid_csv_cut cut;
 	size_t max_record;
-	uint64_t line;         /* lines before buf[0] */
+	uint64_t line; /* lines before buf[0] */
 } deid_split;
 
 void deid_split_init(deid_split *sp, shuan_reader *rd, shuan_format fmt, size_t max_record);
@@ -68,7 +69,8 @@ int deid_split_fill(deid_split *sp, size_t want);
 /* The next block, borrowed until the next call; *n == 0 at the end. Returns
  * 0, SHUAN_ELIMIT (a record longer than max_record), SHUAN_EINVAL (an
  * unterminated quote) or a read error, with err naming the line. */
-int deid_split_next(deid_split *sp, const char **blk, size_t *n, uint64_t *first_line, char *err, size_t errlen);
+int deid_split_next(deid_split *sp, const char **blk, size_t *n, uint64_t *first_line, char *err,
+                    size_t errlen);
 
 /* A block of whole records and what masking it produced. */
 typedef struct deid_block {
@@ -76,11 +78,11 @@ typedef struct deid_block {
 	size_t len, cap;
 	bool first;
 	uint64_t seq, first_line;
-	shuan_buf raw, out;   /* UTF-8 output, and the output as written */
+	shuan_buf raw, out; /* UTF-8 output, and the output as written */
 	uint64_t records, invalid_utf8, err_line;
 	int rc;
 	char err[256];
-	int state;            /* run.c */
+	int state; /* run.c */
 } deid_block;
 
 /* What the workers of one input share (read-only while they run). */

@@ -59,11 +59,14 @@ bool deid_surrogate_supported(deid_vtype t)
 	}
 }
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
 
 /* Runs the named validator on the whole of s[0..n); r receives what it derived. */
 static bool valid(const shuan_vdata *vd, const char *validator, const char *s, size_t n, bool field_mode,
-		  shuan_vresult *r)
+                  shuan_vresult *r)
 {
 	const shuan_validator *v = shuan_validator_find(validator);
 	shuan_vresult tmp;
@@ -137,12 +140,18 @@ static void seed_for(deid_crypto *c, deid_drbg *g, const char *type, const char 
 	deid_drbg_init(g, &c->surrogate, seed);
 }
 
-static char rand_digit(deid_drbg *g) { return (char)('0' + deid_drbg_below(g, 10)); }
+static char rand_digit(deid_drbg *g)
+{
+	return (char)('0' + deid_drbg_below(g, 10));
+}
 
 /* A county code: any, or under the original's province (2 digits) or city (4). */
 static const char *draw_region(const deid_tables *t, deid_drbg *g, const char *orig, deid_region_keep keep)
 {
-	size_t lo = 0, hi = t->ncounties, plen = keep == KEEP_REGION_CITY ? 4 : keep == KEEP_REGION_PROVINCE ? 2 : 0;
+	size_t lo = 0, hi = t->ncounties,
+	       plen = keep == KEEP_REGION_CITY       ? 4
+	              : keep == KEEP_REGION_PROVINCE ? 2
+	                                             : 0;
 	if (plen && orig) {
 		/* counties are sorted by code: find the run with the same prefix */
 		size_t a = 0, b = t->ncounties;
@@ -167,7 +176,7 @@ static const char *draw_region(const deid_tables *t, deid_drbg *g, const char *o
 /* ---- the generators: each writes a NUL-terminated candidate into buf ---- */
 
 static int sur_resident_id(const deid_tables *t, const shuan_vdata *vd, deid_drbg *g, const deid_action *a,
-			   const char *v, size_t n, shuan_buf *out)
+                           const char *v, size_t n, shuan_buf *out)
 {
 	char orig[19], cand[19];
 	shuan_vresult r;
@@ -179,7 +188,8 @@ static int sur_resident_id(const deid_tables *t, const shuan_vdata *vd, deid_drb
 		orig[17] = 'X';
 	if (!valid(vd, "cn_resident_id", orig, n, false, &r) || r.age < 0)
 		return 1;
-	bool permit = n == 18 && (!memcmp(orig, "810000", 6) || !memcmp(orig, "820000", 6) || !memcmp(orig, "830000", 6));
+	bool permit = n == 18 && (!memcmp(orig, "810000", 6) || !memcmp(orig, "820000", 6) ||
+	                          !memcmp(orig, "830000", 6));
 	int band = a->age_band, lo = 0, hi = 95;
 	if (band > 0) {
 		lo = r.age / band * band;
@@ -248,8 +258,8 @@ static int org_check(const char *body)
 	return c == 10 ? 'X' : c == 11 ? '0' : '0' + c;
 }
 
-static int sur_uscc(const deid_tables *t, const shuan_vdata *vd, deid_drbg *g, const deid_action *a, const char *v,
-		    size_t n, shuan_buf *out)
+static int sur_uscc(const deid_tables *t, const shuan_vdata *vd, deid_drbg *g, const deid_action *a,
+                    const char *v, size_t n, shuan_buf *out)
 {
 	static const char BODY[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 	char orig[19], cand[19];
@@ -324,12 +334,13 @@ static bool luhn_complete(char *d, size_t n)
 	return false;
 }
 
-static int sur_card(const shuan_vdata *vd, deid_drbg *g, const char *validator, size_t keep, const char *v, size_t n,
-		    shuan_buf *out)
+static int sur_card(const shuan_vdata *vd, deid_drbg *g, const char *validator, size_t keep, const char *v,
+                    size_t n, shuan_buf *out)
 {
 	digitpos dp;
 	char nd[32], cand[128];
-	if (n >= sizeof(cand) || !collect_digits(v, n, &dp) || dp.n <= keep + 1 || !valid(vd, validator, v, n, false, NULL))
+	if (n >= sizeof(cand) || !collect_digits(v, n, &dp) || dp.n <= keep + 1 ||
+	    !valid(vd, validator, v, n, false, NULL))
 		return 1;
 	for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
 		memcpy(nd, dp.d, keep);
@@ -345,7 +356,7 @@ static int sur_card(const shuan_vdata *vd, deid_drbg *g, const char *validator, 
 }
 
 static int sur_mobile(const deid_tables *t, const shuan_vdata *vd, deid_drbg *g, const char *v, size_t n,
-		      shuan_buf *out)
+                      shuan_buf *out)
 {
 	digitpos dp;
 	char nd[12], cand[128];
@@ -394,7 +405,7 @@ static int sur_landline(const shuan_vdata *vd, deid_drbg *g, const char *v, size
 }
 
 static int sur_name(const deid_tables *t, const shuan_vdata *vd, deid_drbg *g, const char *v, size_t n,
-		    shuan_buf *out)
+                    shuan_buf *out)
 {
 	char cand[64];
 	size_t chars = deid_u8count(v, n);
@@ -428,7 +439,7 @@ static int sur_name(const deid_tables *t, const shuan_vdata *vd, deid_drbg *g, c
 }
 
 static int sur_email(const shuan_vdata *vd, deid_drbg *g, const deid_action *a, const char *v, size_t n,
-		     shuan_buf *out)
+                     shuan_buf *out)
 {
 	static const char AL[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 	const char *domain = a->email_domain ? a->email_domain : "example.com";
@@ -454,15 +465,17 @@ static int sur_ipv4(const shuan_vdata *vd, deid_drbg *g, const char *v, size_t n
 	if (!valid(vd, "ipv4", v, n, false, NULL))
 		return 1;
 	for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-		int l = snprintf(cand, sizeof(cand), "%s.%u", NETS[deid_drbg_below(g, 3)], 1 + deid_drbg_below(g, 254));
-		if (((size_t)l != n || memcmp(cand, v, n) != 0) && valid(vd, "ipv4", cand, (size_t)l, false, NULL))
+		int l = snprintf(cand, sizeof(cand), "%s.%u", NETS[deid_drbg_below(g, 3)],
+		                 1 + deid_drbg_below(g, 254));
+		if (((size_t)l != n || memcmp(cand, v, n) != 0) &&
+		    valid(vd, "ipv4", cand, (size_t)l, false, NULL))
 			return shuan_buf_add(out, cand, (size_t)l);
 	}
 	return 1;
 }
 
 int deid_surrogate(const deid_tables *tabs, const shuan_vdata *vd, deid_crypto *c, const deid_action *a,
-		   deid_vtype t, const char *v, size_t n, shuan_buf *out)
+                   deid_vtype t, const char *v, size_t n, shuan_buf *out)
 {
 	deid_drbg g;
 	char norm[128];
@@ -477,8 +490,11 @@ int deid_surrogate(const deid_tables *tabs, const shuan_vdata *vd, deid_crypto *
 	 * "13812345678" get the same surrogate digits */
 	for (size_t i = 0; i < n; i++) {
 		char ch = v[i];
-		if (t == VT_NAME || t == VT_EMAIL || is_digit(ch) || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))
-			norm[nl++] = (char)(t == VT_EMAIL && ch >= 'A' && ch <= 'Z' ? ch + 32 : ch == 'x' && t == VT_RESIDENT_ID ? 'X' : ch);
+		if (t == VT_NAME || t == VT_EMAIL || is_digit(ch) || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= 'a' && ch <= 'z'))
+			norm[nl++] = (char)(t == VT_EMAIL && ch >= 'A' && ch <= 'Z' ? ch + 32
+			                    : ch == 'x' && t == VT_RESIDENT_ID      ? 'X'
+			                                                            : ch);
 	}
 	if (t == VT_MOBILE && nl > 11)
 		memmove(norm, norm + nl - 11, 11), nl = 11;

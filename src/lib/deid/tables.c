@@ -19,8 +19,8 @@
 static bool placeholder(const char *name)
 {
 	return !strcmp(name, "市辖区") || !strcmp(name, "县") || !strcmp(name, "省直辖县级行政区划") ||
-	       !strcmp(name, "自治区直辖县级行政区划") || !strcmp(name, "省直辖行政单位") || !strcmp(name, "郊区") ||
-	       !strcmp(name, "矿区");
+	       !strcmp(name, "自治区直辖县级行政区划") || !strcmp(name, "省直辖行政单位") ||
+	       !strcmp(name, "郊区") || !strcmp(name, "矿区");
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -39,8 +39,9 @@ static int cmp_name(const void *a, const void *b)
  * 广西壮族自治区 -> 广西. 0 when there is none of at least two characters. */
 static size_t short_len(const char *name, size_t len)
 {
-	static const char *const SUFFIX[] = {"维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区",
-					     "省",           "市",         "地区",       "盟",     NULL};
+	static const char *const SUFFIX[] = {"维吾尔自治区", "壮族自治区", "回族自治区", "自治区",
+	                                     "特别行政区",   "省",         "市",         "地区",
+	                                     "盟",           NULL};
 	for (size_t i = 0; SUFFIX[i]; i++) {
 		size_t sl = strlen(SUFFIX[i]);
 		if (len > sl && !memcmp(name + len - sl, SUFFIX[i], sl))
@@ -49,7 +50,8 @@ static size_t short_len(const char *name, size_t len)
 	return 0;
 }
 
-static int push_name(deid_tables *t, size_t *cap, const char *name, size_t len, uint32_t code, bool short_form)
+static int push_name(deid_tables *t, size_t *cap, const char *name, size_t len, uint32_t code,
+                     bool short_form)
 {
 	if (t->nnames == *cap) {
 		size_t nc = *cap ? *cap * 2 : 8192;
@@ -139,10 +141,13 @@ int deid_tables_load(deid_tables *t, const shuan_vdata *vd, const char *rules_di
 	if (keys_of(vd->mobile_prefixes, &t->mobile_prefixes, &t->nmobile, 0) ||
 	    keys_of(vd->surnames, &t->surnames1, &t->nsurnames1, 3) ||
 	    keys_of(vd->surnames, &t->surnames2, &t->nsurnames2, 6) ||
-	    keys_of(t->given, &t->given_chars, &t->ngiven, 3) || keys_of(vd->area_codes, &t->area_codes, &t->nareas, 0))
+	    keys_of(t->given, &t->given_chars, &t->ngiven, 3) ||
+	    keys_of(vd->area_codes, &t->area_codes, &t->nareas, 0))
 		goto fail;
 	if (!t->ncounties || !t->nmobile || !t->nsurnames1 || !t->ngiven) {
-		snprintf(err, errlen, "a data table for surrogates is empty (gb2260, mobile prefixes, surnames, given names)");
+		snprintf(
+		    err, errlen,
+		    "a data table for surrogates is empty (gb2260, mobile prefixes, surnames, given names)");
 		rc = SHUAN_EINVAL;
 		goto fail;
 	}

@@ -31,7 +31,7 @@
 typedef struct xsheet {
 	char *name;
 	lxw_worksheet *ws;
-	char **headers;          /* row 1, by column */
+	char **headers; /* row 1, by column */
 	const deid_field_rule **rules;
 	size_t ncols;
 } xsheet;
@@ -43,7 +43,7 @@ typedef struct xctx {
 	xsheet *sheets;
 	size_t nsheets;
 	size_t last;
-	bool *seen;              /* per field rule: a sheet has the column */
+	bool *seen; /* per field rule: a sheet has the column */
 	const char *path;
 	char err[256];
 	uint64_t rows;
@@ -62,7 +62,8 @@ static xsheet *add_sheet(xctx *x, const char *name)
 	if (!(s->name = shuan_strdup(name)))
 		return NULL;
 	if (!(s->ws = workbook_add_worksheet(x->wb, name))) {
-		snprintf(x->err, sizeof(x->err), "sheet '%.40s' cannot be written (a name Excel refuses)", name);
+		snprintf(x->err, sizeof(x->err), "sheet '%.40s' cannot be written (a name Excel refuses)",
+		         name);
 		shuan_free(s->name);
 		return NULL;
 	}
@@ -118,7 +119,8 @@ static bool serial_date(const char *s, size_t n, char *out, size_t cap)
 	/* days from 1970-01-01: serial 25569 is 1970-01-01 */
 	long z = (long)v - 25569 + 719468;
 	long era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365,
+	     doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
 	long y = yoe + era * 400 + (m <= 2);
 	snprintf(out, cap, "%04d-%02d-%02d", (int)(y % 10000), (int)(m % 100), (int)(d % 100));
@@ -131,7 +133,8 @@ static bool date_rule(const deid_action *a)
 	       (a->type == VT_DATE || a->to == GEN_YEAR || a->to == GEN_YEAR_MONTH || a->to == GEN_YEAR_BAND);
 }
 
-static int write_cell(xctx *x, xsheet *s, uint64_t row, long col, const char *type, const char *v, size_t n, bool changed)
+static int write_cell(xctx *x, xsheet *s, uint64_t row, long col, const char *type, const char *v, size_t n,
+                      bool changed)
 {
 	lxw_error e;
 	char *z = NULL;
@@ -146,7 +149,8 @@ static int write_cell(xctx *x, xsheet *s, uint64_t row, long col, const char *ty
 	if (!changed && !strcmp(type, "n")) {
 		char *end;
 		double d = strtod(z, &end);
-		e = *end ? worksheet_write_string(s->ws, r, c, z, NULL) : worksheet_write_number(s->ws, r, c, d, NULL);
+		e = *end ? worksheet_write_string(s->ws, r, c, z, NULL)
+		         : worksheet_write_number(s->ws, r, c, d, NULL);
 	} else if (!changed && !strcmp(type, "b")) {
 		e = worksheet_write_boolean(s->ws, r, c, z[0] == '1', NULL);
 	} else {
@@ -160,8 +164,8 @@ static int write_cell(xctx *x, xsheet *s, uint64_t row, long col, const char *ty
 	return 0;
 }
 
-static int on_cell(void *ud, const char *sheet, uint64_t row, long col, const char *type, const char *text, size_t len,
-		   bool truncated)
+static int on_cell(void *ud, const char *sheet, uint64_t row, long col, const char *type, const char *text,
+                   size_t len, bool truncated)
 {
 	xctx *x = ud;
 	deid_worker *w = x->w;
@@ -210,8 +214,10 @@ static int on_cell(void *ud, const char *sheet, uint64_t row, long col, const ch
 	size_t fl = field ? strlen(field) : 0;
 	const deid_field_rule *fr = header ? NULL : s->rules[col];
 	w->finds.n = 0;
-	if (!m->opt.unmask && (rc = shuan_scanner__scan_cell(w->scanner, &x->cells, row, text, len, field, loc)) != 0) {
-		snprintf(x->err, sizeof(x->err), "%.130s: %.120s", loc, w->errmsg[0] ? w->errmsg : shuan_strerror(rc));
+	if (!m->opt.unmask &&
+	    (rc = shuan_scanner__scan_cell(w->scanner, &x->cells, row, text, len, field, loc)) != 0) {
+		snprintf(x->err, sizeof(x->err), "%.130s: %.120s", loc,
+		         w->errmsg[0] ? w->errmsg : shuan_strerror(rc));
 		return SHUAN_ESTOP;
 	}
 	bool actionable = false;
@@ -242,7 +248,8 @@ static int on_cell(void *ud, const char *sheet, uint64_t row, long col, const ch
 		rc = 0;
 	}
 	if (rc) {
-		snprintf(x->err, sizeof(x->err), "%.130s: %.120s", loc, w->errmsg[0] ? w->errmsg : shuan_strerror(rc));
+		snprintf(x->err, sizeof(x->err), "%.130s: %.120s", loc,
+		         w->errmsg[0] ? w->errmsg : shuan_strerror(rc));
 		return SHUAN_ESTOP;
 	}
 	if (changed)
@@ -280,7 +287,8 @@ int deid_mask_xlsx(shuan_masker *m, const char *in_path, const char *out_path, s
 		return SHUAN_EINVAL;
 	}
 	if (m->policy->kanon.on && !m->opt.unmask) {
-		snprintf(err, errlen, "%s: k_anonymity is applied to CSV/TSV; save the sheet as CSV first", m->policy->kanon.where);
+		snprintf(err, errlen, "%s: k_anonymity is applied to CSV/TSV; save the sheet as CSV first",
+		         m->policy->kanon.where);
 		return SHUAN_EINVAL;
 	}
 	if ((rc = deid_worker_init(&w, m)) != 0) {
@@ -324,8 +332,8 @@ int deid_mask_xlsx(shuan_masker *m, const char *in_path, const char *out_path, s
 	for (size_t i = 0; i < m->nfields; i++)
 		if (m->fields[i].kind != RULE_PATH && !x.seen[i]) {
 			const deid_rule *r = &SHUAN_VEC_AT(&m->policy->rules, deid_rule, m->fields[i].rule);
-			snprintf(err, errlen, "%s: column '%s' is not in the first row of any sheet of %s", r->where,
-				 m->fields[i].key, in_path);
+			snprintf(err, errlen, "%s: column '%s' is not in the first row of any sheet of %s",
+			         r->where, m->fields[i].key, in_path);
 			rc = SHUAN_EINVAL;
 			goto cleanup;
 		}

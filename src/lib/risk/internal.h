@@ -51,12 +51,12 @@ typedef struct rk_table {
 	char **names;
 	size_t ncols;
 	deid_csv_cell *cells;
-	const char *blk;   /* the current block */
+	const char *blk; /* the current block */
 	size_t blen, pos;
-	uint64_t line;     /* lines before the current record */
-	uint64_t skipped;  /* ragged rows left out */
+	uint64_t line;    /* lines before the current record */
+	uint64_t skipped; /* ragged rows left out */
 	bool allow_ragged, opened;
-	shuan_buf *vals;   /* per wanted column: its unquoted value when quoted */
+	shuan_buf *vals; /* per wanted column: its unquoted value when quoted */
 	size_t nvals;
 	const atomic_int *cancel;
 } rk_table;
@@ -66,7 +66,8 @@ void rk_table_close(rk_table *t);
 int rk_table_column(const rk_table *t, const char *name);
 /* The next record's values of cols[0..nc) (trimmed, unquoted; valid until
  * the next call). Returns 1, 0 at the end, or a negative code with err. */
-int rk_table_next(rk_table *t, const int *cols, size_t nc, const char **v, size_t *vl, char *err, size_t errlen);
+int rk_table_next(rk_table *t, const int *cols, size_t nc, const char **v, size_t *vl, char *err,
+                  size_t errlen);
 
 /* ---- counting classes in bounded memory ---- */
 
@@ -91,22 +92,22 @@ typedef int (*rk_class_fn)(void *ud, const rk_class *c);
 typedef struct rk_part {
 	rk_entry *v;
 	size_t n, cap;
-	FILE *f;           /* spilled entries (unlinked temporary file), or NULL */
+	FILE *f; /* spilled entries (unlinked temporary file), or NULL */
 	uint64_t on_disk;
 } rk_part;
 
 typedef struct rk_counter {
-	rk_entry *front;   /* open addressing by pair, count 0 = empty */
+	rk_entry *front; /* open addressing by pair, count 0 = empty */
 	size_t fcap, fn;
 	rk_part parts[RK_PARTS];
-	rk_entry *t;       /* phase 2: one partition's table, reused */
+	rk_entry *t; /* phase 2: one partition's table, reused */
 	size_t tcap;
 	size_t buffered, max_buffered; /* entries in the partition buffers */
-	size_t budget;     /* bytes */
+	size_t budget;                 /* bytes */
 	const char *tmpdir;
-	int depth;         /* partitioning level (8 hash bits each) */
+	int depth;              /* partitioning level (8 hash bits each) */
 	bool pairs_are_classes; /* no sensitive attribute: pair == class */
-	uint64_t partitions; /* partitions spilled to disk */
+	uint64_t partitions;    /* partitions spilled to disk */
 } rk_counter;
 
 /* max_bytes: the memory for the table. */
@@ -141,6 +142,6 @@ bool rk_suppressed(const char *const *v, const size_t *vl, size_t n);
 
 /* Resolves o->qi (or the rules' names) against the header: columns and kinds. */
 int rk_resolve_qi(const rk_table *t, const rk_qi_rules *q, const shuan_risk_options *o, int *cols,
-		  const rk_kind **kinds, char **names, size_t *n, char *err, size_t errlen);
+                  const rk_kind **kinds, char **names, size_t *n, char *err, size_t errlen);
 
 #endif

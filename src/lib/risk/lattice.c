@@ -253,7 +253,10 @@ void shuan_risk_suggestion_free(shuan_risk_suggestion *s)
 	shuan_free(s);
 }
 
-bool shuan_risk_suggestion_found(const shuan_risk_suggestion *s) { return s && s->found; }
+bool shuan_risk_suggestion_found(const shuan_risk_suggestion *s)
+{
+	return s && s->found;
+}
 
 /* What one node gives. */
 typedef struct node_eval {
@@ -299,7 +302,8 @@ static int evaluate(search *s, const int *lv, node_eval *e)
 }
 
 /* Calls fn for every level vector with sum h (levels within 0..top). */
-static int each_node(search *s, int *lv, size_t q, int left, int (*fn)(search *, const int *, void *), void *ud)
+static int each_node(search *s, int *lv, size_t q, int left, int (*fn)(search *, const int *, void *),
+                     void *ud)
 {
 	if (q == s->nqi)
 		return left == 0 ? fn(s, lv, ud) : 0;
@@ -344,7 +348,8 @@ static int visit(search *s, const int *lv, void *ud)
 		loss += (double)lv[q] / (double)s->top[q];
 	loss /= (double)s->nqi;
 	/* visited in lexicographic order: a tie keeps the first */
-	if (!b->have || e.suppressed < b->e.suppressed || (e.suppressed == b->e.suppressed && loss < b->loss - 1e-12)) {
+	if (!b->have || e.suppressed < b->e.suppressed ||
+	    (e.suppressed == b->e.suppressed && loss < b->loss - 1e-12)) {
 		memcpy(b->lv, lv, s->nqi * sizeof(int));
 		b->e = e;
 		b->loss = loss;
@@ -354,8 +359,8 @@ static int visit(search *s, const int *lv, void *ud)
 }
 
 /* The generalised ids of every distinct value of column q at every level. */
-static int build_levels(search *s, size_t q, const rk_kind *k, const strs *vals, strs *out, const deid_tables *tabs,
-			const shuan_vdata *vd, char *err, size_t errlen)
+static int build_levels(search *s, size_t q, const rk_kind *k, const strs *vals, strs *out,
+                        const deid_tables *tabs, const shuan_vdata *vd, char *err, size_t errlen)
 {
 	shuan_buf b;
 	int rc = 0;
@@ -394,7 +399,7 @@ static int build_levels(search *s, size_t q, const rk_kind *k, const strs *vals,
 }
 
 int shuan_risk_suggest(const char *path, const shuan_risk_options *o, double max_suppression,
-		       shuan_risk_suggestion **out, char *err, size_t errlen)
+                       shuan_risk_suggestion **out, char *err, size_t errlen)
 {
 	rk_qi_rules q;
 	rk_table t;
@@ -433,8 +438,8 @@ int shuan_risk_suggest(const char *path, const shuan_risk_options *o, double max
 	    (rc = rk_resolve_qi(&t, &q, o, cols, kinds, names, &nqi, err, errlen)) != 0)
 		goto cleanup;
 	if (!(sg = shuan_calloc(1, sizeof(*sg))) || !(sg->qi = shuan_calloc(nqi, sizeof(char *))) ||
-	    !(sg->kind = shuan_calloc(nqi, sizeof(char *))) || !(sg->spec = shuan_calloc(nqi, sizeof(char *))) ||
-	    !(sg->input = shuan_strdup(path))) {
+	    !(sg->kind = shuan_calloc(nqi, sizeof(char *))) ||
+	    !(sg->spec = shuan_calloc(nqi, sizeof(char *))) || !(sg->input = shuan_strdup(path))) {
 		rc = SHUAN_ENOMEM;
 		goto cleanup;
 	}
@@ -460,9 +465,10 @@ int shuan_risk_suggest(const char *path, const shuan_risk_options *o, double max
 		s.records++;
 	}
 	if (rc == SHUAN_ELIMIT) {
-		snprintf(err, errlen, "%s: more distinct quasi-identifier combinations than --memory holds for --suggest "
-				      "(raise --memory)",
-			 path);
+		snprintf(err, errlen,
+		         "%s: more distinct quasi-identifier combinations than --memory holds for --suggest "
+		         "(raise --memory)",
+		         path);
 		goto cleanup;
 	}
 	if (rc < 0)
@@ -490,8 +496,10 @@ int shuan_risk_suggest(const char *path, const shuan_risk_options *o, double max
 	for (int h = 0; h <= maxh && !b.have; h++)
 		if ((rc = each_node(&s, lv, 0, h, visit, &b)) != 0) {
 			if (rc == SHUAN_ELIMIT)
-				snprintf(err, errlen, "the lattice is larger than %d evaluations; name fewer quasi-identifiers",
-					 MAX_NODES);
+				snprintf(
+				    err, errlen,
+				    "the lattice is larger than %d evaluations; name fewer quasi-identifiers",
+				    MAX_NODES);
 			goto cleanup;
 		}
 	sg->nqi = nqi;
@@ -517,7 +525,7 @@ int shuan_risk_suggest(const char *path, const shuan_risk_options *o, double max
 	sg->evaluated = b.evaluated;
 	sg->lattice = lattice;
 	snprintf(sg->date, sizeof(sg->date), "%04d-%02d-%02d", vd.scan_year % 10000, vd.scan_month % 100,
-		 vd.scan_day % 100);
+	         vd.scan_day % 100);
 	*out = sg;
 	sg = NULL;
 	rc = 0;
@@ -544,21 +552,29 @@ cleanup:
 int shuan_risk_suggestion_write_policy(const shuan_risk_suggestion *s, FILE *out)
 {
 	fprintf(out, "# shuan mask policy written by shuan risk --suggest on %s\n", s->date);
-	fprintf(out, "# input: %s, %llu records; target k = %llu with at most %.4g%% of the records suppressed\n",
-		s->input, (unsigned long long)s->records, (unsigned long long)s->k, s->max_suppression * 100);
+	fprintf(out,
+	        "# input: %s, %llu records; target k = %llu with at most %.4g%% of the records suppressed\n",
+	        s->input, (unsigned long long)s->records, (unsigned long long)s->k, s->max_suppression * 100);
 	if (!s->found) {
-		fprintf(out, "# NO generalisation of these quasi-identifiers reaches k within the budget: raise\n"
-			     "# --max-suppression, lower --k or add coarser levels; this policy suppresses them all.\n");
+		fprintf(out,
+		        "# NO generalisation of these quasi-identifiers reaches k within the budget: raise\n"
+		        "# --max-suppression, lower --k or add coarser levels; this policy suppresses them "
+		        "all.\n");
 	} else {
 		fprintf(out, "# chosen (level of levels):");
 		for (size_t i = 0; i < s->nqi; i++)
 			fprintf(out, "%s %s %d/%d", i ? "," : "", s->qi[i], s->level[i], s->nlevels[i] - 1);
-		fprintf(out, "\n# %llu classes, the smallest of %llu records, after suppressing %llu records (%.2f%%);\n"
-			     "# %llu of %llu generalisations evaluated. Applying this policy with shuan mask suppresses\n"
-			     "# the quasi-identifiers of every record in a class smaller than k (they become \"*\").\n",
-			(unsigned long long)s->classes, (unsigned long long)s->k_after, (unsigned long long)s->suppressed,
-			s->records ? 100.0 * (double)s->suppressed / (double)s->records : 0.0,
-			(unsigned long long)s->evaluated, (unsigned long long)s->lattice);
+		fprintf(out,
+		        "\n# %llu classes, the smallest of %llu records, after suppressing %llu records "
+		        "(%.2f%%);\n"
+		        "# %llu of %llu generalisations evaluated. Applying this policy with shuan mask "
+		        "suppresses\n"
+		        "# the quasi-identifiers of every record in a class smaller than k (they become "
+		        "\"*\").\n",
+		        (unsigned long long)s->classes, (unsigned long long)s->k_after,
+		        (unsigned long long)s->suppressed,
+		        s->records ? 100.0 * (double)s->suppressed / (double)s->records : 0.0,
+		        (unsigned long long)s->evaluated, (unsigned long long)s->lattice);
 	}
 	fputs("version: 1\ncolumns:\n", out);
 	for (size_t i = 0; i < s->nqi; i++) {
@@ -582,14 +598,16 @@ int shuan_risk_suggestion_write_json(const shuan_risk_suggestion *s, FILE *out)
 {
 	fputs("{\"input\":", out);
 	shuan_json_cstring(out, s->input);
-	fprintf(out,
-		",\"found\":%s,\"k\":%llu,\"max_suppression\":%.6g,\"records\":%llu,\"input_suppressed\":%llu,"
-		"\"suppressed\":%llu,\"suppressed_share\":%.6g,\"classes\":%llu,\"k_after\":%llu,\"loss\":%.6g,"
-		"\"evaluated\":%llu,\"lattice\":%llu,\"quasi_identifiers\":[",
-		s->found ? "true" : "false", (unsigned long long)s->k, s->max_suppression, (unsigned long long)s->records,
-		(unsigned long long)s->input_suppressed, (unsigned long long)s->suppressed,
-		s->records ? (double)s->suppressed / (double)s->records : 0.0, (unsigned long long)s->classes,
-		(unsigned long long)s->k_after, s->loss, (unsigned long long)s->evaluated, (unsigned long long)s->lattice);
+	fprintf(
+	    out,
+	    ",\"found\":%s,\"k\":%llu,\"max_suppression\":%.6g,\"records\":%llu,\"input_suppressed\":%llu,"
+	    "\"suppressed\":%llu,\"suppressed_share\":%.6g,\"classes\":%llu,\"k_after\":%llu,\"loss\":%.6g,"
+	    "\"evaluated\":%llu,\"lattice\":%llu,\"quasi_identifiers\":[",
+	    s->found ? "true" : "false", (unsigned long long)s->k, s->max_suppression,
+	    (unsigned long long)s->records, (unsigned long long)s->input_suppressed,
+	    (unsigned long long)s->suppressed, s->records ? (double)s->suppressed / (double)s->records : 0.0,
+	    (unsigned long long)s->classes, (unsigned long long)s->k_after, s->loss,
+	    (unsigned long long)s->evaluated, (unsigned long long)s->lattice);
 	for (size_t i = 0; i < s->nqi; i++) {
 		fputs(i ? ",{\"column\":" : "{\"column\":", out);
 		shuan_json_cstring(out, s->qi[i]);
@@ -606,19 +624,24 @@ int shuan_risk_suggestion_write_json(const shuan_risk_suggestion *s, FILE *out)
 int shuan_risk_suggestion_write_text(const shuan_risk_suggestion *s, FILE *out)
 {
 	if (!s->found)
-		fprintf(out, "no generalisation reaches k=%llu with at most %.4g%% suppressed (%llu records, %llu of %llu "
-			     "generalisations evaluated)\n",
-			(unsigned long long)s->k, s->max_suppression * 100, (unsigned long long)s->records,
-			(unsigned long long)s->evaluated, (unsigned long long)s->lattice);
+		fprintf(out,
+		        "no generalisation reaches k=%llu with at most %.4g%% suppressed (%llu records, %llu "
+		        "of %llu "
+		        "generalisations evaluated)\n",
+		        (unsigned long long)s->k, s->max_suppression * 100, (unsigned long long)s->records,
+		        (unsigned long long)s->evaluated, (unsigned long long)s->lattice);
 	else
-		fprintf(out, "k=%llu reached: %llu classes, the smallest %llu; %llu of %llu records suppressed (%.2f%%); "
-			     "loss %.3f; %llu of %llu generalisations evaluated\n",
-			(unsigned long long)s->k, (unsigned long long)s->classes, (unsigned long long)s->k_after,
-			(unsigned long long)s->suppressed, (unsigned long long)s->records,
-			s->records ? 100.0 * (double)s->suppressed / (double)s->records : 0.0, s->loss,
-			(unsigned long long)s->evaluated, (unsigned long long)s->lattice);
+		fprintf(out,
+		        "k=%llu reached: %llu classes, the smallest %llu; %llu of %llu records suppressed "
+		        "(%.2f%%); "
+		        "loss %.3f; %llu of %llu generalisations evaluated\n",
+		        (unsigned long long)s->k, (unsigned long long)s->classes,
+		        (unsigned long long)s->k_after, (unsigned long long)s->suppressed,
+		        (unsigned long long)s->records,
+		        s->records ? 100.0 * (double)s->suppressed / (double)s->records : 0.0, s->loss,
+		        (unsigned long long)s->evaluated, (unsigned long long)s->lattice);
 	for (size_t i = 0; i < s->nqi; i++)
-		fprintf(out, "  %-16s %-10s level %d of %d: %s\n", s->qi[i], s->kind[i], s->level[i], s->nlevels[i] - 1,
-			s->spec[i]);
+		fprintf(out, "  %-16s %-10s level %d of %d: %s\n", s->qi[i], s->kind[i], s->level[i],
+		        s->nlevels[i] - 1, s->spec[i]);
 	return ferror(out) ? SHUAN_EIO : 0;
 }

@@ -73,8 +73,8 @@ int rk_measures_result(const rk_measures *m, shuan_risk_result *r)
 			r->buckets[r->nbuckets++] = (shuan_risk_bucket){s, s, m->small[s], m->small[s] * s};
 	for (int b = 0; b < 64; b++)
 		if (m->big[b])
-			r->buckets[r->nbuckets++] =
-				(shuan_risk_bucket){((uint64_t)1 << b) + 1, (uint64_t)1 << (b + 1), m->big[b], m->big_records[b]};
+			r->buckets[r->nbuckets++] = (shuan_risk_bucket){
+			    ((uint64_t)1 << b) + 1, (uint64_t)1 << (b + 1), m->big[b], m->big_records[b]};
 	return 0;
 }
 

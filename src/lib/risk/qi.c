@@ -29,7 +29,8 @@ void rk_qi_rules_free(rk_qi_rules *q)
 	memset(q, 0, sizeof(*q));
 }
 
-static int strings(shuan_yaml *y, const shuan_yaml_node *n, const char *key, char ***out, size_t *count, bool norm)
+static int strings(shuan_yaml *y, const shuan_yaml_node *n, const char *key, char ***out, size_t *count,
+                   bool norm)
 {
 	if (shuan_yaml_scalar_seq(y, n, key, 4096))
 		return SHUAN_ERULES;
@@ -83,11 +84,14 @@ int rk_qi_rules_load(rk_qi_rules *q, const char *rules_dir, char *err, size_t er
 			goto cleanup;
 		}
 		if ((rc = shuan_yaml_check_keys(&y, kv, "kind", kkeys)) != 0 ||
-		    (rc = strings(&y, shuan_yaml_get(&y, kv, "fields"), "fields", &k->fields, &k->nfields, true)) != 0 ||
-		    (rc = strings(&y, shuan_yaml_get(&y, kv, "levels"), "levels", &k->levels, &k->nlevels, false)) != 0)
+		    (rc = strings(&y, shuan_yaml_get(&y, kv, "fields"), "fields", &k->fields, &k->nfields,
+		                  true)) != 0 ||
+		    (rc = strings(&y, shuan_yaml_get(&y, kv, "levels"), "levels", &k->levels, &k->nlevels,
+		                  false)) != 0)
 			goto cleanup;
 		if (k->nlevels < 2) {
-			rc = shuan_yaml_fail(&y, kv, "kind %s: at least two levels (keep and a suppression)", k->name);
+			rc = shuan_yaml_fail(&y, kv, "kind %s: at least two levels (keep and a suppression)",
+			                     k->name);
 			goto cleanup;
 		}
 		for (size_t l = 0; l < k->nlevels; l++) {
@@ -97,10 +101,13 @@ int rk_qi_rules_load(rk_qi_rules *q, const char *rules_dir, char *err, size_t er
 				rc = shuan_yaml_fail(&y, kv, "kind %s, level %zu: %s", k->name, l, why);
 				goto cleanup;
 			}
-			bool generalizing = a.kind == ACT_KEEP || a.kind == ACT_REDACT || a.kind == ACT_GENERALIZE;
+			bool generalizing =
+			    a.kind == ACT_KEEP || a.kind == ACT_REDACT || a.kind == ACT_GENERALIZE;
 			deid_action_free(&a);
 			if (!generalizing) {
-				rc = shuan_yaml_fail(&y, kv, "kind %s, level %zu: a level keeps, generalizes or redacts", k->name, l);
+				rc = shuan_yaml_fail(
+				    &y, kv, "kind %s, level %zu: a level keeps, generalizes or redacts",
+				    k->name, l);
 				goto cleanup;
 			}
 		}
@@ -135,7 +142,7 @@ const rk_kind *rk_kind_for_column(const rk_qi_rules *q, const char *column)
 }
 
 int rk_resolve_qi(const rk_table *t, const rk_qi_rules *q, const shuan_risk_options *o, int *cols,
-		  const rk_kind **kinds, char **names, size_t *n, char *err, size_t errlen)
+                  const rk_kind **kinds, char **names, size_t *n, char *err, size_t errlen)
 {
 	char list[512];
 	size_t o_ = 0;
@@ -155,14 +162,17 @@ int rk_resolve_qi(const rk_table *t, const rk_qi_rules *q, const shuan_risk_opti
 			snprintf(name, sizeof(name), "%.*s", (int)nl, o->qi[i]);
 			int c = rk_table_column(t, name);
 			if (c < 0) {
-				snprintf(err, errlen, "%s: quasi-identifier '%.60s' is not a column (its columns: %s)", t->path,
-					 name, list);
+				snprintf(err, errlen,
+				         "%s: quasi-identifier '%.60s' is not a column (its columns: %s)",
+				         t->path, name, list);
 				return SHUAN_EINVAL;
 			}
 			const rk_kind *k = colon ? rk_kind_named(q, colon + 1) : rk_kind_for_column(q, name);
 			if (colon && !k) {
-				snprintf(err, errlen, "quasi-identifier %.60s: unknown kind '%.40s' (see rules/deid/quasi_identifiers.yaml)",
-					 name, colon + 1);
+				snprintf(err, errlen,
+				         "quasi-identifier %.60s: unknown kind '%.40s' (see "
+				         "rules/deid/quasi_identifiers.yaml)",
+				         name, colon + 1);
 				return SHUAN_EINVAL;
 			}
 			if (!k && !(k = rk_kind_named(q, "category"))) {
@@ -187,8 +197,9 @@ int rk_resolve_qi(const rk_table *t, const rk_qi_rules *q, const shuan_risk_opti
 		(*n)++;
 	}
 	if (!*n) {
-		snprintf(err, errlen, "%s: no column is a known quasi-identifier (its columns: %s); name them with --qi", t->path,
-			 list);
+		snprintf(err, errlen,
+		         "%s: no column is a known quasi-identifier (its columns: %s); name them with --qi",
+		         t->path, list);
 		return SHUAN_EINVAL;
 	}
 	return 0;

@@ -65,11 +65,14 @@ int shuan_risk_file(const char *path, const shuan_risk_options *o, shuan_risk_re
 	}
 	for (size_t i = 0; i < nqi; i++)
 		if (cols[i] == scol) {
-			snprintf(err, errlen, "'%.60s' is both a quasi-identifier and the sensitive attribute", o->sensitive);
+			snprintf(err, errlen,
+			         "'%.60s' is both a quasi-identifier and the sensitive attribute",
+			         o->sensitive);
 			rc = SHUAN_EINVAL;
 			goto cleanup;
 		}
-	if (!(r->qi = shuan_calloc(nqi, sizeof(char *))) || !(r->qi_kind = shuan_calloc(nqi, sizeof(char *)))) {
+	if (!(r->qi = shuan_calloc(nqi, sizeof(char *))) ||
+	    !(r->qi_kind = shuan_calloc(nqi, sizeof(char *)))) {
 		rc = SHUAN_ENOMEM;
 		goto cleanup;
 	}
@@ -85,7 +88,8 @@ int shuan_risk_file(const char *path, const shuan_risk_options *o, shuan_risk_re
 	size_t ncols = nqi;
 	if (scol >= 0)
 		cols[ncols++] = scol;
-	rk_counter_init(&c, o->memory ? o->memory : DEFAULT_MEMORY, o->tmpdir ? o->tmpdir : getenv("TMPDIR"), 0);
+	rk_counter_init(&c, o->memory ? o->memory : DEFAULT_MEMORY, o->tmpdir ? o->tmpdir : getenv("TMPDIR"),
+	                0);
 	c.pairs_are_classes = scol < 0;
 	rk_measures_init(&m, o->k ? o->k : 5, scol >= 0);
 	while ((rc = rk_table_next(&t, cols, ncols, v, vl, err, errlen)) == 1) {
@@ -100,11 +104,14 @@ int shuan_risk_file(const char *path, const shuan_risk_options *o, shuan_risk_re
 	}
 	if (rc < 0) {
 		if (!err[0])
-			snprintf(err, errlen, "%s: %s", path, rc == SHUAN_EIO ? "cannot write the spill files (--tmpdir)" : shuan_strerror(rc));
+			snprintf(err, errlen, "%s: %s", path,
+			         rc == SHUAN_EIO ? "cannot write the spill files (--tmpdir)"
+			                         : shuan_strerror(rc));
 		goto cleanup;
 	}
 	if ((rc = rk_counter_finish(&c, rk_measures_class, &m)) != 0) {
-		snprintf(err, errlen, "%s: %s", path, rc == SHUAN_EIO ? "cannot write the spill files (--tmpdir)" : shuan_strerror(rc));
+		snprintf(err, errlen, "%s: %s", path,
+		         rc == SHUAN_EIO ? "cannot write the spill files (--tmpdir)" : shuan_strerror(rc));
 		goto cleanup;
 	}
 	r->partitions = c.partitions;

@@ -46,10 +46,11 @@ int rk_table_open(rk_table *t, const char *path, const shuan_risk_options *o, ch
 	}
 	shuan_format f = o->format;
 	if (f == SHUAN_FORMAT_AUTO)
-		f = shuan_scanner__guess_format(strcmp(path, "-") ? path : NULL, t->sp.buf ? t->sp.buf : "", t->sp.len);
+		f = shuan_scanner__guess_format(strcmp(path, "-") ? path : NULL, t->sp.buf ? t->sp.buf : "",
+		                                t->sp.len);
 	if (f != SHUAN_FORMAT_CSV && f != SHUAN_FORMAT_TSV) {
-		snprintf(err, errlen, "%s: not a table (read as %s); risk reads CSV or TSV (--input-format)", path,
-			 shuan_format_name(f));
+		snprintf(err, errlen, "%s: not a table (read as %s); risk reads CSV or TSV (--input-format)",
+		         path, shuan_format_name(f));
 		return SHUAN_EINVAL;
 	}
 	t->sp.fmt = f;
@@ -61,7 +62,8 @@ int rk_table_open(rk_table *t, const char *path, const shuan_risk_options *o, ch
 	if ((rc = deid_split_next(&t->sp, &t->blk, &t->blen, &line, err, errlen)) != 0)
 		return rc;
 	size_t nc, next, eol;
-	if (!t->blen || !deid_csv_record(t->blk, 0, t->blen, t->delim, t->cells, CSV_MAX_COLUMNS, &nc, &next, &eol)) {
+	if (!t->blen ||
+	    !deid_csv_record(t->blk, 0, t->blen, t->delim, t->cells, CSV_MAX_COLUMNS, &nc, &next, &eol)) {
 		snprintf(err, errlen, "%s: no header row", path);
 		return SHUAN_EINVAL;
 	}
@@ -75,7 +77,8 @@ int rk_table_open(rk_table *t, const char *path, const shuan_risk_options *o, ch
 	shuan_buf_init(&b, 1u << 20);
 	for (size_t i = 0; i < nc; i++) {
 		shuan_buf_reset(&b);
-		if ((rc = deid_csv_unquote(t->blk + t->cells[i].start, t->cells[i].end - t->cells[i].start, &b)) != 0)
+		if ((rc = deid_csv_unquote(t->blk + t->cells[i].start, t->cells[i].end - t->cells[i].start,
+		                           &b)) != 0)
 			break;
 		const char *s = shuan_buf_str(&b);
 		size_t a = 0, e = b.len;
@@ -102,7 +105,8 @@ int rk_table_column(const rk_table *t, const char *name)
 	return -1;
 }
 
-int rk_table_next(rk_table *t, const int *cols, size_t nc, const char **v, size_t *vl, char *err, size_t errlen)
+int rk_table_next(rk_table *t, const int *cols, size_t nc, const char **v, size_t *vl, char *err,
+                  size_t errlen)
 {
 	int rc;
 	if (nc > t->nvals) {
@@ -132,9 +136,10 @@ int rk_table_next(rk_table *t, const int *cols, size_t nc, const char **v, size_
 				return 0;
 		}
 		size_t n, next, eol, start = t->pos;
-		if (!deid_csv_record(t->blk, t->pos, t->blen, t->delim, t->cells, CSV_MAX_COLUMNS, &n, &next, &eol)) {
+		if (!deid_csv_record(t->blk, t->pos, t->blen, t->delim, t->cells, CSV_MAX_COLUMNS, &n, &next,
+		                     &eol)) {
 			snprintf(err, errlen, "%s: line %llu: a quoted field is not closed", t->path,
-				 (unsigned long long)t->line + 1);
+			         (unsigned long long)t->line + 1);
 			return SHUAN_EINVAL;
 		}
 		t->pos = next;
@@ -148,8 +153,10 @@ int rk_table_next(rk_table *t, const int *cols, size_t nc, const char **v, size_
 				t->skipped++;
 				continue;
 			}
-			snprintf(err, errlen, "%s: line %llu: %zu fields where the header has %zu (--allow-ragged skips such rows)",
-				 t->path, (unsigned long long)here + 1, n, t->ncols);
+			snprintf(err, errlen,
+			         "%s: line %llu: %zu fields where the header has %zu (--allow-ragged skips "
+			         "such rows)",
+			         t->path, (unsigned long long)here + 1, n, t->ncols);
 			return SHUAN_EINVAL;
 		}
 		for (size_t i = 0; i < nc; i++) {
