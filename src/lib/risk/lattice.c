@@ -36,6 +36,7 @@
 #include "lib/risk/internal.h"
 #include "util/alloc.h"
 #include "util/json.h"
+#include "util/utf8.h"
 
 #define MAX_LEVELS 16
 #define MAX_NODES 200000
@@ -640,8 +641,10 @@ int shuan_risk_suggestion_write_text(const shuan_risk_suggestion *s, FILE *out)
 		        (unsigned long long)s->records,
 		        s->records ? 100.0 * (double)s->suppressed / (double)s->records : 0.0, s->loss,
 		        (unsigned long long)s->evaluated, (unsigned long long)s->lattice);
-	for (size_t i = 0; i < s->nqi; i++)
-		fprintf(out, "  %-16s %-10s level %d of %d: %s\n", s->qi[i], s->kind[i], s->level[i],
-		        s->nlevels[i] - 1, s->spec[i]);
+	for (size_t i = 0; i < s->nqi; i++) {
+		size_t w = shuan_utf8_columns(s->qi[i], strlen(s->qi[i]));
+		fprintf(out, "  %s%*s %-10s level %d of %d: %s\n", s->qi[i], w < 16 ? (int)(16 - w) : 0, "", s->kind[i],
+			s->level[i], s->nlevels[i] - 1, s->spec[i]);
+	}
 	return ferror(out) ? SHUAN_EIO : 0;
 }
