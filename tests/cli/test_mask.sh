@@ -143,6 +143,23 @@ check "json document stays JSON" jqt '.meta.count == 2 and (.data|length) == 2' 
 check "json document masked" jqt '.data[0]."姓名" == "<person_name>" and .data[0].tel == "<cn_mobile>" and .data[1].addr == "<address>"' out.json
 check "json layout kept" [ "$(wc -l < out.json)" = "$(wc -l < doc.json)" ]
 check "re-scan json: no findings" [ -z "$(SCAN out.json)" ]
+# a JSON document larger than the scanner's 4 MiB chunk streams through the
+# tee: the same values as the same records masked as JSON Lines
+python3 - <<'PY'
+import json
+recs = [{"id": i, "name": ["张伟", "李娜", "王芳"][i % 3], "tel": "138%08d" % i,
+         "note": "客户邮箱 u%d@example.com 电话 139%08d" % (i, i)} for i in range(45000)]
+open('bigdoc.json', 'w').write(json.dumps(recs, ensure_ascii=False, indent=1))
+open('bigdoc.jsonl', 'w').write("\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n")
+PY
+M bigdoc.json -o bigdoc.out.json
+M --jobs 3 bigdoc.jsonl -o bigdoc.out.jsonl
+check "big document larger than a chunk" [ "$(stat -c %s bigdoc.json)" -gt 5000000 ]
+check "streamed document = JSON Lines masked" python3 -c "
+import json,sys
+a=json.load(open('bigdoc.out.json')); b=[json.loads(l) for l in open('bigdoc.out.jsonl')]
+sys.exit(0 if a == b and len(a) == 45000 else 1)"
+check "no mobile left in the document" not grep -qE '13[89][0-9]{8}' bigdoc.out.json
 M app.log -o out.log
 check "log masked" grep -q 'user <cn_mobile> login from <ipv4>' out.log
 check "secret redacted as a placeholder" grep -q 'password=<credential>' out.log
@@ -171,6 +188,44 @@ check "wrong encoding: error, no output ($rc)" [ "$rc" = 2 ] && grep -q 'not val
 { echo 'a,b'; for i in $(seq 1 300); do echo "行$i,值$i"; done; printf 'bad\xff\xfe,2\n'; } >badutf8.csv
 M badutf8.csv -o badutf8.out.csv
 check "invalid UTF-8 passed through unchanged" cmp -s badutf8.csv badutf8.out.csv
+
+# ---- xlsx: cells masked, written back with libxlsxwriter ----
+python3 - "$SRCDIR/tools" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import ooxml_fixture as ox
+ox.write_xlsx('t.xlsx', {'sheets': [
+    {'name': '客户', 'rows': [['姓名', '备注', '手机', '身份证号', '年龄'],
+                             ['张伟', {'inline': '无'}, '13812345678', '11010519491231002X', 35],
+                             ['李娜', {'str': '回访'}, {'inline': '13912345678'}, None, 61],
+                             [None, {'rich': ['电话 ', '13600000006']}, None, None, None]]},
+    {'name': 'Sheet2', 'rows': [['email'], ['a.b@example.com']]}]})
+PY
+M --key-file k.key --action 年龄=generalize:band=10 --action 身份证号=surrogate t.xlsx -o t.out.xlsx --report x.json
+check "xlsx written" [ -s t.out.xlsx ]
+SCAN t.out.xlsx >x.scan
+check "xlsx re-scan: only the surrogate" [ "$(jq -r .detector x.scan | sort -u | tr -d '\n')" = cn_resident_id ] && [ "$(jq -r .location x.scan)" = '客户!D2' ]
+python3 - <<'PY' >x.cells
+import zipfile, re
+z = zipfile.ZipFile('t.out.xlsx')
+print(z.read('xl/workbook.xml').decode())
+for n in sorted(z.namelist()):
+    if n.startswith('xl/worksheets/sheet'):
+        print(z.read(n).decode())
+PY
+check "xlsx: sheets kept in order" grep -q 'name="客户".*name="Sheet2"' x.cells
+check "xlsx: age band" grep -q '<t>30-39</t>' x.cells && grep -q '<t>60-69</t>' x.cells
+check "xlsx: findings redacted in cells" grep -q '<t>&lt;cn_mobile&gt;</t>' x.cells && grep -q '电话 &lt;cn_mobile&gt;' x.cells
+check "xlsx: untouched text kept" grep -q '<t>回访</t>' x.cells
+check "xlsx: no original value" not grep -qE '13812345678|张伟|a\.b@example' x.cells
+check "xlsx report" jqt '.inputs[0].format == "xlsx" and (.inputs[0].fields[] | select(.field=="身份证号" and .surrogate))' x.json
+M t.xlsx -o t.out.csv 2>x.err; rc=$?
+check "xlsx to a .csv name refused ($rc)" [ "$rc" = 2 ] && grep -q 'name the output .xlsx' x.err
+M t.xlsx 2>x2.err; rc=$?
+check "xlsx needs an output file ($rc)" [ "$rc" = 2 ] && grep -q 'needs a file' x2.err
+M --key-file k.key --action 手机=encrypt t.xlsx -o te.xlsx
+"$SHUAN" unmask -q --key-file k.key te.xlsx -o td.xlsx
+check "xlsx encrypt/unmask round trip" [ "$(SCAN td.xlsx | jq -r 'select(.detector=="cn_mobile") | .location' | head -1)" = '客户!C2' ]
 
 # ---- --jobs: byte-identical ----
 M --jobs 1 big.csv -o j1.csv

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -284,6 +285,12 @@ int deid_mask_xlsx(shuan_masker *m, const char *in_path, const char *out_path, s
 	snprintf(res->output_encoding, sizeof(res->output_encoding), "xlsx");
 	if (!strcmp(out_path, "-")) {
 		snprintf(err, errlen, "%s: an xlsx output needs a file: -o FILE.xlsx", in_path);
+		return SHUAN_EINVAL;
+	}
+	const char *dot = strrchr(out_path, '.'), *slash = strrchr(out_path, '/');
+	if (dot && (!slash || dot > slash) && strcasecmp(dot, ".xlsx") != 0) {
+		snprintf(err, errlen, "%.100s: a workbook is written as a workbook: name the output .xlsx, not %.20s", in_path,
+			 dot);
 		return SHUAN_EINVAL;
 	}
 	if (m->policy->kanon.on && !m->opt.unmask) {
