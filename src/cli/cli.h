@@ -23,6 +23,9 @@ int cmd_mask(int argc, char **argv);
 int cmd_unmask(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_risk(int argc, char **argv);
+int cmd_xborder(int argc, char **argv);
+int cmd_incident(int argc, char **argv);
+int cmd_duties(int argc, char **argv);
 
 /* Resolves the store directory: explicit (from --store) if non-NULL, else the
  * library default. Returns 0 or prints an error and returns CLI_EXIT_ERROR. */

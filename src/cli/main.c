@@ -20,6 +20,9 @@ static const struct {
 	{"unmask", cmd_unmask, "decrypt the values shuan mask encrypted, with the key"},
 	{"keygen", cmd_keygen, "make a de-identification key file (mode 0600)"},
 	{"risk", cmd_risk, "re-identification risk of a table: k, l-diversity, ARX's risks; --suggest a policy"},
+	{"xborder", cmd_xborder, "cross-border transfers: pathway (exempt, contract, assessment) and ledger"},
+	{"incident", cmd_incident, "data security incidents: grading, deadlines, timeline, reports"},
+	{"duties", cmd_duties, "periodic obligations with due dates and an iCalendar export"},
 };
 
 static void usage(FILE *f)
