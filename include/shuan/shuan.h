@@ -27,5 +27,7 @@
 #include "shuan/xborder.h"
 #include "shuan/incident.h"
 #include "shuan/duties.h"
+#include "shuan/deid.h"
+#include "shuan/risk.h"
 
 #endif

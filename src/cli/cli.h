@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "shuan/scanner.h"
+
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FOUND 1
 #define CLI_EXIT_ERROR 2
@@ -18,6 +20,10 @@ int cmd_scan(int argc, char **argv);
 int cmd_detectors(int argc, char **argv);
 int cmd_regs(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
+int cmd_mask(int argc, char **argv);
+int cmd_unmask(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_risk(int argc, char **argv);
 int cmd_xborder(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_duties(int argc, char **argv);
@@ -30,8 +36,20 @@ int cli_store_dir(const char *explicit_dir, char *buf, size_t len);
  * the installed copy, else the source tree. */
 const char *cli_rules_dir(const char *explicit_dir);
 
-/* Parses a size such as 500, 64K, 500M, 2G (binary units, an optional B).
- * Returns 0, or -1 when s is not one. */
+/* "500M", "2G", "4096" -> bytes. Returns 0 or -1. */
 int cli_parse_size(const char *s, uint64_t *out);
+
+/* "YYYY-MM-DD". Returns 0 or -1. */
+int cli_parse_date(const char *s, int *y, int *m, int *d);
+
+/* auto, text, csv, tsv, json or jsonl. Returns 0 or -1. */
+int cli_parse_format(const char *s, shuan_format *f);
+
+/* "a,b,c" -> a NULL-terminated array pointing into s (which it modifies);
+ * free() the array. NULL when out of memory. */
+const char **cli_split_ids(char *s);
+
+/* A --jobs value from 1 to 256. Returns 0 or -1. */
+int cli_parse_jobs(const char *s, long *out);
 
 #endif

@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "shuan/scanner.h"
 #include "shuan/store.h"
 
 int cli_store_dir(const char *explicit_dir, char *buf, size_t len)
@@ -57,4 +59,52 @@ const char *cli_rules_dir(const char *explicit_dir)
 	if (access(SHUAN_INSTALL_RULES_DIR "/detectors", R_OK) == 0)
 		return SHUAN_INSTALL_RULES_DIR;
 	return SHUAN_SOURCE_RULES_DIR;
+}
+
+int cli_parse_date(const char *s, int *y, int *m, int *d)
+{
+	char tail;
+	if (sscanf(s, "%d-%d-%d%c", y, m, d, &tail) != 3 || *y < 1900 || *m < 1 || *m > 12 || *d < 1 || *d > 31)
+		return -1;
+	return 0;
+}
+
+int cli_parse_jobs(const char *s, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*end || end == s || v < 1 || v > 256)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_format(const char *s, shuan_format *f)
+{
+	static const char *const names[] = {"auto", "text", "csv", "tsv", "json", "jsonl"};
+	for (int i = 0; i < 6; i++)
+		if (!strcmp(s, names[i])) {
+			*f = (shuan_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char **cli_split_ids(char *s)
+{
+	size_t n = 1;
+	for (char *p = s; *p; p++)
+		n += *p == ',';
+	const char **v = calloc(n + 1, sizeof(*v));
+	size_t k = 0;
+	if (!v)
+		return NULL;
+	for (char *tok = s, *next; tok; tok = next) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		if (*tok)
+			v[k++] = tok;
+	}
+	return v;
 }

@@ -222,26 +222,6 @@ static int on_skip(const char *path, const char *reason, void *ud)
 	return 0;
 }
 
-/* "a,b,c" -> NULL-terminated array (modifies s). */
-static const char **split_ids(char *s)
-{
-	size_t n = 1;
-	for (char *p = s; *p; p++)
-		n += *p == ',';
-	const char **v = calloc(n + 1, sizeof(*v));
-	size_t k = 0;
-	if (!v)
-		return NULL;
-	for (char *tok = s, *next; tok; tok = next) {
-		next = strchr(tok, ',');
-		if (next)
-			*next++ = '\0';
-		if (*tok)
-			v[k++] = tok;
-	}
-	return v;
-}
-
 static int push_glob(const char ***list, size_t *n, const char *g)
 {
 	const char **v = realloc(*list, (*n + 2) * sizeof(*v));
@@ -251,17 +231,6 @@ static int push_glob(const char ***list, size_t *n, const char *g)
 	v[*n] = NULL;
 	*list = v;
 	return 0;
-}
-
-static int parse_format(const char *s, shuan_format *f)
-{
-	static const char *const names[] = {"auto", "text", "csv", "tsv", "json", "jsonl"};
-	for (int i = 0; i < 6; i++)
-		if (!strcmp(s, names[i])) {
-			*f = (shuan_format)i;
-			return 0;
-		}
-	return -1;
 }
 
 static void iso_now(char *buf, size_t len)
@@ -321,8 +290,8 @@ int cmd_scan(int argc, char **argv)
 		case OPT_NO_STORE: no_store = true; break;
 		case OPT_RULES: rules_opt = optarg; break;
 		case OPT_COLOR: color = optarg; break;
-		case OPT_DETECTORS: only = split_ids(optarg); break;
-		case OPT_EXCLUDE_DETECTORS: exclude_dets = split_ids(optarg); break;
+		case OPT_DETECTORS: only = cli_split_ids(optarg); break;
+		case OPT_EXCLUDE_DETECTORS: exclude_dets = cli_split_ids(optarg); break;
 		case OPT_INCLUDE: push_glob(&include, &n_include, optarg); break;
 		case OPT_EXCLUDE: push_glob(&exclude, &n_exclude, optarg); break;
 		case OPT_JOBS: {
@@ -399,7 +368,7 @@ int cmd_scan(int argc, char **argv)
 			else { fprintf(stderr, "shuan scan: --fingerprint takes sm3 or sha256\n"); goto cleanup; }
 			break;
 		case OPT_INPUT_FORMAT:
-			if (parse_format(optarg, &so.format)) {
+			if (cli_parse_format(optarg, &so.format)) {
 				fprintf(stderr, "shuan scan: --input-format takes auto, text, csv, tsv, json or jsonl\n");
 				goto cleanup;
 			}

@@ -124,3 +124,14 @@ size_t shuan_utf8_cut(const char *s, size_t n, size_t max)
 		k--;
 	return k;
 }
+
+size_t shuan_utf8_columns(const char *s, size_t n)
+{
+	size_t cols = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!shuan_utf8_is_cont(c))
+			cols += c >= 0xE0 ? 2 : 1;
+	}
+	return cols;
+}

@@ -41,6 +41,10 @@ static inline size_t shuan_utf8_lead_len(unsigned char c)
 /* Characters in s[0..n): bytes that are not continuation bytes. */
 size_t shuan_utf8_count(const char *s, size_t n);
 
+/* Terminal columns of s[0..n): characters of three or four UTF-8 bytes
+ * (CJK and the like) take two, the rest one. For padding tables. */
+size_t shuan_utf8_columns(const char *s, size_t n);
+
 /* The longest prefix of s[0..n) of at most `max` bytes that does not end
  * inside a character (s[n] may be read when max < n). */
 size_t shuan_utf8_cut(const char *s, size_t n, size_t max);

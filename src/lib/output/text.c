@@ -38,10 +38,7 @@ static void text_finding(shuan_output *r, const shuan_finding *f)
  * bytes) take two columns, so byte-based printf padding would misalign. */
 static void pad(FILE *out, const char *s, int width)
 {
-	int cols = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (!shuan_utf8_is_cont(*p))
-			cols += *p >= 0xE0 ? 2 : 1;
+	int cols = (int)shuan_utf8_columns(s, strlen(s));
 	fputs(s, out);
 	for (; cols < width; cols++)
 		fputc(' ', out);

@@ -126,6 +126,25 @@ int shuan_scanner__scan_file_range(shuan_scanner *s, const char *path, const shu
  */
 shuan_format shuan_scanner__splittable(shuan_scanner *s, const char *path);
 
+/*
+ * Scans buf[0..len), one block of whole records cut from a larger UTF-8
+ * input (de-identification masks a stream block by block): in->format is
+ * used as given and the encoding is not sniffed; a CSV/TSV block after the
+ * first reads its field names from `header` (the input's first record,
+ * with its line end; NULL for the first block). Offsets count from buf.
+ * Same returns as shuan_scanner_scan_buffer().
+ */
+int shuan_scanner__scan_block(shuan_scanner *s, const shuan_input *in, const char *buf, size_t len,
+			      const char *header, size_t header_len, shuan_finding_fn cb, void *userdata,
+			      shuan_input_result *result);
+
+/*
+ * Called by a reader while the scanner asks it for more input: every
+ * finding that starts before the returned offset of the current input has
+ * been delivered (a consumer rewriting the stream may emit up to there).
+ */
+uint64_t shuan_scanner__settled(const shuan_scanner *s);
+
 /* Lowers the per-chunk caps on candidates and validated values (tests:
  * reaching a limit must be reported, never silent). */
 void shuan_scanner__set_limits(shuan_scanner *s, size_t max_candidates, size_t max_values);

@@ -390,6 +390,24 @@ int shuan_scanner_scan_buffer(shuan_scanner *s, const shuan_input *in, const cha
 	return shuan_scanner_scan_reader(s, in, &rd, cb, ud, res);
 }
 
+int shuan_scanner__scan_block(shuan_scanner *s, const shuan_input *in, const char *buf, size_t len,
+			      const char *header, size_t header_len, shuan_finding_fn cb, void *ud,
+			      shuan_input_result *res)
+{
+	shuan_input_result dummy;
+	struct mem_reader m = {buf, len};
+	shuan_reader rd = {mem_read, &m};
+	scan_call c = {.cb = cb, .ud = ud, .prime_header = header, .prime_len = header_len, .skip_sniff = true};
+	return shuan_scanner__scan_stream(s, &c, in, &rd, res ? res : &dummy);
+}
+
+uint64_t shuan_scanner__settled(const shuan_scanner *s)
+{
+	/* asked between chunks: candidates starting before report_from of the
+	 * carried bytes were reported with the previous chunk */
+	return s->base_offset + s->report_from;
+}
+
 static long fd_read(void *ctx, char *buf, size_t cap)
 {
 	ssize_t n = shuan_io_read(*(int *)ctx, buf, cap);

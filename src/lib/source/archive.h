@@ -82,4 +82,29 @@ void shuan_archive__limits(arch_ctx *c, const shuan_source_options *opts);
  */
 int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len, const char *display);
 
+/*
+ * Reading a workbook's cells for rewriting it (de-identification's xlsx
+ * writer). `sheets` gets the sheet names in workbook order before any
+ * cell; `cell` gets every non-empty cell in document order: its sheet's
+ * name, row (1-based), column (0-based), type attribute ("s" shared string,
+ * "inlineStr", "str" formula text, "n" number, "b", "e", "d") and text
+ * (shared strings resolved), with `truncated` when the cell was longer
+ * than the reader's 256 KiB cell limit. A callback returning non-zero
+ * stops the reading (return SHUAN_ESTOP and keep the reason yourself).
+ */
+typedef struct shuan_ooxml_cells {
+	int (*sheets)(void *ud, const char *const *names, size_t n);
+	int (*cell)(void *ud, const char *sheet, uint64_t row, long col, const char *type, const char *text, size_t len,
+		    bool truncated);
+	void *ud;
+} shuan_ooxml_cells;
+
+/* The letters of a 0-based column: 0 -> "A", 27 -> "AB" (out: 8 bytes). */
+void shuan_ooxml__col_name(long col, char *out);
+
+/* Returns 0, SHUAN_ESTOP (a callback stopped), or another negative code
+ * with err saying why (not a workbook, damaged, a limit): then cells were
+ * missed and the caller must not write a partial copy. */
+int shuan_ooxml__read_cells(const char *path, const shuan_ooxml_cells *cells, char *err, size_t errlen);
+
 #endif

@@ -97,6 +97,7 @@ typedef struct book {
 	int stop;      /* a handler stopped the parser: SHUAN_* code */
 	XML_Parser p;
 	char warn[160];
+	const shuan_ooxml_cells *cells; /* set: cells go to this sink instead of the scanner */
 } book;
 
 /* Refuses DTD entity declarations (no billion laughs, no external entities). */
@@ -323,6 +324,7 @@ typedef struct sheet_state {
 	size_t tcap;
 	shuan_vec headers; /* header_name: row-1 values by column */
 	uint64_t bytes;
+	bool truncated; /* the current cell was longer than CELL_MAX */
 	shuan_cells cells; /* the scanner's cell run for this workbook */
 } sheet_state;
 
@@ -341,7 +343,7 @@ static bool parse_ref(const char *r, long *col, uint64_t *row)
 	return true;
 }
 
-static void col_name(long col, char *out)
+void shuan_ooxml__col_name(long col, char *out)
 {
 	char tmp[8];
 	size_t n = 0;
@@ -363,6 +365,7 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
 	} else if (!strcmp(n, "c")) {
 		st->in_c = true;
 		st->tlen = 0;
+		st->truncated = false;
 		if (!(v = attr(atts, "r")) || !parse_ref(v, &st->col, &st->row))
 			st->col++;
 		snprintf(st->type, sizeof(st->type), "%s", (v = attr(atts, "t")) ? v : "n");
@@ -383,8 +386,10 @@ static void XMLCALL sh_text(void *ud, const XML_Char *s, int len)
 	if (!st->in_v && !st->in_t)
 		return;
 	size_t n = (size_t)len;
-	if (st->tlen + n > CELL_MAX)
+	if (st->tlen + n > CELL_MAX) {
 		n = CELL_MAX - st->tlen; /* the rest of a huge cell is not scanned */
+		st->truncated = true;
+	}
 	if (st->tlen + n > st->tcap) {
 		size_t nc = st->tcap ? st->tcap : 4096;
 		while (nc < st->tlen + n)
@@ -428,13 +433,21 @@ static void cell_done(sheet_state *st)
 	}
 	if (len == 0)
 		return;
+	if (b->cells) {
+		int src = b->cells->cell(b->cells->ud, st->sheet, st->row, st->col, st->type, txt, len, st->truncated);
+		if (src) {
+			b->stop = src;
+			XML_StopParser(b->p, XML_FALSE);
+		}
+		return;
+	}
 	if (st->row == 1 && shuan_vec_resize(&st->headers, (size_t)st->col + 1) == 0) {
 		char *h = SHUAN_VEC_AT(&st->headers, header_name, st->col);
 		size_t k = shuan_utf8_cut(txt, len, SEG_MAX_NAME - 1); /* never half a character */
 		memcpy(h, txt, k);
 		h[k] = '\0';
 	}
-	col_name(st->col, ref);
+	shuan_ooxml__col_name(st->col, ref);
 	snprintf(loc, sizeof(loc), "%s!%s%llu", st->sheet, ref, (unsigned long long)st->row);
 	st->bytes += len;
 	int rc = shuan_scanner__scan_cell(b->c->s, &st->cells, st->row, txt, len,
@@ -659,7 +672,8 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 		goto report;
 	}
 	res.format = SHUAN_FORMAT_TEXT;
-	shuan_scanner__begin_cells(c->s, &st.cells, display, c->fcb, c->ud, &res);
+	if (!b->cells)
+		shuan_scanner__begin_cells(c->s, &st.cells, display, c->fcb, c->ud, &res);
 	for (;;) {
 		int r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
@@ -706,7 +720,7 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 		rc = 0;
 	}
 	res.bytes = st.bytes;
-	res.findings = shuan_scanner__end_cells(c->s, &st.cells);
+	res.findings = b->cells ? 0 : shuan_scanner__end_cells(c->s, &st.cells);
 	if (!res.skipped && b->warn[0])
 		shuan_result__warn(&res, SHUAN_LIMIT_NONE, "%s", b->warn);
 report:
@@ -727,7 +741,9 @@ static void skip_book(arch_ctx *c, const char *display, shuan_limit limit, const
 		c->icb(display, &res, c->ud);
 }
 
-int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len, const char *display)
+/* Reads a document: cells to the scanner, or to `cells` when set. */
+static int read_book(arch_ctx *c, const char *path, const void *mem, size_t len, const char *display,
+		     const shuan_ooxml_cells *cells)
 {
 	struct zsrc z = {path, mem, len};
 	struct archive *a;
@@ -741,6 +757,7 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 	shuan_vec_init(&b.rels, sizeof(rel), MAX_SHEETS * 4);
 	b.self = &b;
 	b.c = c;
+	b.cells = cells;
 	if (!mem) {
 		/* A top-level document: the ratio is against its size on disk. */
 		struct stat sb;
@@ -784,7 +801,7 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 				rc = 0;
 				goto cleanup;
 			}
-		} else if (!strcmp(part, "word/document.xml") && !docx_done) {
+		} else if (!strcmp(part, "word/document.xml") && !docx_done && !cells) {
 			docx_done = true;
 			rc = scan_docx(&b, a, display);
 			if (SHUAN_STOPPED(rc))
@@ -813,6 +830,20 @@ int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len
 	}
 	archive_read_free(a);
 	a = NULL;
+	if (cells && cells->sheets) {
+		/* the sink learns the sheets in workbook order before any cell */
+		const char **names = shuan_calloc(b.sheets.n + 1, sizeof(*names));
+		if (!names) {
+			rc = SHUAN_ENOMEM;
+			goto cleanup;
+		}
+		for (size_t i = 0; i < b.sheets.n; i++)
+			names[i] = SHUAN_VEC_AT(&b.sheets, sheet_ref, i).name;
+		rc = cells->sheets(cells->ud, names, b.sheets.n);
+		shuan_free(names);
+		if (rc)
+			goto cleanup;
+	}
 	rc = scan_sheets(&b, &z, display);
 cleanup:
 	if (rc == SHUAN_ENOMEM) {
@@ -826,4 +857,54 @@ cleanup:
 	archive_read_free(a);
 	book_free(&b);
 	return rc;
+}
+
+int shuan_ooxml__scan(arch_ctx *c, const char *path, const void *mem, size_t len, const char *display)
+{
+	return read_book(c, path, mem, len, display, NULL);
+}
+
+/* What read_cells saw of the workbook as a whole (damage, limits). */
+struct cells_result {
+	shuan_input_result res;
+	bool seen;
+};
+
+static void cells_icb(const char *path, const shuan_input_result *res, void *ud)
+{
+	struct cells_result *r = ud;
+	(void)path;
+	if (!r->seen || res->skipped) {
+		r->res = *res;
+		r->seen = true;
+	}
+}
+
+int shuan_ooxml__read_cells(const char *path, const shuan_ooxml_cells *cells, char *err, size_t errlen)
+{
+	arch_ctx c;
+	struct cells_result r;
+	int rc;
+
+	shuan_source_options so = SHUAN_SOURCE_OPTIONS_INIT;
+	memset(&c, 0, sizeof(c));
+	memset(&r, 0, sizeof(r));
+	so.max_member_size = UINT64_MAX; /* no scanner here to take the file-size limit from */
+	shuan_archive__limits(&c, &so);
+	c.icb = cells_icb;
+	c.ud = &r;
+	rc = read_book(&c, path, NULL, 0, path, cells);
+	if (rc == SHUAN_ENOTFOUND) {
+		snprintf(err, errlen, "not an xlsx workbook (no xl/workbook.xml)");
+		return SHUAN_EINVAL;
+	}
+	if (rc)
+		return rc;
+	/* a skipped workbook, a damaged sheet or a malformed part: cells are
+	 * missing, and a rewrite without them would lose data */
+	if (r.res.skipped || r.res.reason[0] || r.res.warning[0]) {
+		snprintf(err, errlen, "%s", r.res.reason[0] ? r.res.reason : r.res.warning[0] ? r.res.warning : "unreadable workbook");
+		return r.res.skipped ? r.res.skipped : SHUAN_EINVAL;
+	}
+	return 0;
 }
