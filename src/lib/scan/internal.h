@@ -96,6 +96,11 @@ int shuan_result__skip(shuan_input_result *r, int code, shuan_limit limit, const
 void shuan_result__warn(shuan_input_result *r, shuan_limit limit, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Marks an input the cancel flag stopped part-way: skipped = SHUAN_EINTR,
+ * which the stats count as interrupted (its bytes and findings count), not
+ * as skipped. Call once res->bytes is final. */
+void shuan_result__interrupted(shuan_input_result *r);
+
 /* The stream loop behind every public scan function (scanner.c). */
 int shuan_scanner__scan_stream(shuan_scanner *s, scan_call *c, const shuan_input *in, shuan_reader *rd,
 			       shuan_input_result *res);

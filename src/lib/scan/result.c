@@ -60,3 +60,10 @@ void shuan_result__warn(shuan_input_result *r, shuan_limit limit, const char *fm
 	vsnprintf(r->warning + used, sizeof(r->warning) - used, fmt, ap);
 	va_end(ap);
 }
+
+void shuan_result__interrupted(shuan_input_result *r)
+{
+	r->skipped = SHUAN_EINTR;
+	snprintf(r->reason, sizeof(r->reason), "interrupted: scanned in part (%llu bytes)",
+		 (unsigned long long)r->bytes);
+}

@@ -359,8 +359,10 @@ done:
 		shuan_decoder_free(s->dec);
 		s->dec = NULL;
 	}
-	if (SHUAN_STOPPED(rc) && !res->reason[0])
-		snprintf(res->reason, sizeof(res->reason), "%s", rc == SHUAN_EINTR ? "interrupted" : "stopped");
+	if (rc == SHUAN_EINTR)
+		shuan_result__interrupted(res);
+	else if (rc == SHUAN_ESTOP && !res->reason[0])
+		snprintf(res->reason, sizeof(res->reason), "stopped");
 	else if (rc == SHUAN_ENOMEM && !res->skipped)
 		skip(res, rc, "out of memory");
 	c->res = NULL;

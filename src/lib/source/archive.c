@@ -456,6 +456,8 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 	rc = shuan_scanner_scan_reader(c->s, &in, &rd, c->fcb, c->ud, &res);
 	if (SHUAN_STOPPED(rc)) {
 		c->stop = true;
+		if (rc == SHUAN_EINTR && c->icb)
+			c->icb(mpath, &res, c->ud); /* what was scanned of it counts */
 		return rc;
 	}
 	if (m.err == SHUAN_ELIMIT)
