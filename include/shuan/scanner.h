@@ -107,8 +107,10 @@ typedef enum shuan_limit {
 	SHUAN_LIMIT_VALUES,       /* validated values held for one chunk */
 	SHUAN_LIMIT_OFFICE,       /* an Office document's parts, shared strings or buffering caps */
 	SHUAN_LIMIT_CELL,         /* a cell or field longer than the scanner's chunk */
+	SHUAN_LIMIT_COLUMNS,      /* CSV/TSV columns past the 16384th have no field name */
+	SHUAN_LIMIT_NESTING,      /* JSON nested deeper than 256 levels: paths name the 256th */
 } shuan_limit;
-#define SHUAN_LIMIT_MAX SHUAN_LIMIT_CELL
+#define SHUAN_LIMIT_MAX SHUAN_LIMIT_NESTING
 
 /* "max_file_size", "candidates_per_chunk", ...: a stable name for outputs. */
 SHUAN_API const char *shuan_limit_name(shuan_limit l);

@@ -391,13 +391,16 @@ static int plan(pool *p, shuan_scanner *probe, const char *const *paths, size_t 
 		if (o->split_min && size >= o->split_min && !too_big)
 			f = shuan_scanner__splittable(probe, paths[i]);
 		size_t parts = 1;
-		if (f != SHUAN_FORMAT_AUTO)
-			parts = (size_t)((size + o->part_size - 1) / o->part_size);
+		uint64_t *starts = NULL;
+		if (f != SHUAN_FORMAT_AUTO && shuan_scanner__split(probe, paths[i], f, size, o->part_size, &starts, &parts))
+			return SHUAN_ENOMEM;
 		if (p->n + parts > cap) {
 			cap = (p->n + parts) * 2;
 			item *v = shuan_realloc(p->items, cap * sizeof(item));
-			if (!v)
+			if (!v) {
+				shuan_free(starts);
 				return SHUAN_ENOMEM;
+			}
 			p->items = v;
 		}
 		for (size_t k = 0; k < parts; k++) {
@@ -408,11 +411,12 @@ static int plan(pool *p, shuan_scanner *probe, const char *const *paths, size_t 
 			it->last_part = k + 1 == parts;
 			it->format = f;
 			it->file = p->n - k;
-			it->start = it->part ? k * o->part_size : 0;
-			it->end = it->part ? (k + 1 == parts ? size : (k + 1) * o->part_size) : size;
+			it->start = it->part ? starts[k] : 0;
+			it->end = it->part ? (k + 1 == parts ? size : starts[k + 1]) : size;
 			it->parts_left = k == 0 ? parts : 0;
 			p->n++;
 		}
+		shuan_free(starts);
 	}
 	return 0;
 }

@@ -124,6 +124,19 @@ int shuan_scanner__scan_file_range(shuan_scanner *s, const char *path, const shu
 				    shuan_input_result *result, uint64_t *newlines);
 
 /*
+ * Where the parts of a file split for parallel scanning start: *starts gets
+ * (from shuan_malloc; the caller frees it) *n increasing offsets, the first
+ * 0, each a line start near a multiple of part_size; part k is [starts[k],
+ * starts[k+1]) and the last ends at size. CSV/TSV parts start only where
+ * the whole file's reading is at a record start whatever came before
+ * (seg_csv_sync), so any number of parts reads exactly as one does; where
+ * none is found within 64 MiB, the rest of the file is one part. f is the
+ * format shuan_scanner__splittable() gave. Returns 0 or SHUAN_ENOMEM.
+ */
+int shuan_scanner__split(shuan_scanner *s, const char *path, shuan_format f, uint64_t size, uint64_t part_size,
+			 uint64_t **starts, size_t *n);
+
+/*
  * Decides how a regular file may be split for parallel scanning: returns the
  * format to pass to shuan_scanner__scan_file_range() (CSV, TSV, JSONL or
  * TEXT), or SHUAN_FORMAT_AUTO when the file must be scanned whole (not

@@ -24,6 +24,8 @@ const char *shuan_limit_name(shuan_limit l)
 	case SHUAN_LIMIT_VALUES: return "values_per_chunk";
 	case SHUAN_LIMIT_OFFICE: return "office_document";
 	case SHUAN_LIMIT_CELL: return "cell_length";
+	case SHUAN_LIMIT_COLUMNS: return "csv_columns";
+	case SHUAN_LIMIT_NESTING: return "json_depth";
 	}
 	return "unknown";
 }

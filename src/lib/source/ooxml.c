@@ -21,8 +21,9 @@
  * shuan_reader, so offsets count within the extracted text.
  *
  * Bounds: the shared-strings table (SST_MAX_BYTES, SST_MAX_COUNT; beyond,
- * the workbook is skipped with a reason), a cell's text (CELL_MAX; the rest
- * of a longer cell is not scanned), header names (SEG_MAX_NAME) for at most
+ * the workbook is skipped with a reason), a cell's text (what the scanner
+ * checks of one value, its chunk: 4 MiB by default; the cut of a longer cell
+ * is a warning, SHUAN_LIMIT_CELL), header names (SEG_MAX_NAME) for at most
  * MAX_COLUMNS columns, MAX_SHEETS sheets. Every byte decompressed goes
  * through the archive limits (expanded size, ratio).
  *
@@ -57,8 +58,8 @@
 
 #define SST_MAX_BYTES (64u << 20)
 #define SST_MAX_COUNT (4u << 20)
-#define CELL_MAX (256u << 10)
-#define MAX_COLUMNS 16384
+#define MAX_COLUMNS 16384 /* XFD: columns with a header */
+#define REF_MAX_LETTERS 7
 #define MAX_SHEETS 1024
 #define NAME_MAX_LEN 128
 #define PART_MAX 256
@@ -390,19 +391,22 @@ typedef struct sheet_state {
 	char *text;
 	size_t tlen;
 	size_t tcap;
+	uint64_t cut;      /* bytes of the current cell beyond cell_max() */
 	shuan_vec headers; /* header_name: row-1 values by column */
 	uint64_t bytes;
 	shuan_cells cells; /* the scanner's cell run for this workbook */
 } sheet_state;
 
-/* "C17" -> column 2 (0-based) and row 17; false when not a reference. */
+/* "C17" -> column 2 (0-based) and row 17; false when not a reference.
+ * Columns past XFD (Excel's last) are kept as written, so a cell there is
+ * still scanned and named where it is; they just have no header. */
 static bool parse_ref(const char *r, long *col, uint64_t *row)
 {
 	long c = 0;
 	size_t i = 0;
-	while (r[i] >= 'A' && r[i] <= 'Z' && i < 4)
+	while (r[i] >= 'A' && r[i] <= 'Z' && i < REF_MAX_LETTERS)
 		c = c * 26 + (r[i++] - 'A' + 1);
-	if (i == 0 || c > MAX_COLUMNS)
+	if (i == 0 || (r[i] >= 'A' && r[i] <= 'Z'))
 		return false;
 	*col = c - 1;
 	if (r[i] >= '1' && r[i] <= '9')
@@ -432,6 +436,7 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
 	} else if (!strcmp(n, "c")) {
 		st->in_c = true;
 		st->tlen = 0;
+		st->cut = 0;
 		if (!(v = attr(atts, "r")) || !parse_ref(v, &st->col, &st->row))
 			st->col++;
 		snprintf(st->type, sizeof(st->type), "%s", (v = attr(atts, "t")) ? v : "n");
@@ -446,20 +451,31 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
 	}
 }
 
+/* The most of one cell's text that is kept: what the scanner checks of one
+ * value (its chunk, 4 MiB by default). */
+static size_t cell_max(const sheet_state *st)
+{
+	return st->b->c->s->cap;
+}
+
 static void XMLCALL sh_text(void *ud, const XML_Char *s, int len)
 {
 	sheet_state *st = ud;
 	if (!st->in_v && !st->in_t)
 		return;
-	size_t n = (size_t)len;
-	if (st->tlen + n > CELL_MAX)
-		n = CELL_MAX - st->tlen; /* the rest of a huge cell is not scanned */
+	size_t n = (size_t)len, max = cell_max(st);
+	if (st->tlen + n > max) {
+		/* more than the scanner checks in one value: kept up to that, the
+		 * cut said in the result (cell_done) */
+		st->cut += st->tlen + n - max;
+		n = max - st->tlen;
+	}
 	if (st->tlen + n > st->tcap) {
 		size_t nc = st->tcap ? st->tcap : 4096;
 		while (nc < st->tlen + n)
 			nc *= 2;
-		if (nc > CELL_MAX)
-			nc = CELL_MAX;
+		if (nc > max)
+			nc = max;
 		char *t = shuan_realloc(st->text, nc);
 		if (!t) {
 			st->b->stop = SHUAN_ENOMEM;
@@ -481,7 +497,7 @@ static void cell_done(sheet_state *st)
 	size_t len = st->tlen;
 	char ref[16], loc[NAME_MAX_LEN + 24];
 
-	if (st->col < 0 || st->col >= MAX_COLUMNS || st->tlen == 0)
+	if (st->col < 0 || st->tlen == 0)
 		return;
 	if (!strcmp(st->type, "s")) {
 		char num[24];
@@ -497,7 +513,7 @@ static void cell_done(sheet_state *st)
 	}
 	if (len == 0)
 		return;
-	if (st->row == 1 && shuan_vec_resize(&st->headers, (size_t)st->col + 1) == 0) {
+	if (st->row == 1 && st->col < MAX_COLUMNS && shuan_vec_resize(&st->headers, (size_t)st->col + 1) == 0) {
 		char *h = SHUAN_VEC_AT(&st->headers, header_name, st->col);
 		size_t k = shuan_utf8_cut(txt, len, SEG_MAX_NAME - 1); /* never half a character */
 		memcpy(h, txt, k);
@@ -505,6 +521,10 @@ static void cell_done(sheet_state *st)
 	}
 	col_name(st->col, ref);
 	snprintf(loc, sizeof(loc), "%s!%s%llu", st->sheet, ref, (unsigned long long)st->row);
+	if (st->cut)
+		shuan_result__warn(st->cells.call.res, SHUAN_LIMIT_CELL,
+				   "a value of %llu bytes at %s was checked up to %zu bytes only",
+				   (unsigned long long)(st->tlen + st->cut), loc, st->tlen);
 	st->bytes += len;
 	int rc = shuan_scanner__scan_cell(b->c->s, &st->cells, st->row, txt, len,
 					  st->row > 1 && (size_t)st->col < st->headers.n &&
