@@ -3,7 +3,7 @@
 
 DEB_PACKAGES := cmake make gcc pkg-config libvectorscan-dev libyaml-dev libsqlite3-dev \
                 libssl-dev libpcre2-dev libcmocka-dev libarchive-dev libexpat1-dev \
-                libmicrohttpd-dev jq python3 zstd
+                libmicrohttpd-dev libjansson-dev jq python3 zstd
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 TEST_BUILD ?= build-test

@@ -38,6 +38,11 @@ static const shuan_store_migration MIGRATIONS[] = {
 	 "CREATE TABLE IF NOT EXISTS regs_entries(id TEXT PRIMARY KEY, title TEXT NOT NULL, doc_number TEXT,"
 	 " issuers TEXT, issued TEXT, effective TEXT, status TEXT NOT NULL, level TEXT NOT NULL, sectors TEXT,"
 	 " region TEXT, summary TEXT, source TEXT, line INTEGER, added TEXT);"},
+	{7, "scan outcomes",
+	 "CREATE TABLE scan_outcomes("
+	 " scan_id INTEGER PRIMARY KEY REFERENCES scans(id) ON DELETE CASCADE, interrupted INTEGER,"
+	 " inputs_interrupted INTEGER, unreadable INTEGER, suppressed_ignore INTEGER, suppressed_baseline INTEGER,"
+	 " gated INTEGER, exit_code INTEGER);"},
 };
 
 int shuan_store__schema_version(sqlite3 *db, int *out)
