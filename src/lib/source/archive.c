@@ -365,7 +365,7 @@ static int member_archive(arch_ctx *c, struct member *m, const char *mpath, int 
 		snprintf(msg, sizeof(msg), "%s", m->err ? m->errmsg : "binary file: unreadable archive");
 		if (!m->err && e)
 			snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", e);
-		report(c, mpath, m->err ? m->err : SHUAN_EINVAL, msg);
+		report(c, mpath, m->err && m->err != SHUAN_EIO ? m->err : SHUAN_EINVAL, msg);
 		goto cleanup;
 	}
 	rc = walk(c, ca, mpath, depth);
@@ -406,7 +406,7 @@ static int member_ooxml(arch_ctx *c, struct member *m, const char *mpath, int de
 		}
 		long n = pull(m, buf + len, cap - len);
 		if (n < 0) {
-			report(c, mpath, m->err, m->errmsg);
+			report(c, mpath, m->err == SHUAN_EIO ? SHUAN_EINVAL : m->err, m->errmsg);
 			goto cleanup;
 		}
 		if (n == 0)
@@ -519,7 +519,7 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 				/* Nothing readable at all: a binary file that looks like an archive. */
 				snprintf(msg, sizeof(msg), "%struncated or corrupt archive (%s)%s", n ? "" : "binary file: ",
 					 es ? es : "?", n ? "; members before the damage were scanned" : "");
-				report(c, apath, SHUAN_EIO, msg);
+				report(c, apath, SHUAN_EINVAL, msg); /* damaged content, not an I/O failure */
 			}
 			break;
 		}
@@ -547,7 +547,7 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 			const char *es = archive_error_string(a);
 			snprintf(msg, sizeof(msg), "truncated or corrupt archive (%s); what was read before was scanned",
 				 es ? es : "?");
-			report(c, apath, SHUAN_EIO, msg);
+			report(c, apath, SHUAN_EINVAL, msg);
 			rc = 0;
 			shuan_free(mpath);
 			break;
@@ -572,7 +572,7 @@ static int walk_opened(arch_ctx *c, struct archive *a, int open_rc, const char *
 	if (open_rc != ARCHIVE_OK) {
 		const char *es = archive_error_string(a);
 		snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", es ? es : "?");
-		report(c, display, SHUAN_EIO, msg);
+		report(c, display, SHUAN_EINVAL, msg);
 		return 0;
 	}
 	int rc = walk(c, a, display, 1);

@@ -764,7 +764,7 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 	shuan_vec_init(&st.headers, SEG_MAX_NAME, MAX_COLUMNS);
 	st.b = b;
 	if (!a) {
-		shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE, "unreadable workbook");
+		shuan_result__skip(&res, SHUAN_EINVAL, SHUAN_LIMIT_NONE, "unreadable workbook");
 		goto report;
 	}
 	res.format = SHUAN_FORMAT_TEXT;
