@@ -302,7 +302,7 @@ static void sarif_end(shuan_output *r, const shuan_stats *st, const shuan_output
 		if (r->omitted) {
 			char text[200];
 			snprintf(text, sizeof(text),
-				 "%llu findings were left out of this file by the cap of %llu results (--max-results); "
+				 "%llu findings were left out of this SARIF log by the cap of %llu results (--max-results); "
 				 "--sarif-aggregate writes one result per file and detector",
 				 r->omitted, r->max_results);
 			fputs(sum->nnotices ? ",{\"level\":\"warning\",\"message\":{\"text\":" : "{\"level\":\"warning\",\"message\":{\"text\":", o);
