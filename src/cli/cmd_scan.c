@@ -157,6 +157,12 @@ static int on_skip(const char *path, const char *reason, void *ud)
 	return 0;
 }
 
+/* The baseline's paths in the form findings show them (PI masked). */
+static const char *mask_for_baseline(const char *name, void *ud)
+{
+	return name_mask(ud, name);
+}
+
 /* "a,b,c" -> NULL-terminated array (modifies s). */
 static const char **split_ids(char *s)
 {
@@ -466,7 +472,7 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (baseline) {
 		char warn[512];
-		if (cli_suppress_load_baseline(sup, baseline, (cli_mask_fn)name_mask, &store_names, errbuf, sizeof(errbuf),
+		if (cli_suppress_load_baseline(sup, baseline, mask_for_baseline, &store_names, errbuf, sizeof(errbuf),
 					       warn, sizeof(warn)) != 0) {
 			fprintf(stderr, "shuan scan: %s\n", errbuf);
 			goto cleanup;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli/suppress.h"
+#include "util/utf8.h"
 
 #define RULE_MAX 1024
 #define LINE_MAX_BYTES (1u << 20)
@@ -157,17 +158,31 @@ int cli_suppress_load_ignore(cli_suppress *s, const char *path, bool must_exist,
 	return rc;
 }
 
+static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+/* FNV-1a over the three fields with separators. The path is taken as the
+ * JSON output wrote it: a byte that is not UTF-8 counts as U+FFFD, so a
+ * name with a stray byte matches its line in the baseline. */
 static uint64_t key_of(const char *path, const char *detector, const char *fp)
 {
-	/* FNV-1a over the three fields with separators */
+	static const unsigned char fffd[3] = {0xEF, 0xBF, 0xBD};
 	uint64_t h = 1469598103934665603ull;
-	const char *parts[3] = {path, detector, fp};
-	for (int k = 0; k < 3; k++) {
-		for (const unsigned char *p = (const unsigned char *)parts[k]; p && *p; p++)
-			h = (h ^ *p) * 1099511628211ull;
-		h = (h ^ 0xff) * 1099511628211ull;
+	size_t n = strlen(path);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = (unsigned char)path[i] < 0x80 ? 1 : shuan_utf8_decode(path + i, n - i, &cp);
+		h = k ? fnv(h, (const unsigned char *)path + i, k) : fnv(h, fffd, 3);
+		i += k ? k : 1;
 	}
-	return h;
+	h = fnv(h, (const unsigned char *)"\xff", 1);
+	h = fnv(h, (const unsigned char *)detector, strlen(detector));
+	h = fnv(h, (const unsigned char *)"\xff", 1);
+	return fnv(h, (const unsigned char *)fp, strlen(fp));
 }
 
 static int cmp_u64(const void *a, const void *b)
