@@ -23,5 +23,9 @@
 #include "shuan/store.h"
 #include "shuan/regs.h"
 #include "shuan/people.h"
+#include "shuan/duty.h"
+#include "shuan/xborder.h"
+#include "shuan/incident.h"
+#include "shuan/duties.h"
 
 #endif

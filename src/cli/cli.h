@@ -17,6 +17,9 @@ int cmd_scan(int argc, char **argv);
 int cmd_detectors(int argc, char **argv);
 int cmd_regs(int argc, char **argv);
 int cmd_scans(int argc, char **argv);
+int cmd_xborder(int argc, char **argv);
+int cmd_incident(int argc, char **argv);
+int cmd_duties(int argc, char **argv);
 
 /* Resolves the store directory: explicit (from --store) if non-NULL, else the
  * library default. Returns 0 or prints an error and returns CLI_EXIT_ERROR. */

@@ -17,6 +17,9 @@ static const struct {
 	{"scans", cmd_scans, "list past scans from the store and compare two"},
 	{"detectors", cmd_detectors, "list the detectors and the rules they cite"},
 	{"regs", cmd_regs, "search and maintain the regulation catalogue"},
+	{"xborder", cmd_xborder, "cross-border transfers: pathway (exempt, contract, assessment) and ledger"},
+	{"incident", cmd_incident, "data security incidents: grading, deadlines, timeline, reports"},
+	{"duties", cmd_duties, "periodic obligations with due dates and an iCalendar export"},
 };
 
 static void usage(FILE *f)

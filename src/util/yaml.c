@@ -15,6 +15,7 @@
 
 #include "shuan/common.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/io.h"
 
 static void set_name(shuan_yaml *y, const char *name, char *err, size_t errlen)
@@ -318,4 +319,26 @@ int shuan_yaml_scalar_seq(shuan_yaml *y, const shuan_yaml_node *n, const char *k
 			return shuan_yaml_fail(y, it, "'%s' must be a list of single values", key);
 	}
 	return 0;
+}
+
+int shuan_yaml_quoted(shuan_buf *b, const char *s)
+{
+	int rc = shuan_buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; rc == 0 && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			rc = shuan_buf_addf(b, "\\%c", *p);
+		else if (*p == '\n')
+			rc = shuan_buf_adds(b, "\\n");
+		else if (*p < 0x20 || *p == 0x7f)
+			rc = shuan_buf_addf(b, "\\x%02x", *p);
+		else if (p[0] == 0xC2 && p[1] == 0x85) /* NEL */
+			rc = shuan_buf_adds(b, "\\N"), p++;
+		else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) /* LS, PS */
+			rc = shuan_buf_adds(b, p[2] == 0xA8 ? "\\L" : "\\P"), p += 2;
+		else if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) /* BOM */
+			rc = shuan_buf_adds(b, "\\uFEFF"), p += 2;
+		else
+			rc = shuan_buf_addc(b, (char)*p);
+	}
+	return rc ? rc : shuan_buf_addc(b, '"');
 }

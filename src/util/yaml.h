@@ -110,4 +110,13 @@ int shuan_yaml_enum(shuan_yaml *y, const shuan_yaml_node *n, const char *key, co
 /* A sequence whose items are all scalars (`max` items at most). */
 int shuan_yaml_scalar_seq(shuan_yaml *y, const shuan_yaml_node *n, const char *key, size_t max);
 
+struct shuan_buf;
+/*
+ * Appends s as a YAML double-quoted scalar that reads back as exactly s:
+ * quote, backslash and control characters escaped, and the characters YAML
+ * takes as line breaks inside a scalar (U+0085, U+2028, U+2029) and the BOM
+ * escaped too. Returns 0, SHUAN_ELIMIT or SHUAN_ENOMEM (from the buffer).
+ */
+int shuan_yaml_quoted(struct shuan_buf *b, const char *s);
+
 #endif

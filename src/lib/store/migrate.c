@@ -38,6 +38,33 @@ static const shuan_store_migration MIGRATIONS[] = {
 	 "CREATE TABLE IF NOT EXISTS regs_entries(id TEXT PRIMARY KEY, title TEXT NOT NULL, doc_number TEXT,"
 	 " issuers TEXT, issued TEXT, effective TEXT, status TEXT NOT NULL, level TEXT NOT NULL, sectors TEXT,"
 	 " region TEXT, summary TEXT, source TEXT, line INTEGER, added TEXT);"},
+	/* 5: the duty engines (lib/duty/). The ledger keeps each cross-border
+	 * transfer with the people counter of the people it covered (keyed
+	 * fingerprints, shuan_people_save(); NULL for explicit counts), so the
+	 * year's count is of distinct people. Incidents and their timeline are
+	 * append-only: triggers refuse any change or deletion. */
+	{5, "cross-border ledger and incidents",
+	 "CREATE TABLE xborder_transfers("
+	 " id INTEGER PRIMARY KEY, recorded TEXT NOT NULL, date TEXT NOT NULL, year INTEGER NOT NULL,"
+	 " org TEXT, recipient TEXT, country TEXT, purpose TEXT NOT NULL, basis TEXT NOT NULL,"
+	 " subjects TEXT NOT NULL, important_data INTEGER NOT NULL, pi_people INTEGER NOT NULL,"
+	 " spi_people INTEGER NOT NULL, counts_source TEXT NOT NULL, people BLOB,"
+	 " pathway TEXT NOT NULL, exemption TEXT, rules_rev INTEGER);"
+	 "CREATE INDEX xborder_transfers_year ON xborder_transfers(year, date);"
+	 "CREATE TABLE incidents(id INTEGER PRIMARY KEY, created TEXT NOT NULL, title TEXT);"
+	 "CREATE TABLE incident_events("
+	 " id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+	 " at_utc INTEGER NOT NULL, at_offset INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT,"
+	 " recorded TEXT NOT NULL);"
+	 "CREATE INDEX incident_events_incident ON incident_events(incident_id, id);"
+	 "CREATE TRIGGER incidents_no_update BEFORE UPDATE ON incidents"
+	 " BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;"
+	 "CREATE TRIGGER incidents_no_delete BEFORE DELETE ON incidents"
+	 " BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;"
+	 "CREATE TRIGGER incident_events_no_update BEFORE UPDATE ON incident_events"
+	 " BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only'); END;"
+	 "CREATE TRIGGER incident_events_no_delete BEFORE DELETE ON incident_events"
+	 " BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only'); END;"},
 	{7, "scan outcomes",
 	 "CREATE TABLE scan_outcomes("
 	 " scan_id INTEGER PRIMARY KEY REFERENCES scans(id) ON DELETE CASCADE, interrupted INTEGER,"

@@ -1,0 +1,168 @@
+/*
+ * cli/cmd_duties.c - `shuan duties`: the periodic obligations of the
+ * organisation with their due dates, recurrence and citations, from the
+ * profile, the latest inventory and the store (ledger, incidents); --ics
+ * writes them as an iCalendar file for calendar programs.
+ *
+ * Exit: 0 ok, 1 a duty is overdue, 2 error (bad input, a missing calendar
+ * year, the store).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_duty.h"
+#include "cli/options.h"
+#include "shuan/duties.h"
+
+enum { O_FORMAT = 'f', O_HELP = 'h', O_ORG = 256, O_ICS, O_AS_OF, O_STORE, O_NO_STORE, O_RULES, O_COLOR };
+
+static const cli_option duties_options[] = {
+    {"org", 0, required_argument, "ORG.yaml", "the organisation profile (required)", O_ORG},
+    {"ics", 0, required_argument, "FILE", "also write the dated duties as an iCalendar file (RFC 5545)",
+     O_ICS},
+    {"as-of", 0, required_argument, "DATETIME", "judge as of this time, e.g. 2025-06-30 (default: now)",
+     O_AS_OF},
+    {"format", 'f', required_argument, "FMT", "text, json or md (default: text)", O_FORMAT},
+    {"store", 0, required_argument, "DIR",
+     "store with the ledger and incidents (default: $SHUAN_STORE or ~/.local/share/shuan)", O_STORE},
+    {"no-store", 0, no_argument, NULL, "ignore the store (no ledger, incidents or inventory)", O_NO_STORE},
+    {"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)",
+     O_RULES},
+    {"color", 0, required_argument, "WHEN", "auto, always or never (text format)", O_COLOR},
+    {"help", 'h', no_argument, NULL, "show this help", O_HELP},
+};
+#define N_OPTIONS (sizeof(duties_options) / sizeof(duties_options[0]))
+
+static void usage(FILE *f)
+{
+	fputs("usage: shuan duties --org ORG.yaml [--ics FILE] [options]\n\n"
+	      "Lists the periodic obligations from rules/duty/duties.yaml that apply to the organisation: "
+	      "the PI\n"
+	      "protection compliance audit (every two years above 10,000,000 people), important-data "
+	      "processors'\n"
+	      "annual risk assessment (网络数据安全管理条例 Art. 33), records of provision kept 3 years "
+	      "(Art. 12),\n"
+	      "the large-platform annual PI report (Art. 44), CII commercial-cryptography assessments (a "
+	      "draft\n"
+	      "rule, labelled [UNVERIFIED]), export-assessment expiries and extension windows (Provisions "
+	      "Art. 9)\n"
+	      "and summary reports of stored incidents - each with its due date, recurrence and citation.\n"
+	      "People counts and important data come from the profile (else the latest inventory in the "
+	      "store);\n"
+	      "a fact that is not known makes a duty UNKNOWN rather than absent.\n\n"
+	      "options:\n",
+	      f);
+	cli_options_help(f, duties_options, N_OPTIONS);
+	fputs("\nexit status: 0 ok, 1 a duty is overdue, 2 usage or runtime error (bad input, a missing\n"
+	      "calendar year, the store).\n"
+	      "example: shuan duties --org org.yaml --ics duties.ics\n",
+	      f);
+}
+
+int cmd_duties(int argc, char **argv)
+{
+	const char *org_path = NULL, *ics = NULL, *as_of_s = NULL, *format = NULL, *store_opt = NULL,
+	           *rules = NULL, *color = NULL;
+	bool no_store = false, overdue = false;
+	shuan_duty_rules *dr = NULL;
+	shuan_store *store = NULL;
+	shuan_org org = {0};
+	shuan_duties_result res = {0};
+	shuan_duty_format fmt;
+	shuan_time as_of;
+	char err[1024], shortopts[64];
+	int exit_code = CLI_EXIT_ERROR, rc, c;
+	const struct option *lo = cli_options_build(duties_options, N_OPTIONS, shortopts, sizeof(shortopts));
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+		switch (c) {
+		case O_ORG:
+			org_path = optarg;
+			break;
+		case O_ICS:
+			ics = optarg;
+			break;
+		case O_AS_OF:
+			as_of_s = optarg;
+			break;
+		case O_FORMAT:
+			format = optarg;
+			break;
+		case O_STORE:
+			store_opt = optarg;
+			break;
+		case O_NO_STORE:
+			no_store = true;
+			break;
+		case O_RULES:
+			rules = optarg;
+			break;
+		case O_COLOR:
+			color = optarg;
+			break;
+		case O_HELP:
+			usage(stdout);
+			return CLI_EXIT_OK;
+		default:
+			usage(stderr);
+			return CLI_EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "shuan duties: unexpected argument '%s'\n", argv[optind]);
+		return CLI_EXIT_ERROR;
+	}
+	if (!org_path) {
+		fprintf(stderr, "shuan duties: --org ORG.yaml is required\n");
+		usage(stderr);
+		return CLI_EXIT_ERROR;
+	}
+	if (cli_duty_format("duties", format, &fmt) || cli_duty_as_of("duties", as_of_s, &as_of) ||
+	    cli_duty_rules("duties", rules, &dr) ||
+	    cli_duty_store("duties", store_opt, no_store, false, &store))
+		goto cleanup;
+	if (shuan_org_load(&org, org_path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "shuan duties: %s\n", err);
+		goto cleanup;
+	}
+	{
+		shuan_duties_inventory inv;
+		bool have_inv = store && shuan_duties_inventory_latest(store, &inv) == 0;
+		rc = shuan_duties_compute(dr, &org, have_inv ? &inv : NULL, store, &as_of, &res, err,
+		                          sizeof(err));
+	}
+	if (rc != 0 && rc != SHUAN_ENOTFOUND) {
+		fprintf(stderr, "shuan duties: %s\n", err);
+		goto cleanup;
+	}
+	if (shuan_duties_write(stdout, &res, fmt, cli_duty_color(color, stdout, fmt)) != 0 ||
+	    fflush(stdout) != 0) {
+		fprintf(stderr, "shuan duties: writing the output failed\n");
+		goto cleanup;
+	}
+	if (ics) {
+		FILE *f;
+		if (cli_duty_write_file("duties", ics, &f))
+			goto cleanup;
+		if (shuan_duties_write_ics(f, &res) != 0 || fclose(f) != 0) {
+			fprintf(stderr, "shuan duties: writing %s failed\n", ics);
+			goto cleanup;
+		}
+	}
+	if (rc == SHUAN_ENOTFOUND) {
+		fprintf(stderr, "shuan duties: %s\n", err);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < res.nitems; i++)
+		overdue = overdue || res.items[i].status == SHUAN_DUTY_OVERDUE;
+	exit_code = overdue ? CLI_EXIT_FOUND : CLI_EXIT_OK;
+cleanup:
+	shuan_duties_result_free(&res);
+	shuan_org_free(&org);
+	shuan_store_free(store);
+	shuan_duty_rules_free(dr);
+	return exit_code;
+}
