@@ -3,17 +3,18 @@
 
 DEB_PACKAGES := cmake make gcc pkg-config libvectorscan-dev libyaml-dev libsqlite3-dev \
                 libssl-dev libpcre2-dev libcmocka-dev libarchive-dev libexpat1-dev \
-                libmicrohttpd-dev jq python3 zstd \
+                libmicrohttpd-dev libjansson-dev jq python3 zstd \
                 libpq-dev libmariadb-dev libxlsxwriter-dev postgresql postgresql-client mariadb-server \
                 mariadb-client chromium fonts-wqy-microhei unzip
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 TEST_BUILD ?= build-test
 RELEASE_BUILD ?= build-release
+SARIF_DIR ?= $(CURDIR)/$(BUILD)/sarif
 # Warnings are errors in CI (.ci/run sets WERROR=ON); users' builds only warn.
 WERROR ?= OFF
 
-.PHONY: all deps build demo test test-release test-fast tsan clean fuzz fuzz-run bench-deps bench bench-inventory
+.PHONY: all deps build demo test test-release test-fast tsan clean fuzz fuzz-run bench-deps bench bench-inventory sarif-deps
 
 all: build
 
@@ -40,8 +41,20 @@ demo: build
 	  awk 'NR <= 20; /== shuan scan summary/ { s = 1; if (NR > 21) print "  …" } s && NR > 20' $(BUILD)/demo.txt; \
 	  [ $$rc -le 1 ]
 
+# The SARIF 2.1.0 validator the tests run on every SARIF they write: ajv and
+# the schema from the npm registry, pinned by tools/sarif/package-lock.json,
+# installed into the build directory (node and npm from Debian when the
+# machine has none).
+sarif-deps:
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory deps DEB_PACKAGES="nodejs npm"
+	@mkdir -p $(SARIF_DIR) && cp tools/sarif/package.json tools/sarif/package-lock.json tools/sarif/validate.js $(SARIF_DIR)/
+	@[ -f $(SARIF_DIR)/node_modules/.ok ] && cmp -s tools/sarif/package-lock.json $(SARIF_DIR)/node_modules/.ok || \
+	  { (cd $(SARIF_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
+	    cp tools/sarif/package-lock.json $(SARIF_DIR)/node_modules/.ok; }
+
 # The whole suite under ASan+UBSan, through ctest.
 test: deps
+	$(MAKE) --no-print-directory sarif-deps SARIF_DIR=$(CURDIR)/$(TEST_BUILD)/sarif
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DENABLE_SANITIZERS=ON -DENABLE_WERROR=$(WERROR) >/dev/null
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -51,12 +64,14 @@ test: deps
 # The same suite on an optimised Release build (what users install; -O3
 # finds warnings and undefined behaviour that -O0 hides).
 test-release: deps
+	$(MAKE) --no-print-directory sarif-deps SARIF_DIR=$(CURDIR)/$(RELEASE_BUILD)/sarif
 	cmake -S . -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DENABLE_WERROR=$(WERROR) >/dev/null
 	cmake --build $(RELEASE_BUILD) -j $(JOBS)
 	cd $(RELEASE_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The same suite without sanitizers, for quick iteration.
 test-fast: build
+	$(MAKE) --no-print-directory sarif-deps SARIF_DIR=$(CURDIR)/$(BUILD)/sarif
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # ThreadSanitizer over the parallel scan tests (heavier; not in `make test`).

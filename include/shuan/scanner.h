@@ -107,8 +107,10 @@ typedef enum shuan_limit {
 	SHUAN_LIMIT_VALUES,       /* validated values held for one chunk */
 	SHUAN_LIMIT_OFFICE,       /* an Office document's parts, shared strings or buffering caps */
 	SHUAN_LIMIT_CELL,         /* a cell or field longer than the scanner's chunk */
+	SHUAN_LIMIT_COLUMNS,      /* CSV/TSV columns past the 16384th have no field name */
+	SHUAN_LIMIT_NESTING,      /* JSON nested deeper than 256 levels: paths name the 256th */
 } shuan_limit;
-#define SHUAN_LIMIT_MAX SHUAN_LIMIT_CELL
+#define SHUAN_LIMIT_MAX SHUAN_LIMIT_NESTING
 
 /* "max_file_size", "candidates_per_chunk", ...: a stable name for outputs. */
 SHUAN_API const char *shuan_limit_name(shuan_limit l);
@@ -155,6 +157,20 @@ SHUAN_API int shuan_scanner_scan_buffer(shuan_scanner *s, const shuan_input *in,
 /* Opens and scans a regular file ("-" = stdin). in->path defaults to path. */
 SHUAN_API int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_input *in,
 				      shuan_finding_fn cb, void *userdata, shuan_input_result *result);
+
+/*
+ * Masks personal information in a short text that names an input rather
+ * than being one (a file or member name, a sheet or column name): the text
+ * is scanned as one value with this scanner's detectors and every finding
+ * in it is replaced by its masked evidence ("客户_11010519491231002X.csv" ->
+ * "客户_1101**********002X.csv"). Writes the result into out (cap bytes,
+ * NUL-terminated; a longer result is cut) and the number of values masked
+ * into *found (may be NULL). Returns 0; SHUAN_ELIMIT when the text could
+ * not be checked whole (out then says "(name withheld)"); SHUAN_EINVAL
+ * when cap is 0. Not to be called on a scanner while it scans an input.
+ */
+SHUAN_API int shuan_scanner_mask_text(shuan_scanner *s, const char *text, size_t len, char *out, size_t cap,
+				      size_t *found);
 
 #ifdef __cplusplus
 }

@@ -38,8 +38,9 @@ SHUAN_API void shuan_stats_free(shuan_stats *st);
 /* Counts one finding (its fingerprint feeds the distinct count). */
 SHUAN_API int shuan_stats_add_finding(shuan_stats *st, const shuan_finding *f);
 
-/* Counts one input: scanned when res->skipped == 0, else skipped under
- * res->reason. */
+/* Counts one input: scanned when res->skipped == 0, interrupted (partly
+ * scanned: its bytes count) when res->skipped == SHUAN_EINTR, else skipped
+ * under res->reason. */
 SHUAN_API int shuan_stats_add_input(shuan_stats *st, const shuan_input_result *res);
 
 /* Counts an input skipped before it was opened (a walk error, a loop). */
@@ -57,6 +58,9 @@ SHUAN_API uint64_t shuan_stats_invalid_utf8(const shuan_stats *st);
 /* Stored bytes decoders replaced with U+FFFD (GB18030, UTF-16 inputs). */
 SHUAN_API uint64_t shuan_stats_invalid_bytes(const shuan_stats *st);
 SHUAN_API bool shuan_stats_distinct_exact(const shuan_stats *st);
+/* Inputs the cancel flag stopped part-way (results with skipped ==
+ * SHUAN_EINTR): neither scanned nor skipped. */
+SHUAN_API uint64_t shuan_stats_inputs_interrupted(const shuan_stats *st);
 /* Scanned inputs whose result carried a warning. */
 SHUAN_API uint64_t shuan_stats_warned(const shuan_stats *st);
 /* Inputs a limit stopped, wholly (skipped) or in part (a warning). */

@@ -10,6 +10,7 @@
 #ifndef SHUAN_STORE_H
 #define SHUAN_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "shuan/common.h"
@@ -68,6 +69,58 @@ struct shuan_stats;
  */
 SHUAN_API int shuan_store_record_scan(shuan_store *s, const shuan_scan_record *rec,
 				      const struct shuan_stats *stats, int64_t *scan_id);
+
+/* How a recorded scan ended, beside its summary (store schema 7). */
+#define SHUAN_SCAN_OUTCOME_VERSION 1
+typedef struct shuan_scan_outcome {
+	unsigned version;             /* SHUAN_SCAN_OUTCOME_VERSION */
+	bool interrupted;             /* a signal or the cancel flag stopped it */
+	uint64_t inputs_interrupted;  /* inputs scanned in part */
+	uint64_t unreadable;          /* inputs that could not be read */
+	uint64_t suppressed_ignore;   /* findings an ignore file accepted */
+	uint64_t suppressed_baseline; /* findings a baseline accepted */
+	uint64_t gated;               /* findings at or above the gate */
+	int exit_code;                /* what the command returned */
+} shuan_scan_outcome;
+#define SHUAN_SCAN_OUTCOME_INIT {SHUAN_SCAN_OUTCOME_VERSION, false, 0, 0, 0, 0, 0, 0}
+
+/* Records how scan `scan_id` ended. Returns 0, SHUAN_EINVAL (unknown
+ * version) or SHUAN_ESTORE. */
+SHUAN_API int shuan_store_record_outcome(shuan_store *s, int64_t scan_id, const shuan_scan_outcome *o);
+
+/* A recorded scan, as `shuan scans` shows it. Strings are owned by the
+ * struct (shuan_scan_info_clear frees them). */
+typedef struct shuan_scan_info {
+	int64_t id;
+	char *started, *finished, *targets, *version;
+	double elapsed;
+	uint64_t inputs_scanned, inputs_skipped, bytes, findings, sensitive;
+	bool distinct_exact;
+	bool has_outcome;          /* written by a shuan that records outcomes */
+	shuan_scan_outcome outcome;
+} shuan_scan_info;
+
+/* One detector's or one skip reason's row of a recorded scan. */
+typedef struct shuan_scan_count {
+	char *name;                /* detector id, or skip reason */
+	uint64_t findings;         /* findings; for a skip reason, its count */
+	uint64_t distinct, sensitive;
+} shuan_scan_count;
+
+/* The most recent `limit` scans (0: all), newest first, into *out (an
+ * array of *n; free with shuan_scan_infos_free). Returns 0 or SHUAN_ESTORE
+ * / SHUAN_ENOMEM. */
+SHUAN_API int shuan_store_scans(shuan_store *s, size_t limit, shuan_scan_info **out, size_t *n);
+
+/* Scan `id` with its detector rows and skip reasons (each array freed with
+ * shuan_scan_counts_free). Returns 0, SHUAN_ENOTFOUND, SHUAN_ESTORE or
+ * SHUAN_ENOMEM. */
+SHUAN_API int shuan_store_scan_get(shuan_store *s, int64_t id, shuan_scan_info *out, shuan_scan_count **dets,
+				   size_t *ndets, shuan_scan_count **skips, size_t *nskips);
+
+SHUAN_API void shuan_scan_info_clear(shuan_scan_info *i);
+SHUAN_API void shuan_scan_infos_free(shuan_scan_info *v, size_t n);
+SHUAN_API void shuan_scan_counts_free(shuan_scan_count *v, size_t n);
 
 #ifdef __cplusplus
 }

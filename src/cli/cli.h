@@ -24,6 +24,7 @@ int cmd_mask(int argc, char **argv);
 int cmd_unmask(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_risk(int argc, char **argv);
+int cmd_scans(int argc, char **argv);
 int cmd_xborder(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_duties(int argc, char **argv);

@@ -295,6 +295,22 @@ static void print_dates(const char *label, const shuan_regs_date *d, size_t n)
 	}
 }
 
+/* A rule file as the user knows it: relative to the rules directory
+ * ("rules/detectors/cn_mobile.yaml"), not an absolute path of this
+ * machine. */
+static const char *rule_file(const char *file, const char *rules_dir)
+{
+	size_t n = strlen(rules_dir);
+	while (n > 1 && rules_dir[n - 1] == '/')
+		n--;
+	if (!strncmp(file, rules_dir, n) && file[n] == '/') {
+		static char buf[1024];
+		snprintf(buf, sizeof(buf), "rules/%s", file + n + 1);
+		return buf;
+	}
+	return file;
+}
+
 static int do_show(shuan_regs *r, const opts *o, const char *id)
 {
 	const shuan_regs_entry *e = shuan_regs_get(r, id);
@@ -361,11 +377,12 @@ static int do_show(shuan_regs *r, const opts *o, const char *id)
 	printf("\nimplemented by:\n");
 	for (size_t i = 0; i < nc; i++)
 		if (!strcmp(c[i].cited, e->id)) {
-			printf("  %s  (%s:%d)\n", c[i].rule, c[i].file, c[i].line);
+			printf("  %s  (%s:%d; shuan detectors shows it)\n", c[i].rule, rule_file(c[i].file, cli_rules_dir(o->rules)),
+			       c[i].line);
 			shown++;
 		}
 	if (!shown)
-		printf("  (no rule in %s cites it yet)\n", cli_rules_dir(o->rules));
+		printf("  (no detector cites it yet)\n");
 	if (e->nsources) {
 		printf("\nsources:\n");
 		for (size_t i = 0; i < e->nsources; i++) {

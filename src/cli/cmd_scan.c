@@ -1,7 +1,10 @@
 /*
  * cli/cmd_scan.c - `shuan scan`: walks the named paths (or reads stdin),
- * scans every input, writes findings in the chosen format, records the
- * summary in the store, and sets the exit code for CI gates.
+ * scans every input, writes findings in the chosen format (through the sink,
+ * scan_sink.c: names masked, accepted findings counted), records the summary
+ * in the store, and sets the exit code for CI gates. SIGINT, SIGTERM and
+ * SIGHUP all stop the scan the same way: complete output, a summary marked
+ * interrupted, exit 2.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -18,6 +21,9 @@
 #include "cli/cli.h"
 #include "cli/db_cli.h"
 #include "cli/options.h"
+#include "cli/scan_progress.h"
+#include "cli/scan_sink.h"
+#include "cli/suppress.h"
 #include "lib/output/output.h"
 #include "shuan/db.h"
 #include "shuan/jobs.h"
@@ -26,20 +32,31 @@
 #include "shuan/stats.h"
 #include "shuan/store.h"
 #include "shuan/walk.h"
+#include "util/text.h"
 
 enum {
 	OPT_FORMAT = 'f', OPT_OUT = 'o', OPT_QUIET = 'q', OPT_HELP = 'h',
 	OPT_REVEAL = 256, OPT_STORE, OPT_NO_STORE, OPT_FAIL_ON, OPT_DETECTORS, OPT_EXCLUDE_DETECTORS,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_MIN_CONF, OPT_MAX_FILE_SIZE, OPT_DATE, OPT_RULES, OPT_FINGERPRINT,
 	OPT_INPUT_FORMAT, OPT_COLOR, OPT_PART_SIZE, OPT_ENCODING, OPT_MAX_DEPTH, OPT_MAX_EXPANDED, OPT_MAX_RATIO,
+	OPT_FAIL_ON_SKIP, OPT_NO_BOM, OPT_SARIF_AGGREGATE, OPT_MAX_RESULTS, OPT_IGNORE_FILE, OPT_NO_IGNORE, OPT_BASELINE,
+	OPT_SHOW_SUPPRESSED,
 	OPT_JOBS = 'j',
 };
 
 static const cli_option scan_options[] = {
-	{"format", 'f', required_argument, "FMT", "text, jsonl, json, sarif, csv, or summary (counts only) (default: text on a terminal, else jsonl)", OPT_FORMAT},
+	{"format", 'f', required_argument, "FMT", "text (grouped by file and field, for people), lines (one per finding), jsonl, json, sarif, csv, or summary (only the JSON summary line) (default: text on a terminal, else jsonl)", OPT_FORMAT},
 	{"out", 'o', required_argument, "FILE", "write findings to FILE instead of standard output", OPT_OUT},
-	{"reveal", 0, no_argument, NULL, "show raw values (default: masked evidence only)", OPT_REVEAL},
-	{"fail-on", 0, required_argument, "LEVEL", "exit 1 when findings at LEVEL exist: any, sensitive or none (default: any)", OPT_FAIL_ON},
+	{"reveal", 0, no_argument, NULL, "show raw values and unmasked names (default: masked evidence; PI in file names masked too)", OPT_REVEAL},
+	{"fail-on", 0, required_argument, "LEVEL", "exit 1 when findings at LEVEL exist: any, sensitive (sensitive PI or secrets) or none (default: any)", OPT_FAIL_ON},
+	{"fail-on-skip", 0, required_argument, "WHICH", "exit 2 when inputs were not read: named (an input named here, or any file that could not be read), any (any skip), none (default: named)", OPT_FAIL_ON_SKIP},
+	{"ignore-file", 0, required_argument, "FILE", "accept the findings its rules match, each with a reason (default: ./.shuanignore when present)", OPT_IGNORE_FILE},
+	{"no-ignore", 0, no_argument, NULL, "use no ignore file", OPT_NO_IGNORE},
+	{"baseline", 0, required_argument, "FILE", "accept the findings of a previous --format jsonl run: only new ones are written and gated", OPT_BASELINE},
+	{"show-suppressed", 0, no_argument, NULL, "write accepted findings too (they never count for --fail-on)", OPT_SHOW_SUPPRESSED},
+	{"no-bom", 0, no_argument, NULL, "csv: no UTF-8 byte order mark (default: one, so Excel reads the Chinese right)", OPT_NO_BOM},
+	{"sarif-aggregate", 0, no_argument, NULL, "sarif: one result per file and detector, with its count and first locations", OPT_SARIF_AGGREGATE},
+	{"max-results", 0, required_argument, "N", "sarif: write at most N results, say how many were left out (default: 25000, GitHub's limit; 0: no cap)", OPT_MAX_RESULTS},
 	{"detectors", 0, required_argument, "IDS", "only these detectors (comma-separated ids; see 'shuan detectors')", OPT_DETECTORS},
 	{"exclude-detectors", 0, required_argument, "IDS", "all detectors but these", OPT_EXCLUDE_DETECTORS},
 	{"include", 0, required_argument, "GLOB", "scan only files matching GLOB (repeatable)", OPT_INCLUDE},
@@ -78,123 +95,46 @@ static void scan_usage(FILE *out)
 		     "row reference (the primary key, or its fingerprint when the key may be personal data).\n\n"
 		     "options:\n");
 	cli_options_help(out, scan_options, N_SCAN_OPTIONS);
-	fprintf(out, "\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or runtime error\n"
-		     "(also when a database named, or one of its tables, could not be read).\n");
+	fprintf(out, "\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or runtime error, an\n"
+		     "interruption (Ctrl-C, SIGTERM, SIGHUP), or inputs not read (see --fail-on-skip; a database\n"
+		     "named, or one of its tables, counts as named).\n");
 }
 
 /* Files of at least 4 parts are split into parts of PART_SIZE across jobs. */
 #define PART_SIZE (16ull << 20)
 
-/* Set from the SIGINT handler; the scanner polls it between chunks. */
+/* Set from the signal handler; the scanner polls it between chunks. */
 static atomic_int g_cancel;
 
-static void on_sigint(int sig)
+static void on_signal(int sig)
 {
 	(void)sig;
 	atomic_store(&g_cancel, 1);
 }
 
+/* SIGINT, SIGTERM and SIGHUP end the scan alike: the workers stop between
+ * chunks, what was done is written out whole, and the summary says so. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 typedef struct scan_run {
 	shuan_stats *stats;   /* walk problems; workers' stats merge in */
+	scan_sink *sink;
 	bool quiet;
 	bool error;
 	char **files;         /* what the walk found, in walk order */
 	size_t nfiles, capfiles;
 } scan_run;
 
-/* What the jobs pool hands back: findings in order, finished inputs. */
-typedef struct scan_sink {
-	shuan_output *rep;
-	int fail_on;                    /* 0 none, 1 any, 2 sensitive */
-	bool quiet;
-	unsigned long long gate_hits;   /* findings at or above --fail-on */
-	char (*dbs)[512];               /* display forms of the databases named on the command line */
-	size_t ndbs;
-	bool db_failed;                 /* one of them, or one of their tables, could not be read */
-} scan_sink;
-
-/* Whether path is a named database or one of its tables. */
-static bool named_db(const scan_sink *k, const char *path)
-{
-	for (size_t i = 0; i < k->ndbs; i++) {
-		size_t n = strlen(k->dbs[i]);
-		if (!strncmp(path, k->dbs[i], n) && (path[n] == '\0' || path[n] == '!'))
-			return true;
-	}
-	return false;
-}
-
-static void sink_finding(const shuan_finding *f, void *ud)
-{
-	scan_sink *k = ud;
-	if (k->fail_on == 1 || (k->fail_on == 2 && f->sensitive))
-		k->gate_hits++;
-	k->rep->ops->finding(k->rep, f);
-	k->rep->count++;
-}
-
-/* The option of `shuan scan` that sets a limit, for messages. */
-static const char *limit_flag(shuan_limit l)
-{
-	switch (l) {
-	case SHUAN_LIMIT_FILE_SIZE: return " (--max-file-size)";
-	case SHUAN_LIMIT_DEPTH: return " (--max-depth)";
-	case SHUAN_LIMIT_EXPANDED: return " (--max-expanded)";
-	case SHUAN_LIMIT_RATIO: return " (--max-ratio)";
-	default: return "";
-	}
-}
-
-static void sink_input(const char *path, const shuan_input_result *res, void *ud)
-{
-	scan_sink *k = ud;
-	if (res->skipped && named_db(k, path))
-		k->db_failed = true;
-	if (k->quiet)
-		return;
-	if (res->skipped)
-		fprintf(stderr, "shuan: %s: skipped: %s%s\n", path, res->reason, limit_flag(res->limit));
-	else if (res->warning[0])
-		fprintf(stderr, "shuan: %s: warning: %s%s\n", path, res->warning, limit_flag(res->limit));
-	if (res->skipped)
-		return;
-	if (res->invalid_utf8)
-		fprintf(stderr, "shuan: %s: warning: %llu invalid UTF-8 sequences (scanned anyway)\n", path,
-			(unsigned long long)res->invalid_utf8);
-	else if (res->invalid_bytes)
-		fprintf(stderr, "shuan: %s: warning: %llu invalid %s bytes replaced by U+FFFD (scanned anyway)\n", path,
-			(unsigned long long)res->invalid_bytes, res->encoding);
-}
-
-/* The progress line: files, bytes, speed, ETA, rewritten in place on stderr. */
-typedef struct progress {
-	const shuan_jobs *jobs;
-	pthread_t thread;
-	atomic_int stop;
-} progress;
-
 static double now_seconds(void);
-
-static void *progress_main(void *arg)
-{
-	progress *pg = arg;
-	double t0 = now_seconds();
-	while (!atomic_load(&pg->stop)) {
-		struct timespec ts = {0, 250 * 1000 * 1000};
-		shuan_jobs_progress p;
-		nanosleep(&ts, NULL);
-		shuan_jobs_progress_get(pg->jobs, &p);
-		double el = now_seconds() - t0, done = (double)p.bytes_done;
-		double rate = el > 0 ? done / el : 0;
-		char eta[32] = "";
-		if (rate > 0 && (double)p.bytes_total > done)
-			snprintf(eta, sizeof(eta), ", ETA %.0f s", ((double)p.bytes_total - done) / rate);
-		fprintf(stderr, "\r\033[Kshuan: %zu/%zu files, %.1f/%.1f MB, %.1f MB/s%s", p.files_done,
-			p.files_total, done / 1e6, (double)p.bytes_total / 1e6, rate / 1e6, eta);
-	}
-	fputs("\r\033[K", stderr);
-	return NULL;
-}
 
 static int on_file(const char *path, void *ud)
 {
@@ -216,10 +156,19 @@ static int on_file(const char *path, void *ud)
 static int on_skip(const char *path, const char *reason, void *ud)
 {
 	scan_run *run = ud;
+	/* a directory the file system would not let us read is content not
+	 * checked; a loop or a dangling link is not */
+	bool unreadable = !strcmp(reason, strerror(EACCES)) || !strcmp(reason, strerror(EPERM)) ||
+			  !strcmp(reason, strerror(EIO));
 	shuan_stats_add_skip(run->stats, reason);
-	if (!run->quiet)
-		fprintf(stderr, "shuan: %s: skipped: %s\n", path, reason);
+	sink_walk_skip(run->sink, path, reason, unreadable);
 	return 0;
+}
+
+/* The baseline's paths in the form findings show them (PI masked). */
+static const char *mask_for_baseline(const char *name, void *ud)
+{
+	return name_mask(ud, name);
 }
 
 static int push_glob(const char ***list, size_t *n, const char *g)
@@ -263,8 +212,14 @@ int cmd_scan(int argc, char **argv)
 	shuan_jobs_result jr = {0};
 	shuan_jobs *pool = NULL;
 	scan_sink sink = {0};
-	progress prog = {0};
-	bool prog_started = false;
+	scan_progress prog = {.term = PTHREAD_MUTEX_INITIALIZER};
+	shuan_scanner *masker = NULL;
+	name_masker store_names = {0};
+	cli_suppress *sup = NULL;
+	const char *ignore_file = NULL, *baseline = NULL;
+	bool no_ignore = false, no_bom = false, sarif_aggregate = false, show_suppressed = false;
+	unsigned long long max_results = 25000;
+	sink_fail_on_skip fail_on_skip = FAIL_SKIP_NAMED;
 	shuan_rules *rules = NULL;
 	shuan_store *store = NULL;
 	unsigned char key[32];
@@ -309,6 +264,28 @@ int cmd_scan(int argc, char **argv)
 				goto cleanup;
 			}
 			break;
+		case OPT_FAIL_ON_SKIP:
+			if (!strcmp(optarg, "none")) fail_on_skip = FAIL_SKIP_NONE;
+			else if (!strcmp(optarg, "named")) fail_on_skip = FAIL_SKIP_NAMED;
+			else if (!strcmp(optarg, "any")) fail_on_skip = FAIL_SKIP_ANY;
+			else { fprintf(stderr, "shuan scan: --fail-on-skip takes named, any or none\n"); goto cleanup; }
+			break;
+		case OPT_IGNORE_FILE: ignore_file = optarg; break;
+		case OPT_NO_IGNORE: no_ignore = true; break;
+		case OPT_BASELINE: baseline = optarg; break;
+		case OPT_SHOW_SUPPRESSED: show_suppressed = true; break;
+		case OPT_NO_BOM: no_bom = true; break;
+		case OPT_SARIF_AGGREGATE: sarif_aggregate = true; break;
+		case OPT_MAX_RESULTS: {
+			char *end;
+			errno = 0;
+			max_results = strtoull(optarg, &end, 10);
+			if (errno || *end || end == optarg || optarg[0] == '-') {
+				fprintf(stderr, "shuan scan: --max-results takes a number (0: no cap)\n");
+				goto cleanup;
+			}
+			break;
+		}
 		case OPT_FAIL_ON:
 			if (!strcmp(optarg, "none")) fail_on = 0;
 			else if (!strcmp(optarg, "any")) fail_on = 1;
@@ -394,7 +371,7 @@ int cmd_scan(int argc, char **argv)
 	if (!format)
 		format = (!out_path && isatty(STDOUT_FILENO)) ? "text" : "jsonl";
 	if (!(rep.ops = shuan_output_ops_for(format))) {
-		fprintf(stderr, "shuan scan: unknown --format '%s' (text, jsonl, json, sarif, csv, summary)\n", format);
+		fprintf(stderr, "shuan scan: unknown --format '%s' (text, lines, jsonl, json, sarif, csv, summary)\n", format);
 		goto cleanup;
 	}
 	if (optind >= argc && isatty(STDIN_FILENO)) {
@@ -440,15 +417,51 @@ int cmd_scan(int argc, char **argv)
 				"utf-16be)\n", so.encoding);
 		goto cleanup;
 	}
-	if (crc != 0 || shuan_stats_new(&run.stats) != 0) {
+	if (crc != 0 || shuan_stats_new(&run.stats) != 0 || shuan_scanner_new(&masker, rules, NULL) != 0) {
 		fprintf(stderr, "shuan scan: out of memory\n");
 		goto cleanup;
+	}
+	/* Names are shown with their PI masked, unless revealing; the store
+	 * never keeps a raw one. */
+	store_names.s = masker;
+	sink.names.s = reveal ? NULL : masker;
+	sink.fields.s = reveal ? NULL : masker;
+	if (!(sup = cli_suppress_new())) {
+		fprintf(stderr, "shuan scan: out of memory\n");
+		goto cleanup;
+	}
+	if (!no_ignore && cli_suppress_load_ignore(sup, ignore_file ? ignore_file : ".shuanignore", ignore_file != NULL,
+						   errbuf, sizeof(errbuf)) != 0) {
+		fprintf(stderr, "shuan scan: ignore file: %s\n", errbuf);
+		goto cleanup;
+	}
+	if (baseline) {
+		char warn[512];
+		if (cli_suppress_load_baseline(sup, baseline, mask_for_baseline, &store_names, errbuf, sizeof(errbuf),
+					       warn, sizeof(warn)) != 0) {
+			fprintf(stderr, "shuan scan: %s\n", errbuf);
+			goto cleanup;
+		}
+		if (warn[0])
+			fprintf(stderr, "shuan scan: warning: %s\n", warn);
+		else if (!cli_suppress_baseline_key_ok(sup, sum.fingerprint_alg) || sum.fingerprint_ephemeral)
+			fprintf(stderr, "shuan scan: warning: --baseline %s: this run's fingerprints (%s%s) cannot match "
+					"the baseline's: use the store and --fingerprint it was written with\n",
+				baseline, sum.fingerprint_alg, sum.fingerprint_ephemeral ? ", throwaway key" : "");
 	}
 
 	rep.out = stdout;
 	if (out_path) {
-		/* Revealed values are personal information: keep the file private. */
+		/* Revealed values are personal information: the file is private,
+		 * whether it is new or not (an existing file keeps its mode on
+		 * open, so it is set before anything is written). */
 		int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, reveal ? 0600 : 0644);
+		if (fd >= 0 && reveal && fchmod(fd, 0600) != 0) {
+			fprintf(stderr, "shuan scan: cannot make %s private (mode 0600): %s; revealed values are not written\n",
+				out_path, strerror(errno));
+			close(fd);
+			goto cleanup;
+		}
 		if (fd < 0 || !(rep.out = fdopen(fd, "w"))) {
 			fprintf(stderr, "shuan scan: cannot write %s: %s\n", out_path, strerror(errno));
 			if (fd >= 0)
@@ -457,16 +470,40 @@ int cmd_scan(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	/* findings are many small writes: give the stream a large buffer */
+	bool out_tty = !out_path && isatty(STDOUT_FILENO);
+	/* findings are many small writes: give the stream a large buffer (on a
+	 * terminal each write is flushed whole, see the sink) */
 	setvbuf(rep.out, NULL, _IOFBF, 1u << 20);
 	rep.reveal = reveal;
 	rep.rules = rules;
-	rep.color = !strcmp(color, "always") ||
-		    (!strcmp(color, "auto") && !out_path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
-	signal(SIGINT, on_sigint);
+	rep.bom = !no_bom;
+	rep.aggregate = sarif_aggregate;
+	rep.max_results = max_results;
+	rep.color = !strcmp(color, "always") || (!strcmp(color, "auto") && out_tty && !getenv("NO_COLOR"));
+	catch_signals();
 	iso_now(started, sizeof(started));
 	sum.started = started;
 	double t0 = now_seconds();
+
+	sink.rep = &rep;
+	sink.fail_on = fail_on == 0 ? FAIL_ON_NONE : fail_on == 1 ? FAIL_ON_ANY : FAIL_ON_SENSITIVE;
+	sink.fail_on_skip = fail_on_skip;
+	sink.quiet = run.quiet;
+	sink.show_suppressed = show_suppressed;
+	sink.sup = sup;
+	sink.named = (const char *const *)argv + optind;
+	sink.nnamed = (size_t)(argc - optind);
+	run.sink = &sink;
+	/* The progress line shares the terminal with the findings when they go
+	 * there too: only formats written in whole lines then, each flushed. */
+	bool line_format = rep.ops == shuan_output_ops_for("text") || rep.ops == shuan_output_ops_for("lines") ||
+			   rep.ops == shuan_output_ops_for("jsonl") || rep.ops == shuan_output_ops_for("csv");
+	bool want_progress = !run.quiet && isatty(STDERR_FILENO) && (!out_tty || line_format);
+	sink.flush_each = out_tty;
+	if (want_progress) {
+		sink.term = &prog.term;
+		sink.progress_shown = &prog.shown;
+	}
 
 	/* Walk first: the file list gives the progress line its total. */
 	shuan_walk_options wo = SHUAN_WALK_OPTIONS_INIT;
@@ -492,7 +529,10 @@ int cmd_scan(int argc, char **argv)
 			continue;
 		}
 		if (stat(argv[i], &st) != 0 && lstat(argv[i], &st) != 0) {
-			fprintf(stderr, "shuan scan: %s: %s\n", argv[i], strerror(errno));
+			int e = errno;
+			fputs("shuan scan: ", stderr);
+			shuan_fputs_safe(stderr, name_mask(&sink.names, argv[i]));
+			fprintf(stderr, ": %s\n", strerror(e));
 			shuan_stats_add_skip(run.stats, "named path does not exist");
 			run.error = true;
 			continue;
@@ -509,21 +549,14 @@ int cmd_scan(int argc, char **argv)
 	jo.split_min = jobs > 1 ? 4 * part_size : 0;
 	jo.part_size = part_size;
 	jo.keep_values = reveal;
-	sink.rep = &rep;
-	sink.fail_on = fail_on;
-	sink.quiet = run.quiet;
 	shuan_jobs_sink js = {sink_finding, sink_input, &sink};
 	int jrc = shuan_jobs_new(&pool, rules, &so, &src, &jo);
-	if (jrc == 0 && !run.quiet && isatty(STDERR_FILENO)) {
-		prog.jobs = pool;
-		prog_started = pthread_create(&prog.thread, NULL, progress_main, &prog) == 0;
-	}
+	if (jrc == 0 && want_progress)
+		scan_progress_start(&prog, pool);
 	if (jrc == 0)
 		jrc = shuan_jobs_run(pool, (const char *const *)run.files, run.nfiles, &js, run.stats, &jr);
-	if (prog_started) {
-		atomic_store(&prog.stop, 1);
-		pthread_join(prog.thread, NULL);
-	}
+	scan_progress_stop(&prog);
+	sink.term = NULL;
 	if (jrc != 0 || jr.error) {
 		fprintf(stderr, "shuan scan: %s; results are incomplete\n",
 			jr.error == SHUAN_ERROR ? "no threads" : "out of memory");
@@ -531,43 +564,77 @@ int cmd_scan(int argc, char **argv)
 	}
 	sum.elapsed = now_seconds() - t0;
 	sum.interrupted = atomic_load(&g_cancel) || jr.interrupted;
+	sum.unreadable = sink.unreadable;
+	sum.incomplete = run.error || sink.unreadable > 0 || sink.skip_failures > 0;
+	sum.suppressed_ignore = sink.suppressed_ignore;
+	sum.suppressed_baseline = sink.suppressed_baseline;
+	sum.notices = sink.notices;
+	sum.nnotices = sink.nnotices;
+	sum.notices_dropped = sink.notices_dropped;
+	exit_code = run.error || sum.interrupted || sink.skip_failures ? CLI_EXIT_ERROR
+		    : sink.gate_hits					   ? CLI_EXIT_FOUND
+										   : CLI_EXIT_OK;
+	/* What was scanned, as the store keeps it and the next-step hint shows
+	 * it: PI in names masked (the store never keeps a raw value). */
+	size_t tl = 1;
+	for (int i = optind; i < argc; i++)
+		tl += strlen(name_mask(&store_names, argv[i])) * 6 + 2;
+	char *targets = calloc(tl + 2, 1), *hint = calloc(tl + 2, 1);
+	for (int i = optind; targets && hint && i < argc; i++) {
+		const char *t = name_mask(&store_names, argv[i]);
+		strcat(targets, t);
+		strcat(targets, "\n");
+		if (i > optind)
+			strcat(hint, " ");
+		strcat(hint, t);
+	}
+	sum.targets = hint && *hint ? hint : NULL;
 	if (store) {
 		char finished[32];
-		size_t tl = 1;
-		for (int i = optind; i < argc; i++)
-			tl += strlen(argv[i]) + 1;
-		char *targets = calloc(tl + 2, 1);
-		for (int i = optind; targets && i < argc; i++) {
-			strcat(targets, argv[i]);
-			strcat(targets, "\n");
-		}
 		iso_now(finished, sizeof(finished));
 		shuan_scan_record rec = {started, finished, sum.elapsed, targets ? targets : "", shuan_version()};
 		int64_t id = 0;
 		if (shuan_store_record_scan(store, &rec, run.stats, &id) != 0)
 			fprintf(stderr, "shuan scan: store: %s\n", shuan_store_errmsg(store));
+		else {
+			shuan_scan_outcome oc = SHUAN_SCAN_OUTCOME_INIT;
+			oc.interrupted = sum.interrupted;
+			oc.inputs_interrupted = shuan_stats_inputs_interrupted(run.stats);
+			oc.unreadable = sink.unreadable;
+			oc.suppressed_ignore = sink.suppressed_ignore;
+			oc.suppressed_baseline = sink.suppressed_baseline;
+			oc.gated = sink.gate_hits;
+			oc.exit_code = exit_code;
+			if (shuan_store_record_outcome(store, id, &oc) != 0)
+				fprintf(stderr, "shuan scan: store: %s\n", shuan_store_errmsg(store));
+		}
 		sum.scan_id = id;
-		free(targets);
 	}
 	rep.ops->end(&rep, run.stats, &sum);
+	free(targets);
+	free(hint);
 	if (fflush(rep.out) != 0) {
 		fprintf(stderr, "shuan scan: writing output failed: %s\n", strerror(errno));
 		run.error = true;
+		exit_code = CLI_EXIT_ERROR;
 	}
-	if (rep.ops != shuan_output_ops_for("text") && rep.ops != shuan_output_ops_for("csv") &&
-	    rep.ops != shuan_output_ops_for("summary") && !run.quiet &&
+	if (rep.ops != shuan_output_ops_for("text") && rep.ops != shuan_output_ops_for("lines") &&
+	    rep.ops != shuan_output_ops_for("csv") && rep.ops != shuan_output_ops_for("summary") && !run.quiet &&
 	    (out_path || !isatty(STDOUT_FILENO)) && isatty(STDERR_FILENO))
 		shuan_output_text_summary(stderr, run.stats, &sum, rules);
-	if (sink.db_failed)
-		fprintf(stderr, "shuan scan: a database or table named could not be read (see above); results are "
-				"incomplete\n");
-	exit_code = run.error || sum.interrupted || sink.db_failed ? CLI_EXIT_ERROR
-		    : sink.gate_hits			       ? CLI_EXIT_FOUND
-								       : CLI_EXIT_OK;
+	if (sink.skip_failures)
+		fprintf(stderr,
+			"shuan scan: %llu input(s) were not read (see above): not every input was checked, exit 2 "
+			"(--fail-on-skip %s)\n",
+			(unsigned long long)sink.skip_failures, fail_on_skip == FAIL_SKIP_ANY ? "any" : "named; none ignores them");
 	if (sum.interrupted)
 		fprintf(stderr, "shuan scan: interrupted; the summary covers what was scanned\n");
 cleanup:
 	shuan_jobs_free(pool);
+	sink_free(&sink);
+	name_masker_clear(&store_names);
+	shuan_scanner_free(masker);
+	cli_suppress_free(sup);
 	if (rep.out && rep.out != stdout)
 		fclose(rep.out);
 	shuan_stats_free(run.stats);
@@ -581,6 +648,5 @@ cleanup:
 	free(include);
 	free(exclude);
 	cli_db_clear(&dbc);
-	free(sink.dbs);
 	return exit_code;
 }

@@ -14,6 +14,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{"scan", cmd_scan, "find personal and sensitive personal information in files"},
+	{"scans", cmd_scans, "list past scans from the store and compare two"},
 	{"detectors", cmd_detectors, "list the detectors and the rules they cite"},
 	{"regs", cmd_regs, "search and maintain the regulation catalogue"},
 	{"inventory", cmd_inventory, "the data classification and grading inventory of files and databases"},

@@ -210,3 +210,24 @@ int shuan_enc_detect(const char *buf, size_t len, bool more, shuan_enc *enc, siz
 	snprintf(why, whylen, "undecodable text (neither UTF-8 nor GB18030; try --encoding)");
 	return SHUAN_EINVAL;
 }
+
+int shuan_enc_name_to_utf8(const char *name, size_t n, char *out, size_t cap)
+{
+	shuan_enc enc;
+	size_t bom;
+	char why[96];
+	if (cap == 0 || shuan_enc_detect(name, n, false, &enc, &bom, why, sizeof(why)) != 0 ||
+	    enc != SHUAN_ENC_GB18030)
+		return SHUAN_EINVAL;
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1)
+		return SHUAN_EINVAL;
+	char *in = (char *)name, *op = out;
+	size_t left = n, ol = cap - 1;
+	size_t r = iconv(cd, &in, &left, &op, &ol);
+	iconv_close(cd);
+	if (r == (size_t)-1 || left)
+		return SHUAN_EINVAL; /* not a clean GB18030 name (or too long): keep the bytes */
+	*op = '\0';
+	return 0;
+}

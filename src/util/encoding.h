@@ -44,6 +44,15 @@ const char *shuan_enc_name(shuan_enc e);
 int shuan_enc_detect(const char *buf, size_t len, bool more, shuan_enc *enc, size_t *bom, char *why,
 		     size_t whylen);
 
+/*
+ * A name whose bytes are not UTF-8 (a zip member written on Chinese
+ * Windows, which stores GBK without the UTF-8 flag) read as GB18030 when the
+ * sniffer above takes it for that: writes the UTF-8 form into out (cap
+ * bytes, NUL-terminated) and returns 0, or SHUAN_EINVAL when it is not
+ * clean GB18030 (the caller keeps the bytes as they are).
+ */
+int shuan_enc_name_to_utf8(const char *name, size_t n, char *out, size_t cap);
+
 /* iconv's name for e ("GB18030", "UTF-16LE", "UTF-16BE"), NULL for UTF-8. */
 const char *shuan_enc_iconv_name(shuan_enc e);
 

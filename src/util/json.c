@@ -1,10 +1,18 @@
 /*
  * util/json.c - JSON string writing shared by every JSON producer (findings,
  * inventories, regs, detectors): quoting and escaping in one place.
+ *
+ * The output is valid JSON (RFC 8259, which requires UTF-8) for any input
+ * bytes: '"', '\\' and control characters are escaped, and a byte that does
+ * not belong to a valid UTF-8 sequence (a GBK file name, a cut character)
+ * is written as U+FFFD, so one odd name can never make a whole JSON Lines
+ * file unreadable. Writers that must keep such bytes recoverable (a path)
+ * say so beside the string (see output/json.c, `path_bytes`).
  */
 #include <string.h>
 
 #include "util/json.h"
+#include "util/utf8.h"
 
 void shuan_json_string(FILE *out, const char *s, size_t n)
 {
@@ -13,6 +21,18 @@ void shuan_json_string(FILE *out, const char *s, size_t n)
 	putc_unlocked('"', out);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			uint32_t cp;
+			size_t k = shuan_utf8_decode(s + i, n - i, &cp);
+			if (k) {
+				i += k - 1;
+				continue;
+			}
+			fwrite_unlocked(s + run, 1, i - run, out);
+			run = i + 1;
+			fputs_unlocked("\\ufffd", out);
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
 			continue;
 		fwrite_unlocked(s + run, 1, i - run, out);

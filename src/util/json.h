@@ -8,7 +8,8 @@
 #include <stdio.h>
 
 /* Writes s[0..n) as a quoted JSON string: '"', '\\' and control characters
- * escaped. */
+ * escaped, and every byte that is not part of valid UTF-8 written as
+ * \ufffd, so the result is valid JSON for any bytes. */
 void shuan_json_string(FILE *out, const char *s, size_t n);
 
 /* Writes a NUL-terminated string, or null for NULL. */

@@ -27,3 +27,14 @@ finish() {
   echo "$PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]
 }
+# sarif_valid FILE... - the files validate against the SARIF 2.1.0 schema
+# (tools/sarif/validate.js, installed by `make sarif-deps`).
+sarif_valid() {
+  : "${SARIF_VALIDATOR:?SARIF_VALIDATOR must point at tools/sarif/validate.js as installed by make sarif-deps}"
+  node "$SARIF_VALIDATOR" "$@"
+}
+# as_nobody CMD... - runs CMD without root's right to read every file, so a
+# permission test means the same under CI (root) and for a user.
+as_nobody() {
+  if [ "$(id -u)" -eq 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; else "$@"; fi
+}

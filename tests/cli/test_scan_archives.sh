@@ -128,8 +128,10 @@ check "summary counts members" [ "$(tail -n1 "$WORK/out.jsonl" | jq .inputs.scan
 # CSV and text outputs carry the location
 $SHUAN scan --no-store --format csv "$D/t.xlsx" >"$WORK/out.csv" 2>/dev/null
 check "csv location column" grep -q '"客户!C2"' "$WORK/out.csv"
+$SHUAN scan --no-store --format lines --color never "$D/t.xlsx" >"$WORK/out.txt" 2>/dev/null
+check "lines shows the cell" grep -q 't.xlsx:客户!C2' "$WORK/out.txt"
 $SHUAN scan --no-store --format text --color never "$D/t.xlsx" >"$WORK/out.txt" 2>/dev/null
-check "text shows the cell" grep -q 't.xlsx:客户!C2' "$WORK/out.txt"
+check "text shows the cell as an example" grep -q '客户!C2' "$WORK/out.txt"
 
 # standard input: archives, compressed streams and workbooks are recognised by content too
 $S - <"$D/logs.zip" >"$WORK/in1.jsonl" 2>/dev/null

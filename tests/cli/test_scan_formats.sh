@@ -36,7 +36,7 @@ check "summary counts files" [ "$(tail -n1 "$WORK/out.jsonl" | jq .inputs.scanne
 check "summary has distinct per detector" [ "$(tail -n1 "$WORK/out.jsonl" | jq '[.by_detector[] | select(.detector=="cn_mobile")][0].distinct')" = 2 ]
 
 # JSON document parses and holds the same findings
-check "json parses" jqt '.schema_version == "1.3" and (.findings | length) == '"$n" "$WORK/out.json"
+check "json parses" jqt '.schema_version == "2.1" and (.findings | length) == '"$n" "$WORK/out.json"
 
 # SARIF 2.1.0 as GitHub code scanning reads it
 check "sarif version" jqt '.version == "2.1.0" and (."$schema" | test("sarif"))' "$WORK/out.sarif"
@@ -48,7 +48,10 @@ check "sarif ruleIndex consistent" jqt '.runs[0] as $r | all($r.results[]; $r.to
 check "sarif levels" jqt 'all(.runs[0].results[]; .level == "error" or .level == "warning")' "$WORK/out.sarif"
 
 # CSV header
-check "csv header" [ "$(head -n1 "$WORK/out.csv")" = "path,line,column,offset,length,detector,label,pi_category,sensitive,spi_category,confidence,field,location,evidence,fingerprint,row" ]
+check "csv starts with a UTF-8 BOM (Chinese Excel)" [ "$(head -c3 "$WORK/out.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+check "csv header" [ "$(head -n1 "$WORK/out.csv" | sed 's/^\xef\xbb\xbf//')" = "path,line,column,offset,length,detector,label,pi_category,sensitive,spi_category,confidence,field,location,evidence,fingerprint,row" ]
+$S --format csv --no-bom "$D/people.csv" >"$WORK/nobom.csv" 2>/dev/null
+check "csv --no-bom" [ "$(head -c4 "$WORK/nobom.csv")" = path ]
 
 # --reveal shows values, with a value field
 $S --reveal --format jsonl "$D/people.csv" >"$WORK/rev.jsonl" 2>/dev/null

@@ -175,7 +175,10 @@ static void test_stop_cancel_and_nomem_differ(void **state)
 	o.cancel = &cancel;
 	assert_int_equal(shuan_scanner_new(&c, g_rules, &o), 0);
 	assert_int_equal(shuan_scanner_scan_buffer(c, &in, text, sizeof(text) - 1, collect, &g_a, &res), SHUAN_EINTR);
-	assert_string_equal(res.reason, "interrupted");
+	/* an interrupted input is reported with what was scanned of it */
+	assert_int_equal(res.skipped, SHUAN_EINTR);
+	assert_int_equal(res.bytes, sizeof(text) - 1);
+	assert_string_equal(res.reason, "interrupted: scanned in part (16 bytes)");
 	assert_true(SHUAN_ESTOP != SHUAN_EINTR && SHUAN_ESTOP != SHUAN_ENOMEM && SHUAN_EINTR != SHUAN_ENOMEM);
 	assert_true(SHUAN_STOPPED(SHUAN_ESTOP) && SHUAN_STOPPED(SHUAN_EINTR) && !SHUAN_STOPPED(SHUAN_ENOMEM));
 	shuan_scanner_free(s);

@@ -234,23 +234,45 @@ static void test_xlsx_cells(void **state)
 	assert_int_equal(s.ni, 1);
 }
 
-/* A DOCTYPE declaring entities is refused in every part (a sheet's guard
- * once wrote through the wrong context: found by fuzz_xlsx). */
-static void test_xlsx_entities_refused(void **state)
+/* Internal entities are read (issue 12: a harmless DOCTYPE hid a whole
+ * workbook), in a sheet and in the shared strings; the sheet's guard once
+ * wrote through the wrong context (found by fuzz_xlsx). */
+static void test_xlsx_internal_entities_read(void **state)
 {
 	static const char *const parts[] = {
 		"xl/workbook.xml", "<workbook><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>",
 		"xl/worksheets/sheet1.xml",
 		"<!DOCTYPE w [<!ENTITY a \"13812345678\">]><worksheet><sheetData><row r=\"2\"><c r=\"A2\" "
-		"t=\"inlineStr\"><is><t>&a;</t></is></c></row></sheetData></worksheet>",
-		"xl/sharedStrings.xml", "<!DOCTYPE s [<!ENTITY b \"x\">]><sst><si><t>&b;</t></si></sst>",
+		"t=\"inlineStr\"><is><t>&a;</t></is></c><c r=\"B2\" t=\"s\"><v>0</v></c></row></sheetData></worksheet>",
+		"xl/sharedStrings.xml", "<!DOCTYPE s [<!ENTITY b \"13912345678\">]><sst><si><t>tel &b;</t></si></sst>",
 	};
 	const char *p = write_zip("ent.xlsx", parts, 3);
 	seen s;
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(shuan_scan_source(g_scanner, p, NULL, on_finding, on_input, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.loc[0], "sheet1!A2"); /* no relationships part: the part name */
+	assert_string_equal(s.loc[1], "sheet1!B2");
+	assert_int_equal(s.ni, 1);
+	assert_non_null(strstr(s.inputs[0], "ent.xlsx|0||none"));
+}
+
+/* External entities are refused, as a skip that names the part (the CLI
+ * test runs an entity bomb). */
+static void test_xlsx_external_entities_refused(void **state)
+{
+	static const char *const ext[] = {
+		"xl/workbook.xml", "<workbook><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>",
+		"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row></sheetData></worksheet>",
+		"xl/sharedStrings.xml", "<!DOCTYPE s [<!ENTITY b SYSTEM \"file:///etc/hostname\">]><sst><si><t>&b;</t></si></sst>",
+	};
+	seen s;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(shuan_scan_source(g_scanner, write_zip("ext.xlsx", ext, 3), NULL, on_finding, on_input, &s), 0);
 	assert_int_equal(s.n, 0);
 	assert_int_equal(s.ni, 1);
+	assert_non_null(strstr(s.inputs[0], "|-4|external entity declared in xl/sharedStrings.xml: refused"));
+	(void)state;
 }
 
 int main(void)
@@ -261,7 +283,8 @@ int main(void)
 		cmocka_unit_test(test_zip_members),
 		cmocka_unit_test(test_xlsx_cells),
 		cmocka_unit_test(test_7z_nested),
-		cmocka_unit_test(test_xlsx_entities_refused),
+		cmocka_unit_test(test_xlsx_internal_entities_read),
+		cmocka_unit_test(test_xlsx_external_entities_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -302,11 +302,35 @@ static void part_done(worker *w, item *it)
 		first->warn_part = it;
 	}
 	bool last = --first->parts_left == 0;
+	if (last && first->agg.skipped == SHUAN_EINTR)
+		shuan_result__interrupted(&first->agg); /* the reason names the whole file's bytes */
 	total = first->agg;
 	pthread_mutex_unlock(&p->mu);
 	if (last) {
 		shuan_stats_add_input(w->stats, &total);
 		report_input(p, it->path, &total);
+	}
+}
+
+/* After a run that stopped early: a split file some of whose parts were
+ * scanned and others never started is reported once, as interrupted, with
+ * the bytes and findings of the parts that ran. */
+static void report_unfinished(pool *p, shuan_stats *stats)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		item *first = &p->items[i];
+		bool ran = false;
+		if (!first->part || first->file != i || first->parts_left == 0)
+			continue;
+		for (size_t k = i; k < p->n && p->items[k].file == i && p->items[k].part; k++)
+			ran |= p->items[k].done;
+		if (!ran)
+			continue;
+		if (!first->agg.skipped || first->agg.skipped == SHUAN_EINTR)
+			shuan_result__interrupted(&first->agg);
+		first->parts_left = 0;
+		shuan_stats_add_input(stats, &first->agg);
+		report_input(p, first->path, &first->agg);
 	}
 }
 
@@ -333,8 +357,8 @@ static void *worker_main(void *arg)
 		}
 		if (SHUAN_STOPPED(rc))
 			w->interrupted = !w->failed;
-		if (it->part && !SHUAN_STOPPED(rc))
-			part_done(w, it);
+		if (it->part && rc != SHUAN_ESTOP)
+			part_done(w, it); /* an interrupted part too: its bytes count */
 		atomic_fetch_add(&p->j->bytes_done, it->part ? it->end - it->start : (unsigned long long)it->end);
 		if (!it->part || it->last_part)
 			atomic_fetch_add(&p->j->files_done, 1);
@@ -370,13 +394,16 @@ static int plan(pool *p, shuan_scanner *probe, const char *const *paths, size_t 
 		if (o->split_min && size >= o->split_min && !too_big)
 			f = shuan_scanner__splittable(probe, paths[i]);
 		size_t parts = 1;
-		if (f != SHUAN_FORMAT_AUTO)
-			parts = (size_t)((size + o->part_size - 1) / o->part_size);
+		uint64_t *starts = NULL;
+		if (f != SHUAN_FORMAT_AUTO && shuan_scanner__split(probe, paths[i], f, size, o->part_size, &starts, &parts))
+			return SHUAN_ENOMEM;
 		if (p->n + parts > cap) {
 			cap = (p->n + parts) * 2;
 			item *v = shuan_realloc(p->items, cap * sizeof(item));
-			if (!v)
+			if (!v) {
+				shuan_free(starts);
 				return SHUAN_ENOMEM;
+			}
 			p->items = v;
 		}
 		for (size_t k = 0; k < parts; k++) {
@@ -387,11 +414,12 @@ static int plan(pool *p, shuan_scanner *probe, const char *const *paths, size_t 
 			it->last_part = k + 1 == parts;
 			it->format = f;
 			it->file = p->n - k;
-			it->start = it->part ? k * o->part_size : 0;
-			it->end = it->part ? (k + 1 == parts ? size : (k + 1) * o->part_size) : size;
+			it->start = it->part ? starts[k] : 0;
+			it->end = it->part ? (k + 1 == parts ? size : starts[k + 1]) : size;
 			it->parts_left = k == 0 ? parts : 0;
 			p->n++;
 		}
+		shuan_free(starts);
 	}
 	return 0;
 }
@@ -489,6 +517,7 @@ int shuan_jobs_run(shuan_jobs *j, const char *const *paths, size_t n, const shua
 		if (p.items[i].done)
 			flush_item(&p, &p.items[i]);
 	pthread_mutex_unlock(&p.mu);
+	report_unfinished(&p, ws[0].stats);
 	for (int i = 0; i < (started ? started : 1); i++) {
 		out->interrupted |= ws[i].interrupted;
 		if (ws[i].failed)

@@ -1,14 +1,31 @@
 /*
  * lib/output/csv.c - findings as RFC 4180 CSV, one row per finding (no
  * summary row: the summary goes to stderr so the file stays a clean table).
+ *
+ * Written for Excel, where most of these files are opened: UTF-8 with a
+ * byte order mark unless told not to (without it Chinese Excel reads the
+ * file as GBK), and every text cell guarded against formula injection - a
+ * cell that would start with = + - @ (or a tab or CR) gets a leading
+ * apostrophe, which Excel shows as text (OWASP's advice). Text from the
+ * input (paths, fields) has its control characters escaped (util/text).
  */
 #include <string.h>
 
 #include "lib/output/output.h"
+#include "util/text.h"
 
 static void csv_field(FILE *out, const char *s, size_t n)
 {
+	char esc[SHUAN_ESCAPE_MAX(1024)];
+	if (shuan_escape_needed(s, n)) {
+		/* control characters never reach a spreadsheet or a terminal */
+		shuan_escape_display(s, n < 1024 ? n : 1024, esc, sizeof(esc));
+		s = esc;
+		n = strlen(esc);
+	}
 	fputc('"', out);
+	if (n && strchr("=+-@\t\r", s[0]))
+		fputc('\'', out);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')
 			fputc('"', out);
@@ -21,6 +38,8 @@ static void csv_cstr(FILE *out, const char *s) { csv_field(out, s ? s : "", s ? 
 
 static void csv_begin(shuan_output *r)
 {
+	if (r->bom)
+		fputs("\xEF\xBB\xBF", r->out);
 	fputs("path,line,column,offset,length,detector,label,pi_category,sensitive,spi_category,confidence,field,"
 	      "location,evidence,fingerprint,row",
 	      r->out);

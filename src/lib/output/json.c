@@ -96,7 +96,9 @@ void shuan_output__summary_fields(FILE *out, const shuan_stats *st, const shuan_
 		shuan_json_cstring(out, reason);
 		fprintf(out, ",\"count\":%llu}", (unsigned long long)n);
 	}
-	fprintf(out, "],\"warned\":%llu},\"limits\":[", (unsigned long long)shuan_stats_warned(st));
+	fprintf(out, "],\"warned\":%llu,\"interrupted\":%llu,\"unreadable\":%llu},\"complete\":%s,\"limits\":[",
+		(unsigned long long)shuan_stats_warned(st), (unsigned long long)shuan_stats_inputs_interrupted(st),
+		(unsigned long long)sum->unreadable, sum->incomplete || sum->interrupted ? "false" : "true");
 	const char *sep = "";
 	for (int l = SHUAN_LIMIT_NONE + 1; l <= SHUAN_LIMIT_MAX; l++) {
 		uint64_t n = shuan_stats_limit_hits(st, (shuan_limit)l);
@@ -111,6 +113,8 @@ void shuan_output__summary_fields(FILE *out, const shuan_stats *st, const shuan_
 		(unsigned long long)shuan_stats_bytes(st), (unsigned long long)shuan_stats_invalid_utf8(st),
 		(unsigned long long)shuan_stats_invalid_bytes(st),
 		(unsigned long long)shuan_stats_findings(st), (unsigned long long)shuan_stats_sensitive(st));
+	fprintf(out, "\"suppressed\":{\"ignore_file\":%llu,\"baseline\":%llu},",
+		(unsigned long long)sum->suppressed_ignore, (unsigned long long)sum->suppressed_baseline);
 	fprintf(out, "\"distinct_exact\":%s,\"by_detector\":[", shuan_stats_distinct_exact(st) ? "true" : "false");
 	for (size_t i = 0; i < shuan_stats_detector_count(st); i++) {
 		const shuan_stats_detector *d = shuan_stats_detector_at(st, i);
@@ -167,9 +171,10 @@ static void json_end(shuan_output *r, const shuan_stats *st, const shuan_output_
 const shuan_output_ops shuan_output_jsonl = {jsonl_begin, jsonl_finding, jsonl_end};
 const shuan_output_ops shuan_output_json = {json_begin, json_finding, json_end};
 
-/* --format summary: no per-finding output, just the summary object - for
- * sizing a share ("how much PI is where?") and for CI gates that only need
- * the counts. */
+/* --format summary: no finding lines, only the JSON summary object that
+ * ends a JSON Lines run (one line: inputs, skips, limits, counts by
+ * detector) - for sizing a share ("how much PI is there?") and for CI gates
+ * that only need the counts. */
 static void summary_finding(shuan_output *r, const shuan_finding *f)
 {
 	(void)r;

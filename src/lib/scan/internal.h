@@ -96,6 +96,11 @@ int shuan_result__skip(shuan_input_result *r, int code, shuan_limit limit, const
 void shuan_result__warn(shuan_input_result *r, shuan_limit limit, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Marks an input the cancel flag stopped part-way: skipped = SHUAN_EINTR,
+ * which the stats count as interrupted (its bytes and findings count), not
+ * as skipped. Call once res->bytes is final. */
+void shuan_result__interrupted(shuan_input_result *r);
+
 /* The stream loop behind every public scan function (scanner.c). */
 int shuan_scanner__scan_stream(shuan_scanner *s, scan_call *c, const shuan_input *in, shuan_reader *rd,
 			       shuan_input_result *res);
@@ -117,6 +122,19 @@ int shuan_scanner__scan_stream(shuan_scanner *s, scan_call *c, const shuan_input
 int shuan_scanner__scan_file_range(shuan_scanner *s, const char *path, const shuan_input *in,
 				    uint64_t start, uint64_t end, shuan_finding_fn cb, void *userdata,
 				    shuan_input_result *result, uint64_t *newlines);
+
+/*
+ * Where the parts of a file split for parallel scanning start: *starts gets
+ * (from shuan_malloc; the caller frees it) *n increasing offsets, the first
+ * 0, each a line start near a multiple of part_size; part k is [starts[k],
+ * starts[k+1]) and the last ends at size. CSV/TSV parts start only where
+ * the whole file's reading is at a record start whatever came before
+ * (seg_csv_sync), so any number of parts reads exactly as one does; where
+ * none is found within 64 MiB, the rest of the file is one part. f is the
+ * format shuan_scanner__splittable() gave. Returns 0 or SHUAN_ENOMEM.
+ */
+int shuan_scanner__split(shuan_scanner *s, const char *path, shuan_format f, uint64_t size, uint64_t part_size,
+			 uint64_t **starts, size_t *n);
 
 /*
  * Decides how a regular file may be split for parallel scanning: returns the

@@ -19,6 +19,7 @@
 
 #include "lib/scan/decode.h"
 #include "lib/scan/internal.h"
+#include "util/alloc.h"
 #include "util/io.h"
 #include "util/magic.h"
 
@@ -55,6 +56,11 @@ shuan_format shuan_scanner__splittable(shuan_scanner *s, const char *path)
 	return f == SHUAN_FORMAT_JSON || f == SHUAN_FORMAT_AUTO ? SHUAN_FORMAT_AUTO : f;
 }
 
+static char csv_delim(shuan_format f)
+{
+	return f == SHUAN_FORMAT_TSV ? '\t' : ',';
+}
+
 /* The offset where the part that nominally starts at `at` really starts. */
 static int align(int fd, uint64_t at, uint64_t size, uint64_t *out)
 {
@@ -75,6 +81,80 @@ static int align(int fd, uint64_t at, uint64_t size, uint64_t *out)
 		pos += (uint64_t)n;
 	}
 	*out = size;
+	return 0;
+}
+
+/* Bytes read at a time, and how far past a nominal split point at most,
+ * when looking for a CSV line start the whole file's reading agrees on. */
+#define SYNC_BLOCK (256u << 10)
+#define SYNC_MAX_DISTANCE (64ull << 20)
+
+/* The first line start at or after `from` (a line start) where a CSV/TSV
+ * part may begin (seg_csv_sync), or size when there is none near. */
+static int csv_sync_from(int fd, uint64_t from, uint64_t size, char delim, char *buf, uint64_t *out)
+{
+	seg_csv_sync_state st;
+	uint64_t pos = from;
+	seg_csv_sync_begin(&st);
+	while (pos < size && pos - from <= SYNC_MAX_DISTANCE) {
+		ssize_t n = shuan_io_pread_full(fd, buf, SYNC_BLOCK, pos);
+		if (n < 0)
+			return SHUAN_EIO;
+		if (n == 0)
+			break;
+		size_t at = seg_csv_sync(&st, buf, (size_t)n, pos + (uint64_t)n >= size, delim);
+		if (at != SIZE_MAX) {
+			*out = pos + at;
+			return 0;
+		}
+		pos += (uint64_t)n;
+	}
+	*out = size;
+	return 0;
+}
+
+int shuan_scanner__split(shuan_scanner *s, const char *path, shuan_format f, uint64_t size, uint64_t part_size,
+			 uint64_t **starts, size_t *n)
+{
+	size_t cap = (size_t)(size / (part_size ? part_size : 1)) + 1, k = 0;
+	uint64_t *v = shuan_malloc(cap * sizeof(*v)), prev = 0;
+	char *buf = NULL;
+	bool csv = f == SHUAN_FORMAT_CSV || f == SHUAN_FORMAT_TSV;
+	int fd = -1, rc = 0;
+
+	(void)s;
+	*starts = NULL;
+	*n = 0;
+	if (!v || (csv && !(buf = shuan_malloc(SYNC_BLOCK)))) {
+		rc = SHUAN_ENOMEM;
+		goto cleanup;
+	}
+	v[k++] = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		goto cleanup; /* one part: the scan says why it cannot be read */
+	for (uint64_t at = part_size; part_size && at < size && k < cap; at += part_size) {
+		uint64_t p;
+		if (at <= prev)
+			continue;
+		if (align(fd, at, size, &p) || (csv && p < size && csv_sync_from(fd, p, size, csv_delim(f), buf, &p)))
+			break; /* a read error: no more split points (the parts before still cover the file) */
+		if (p >= size)
+			break;
+		if (p <= prev)
+			continue;
+		v[k++] = p;
+		prev = p;
+	}
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	shuan_free(buf);
+	if (rc) {
+		shuan_free(v);
+		return rc;
+	}
+	*starts = v;
+	*n = k;
 	return 0;
 }
 
@@ -134,6 +214,9 @@ int shuan_scanner__scan_file_range(shuan_scanner *s, const char *path, const shu
 	}
 	shuan_reader rd = {part_read, &pr};
 	rc = shuan_scanner__scan_stream(s, &c, in, &rd, res);
+	if (rc == 0 && pr.pos < pr.end)
+		shuan_result__warn(res, SHUAN_LIMIT_NONE, "the file shrank while it was read: bytes from %llu on were not scanned",
+				   (unsigned long long)pr.pos);
 	close(pr.fd);
 	if (newlines)
 		*newlines = pr.newlines;

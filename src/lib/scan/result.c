@@ -24,6 +24,8 @@ const char *shuan_limit_name(shuan_limit l)
 	case SHUAN_LIMIT_VALUES: return "values_per_chunk";
 	case SHUAN_LIMIT_OFFICE: return "office_document";
 	case SHUAN_LIMIT_CELL: return "cell_length";
+	case SHUAN_LIMIT_COLUMNS: return "csv_columns";
+	case SHUAN_LIMIT_NESTING: return "json_depth";
 	}
 	return "unknown";
 }
@@ -59,4 +61,11 @@ void shuan_result__warn(shuan_input_result *r, shuan_limit limit, const char *fm
 	va_start(ap, fmt);
 	vsnprintf(r->warning + used, sizeof(r->warning) - used, fmt, ap);
 	va_end(ap);
+}
+
+void shuan_result__interrupted(shuan_input_result *r)
+{
+	r->skipped = SHUAN_EINTR;
+	snprintf(r->reason, sizeof(r->reason), "interrupted: scanned in part (%llu bytes)",
+		 (unsigned long long)r->bytes);
 }

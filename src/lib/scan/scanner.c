@@ -243,6 +243,30 @@ static uint64_t invalid_in_consumed(const shuan_scanner *s, size_t cut, bool hug
 	return shuan_utf8_invalid(s->buf + from, upto - from, huge);
 }
 
+/* What the segmenters could not do as asked, for the input's result: an
+ * unbalanced quote they recovered from, columns or levels past their bounds.
+ * Offsets are the input's (a part adds where it starts). */
+static void note_segmenter(const shuan_scanner *s, const scan_call *c, shuan_input_result *res)
+{
+	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV) {
+		if (s->csv.recovered)
+			shuan_result__warn(res, SHUAN_LIMIT_NONE,
+					   "unbalanced quote at byte %llu: the quoted cell was ended after %d lines",
+					   (unsigned long long)(c->range_base + s->csv.recovered_first),
+					   SEG_CSV_QUOTE_LINES);
+		if (s->csv.columns_cut)
+			shuan_result__warn(res, SHUAN_LIMIT_COLUMNS,
+					   "more than %d columns: values past column %d were scanned without a field "
+					   "name",
+					   SEG_MAX_COLUMNS, SEG_MAX_COLUMNS);
+	} else if ((s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) && s->json.depth_cut) {
+		shuan_result__warn(res, SHUAN_LIMIT_NESTING,
+				   "JSON nested deeper than %d levels: deeper values were scanned with the key path "
+				   "of level %d",
+				   SEG_MAX_DEPTH, SEG_MAX_DEPTH);
+	}
+}
+
 int shuan_scanner_scan_reader(shuan_scanner *s, const shuan_input *in, shuan_reader *rd, shuan_finding_fn cb,
 			      void *ud, shuan_input_result *res)
 {
@@ -353,14 +377,18 @@ int shuan_scanner__scan_stream(shuan_scanner *s, scan_call *c, const shuan_input
 		}
 	}
 done:
+	if (!res->skipped)
+		note_segmenter(s, c, res);
 	res->findings = s->findings;
 	if (s->dec) {
 		res->invalid_bytes = shuan_decoder_invalid(s->dec);
 		shuan_decoder_free(s->dec);
 		s->dec = NULL;
 	}
-	if (SHUAN_STOPPED(rc) && !res->reason[0])
-		snprintf(res->reason, sizeof(res->reason), "%s", rc == SHUAN_EINTR ? "interrupted" : "stopped");
+	if (rc == SHUAN_EINTR)
+		shuan_result__interrupted(res);
+	else if (rc == SHUAN_ESTOP && !res->reason[0])
+		snprintf(res->reason, sizeof(res->reason), "stopped");
 	else if (rc == SHUAN_ENOMEM && !res->skipped)
 		skip(res, rc, "out of memory");
 	c->res = NULL;
@@ -438,6 +466,7 @@ int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_inpu
 		int e = errno;
 		return skip(res, e == ENOENT ? SHUAN_ENOTFOUND : SHUAN_EIO, strerror(e));
 	}
+	memset(&st, 0, sizeof(st));
 	if (fd != STDIN_FILENO && fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			close(fd);
@@ -450,6 +479,10 @@ int shuan_scanner_scan_file(shuan_scanner *s, const char *path, const shuan_inpu
 	}
 	shuan_reader rd = {fd_read, &fd};
 	rc = shuan_scanner_scan_reader(s, &local, &rd, cb, ud, res);
+	/* A file cut while it was read must not pass for scanned in full. */
+	if (rc == 0 && fd != STDIN_FILENO && S_ISREG(st.st_mode) && res->bytes < (uint64_t)st.st_size)
+		shuan_result__warn(res, SHUAN_LIMIT_NONE, "the file shrank while it was read: %llu of %llu bytes scanned",
+				   (unsigned long long)res->bytes, (unsigned long long)st.st_size);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rc;

@@ -6,7 +6,8 @@
  * Both work on the scanner's line-aligned chunks and carry their state from
  * one chunk to the next, so a quoted CSV cell or a JSON document may span
  * chunks. State is bounded: at most SEG_MAX_COLUMNS header names and
- * SEG_MAX_DEPTH JSON levels, each name at most SEG_MAX_NAME bytes.
+ * SEG_MAX_DEPTH JSON levels, each name at most SEG_MAX_NAME bytes; an input
+ * past either bound is flagged (columns_cut, depth_cut) for its result.
  */
 #ifndef SHUAN_LIB_SEGMENT_H
 #define SHUAN_LIB_SEGMENT_H
@@ -15,8 +16,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SEG_MAX_COLUMNS 512
-#define SEG_MAX_DEPTH 32
+/* Header names kept (Excel's own column limit); columns past it are still
+ * scanned, without a field name, and the input says so. */
+#define SEG_MAX_COLUMNS 16384
+/* JSON nesting tracked; deeper levels are still scanned, the key path is
+ * that of the deepest tracked level, and the input says so. */
+#define SEG_MAX_DEPTH 256
 #define SEG_MAX_NAME 96
 #define SEG_MAX_PATH 512
 
@@ -32,24 +37,59 @@ typedef struct seg_cell {
 typedef int (*seg_cell_fn)(const seg_cell *c, const char *norm, void *ud);
 
 /* ---- CSV / TSV ---- */
+
+/*
+ * Quoting (RFC 4180, read leniently but the same way everywhere): a quote
+ * opens a quoted cell only at the start of a cell; inside, "" is a quote,
+ * and a quote ends the cell only when a delimiter, CR, LF or the end
+ * follows (any other quote is literal). A quoted cell may hold up to
+ * SEG_CSV_QUOTE_LINES newlines; one still open at the next is taken as an
+ * unbalanced quote and that newline ends the record (`recovered`), so one
+ * stray quote never swallows more than that many lines. Because of that
+ * bound, the state at a line start is decided by the lines around it, which
+ * is what seg_csv_sync() uses to split a file into parts that read exactly
+ * as the whole file does.
+ */
+#define SEG_CSV_QUOTE_LINES 64
+
+typedef enum seg_csv_mode {
+	SEG_CSV_CELL = 0, /* at the start of a cell */
+	SEG_CSV_BARE,     /* in an unquoted cell (or after a closing quote) */
+	SEG_CSV_QUOTED,   /* in a quoted cell */
+	SEG_CSV_ESCAPE,   /* at the second quote of a "" pair */
+	SEG_CSV_PENDING,  /* a quote in a quoted cell ended the chunk: the next byte decides */
+} seg_csv_mode;
+
+typedef struct seg_csv_line {
+	size_t off;
+	int col;
+	unsigned char mode; /* seg_csv_mode at off */
+} seg_csv_line;
+
 typedef struct seg_csv {
 	char delim;
 	bool have_header;
 	int ncols;
 	size_t header_end; /* offset just past the header row in the first chunk */
-	char names[SEG_MAX_COLUMNS][SEG_MAX_NAME];
-	bool watched[SEG_MAX_COLUMNS];
+	char (*names)[SEG_MAX_NAME]; /* ncols header names */
+	bool *watched;
+	int capcols;
+	bool columns_cut;  /* the header had more than SEG_MAX_COLUMNS columns */
 	/* carried across chunks */
-	bool inq;
+	unsigned char mode;
 	int col;
+	uint64_t pos;      /* bytes of the input consumed before this chunk */
+	uint64_t qstart;   /* where the open quoted cell began (input offset) */
+	unsigned qlines;   /* newlines in it so far */
+	uint64_t recovered;       /* unbalanced quotes ended at a newline */
+	uint64_t recovered_first; /* input offset of the first one's quote */
 	/* per chunk: physical line starts with the state at that point */
-	struct {
-		size_t off;
-		int col;
-		bool inq;
-	} *lines;
+	seg_csv_line *lines;
 	size_t nlines, caplines;
-	size_t lookup_line; /* cursor for monotone lookups */
+	/* the last lookup, so a long line is walked once for its values in order */
+	size_t lookup_line, lookup_pos;
+	int lookup_col;
+	unsigned char lookup_mode;
 } seg_csv;
 
 void seg_csv_init(seg_csv *c, char delim);
@@ -62,8 +102,34 @@ int seg_csv_chunk(seg_csv *c, const char *buf, size_t len, bool first_chunk,
 		  bool (*want_column)(const char *norm, void *ud), seg_cell_fn cell_fn, void *ud);
 /* The header name of the column containing offset `off` of the last chunk, or
  * NULL (header row itself, unknown column). Offsets must be queried in
- * non-decreasing order within a chunk. */
+ * non-decreasing order within a chunk; buf[off] must be part of the chunk. */
 const char *seg_csv_field_at(seg_csv *c, const char *buf, size_t off, bool *is_header);
+
+/*
+ * Where a part of a CSV/TSV file may start. The search reads the file from
+ * a line start on, in blocks, following every reading the bytes before it
+ * allow (outside quotes, or inside a quoted cell opened at most
+ * SEG_CSV_QUOTE_LINES lines before); the first line start at which all of
+ * them are at the start of a record is where the whole file's reading is
+ * too, whatever came before.
+ */
+typedef struct seg_csv_sync_group {
+	bool live;
+	unsigned lmin, lmax; /* newlines since its quote opened */
+} seg_csv_sync_group;
+
+typedef struct seg_csv_sync_state {
+	bool cell, bare;              /* outside readings */
+	seg_csv_sync_group in[2];     /* inside readings: [0] QUOTED, [1] ESCAPE */
+	bool quote_at_end;            /* the last block ended in a quote whose successor decides */
+} seg_csv_sync_state;
+
+/* The state at a line start of the file. */
+void seg_csv_sync_begin(seg_csv_sync_state *st);
+/* Goes on over the next buf[0..len) (eof: the file ends there). Returns the
+ * offset in buf just past the newline where all readings agree, or
+ * SIZE_MAX when they do not yet (call again with the following bytes). */
+size_t seg_csv_sync(seg_csv_sync_state *st, const char *buf, size_t len, bool eof, char delim);
 
 /* ---- JSON / JSON Lines ---- */
 typedef struct seg_json_level {
@@ -78,6 +144,7 @@ typedef struct seg_json {
 	int depth;
 	seg_json_level stack[SEG_MAX_DEPTH];
 	int overflow;       /* levels deeper than SEG_MAX_DEPTH */
+	bool depth_cut;     /* some were: the input says so */
 	bool in_string, escape, string_is_key, expect_key;
 	size_t string_start;
 	size_t keylen;

@@ -29,6 +29,7 @@ static void push(seg_json *j, bool is_array)
 {
 	if (j->depth >= SEG_MAX_DEPTH) {
 		j->overflow++;
+		j->depth_cut = true;
 		return;
 	}
 	seg_json_level *l = &j->stack[j->depth++];
@@ -130,25 +131,48 @@ void seg_json_advance(seg_json *j, const char *buf, size_t upto)
 
 void seg_json_chunk_done(seg_json *j) { j->pos = 0; }
 
+/* One level of a key path: ".key" (no dot first) or "[3]". */
+static int level_text(const seg_json_level *l, bool first, char *out, size_t cap)
+{
+	if (l->is_array)
+		return snprintf(out, cap, "[%ld]", l->index);
+	return snprintf(out, cap, "%s%s%s", first ? "" : ".", l->key, l->key_truncated ? "…" : "");
+}
+
+/* A path longer than cap keeps its innermost levels (the key that names the
+ * value) after a leading "…". */
 size_t seg_json_path(const seg_json *j, char *out, size_t cap)
 {
-	size_t o = 0;
-	int n;
+	static const char ellipsis[] = "…";
+	char piece[SEG_MAX_NAME + 32];
+	size_t o = 0, total = 0;
+	int from = 0;
 	if (cap == 0)
 		return 0;
 	out[0] = '\0';
-	for (int d = 0; d < j->depth; d++) {
-		const seg_json_level *l = &j->stack[d];
-		if (l->is_array)
-			n = snprintf(out + o, cap - o, "[%ld]", l->index);
-		else
-			n = snprintf(out + o, cap - o, "%s%s%s", o ? "." : "", l->key, l->key_truncated ? "…" : "");
-		if (n < 0 || (size_t)n >= cap - o) {
-			out[cap - 1] = '\0';
-			return cap - 1;
+	for (int d = j->depth - 1; d >= 0; d--) {
+		int n = level_text(&j->stack[d], d == 0, piece, sizeof(piece));
+		if (n < 0)
+			return 0;
+		if (total + (size_t)n + (d ? sizeof(ellipsis) : 1) > cap) {
+			from = d + 1;
+			break;
 		}
+		total += (size_t)n;
+	}
+	if (from > 0) {
+		if (sizeof(ellipsis) > cap)
+			return 0;
+		memcpy(out, ellipsis, sizeof(ellipsis) - 1);
+		o = sizeof(ellipsis) - 1;
+	}
+	for (int d = from; d < j->depth; d++) {
+		int n = level_text(&j->stack[d], d == from, out + o, cap - o);
+		if (n < 0 || (size_t)n >= cap - o)
+			break;
 		o += (size_t)n;
 	}
+	out[o] = '\0';
 	return o;
 }
 

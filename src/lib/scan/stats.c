@@ -38,6 +38,7 @@ struct shuan_stats {
 	size_t held;  /* fingerprints held over all rows (bounded by the cap) */
 	uint64_t limits[SHUAN_LIMIT_MAX + 1]; /* inputs each limit stopped, wholly or in part */
 	uint64_t warned;                      /* scanned inputs with a warning */
+	uint64_t interrupted;                 /* inputs the cancel flag stopped part-way */
 	size_t last_row; /* findings come in runs of one detector: the row found last */
 	bool capped;
 };
@@ -191,6 +192,10 @@ int shuan_stats_add_input(shuan_stats *st, const shuan_input_result *res)
 	st->invalid_bytes += res->invalid_bytes;
 	if (res->limit > SHUAN_LIMIT_NONE && res->limit <= SHUAN_LIMIT_MAX)
 		st->limits[res->limit]++;
+	if (res->skipped == SHUAN_EINTR) {
+		st->interrupted++; /* partly scanned: its bytes and findings count */
+		return 0;
+	}
 	if (res->skipped)
 		return shuan_stats_add_skip(st, res->reason[0] ? res->reason : "skipped");
 	st->warned += res->warning[0] != '\0';
@@ -207,6 +212,7 @@ int shuan_stats_merge(shuan_stats *into, const shuan_stats *from)
 	into->invalid_utf8 += from->invalid_utf8;
 	into->invalid_bytes += from->invalid_bytes;
 	into->warned += from->warned;
+	into->interrupted += from->interrupted;
 	for (int l = 0; l <= SHUAN_LIMIT_MAX; l++)
 		into->limits[l] += from->limits[l];
 	for (size_t i = 0; i < from->nskips; i++)
@@ -237,6 +243,7 @@ uint64_t shuan_stats_invalid_utf8(const shuan_stats *st) { return st->invalid_ut
 uint64_t shuan_stats_invalid_bytes(const shuan_stats *st) { return st->invalid_bytes; }
 bool shuan_stats_distinct_exact(const shuan_stats *st) { return !st->capped; }
 uint64_t shuan_stats_warned(const shuan_stats *st) { return st->warned; }
+uint64_t shuan_stats_inputs_interrupted(const shuan_stats *st) { return st->interrupted; }
 uint64_t shuan_stats_limit_hits(const shuan_stats *st, shuan_limit l)
 {
 	return l > SHUAN_LIMIT_NONE && l <= SHUAN_LIMIT_MAX ? st->limits[l] : 0;

@@ -40,13 +40,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/source/archive.h"
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
+#include "util/encoding.h"
 #include "util/io.h"
 #include "util/magic.h"
+#include "util/utf8.h"
 
 #define FILE_BUF (64u << 10)
 #define CHILD_BUF (64u << 10)
@@ -153,6 +156,26 @@ static void raw_name(const char *outer, char *out, size_t cap)
 		}
 	if (!out[0] || !strcmp(out, "-"))
 		snprintf(out, cap, "stdin");
+}
+
+/* A member's name as UTF-8 where it can be had: as stored when it is UTF-8
+ * (or flagged so), else libarchive's conversion, else - the usual case, a
+ * zip made on Chinese Windows, GBK without the UTF-8 flag - read as GB18030
+ * when the one sniffer (util/encoding) takes it for that. Anything else is
+ * kept as bytes (the JSON writers then escape them). */
+static const char *member_name(struct archive_entry *e, char *buf, size_t cap)
+{
+	const char *raw = archive_entry_pathname(e), *u8;
+	if (raw && shuan_utf8_invalid(raw, strlen(raw), false) == 0)
+		return *raw ? raw : "?";
+	u8 = archive_entry_pathname_utf8(e);
+	if (u8 && *u8 && shuan_utf8_invalid(u8, strlen(u8), false) == 0)
+		return u8;
+	if (!raw || !*raw)
+		return "?";
+	if (shuan_enc_name_to_utf8(raw, strlen(raw), buf, cap) == 0)
+		return buf;
+	return raw;
 }
 
 /* Absolute paths, drive letters and ".." components. */
@@ -342,7 +365,7 @@ static int member_archive(arch_ctx *c, struct member *m, const char *mpath, int 
 		snprintf(msg, sizeof(msg), "%s", m->err ? m->errmsg : "binary file: unreadable archive");
 		if (!m->err && e)
 			snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", e);
-		report(c, mpath, m->err ? m->err : SHUAN_EINVAL, msg);
+		report(c, mpath, m->err && m->err != SHUAN_EIO ? m->err : SHUAN_EINVAL, msg);
 		goto cleanup;
 	}
 	rc = walk(c, ca, mpath, depth);
@@ -383,7 +406,7 @@ static int member_ooxml(arch_ctx *c, struct member *m, const char *mpath, int de
 		}
 		long n = pull(m, buf + len, cap - len);
 		if (n < 0) {
-			report(c, mpath, m->err, m->errmsg);
+			report(c, mpath, m->err == SHUAN_EIO ? SHUAN_EINVAL : m->err, m->errmsg);
 			goto cleanup;
 		}
 		if (n == 0)
@@ -456,6 +479,8 @@ static int member(arch_ctx *c, struct archive *a, struct archive_entry *e, const
 	rc = shuan_scanner_scan_reader(c->s, &in, &rd, c->fcb, c->ud, &res);
 	if (SHUAN_STOPPED(rc)) {
 		c->stop = true;
+		if (rc == SHUAN_EINTR && c->icb)
+			c->icb(mpath, &res, c->ud); /* what was scanned of it counts */
 		return rc;
 	}
 	if (m.err == SHUAN_ELIMIT)
@@ -494,7 +519,7 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 				/* Nothing readable at all: a binary file that looks like an archive. */
 				snprintf(msg, sizeof(msg), "%struncated or corrupt archive (%s)%s", n ? "" : "binary file: ",
 					 es ? es : "?", n ? "; members before the damage were scanned" : "");
-				report(c, apath, SHUAN_EIO, msg);
+				report(c, apath, SHUAN_EINVAL, msg); /* damaged content, not an I/O failure */
 			}
 			break;
 		}
@@ -502,17 +527,13 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 		if (type && type != AE_IFREG)
 			continue;
 		n++;
-		char hint[256];
+		char hint[1024];
 		const char *name;
 		if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
 			raw_name(apath, hint, sizeof(hint));
 			name = hint;
 		} else {
-			name = archive_entry_pathname_utf8(e);
-			if (!name)
-				name = archive_entry_pathname(e);
-			if (!name || !*name)
-				name = "?";
+			name = member_name(e, hint, sizeof(hint));
 		}
 		char *mpath = member_path(apath, name);
 		if (!mpath) {
@@ -526,7 +547,7 @@ static int walk(arch_ctx *c, struct archive *a, const char *apath, int depth)
 			const char *es = archive_error_string(a);
 			snprintf(msg, sizeof(msg), "truncated or corrupt archive (%s); what was read before was scanned",
 				 es ? es : "?");
-			report(c, apath, SHUAN_EIO, msg);
+			report(c, apath, SHUAN_EINVAL, msg);
 			rc = 0;
 			shuan_free(mpath);
 			break;
@@ -551,7 +572,7 @@ static int walk_opened(arch_ctx *c, struct archive *a, int open_rc, const char *
 	if (open_rc != ARCHIVE_OK) {
 		const char *es = archive_error_string(a);
 		snprintf(msg, sizeof(msg), "binary file: truncated, corrupt or unsupported archive (%s)", es ? es : "?");
-		report(c, display, SHUAN_EIO, msg);
+		report(c, display, SHUAN_EINVAL, msg);
 		return 0;
 	}
 	int rc = walk(c, a, display, 1);
@@ -560,6 +581,118 @@ static int walk_opened(arch_ctx *c, struct archive *a, int open_rc, const char *
 		report_limit(c, display, SHUAN_ELIMIT, c->lim.kind, msg);
 	}
 	return rc;
+}
+
+/* ---- data after the archive ---- */
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Where a zip file's archive ends: just past its end-of-central-directory
+ * record (and comment), found searching back from the end of the file; 0
+ * when none is found (libarchive then read it as a stream: nothing after it
+ * can be told apart). */
+static uint64_t zip_end(int fd, uint64_t size)
+{
+	unsigned char buf[65536 + 22];
+	uint64_t hi = size;
+	while (hi >= 22) {
+		uint64_t lo = hi > sizeof(buf) ? hi - sizeof(buf) : 0;
+		ssize_t n = shuan_io_pread_full(fd, buf, (size_t)(hi - lo), lo);
+		if (n < 22)
+			return 0;
+		for (ssize_t i = n - 22; i >= 0; i--) {
+			const unsigned char *r = buf + i;
+			if (r[0] != 'P' || r[1] != 'K' || r[2] != 5 || r[3] != 6)
+				continue;
+			uint64_t at = lo + (uint64_t)i, cd_size = le32(r + 12), cd_off = le32(r + 16);
+			uint64_t end = at + 22 + ((uint64_t)r[20] | (uint64_t)r[21] << 8);
+			/* a real record: its central directory lies before it (zip64 marks
+			 * the fields 0xFFFFFFFF) and its comment inside the file */
+			if (end <= size && (cd_off == 0xFFFFFFFFu || cd_size == 0xFFFFFFFFu || cd_off + cd_size <= at))
+				return end;
+		}
+		if (lo == 0)
+			break;
+		hi = lo + 21; /* records straddling the block edge are seen in the next */
+	}
+	return 0;
+}
+
+/* Reads the bytes [pos, end) of the top-level file. */
+struct tail_src {
+	int fd;
+	uint64_t pos, end;
+};
+
+static long tail_read(void *ctx, char *buf, size_t cap)
+{
+	struct tail_src *t = ctx;
+	size_t want = t->end - t->pos < cap ? (size_t)(t->end - t->pos) : cap;
+	ssize_t n = want ? shuan_io_pread_full(t->fd, buf, want, t->pos) : 0;
+	if (n < 0)
+		return SHUAN_EIO;
+	t->pos += (uint64_t)n;
+	return (long)n;
+}
+
+/*
+ * Text appended after an archive (a zip, a tar, a single compressed stream)
+ * is no part of it, and libarchive stops before it: it is scanned as an
+ * input of its own, "x.zip!(appended data)", with offsets in the file. The
+ * end is known exactly for zip (its end record), a raw compressed stream
+ * (what the decompressor consumed) and an uncompressed tar (then the zero
+ * blocks that pad it are skipped); other formats keep their index at the end
+ * or are read out of order, so there is nothing to tell apart.
+ */
+static int scan_appended(arch_ctx *c, struct archive *a, int fd, const char *display)
+{
+	struct stat sb;
+	uint64_t end = 0;
+	int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK, rc;
+	char name[MAX_DISPLAY];
+
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	if (fmt == ARCHIVE_FORMAT_ZIP)
+		end = zip_end(fd, (uint64_t)sb.st_size);
+	else if ((fmt == ARCHIVE_FORMAT_RAW && archive_filter_count(a) > 1) ||
+		 (fmt == ARCHIVE_FORMAT_TAR && archive_filter_count(a) == 1))
+		end = (uint64_t)archive_filter_bytes(a, -1);
+	if (end == 0 || end >= (uint64_t)sb.st_size)
+		return 0;
+	/* the padding of a tar (or of anything written in blocks) is not data */
+	for (;;) {
+		char blk[4096];
+		ssize_t n = shuan_io_pread_full(fd, blk, sizeof(blk), end);
+		ssize_t k = 0;
+		if (n <= 0)
+			return 0;
+		while (k < n && blk[k] == '\0')
+			k++;
+		end += (uint64_t)k;
+		if (k < n)
+			break;
+	}
+	snprintf(name, sizeof(name), "%.*s!(appended data)", MAX_DISPLAY - 20, display);
+	struct tail_src t = {fd, end, (uint64_t)sb.st_size};
+	shuan_reader rd = {tail_read, &t};
+	shuan_input in = {name, NULL, SHUAN_FORMAT_AUTO};
+	shuan_input_result res;
+	scan_call call = {.cb = c->fcb, .ud = c->ud, .range_base = end};
+	rc = shuan_scanner__scan_stream(c->s, &call, &in, &rd, &res);
+	if (rc == SHUAN_ESTOP)
+		return rc;
+	if (!res.skipped)
+		shuan_result__warn(&res, SHUAN_LIMIT_NONE,
+				   "%llu bytes after the end of the archive (from byte %llu) were scanned as a file of "
+				   "their own",
+				   (unsigned long long)((uint64_t)sb.st_size - end), (unsigned long long)end);
+	if (c->icb)
+		c->icb(name, &res, c->ud);
+	return rc == SHUAN_EINTR ? rc : 0;
 }
 
 int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display)
@@ -581,6 +714,8 @@ int shuan_archive__scan_file(arch_ctx *c, const char *path, const char *display)
 	archive_read_set_seek_callback(a, file_seek);
 	archive_read_set_skip_callback(a, file_skip);
 	rc = walk_opened(c, a, archive_read_open1(a), display);
+	if (rc == 0 && !c->lim.tripped && !c->stop)
+		rc = scan_appended(c, a, f.fd, display);
 cleanup:
 	archive_read_free(a);
 	shuan_free(f.buf);

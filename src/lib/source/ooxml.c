@@ -21,14 +21,27 @@
  * shuan_reader, so offsets count within the extracted text.
  *
  * Bounds: the shared-strings table (SST_MAX_BYTES, SST_MAX_COUNT; beyond,
- * the workbook is skipped with a reason), a cell's text (CELL_MAX; the rest
- * of a longer cell is not scanned), header names (SEG_MAX_NAME) for at most
+ * the workbook is skipped with a reason), a cell's text (what the scanner
+ * checks of one value, its chunk: 4 MiB by default; the cut of a longer cell
+ * is a warning, SHUAN_LIMIT_CELL), header names (SEG_MAX_NAME) for at most
  * MAX_COLUMNS columns, MAX_SHEETS sheets. Every byte decompressed goes
- * through the archive limits (expanded size, ratio). Documents declaring
- * entities are refused (no entity expansion at all).
+ * through the archive limits (expanded size, ratio).
+ *
+ * Entities: internal ones (<!ENTITY co "ACME">) are expanded, within expat's
+ * amplification limits (XML_AMPLIFICATION, from XML_ACTIVATION bytes on), so
+ * a "billion laughs" stops with a reason instead of eating memory. External
+ * entities (SYSTEM/PUBLIC) and unparsed ones are refused: nothing is ever
+ * fetched, and the part is reported skipped with the reason (the document's
+ * other parts are still read). A reference expat had to skip (an entity an
+ * unread external DTD would define) leaves a warning: its text is missing.
  */
 #include <archive.h>
 #include <archive_entry.h>
+/* Debian's libexpat is built with DTD support (it has the billion-laughs
+ * protection calls); the header declares them only when told so. */
+#ifndef XML_DTD
+#define XML_DTD 1
+#endif
 #include <expat.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -45,12 +58,17 @@
 
 #define SST_MAX_BYTES (64u << 20)
 #define SST_MAX_COUNT (4u << 20)
-#define CELL_MAX (256u << 10)
-#define MAX_COLUMNS 16384
+#define MAX_COLUMNS 16384 /* XFD: columns with a header */
+#define REF_MAX_LETTERS 7
 #define MAX_SHEETS 1024
 #define NAME_MAX_LEN 128
 #define PART_MAX 256
 #define XML_BUF (64u << 10)
+/* expat's billion-laughs protection: expansion may add at most this factor
+ * over the bytes parsed, judged once this many bytes were produced (expat's
+ * own defaults, set here so every build of the library enforces them). */
+#define XML_AMPLIFICATION 100.0f
+#define XML_ACTIVATION (8ull << 20)
 
 static const char *local_name(const char *n)
 {
@@ -98,15 +116,62 @@ typedef struct book {
 	XML_Parser p;
 	char warn[160];
 	const shuan_ooxml_cells *cells; /* set: cells go to this sink instead of the scanner */
+	char refused[160]; /* why a part was refused (an external entity, an entity bomb) */
+	const char *part;  /* the part being parsed */
 } book;
 
-/* Refuses DTD entity declarations (no billion laughs, no external entities). */
+/* Entity declarations: internal ones are fine (expat expands them within
+ * the amplification limit); an external or unparsed entity is refused. */
+static bool entity_refused(const XML_Char *sys, const XML_Char *pub, const XML_Char *notation)
+{
+	return sys || pub || notation;
+}
+
+#define WHY_EXTERNAL "external entity declared in %s: refused (nothing is ever fetched)"
+#define WHY_BOMB "entity expansion in %s beyond the amplification limit (an entity bomb): refused"
+
+static void refuse(char *out, size_t cap, const char *part, const char *fmt)
+{
+	if (!out[0])
+		snprintf(out, cap, fmt, part);
+}
+
+/* The reason when a parse error is expat's entity amplification limit. */
+static bool amplification_error(XML_Parser p)
+{
+	return XML_GetErrorCode(p) == XML_ERROR_AMPLIFICATION_LIMIT_BREACH;
+}
+
 static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const XML_Char *value, int vlen,
 			      const XML_Char *base, const XML_Char *sys, const XML_Char *pub, const XML_Char *notation)
 {
 	book *b = *(book **)ud; /* ud is the book or a sheet_state, both starting with the book */
+	if (!entity_refused(sys, pub, notation))
+		return;
+	refuse(b->refused, sizeof(b->refused), b->part, WHY_EXTERNAL);
 	b->stop = SHUAN_EINVAL;
 	XML_StopParser(b->p, XML_FALSE);
+}
+
+/* A reference expat could not expand (declared in an external DTD it does
+ * not read): the text is missing, which the result says. */
+static void XMLCALL on_skipped(void *ud, const XML_Char *name, int param)
+{
+	book *b = *(book **)ud;
+	if (!b->warn[0])
+		snprintf(b->warn, sizeof(b->warn), "an undefined entity in %s was left out (an external DTD is never read)",
+			 b->part);
+}
+
+/* A parser with the entity rules above. */
+static XML_Parser new_parser(void)
+{
+	XML_Parser p = XML_ParserCreate("UTF-8");
+	if (p) {
+		XML_SetBillionLaughsAttackProtectionMaximumAmplification(p, XML_AMPLIFICATION);
+		XML_SetBillionLaughsAttackProtectionActivationThreshold(p, XML_ACTIVATION);
+	}
+	return p;
 }
 
 /* Feeds the current archive entry to a fresh parser set up by `setup`. Returns
@@ -115,7 +180,7 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const X
 static int parse_entry(book *b, struct archive *a, const char *part, void (*setup)(XML_Parser, book *), void *ud)
 {
 	char *buf = shuan_malloc(XML_BUF);
-	XML_Parser p = XML_ParserCreate("UTF-8");
+	XML_Parser p = new_parser();
 	int rc = 0;
 
 	if (!buf || !p) {
@@ -124,8 +189,10 @@ static int parse_entry(book *b, struct archive *a, const char *part, void (*setu
 	}
 	b->p = p;
 	b->stop = 0;
+	b->part = part;
 	XML_SetUserData(p, ud);
 	XML_SetEntityDeclHandler(p, on_entity);
+	XML_SetSkippedEntityHandler(p, on_skipped);
 	setup(p, b);
 	for (;;) {
 		la_ssize_t n = archive_read_data(a, buf, XML_BUF);
@@ -139,7 +206,10 @@ static int parse_entry(book *b, struct archive *a, const char *part, void (*setu
 		}
 		if (XML_Parse(p, buf, (int)n, n == 0) != XML_STATUS_OK) {
 			rc = b->stop ? b->stop : SHUAN_EINVAL;
-			if (!b->stop && !b->warn[0])
+			if (!b->stop && amplification_error(p))
+				refuse(b->refused, sizeof(b->refused), part,
+				       WHY_BOMB);
+			else if (!b->stop && !b->warn[0])
 				snprintf(b->warn, sizeof(b->warn), "malformed XML in %s (line %lu): %s", part,
 					 (unsigned long)XML_GetCurrentLineNumber(p),
 					 XML_ErrorString(XML_GetErrorCode(p)));
@@ -322,20 +392,22 @@ typedef struct sheet_state {
 	char *text;
 	size_t tlen;
 	size_t tcap;
+	uint64_t cut;      /* bytes of the current cell beyond cell_max() */
 	shuan_vec headers; /* header_name: row-1 values by column */
 	uint64_t bytes;
-	bool truncated; /* the current cell was longer than CELL_MAX */
 	shuan_cells cells; /* the scanner's cell run for this workbook */
 } sheet_state;
 
-/* "C17" -> column 2 (0-based) and row 17; false when not a reference. */
+/* "C17" -> column 2 (0-based) and row 17; false when not a reference.
+ * Columns past XFD (Excel's last) are kept as written, so a cell there is
+ * still scanned and named where it is; they just have no header. */
 static bool parse_ref(const char *r, long *col, uint64_t *row)
 {
 	long c = 0;
 	size_t i = 0;
-	while (r[i] >= 'A' && r[i] <= 'Z' && i < 4)
+	while (r[i] >= 'A' && r[i] <= 'Z' && i < REF_MAX_LETTERS)
 		c = c * 26 + (r[i++] - 'A' + 1);
-	if (i == 0 || c > MAX_COLUMNS)
+	if (i == 0 || (r[i] >= 'A' && r[i] <= 'Z'))
 		return false;
 	*col = c - 1;
 	if (r[i] >= '1' && r[i] <= '9')
@@ -365,7 +437,7 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
 	} else if (!strcmp(n, "c")) {
 		st->in_c = true;
 		st->tlen = 0;
-		st->truncated = false;
+		st->cut = 0;
 		if (!(v = attr(atts, "r")) || !parse_ref(v, &st->col, &st->row))
 			st->col++;
 		snprintf(st->type, sizeof(st->type), "%s", (v = attr(atts, "t")) ? v : "n");
@@ -380,22 +452,33 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
 	}
 }
 
+/* The most of one cell's text that is kept: what the scanner checks of one
+ * value (its chunk, 4 MiB by default), or for a cell sink (no scanner) the
+ * same 4 MiB; Excel itself stops at 32,767 characters. */
+#define SINK_CELL_MAX (4u << 20)
+static size_t cell_max(const sheet_state *st)
+{
+	return st->b->c->s ? st->b->c->s->cap : SINK_CELL_MAX;
+}
+
 static void XMLCALL sh_text(void *ud, const XML_Char *s, int len)
 {
 	sheet_state *st = ud;
 	if (!st->in_v && !st->in_t)
 		return;
-	size_t n = (size_t)len;
-	if (st->tlen + n > CELL_MAX) {
-		n = CELL_MAX - st->tlen; /* the rest of a huge cell is not scanned */
-		st->truncated = true;
+	size_t n = (size_t)len, max = cell_max(st);
+	if (st->tlen + n > max) {
+		/* more than the scanner checks in one value: kept up to that, the
+		 * cut said in the result (cell_done) */
+		st->cut += st->tlen + n - max;
+		n = max - st->tlen;
 	}
 	if (st->tlen + n > st->tcap) {
 		size_t nc = st->tcap ? st->tcap : 4096;
 		while (nc < st->tlen + n)
 			nc *= 2;
-		if (nc > CELL_MAX)
-			nc = CELL_MAX;
+		if (nc > max)
+			nc = max;
 		char *t = shuan_realloc(st->text, nc);
 		if (!t) {
 			st->b->stop = SHUAN_ENOMEM;
@@ -417,7 +500,7 @@ static void cell_done(sheet_state *st)
 	size_t len = st->tlen;
 	char ref[16], loc[NAME_MAX_LEN + 24];
 
-	if (st->col < 0 || st->col >= MAX_COLUMNS || st->tlen == 0)
+	if (st->col < 0 || st->tlen == 0)
 		return;
 	if (!strcmp(st->type, "s")) {
 		char num[24];
@@ -434,14 +517,14 @@ static void cell_done(sheet_state *st)
 	if (len == 0)
 		return;
 	if (b->cells) {
-		int src = b->cells->cell(b->cells->ud, st->sheet, st->row, st->col, st->type, txt, len, st->truncated);
+		int src = b->cells->cell(b->cells->ud, st->sheet, st->row, st->col, st->type, txt, len, st->cut != 0);
 		if (src) {
 			b->stop = src;
 			XML_StopParser(b->p, XML_FALSE);
 		}
 		return;
 	}
-	if (st->row == 1 && shuan_vec_resize(&st->headers, (size_t)st->col + 1) == 0) {
+	if (st->row == 1 && st->col < MAX_COLUMNS && shuan_vec_resize(&st->headers, (size_t)st->col + 1) == 0) {
 		char *h = SHUAN_VEC_AT(&st->headers, header_name, st->col);
 		size_t k = shuan_utf8_cut(txt, len, SEG_MAX_NAME - 1); /* never half a character */
 		memcpy(h, txt, k);
@@ -449,6 +532,10 @@ static void cell_done(sheet_state *st)
 	}
 	shuan_ooxml__col_name(st->col, ref);
 	snprintf(loc, sizeof(loc), "%s!%s%llu", st->sheet, ref, (unsigned long long)st->row);
+	if (st->cut)
+		shuan_result__warn(st->cells.call.res, SHUAN_LIMIT_CELL,
+				   "a value of %llu bytes at %s was checked up to %zu bytes only",
+				   (unsigned long long)(st->tlen + st->cut), loc, st->tlen);
 	st->bytes += len;
 	int rc = shuan_scanner__scan_cell(b->c->s, &st->cells, st->row, txt, len,
 					  st->row > 1 && (size_t)st->col < st->headers.n &&
@@ -497,6 +584,7 @@ typedef struct docx {
 	size_t olen, opos;
 	bool in_t, done;
 	int err;
+	char refused[160];
 } docx;
 
 #define DOCX_OUT (2 * XML_BUF + 16)
@@ -542,8 +630,19 @@ static void XMLCALL dx_entity(void *ud, const XML_Char *name, int param, const X
 			      const XML_Char *base, const XML_Char *sys, const XML_Char *pub, const XML_Char *notation)
 {
 	docx *d = ud;
+	if (!entity_refused(sys, pub, notation))
+		return;
+	refuse(d->refused, sizeof(d->refused), "word/document.xml", WHY_EXTERNAL);
 	d->err = SHUAN_EINVAL;
 	XML_StopParser(d->p, XML_FALSE);
+}
+
+static void XMLCALL dx_skipped(void *ud, const XML_Char *name, int param)
+{
+	docx *d = ud;
+	if (!d->b->warn[0])
+		snprintf(d->b->warn, sizeof(d->b->warn),
+			 "an undefined entity in word/document.xml was left out (an external DTD is never read)");
 }
 
 /* The shuan_reader over the document's text. */
@@ -563,6 +662,9 @@ static long dx_read(void *ctx, char *buf, size_t cap)
 			return SHUAN_ELIMIT;
 		}
 		if (XML_Parse(d->p, d->in, (int)n, n == 0) != XML_STATUS_OK) {
+			if (!d->err && amplification_error(d->p))
+				refuse(d->refused, sizeof(d->refused), "word/document.xml",
+				       WHY_BOMB);
 			if (!d->err)
 				d->err = SHUAN_EINVAL;
 			d->done = true;
@@ -589,7 +691,7 @@ static int scan_docx(book *b, struct archive *a, const char *display)
 	d.a = a;
 	d.in = shuan_malloc(XML_BUF);
 	d.out = shuan_malloc(DOCX_OUT);
-	d.p = XML_ParserCreate("UTF-8");
+	d.p = new_parser();
 	if (!d.in || !d.out || !d.p) {
 		shuan_result__skip(&res, SHUAN_ENOMEM, SHUAN_LIMIT_NONE, "out of memory");
 		goto cleanup;
@@ -598,6 +700,7 @@ static int scan_docx(book *b, struct archive *a, const char *display)
 	XML_SetElementHandler(d.p, dx_start, dx_end);
 	XML_SetCharacterDataHandler(d.p, dx_text);
 	XML_SetEntityDeclHandler(d.p, dx_entity);
+	XML_SetSkippedEntityHandler(d.p, dx_skipped);
 	shuan_input in = {display, "document.txt", SHUAN_FORMAT_AUTO};
 	shuan_reader rd = {dx_read, &d};
 	rc = shuan_scanner_scan_reader(c->s, &in, &rd, c->fcb, c->ud, &res);
@@ -607,15 +710,19 @@ static int scan_docx(book *b, struct archive *a, const char *display)
 	if (d.err == SHUAN_ELIMIT)
 		shuan_result__skip(&res, SHUAN_ELIMIT, c->lim.kind, "%s", c->lim.reason);
 	else if (d.err == SHUAN_EIO)
-		shuan_result__skip(&res, res.skipped ? res.skipped : SHUAN_EIO, SHUAN_LIMIT_NONE,
+		shuan_result__skip(&res, res.skipped ? res.skipped : SHUAN_EINVAL, SHUAN_LIMIT_NONE,
 				   "truncated or corrupt document; the text before was scanned");
+	else if (d.refused[0])
+		shuan_result__skip(&res, SHUAN_EINVAL, SHUAN_LIMIT_NONE, "%s", d.refused);
 	else if (d.err && !res.skipped)
 		shuan_result__warn(&res, SHUAN_LIMIT_NONE,
 				   "malformed XML in word/document.xml (line %lu); the text before was scanned",
 				   (unsigned long)XML_GetCurrentLineNumber(d.p));
+	if (!res.skipped && b->warn[0])
+		shuan_result__warn(&res, SHUAN_LIMIT_NONE, "%s", b->warn);
 cleanup:
-	if (!SHUAN_STOPPED(rc) && c->icb)
-		c->icb(display, &res, c->ud);
+	if (rc != SHUAN_ESTOP && c->icb)
+		c->icb(display, &res, c->ud); /* an interrupted one too: what was scanned counts */
 	if (d.p)
 		XML_ParserFree(d.p);
 	shuan_free(d.in);
@@ -668,7 +775,7 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 	shuan_vec_init(&st.headers, SEG_MAX_NAME, MAX_COLUMNS);
 	st.b = b;
 	if (!a) {
-		shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE, "unreadable workbook");
+		shuan_result__skip(&res, SHUAN_EINVAL, SHUAN_LIMIT_NONE, "unreadable workbook");
 		goto report;
 	}
 	res.format = SHUAN_FORMAT_TEXT;
@@ -679,7 +786,7 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
-			shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE, "truncated or corrupt workbook (%s)",
+			shuan_result__skip(&res, SHUAN_EINVAL, SHUAN_LIMIT_NONE, "truncated or corrupt workbook (%s)",
 					   archive_error_string(a) ? archive_error_string(a) : "?");
 			break;
 		}
@@ -713,7 +820,7 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 			break;
 		}
 		if (rc == SHUAN_EIO) {
-			shuan_result__skip(&res, SHUAN_EIO, SHUAN_LIMIT_NONE,
+			shuan_result__skip(&res, SHUAN_EINVAL, SHUAN_LIMIT_NONE,
 					   "truncated or corrupt workbook in %s; cells before were scanned", part);
 			break;
 		}
@@ -721,10 +828,14 @@ static int scan_sheets(book *b, const struct zsrc *z, const char *display)
 	}
 	res.bytes = st.bytes;
 	res.findings = b->cells ? 0 : shuan_scanner__end_cells(c->s, &st.cells);
-	if (!res.skipped && b->warn[0])
+	if (rc == SHUAN_EINTR)
+		shuan_result__interrupted(&res);
+	else if (!res.skipped && b->refused[0])
+		shuan_result__skip(&res, SHUAN_EINVAL, SHUAN_LIMIT_NONE, "%.100s; other sheets were scanned", b->refused);
+	else if (!res.skipped && b->warn[0])
 		shuan_result__warn(&res, SHUAN_LIMIT_NONE, "%s", b->warn);
 report:
-	if (!SHUAN_STOPPED(rc) && c->icb)
+	if (rc != SHUAN_ESTOP && c->icb)
 		c->icb(display, &res, c->ud);
 	archive_read_free(a);
 	shuan_free(st.text);
@@ -732,11 +843,11 @@ report:
 	return SHUAN_STOPPED(rc) ? rc : 0;
 }
 
-static void skip_book(arch_ctx *c, const char *display, shuan_limit limit, const char *reason)
+static void skip_book(arch_ctx *c, const char *display, int code, shuan_limit limit, const char *reason)
 {
 	shuan_input_result res;
 	shuan_result__reset(&res);
-	shuan_result__skip(&res, SHUAN_ELIMIT, limit, "%s", reason);
+	shuan_result__skip(&res, code, limit, "%s", reason);
 	if (c->icb)
 		c->icb(display, &res, c->ud);
 }
@@ -797,7 +908,7 @@ static int read_book(arch_ctx *c, const char *path, const void *mem, size_t len,
 				char msg[160];
 				snprintf(msg, sizeof(msg), "shared strings table larger than %u MiB (workbook not read)",
 					 SST_MAX_BYTES >> 20);
-				skip_book(c, display, SHUAN_LIMIT_OFFICE, msg);
+				skip_book(c, display, SHUAN_ELIMIT, SHUAN_LIMIT_OFFICE, msg);
 				rc = 0;
 				goto cleanup;
 			}
@@ -808,7 +919,15 @@ static int read_book(arch_ctx *c, const char *path, const void *mem, size_t len,
 				goto cleanup;
 		}
 		if (rc == SHUAN_ELIMIT) {
-			skip_book(c, display, c->lim.kind, c->lim.reason);
+			skip_book(c, display, SHUAN_ELIMIT, c->lim.kind, c->lim.reason);
+			rc = 0;
+			goto cleanup;
+		}
+		if (b.refused[0] && !docx_done) {
+			/* the workbook's own parts: without them no cell can be read */
+			char msg[200];
+			snprintf(msg, sizeof(msg), "%.150s (workbook not read)", b.refused);
+			skip_book(c, display, SHUAN_EINVAL, SHUAN_LIMIT_NONE, msg);
 			rc = 0;
 			goto cleanup;
 		}

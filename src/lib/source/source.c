@@ -125,9 +125,11 @@ int shuan_scan_source(shuan_scanner *s, const char *path, const shuan_source_opt
 	} else {
 		rc = shuan_scanner_scan_file(s, path, &in, fcb, ud, &res);
 	}
-	if (SHUAN_STOPPED(rc))
+	if (rc == SHUAN_ESTOP)
 		return rc;
+	/* An interrupted input is still reported: the summary counts what was
+	 * scanned of it. */
 	if (icb)
 		icb(path, &res, ud);
-	return 0;
+	return rc == SHUAN_EINTR ? rc : 0;
 }

@@ -80,6 +80,11 @@ static const shuan_store_migration MIGRATIONS[] = {
 	 " BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only'); END;"
 	 "CREATE TRIGGER incident_events_no_delete BEFORE DELETE ON incident_events"
 	 " BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only'); END;"},
+	{7, "scan outcomes",
+	 "CREATE TABLE scan_outcomes("
+	 " scan_id INTEGER PRIMARY KEY REFERENCES scans(id) ON DELETE CASCADE, interrupted INTEGER,"
+	 " inputs_interrupted INTEGER, unreadable INTEGER, suppressed_ignore INTEGER, suppressed_baseline INTEGER,"
+	 " gated INTEGER, exit_code INTEGER);"},
 };
 
 int shuan_store__schema_version(sqlite3 *db, int *out)

@@ -75,12 +75,32 @@ static bool domain_ok(const char *s, size_t n)
 	return true;
 }
 
+/* Whether the text before `start` makes it the user-info of a URL
+ * ("postgresql://app:PASSWORD@db", "ftp://user@host"): then "x@host" is a
+ * login, and the password in it the credential detector's, never an
+ * e-mail address (whose evidence would show part of the password). */
+static bool in_url_userinfo(const char *buf, size_t start)
+{
+	for (size_t i = start; i >= 3; i--) {
+		char c = buf[i - 1];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '<' || c == '(')
+			return false;
+		if (c == '/' && buf[i - 2] == '/' && buf[i - 3] == ':')
+			return true;
+		if (start - i > 512)
+			return false;
+	}
+	return false;
+}
+
 bool shuan_validate__email(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
 	const char *at = memchr(s, '@', n);
 	if (!at || n > 254 || memchr(at + 1, '@', n - (size_t)(at - s) - 1))
+		return false;
+	if (in_url_userinfo(buf, r->start))
 		return false;
 	size_t l = (size_t)(at - s);
 	if (!local_ok(s, l) || !domain_ok(at + 1, n - l - 1))
