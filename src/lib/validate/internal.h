@@ -57,6 +57,10 @@ static inline bool is_han(uint32_t cp)
 /* Byte length of the run of Han characters starting at s (at most max chars). */
 size_t shuan_validate__han_run(const char *s, size_t n, size_t max_chars, size_t *nchars);
 
+/* Length of s[0..n) without leading blanks and trailing blanks and line
+ * ends; *lead receives the leading blanks' length (field-mode cells). */
+size_t shuan_validate__trim(const char *s, size_t n, size_t *lead);
+
 /* Finds needle in s[0..n); returns its offset or -1. */
 long shuan_validate__find(const char *s, size_t n, const char *needle);
 

@@ -166,6 +166,17 @@ size_t shuan_validate__han_run(const char *s, size_t n, size_t max_chars, size_t
 	return off;
 }
 
+size_t shuan_validate__trim(const char *s, size_t n, size_t *lead)
+{
+	size_t a = 0;
+	while (a < n && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	while (n > a && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	*lead = a;
+	return n - a;
+}
+
 long shuan_validate__find(const char *s, size_t n, const char *needle)
 {
 	size_t m = strlen(needle);

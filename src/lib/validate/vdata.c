@@ -21,6 +21,7 @@ typedef struct table {
 static const table TABLES[] = {
     {"gb2260.tsv", offsetof(shuan_vdata, divisions)},
     {"division_names.txt", offsetof(shuan_vdata, division_names)},
+    {"townships.tsv", offsetof(shuan_vdata, townships)},
     {"mobile_prefixes.tsv", offsetof(shuan_vdata, mobile_prefixes)},
     {"area_codes.tsv", offsetof(shuan_vdata, area_codes)},
     {"bank_iin.tsv", offsetof(shuan_vdata, iins)},
