@@ -12,6 +12,10 @@ python3 "$L/gen_addresses.py" "$SRCDIR/rules" "$WORK/gen"
 for f in addresses.csv addresses_prose.txt addresses.labels.tsv; do
   check "$f is what gen_addresses.py writes" cmp -s "$L/$f" "$WORK/gen/$f"
 done
+python3 "$L/gen_logs.py" "$WORK/gen"
+for f in access.log app.jsonl logs.labels.tsv; do
+  check "$f is what gen_logs.py writes" cmp -s "$L/$f" "$WORK/gen/$f"
+done
 for src in "$L"/*.src.txt; do
   base=$(basename "$src" .src.txt)
   python3 "$L/gen_hard.py" "$src" "$WORK/gen" "$(awk -F'\t' '!/^#/ {print $5; exit}' "$L/$base.labels.tsv")"
@@ -37,4 +41,8 @@ score addresses.labels.tsv address addresses.csv addresses_prose.txt -- \
   'recall:column>=0.9' 'recall:cue>=0.9' 'precision:addresses_prose.txt>=0.9' 'precision:addresses.csv>=0.9'
 score addresses_hard.labels.tsv address addresses_hard.txt -- \
   'recall:cue>=0.9' 'precision:addresses_hard.txt>=0.9'
+# IPv4: precision >= 0.97 on access and JSON logs with real user agents,
+# while the client, proxy and upstream addresses are still found
+score logs.labels.tsv ipv4 access.log app.jsonl -- \
+  'recall:ip>=0.99' 'precision:access.log>=0.97' 'precision:app.jsonl>=0.97'
 finish

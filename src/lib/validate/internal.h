@@ -86,7 +86,7 @@ void shuan_validate__kind(shuan_vresult *r, const char *kind);
 	X(cn_mobile, "Mainland mobile number: +86/0086 prefixes, 3-4-4 separators, allocated prefix table", "https://www.miit.gov.cn/", EVIDENCE_GENERIC, NULL) \
 	X(cn_landline, "Mainland fixed-line number: long-distance area code table, 7-8 digit local number", "https://www.miit.gov.cn/", EVIDENCE_GENERIC, NULL) \
 	X(email, "E-mail address: RFC 5322 dot-atom local part, DNS domain with alphabetic TLD", "https://www.rfc-editor.org/rfc/rfc5322", EVIDENCE_EMAIL, NULL) \
-	X(ipv4, "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number", "https://www.rfc-editor.org/rfc/rfc791", EVIDENCE_GENERIC, NULL) \
+	X(ipv4, "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number, product token or OID", "https://www.rfc-editor.org/rfc/rfc791", EVIDENCE_GENERIC, "version") \
 	X(ipv6, "IPv6 address, full or :: compressed (inet_pton semantics)", "https://www.rfc-editor.org/rfc/rfc4291", EVIDENCE_GENERIC, NULL) \
 	X(mac_address, "EUI-48 MAC address, six hex pairs with one consistent separator", "https://standards.ieee.org/products-programs/regauth/", EVIDENCE_GENERIC, NULL) \
 	X(imei, "IMEI: 15 digits, Luhn check digit, non-zero reporting body", "https://www.3gpp.org/dynareport/23003.htm", EVIDENCE_GENERIC, NULL) \
