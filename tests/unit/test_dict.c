@@ -127,8 +127,8 @@ static void test_real_tables(void **state)
 	static const char *const files[] = {
 	    "gb2260.tsv",   "division_names.txt", "mobile_prefixes.tsv", "area_codes.tsv",
 	    "bank_iin.tsv", "surnames.txt",       "name_stopwords.txt",  "common_passwords.txt",
-	    "townships.tsv"};
-	static const size_t min[] = {7000, 5000, 60, 300, 1000, 500, 100, 500, 30000};
+	    "townships.tsv", "password_words.txt"};
+	static const size_t min[] = {7000, 5000, 60, 300, 1000, 500, 100, 500, 30000, 100};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[512];
 		snprintf(path, sizeof(path), "%s/data/%s", SHUAN_TEST_RULES_DIR, files[i]);

@@ -101,7 +101,7 @@ void shuan_validate__kind(shuan_vresult *r, const char *kind);
 	X(geo_coordinate, "Latitude/longitude pair: ranges, decimal places, precise when >= the configured decimals", "https://www.tc260.org.cn/", EVIDENCE_GENERIC, NULL) \
 	X(person_name, "Chinese personal name: surname table, cue narrowing, stop words", "https://www.tc260.org.cn/", EVIDENCE_NAME, "lead trail function") \
 	X(address, "Chinese postal address: GB/T 2260 division name plus road and number structure", "https://www.mca.gov.cn/", EVIDENCE_ADDRESS, "road") \
-	X(credential, "Secrets: password assignments, connection-string passwords, private keys, cloud access keys, JWTs", "https://www.rfc-editor.org/rfc/rfc7519", EVIDENCE_SECRET, "password_keys") \
+	X(credential, "Secrets: password and secret-key assignments (paired with cloud key ids), connection-string passwords, private keys, cloud access keys, JWTs", "https://www.rfc-editor.org/rfc/rfc7519", EVIDENCE_SECRET, "password_keys secret_keys token_keys keyboard") \
 	/* end */
 
 /* Every validator's prototype, from the table: a family file's definition

@@ -27,6 +27,7 @@ static const table TABLES[] = {
     {"bank_iin.tsv", offsetof(shuan_vdata, iins)},
     {"surnames.txt", offsetof(shuan_vdata, surnames)},
     {"common_passwords.txt", offsetof(shuan_vdata, weak_passwords)},
+    {"password_words.txt", offsetof(shuan_vdata, password_words)},
     {"name_stopwords.txt", offsetof(shuan_vdata, name_stopwords)},
 };
 
