@@ -41,6 +41,10 @@ echo "$out" | grep -q '\[UNVERIFIED\]' || fail "show unverified label"
 
 # search: Chinese, English, filters, json
 "$SHUAN" regs search 敏感个人信息 --no-store | grep -q tc260-pg-20244a || fail "search chinese"
+# synonyms and keywords (rules/regs/synonyms.yaml): 数据出境 finds 跨境 titles and the SCC measures
+out=$("$SHUAN" regs search 数据出境 --no-store)
+echo "$out" | grep -q cross-border-data-provisions-2024 || fail "search 数据出境 -> 促进和规范数据跨境流动规定"
+echo "$out" | grep -q cac-standard-contract-measures-2023 || fail "search 数据出境 -> 个人信息出境标准合同办法"
 "$SHUAN" regs search "incident" --no-store | grep -q miit-data-incident-plan-2024 || fail "search english"
 out=$("$SHUAN" regs search 办法 --status 征求意见稿 --sector 金融 --no-store)
 echo "$out" | grep -q banking-insurance-data-security-measures-draft-2024 || fail "search filters"

@@ -176,6 +176,40 @@ static void test_search(void **state)
 	shuan_regs_list_free(l);
 }
 
+/* Issue 13: keywords on entries and synonym groups (rules/regs/synonyms.yaml). */
+static void test_search_synonyms(void **state)
+{
+	const shuan_regs_entry **l;
+	size_t n;
+	(void)state;
+	/* 数据出境 finds the cross-border provisions (跨境 in the title) and the
+	 * standard contract measures (a keyword) */
+	assert_int_equal(shuan_regs_search(g_regs, "数据出境", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "cross-border-data-provisions-2024"));
+	assert_true(has_id(l, n, "cac-standard-contract-measures-2023"));
+	assert_true(has_id(l, n, "cac-export-assessment-measures-2022"));
+	assert_false(has_id(l, n, "gb-t-43697-2024"));
+	shuan_regs_list_free(l);
+	/* the other way round */
+	assert_int_equal(shuan_regs_search(g_regs, "数据跨境", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "cac-export-assessment-measures-2022"));
+	shuan_regs_list_free(l);
+	/* abbreviations, short (LIKE) and long (FTS) */
+	assert_int_equal(shuan_regs_search(g_regs, "个保法", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "pipl"));
+	shuan_regs_list_free(l);
+	assert_int_equal(shuan_regs_search(g_regs, "个保", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "pipl"));
+	shuan_regs_list_free(l);
+	assert_int_equal(shuan_regs_search(g_regs, "网信办 出境", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "cross-border-data-provisions-2024"));
+	assert_false(has_id(l, n, "gb-t-43697-2024"));
+	shuan_regs_list_free(l);
+	assert_int_equal(shuan_regs_search(g_regs, "SCC", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "cac-standard-contract-measures-2023"));
+	shuan_regs_list_free(l);
+}
+
 static void test_lookup_and_dangling(void **state)
 {
 	const char *ids[] = {"pipl", "no-such-id", "gb-t-43697-2024", NULL};
@@ -664,6 +698,11 @@ static void test_load_errors(void **state)
 	fclose(f);
 	assert_int_equal(shuan_regs_open(&r, dir, err, sizeof(err)), SHUAN_ERULES);
 	assert_non_null(strstr(err, "status"));
+	f = fopen(path, "w");
+	fputs("synonyms:\n  - [出境]\n", f);
+	fclose(f);
+	assert_int_equal(shuan_regs_open(&r, dir, err, sizeof(err)), SHUAN_ERULES);
+	assert_non_null(strstr(err, "two words"));
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/regs", dir);
 	rmdir(path);
@@ -757,7 +796,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_title_key),        cmocka_unit_test(test_dates),
-	    cmocka_unit_test(test_search),           cmocka_unit_test(test_lookup_and_dangling),
+	    cmocka_unit_test(test_search),           cmocka_unit_test(test_search_synonyms),
+	    cmocka_unit_test(test_lookup_and_dangling),
 	    cmocka_unit_test(test_ingest_seed_000),  cmocka_unit_test(test_ingest_seed_001),
 	    cmocka_unit_test(test_ingest_seed_003),  cmocka_unit_test(test_ingest_conflict_and_new),
 	    cmocka_unit_test(test_ingest_bad_input), cmocka_unit_test(test_ingest_gbk_and_html),

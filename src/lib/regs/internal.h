@@ -43,7 +43,15 @@ typedef struct regs_item {
 	char *base;         /* key without trailing draft words */
 	char **alias_keys;  /* keys of the aliases (e.naliases of them) */
 	bool draft;         /* status 征求意见稿/草案/立项 or a draft suffix */
+	const char *const *keywords; /* search keywords (the entry's `keywords:`) */
+	size_t nkeywords;
 } regs_item;
+
+/* Words a search treats as the same (rules/regs/synonyms.yaml): 出境/跨境. */
+typedef struct regs_synonyms {
+	const char *const *words; /* folded */
+	size_t n;
+} regs_synonyms;
 
 typedef struct regs_authority {
 	const char *name;
@@ -69,6 +77,8 @@ struct shuan_regs {
 	size_t nstatus_words;
 	const char **ignore_keys;
 	size_t nignore;
+	regs_synonyms *synonyms;
+	size_t nsynonyms;
 	shuan_regs_citation *cites;
 	size_t ncites;
 	regs_arena cite_arena;
