@@ -5,7 +5,7 @@
  * line numbers for messages). A file is recognised by its top-level key:
  * `entries:` (catalogue entries), `sources:`, `authorities:`, `synonyms:`
  * (search), or the ingest vocabulary (`sectors:`, `statuses:`,
- * `ignore_titles:`). Every structural
+ * `ignore_titles:`, `foreign:`, `table_columns:`). Every structural
  * problem fails the load with "file:line: reason": a catalogue that loads is
  * one whose ids, statuses, levels and dates are well-formed. Cross-references
  * (relation targets, source ids) are checked later by shuan_regs_validate(),
@@ -476,6 +476,26 @@ static int load_file(shuan_regs *r, const char *path, char *errbuf, size_t errle
 		known = true;
 		if ((rc = load_ignore(&L, n)))
 			goto cleanup;
+	}
+	if ((n = map_get(&L, root, "foreign"))) {
+		known = true;
+		if ((rc = str_list(&L, n, &r->foreign, &r->nforeign)))
+			goto cleanup;
+	}
+	if ((n = map_get(&L, root, "table_columns"))) {
+		known = true;
+		if ((rc = load_words(&L, n, "header", "field", &r->column_words, &r->ncolumn_words)))
+			goto cleanup;
+		for (size_t i = 0; i < r->ncolumn_words; i++) {
+			static const char *const fields[] = {"doc_number", "date", "effective", "issuers", "status", "title", NULL};
+			bool ok = false;
+			for (size_t k = 0; fields[k] && !ok; k++)
+				ok = !strcmp(fields[k], r->column_words[i].value);
+			if (!ok) {
+				rc = fail(&L, n, "table_columns: unknown field '%s'", r->column_words[i].value);
+				goto cleanup;
+			}
+		}
 	}
 	if ((n = map_get(&L, root, "synonyms"))) {
 		known = true;
