@@ -13,9 +13,9 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *summary;
 } commands[] = {
-	{"scan", cmd_scan, "find personal and sensitive personal information in files"},
-	{"detectors", cmd_detectors, "list the detectors and the rules they cite"},
-	{"regs", cmd_regs, "search and maintain the regulation catalogue"},
+	{"scan", cmd_scan, "find personal and sensitive personal information in files (扫描个人信息)"},
+	{"detectors", cmd_detectors, "list the detectors and the rules they cite (检测器及其依据)"},
+	{"regs", cmd_regs, "search and maintain the regulation catalogue (法规目录)"},
 };
 
 static void usage(FILE *f)
@@ -25,7 +25,8 @@ static void usage(FILE *f)
 		shuan_version());
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nRun 'shuan <command> --help' for the options of a command.\n");
+	fprintf(f, "\nRun 'shuan <command> --help' for the options of a command.\n"
+		   "运行 'shuan <命令> --help' 查看各命令的选项。\n");
 }
 
 int main(int argc, char **argv)
