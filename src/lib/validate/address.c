@@ -64,29 +64,12 @@ static long road_structure(const shuan_wordlist *road, const char *s, size_t n)
 	return -1;
 }
 
-/* Byte offsets of up to max Han characters at s: p[k] is where char k
- * starts, p[count] where the run ends. */
-static size_t han_offsets(const char *s, size_t n, size_t *p, size_t max)
-{
-	size_t off = 0, k = 0;
-	while (off < n && k < max) {
-		uint32_t cp;
-		size_t l = shuan_utf8_decode(s + off, n - off, &cp);
-		if (l == 0 || !is_han(cp))
-			break;
-		p[k++] = off;
-		off += l;
-	}
-	p[k] = off;
-	return k;
-}
-
 /* Bytes of the longest division or township name at s (2 characters or
  * more), or 0; *township tells which table had it. */
 static size_t division_at(const shuan_vdata *d, const char *s, size_t n, bool *township)
 {
 	size_t p[NAME_MAX_CHARS + 1];
-	size_t k = han_offsets(s, n, p, NAME_MAX_CHARS);
+	size_t k = shuan_validate__han_offsets(s, n, p, NAME_MAX_CHARS);
 	for (; k >= 2; k--) {
 		if (d->division_names && shuan_dict_has(d->division_names, s, p[k])) {
 			*township = false;
@@ -166,7 +149,7 @@ static size_t place_name(const shuan_words *w, const char *s, size_t n)
 {
 	const shuan_wordlist *village = shuan_words_get(w, "village");
 	size_t p[TAIL_NAME_MAX + 2];
-	size_t k = han_offsets(s, n, p, TAIL_NAME_MAX + 1);
+	size_t k = shuan_validate__han_offsets(s, n, p, TAIL_NAME_MAX + 1);
 	for (size_t c = 1; c < k; c++) {
 		size_t m = shuan_words_at(village, s + p[c], n - p[c]);
 		if (!m)
@@ -198,7 +181,7 @@ static size_t name_before_number(const shuan_words *w, const char *s, size_t n)
 	const shuan_wordlist *unit = shuan_words_get(w, "unit");
 	const shuan_wordlist *building = shuan_words_get(w, "building");
 	size_t p[TAIL_NAME_MAX + 1];
-	size_t k = han_offsets(s, n, p, TAIL_NAME_MAX);
+	size_t k = shuan_validate__han_offsets(s, n, p, TAIL_NAME_MAX);
 	for (size_t c = k; c >= 2; c--) {
 		size_t u = number_unit(unit, s + p[c], n - p[c]);
 		if (!u)

@@ -57,6 +57,10 @@ static inline bool is_han(uint32_t cp)
 /* Byte length of the run of Han characters starting at s (at most max chars). */
 size_t shuan_validate__han_run(const char *s, size_t n, size_t max_chars, size_t *nchars);
 
+/* The same run, with the byte offset of each character: p[k] is where char
+ * k starts, p[count] where the run ends (p holds max + 1). Returns the count. */
+size_t shuan_validate__han_offsets(const char *s, size_t n, size_t *p, size_t max);
+
 /* Length of s[0..n) without leading blanks and trailing blanks and line
  * ends; *lead receives the leading blanks' length (field-mode cells). */
 size_t shuan_validate__trim(const char *s, size_t n, size_t *lead);
