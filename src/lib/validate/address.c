@@ -19,8 +19,9 @@
  *    (萧山区3号线 is a metro line).
  * In prose (pattern mode) the chain needs two levels (茶山镇洪源村 alone is a
  * shape ordinary sentences have); an address column or key (field mode)
- * accepts one. Pattern mode narrows the span to the address; field mode
- * keeps the whole cell. Without tables (unit tests) only the street
+ * accepts one. Pattern mode narrows the span to the address (from the first
+ * division to the last village or numbered unit); field mode keeps the
+ * whole cell. Without tables (unit tests) only the street
  * structure is checked.
  */
 #include <string.h>
@@ -50,37 +51,45 @@ static bool number_before(const char *s, size_t j, size_t min)
 	return strstr(CN_NUMERALS, ch) != NULL;
 }
 
-/* Offset of the first road marker followed later by "<number>号", or -1. */
-static long road_structure(const shuan_wordlist *road, const char *s, size_t n)
+/* Offset of the first road marker followed later by "<number>号", or -1;
+ * *num is where that number starts. */
+static long road_structure(const shuan_wordlist *road, const char *s, size_t n, size_t *num)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t l = shuan_words_at(road, s + i, n - i);
 		if (!l)
 			continue;
 		for (size_t j = i + l; j + 3 <= n; j++)
-			if (memcmp(s + j, "号", 3) == 0 && number_before(s, j, i + l))
+			if (memcmp(s + j, "号", 3) == 0 && number_before(s, j, i + l)) {
+				size_t k = j;
+				while (k > i + l && number_before(s, k, i + l))
+					k -= is_digit(s[k - 1]) ? 1 : 3;
+				*num = k;
 				return (long)i;
+			}
 	}
 	return -1;
 }
 
 /* Bytes of the longest division or township name at s (2 characters or
- * more), or 0; *township tells which table had it. */
+ * more), or 0; *township tells which table had it. Lengths grow while some
+ * name begins with the text, so most positions cost one lookup a table. */
 static size_t division_at(const shuan_vdata *d, const char *s, size_t n, bool *township)
 {
-	size_t p[NAME_MAX_CHARS + 1];
+	size_t p[NAME_MAX_CHARS + 1], best = 0;
 	size_t k = shuan_validate__han_offsets(s, n, p, NAME_MAX_CHARS);
-	for (; k >= 2; k--) {
-		if (d->division_names && shuan_dict_has(d->division_names, s, p[k])) {
-			*township = false;
-			return p[k];
-		}
-		if (d->townships && shuan_dict_has(d->townships, s, p[k])) {
-			*township = true;
-			return p[k];
+	bool in_names = true, in_towns = true;
+	for (size_t c = 2; c <= k && (in_names || in_towns); c++) {
+		int a = in_names ? shuan_dict_prefix(d->division_names, s, p[c]) : 0;
+		int b = in_towns ? shuan_dict_prefix(d->townships, s, p[c]) : 0;
+		in_names = a > 0;
+		in_towns = b > 0;
+		if (a == 2 || b == 2) {
+			best = p[c];
+			*township = a != 2;
 		}
 	}
-	return 0;
+	return best;
 }
 
 /* True when a word of `stop` occurs in s[0..n). */
@@ -266,16 +275,21 @@ static size_t find_chain(const shuan_vdata *d, const shuan_words *w, const char 
 }
 
 /* The street structure in s[0..n): sets *at to its first division (0
- * without tables) and returns true. */
-static bool street(const shuan_vdata *d, const shuan_words *w, const char *s, size_t n, bool tables, size_t *at)
+ * without tables) and *end to the end of its house number and the units
+ * after it (90号东部软件园1号楼301室), and returns true. */
+static bool street(const shuan_vdata *d, const shuan_words *w, const char *s, size_t n, bool tables, size_t *at,
+		   size_t *end)
 {
-	long road = road_structure(shuan_words_get(w, "road"), s, n);
+	size_t num = 0;
+	long road = road_structure(shuan_words_get(w, "road"), s, n, &num);
 	if (road < 0)
 		return false;
 	long div = tables ? first_division(d, shuan_words_get(w, "not_in_name"), s, (size_t)road) : 0;
 	if (div < 0)
 		return false;
 	*at = (size_t)div;
+	size_t t = tail(w, s + num, n - num, true);
+	*end = t ? num + t : n;
 	return true;
 }
 
@@ -288,13 +302,13 @@ bool shuan_validate__address(const shuan_vdata *d, const char *buf, size_t len, 
 		n = shuan_validate__trim(SPAN_P(buf, r), n, &lead);
 	const char *s = SPAN_P(buf, r) + lead;
 	bool tables = d && (d->division_names || d->townships);
-	/* the chain first: it narrows both ends (the street structure keeps
-	 * the pattern's end, rooms included) */
-	if (tables && (l = find_chain(d, r->words, s, n, r->field_mode ? 1 : 2, &at)) > 0) {
-		shuan_validate__kind(r, "division_chain");
-	} else if (street(d, r->words, s, n, tables, &at)) {
-		l = n - at;
+	/* the cheap street check first, then the division chain */
+	size_t end = 0;
+	if (street(d, r->words, s, n, tables, &at, &end)) {
+		l = end - at;
 		shuan_validate__kind(r, "address");
+	} else if (tables && (l = find_chain(d, r->words, s, n, r->field_mode ? 1 : 2, &at)) > 0) {
+		shuan_validate__kind(r, "division_chain");
 	} else {
 		return false;
 	}
