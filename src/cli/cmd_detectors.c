@@ -43,8 +43,8 @@ int cmd_detectors(int argc, char **argv)
 		case OPT_FORMAT: format = optarg; break;
 		case OPT_RULES: rules_opt = optarg; break;
 		case OPT_HELP:
-			printf("usage: shuan detectors [options]\n\nLists the detectors, their PI categories and the "
-			       "rules they cite.\n\noptions:\n");
+			printf("usage: shuan detectors [options]\n列出全部检测器、个人信息类别及其依据的标准与法规\n\n"
+			       "Lists the detectors, their PI categories and the rules they cite.\n\noptions:\n");
 			cli_options_help(stdout, det_options, N_DET_OPTIONS);
 			return CLI_EXIT_OK;
 		default:

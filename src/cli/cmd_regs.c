@@ -25,17 +25,18 @@ typedef struct opts {
 } opts;
 
 static const char *USAGE =
-    "usage: shuan regs <subcommand> [options]\n\n"
+    "usage: shuan regs <subcommand> [options]\n"
+    "法规目录：检索、查看、时间线、月报、导入与引用检查（离线）\n\n"
     "subcommands:\n"
-    "  search QUERY     full-text search (Chinese or English); filters below\n"
+    "  search QUERY     full-text search (Chinese or English, synonyms such as 出境/跨境); filters below\n"
     "  show ID          one entry, its relations and the rules that cite it\n"
-    "  timeline         entries by month (--year Y, --sector S)\n"
+    "  timeline         entries by month (--year Y, filters)\n"
     "  digest           a month's digest (--month YYYY-MM, --format md|html)\n"
     "  ingest FILE...   extract instruments from digest articles (--apply stores new ones)\n"
     "  check            validate the catalogue and every cites: in the rules\n\n"
     "options:\n"
-    "  --sector S --level L --status S --issuer I --from DATE --to DATE   filters\n"
-    "  --format text|json (search, show), md|html (digest)\n"
+    "  --sector S --level L --status S --issuer I --from DATE --to DATE   filters (search, timeline)\n"
+    "  --format text|json (search, show, timeline, ingest), md|html (digest)\n"
     "  --rules DIR      rules directory (default $SHUAN_RULES or the installed copy)\n"
     "  --store DIR      store holding catalogue additions; --no-store to ignore it\n"
     "  --apply          (ingest) add the new entries to the store\n"
@@ -45,21 +46,30 @@ static const char *SUB_HELP[][2] = {
     {"search",
      "usage: shuan regs search QUERY [--sector S] [--level L] [--status S] [--issuer I]\n"
      "                          [--from DATE] [--to DATE] [--format text|json]\n"
-     "Terms are ANDed; three or more characters use the trigram index, shorter ones a substring scan.\n"
-     "example: shuan regs search 分类分级 --level 国家标准\n"},
+     "全文检索法规目录（中英文，含同义词与关键词）\n"
+     "Terms are ANDed; each also matches with its synonyms (rules/regs/synonyms.yaml: 出境/跨境,\n"
+     "个保/个人信息保护 ...) and the entries' keywords. Three or more characters use the trigram\n"
+     "index, shorter ones a substring scan.\n"
+     "example: shuan regs search 数据出境 --status 现行有效\n"},
     {"show", "usage: shuan regs show ID [--format text|json]\n"
+             "查看一条法规：要点、关系及引用它的规则\n"
              "Prints the entry, its relations, and the rules under rules/ whose cites: include ID.\n"
              "example: shuan regs show gb-t-43697-2024\n"},
-    {"timeline", "usage: shuan regs timeline [--year YYYY] [--sector S] [filters]\n"
+    {"timeline", "usage: shuan regs timeline [--year YYYY] [--sector S] [filters] [--format text|json]\n"
+                 "按月列出法规时间线\n"
                  "Entries with a date, oldest first, grouped by month.\n"},
     {"digest", "usage: shuan regs digest --month YYYY-MM [--format md|html]\n"
+               "生成某月的法规月报\n"
                "Entries issued that month by sector and level, then those taking effect.\n"},
     {"ingest", "usage: shuan regs ingest FILE... [--apply] [--store DIR | --no-store] [--format text|json]\n"
-               "Reads Markdown, text or HTML articles (UTF-8 or GBK) and reports each 《title》 as new,\n"
-               "matched or conflict. --apply adds the new ones to the store (never to rules/regs/).\n"
+               "从法规动态文章中导入新规并与目录比对\n"
+               "Reads Markdown, text or HTML articles (UTF-8 or GBK; prose, tables, numbered headings,\n"
+               "WeChat exports) and reports each 《title》 as new, matched or conflict, with what every\n"
+               "mention of it says. --apply adds the new ones to the store (never to rules/regs/).\n"
                "Exit 1 when conflicts were found.\n"},
     {"check",
      "usage: shuan regs check [--rules DIR]\n"
+     "检查法规目录及规则中的全部引用\n"
      "Validates the catalogue and every cites: in rules/**/*.yaml; exit 1 on a dangling citation.\n"},
 };
 
@@ -256,6 +266,18 @@ static int open_regs(const opts *o, shuan_regs **r, shuan_store **st, int need_s
 	return 0;
 }
 
+/* A list of entries as one JSON array (search, timeline). */
+static void json_entries(const shuan_regs_entry *const *list, size_t n)
+{
+	fputc('[', stdout);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(",\n", stdout);
+		json_entry(stdout, list[i]);
+	}
+	fputs("]\n", stdout);
+}
+
 static int do_search(shuan_regs *r, const opts *o, const char *query)
 {
 	const shuan_regs_entry **list;
@@ -267,13 +289,7 @@ static int do_search(shuan_regs *r, const opts *o, const char *query)
 		return CLI_EXIT_ERROR;
 	}
 	if (json) {
-		fputc('[', stdout);
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				fputs(",\n", stdout);
-			json_entry(stdout, list[i]);
-		}
-		fputs("]\n", stdout);
+		json_entries(list, n);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			line_entry(list[i]);
@@ -416,6 +432,11 @@ static int do_timeline(shuan_regs *r, opts *o)
 	if (shuan_regs_timeline(r, &o->f, &list, &n)) {
 		fprintf(stderr, "shuan regs timeline: %s\n", shuan_regs_errmsg(r));
 		return CLI_EXIT_ERROR;
+	}
+	if (o->format && !strcmp(o->format, "json")) {
+		json_entries(list, n);
+		shuan_regs_list_free(list);
+		return CLI_EXIT_OK;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *d = shuan_regs_entry_date(list[i]);

@@ -84,7 +84,8 @@ static const cli_option scan_options[] = {
 
 static void scan_usage(FILE *out)
 {
-	fprintf(out, "usage: shuan scan [options] [PATH|URL...]\n\n"
+	fprintf(out, "usage: shuan scan [options] [PATH|URL...]\n"
+		     "扫描文件、目录、标准输入或数据库中的个人信息与敏感个人信息（默认打码输出）\n\n"
 		     "Finds personal information (个人信息) and sensitive personal information (敏感个人信息)\n"
 		     "in files, directories (recursively) or standard input (no PATH, or '-').\n"
 		     "Reads text, CSV/TSV, JSON/JSON Lines, .xlsx cells and .docx text, and archives\n"

@@ -13,18 +13,18 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *summary;
 } commands[] = {
-	{"scan", cmd_scan, "find personal and sensitive personal information in files"},
-	{"scans", cmd_scans, "list past scans from the store and compare two"},
-	{"detectors", cmd_detectors, "list the detectors and the rules they cite"},
-	{"regs", cmd_regs, "search and maintain the regulation catalogue"},
-	{"inventory", cmd_inventory, "the data classification and grading inventory of files and databases"},
-	{"mask", cmd_mask, "de-identify a file: redact, generalise, pseudonymise, encrypt (SM4), surrogates"},
-	{"unmask", cmd_unmask, "decrypt the values shuan mask encrypted, with the key"},
-	{"keygen", cmd_keygen, "make a de-identification key file (mode 0600)"},
-	{"risk", cmd_risk, "re-identification risk of a table: k, l-diversity, ARX's risks; --suggest a policy"},
-	{"xborder", cmd_xborder, "cross-border transfers: pathway (exempt, contract, assessment) and ledger"},
-	{"incident", cmd_incident, "data security incidents: grading, deadlines, timeline, reports"},
-	{"duties", cmd_duties, "periodic obligations with due dates and an iCalendar export"},
+	{"scan", cmd_scan, "find personal and sensitive personal information in files and databases (扫描个人信息)"},
+	{"scans", cmd_scans, "list past scans from the store and compare two (历次扫描)"},
+	{"detectors", cmd_detectors, "list the detectors and the rules they cite (检测器及其依据)"},
+	{"regs", cmd_regs, "search and maintain the regulation catalogue (法规目录)"},
+	{"inventory", cmd_inventory, "the data classification and grading inventory of files and databases (数据分类分级清单)"},
+	{"mask", cmd_mask, "de-identify a file: redact, generalise, pseudonymise, encrypt (SM4), surrogates (去标识化)"},
+	{"unmask", cmd_unmask, "decrypt the values shuan mask encrypted, with the key (还原加密值)"},
+	{"keygen", cmd_keygen, "make a de-identification key file, mode 0600 (生成密钥)"},
+	{"risk", cmd_risk, "re-identification risk of a table: k, l-diversity, ARX's risks; --suggest a policy (重识别风险)"},
+	{"xborder", cmd_xborder, "cross-border transfers: pathway (exempt, contract, assessment) and ledger (数据出境)"},
+	{"incident", cmd_incident, "data security incidents: grading, deadlines, timeline, reports (安全事件)"},
+	{"duties", cmd_duties, "periodic obligations with due dates and an iCalendar export (定期义务)"},
 };
 
 static void usage(FILE *f)
@@ -34,7 +34,8 @@ static void usage(FILE *f)
 		shuan_version());
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nRun 'shuan <command> --help' for the options of a command.\n");
+	fprintf(f, "\nRun 'shuan <command> --help' for the options of a command.\n"
+		   "运行 'shuan <命令> --help' 查看各命令的选项。\n");
 }
 
 int main(int argc, char **argv)

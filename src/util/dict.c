@@ -204,6 +204,24 @@ const char *shuan_dict_get(const shuan_dict *d, const char *key, size_t len)
 	return e ? e->value : NULL;
 }
 
+int shuan_dict_prefix(const shuan_dict *d, const char *key, size_t len)
+{
+	if (!d || !key || d->n == 0)
+		return 0;
+	entry k = {key, len, NULL};
+	size_t lo = 0, hi = d->n;
+	while (lo < hi) { /* the first entry not below key */
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_entry(&d->entries[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == d->n || d->entries[lo].klen < len || memcmp(d->entries[lo].key, key, len))
+		return 0;
+	return d->entries[lo].klen == len ? 2 : 1;
+}
+
 size_t shuan_dict_size(const shuan_dict *d)
 {
 	return d ? d->n : 0;

@@ -34,6 +34,11 @@ static inline bool shuan_dict_has(const shuan_dict *d, const char *key, size_t l
 	return d && shuan_dict_get(d, key, len) != NULL;
 }
 
+/* Prefix lookup of key[0..len): 2 when it is a key, 1 when it is not but
+ * some key begins with it, 0 otherwise (one binary search; lets a caller
+ * find the longest key at a position without trying every length). */
+int shuan_dict_prefix(const shuan_dict *d, const char *key, size_t len);
+
 size_t shuan_dict_size(const shuan_dict *d);
 
 /* The i-th key in sorted order (0 <= i < size), for iteration. */

@@ -41,6 +41,10 @@ echo "$out" | grep -q '\[UNVERIFIED\]' || fail "show unverified label"
 
 # search: Chinese, English, filters, json
 "$SHUAN" regs search 敏感个人信息 --no-store | grep -q tc260-pg-20244a || fail "search chinese"
+# synonyms and keywords (rules/regs/synonyms.yaml): 数据出境 finds 跨境 titles and the SCC measures
+out=$("$SHUAN" regs search 数据出境 --no-store)
+echo "$out" | grep -q cross-border-data-provisions-2024 || fail "search 数据出境 -> 促进和规范数据跨境流动规定"
+echo "$out" | grep -q cac-standard-contract-measures-2023 || fail "search 数据出境 -> 个人信息出境标准合同办法"
 "$SHUAN" regs search "incident" --no-store | grep -q miit-data-incident-plan-2024 || fail "search english"
 out=$("$SHUAN" regs search 办法 --status 征求意见稿 --sector 金融 --no-store)
 echo "$out" | grep -q banking-insurance-data-security-measures-draft-2024 || fail "search filters"
@@ -56,6 +60,17 @@ echo "$out" | grep -q cac-export-assessment-guide-2nd-2024 || fail "unquoted wor
 out=$("$SHUAN" regs timeline --year 2024 --sector 人工智能 --no-store)
 echo "$out" | grep -q '^## 2024-01' || fail "timeline month header"
 echo "$out" | grep -q 'aigc-labelling-measures-draft-2024' || fail "timeline entry"
+# --format json is honoured by timeline too, as its --help says
+"$SHUAN" regs timeline --year 2024 --sector 人工智能 --format json --no-store |
+	python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(e["id"]=="aigc-labelling-measures-draft-2024" for e in d)' ||
+	fail "timeline json"
+# every --help opens with a Chinese summary line under its usage
+for sub in search show timeline digest ingest check; do
+	"$SHUAN" regs "$sub" --help | head -n 3 | grep -qP '\p{Han}' || fail "regs $sub --help has a Chinese summary"
+done
+for cmd in scan detectors; do
+	"$SHUAN" "$cmd" --help | head -n 3 | grep -qP '\p{Han}' || fail "$cmd --help has a Chinese summary"
+done
 echo "$out" | grep -q 'aigc-labelling-measures-2025' && fail "timeline --year leaked 2025"
 "$SHUAN" regs digest --month 2024-11 --no-store | grep -q '## 金融' || fail "digest md"
 "$SHUAN" regs digest --month 2024-11 --format html --no-store | grep -q '<h2>' || fail "digest html"

@@ -101,6 +101,23 @@ static void test_from_keys(void **state)
 	shuan_dict_free(d);
 }
 
+static void test_prefix(void **state)
+{
+	(void)state;
+	const char *keys[] = {"杭州市", "杭州", "萧山区", "义桥镇", "z"};
+	shuan_dict *d = NULL;
+	assert_int_equal(shuan_dict_from_keys(&d, keys, 5), 0);
+	assert_int_equal(shuan_dict_prefix(d, "杭", strlen("杭")), 1);
+	assert_int_equal(shuan_dict_prefix(d, "杭州", strlen("杭州")), 2);
+	assert_int_equal(shuan_dict_prefix(d, "杭州市", strlen("杭州市")), 2);
+	assert_int_equal(shuan_dict_prefix(d, "杭州市萧", strlen("杭州市萧")), 0);
+	assert_int_equal(shuan_dict_prefix(d, "萧山区义桥镇", strlen("萧山")), 1); /* only len bytes count */
+	assert_int_equal(shuan_dict_prefix(d, "zz", 2), 0);                    /* past the last key */
+	assert_int_equal(shuan_dict_prefix(d, "a", 1), 0);                     /* before the first */
+	assert_int_equal(shuan_dict_prefix(NULL, "a", 1), 0);
+	shuan_dict_free(d);
+}
+
 static void test_alloc_failures(void **state)
 {
 	(void)state;
@@ -126,9 +143,10 @@ static void test_real_tables(void **state)
 	(void)state;
 	static const char *const files[] = {
 	    "gb2260.tsv",   "division_names.txt", "mobile_prefixes.tsv", "area_codes.tsv",
-	    "bank_iin.tsv", "surnames.txt",       "name_stopwords.txt",  "common_passwords.txt"};
-	static const size_t min[] = {7000, 5000, 60, 300, 1000, 500, 100, 500};
-	for (size_t i = 0; i < 8; i++) {
+	    "bank_iin.tsv", "surnames.txt",       "name_stopwords.txt",  "common_passwords.txt",
+	    "townships.tsv", "password_words.txt"};
+	static const size_t min[] = {7000, 5000, 60, 300, 1000, 500, 100, 500, 30000, 100};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[512];
 		snprintf(path, sizeof(path), "%s/data/%s", SHUAN_TEST_RULES_DIR, files[i]);
 		shuan_dict *d = NULL;
@@ -177,6 +195,7 @@ int main(void)
 	    cmocka_unit_test(test_load_lookup),    cmocka_unit_test(test_empty_and_missing),
 	    cmocka_unit_test(test_long_line),      cmocka_unit_test(test_from_keys),
 	    cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_real_tables),
+	    cmocka_unit_test(test_prefix),
 	    cmocka_unit_test(test_vdata_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

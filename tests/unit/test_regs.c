@@ -176,6 +176,40 @@ static void test_search(void **state)
 	shuan_regs_list_free(l);
 }
 
+/* Issue 13: keywords on entries and synonym groups (rules/regs/synonyms.yaml). */
+static void test_search_synonyms(void **state)
+{
+	const shuan_regs_entry **l;
+	size_t n;
+	(void)state;
+	/* 数据出境 finds the cross-border provisions (跨境 in the title) and the
+	 * standard contract measures (a keyword) */
+	assert_int_equal(shuan_regs_search(g_regs, "数据出境", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "cross-border-data-provisions-2024"));
+	assert_true(has_id(l, n, "cac-standard-contract-measures-2023"));
+	assert_true(has_id(l, n, "cac-export-assessment-measures-2022"));
+	assert_false(has_id(l, n, "gb-t-43697-2024"));
+	shuan_regs_list_free(l);
+	/* the other way round */
+	assert_int_equal(shuan_regs_search(g_regs, "数据跨境", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "cac-export-assessment-measures-2022"));
+	shuan_regs_list_free(l);
+	/* abbreviations, short (LIKE) and long (FTS) */
+	assert_int_equal(shuan_regs_search(g_regs, "个保法", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "pipl"));
+	shuan_regs_list_free(l);
+	assert_int_equal(shuan_regs_search(g_regs, "个保", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "pipl"));
+	shuan_regs_list_free(l);
+	assert_int_equal(shuan_regs_search(g_regs, "网信办 出境", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "cross-border-data-provisions-2024"));
+	assert_false(has_id(l, n, "gb-t-43697-2024"));
+	shuan_regs_list_free(l);
+	assert_int_equal(shuan_regs_search(g_regs, "SCC", NULL, &l, &n), 0);
+	assert_true(has_id(l, n, "cac-standard-contract-measures-2023"));
+	shuan_regs_list_free(l);
+}
+
 static void test_lookup_and_dangling(void **state)
 {
 	const char *ids[] = {"pipl", "no-such-id", "gb-t-43697-2024", NULL};
@@ -284,6 +318,100 @@ static shuan_regs_report *ingest_seed(shuan_regs *r, const char *name)
 	assert_int_equal(shuan_regs_ingest_file(r, path, &rep), 0);
 	assert_non_null(rep);
 	return rep;
+}
+
+/* Every extracted field of one candidate (NULL = must be absent; issuers
+ * exactly, in any order). */
+typedef struct fields {
+	const char *title, *date, *effective, *doc_number, *status, *sector;
+	const char *issuers[4];
+} fields;
+
+static void check_fields(const shuan_regs_report *rep, const fields *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const shuan_regs_candidate *c = cand(rep, f[i].title);
+		assert_non_null(c);
+#define FIELD(x)                                                                                           \
+	do {                                                                                               \
+		if (f[i].x ? !c->x || strcmp(c->x, f[i].x) : c->x != NULL)                                 \
+			fail_msg("《%s》 " #x ": got %s, want %s", f[i].title, c->x ? c->x : "(none)",     \
+				 f[i].x ? f[i].x : "(none)");                                              \
+	} while (0)
+		FIELD(date);
+		FIELD(effective);
+		FIELD(doc_number);
+		FIELD(status);
+		FIELD(sector);
+#undef FIELD
+		size_t want = 0;
+		while (want < 4 && f[i].issuers[want])
+			want++;
+		if (c->nissuers != want)
+			fail_msg("《%s》: %zu issuers, want %zu", f[i].title, c->nissuers, want);
+		for (size_t k = 0; k < want; k++)
+			if (!has_issuer(c, f[i].issuers[k]))
+				fail_msg("《%s》: issuer %s missing", f[i].title, f[i].issuers[k]);
+	}
+}
+
+static shuan_regs_report *ingest_digest(const char *name)
+{
+	char path[1024];
+	shuan_regs_report *rep = NULL;
+	snprintf(path, sizeof(path), "%s/data/digests/%s", SHUAN_TEST_DATA_DIR, name);
+	assert_int_equal(shuan_regs_ingest_file(g_regs, path, &rep), 0);
+	assert_non_null(rep);
+	return rep;
+}
+
+/* Issue 13: digests in layouts the seeds do not have. */
+static void test_ingest_layouts(void **state)
+{
+	(void)state;
+	/* WeChat export: titles first met in a table of contents get the date a
+	 * later paragraph gives ("2 月 23 日", spaces); a 文号 ends at its 号; a
+	 * foreign body (美国国务院) is not 国务院 */
+	static const fields wechat[] = {
+	    {"工业领域数据安全能力提升实施方案（2024—2026年）", "2024-02-23", NULL, NULL, NULL, "工业",
+	     {"工业和信息化部"}},
+	    {"会计师事务所数据安全管理暂行办法", "2024-02-28", "2024-10-01", "财会〔2024〕6号", "试行", "金融",
+	     {"财政部", "国家互联网信息办公室"}},
+	    {"关于加强人工智能安全治理的行政命令", "2024-02-29", NULL, NULL, NULL, NULL, {NULL}},
+	};
+	shuan_regs_report *rep = ingest_digest("wechat_toc.md");
+	assert_int_equal(rep->year, 2024);
+	assert_int_equal(rep->ncandidates, 3);
+	check_fields(rep, wechat, sizeof(wechat) / sizeof(*wechat));
+	assert_int_equal(cand(rep, "工业领域数据安全能力提升实施方案（2024—2026年）")->line, 6); /* first met */
+	shuan_regs_report_free(rep);
+
+	/* a table with a header row: the columns say which cell is what */
+	static const fields table[] = {
+	    {"网络安全标准实践指南——敏感个人信息识别指南", "2024-01-05", "2024-01-05", "TC260-PG-20244A", NULL, NULL,
+	     {"全国网络安全标准化技术委员会"}},
+	    {"促进和规范数据跨境流动规定", "2024-03-22", "2024-03-22", "国家互联网信息办公室令第16号", NULL, NULL,
+	     {"国家互联网信息办公室"}},
+	    {"会计师事务所数据安全管理暂行办法", "2024-02-28", "2024-10-01", "财会〔2024〕6号", "试行", NULL,
+	     {"财政部", "国家互联网信息办公室"}},
+	};
+	rep = ingest_digest("table.md");
+	assert_int_equal(rep->ncandidates, 3);
+	check_fields(rep, table, sizeof(table) / sizeof(*table));
+	shuan_regs_report_free(rep);
+
+	/* numbered headings naming the issuer before its titles */
+	static const fields numbered[] = {
+	    {"促进和规范数据跨境流动规定", "2024-03-22", "2024-03-22", NULL, NULL, NULL, {"国家互联网信息办公室"}},
+	    {"网络数据安全管理条例", "2024-09-30", NULL, NULL, NULL, NULL, {"国家互联网信息办公室"}},
+	    {"工业和信息化领域数据安全事件应急预案（试行）", "2024-10-29", NULL, "工信部网安〔2024〕214号", "试行",
+	     "工业", {"工业和信息化部"}},
+	    {"人工智能法", "2024-05-21", NULL, NULL, NULL, NULL, {NULL}}, /* 欧盟理事会: foreign */
+	};
+	rep = ingest_digest("numbered.md");
+	assert_int_equal(rep->ncandidates, 4);
+	check_fields(rep, numbered, sizeof(numbered) / sizeof(*numbered));
+	shuan_regs_report_free(rep);
 }
 
 static void test_ingest_seed_000(void **state)
@@ -664,6 +792,11 @@ static void test_load_errors(void **state)
 	fclose(f);
 	assert_int_equal(shuan_regs_open(&r, dir, err, sizeof(err)), SHUAN_ERULES);
 	assert_non_null(strstr(err, "status"));
+	f = fopen(path, "w");
+	fputs("synonyms:\n  - [出境]\n", f);
+	fclose(f);
+	assert_int_equal(shuan_regs_open(&r, dir, err, sizeof(err)), SHUAN_ERULES);
+	assert_non_null(strstr(err, "two words"));
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/regs", dir);
 	rmdir(path);
@@ -757,12 +890,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_title_key),        cmocka_unit_test(test_dates),
-	    cmocka_unit_test(test_search),           cmocka_unit_test(test_lookup_and_dangling),
+	    cmocka_unit_test(test_search),           cmocka_unit_test(test_search_synonyms),
+	    cmocka_unit_test(test_lookup_and_dangling),
 	    cmocka_unit_test(test_ingest_seed_000),  cmocka_unit_test(test_ingest_seed_001),
 	    cmocka_unit_test(test_ingest_seed_003),  cmocka_unit_test(test_ingest_conflict_and_new),
 	    cmocka_unit_test(test_ingest_bad_input), cmocka_unit_test(test_ingest_gbk_and_html),
 	    cmocka_unit_test(test_timeline_digest),  cmocka_unit_test(test_load_errors),
 	    cmocka_unit_test(test_alloc_failures),   cmocka_unit_test(test_ingest_mutations),
+	    cmocka_unit_test(test_ingest_layouts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -96,6 +96,44 @@ static void test_address(void **state)
 	assert_true(vbare("address", "我家住在幸福路90号"));
 }
 
+/* Issue 13: rural, township and estate addresses, anchored on real divisions
+ * (division_names.txt, townships.tsv) and ending in 村/组/社区/号/栋/单元/室. */
+static void test_address_division_chain(void **state)
+{
+	(void)state;
+	assert_string_equal(addr_of("住址：河北省承德市隆化县太平庄满族乡孟家村3组"),
+	                    "河北省承德市隆化县太平庄满族乡孟家村3组");
+	assert_string_equal(addr_of("浙江省杭州市萧山区义桥镇陶家村227号，电话"), "浙江省杭州市萧山区义桥镇陶家村227号");
+	assert_string_equal(addr_of("我家住在湖南省株洲市醴陵市茶山镇洪源村205号"), "湖南省株洲市醴陵市茶山镇洪源村205号");
+	assert_string_equal(addr_of("醴陵市茶山镇洪源村村民"), "醴陵市茶山镇洪源村"); /* the shortest village name */
+	assert_string_equal(addr_of("南京市鼓楼区莫愁湖小区3栋2单元501室"), "南京市鼓楼区莫愁湖小区3栋2单元501室");
+	assert_string_equal(addr_of("成都市双流区黄甲街道黄龙村十一组"), "成都市双流区黄甲街道黄龙村十一组");
+	assert_string_equal(addr_of("深圳市南山区粤海街道科技园社区3栋201室"), "深圳市南山区粤海街道科技园社区3栋201室");
+	/* a county named like a short form (罗平) before the sentence's address */
+	assert_string_equal(addr_of("罗平的居住地址是辽宁省沈阳市大东区上园街道武冲村177号"),
+	                    "辽宁省沈阳市大东区上园街道武冲村177号");
+	/* 都昌县 holds a stop character; the street structure skips division names */
+	assert_string_equal(addr_of("九江市都昌县育才街429号"), "九江市都昌县育才街429号");
+	/* divisions without an address structure */
+	assert_null(addr_of("隆化县共有25个乡镇、350个行政村"));
+	assert_null(addr_of("醴陵市茶山镇的村民正在抢收早稻"));
+	assert_null(addr_of("隆化县太平庄满族乡召开乡村振兴推进会"));
+	assert_null(addr_of("杭州市萧山区地铁5号线"));
+	assert_null(addr_of("湖南省株洲市发布3号暴雨预警"));
+	assert_null(addr_of("萧山区义桥镇各村都建了垃圾分类站"));
+	assert_null(addr_of("茶山镇洪源村205号")); /* one level is not enough in prose */
+	/* ... but is in an address column */
+	shuan_vresult r = {0};
+	r.field_mode = true;
+	assert_true(vok("address", "茶山镇洪源村205号", &r));
+	r.field_mode = true;
+	assert_false(vok("address", "不详", &r));
+	r.field_mode = true;
+	assert_false(vok("address", "浙江省杭州市", &r));
+	/* without tables only the street structure is checked */
+	assert_false(vbare("address", "浙江省杭州市萧山区义桥镇陶家村227号"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +141,7 @@ int main(void)
 	    cmocka_unit_test(test_name_rejects),
 	    cmocka_unit_test(test_name_field),
 	    cmocka_unit_test(test_address),
+	    cmocka_unit_test(test_address_division_chain),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

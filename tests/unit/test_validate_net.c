@@ -46,6 +46,21 @@ static void test_ipv4(void **state)
 	assert_false(ipv4_in("version v1.2.3.4 released", "1.2.3.4"));
 	assert_false(ipv4_in("oid 1.3.6.1.4.1", "1.3.6.1"));
 	assert_false(ipv4_in("oid 1.3.6.1.4.1", "6.1.4.1"));
+	/* issue 13: product/version tokens, version keys, file names */
+	assert_false(ipv4_in("(KHTML, like Gecko) Chrome/119.0.0.0 Safari/537.36", "119.0.0.0"));
+	assert_false(ipv4_in("Mobile Version/17.1.2.3 Safari", "17.1.2.3"));
+	assert_false(ipv4_in("{\"app_version\":\"5.2.0.1\"}", "5.2.0.1"));
+	assert_false(ipv4_in("{\"appVersion\":\"5.2.0.1\"}", "5.2.0.1"));
+	assert_false(ipv4_in("\"build\": \"1.0.0.123\"", "1.0.0.123"));
+	assert_false(ipv4_in("软件版本 2.1.0.3", "2.1.0.3"));
+	assert_false(ipv4_in("GET /download/client-5.2.0.1.exe HTTP/1.1", "5.2.0.1"));
+	assert_false(ipv4_in("ext 1.3.6.1.4.1.311.60.2.1.3", "1.3.6.1"));
+	/* ... while addresses next to them still are */
+	assert_true(ipv4_in("203.0.113.7 - - [01/Nov/2026] \"GET / HTTP/1.1\"", "203.0.113.7"));
+	assert_true(ipv4_in("server: 203.0.113.7", "203.0.113.7")); /* "ver" inside a word is no cue */
+	assert_true(ipv4_in("driver 10.1.2.3", "10.1.2.3"));
+	assert_true(ipv4_in("url=http://198.51.100.2/x", "198.51.100.2"));
+	assert_true(ipv4_in("X-Forwarded-For: 198.51.100.2, 10.0.0.1", "198.51.100.2"));
 }
 
 static void test_ipv6(void **state)

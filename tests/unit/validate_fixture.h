@@ -1,7 +1,7 @@
 /*
  * tests/unit/validate_fixture.h - shared set-up for the validator tests: loads
- * the real tables from rules/data into a shuan_vdata (scan date 2026-11-22)
- * and the real rules (for each detector's word lists), and runs a validator
+ * the real rules (every table of rules/data, the thresholds, each detector's
+ * word lists) and uses their shuan_vdata with scan date 2026-11-22, and runs a validator
  * by name over a whole string or a sub-span, with the word lists of the
  * detector of the same name.
  */
@@ -23,7 +23,6 @@
 
 static shuan_vdata V; /* with the real tables */
 static const shuan_vdata NOTABLES = {.scan_year = 2026, .scan_month = 11, .scan_day = 22};
-static shuan_dict *tables[8];
 static shuan_rules *fixture_rules; /* the shipped rules: word lists */
 
 /* The word lists of the detector named like the validator (the shipped rules
@@ -36,37 +35,20 @@ static inline const shuan_words *words_for(const char *validator)
 	return NULL;
 }
 
-static inline const shuan_dict *load_one(int i, const char *file)
-{
-	char path[512], err[256];
-	snprintf(path, sizeof(path), "%s/data/%s", SHUAN_TEST_RULES_DIR, file);
-	int rc = shuan_dict_load(&tables[i], path, err, sizeof(err));
-	if (rc != 0)
-		fail_msg("%s", err);
-	return tables[i];
-}
-
 static inline int setup_tables(void **state)
 {
 	(void)state;
-	V.divisions = load_one(0, "gb2260.tsv");
-	V.division_names = load_one(1, "division_names.txt");
-	V.mobile_prefixes = load_one(2, "mobile_prefixes.tsv");
-	V.area_codes = load_one(3, "area_codes.tsv");
-	V.iins = load_one(4, "bank_iin.tsv");
-	V.surnames = load_one(5, "surnames.txt");
-	V.weak_passwords = load_one(6, "common_passwords.txt");
-	V.name_stopwords = load_one(7, "name_stopwords.txt");
-	V.scan_year = 2026;
-	V.scan_month = 11;
-	V.scan_day = 22;
 	char err[1024];
 	if (shuan_rules_load(&fixture_rules, SHUAN_TEST_RULES_DIR, NULL, err, sizeof(err)) != 0)
 		fail_msg("rules: %s", err);
-	/* the thresholds as rules/sensitivity.yaml sets them */
-	V.weak_password_min_len = fixture_rules->vdata.weak_password_min_len;
-	V.precise_location_decimals = fixture_rules->vdata.precise_location_decimals;
-	V.minor_age = fixture_rules->vdata.minor_age;
+	/* every table of rules/data and the thresholds of rules/sensitivity.yaml,
+	 * as the engine loads them (owned by fixture_rules) */
+	V = fixture_rules->vdata;
+	V.scan_year = 2026;
+	V.scan_month = 11;
+	V.scan_day = 22;
+	assert_non_null(V.divisions);
+	assert_non_null(V.townships);
 	assert_int_equal(V.weak_password_min_len, 8);
 	assert_int_equal(V.precise_location_decimals, 4);
 	assert_int_equal(V.minor_age, 14);
@@ -76,10 +58,6 @@ static inline int setup_tables(void **state)
 static inline int teardown_tables(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 8; i++) {
-		shuan_dict_free(tables[i]);
-		tables[i] = NULL;
-	}
 	shuan_rules_free(fixture_rules);
 	fixture_rules = NULL;
 	return 0;

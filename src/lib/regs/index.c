@@ -9,7 +9,11 @@
  * Shorter terms (two-character words such as "数据") cannot use the trigram
  * index, so a query with such a term falls back to LIKE over the same text.
  * A `keys` column holds the normalised title and document-number keys so
- * that "GB/T43697" finds "GB/T 43697-2024".
+ * that "GB/T43697" finds "GB/T 43697-2024". An entry's `keywords:` are
+ * indexed with its aliases, and every query term is expanded with the
+ * synonym groups of rules/regs/synonyms.yaml: a term containing one word
+ * of a group (数据出境) also matches with each other word in its place
+ * (数据跨境), so 数据出境 finds 促进和规范数据跨境流动规定.
  */
 #include "lib/regs/internal.h"
 
@@ -30,6 +34,19 @@ static int join(char *out, size_t cap, const char *const *v, size_t n)
 		o += (size_t)w;
 	}
 	return 0;
+}
+
+/* Appends the item's keywords to the aliases text (one column, one weight). */
+static int add_keywords(char *al, size_t cap, const regs_item *it)
+{
+	size_t o = strlen(al);
+	if (!it->nkeywords)
+		return 0;
+	if (o + 1 >= cap)
+		return SHUAN_ELIMIT;
+	if (o)
+		al[o++] = '\n';
+	return join(al + o, cap - o, it->keywords, it->nkeywords);
 }
 
 static int build(shuan_regs *r)
@@ -67,7 +84,8 @@ static int build(shuan_regs *r)
 		const regs_item *it = r->items[i];
 		const shuan_regs_entry *e = &it->e;
 		char *al = a, *is = a + cap, *ob = a + 2 * cap, keys[REGS_MAX_KEY * 2];
-		if (join(al, cap, e->aliases, e->naliases) || join(is, cap, e->issuers, e->nissuers) ||
+		if (join(al, cap, e->aliases, e->naliases) || add_keywords(al, cap, it) ||
+		    join(is, cap, e->issuers, e->nissuers) ||
 		    join(ob, cap, e->obligations, e->nobligations)) {
 			shuan_regs__seterr(r, "%s: entry too large to index", e->id);
 			rc = SHUAN_ELIMIT;
@@ -170,13 +188,52 @@ static size_t terms(const char *q, char *buf, size_t cap, const char **out, size
 	return n;
 }
 
+/* The alternatives of a term: itself, then the term with one synonym put
+ * in place of another (at most `max`, written into store). */
+#define MAX_ALTS 8
+static size_t alternatives(const shuan_regs *r, const char *term, char store[][256], const char **alt, size_t max,
+			   bool *short_term)
+{
+	size_t n = 0;
+	alt[n++] = term;
+	for (size_t g = 0; g < r->nsynonyms && n < max; g++) {
+		const regs_synonyms *sy = &r->synonyms[g];
+		for (size_t i = 0; i < sy->n && n < max; i++) {
+			const char *at = strstr(term, sy->words[i]);
+			if (!at)
+				continue;
+			size_t wl = strlen(sy->words[i]);
+			for (size_t j = 0; j < sy->n && n < max; j++) {
+				if (j == i)
+					continue;
+				int w = snprintf(store[n], sizeof(store[n]), "%.*s%s%s", (int)(at - term), term,
+						 sy->words[j], at + wl);
+				if (w < 0 || (size_t)w >= sizeof(store[n]))
+					continue;
+				bool dup = false;
+				for (size_t k = 0; k < n && !dup; k++)
+					dup = !strcmp(alt[k], store[n]);
+				if (dup)
+					continue;
+				if (shuan_utf8_count(store[n], (size_t)w) < 3)
+					*short_term = true;
+				alt[n] = store[n];
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
 int shuan_regs_search(shuan_regs *r, const char *query, const shuan_regs_filter *f,
                       const shuan_regs_entry ***out, size_t *n)
 {
 	const shuan_regs_entry **list = NULL;
 	sqlite3_stmt *st = NULL;
-	char buf[1024], sql[8192], match[4096];
-	const char *t[16];
+	char buf[1024], sql[32768], match[8192];
+	const char *t[16], *alt[16][MAX_ALTS];
+	char (*store)[MAX_ALTS][256] = NULL; /* the alternatives' text */
+	size_t nalt[16];
 	size_t nt, k = 0;
 	bool short_term;
 	int rc = 0;
@@ -199,36 +256,56 @@ int shuan_regs_search(shuan_regs *r, const char *query, const shuan_regs_filter 
 	}
 	if ((!r->fts || r->fts_count != r->nitems) && (rc = build(r)) != 0)
 		goto cleanup;
+	/* every term with its synonym alternatives */
+	if (!(store = shuan_malloc(16 * sizeof(*store)))) {
+		rc = SHUAN_ENOMEM;
+		goto cleanup;
+	}
+	for (size_t i = 0; i < nt; i++)
+		nalt[i] = alternatives(r, t[i], store[i], alt[i], MAX_ALTS, &short_term);
 	if (!short_term) {
-		/* Each term a quoted phrase, all of them required. */
+		/* Each term a group of quoted phrases (its alternatives), all
+		 * terms required. */
 		size_t o = 0;
 		for (size_t i = 0; i < nt; i++) {
-			o += (size_t)snprintf(match + o, sizeof(match) - o, "%s\"", i ? " AND " : "");
-			for (const char *p = t[i]; *p && o + 4 < sizeof(match); p++) {
-				if (*p == '"')
-					match[o++] = '"';
-				match[o++] = *p;
+			o += (size_t)snprintf(match + o, sizeof(match) - o, "%s(", i ? " AND " : "");
+			for (size_t a = 0; a < nalt[i] && o + 8 < sizeof(match); a++) {
+				o += (size_t)snprintf(match + o, sizeof(match) - o, "%s\"", a ? " OR " : "");
+				for (const char *p = alt[i][a]; *p && o + 4 < sizeof(match); p++) {
+					if (*p == '"')
+						match[o++] = '"';
+					match[o++] = *p;
+				}
+				if (o + 3 >= sizeof(match))
+					break;
+				match[o++] = '"';
+				match[o] = '\0';
 			}
 			if (o + 2 >= sizeof(match)) {
 				rc = SHUAN_EINVAL;
 				shuan_regs__seterr(r, "query too long");
 				goto cleanup;
 			}
-			match[o++] = '"';
+			match[o++] = ')';
 			match[o] = '\0';
 		}
 		snprintf(sql, sizeof(sql),
 		         "SELECT rowid FROM regs WHERE regs MATCH ? ORDER BY bm25(regs, 0, 10, 5, 8, 8, 2, "
 		         "1, 1, 6)");
 	} else {
-		size_t o = (size_t)snprintf(sql, sizeof(sql), "SELECT rowid FROM regs WHERE 1");
-		for (size_t i = 0; i < nt; i++)
-			o += (size_t)snprintf(
-			    sql + o, sizeof(sql) - o,
-			    " AND (title || ' ' || ifnull(title_en,'') || ' ' || aliases || ' ' || "
-			    "ifnull(doc_number,'') || ' ' || issuers || ' ' || summary || ' ' || "
-			    "obligations || ' ' || keys) LIKE ?%zu ESCAPE '\\'",
-			    i + 1);
+		size_t o = (size_t)snprintf(sql, sizeof(sql), "SELECT rowid FROM regs WHERE 1"), param = 0;
+		for (size_t i = 0; i < nt && o < sizeof(sql); i++) {
+			o += (size_t)snprintf(sql + o, sizeof(sql) - o, " AND (0");
+			for (size_t a = 0; a < nalt[i] && o < sizeof(sql); a++)
+				o += (size_t)snprintf(
+				    sql + o, sizeof(sql) - o,
+				    " OR (title || ' ' || ifnull(title_en,'') || ' ' || aliases || ' ' || "
+				    "ifnull(doc_number,'') || ' ' || issuers || ' ' || summary || ' ' || "
+				    "obligations || ' ' || keys) LIKE ?%zu ESCAPE '\\'",
+				    ++param);
+			if (o < sizeof(sql))
+				o += (size_t)snprintf(sql + o, sizeof(sql) - o, ")");
+		}
 		if (o >= sizeof(sql)) {
 			rc = SHUAN_EINVAL;
 			goto cleanup;
@@ -242,18 +319,21 @@ int shuan_regs_search(shuan_regs *r, const char *query, const shuan_regs_filter 
 	if (!short_term) {
 		sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
 	} else {
+		int param = 0;
 		for (size_t i = 0; i < nt; i++) {
-			char like[600];
-			size_t o = 0;
-			like[o++] = '%';
-			for (const char *p = t[i]; *p && o + 3 < sizeof(like); p++) {
-				if (*p == '%' || *p == '_' || *p == '\\')
-					like[o++] = '\\';
-				like[o++] = *p;
+			for (size_t a = 0; a < nalt[i]; a++) {
+				char like[600];
+				size_t o = 0;
+				like[o++] = '%';
+				for (const char *p = alt[i][a]; *p && o + 3 < sizeof(like); p++) {
+					if (*p == '%' || *p == '_' || *p == '\\')
+						like[o++] = '\\';
+					like[o++] = *p;
+				}
+				like[o++] = '%';
+				like[o] = '\0';
+				sqlite3_bind_text(st, ++param, like, -1, SQLITE_TRANSIENT);
 			}
-			like[o++] = '%';
-			like[o] = '\0';
-			sqlite3_bind_text(st, (int)i + 1, like, -1, SQLITE_TRANSIENT);
 		}
 	}
 	for (;;) {
@@ -275,6 +355,7 @@ done:
 	list = NULL;
 cleanup:
 	sqlite3_finalize(st);
+	shuan_free(store);
 	shuan_free(list);
 	return rc;
 }

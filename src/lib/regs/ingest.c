@@ -43,6 +43,7 @@
 #define MAX_ISSUERS 12
 #define MAX_CANDIDATES 5000
 #define MAX_LINE 65536
+#define MAX_COLUMNS 24
 
 typedef struct cand {
 	shuan_regs_candidate c;
@@ -60,6 +61,10 @@ typedef struct ingest {
 	int year;
 	const char *sector;
 	long record; /* index of the title a record block fills in, or -1 */
+	const char *heading_issuers[MAX_ISSUERS]; /* named in the last heading (一、国家网信办) */
+	size_t nheading_issuers;
+	const char *columns[MAX_COLUMNS]; /* the current table's header: the field of each cell, or NULL */
+	size_t ncolumns;
 	char *line;  /* MAX_LINE bytes of scratch for the folded line */
 	bool oom;
 } ingest;
@@ -342,8 +347,13 @@ static const char *title_with_suffix(ingest *g, const char *s, size_t len, size_
 			break;
 		size_t close = s[e] == ')' ? 1 : 3;
 		const char *st = status_of_text(g->r, s + c, e - c);
-		if (find(s + c, e - c, "〔") && find(s + c, e - c, "号")) {
-			*docno = adup(g, s + c, e - c);
+		if ((find(s + c, e - c, "〔") || find(s + c, e - c, "令第")) && find(s + c, e - c, "号")) {
+			/* the number ends at its 号: "财会〔2024〕6号，以下简称《暂行办法》" */
+			const char *mark = find(s + c, e - c, "〔");
+			if (!mark)
+				mark = find(s + c, e - c, "令第");
+			const char *hao = find(mark, (size_t)(s + e - mark), "号");
+			*docno = hao ? adup(g, s + c, (size_t)(hao + 3 - (s + c))) : NULL;
 		} else if (st && e - c <= 24) {
 			if (bn + (e - c) + 8 < sizeof(buf)) {
 				memcpy(buf + bn, "（", 3);
@@ -435,8 +445,37 @@ static bool record_line(ingest *g, const char *s, size_t len)
 	return true;
 }
 
+/* Decorations WeChat and web exports put before a heading: ▌一、工业领域. */
+static size_t decoration(const char *s, size_t len)
+{
+	static const char *const marks[] = {"▌", "▍", "▎", "■", "◆", "●", "★", "☆", "▶", "►", "◼"};
+	size_t p = 0;
+	for (bool more = true; more;) {
+		more = false;
+		for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++)
+			if (starts(s + p, len - p, marks[i])) {
+				p += strlen(marks[i]);
+				more = true;
+			}
+		while (p < len && s[p] == ' ')
+			p++;
+	}
+	return p;
+}
+
 static bool is_heading(const char *s, size_t len, const char **text, size_t *tlen)
 {
+	size_t deco = decoration(s, len);
+	if (deco) {
+		s += deco;
+		len -= deco;
+	}
+	/* 【工业领域】 */
+	if (starts(s, len, "【") && ends(s, len, "】") && len < 60 && !find(s, len, "《")) {
+		*text = s + 3;
+		*tlen = len - 6;
+		return true;
+	}
 	if (len && s[0] == '#') {
 		size_t i = 0;
 		while (i < len && s[i] == '#')
@@ -460,7 +499,17 @@ static bool is_heading(const char *s, size_t len, const char **text, size_t *tle
 			*tlen = len;
 			return true;
 		}
-	return false;
+	/* （一）工业和信息化部 */
+	static const char *const sub[] = {"（一）", "（二）", "（三）", "（四）", "（五）",
+	                                  "（六）", "（七）", "（八）", "（九）", "（十）"};
+	for (size_t i = 0; i < sizeof(sub) / sizeof(*sub); i++)
+		if (starts(s, len, sub[i]) && len < 60 && !find(s, len, "《")) {
+			*text = s;
+			*tlen = len;
+			return true;
+		}
+	return deco > 0 && len < 60 && !find(s, len, "《") && !find(s, len, "，") && !find(s, len, "。") &&
+	       (*text = s, *tlen = len, true);
 }
 
 /* Scans dates outside title spans. kind: 0 = before the first title (issue
@@ -491,7 +540,16 @@ static void line_dates(ingest *g, const char *s, size_t len, const span *sp, siz
 			                 starts(rest, rl, "实施") || starts(rest, rl, "施行") ||
 			                 starts(rest, rl, "正式实施") || starts(rest, rl, "起生效") ||
 			                 starts(rest, rl, "生效") || starts(rest, rl, "起正式实施");
-			if (effective && !eff[0] && (ns == 0 || i > sp[0].start))
+			/* "于 2024 年 3 月 22 日公布并施行": issued and in force that day */
+			bool both = starts(rest, rl, "公布并施行") || starts(rest, rl, "发布并施行") ||
+			            starts(rest, rl, "印发并施行") || starts(rest, rl, "公布施行") ||
+			            starts(rest, rl, "发布并实施") || starts(rest, rl, "公布并实施");
+			if (both) {
+				if (!issue[0])
+					memcpy(issue, d, 11);
+				if (!eff[0])
+					memcpy(eff, d, 11);
+			} else if (effective && !eff[0] && (ns == 0 || i > sp[0].start))
 				memcpy(eff, d, 11);
 			else if (!effective && !issue[0] && (ns <= 1 || i < sp[0].start || table))
 				memcpy(issue, d, 11); /* one title: "《X》于2024年3月1日发布" too */
@@ -499,6 +557,80 @@ static void line_dates(ingest *g, const char *s, size_t len, const span *sp, siz
 			continue;
 		}
 		i++;
+	}
+}
+
+/* The cells of a table row: [start, end) of each between '|'. */
+static size_t table_split(const char *s, size_t len, size_t *cs, size_t *ce, size_t cap)
+{
+	size_t n = 0, i = s[0] == '|' ? 1 : 0;
+	while (i < len && n < cap) {
+		size_t e = i;
+		while (e < len && s[e] != '|')
+			e++;
+		if (e >= len && (e == i || s[len - 1] == '|'))
+			break;
+		size_t a = i, b = e;
+		while (a < b && s[a] == ' ')
+			a++;
+		while (b > a && s[b - 1] == ' ')
+			b--;
+		cs[n] = a;
+		ce[n] = b;
+		n++;
+		i = e + 1;
+	}
+	return n;
+}
+
+/* "| 序号 | 名称 | 发文机关 | 文号 | 发布日期 | 施行日期 |": the field of each
+ * column, from ingest.yaml's table_columns (a header names at least two). */
+static void table_header(ingest *g, const char *s, size_t len)
+{
+	size_t cs[MAX_COLUMNS], ce[MAX_COLUMNS], n = table_split(s, len, cs, ce, MAX_COLUMNS), known = 0;
+	const char *cols[MAX_COLUMNS];
+	for (size_t i = 0; i < n; i++) {
+		cols[i] = NULL;
+		for (size_t w = 0; w < g->r->ncolumn_words && !cols[i]; w++)
+			if (ce[i] - cs[i] == strlen(g->r->column_words[w].word) &&
+			    !memcmp(s + cs[i], g->r->column_words[w].word, ce[i] - cs[i]))
+				cols[i] = g->r->column_words[w].value;
+		known += cols[i] != NULL;
+	}
+	if (known < 2)
+		return;
+	memcpy(g->columns, cols, n * sizeof(*cols));
+	g->ncolumns = n;
+}
+
+/* Fills a row's candidate from the cells under the header's columns. */
+static void table_cells(ingest *g, cand *c, const char *s, size_t len)
+{
+	size_t cs[MAX_COLUMNS], ce[MAX_COLUMNS], n = table_split(s, len, cs, ce, MAX_COLUMNS);
+	for (size_t i = 0; i < n && i < g->ncolumns; i++) {
+		const char *f = g->columns[i], *v = s + cs[i];
+		size_t vl = ce[i] - cs[i];
+		char d[11];
+		size_t used;
+		if (!f || !vl || (vl == 1 && (v[0] == '-' || v[0] == '/')))
+			continue;
+		if (!strcmp(f, "doc_number") && !c->c.doc_number) {
+			c->c.doc_number = adup(g, v, vl);
+		} else if (!strcmp(f, "date") || !strcmp(f, "effective")) {
+			if (!shuan_regs__parse_date(v, vl, g->year, true, d, &used))
+				continue;
+			const char **dst = !strcmp(f, "date") ? &c->c.date : &c->c.effective;
+			/* the column says which date it is: it wins over a guess */
+			*dst = adup(g, d, 10);
+		} else if (!strcmp(f, "issuers")) {
+			const char *names[MAX_ISSUERS];
+			size_t k = shuan_regs__find_authorities(g->r, v, vl, names, 0, MAX_ISSUERS);
+			add_issuers(c, names, k);
+		} else if (!strcmp(f, "status")) {
+			const char *st = status_of_text(g->r, v, vl);
+			if (st)
+				c->c.status = st;
+		}
 	}
 }
 
@@ -525,13 +657,24 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 	if (!len)
 		return;
 	if (is_heading(s, len, &ht, &hl) && !find(ht, hl, "《")) {
-		g->sector = sector_of_heading(g->r, ht, hl);
+		const char *sector = sector_of_heading(g->r, ht, hl);
+		/* a sub-heading without a sector keeps its section's */
+		if (sector || !starts(ht, hl, "（"))
+			g->sector = sector;
+		/* "一、国家网信办": the titles below are its */
+		g->nheading_issuers =
+		    shuan_regs__find_authorities(g->r, ht, hl, g->heading_issuers, 0, MAX_ISSUERS);
 		g->record = -1;
+		g->ncolumns = 0;
 		return;
 	}
 	if (record_line(g, s, len))
 		return;
 	table = s[0] == '|';
+	if (!table)
+		g->ncolumns = 0;
+	if (table && !find(s, len, "《") && !find(s, len, "---"))
+		table_header(g, s, len);
 	if (table && (find(s, len, "---") || !find(s, len, "《")) && !find(s, len, "修改"))
 		return;
 	ns = find_spans(s, len, sp, MAX_SPANS);
@@ -628,8 +771,15 @@ static void process_line(ingest *g, const char *raw, size_t rawlen, int lineno)
 					n = shuan_regs__find_authorities(g->r, s + sp[k].end, len - sp[k].end,
 					                                 names, 0, MAX_ISSUERS);
 			}
+			if (n == 0 && !table) {
+				/* none on the line: the heading's (一、国家网信办) */
+				for (size_t h = 0; h < g->nheading_issuers && n < MAX_ISSUERS; h++)
+					names[n++] = g->heading_issuers[h];
+			}
 			add_issuers(c, names, n);
 		}
+		if (table && g->ncolumns && k == 0)
+			table_cells(g, c, s, len);
 	}
 }
 

@@ -43,7 +43,15 @@ typedef struct regs_item {
 	char *base;         /* key without trailing draft words */
 	char **alias_keys;  /* keys of the aliases (e.naliases of them) */
 	bool draft;         /* status 征求意见稿/草案/立项 or a draft suffix */
+	const char *const *keywords; /* search keywords (the entry's `keywords:`) */
+	size_t nkeywords;
 } regs_item;
+
+/* Words a search treats as the same (rules/regs/synonyms.yaml): 出境/跨境. */
+typedef struct regs_synonyms {
+	const char *const *words; /* folded */
+	size_t n;
+} regs_synonyms;
 
 typedef struct regs_authority {
 	const char *name;
@@ -69,6 +77,12 @@ struct shuan_regs {
 	size_t nstatus_words;
 	const char **ignore_keys;
 	size_t nignore;
+	regs_synonyms *synonyms;
+	size_t nsynonyms;
+	const char *const *foreign; /* words before an authority's name that make it a foreign body (美国) */
+	size_t nforeign;
+	regs_word *column_words;    /* table header word -> field (文号 -> doc_number) */
+	size_t ncolumn_words;
 	shuan_regs_citation *cites;
 	size_t ncites;
 	regs_arena cite_arena;
@@ -108,8 +122,8 @@ bool shuan_regs__strip_draft(char *key);
 
 /*
  * Parses a date starting exactly at s. Accepted: 2024年10月29日 (spaces
- * allowed between parts), 2024.11.08, 2024-03-15, 2024/3/21, 10月29日 (year
- * = ctx_year), and when allow_md_slash is true a bare M/D (a table cell like
+ * allowed between parts), 2024.11.08, 2024-03-15, 2024/3/21, 10月29日 and
+ * 2 月 23 日 (year = ctx_year), and when allow_md_slash is true a bare M/D (a table cell like
  * "1/19"). Writes "YYYY-MM-DD" into out and the bytes consumed into *used.
  * Returns true on a real date.
  */

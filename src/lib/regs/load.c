@@ -3,8 +3,9 @@
  *
  * Files are read in name order with libyaml's document API (which keeps
  * line numbers for messages). A file is recognised by its top-level key:
- * `entries:` (catalogue entries), `sources:`, `authorities:`, or the ingest
- * vocabulary (`sectors:`, `statuses:`, `ignore_titles:`). Every structural
+ * `entries:` (catalogue entries), `sources:`, `authorities:`, `synonyms:`
+ * (search), or the ingest vocabulary (`sectors:`, `statuses:`,
+ * `ignore_titles:`, `foreign:`, `table_columns:`). Every structural
  * problem fails the load with "file:line: reason": a catalogue that loads is
  * one whose ids, statuses, levels and dates are well-formed. Cross-references
  * (relation targets, source ids) are checked later by shuan_regs_validate(),
@@ -203,7 +204,7 @@ static int load_entry(loader *L, yaml_node_t *m)
 	static const char *const keys[] = {"id",      "title",      "title_en",  "aliases",     "doc_number",
 	                                   "issuers", "issued",     "effective", "status",      "level",
 	                                   "sectors", "region",     "summary",   "obligations", "relations",
-	                                   "sources", "unverified", "notes",     NULL};
+	                                   "sources", "unverified", "notes",     "keywords", NULL};
 	regs_item *it;
 	shuan_regs_entry *e;
 	int rc;
@@ -228,6 +229,7 @@ static int load_entry(loader *L, yaml_node_t *m)
 	    (rc = scalar(L, map_get(L, m, "summary"), &e->summary)) ||
 	    (rc = scalar(L, map_get(L, m, "notes"), &e->notes)) ||
 	    (rc = str_list(L, map_get(L, m, "aliases"), &e->aliases, &e->naliases)) ||
+	    (rc = str_list(L, map_get(L, m, "keywords"), &it->keywords, &it->nkeywords)) ||
 	    (rc = str_list(L, map_get(L, m, "issuers"), &e->issuers, &e->nissuers)) ||
 	    (rc = str_list(L, map_get(L, m, "sectors"), &e->sectors, &e->nsectors)) ||
 	    (rc = str_list(L, map_get(L, m, "obligations"), &e->obligations, &e->nobligations)) ||
@@ -379,6 +381,45 @@ static int load_ignore(loader *L, yaml_node_t *n)
 	return 0;
 }
 
+/* synonyms: a list of word groups, each a list of at least two words a
+ * search treats as the same. Words are folded as query terms are. */
+static int load_synonyms(loader *L, yaml_node_t *n)
+{
+	shuan_regs *r = L->r;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail(L, n, "synonyms must be a list of word lists%s", NULL);
+	size_t cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	regs_synonyms *g = shuan_regs__alloc(&r->arena, (r->nsynonyms + cnt + 1) * sizeof(*g));
+	if (!g)
+		return SHUAN_ENOMEM;
+	if (r->nsynonyms)
+		memcpy(g, r->synonyms, r->nsynonyms * sizeof(*g));
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *grp = yaml_document_get_node(&L->y.doc, *it);
+		const char *const *list;
+		size_t k;
+		int rc = str_list(L, grp, &list, &k);
+		if (rc)
+			return rc;
+		if (k < 2)
+			return fail(L, grp, "a synonym group needs two words or more%s", NULL);
+		const char **w = shuan_regs__alloc(&r->arena, k * sizeof(char *));
+		if (!w)
+			return SHUAN_ENOMEM;
+		for (size_t i = 0; i < k; i++) {
+			char buf[REGS_MAX_KEY];
+			size_t l = shuan_regs__fold(list[i], strlen(list[i]), buf, sizeof(buf));
+			if (!l || !(w[i] = shuan_regs__strndup(&r->arena, buf, l)))
+				return l ? SHUAN_ENOMEM : fail(L, grp, "an empty synonym%s", NULL);
+		}
+		g[r->nsynonyms].words = w;
+		g[r->nsynonyms].n = k;
+		r->nsynonyms++;
+	}
+	r->synonyms = g;
+	return 0;
+}
+
 static int load_file(shuan_regs *r, const char *path, char *errbuf, size_t errlen)
 {
 	loader L = {.r = r};
@@ -436,8 +477,33 @@ static int load_file(shuan_regs *r, const char *path, char *errbuf, size_t errle
 		if ((rc = load_ignore(&L, n)))
 			goto cleanup;
 	}
+	if ((n = map_get(&L, root, "foreign"))) {
+		known = true;
+		if ((rc = str_list(&L, n, &r->foreign, &r->nforeign)))
+			goto cleanup;
+	}
+	if ((n = map_get(&L, root, "table_columns"))) {
+		known = true;
+		if ((rc = load_words(&L, n, "header", "field", &r->column_words, &r->ncolumn_words)))
+			goto cleanup;
+		for (size_t i = 0; i < r->ncolumn_words; i++) {
+			static const char *const fields[] = {"doc_number", "date", "effective", "issuers", "status", "title", NULL};
+			bool ok = false;
+			for (size_t k = 0; fields[k] && !ok; k++)
+				ok = !strcmp(fields[k], r->column_words[i].value);
+			if (!ok) {
+				rc = fail(&L, n, "table_columns: unknown field '%s'", r->column_words[i].value);
+				goto cleanup;
+			}
+		}
+	}
+	if ((n = map_get(&L, root, "synonyms"))) {
+		known = true;
+		if ((rc = load_synonyms(&L, n)))
+			goto cleanup;
+	}
 	if (!known)
-		rc = fail(&L, root, "no entries, sources, authorities or ingest vocabulary here%s", NULL);
+		rc = fail(&L, root, "no entries, sources, authorities, synonyms or ingest vocabulary here%s", NULL);
 cleanup:
 	if (rc == SHUAN_ENOMEM)
 		shuan_regs__seterr(r, "out of memory loading %s", path);

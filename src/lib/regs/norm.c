@@ -281,15 +281,19 @@ bool shuan_regs__parse_date(const char *s, size_t len, int ctx_year, bool allow_
 	m = read_num(s, len, &i, 2);
 	if (m <= 0)
 		return false;
+	size_t before_month = i;
+	skip_spaces(s, len, &i); /* "2 月 23 日" */
 	if (lit(s, len, &i, "月")) {
 		skip_spaces(s, len, &i);
 		d = read_num(s, len, &i, 2);
+		skip_spaces(s, len, &i);
 		if (d > 0 && lit(s, len, &i, "日") && make_date(ctx_year, m, d, out)) {
 			*used = i;
 			return true;
 		}
 		return false;
 	}
+	i = before_month;
 	if (allow_md_slash && i < len && s[i] == '/') {
 		i++;
 		d = read_num(s, len, &i, 2);
@@ -319,6 +323,16 @@ size_t shuan_regs__find_authorities(const shuan_regs *r, const char *text, size_
 			}
 		if (!best) {
 			i++;
+			continue;
+		}
+		/* "美国国务院" is a foreign body, not 国务院 (ingest.yaml foreign:). */
+		bool foreign = false;
+		for (size_t f = 0; f < r->nforeign && !foreign; f++) {
+			size_t fl = strlen(r->foreign[f]);
+			foreign = fl <= i && !memcmp(text + i - fl, r->foreign[f], fl);
+		}
+		if (foreign) {
+			i += bestlen;
 			continue;
 		}
 		/* "国务院关于…的决策部署" names a decision, not the issuer here. */

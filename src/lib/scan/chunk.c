@@ -329,6 +329,9 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 		f.offset = s->base_offset + start;
 		f.length = n;
 	}
+	/* a decoded run's findings point at the stored bytes (unescape.c) */
+	if (c->decoded && !shuan_unescape__locate(c->decoded, h->det, start, start + n, &f))
+		return 0;
 	f.detector = &d->info;
 	f.sensitive = d->info.sensitive;
 	f.spi_category = d->info.spi_category;
@@ -471,12 +474,12 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 			max_end = hv[i].v.end;
 		any = true;
 	}
-	rc = 0;
 	if (s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) {
 		seg_json_advance(&s->json, buf, s->seg_to);
 		seg_json_chunk_done(&s->json);
 	}
-	return rc;
+	/* values hidden by %XX or \uXXXX escapes */
+	return shuan_unescape__chunk(s, c, buf, len);
 }
 
 int shuan_scanner__prime_csv(shuan_scanner *s, scan_call *c, const char *line, size_t len)

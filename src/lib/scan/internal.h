@@ -8,6 +8,7 @@
 #include "lib/scan/fingerprint.h"
 #include "lib/rules/internal.h"
 #include "lib/scan/segment.h"
+#include "lib/scan/unescape.h"
 #include "shuan/scanner.h"
 #include "util/buf.h"
 
@@ -61,6 +62,7 @@ struct shuan_scanner {
 	const char *match_buf;    /* what the matcher sees: sentinel + chunk + sentinel */
 	size_t match_len;         /* the chunk's length */
 	uint64_t findings;
+	shuan_unescape *unesc;    /* side buffers for escaped runs (unescape.c), or NULL */
 };
 
 /*
@@ -81,6 +83,8 @@ typedef struct scan_call {
 	bool in_cell;
 	const char *cell_field;    /* the column header, or NULL */
 	const char *cell_location; /* "Sheet!C3" */
+	/* a decoded run (unescape.c): its findings are mapped to the stored bytes */
+	unescape_run *decoded;
 	/* why the matcher callback or the validator loop stopped early */
 	int err;                   /* SHUAN_ENOMEM, or 0 */
 	shuan_limit limit;         /* a limit that cut this chunk's work, or SHUAN_LIMIT_NONE */

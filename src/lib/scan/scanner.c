@@ -96,6 +96,7 @@ void shuan_scanner_free(shuan_scanner *s)
 	shuan_vec_free(&s->cands);
 	shuan_vec_free(&s->hits);
 	shuan_vec_free(&s->pool);
+	shuan_unescape__free(s->unesc);
 	shuan_free(s->buf_base);
 	shuan_free(s);
 }

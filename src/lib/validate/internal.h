@@ -57,6 +57,14 @@ static inline bool is_han(uint32_t cp)
 /* Byte length of the run of Han characters starting at s (at most max chars). */
 size_t shuan_validate__han_run(const char *s, size_t n, size_t max_chars, size_t *nchars);
 
+/* The same run, with the byte offset of each character: p[k] is where char
+ * k starts, p[count] where the run ends (p holds max + 1). Returns the count. */
+size_t shuan_validate__han_offsets(const char *s, size_t n, size_t *p, size_t max);
+
+/* Length of s[0..n) without leading blanks and trailing blanks and line
+ * ends; *lead receives the leading blanks' length (field-mode cells). */
+size_t shuan_validate__trim(const char *s, size_t n, size_t *lead);
+
 /* Finds needle in s[0..n); returns its offset or -1. */
 long shuan_validate__find(const char *s, size_t n, const char *needle);
 
@@ -82,7 +90,7 @@ void shuan_validate__kind(shuan_vresult *r, const char *kind);
 	X(cn_mobile, "Mainland mobile number: +86/0086 prefixes, 3-4-4 separators, allocated prefix table", "https://www.miit.gov.cn/", EVIDENCE_GENERIC, NULL) \
 	X(cn_landline, "Mainland fixed-line number: long-distance area code table, 7-8 digit local number", "https://www.miit.gov.cn/", EVIDENCE_GENERIC, NULL) \
 	X(email, "E-mail address: RFC 5322 dot-atom local part, DNS domain with alphabetic TLD", "https://www.rfc-editor.org/rfc/rfc5322", EVIDENCE_EMAIL, NULL) \
-	X(ipv4, "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number", "https://www.rfc-editor.org/rfc/rfc791", EVIDENCE_GENERIC, NULL) \
+	X(ipv4, "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number, product token or OID", "https://www.rfc-editor.org/rfc/rfc791", EVIDENCE_GENERIC, "version") \
 	X(ipv6, "IPv6 address, full or :: compressed (inet_pton semantics)", "https://www.rfc-editor.org/rfc/rfc4291", EVIDENCE_GENERIC, NULL) \
 	X(mac_address, "EUI-48 MAC address, six hex pairs with one consistent separator", "https://standards.ieee.org/products-programs/regauth/", EVIDENCE_GENERIC, NULL) \
 	X(imei, "IMEI: 15 digits, Luhn check digit, non-zero reporting body", "https://www.3gpp.org/dynareport/23003.htm", EVIDENCE_GENERIC, NULL) \
@@ -97,7 +105,7 @@ void shuan_validate__kind(shuan_vresult *r, const char *kind);
 	X(geo_coordinate, "Latitude/longitude pair: ranges, decimal places, precise when >= the configured decimals", "https://www.tc260.org.cn/", EVIDENCE_GENERIC, NULL) \
 	X(person_name, "Chinese personal name: surname table, cue narrowing, stop words", "https://www.tc260.org.cn/", EVIDENCE_NAME, "lead trail function") \
 	X(address, "Chinese postal address: GB/T 2260 division name plus road and number structure", "https://www.mca.gov.cn/", EVIDENCE_ADDRESS, "road") \
-	X(credential, "Secrets: password assignments, connection-string passwords, private keys, cloud access keys, JWTs", "https://www.rfc-editor.org/rfc/rfc7519", EVIDENCE_SECRET, "password_keys") \
+	X(credential, "Secrets: password and secret-key assignments (paired with cloud key ids), connection-string passwords, private keys, cloud access keys, JWTs", "https://www.rfc-editor.org/rfc/rfc7519", EVIDENCE_SECRET, "password_keys secret_keys token_keys keyboard") \
 	/* end */
 
 /* Every validator's prototype, from the table: a family file's definition

@@ -1,7 +1,7 @@
 /*
- * lib/validate/name_address.c - Chinese personal names and postal addresses.
- * Both are free text, so both lean on tables: rules/data/surnames.txt and
- * name_stopwords.txt for names, division_names.txt for addresses.
+ * lib/validate/name_address.c - Chinese personal names (addresses are
+ * address.c). Names are free text, so they lean on tables:
+ * rules/data/surnames.txt and name_stopwords.txt.
  *
  * Names, pattern mode. The rule's patterns propose a cue plus Han text
  * ("姓名：王小明", "客户张伟先生", "联系王小明女士"). The validator finds the cue,
@@ -17,10 +17,6 @@
  * Names, field mode: the whole cell is the name: 2-4 Han characters starting
  * with a surname, or a minority name written with a middle dot (买买提·艾力):
  * 2-10 Han characters in parts of at least one, no surname check.
- *
- * Addresses need a division name (浙江省, 杭州, 西湖区, ...) before a road
- * marker (路 街 巷 道 胡同 弄) that is later followed by "<number>号". In
- * pattern mode the span start moves to the first division name.
  */
 #include <string.h>
 
@@ -28,7 +24,7 @@
 
 /* The cue words live in rules/detectors/person_name.yaml (words.lead: cues
  * before a name, words.trail: titles after one, words.function: function
- * words that are also rare surnames) and address.yaml (words.road). */
+ * words that are also rare surnames). */
 
 #define MAX_CHARS 8
 
@@ -196,17 +192,6 @@ static bool name_pattern(const shuan_vdata *d, const char *buf, shuan_vresult *r
 	return false;
 }
 
-static size_t trim(const char *s, size_t n, size_t *lead)
-{
-	size_t a = 0;
-	while (a < n && (s[a] == ' ' || s[a] == '\t'))
-		a++;
-	while (n > a && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	*lead = a;
-	return n - a;
-}
-
 static size_t middle_dot(const char *s, size_t n)
 {
 	if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xB7)
@@ -247,7 +232,7 @@ static bool dotted_name(const shuan_vdata *d, const char *s, size_t n)
 static bool name_field(const shuan_vdata *d, const char *buf, shuan_vresult *r)
 {
 	size_t lead;
-	size_t n = trim(SPAN_P(buf, r), SPAN_N(r), &lead);
+	size_t n = shuan_validate__trim(SPAN_P(buf, r), SPAN_N(r), &lead);
 	const char *s = SPAN_P(buf, r) + lead;
 	if (dotted_name(d, s, n)) {
 		r->start += lead;
@@ -270,80 +255,5 @@ bool shuan_validate__person_name(const shuan_vdata *d, const char *buf, size_t l
 	if (!r->kind[0])
 		shuan_validate__kind(r, r->field_mode ? "field" : "cue");
 	r->confidence = (d && d->surnames) ? 0.8 : 0.5;
-	return true;
-}
-
-/* ---- addresses ---- */
-
-static const char *const CN_NUMERALS = "〇一二三四五六七八九十百甲乙丙";
-
-/* True when the char ending at s+j (exclusive) is a digit or a Chinese numeral. */
-static bool number_before(const char *s, size_t j, size_t min)
-{
-	if (j > min && is_digit(s[j - 1]))
-		return true;
-	if (j < min + 3)
-		return false;
-	char ch[4] = {s[j - 3], s[j - 2], s[j - 1], 0};
-	return strstr(CN_NUMERALS, ch) != NULL;
-}
-
-/* Offset of the first road marker followed later by "<number>号", or -1. */
-static long road_structure(const shuan_wordlist *road, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		size_t l = shuan_words_at(road, s + i, n - i);
-		if (!l)
-			continue;
-		for (size_t j = i + l; j + 3 <= n; j++)
-			if (memcmp(s + j, "号", 3) == 0 && number_before(s, j, i + l))
-				return (long)i;
-	}
-	return -1;
-}
-
-/* Offset of the first division name (2-9 Han chars) before limit, or -1. */
-static long first_division(const shuan_dict *names, const char *s, size_t limit)
-{
-	for (size_t i = 0; i < limit;) {
-		hanrun h;
-		han_chars(s + i, limit - i, &h);
-		/* Only the position matters, so the shortest name that matches
-		 * will do (浙江 before 浙江省); no division name is longer than
-		 * 15 characters (积石山保安族东乡族撒拉族自治县). */
-		for (size_t k = 2; k <= h.n && k <= 15; k++)
-			if (shuan_dict_has(names, s + i, (size_t)(h.p[k] - h.p[0])))
-				return (long)i;
-		uint32_t cp;
-		size_t l = shuan_utf8_decode(s + i, limit - i, &cp);
-		i += l ? l : 1;
-	}
-	return -1;
-}
-
-bool shuan_validate__address(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
-{
-	size_t lead = 0;
-	size_t n = SPAN_N(r);
-	if (r->field_mode)
-		n = trim(SPAN_P(buf, r), n, &lead);
-	const char *s = SPAN_P(buf, r) + lead;
-	long road = road_structure(shuan_words_get(r->words, "road"), s, n);
-	if (road < 0)
-		return false;
-	long div = 0;
-	if (d && d->division_names) {
-		div = first_division(d->division_names, s, (size_t)road);
-		if (div < 0)
-			return false;
-	}
-	if (r->field_mode) {
-		r->start += lead;
-		r->end = r->start + n;
-	} else {
-		r->start += (size_t)div;
-	}
-	r->confidence = (d && d->division_names) ? 0.85 : 0.6;
-	shuan_validate__kind(r, "address");
 	return true;
 }

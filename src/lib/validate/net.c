@@ -3,10 +3,14 @@
  * IPv4 and IPv6 addresses, MAC addresses and IMEIs.
  *
  * Decisions where the standards leave room for noise:
- *  - ipv4: a dotted quad preceded by 'v'/'V' ("v1.2.3.4") or by '.', with
- *    "ver"/"version"/"版本" in the 12 bytes before it, or followed by
- *    ".<digit>" (OIDs, 5-part versions) is a version, not an address; 0.0.0.0 and 255.255.255.255 are
- * refused, loopback and private ranges get a lower confidence.
+ *  - ipv4: a dotted quad is a version, not an address, when it is preceded
+ *    by 'v'/'V' ("v1.2.3.4") or '.', by a product token and '/'
+ *    ("Chrome/119.0.0.0", "Version/17.1.2.3"), by a word of the rule's
+ *    words.version (version, build, 版本 ...) within 16 bytes, or followed by
+ *    ".<letter or digit>" (OIDs such as 1.3.6.1.4.1.311, five-part
+ *    versions, file names such as client-5.2.0.1.exe);
+ *    0.0.0.0 and 255.255.255.255 are refused, loopback and private ranges
+ *    get a lower confidence.
  *  - email: the TLD must be alphabetic and is not a common file extension, so
  *    "logo@2x.png" is not an address.
  *  - ipv6: needs at least three hex groups when "::" is used, so C++ scopes
@@ -131,25 +135,41 @@ static bool quad(const char *s, size_t n, int o[4])
 	return i == n;
 }
 
-static bool version_context(const char *buf, size_t len, size_t start, size_t end)
+/* True when the version cue at buf[i] starts a word: "app_version",
+ * "sdkVer", "版本" are cues, "server" is not. */
+static bool word_start(const char *buf, size_t i)
+{
+	return i == 0 || !is_lower(buf[i - 1]) || is_upper(buf[i]);
+}
+
+static bool version_context(const shuan_wordlist *cues, const char *buf, size_t len, size_t start, size_t end)
 {
 	if (start > 0) {
 		char p = buf[start - 1];
 		if (p == 'v' || p == 'V' || p == '.')
 			return true;
-	}
-	/* "version 1.2.3.4", "ver: 1.2.3.4", "版本 1.2.3.4" within 12 bytes before */
-	size_t w = start < 12 ? start : 12;
-	for (size_t i = start - w; i < start; i++)
-		if (strncasecmp(buf + i, "ver", 3) == 0 || memcmp(buf + i, "版本", 6) == 0)
+		/* a product token: Chrome/119.0.0.0, Version/17.1.2.3, Java/17.0.8.1
+		 * (a URL's //1.2.3.4 is an address) */
+		if (p == '/' && start > 1 && (is_alnum(buf[start - 2]) || buf[start - 2] == '_' || buf[start - 2] == '-'))
 			return true;
-	return end + 1 < len && buf[end] == '.' && is_digit(buf[end + 1]);
+	}
+	/* "version 1.2.3.4", "app_version":"1.2.3.4", "build: 1.2.3.4",
+	 * "版本 1.2.3.4": a cue of the rule's words.version within 16 bytes
+	 * before */
+	size_t w = start < 16 ? start : 16;
+	for (size_t i = start - w; i < start; i++)
+		if (shuan_words_at_icase(cues, buf + i, start - i) && word_start(buf, i))
+			return true;
+	/* OIDs and five-part versions (1.3.6.1.4.1.311), file names
+	 * (client-5.2.0.1.exe, app.3.2.1.0.js) */
+	return end + 1 < len && buf[end] == '.' && is_alnum(buf[end + 1]);
 }
 
 bool shuan_validate__ipv4(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
 {
 	int o[4];
-	if (!quad(SPAN_P(buf, r), SPAN_N(r), o) || version_context(buf, len, r->start, r->end))
+	if (!quad(SPAN_P(buf, r), SPAN_N(r), o) ||
+	    version_context(shuan_words_get(r->words, "version"), buf, len, r->start, r->end))
 		return false;
 	if ((o[0] | o[1] | o[2] | o[3]) == 0 || (o[0] & o[1] & o[2] & o[3]) == 255)
 		return false;

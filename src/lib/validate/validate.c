@@ -150,20 +150,51 @@ int shuan_validate__num(const char *s, size_t n)
 	return v;
 }
 
-size_t shuan_validate__han_run(const char *s, size_t n, size_t max_chars, size_t *nchars)
+/* The Han run at s: up to max characters, recording where each starts in
+ * p (when not NULL; p[count] is the run's end). Returns the count and sets
+ * *end to the run's bytes. */
+static size_t han_scan(const char *s, size_t n, size_t max, size_t *p, size_t *end)
 {
 	size_t off = 0, k = 0;
-	while (off < n && k < max_chars) {
+	while (off < n && k < max) {
 		uint32_t cp;
 		size_t l = shuan_utf8_decode(s + off, n - off, &cp);
 		if (l == 0 || !is_han(cp))
 			break;
-		off += l;
+		if (p)
+			p[k] = off;
 		k++;
+		off += l;
 	}
+	if (p)
+		p[k] = off;
+	*end = off;
+	return k;
+}
+
+size_t shuan_validate__han_run(const char *s, size_t n, size_t max_chars, size_t *nchars)
+{
+	size_t end, k = han_scan(s, n, max_chars, NULL, &end);
 	if (nchars)
 		*nchars = k;
-	return off;
+	return end;
+}
+
+size_t shuan_validate__han_offsets(const char *s, size_t n, size_t *p, size_t max)
+{
+	size_t end;
+	return han_scan(s, n, max, p, &end);
+}
+
+size_t shuan_validate__trim(const char *s, size_t n, size_t *lead)
+{
+	size_t a = 0;
+	while (a < n && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	while (n > a && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	*lead = a;
+	return n - a;
 }
 
 long shuan_validate__find(const char *s, size_t n, const char *needle)

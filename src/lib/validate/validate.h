@@ -34,11 +34,13 @@
 typedef struct shuan_vdata {
 	const shuan_dict *divisions;       /* gb2260.tsv: 6-digit code -> name (current + historic) */
 	const shuan_dict *division_names;  /* division_names.txt: province/city/county names, with and without suffix */
+	const shuan_dict *townships;       /* townships.tsv: township names (乡/镇/苏木/街道) -> county codes */
 	const shuan_dict *mobile_prefixes; /* mobile_prefixes.tsv: 3- or 4-digit prefix -> carrier */
 	const shuan_dict *area_codes;      /* area_codes.tsv: "10", "21", "755", "571"… (no leading 0) -> city */
 	const shuan_dict *iins;            /* bank_iin.tsv: 6-digit (or shorter) IIN prefix -> issuer */
 	const shuan_dict *surnames;        /* surnames.txt: single and compound surnames */
 	const shuan_dict *weak_passwords;  /* common_passwords.txt */
+	const shuan_dict *password_words;  /* password_words.txt: service, product and dictionary words */
 	const shuan_dict *name_stopwords;  /* name_stopwords.txt: words/chars a person name never contains */
 	int scan_year, scan_month, scan_day; /* "today" for age / future-date checks */
 	/* from rules/sensitivity.yaml */
@@ -49,8 +51,8 @@ typedef struct shuan_vdata {
 } shuan_vdata;
 
 /* Loads the tables of <rules_dir>/data into *d (gb2260.tsv, division_names.txt,
- * mobile_prefixes.tsv, area_codes.tsv, bank_iin.tsv, surnames.txt,
- * common_passwords.txt, name_stopwords.txt) and the thresholds of
+ * townships.tsv, mobile_prefixes.tsv, area_codes.tsv, bank_iin.tsv, surnames.txt,
+ * common_passwords.txt, password_words.txt, name_stopwords.txt) and the thresholds of
  * <rules_dir>/sensitivity.yaml. The scan date is left to the caller. Every table must exist: a missing one returns SHUAN_ENOTFOUND
  * (a silently absent table would loosen validation). On failure the tables
  * already loaded are freed, *d's table pointers are NULL and errbuf names the

@@ -21,11 +21,13 @@ typedef struct table {
 static const table TABLES[] = {
     {"gb2260.tsv", offsetof(shuan_vdata, divisions)},
     {"division_names.txt", offsetof(shuan_vdata, division_names)},
+    {"townships.tsv", offsetof(shuan_vdata, townships)},
     {"mobile_prefixes.tsv", offsetof(shuan_vdata, mobile_prefixes)},
     {"area_codes.tsv", offsetof(shuan_vdata, area_codes)},
     {"bank_iin.tsv", offsetof(shuan_vdata, iins)},
     {"surnames.txt", offsetof(shuan_vdata, surnames)},
     {"common_passwords.txt", offsetof(shuan_vdata, weak_passwords)},
+    {"password_words.txt", offsetof(shuan_vdata, password_words)},
     {"name_stopwords.txt", offsetof(shuan_vdata, name_stopwords)},
 };
 
