@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(copy, buf, len);
 		c.len = len;
 		if (seg_csv_chunk(&csv, copy, len, first, want_column, on_cell, &c) == 0) {
-			for (size_t off = 0; off <= len; off++) {
+			for (size_t off = 0; off < len; off++) { /* buf[off] in the chunk (segment.h) */
 				bool hdr;
 				const char *name = seg_csv_field_at(&csv, copy, off, &hdr);
 				if (name)

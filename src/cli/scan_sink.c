@@ -4,7 +4,9 @@
  * Names from the input (paths, member and sheet names, CSV headers) are
  * shown with their PI masked by the scanner's own detectors (a file named
  * after an ID number shows 1101**********002X, as a finding would) unless
- * --reveal, and escaped for the terminal in every message. The jobs pool
+ * --reveal, and escaped for the terminal in every message. A database's
+ * URL (already without its password) is the user's own server, not a data
+ * subject's: it is shown as typed, and only the table part after it masked. The jobs pool
  * calls these functions one at a time (never two at once).
  */
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "cli/scan_sink.h"
+#include "shuan/db.h"
 #include "util/text.h"
 
 #define NAME_MAX_BYTES 4096
@@ -29,7 +32,11 @@ const char *name_mask(name_masker *m, const char *raw)
 	unsigned k = m->next++ % (sizeof(m->cache) / sizeof(m->cache[0]));
 	free(m->cache[k].raw);
 	free(m->cache[k].shown);
-	shuan_scanner_mask_text(m->s, raw, strlen(raw), buf, sizeof(buf), NULL);
+	size_t keep = shuan_db_looks_like_url(raw) ? strcspn(raw, "!") : 0;
+	if (keep >= sizeof(buf))
+		keep = 0; /* too long to keep apart: masked whole */
+	memcpy(buf, raw, keep);
+	shuan_scanner_mask_text(m->s, raw + keep, strlen(raw + keep), buf + keep, sizeof(buf) - keep, NULL);
 	m->cache[k].raw = strdup(raw);
 	m->cache[k].shown = strdup(buf);
 	if (!m->cache[k].raw || !m->cache[k].shown) {
