@@ -7,6 +7,7 @@
 #ifndef SHUAN_CLI_H
 #define SHUAN_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #define CLI_EXIT_OK 0
@@ -16,6 +17,7 @@
 int cmd_scan(int argc, char **argv);
 int cmd_detectors(int argc, char **argv);
 int cmd_regs(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* Resolves the store directory: explicit (from --store) if non-NULL, else the
  * library default. Returns 0 or prints an error and returns CLI_EXIT_ERROR. */
@@ -24,5 +26,14 @@ int cli_store_dir(const char *explicit_dir, char *buf, size_t len);
 /* Resolves the rules directory: explicit if non-NULL, else $SHUAN_RULES, else
  * the installed copy, else the source tree. */
 const char *cli_rules_dir(const char *explicit_dir);
+
+/* Resolves the compiled-patterns cache directory: NULL when disabled
+ * (--no-cache) or when no default exists; else explicit (from --cache) if
+ * non-NULL, else the library default, written into buf. */
+const char *cli_cache_dir(const char *explicit_dir, bool disabled, char *buf, size_t len);
+
+/* "a,b,c" -> a NULL-terminated array of pointers into s (modified); free()
+ * the array. NULL when out of memory. */
+const char **cli_split_ids(char *s);
 
 #endif

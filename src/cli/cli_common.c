@@ -3,9 +3,11 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "shuan/rules.h"
 #include "shuan/store.h"
 
 int cli_store_dir(const char *explicit_dir, char *buf, size_t len)
@@ -35,4 +37,32 @@ const char *cli_rules_dir(const char *explicit_dir)
 	if (access(SHUAN_INSTALL_RULES_DIR "/detectors", R_OK) == 0)
 		return SHUAN_INSTALL_RULES_DIR;
 	return SHUAN_SOURCE_RULES_DIR;
+}
+
+const char *cli_cache_dir(const char *explicit_dir, bool disabled, char *buf, size_t len)
+{
+	if (disabled)
+		return NULL;
+	if (explicit_dir)
+		return snprintf(buf, len, "%s", explicit_dir) < (int)len ? buf : NULL;
+	return shuan_rules_cache_default_dir(buf, len) == 0 ? buf : NULL;
+}
+
+const char **cli_split_ids(char *s)
+{
+	size_t n = 1;
+	for (char *p = s; *p; p++)
+		n += *p == ',';
+	const char **v = calloc(n + 1, sizeof(*v));
+	size_t k = 0;
+	if (!v)
+		return NULL;
+	for (char *tok = s, *next; tok; tok = next) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		if (*tok)
+			v[k++] = tok;
+	}
+	return v;
 }

@@ -30,6 +30,7 @@ enum {
 	OPT_REVEAL = 256, OPT_STORE, OPT_NO_STORE, OPT_FAIL_ON, OPT_DETECTORS, OPT_EXCLUDE_DETECTORS,
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_MIN_CONF, OPT_MAX_FILE_SIZE, OPT_DATE, OPT_RULES, OPT_FINGERPRINT,
 	OPT_INPUT_FORMAT, OPT_COLOR, OPT_PART_SIZE, OPT_ENCODING, OPT_MAX_DEPTH, OPT_MAX_EXPANDED, OPT_MAX_RATIO,
+	OPT_CACHE, OPT_NO_CACHE,
 	OPT_JOBS = 'j',
 };
 
@@ -51,9 +52,11 @@ static const cli_option scan_options[] = {
 	{"max-ratio", 0, required_argument, "X", "stop reading an archive that expands more than X times its size, judged after 64 MiB (default: 200)", OPT_MAX_RATIO},
 	{"date", 0, required_argument, "YYYY-MM-DD", "the scan date for ages and future-date checks (default: today)", OPT_DATE},
 	{"store", 0, required_argument, "DIR", "store directory (default: $SHUAN_STORE or ~/.local/share/shuan)", OPT_STORE},
-	{"no-store", 0, no_argument, NULL, "write nothing to disk; fingerprints use a throwaway key", OPT_NO_STORE},
+	{"no-store", 0, no_argument, NULL, "keep no record of the scan (no store); fingerprints use a throwaway key", OPT_NO_STORE},
 	{"fingerprint", 0, required_argument, "ALG", "fingerprint HMAC: sm3 or sha256 (default: sm3)", OPT_FINGERPRINT},
 	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", OPT_RULES},
+	{"cache", 0, required_argument, "DIR", "compiled-patterns cache (default: $SHUAN_CACHE_DIR, else $XDG_CACHE_HOME/shuan, else ~/.cache/shuan; see 'shuan rules compile')", OPT_CACHE},
+	{"no-cache", 0, no_argument, NULL, "compile the patterns in memory; read and write no cache", OPT_NO_CACHE},
 	{"color", 0, required_argument, "WHEN", "auto, always or never (text format)", OPT_COLOR},
 	{"jobs", 'j', required_argument, "N", "scan with N threads; large files are split across them (default: the number of cores)", OPT_JOBS},
 	{"part-size", 0, required_argument, "SIZE", "split files of at least 4 x SIZE into parts of SIZE across jobs (default: 16M)", OPT_PART_SIZE},
@@ -198,26 +201,6 @@ static int on_skip(const char *path, const char *reason, void *ud)
 	return 0;
 }
 
-/* "a,b,c" -> NULL-terminated array (modifies s). */
-static const char **split_ids(char *s)
-{
-	size_t n = 1;
-	for (char *p = s; *p; p++)
-		n += *p == ',';
-	const char **v = calloc(n + 1, sizeof(*v));
-	size_t k = 0;
-	if (!v)
-		return NULL;
-	for (char *tok = s, *next; tok; tok = next) {
-		next = strchr(tok, ',');
-		if (next)
-			*next++ = '\0';
-		if (*tok)
-			v[k++] = tok;
-	}
-	return v;
-}
-
 static int push_glob(const char ***list, size_t *n, const char *g)
 {
 	const char **v = realloc(*list, (*n + 2) * sizeof(*v));
@@ -279,6 +262,9 @@ static double now_seconds(void)
 int cmd_scan(int argc, char **argv)
 {
 	const char *format = NULL, *out_path = NULL, *store_opt = NULL, *rules_opt = NULL, *color = "auto";
+	const char *cache_opt = NULL;
+	bool no_cache = false;
+	char cache_dir[4096];
 	const char **only = NULL, **exclude_dets = NULL, **include = NULL, **exclude = NULL;
 	size_t n_include = 0, n_exclude = 0;
 	bool reveal = false, no_store = false;
@@ -314,9 +300,11 @@ int cmd_scan(int argc, char **argv)
 		case OPT_STORE: store_opt = optarg; break;
 		case OPT_NO_STORE: no_store = true; break;
 		case OPT_RULES: rules_opt = optarg; break;
+		case OPT_CACHE: cache_opt = optarg; break;
+		case OPT_NO_CACHE: no_cache = true; break;
 		case OPT_COLOR: color = optarg; break;
-		case OPT_DETECTORS: only = split_ids(optarg); break;
-		case OPT_EXCLUDE_DETECTORS: exclude_dets = split_ids(optarg); break;
+		case OPT_DETECTORS: only = cli_split_ids(optarg); break;
+		case OPT_EXCLUDE_DETECTORS: exclude_dets = cli_split_ids(optarg); break;
 		case OPT_INCLUDE: push_glob(&include, &n_include, optarg); break;
 		case OPT_EXCLUDE: push_glob(&exclude, &n_exclude, optarg); break;
 		case OPT_JOBS: {
@@ -424,10 +412,15 @@ int cmd_scan(int argc, char **argv)
 
 	ro.only = only;
 	ro.exclude = exclude_dets;
+	ro.cache_dir = cli_cache_dir(cache_opt, no_cache, cache_dir, sizeof(cache_dir));
 	if (shuan_rules_load(&rules, cli_rules_dir(rules_opt), &ro, errbuf, sizeof(errbuf)) != 0) {
 		fprintf(stderr, "shuan scan: cannot load rules: %s\n", errbuf);
 		goto cleanup;
 	}
+	shuan_rules_cache_info cache_info;
+	shuan_rules_cache_get(rules, &cache_info);
+	if (cache_info.note[0] && !run.quiet)
+		fprintf(stderr, "shuan scan: note: %s\n", cache_info.note);
 	if (!no_store) {
 		if (cli_store_dir(store_opt, store_dir, sizeof(store_dir)) != 0)
 			goto cleanup;

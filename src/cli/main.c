@@ -16,6 +16,7 @@ static const struct {
 	{"scan", cmd_scan, "find personal and sensitive personal information in files"},
 	{"detectors", cmd_detectors, "list the detectors and the rules they cite"},
 	{"regs", cmd_regs, "search and maintain the regulation catalogue"},
+	{"rules", cmd_rules, "compile the detectors' patterns into the cache ahead of scans"},
 };
 
 static void usage(FILE *f)

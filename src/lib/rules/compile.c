@@ -90,7 +90,11 @@ int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, 
 	}
 	r->n_patterns = n;
 	size_t bad;
-	rc = shuan_matcher_compile(&r->matcher, kind, defs, n, &bad, msg, sizeof(msg));
+	r->cache.salt = r->digest;
+	r->cache.salt_len = sizeof(r->digest);
+	rc = shuan_matcher_compile(&r->matcher, kind, defs, n, &r->cache, &bad, msg, sizeof(msg));
+	r->cache.dir = NULL; /* borrowed from the caller's options */
+	r->cache.salt = NULL;
 	if (rc == SHUAN_ERULES && bad < n)
 		ERR("%s: pattern '%s': %s", r->dets[r->pattern_det[bad]].file, defs[bad].regex, msg);
 	else if (rc)
