@@ -48,8 +48,11 @@ typedef struct shuan_rules_options {
 	 * missing), or NULL to compile in memory every time. See
 	 * shuan_rules_cache_get(). */
 	const char *cache_dir;
+	/* Version 2. Read the cache but never write it (a caller that promised
+	 * to write nothing to disk). */
+	bool cache_read_only;
 } shuan_rules_options;
-#define SHUAN_RULES_OPTIONS_INIT {SHUAN_RULES_OPTIONS_VERSION, NULL, NULL, NULL}
+#define SHUAN_RULES_OPTIONS_INIT {SHUAN_RULES_OPTIONS_VERSION, NULL, NULL, NULL, false}
 
 /*
  * Loads rules_dir/detectors/ (*.yaml) and rules_dir/data/ tables, and
@@ -78,6 +81,7 @@ typedef enum shuan_rules_cache_state {
 	SHUAN_RULES_CACHE_HIT,         /* read from the cache, not compiled */
 	SHUAN_RULES_CACHE_STORED,      /* compiled and written to the cache for the next run */
 	SHUAN_RULES_CACHE_UNWRITABLE,  /* compiled; the cache could not be written (note says why) */
+	SHUAN_RULES_CACHE_MISS,        /* compiled; not written (cache_read_only) */
 } shuan_rules_cache_state;
 
 typedef struct shuan_rules_cache_info {

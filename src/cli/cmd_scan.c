@@ -52,7 +52,7 @@ static const cli_option scan_options[] = {
 	{"max-ratio", 0, required_argument, "X", "stop reading an archive that expands more than X times its size, judged after 64 MiB (default: 200)", OPT_MAX_RATIO},
 	{"date", 0, required_argument, "YYYY-MM-DD", "the scan date for ages and future-date checks (default: today)", OPT_DATE},
 	{"store", 0, required_argument, "DIR", "store directory (default: $SHUAN_STORE or ~/.local/share/shuan)", OPT_STORE},
-	{"no-store", 0, no_argument, NULL, "keep no record of the scan (no store); fingerprints use a throwaway key", OPT_NO_STORE},
+	{"no-store", 0, no_argument, NULL, "write nothing to disk (a rules cache is read, not written, unless --cache names it); fingerprints use a throwaway key", OPT_NO_STORE},
 	{"fingerprint", 0, required_argument, "ALG", "fingerprint HMAC: sm3 or sha256 (default: sm3)", OPT_FINGERPRINT},
 	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", OPT_RULES},
 	{"cache", 0, required_argument, "DIR", "compiled-patterns cache (default: $SHUAN_CACHE_DIR, else $XDG_CACHE_HOME/shuan, else ~/.cache/shuan; see 'shuan rules compile')", OPT_CACHE},
@@ -413,6 +413,7 @@ int cmd_scan(int argc, char **argv)
 	ro.only = only;
 	ro.exclude = exclude_dets;
 	ro.cache_dir = cli_cache_dir(cache_opt, no_cache, cache_dir, sizeof(cache_dir));
+	ro.cache_read_only = no_store && !cache_opt; /* --no-store writes nothing it was not asked to */
 	if (shuan_rules_load(&rules, cli_rules_dir(rules_opt), &ro, errbuf, sizeof(errbuf)) != 0) {
 		fprintf(stderr, "shuan scan: cannot load rules: %s\n", errbuf);
 		goto cleanup;

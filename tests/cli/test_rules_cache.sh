@@ -57,6 +57,16 @@ SHUAN_CACHE_DIR="$WORK/own" XDG_CACHE_HOME="$WORK/xdg2" scan >/dev/null 2>&1
 check "SHUAN_CACHE_DIR first" [ -n "$(ls "$WORK/own" 2>/dev/null)" ] && check "and not XDG" [ ! -e "$WORK/xdg2" ]
 SHUAN_CACHE_DIR="$WORK/none" scan --no-cache >/dev/null 2>&1
 check "--no-cache writes nothing" [ ! -e "$WORK/none" ]
+# --no-store writes nothing it was not asked to: the cache is read, not written
+SHUAN_CACHE_DIR="$WORK/ns" "$SHUAN" scan --no-store "$WORK/a.txt" >/dev/null 2>"$WORK/ns.err"
+check "--no-store: no cache written" [ ! -e "$WORK/ns" ]
+check "--no-store: no note" [ ! -s "$WORK/ns.err" ]
+"$SHUAN" rules compile --cache "$WORK/ns" >/dev/null
+before=$(stat -c %Y:%i "$WORK"/ns/vectorscan-*.hsdb)
+SHUAN_CACHE_DIR="$WORK/ns" "$SHUAN" scan --no-store "$WORK/a.txt" >/dev/null 2>"$WORK/ns2.err"
+check "--no-store: pre-built cache read, untouched" [ "$before" = "$(stat -c %Y:%i "$WORK"/ns/vectorscan-*.hsdb)" ]
+"$SHUAN" scan --no-store --cache "$WORK/asked" "$WORK/a.txt" >/dev/null 2>&1
+check "--no-store --cache DIR writes DIR" [ -n "$(ls "$WORK/asked" 2>/dev/null)" ]
 check "scan --help names the cache" sh -c "'$SHUAN' scan --help | grep -q -- '--cache DIR'"
 check "rules --help" sh -c "'$SHUAN' rules compile --help | grep -q 'read-only installation'"
 expect_rc 2 "rules without a subcommand" "$SHUAN" rules

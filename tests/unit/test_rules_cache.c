@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -147,7 +148,7 @@ static void test_hit_finds_the_same(void **state)
 
 static void test_version_1_options_have_no_cache(void **state)
 {
-	shuan_rules_options o = {1, NULL, NULL, "/nonexistent/never-read"};
+	shuan_rules_options o = {1, NULL, NULL, "/nonexistent/never-read", false};
 	shuan_rules *r = NULL;
 	shuan_rules_cache_info ci;
 	(void)state;
@@ -414,6 +415,48 @@ static void test_processes_at_once(void **state)
 	shuan_rules_free(r);
 }
 
+static void test_read_only_reads_never_writes(void **state)
+{
+	char cache[300];
+	shuan_rules_options o = SHUAN_RULES_OPTIONS_INIT;
+	shuan_rules *r = NULL;
+	shuan_rules_cache_info ci;
+	struct stat st;
+	(void)state;
+	snprintf(cache, sizeof(cache), "%s/ro-by-request", g_tmp);
+	o.cache_dir = cache;
+	o.cache_read_only = true;
+	assert_int_equal(shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, NULL, 0), 0);
+	shuan_rules_cache_get(r, &ci);
+	assert_int_equal(ci.state, SHUAN_RULES_CACHE_MISS);
+	assert_string_equal(ci.note, "");
+	assert_int_not_equal(stat(cache, &st), 0); /* not even the directory */
+	shuan_rules_free(r);
+	r = load(SHUAN_TEST_RULES_DIR, cache, &ci); /* a writer fills it */
+	assert_int_equal(ci.state, SHUAN_RULES_CACHE_STORED);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s", ci.path);
+	shuan_rules_free(r);
+	r = NULL;
+	assert_int_equal(shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, NULL, 0), 0);
+	shuan_rules_cache_get(r, &ci);
+	assert_int_equal(ci.state, SHUAN_RULES_CACHE_HIT);
+	shuan_rules_free(r);
+	r = NULL;
+	damage(path, -50, "XXXX", 4, -1);
+	assert_int_equal(stat(path, &st), 0);
+	time_t before = st.st_mtime;
+	ino_t ino = st.st_ino;
+	assert_int_equal(shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, NULL, 0), 0);
+	shuan_rules_cache_get(r, &ci);
+	assert_int_equal(ci.state, SHUAN_RULES_CACHE_MISS);
+	assert_non_null(strstr(ci.note, "damaged"));
+	assert_non_null(strstr(ci.note, "not replaced"));
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_ino == ino && st.st_mtime == before);
+	shuan_rules_free(r);
+}
+
 static void test_default_dir(void **state)
 {
 	char buf[512], small[8];
@@ -445,6 +488,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_damaged_file_is_recompiled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable_directory_only_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_reads_never_writes, setup, teardown),
 		cmocka_unit_test(test_default_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,12 +187,13 @@ int shuan_match__cache_load(shuan_matcher_cache *c, struct hs_database **db)
 		return rc;
 	}
 	if ((why = check_file(c, (const unsigned char *)b, len))) {
-		note(c, "the rules cache %s was %s; compiled the patterns again", c->path, why);
+		note(c, "the rules cache %s was %s; compiled the patterns again%s", c->path, why,
+		     c->read_only ? " (not replaced: the cache is read-only here)" : "");
 		rc = SHUAN_EINVAL;
 	} else if (hs_deserialize_database(b + CACHE_HEADER, len - CACHE_HEADER, db) != HS_SUCCESS) {
 		*db = NULL;
-		note(c, "the rules cache %s was %s; compiled the patterns again", c->path,
-		     "refused by Vectorscan");
+		note(c, "the rules cache %s was refused by Vectorscan; compiled the patterns again%s", c->path,
+		     c->read_only ? " (not replaced: the cache is read-only here)" : "");
 		rc = SHUAN_EINVAL;
 	}
 	shuan_free(b);

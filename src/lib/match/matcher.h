@@ -50,10 +50,12 @@ typedef enum shuan_matcher_cache_state {
 	SHUAN_MATCHER_CACHE_HIT,         /* read from the cache */
 	SHUAN_MATCHER_CACHE_STORED,      /* compiled and written */
 	SHUAN_MATCHER_CACHE_UNWRITABLE,  /* compiled; could not be written (note) */
+	SHUAN_MATCHER_CACHE_MISS,        /* compiled; not written (read_only) */
 } shuan_matcher_cache_state;
 
 typedef struct shuan_matcher_cache {
 	const char *dir;
+	bool read_only;   /* read a cached database, never write one */
 	const unsigned char *salt;
 	size_t salt_len;
 	/* filled by shuan_matcher_compile */

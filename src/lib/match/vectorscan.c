@@ -54,7 +54,9 @@ static int hs_compile_all(shuan_matcher *m, const shuan_pattern_def *pats, size_
 		goto cleanup;
 	}
 	rc = 0;
-	if (cache) {
+	if (cache && cache->read_only) {
+		cache->state = SHUAN_MATCHER_CACHE_MISS;
+	} else if (cache) {
 		/* keep the note of a refused file; a write failure adds its own */
 		char refused[sizeof(cache->note)];
 		memcpy(refused, cache->note, sizeof(refused));

@@ -173,6 +173,7 @@ int shuan_rules__load(shuan_rules **out, const char *dir, const shuan_rules_opti
 	if (!(r = shuan_calloc(1, sizeof(*r))))
 		return SHUAN_ENOMEM;
 	r->cache.dir = kind == SHUAN_MATCHER_VECTORSCAN ? cache_dir : NULL;
+	r->cache.read_only = cache_dir && opts->cache_read_only;
 	if ((rc = check_selection(dir, opts, errbuf, errlen)) ||
 	    (rc = load_detectors(r, dir, opts, r->cache.dir, errbuf, errlen)) ||
 	    (rc = load_tables(r, dir, errbuf, errlen)) ||
@@ -210,8 +211,9 @@ const shuan_detector_info *shuan_rules_detector(const shuan_rules *r, size_t i)
 void shuan_rules_cache_get(const shuan_rules *r, shuan_rules_cache_info *out)
 {
 	static const shuan_rules_cache_state states[] = {SHUAN_RULES_CACHE_OFF, SHUAN_RULES_CACHE_HIT,
-							 SHUAN_RULES_CACHE_STORED, SHUAN_RULES_CACHE_UNWRITABLE};
-	out->state = r && (unsigned)r->cache.state < 4 ? states[r->cache.state] : SHUAN_RULES_CACHE_OFF;
+							 SHUAN_RULES_CACHE_STORED, SHUAN_RULES_CACHE_UNWRITABLE,
+							 SHUAN_RULES_CACHE_MISS};
+	out->state = r && (unsigned)r->cache.state < 5 ? states[r->cache.state] : SHUAN_RULES_CACHE_OFF;
 	out->path = r ? r->cache.path : "";
 	out->note = r ? r->cache.note : "";
 }

@@ -66,18 +66,20 @@ static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 	end--;
 	if (start < s->report_from || start >= s->report_to || end - start > SCAN_MAX_VALUE)
 		return 0;
-	c.pattern = pattern;
-	c.det = s->rules->pattern_det[pattern];
-	c.start = start;
-	c.end = end;
+	c.pattern = (uint16_t)pattern;
+	c.det = (uint16_t)s->rules->pattern_det[pattern];
+	c.start = (uint32_t)start;
+	c.end = (uint32_t)end;
 	/* A full candidate list means pathological input: stop collecting
 	 * rather than grow without bound, check what was collected, and say
 	 * that the rest of the chunk was not checked. */
 	if ((rc = shuan_vec_push(&s->cands, &c)) != 0) {
-		if (rc == SHUAN_ELIMIT)
-			m->c->limit = SHUAN_LIMIT_CANDIDATES;
-		else
+		if (rc != SHUAN_ELIMIT)
 			m->c->err = rc;
+		else if (m->c->can_shrink)
+			m->c->crowded = true; /* the stream loop cuts the chunk smaller */
+		else
+			m->c->limit = SHUAN_LIMIT_CANDIDATES;
 		return 1;
 	}
 	return 0;
@@ -178,6 +180,10 @@ static int on_cell(const seg_cell *c, const char *norm, void *ud)
 		if (!r->dets[i].field_mode || !shuan_detector_has_field(&r->dets[i], norm))
 			continue;
 		int rc = validate(cc->s, (unsigned)i, cc->buf, cc->len, c->start, c->end, true, c->field);
+		if (rc == SHUAN_ELIMIT && cc->c->can_shrink) {
+			cc->c->crowded = true;
+			return SCAN_CROWDED; /* stops the segmenter; its state is restored */
+		}
 		if (rc == SHUAN_ELIMIT) {
 			cc->c->limit = SHUAN_LIMIT_VALUES;
 			return 0;
@@ -254,20 +260,31 @@ static bool field_is_cue(const shuan_detector *d, const char *field)
 /* ---- reporting ---- */
 
 
+/* Where reporting has got to in the chunk. Findings are reported in order
+ * of their start, so lines and columns are counted incrementally: every
+ * byte of the chunk is looked at once, however many findings share a line
+ * (counting each column from its line start made one long line full of
+ * values quadratic). */
 struct cursor {
 	size_t pos;        /* offset processed so far */
 	uint64_t line;     /* line number at pos */
 	size_t line_start; /* offset of that line's start in the chunk */
+	uint64_t col;      /* characters from line_start to pos */
 };
 
-static void advance_lines(struct cursor *c, const char *buf, size_t to)
+static void advance_lines(shuan_scanner *s, struct cursor *c, const char *buf, size_t to)
 {
-	const char *p = buf + c->pos, *end = buf + to;
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+	const char *p = buf + c->pos, *end = buf + to, *nl;
+	if (to <= c->pos)
+		return;
+	s->walked += to - c->pos;
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
 		c->line++;
-		c->line_start = (size_t)(p - buf) + 1;
-		p++;
+		c->line_start = (size_t)(nl - buf) + 1;
+		c->col = 0;
+		p = nl + 1;
 	}
+	c->col += shuan_utf8_count(p, (size_t)(end - p));
 	c->pos = to;
 }
 
@@ -280,14 +297,20 @@ static const char *field_at(shuan_scanner *s, const scan_call *c, const char *bu
 	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV)
 		return seg_csv_field_at(&s->csv, buf, off, &hdr);
 	if (s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) {
+		size_t was = s->json.pos;
 		if (off <= s->seg_to) {
 			seg_json_advance(&s->json, buf, off);
 			seg_json_path(&s->json, tmp, cap);
 		} else {
-			seg_json probe = s->json; /* beyond what this chunk owns: look, don't move */
+			/* Beyond what this chunk owns: look, don't move - from the end
+			 * of what it owns, so a probe walks at most the overlap. */
+			seg_json_advance(&s->json, buf, s->seg_to);
+			seg_json probe = s->json;
 			seg_json_advance(&probe, buf, off);
 			seg_json_path(&probe, tmp, cap);
+			s->walked += off - s->json.pos;
 		}
+		s->walked += s->json.pos - was;
 		return tmp[0] ? tmp : NULL;
 	}
 	return NULL;
@@ -301,7 +324,7 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	size_t start = h->v.start, n = h->v.end - h->v.start, nl;
 
 	memset(&f, 0, sizeof(f));
-	advance_lines(cur, buf, start);
+	advance_lines(s, cur, buf, start);
 	f.field = h->by_field ? (const char *)s->pool.v + h->field : field_at(s, c, buf, start, fieldbuf, sizeof(fieldbuf));
 	f.context = h->by_field || field_is_cue(d, f.field) || cue_before(d, &d->cues, buf, start);
 	if (d->require_cue && !f.context)
@@ -319,8 +342,7 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	f.path = s->path;
 	f.location = c->in_cell ? c->cell_location : NULL;
 	f.line = s->line + cur->line;
-	f.column = shuan_utf8_count(buf + cur->line_start, start - cur->line_start) + 1 +
-		   (cur->line == 0 ? s->line_chars : 0);
+	f.column = cur->col + 1 + (cur->line == 0 ? s->line_chars : 0);
 	if (s->dec) {
 		/* Decoded input: offsets in the bytes as stored (GBK, UTF-16). */
 		f.offset = shuan_decoder_raw_offset(s->dec, s->base_offset + start);
@@ -384,7 +406,7 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 	const shuan_rules *r = s->rules;
 	struct cell_ctx cc = {s, c, buf, len};
 	struct match_ctx mc = {s, c};
-	struct cursor cur = {0, 0, 0};
+	struct cursor cur = {0, 0, 0, 0};
 	int rc;
 
 	s->cands.n = 0;
@@ -393,6 +415,7 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 	s->last_field = (size_t)-1;
 	c->err = 0;
 	c->limit = SHUAN_LIMIT_NONE;
+	c->crowded = false;
 	/* Newline sentinels around the chunk give a value at either edge its
 	 * boundary delimiter (the scanner's buffer has a spare byte before and
 	 * after every chunk; see scanner.c). */
@@ -406,6 +429,8 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 	buf[len] = after;
 	if (rc == SHUAN_ESTOP && c->err)
 		return c->err;
+	if (rc == SHUAN_ESTOP && c->crowded)
+		return SCAN_CROWDED;
 	if (rc && rc != SHUAN_ESTOP)
 		return rc;
 	if (s->cands.n > 1)
@@ -432,6 +457,8 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 		done_det = k->det;
 		done_start = k->start;
 		rc = validate(s, k->det, buf, len, k->start, k->end, false, NULL);
+		if (rc == SHUAN_ELIMIT && c->can_shrink)
+			return SCAN_CROWDED;
 		if (rc == SHUAN_ELIMIT) {
 			c->limit = SHUAN_LIMIT_VALUES;
 			if (k->start < checked_to)
@@ -442,7 +469,14 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 			return rc;
 	}
 	rc = 0;
-	/* Field-mode cells (CSV columns and JSON keys named like 姓名/address). */
+	/* Field-mode cells (CSV columns and JSON keys named like 姓名/address).
+	 * What the CSV segmenter carries from chunk to chunk is kept, so that a
+	 * crowded chunk handed back leaves it as it was. */
+	struct csv_carry {
+		bool inq, have_header;
+		int col, ncols;
+		size_t header_end;
+	} carry = {s->csv.inq, s->csv.have_header, s->csv.col, s->csv.ncols, s->csv.header_end};
 	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV)
 		rc = seg_csv_chunk(&s->csv, buf, s->seg_to, first, r->any_field_mode ? want_field : NULL,
 				   on_cell, &cc);
@@ -450,6 +484,14 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 		rc = seg_json_cells(&s->json, buf, s->seg_to, want_field, on_cell, &cc);
 	else if (c->in_cell && c->cell_field && r->any_field_mode)
 		rc = whole_cell(&cc, len);
+	if (rc == SCAN_CROWDED || c->crowded) {
+		s->csv.inq = carry.inq;
+		s->csv.have_header = carry.have_header;
+		s->csv.col = carry.col;
+		s->csv.ncols = carry.ncols;
+		s->csv.header_end = carry.header_end;
+		return SCAN_CROWDED;
+	}
 	if (rc)
 		return rc;
 	if (c->limit != SHUAN_LIMIT_NONE)

@@ -49,7 +49,11 @@ typedef struct seg_csv {
 		bool inq;
 	} *lines;
 	size_t nlines, caplines;
-	size_t lookup_line; /* cursor for monotone lookups */
+	size_t lookup_line; /* cursor for monotone lookups: its line, */
+	size_t lookup_pos;  /* the offset it reached (SIZE_MAX: none yet), */
+	int lookup_col;     /* the column there */
+	bool lookup_inq;    /* and whether that is inside quotes */
+	uint64_t walked;    /* bytes lookups walked (tests: linear work) */
 } seg_csv;
 
 void seg_csv_init(seg_csv *c, char delim);

@@ -99,6 +99,7 @@ int seg_csv_chunk(seg_csv *c, const char *buf, size_t len, bool first_chunk,
 
 	c->nlines = 0;
 	c->lookup_line = 0;
+	c->lookup_pos = SIZE_MAX;
 	if (!in_header)
 		c->header_end = 0;
 	if ((rc = push_line(c, 0)))
@@ -162,15 +163,27 @@ const char *seg_csv_field_at(seg_csv *c, const char *buf, size_t off, bool *is_h
 		li = 0;
 	while (li + 1 < c->nlines && c->lines[li + 1].off <= off)
 		li++;
+	/* Go on from the last lookup when it was on this line and before off:
+	 * lookups come in order, so a long line is walked once, not once per
+	 * value on it. */
+	if (li != c->lookup_line || c->lookup_pos < c->lines[li].off || c->lookup_pos > off) {
+		c->lookup_pos = c->lines[li].off;
+		c->lookup_col = c->lines[li].col;
+		c->lookup_inq = c->lines[li].inq;
+	}
 	c->lookup_line = li;
-	int col = c->lines[li].col;
-	bool inq = c->lines[li].inq;
-	for (size_t i = c->lines[li].off; i < off; i++) {
+	int col = c->lookup_col;
+	bool inq = c->lookup_inq;
+	c->walked += off - c->lookup_pos;
+	for (size_t i = c->lookup_pos; i < off; i++) {
 		if (buf[i] == '"')
 			inq = !inq; /* a doubled quote toggles twice: net no change */
 		else if (!inq && buf[i] == c->delim)
 			col++;
 	}
+	c->lookup_pos = off;
+	c->lookup_col = col;
+	c->lookup_inq = inq;
 	if (c->header_end && off < c->header_end && c->lines[li].off == 0 && c->lookup_line == 0) {
 		*is_header = true;
 		return NULL;
