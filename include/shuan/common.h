@@ -37,8 +37,13 @@ typedef enum shuan_error {
 } shuan_error;
 
 /* Whether rc means "stop everything now" (cancelled or stopped by a
- * callback) rather than a failure of one input. */
-#define SHUAN_STOPPED(rc) ((rc) == SHUAN_EINTR || (rc) == SHUAN_ESTOP)
+ * callback) rather than a failure of one input. A function, so that its
+ * argument is evaluated once. */
+static inline int shuan_stopped(int rc)
+{
+	return rc == SHUAN_EINTR || rc == SHUAN_ESTOP;
+}
+#define SHUAN_STOPPED(rc) shuan_stopped(rc)
 
 /* Returns a static English description of an error code. Never NULL. */
 SHUAN_API const char *shuan_strerror(int code);
