@@ -443,6 +443,9 @@ int cmd_scan(int argc, char **argv)
 	sum.fingerprint_alg = so.fingerprint_alg == SHUAN_FP_HMAC_SM3 ? "hmac-sm3" : "hmac-sha256";
 	so.fingerprint_key = key;
 	so.fingerprint_key_len = sizeof(key);
+	/* text and summary show no fingerprint: distinct counts need only the
+	 * cheap keyed hash, not an HMAC per finding */
+	so.distinct_only = !strcmp(format, "summary") || !strcmp(format, "text");
 	so.cancel = &g_cancel;
 	/* a probe scanner validates the options the workers will use */
 	shuan_scanner *probe = NULL;

@@ -45,6 +45,17 @@ typedef struct scan_hit {
 	shuan_vresult v;
 } scan_hit;
 
+/* Which detectors name a field (chunk.c's watchers() cache). */
+#define SCAN_WATCH_SLOTS 64
+typedef struct watch_entry {
+	char key[SEG_MAX_NAME];
+	uint16_t det[7];  /* detector indexes, in order */
+	uint8_t n;
+	bool field_mode;  /* one of them is a field-mode detector */
+	bool many;        /* more than det holds: look the name up afresh */
+	bool valid;
+} watch_entry;
+
 struct shuan_scanner {
 	const shuan_rules *rules;
 	shuan_scan_options opt;
@@ -56,6 +67,8 @@ struct shuan_scanner {
 	char *buf;        /* chunk data, with one spare byte on each side */
 	size_t cap;
 	shuan_vec cands, hits;
+	shuan_vec order;   /* uint32 indexes of hits, in report order */
+	shuan_vec last_cand; /* per pattern: 1 + index of its last candidate in this chunk, or 0 */
 	shuan_vec pool;    /* field names of this chunk's by_field hits (NUL-separated) */
 	size_t last_field; /* offset of the last name added to pool, or SIZE_MAX */
 	/* per input */
@@ -76,6 +89,8 @@ struct shuan_scanner {
 	uint64_t crowded;         /* chunks cut smaller because they were crowded (tests) */
 	uint64_t walked;          /* bytes walked for lines, columns and fields (tests: linear work) */
 	uint64_t findings;
+	watch_entry watch[2][SCAN_WATCH_SLOTS]; /* [0] by normalised name, [1] by raw key */
+	unsigned watch_next[2];                 /* the way a miss replaces next */
 };
 
 /*

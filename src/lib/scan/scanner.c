@@ -6,6 +6,7 @@
  * hands each chunk to scan_chunk.c.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,17 +33,18 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	int rc = SHUAN_ENOMEM;
 
 	*out = NULL;
-	if (opts && opts->version != SHUAN_SCAN_OPTIONS_VERSION) {
+	if (opts && opts->version != 1 && opts->version != SHUAN_SCAN_OPTIONS_VERSION) {
 		shuan_free(s);
 		return SHUAN_EINVAL;
 	}
 	if (!s)
 		return rc;
 	s->rules = rules;
-	if (opts)
+	s->opt = (shuan_scan_options)SHUAN_SCAN_OPTIONS_INIT;
+	if (opts && opts->version == 1)
+		memcpy(&s->opt, opts, offsetof(shuan_scan_options, distinct_only)); /* ends there */
+	else if (opts)
 		s->opt = *opts;
-	else
-		s->opt = (shuan_scan_options)SHUAN_SCAN_OPTIONS_INIT;
 	if ((rc = shuan_enc_parse(s->opt.encoding, &s->enc)))
 		goto fail;
 	rc = SHUAN_ENOMEM;
@@ -69,8 +71,11 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	/* one spare byte before and after for the matcher's newline sentinels */
 	shuan_vec_init(&s->cands, sizeof(scan_cand), SCAN_MAX_CANDIDATES);
 	shuan_vec_init(&s->hits, sizeof(scan_hit), SCAN_MAX_VALUES);
+	shuan_vec_init(&s->order, sizeof(uint32_t), 2 * (size_t)SCAN_MAX_VALUES); /* an index and its merge */
+	shuan_vec_init(&s->last_cand, sizeof(uint32_t), 65536);
 	shuan_vec_init(&s->pool, 1, 64u << 20);
-	if (!(s->buf_base = shuan_malloc(s->cap + 2)))
+	if (!(s->buf_base = shuan_malloc(s->cap + 2)) ||
+	    shuan_vec_resize(&s->last_cand, rules->n_patterns ? rules->n_patterns : 1))
 		goto fail;
 	s->buf = s->buf_base + 1;
 	if ((rc = shuan_matcher_scratch_alloc(&s->scratch, rules->matcher)))
@@ -97,6 +102,8 @@ void shuan_scanner_free(shuan_scanner *s)
 	seg_csv_free(&s->csv);
 	shuan_vec_free(&s->cands);
 	shuan_vec_free(&s->hits);
+	shuan_vec_free(&s->order);
+	shuan_vec_free(&s->last_cand);
 	shuan_vec_free(&s->pool);
 	shuan_free(s->buf_base);
 	shuan_free(s);
