@@ -46,7 +46,12 @@ typedef struct shuan_finding {
 	const char *spi_category; /* effective sensitive-PI category, "" when not sensitive */
 	bool context;           /* a cue word or a field name supported the finding */
 	const char *evidence;   /* masked value, e.g. "138****5678" */
-	const char *fingerprint;/* hex keyed HMAC of the normalised value; "" without a key */
+	const char *fingerprint;/* hex keyed HMAC of the normalised value; "" without a key or
+				 * with the scan option distinct_only */
+	uint64_t distinct_key;  /* keyed 64-bit hash (SipHash-2-4 under a key derived from the
+				 * fingerprint key) of the detector and normalised value: equal
+				 * values give equal keys under one key; for counting only, never
+				 * shown; 0 without a key */
 	const char *value;      /* raw value (NOT NUL-terminated) - do not show unless revealing */
 	size_t value_len;
 	shuan_finding_attrs attrs;

@@ -48,7 +48,7 @@ typedef enum shuan_fingerprint_alg {
 	SHUAN_FP_HMAC_SHA256 = 1,
 } shuan_fingerprint_alg;
 
-#define SHUAN_SCAN_OPTIONS_VERSION 1
+#define SHUAN_SCAN_OPTIONS_VERSION 2
 typedef struct shuan_scan_options {
 	unsigned version;              /* SHUAN_SCAN_OPTIONS_VERSION */
 	int year, month, day;          /* the scan date for ages and future dates; 0 = today */
@@ -68,8 +68,14 @@ typedef struct shuan_scan_options {
 	 * as GB18030, their superset), utf-16le, utf-16be. An unknown name makes
 	 * shuan_scanner_new fail with SHUAN_EINVAL. */
 	const char *encoding;
+	/* Version 2. With fingerprint_key: findings carry only `distinct_key`
+	 * (what shuan_stats counts distinct values by) and an empty
+	 * `fingerprint`, for callers that neither show nor store fingerprints
+	 * (counts only, text output): the HMAC per finding is much of the cost
+	 * of dense data. */
+	bool distinct_only;
 } shuan_scan_options;
-#define SHUAN_SCAN_OPTIONS_INIT {SHUAN_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, SHUAN_FP_HMAC_SM3, 0, 0, 0, NULL, SHUAN_FORMAT_AUTO, NULL}
+#define SHUAN_SCAN_OPTIONS_INIT {SHUAN_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, SHUAN_FP_HMAC_SM3, 0, 0, 0, NULL, SHUAN_FORMAT_AUTO, NULL, false}
 
 /* Called for each finding, in input order. Return 0 to go on, non-zero to
  * stop the scan (which then returns SHUAN_ESTOP). */
@@ -132,7 +138,8 @@ typedef struct shuan_input_result {
 } shuan_input_result;
 
 /* Creates a scanner on `rules`, which must outlive it. opts may be NULL (the
- * defaults); else opts->version must be SHUAN_SCAN_OPTIONS_VERSION. Returns
+ * defaults); else opts->version must be 1 (no distinct_only) or
+ * SHUAN_SCAN_OPTIONS_VERSION. Returns
  * 0, SHUAN_EINVAL (an unknown encoding, an options version this library does
  * not know) or SHUAN_ENOMEM. */
 SHUAN_API int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules,

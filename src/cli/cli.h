@@ -8,6 +8,7 @@
 #define SHUAN_CLI_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "shuan/scanner.h"
@@ -28,6 +29,7 @@ int cmd_scans(int argc, char **argv);
 int cmd_xborder(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_duties(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* Resolves the store directory: explicit (from --store) if non-NULL, else the
  * library default. Returns 0 or prints an error and returns CLI_EXIT_ERROR. */
@@ -52,5 +54,10 @@ const char **cli_split_ids(char *s);
 
 /* A --jobs value from 1 to 256. Returns 0 or -1. */
 int cli_parse_jobs(const char *s, long *out);
+
+/* Resolves the compiled-patterns cache directory: NULL when disabled
+ * (--no-cache) or when no default exists; else explicit (from --cache) if
+ * non-NULL, else the library default, written into buf. */
+const char *cli_cache_dir(const char *explicit_dir, bool disabled, char *buf, size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "shuan/scanner.h"
+#include "shuan/rules.h"
 #include "shuan/store.h"
 
 int cli_store_dir(const char *explicit_dir, char *buf, size_t len)
@@ -88,6 +89,15 @@ int cli_parse_format(const char *s, shuan_format *f)
 			return 0;
 		}
 	return -1;
+}
+
+const char *cli_cache_dir(const char *explicit_dir, bool disabled, char *buf, size_t len)
+{
+	if (disabled)
+		return NULL;
+	if (explicit_dir)
+		return snprintf(buf, len, "%s", explicit_dir) < (int)len ? buf : NULL;
+	return shuan_rules_cache_default_dir(buf, len) == 0 ? buf : NULL;
 }
 
 const char **cli_split_ids(char *s)

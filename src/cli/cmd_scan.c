@@ -40,7 +40,7 @@ enum {
 	OPT_INCLUDE, OPT_EXCLUDE, OPT_MIN_CONF, OPT_MAX_FILE_SIZE, OPT_DATE, OPT_RULES, OPT_FINGERPRINT,
 	OPT_INPUT_FORMAT, OPT_COLOR, OPT_PART_SIZE, OPT_ENCODING, OPT_MAX_DEPTH, OPT_MAX_EXPANDED, OPT_MAX_RATIO,
 	OPT_FAIL_ON_SKIP, OPT_NO_BOM, OPT_SARIF_AGGREGATE, OPT_MAX_RESULTS, OPT_IGNORE_FILE, OPT_NO_IGNORE, OPT_BASELINE,
-	OPT_SHOW_SUPPRESSED,
+	OPT_SHOW_SUPPRESSED, OPT_CACHE, OPT_NO_CACHE,
 	OPT_JOBS = 'j',
 };
 
@@ -70,9 +70,11 @@ static const cli_option scan_options[] = {
 	{"max-ratio", 0, required_argument, "X", "stop reading an archive that expands more than X times its size, judged after 64 MiB (default: 200)", OPT_MAX_RATIO},
 	{"date", 0, required_argument, "YYYY-MM-DD", "the scan date for ages and future-date checks (default: today)", OPT_DATE},
 	{"store", 0, required_argument, "DIR", "store directory (default: $SHUAN_STORE or ~/.local/share/shuan)", OPT_STORE},
-	{"no-store", 0, no_argument, NULL, "write nothing to disk; fingerprints use a throwaway key", OPT_NO_STORE},
+	{"no-store", 0, no_argument, NULL, "write nothing to disk (a rules cache is read, not written, unless --cache names it); fingerprints use a throwaway key", OPT_NO_STORE},
 	{"fingerprint", 0, required_argument, "ALG", "fingerprint HMAC: sm3 or sha256 (default: sm3)", OPT_FINGERPRINT},
 	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", OPT_RULES},
+	{"cache", 0, required_argument, "DIR", "compiled-patterns cache (default: $SHUAN_CACHE_DIR, else $XDG_CACHE_HOME/shuan, else ~/.cache/shuan; see 'shuan rules compile')", OPT_CACHE},
+	{"no-cache", 0, no_argument, NULL, "compile the patterns in memory; read and write no cache", OPT_NO_CACHE},
 	{"color", 0, required_argument, "WHEN", "auto, always or never (text format)", OPT_COLOR},
 	{"jobs", 'j', required_argument, "N", "scan with N threads; large files are split across them (default: the number of cores)", OPT_JOBS},
 	{"part-size", 0, required_argument, "SIZE", "split files of at least 4 x SIZE into parts of SIZE across jobs (default: 16M)", OPT_PART_SIZE},
@@ -201,6 +203,9 @@ static double now_seconds(void)
 int cmd_scan(int argc, char **argv)
 {
 	const char *format = NULL, *out_path = NULL, *store_opt = NULL, *rules_opt = NULL, *color = "auto";
+	const char *cache_opt = NULL;
+	bool no_cache = false;
+	char cache_dir[4096];
 	const char **only = NULL, **exclude_dets = NULL, **include = NULL, **exclude = NULL;
 	size_t n_include = 0, n_exclude = 0;
 	bool reveal = false, no_store = false;
@@ -245,6 +250,8 @@ int cmd_scan(int argc, char **argv)
 		case OPT_STORE: store_opt = optarg; break;
 		case OPT_NO_STORE: no_store = true; break;
 		case OPT_RULES: rules_opt = optarg; break;
+		case OPT_CACHE: cache_opt = optarg; break;
+		case OPT_NO_CACHE: no_cache = true; break;
 		case OPT_COLOR: color = optarg; break;
 		case OPT_DETECTORS: only = cli_split_ids(optarg); break;
 		case OPT_EXCLUDE_DETECTORS: exclude_dets = cli_split_ids(optarg); break;
@@ -383,10 +390,16 @@ int cmd_scan(int argc, char **argv)
 
 	ro.only = only;
 	ro.exclude = exclude_dets;
+	ro.cache_dir = cli_cache_dir(cache_opt, no_cache, cache_dir, sizeof(cache_dir));
+	ro.cache_read_only = no_store && !cache_opt; /* --no-store writes nothing it was not asked to */
 	if (shuan_rules_load(&rules, cli_rules_dir(rules_opt), &ro, errbuf, sizeof(errbuf)) != 0) {
 		fprintf(stderr, "shuan scan: cannot load rules: %s\n", errbuf);
 		goto cleanup;
 	}
+	shuan_rules_cache_info cache_info;
+	shuan_rules_cache_get(rules, &cache_info);
+	if (cache_info.note[0] && !run.quiet)
+		fprintf(stderr, "shuan scan: note: %s\n", cache_info.note);
 	if (!no_store) {
 		if (cli_store_dir(store_opt, store_dir, sizeof(store_dir)) != 0)
 			goto cleanup;
@@ -408,6 +421,9 @@ int cmd_scan(int argc, char **argv)
 	sum.fingerprint_alg = so.fingerprint_alg == SHUAN_FP_HMAC_SM3 ? "hmac-sm3" : "hmac-sha256";
 	so.fingerprint_key = key;
 	so.fingerprint_key_len = sizeof(key);
+	/* text and summary show no fingerprint: distinct counts need only the
+	 * cheap keyed hash, not an HMAC per finding */
+	so.distinct_only = !strcmp(format, "summary") || !strcmp(format, "text");
 	so.cancel = &g_cancel;
 	/* a probe scanner validates the options the workers will use */
 	shuan_scanner *probe = NULL;

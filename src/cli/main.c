@@ -25,6 +25,7 @@ static const struct {
 	{"xborder", cmd_xborder, "cross-border transfers: pathway (exempt, contract, assessment) and ledger (数据出境)"},
 	{"incident", cmd_incident, "data security incidents: grading, deadlines, timeline, reports (安全事件)"},
 	{"duties", cmd_duties, "periodic obligations with due dates and an iCalendar export (定期义务)"},
+	{"rules", cmd_rules, "compile the detectors' patterns into the cache ahead of scans (预编译规则)"},
 };
 
 static void usage(FILE *f)

@@ -4,9 +4,9 @@
  * A table file is read whole into one buffer that the dictionary owns. Lines
  * are split in place (the newline, the optional CR and the TAB become NULs),
  * so each entry is two pointers into that buffer plus the key length. The
- * entry array is sorted with qsort and searched with bsearch; duplicate keys
- * keep their first line. Nothing is modified after loading, so concurrent
- * lookups need no lock.
+ * entry array is sorted with qsort (for iteration in key order and to drop
+ * duplicate keys) and indexed by an open-addressing hash table for lookups.
+ * Nothing is modified after loading, so concurrent lookups need no lock.
  *
  * Limits: a line longer than DICT_MAX_LINE bytes or a file larger than
  * DICT_MAX_FILE bytes is refused with SHUAN_ELIMIT (tables are curated data,
@@ -15,6 +15,7 @@
 #include "util/dict.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,48 @@ struct shuan_dict {
 	char *text;     /* owned file contents (NULL for from_keys) */
 	entry *entries; /* sorted by key */
 	size_t n;
+	uint32_t *slots; /* open-addressing index: entry index + 1, 0 = empty */
+	size_t mask;     /* slots - 1 (a power of two, at least twice n) */
 };
+
+/* The index's hash: 8 bytes at a time, multiply and fold (the tables are
+ * curated data, not chosen by an adversary, so a keyed hash buys nothing).
+ * Validators look up several substrings per candidate (an address tries
+ * every division-name length), so a lookup must cost one hash and one
+ * compare rather than a binary search of memcmp calls. */
+static uint64_t key_hash(const char *k, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, k, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		k += 8;
+		n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, k, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 29);
+}
+
+static int build_index(shuan_dict *d)
+{
+	size_t cap = 16;
+	while (cap < 2 * d->n)
+		cap *= 2;
+	if (d->n >= UINT32_MAX || !(d->slots = shuan_calloc(cap, sizeof(*d->slots))))
+		return SHUAN_ENOMEM;
+	d->mask = cap - 1;
+	for (size_t i = 0; i < d->n; i++) {
+		size_t j = (size_t)key_hash(d->entries[i].key, d->entries[i].klen) & d->mask;
+		while (d->slots[j])
+			j = (j + 1) & d->mask;
+		d->slots[j] = (uint32_t)(i + 1);
+	}
+	return SHUAN_OK;
+}
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -150,6 +192,8 @@ int shuan_dict_load(shuan_dict **out, const char *path, char *errbuf, size_t err
 	if (rc)
 		goto cleanup;
 	sort_unique(d);
+	if ((rc = build_index(d)))
+		goto cleanup;
 	*out = d;
 	d = NULL;
 cleanup:
@@ -182,6 +226,10 @@ int shuan_dict_from_keys(shuan_dict **out, const char *const *keys, size_t n)
 		p += l + 1;
 	}
 	sort_unique(d);
+	if (build_index(d)) {
+		shuan_dict_free(d);
+		return SHUAN_ENOMEM;
+	}
 	*out = d;
 	return SHUAN_OK;
 }
@@ -190,6 +238,7 @@ void shuan_dict_free(shuan_dict *d)
 {
 	if (!d)
 		return;
+	shuan_free(d->slots);
 	shuan_free(d->entries);
 	shuan_free(d->text);
 	shuan_free(d);
@@ -199,9 +248,12 @@ const char *shuan_dict_get(const shuan_dict *d, const char *key, size_t len)
 {
 	if (!d || !key || d->n == 0)
 		return NULL;
-	entry k = {key, len, NULL};
-	const entry *e = bsearch(&k, d->entries, d->n, sizeof(entry), cmp_entry);
-	return e ? e->value : NULL;
+	for (size_t j = (size_t)key_hash(key, len) & d->mask; d->slots[j]; j = (j + 1) & d->mask) {
+		const entry *e = &d->entries[d->slots[j] - 1];
+		if (e->klen == len && !memcmp(e->key, key, len))
+			return e->value;
+	}
+	return NULL;
 }
 
 int shuan_dict_prefix(const shuan_dict *d, const char *key, size_t len)

@@ -5,7 +5,7 @@ set -u
 PASS=0
 FAIL=0
 WORK=$(mktemp -d)
-export HOME="$WORK/home" XDG_DATA_HOME= SHUAN_STORE=
+export HOME="$WORK/home" XDG_DATA_HOME= SHUAN_STORE= XDG_CACHE_HOME= SHUAN_CACHE_DIR=
 mkdir -p "$HOME"
 trap 'rm -rf "$WORK"' EXIT
 

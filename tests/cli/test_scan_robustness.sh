@@ -54,7 +54,12 @@ check "scan id recorded" [ "$(tail -n1 "$WORK/s2.jsonl" | jq .scan_id)" = 2 ]
 # SHUAN_STORE chooses the store too
 SHUAN_STORE="$WORK/store2" $SHUAN scan --format jsonl "$D/good.txt" >/dev/null 2>&1
 check "SHUAN_STORE used" [ -f "$WORK/store2/shuan.db" ]
-# --no-store writes nothing at all
+# --no-store writes nothing at all (the scans above, with a store, may have
+# left the compiled-patterns cache under HOME: nothing may be added or changed)
+before=$(find "$HOME" -printf '%p %s %T@\n' | sort)
 $SHUAN scan --no-store "$D/good.txt" >/dev/null 2>&1
-check "no-store writes nothing" [ -z "$(ls -A "$HOME")" ]
+check "no-store writes nothing" [ "$(find "$HOME" -printf '%p %s %T@\n' | sort)" = "$before" ]
+rm -rf "$HOME/.cache"
+$SHUAN scan --no-store "$D/good.txt" >/dev/null 2>&1
+check "no-store writes nothing in an empty HOME" [ -z "$(ls -A "$HOME")" ]
 finish

@@ -6,6 +6,10 @@
 set -u
 : "${SHUAN:?}" "${TESTDIR:?}"
 pass=0 fail=0
+# the compiled-patterns cache of these runs, not the user's
+SHUAN_CACHE_DIR=$(mktemp -d)
+export SHUAN_CACHE_DIR
+trap 'rm -rf "$SHUAN_CACHE_DIR"' EXIT
 for dir in "$TESTDIR"/*/; do
   case=$(basename "$dir")
   input=$(ls "$dir"input.* 2>/dev/null | head -n1)

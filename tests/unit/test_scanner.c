@@ -283,7 +283,7 @@ static void test_detector_selection(void **state)
 	shuan_rules *r = NULL;
 	const char *only[] = {"cn_mobile", NULL};
 	const char *bogus[] = {"no_such_detector", NULL};
-	shuan_rules_options o = {SHUAN_RULES_OPTIONS_VERSION, only, NULL};
+	shuan_rules_options o = {SHUAN_RULES_OPTIONS_VERSION, only, NULL, NULL, false};
 	char err[256];
 	assert_int_equal(shuan_rules_load(&r, SHUAN_TEST_RULES_DIR, &o, err, sizeof(err)), 0);
 	assert_int_equal(shuan_rules_count(r), 1);

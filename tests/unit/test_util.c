@@ -21,6 +21,7 @@
 #include "util/buf.h"
 #include "util/io.h"
 #include "util/magic.h"
+#include "util/siphash.h"
 #include "util/utf8.h"
 #include "util/yaml.h"
 
@@ -214,6 +215,89 @@ static void test_magic_and_read_file(void **state)
 	unlink(path);
 }
 
+/* The reference test vectors of SipHash-2-4 (key 00..0f, message
+ * 00 01 .. of length i), and the split form equal to the whole. */
+static void test_siphash_reference_vectors(void **state)
+{
+	unsigned char key[16], msg[64];
+	(void)state;
+	for (int i = 0; i < 16; i++)
+		key[i] = (unsigned char)i;
+	for (int i = 0; i < 64; i++)
+		msg[i] = (unsigned char)i;
+	assert_true(shuan_siphash(key, msg, 0) == 0x726fdb47dd0e0e31ull);
+	assert_true(shuan_siphash(key, msg, 1) == 0x74f839c593dc67fdull);
+	assert_true(shuan_siphash(key, msg, 15) == 0xa129ca6149be45e5ull);
+	assert_true(shuan_siphash(key, msg, 63) == 0x958a324ceb064572ull);
+	for (size_t n = 0; n <= 64; n++)
+		for (size_t k = 0; k <= n; k++)
+			assert_true(shuan_siphash2(key, msg, k, msg + k, n - k) == shuan_siphash(key, msg, n));
+}
+
+/* The byte-at-a-time validator the word-at-a-time one must agree with. */
+static size_t ref_invalid(const unsigned char *s, size_t len)
+{
+	size_t bad = 0, i = 0;
+	while (i < len) {
+		unsigned char c = s[i], lo = 0x80, hi = 0xBF;
+		size_t need;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			need = 1;
+		else if (c >= 0xE0 && c <= 0xEF)
+			need = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+		else if (c >= 0xF0 && c <= 0xF4)
+			need = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+		else {
+			bad++, i++;
+			continue;
+		}
+		size_t k = 1;
+		for (; k <= need && i + k < len; k++)
+			if (s[i + k] < (k == 1 ? lo : 0x80) || s[i + k] > (k == 1 ? hi : 0xBF))
+				break;
+		if (k == need + 1)
+			i += need + 1;
+		else
+			bad++, i += k;
+	}
+	return bad;
+}
+
+/* The eight-bytes-at-a-time paths of counting and validation agree with a
+ * byte-by-byte reading on every length and alignment. */
+static void test_utf8_word_at_a_time(void **state)
+{
+	static const char *const pieces[] = {"a", "张", "\xff", "\xe4\xbd", "\xf0\x9f\x98\x80", "0123456789", "\x80"};
+	char buf[256];
+	unsigned seed = 7;
+	size_t total_bad = 0;
+	(void)state;
+	for (int round = 0; round < 2000; round++) {
+		size_t n = 0;
+		while (n < 200) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 16) % 7];
+			size_t l = strlen(p);
+			memcpy(buf + n, p, l);
+			n += l;
+		}
+		for (size_t from = 0; from < 9; from++) {
+			size_t chars = 0;
+			for (size_t i = from; i < n; i++)
+				chars += ((unsigned char)buf[i] & 0xC0) != 0x80;
+			assert_int_equal(shuan_utf8_count(buf + from, n - from), chars);
+			size_t bad = ref_invalid((const unsigned char *)buf + from, n - from);
+			assert_int_equal(shuan_utf8_invalid(buf + from, n - from, false), bad);
+			total_bad += bad;
+		}
+	}
+	assert_true(total_bad > 1000); /* the inputs did hold invalid sequences */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +306,8 @@ int main(void)
 		cmocka_unit_test(test_yaml_documents_and_files),
 		cmocka_unit_test(test_buf_is_bounded),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_siphash_reference_vectors),
+		cmocka_unit_test(test_utf8_word_at_a_time),
 		cmocka_unit_test(test_magic_and_read_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

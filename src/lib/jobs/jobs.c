@@ -37,7 +37,7 @@ typedef struct rec {
 	const shuan_detector_info *det;
 	const char *path, *field, *location, *evidence, *fingerprint, *value, *spi, *kind, *row;
 	size_t value_len;
-	uint64_t line, column, offset, length;
+	uint64_t line, column, offset, length, distinct_key;
 	double confidence;
 	bool sensitive, context;
 	shuan_finding_attrs attrs;
@@ -168,6 +168,7 @@ static void flush_item(pool *p, item *it)
 		f.context = x->context;
 		f.evidence = x->evidence;
 		f.fingerprint = x->fingerprint;
+		f.distinct_key = x->distinct_key;
 		f.value = x->value;
 		f.value_len = x->value_len;
 		f.attrs = x->attrs;
@@ -212,6 +213,7 @@ static int buffer_finding(worker *w, item *it, const shuan_finding *f)
 	x->location = arena_str(it, f->location);
 	x->evidence = arena_str(it, f->evidence);
 	x->fingerprint = arena_str(it, f->fingerprint);
+	x->distinct_key = f->distinct_key;
 	bool keep = w->p->j->opt.keep_values;
 	x->value = keep ? arena_copy(it, f->value, f->value_len) : NULL;
 	x->value_len = keep ? f->value_len : 0;

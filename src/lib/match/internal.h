@@ -15,8 +15,8 @@ struct hs_scratch;
  * shuan_matcher_scan's contract; the frees release what compile/scratch
  * made (never the structs themselves). */
 typedef struct matcher_ops {
-	int (*compile)(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, size_t *bad, char *errbuf,
-		       size_t errlen);
+	int (*compile)(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, shuan_matcher_cache *cache,
+		       size_t *bad, char *errbuf, size_t errlen);
 	int (*scratch)(shuan_matcher_scratch *sc, const shuan_matcher *m);
 	int (*scan)(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
 		    shuan_match_fn cb, void *ud);
@@ -25,6 +25,14 @@ typedef struct matcher_ops {
 } matcher_ops;
 
 extern const matcher_ops shuan__vectorscan_ops;
+
+/* The on-disk database cache (cache.c). key() fills cache->key and
+ * cache->path from the compile inputs; load() returns 0 with *db set, or
+ * SHUAN_ENOTFOUND (no file), another negative code (refused: cache->note
+ * says why); store() writes db, or returns a negative code with the note. */
+int shuan_match__cache_key(shuan_matcher_cache *c, const char *const *exprs, const unsigned *flags, size_t n);
+int shuan_match__cache_load(shuan_matcher_cache *c, struct hs_database **db);
+int shuan_match__cache_store(shuan_matcher_cache *c, const struct hs_database *db);
 extern const matcher_ops shuan__reference_ops;
 
 struct shuan_matcher {

@@ -6,19 +6,25 @@
 #include "util/alloc.h"
 
 int shuan_matcher_compile(shuan_matcher **out, shuan_matcher_kind kind, const shuan_pattern_def *pats,
-			  size_t n, size_t *bad_pattern, char *errbuf, size_t errlen)
+			  size_t n, shuan_matcher_cache *cache, size_t *bad_pattern, char *errbuf, size_t errlen)
 {
 	shuan_matcher *m = shuan_calloc(1, sizeof(*m));
 	size_t bad = SIZE_MAX;
 	int rc = 0;
 
 	*out = NULL;
+	if (cache) {
+		cache->state = SHUAN_MATCHER_CACHE_OFF;
+		cache->path[0] = cache->note[0] = '\0';
+		if (kind == SHUAN_MATCHER_REFERENCE || !cache->dir || !*cache->dir || !n)
+			cache = NULL;
+	}
 	if (!m)
 		return SHUAN_ENOMEM;
 	m->ops = kind == SHUAN_MATCHER_REFERENCE ? &shuan__reference_ops : &shuan__vectorscan_ops;
 	m->n = n;
 	/* an empty selection is valid: it matches nothing */
-	if (n && (rc = m->ops->compile(m, pats, n, &bad, errbuf, errlen))) {
+	if (n && (rc = m->ops->compile(m, pats, n, cache, &bad, errbuf, errlen))) {
 		shuan_matcher_free(m);
 		m = NULL;
 	}

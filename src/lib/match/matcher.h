@@ -38,11 +38,39 @@ typedef struct shuan_pattern_def {
 /* Called per match; return non-zero to stop scanning. */
 typedef int (*shuan_match_fn)(unsigned pattern, size_t start, size_t end, void *ud);
 
-/* Compiles n patterns. On a pattern error returns SHUAN_ERULES with the
- * failing pattern's index in *bad_pattern (else SIZE_MAX) and the reason in
- * errbuf; SHUAN_ENOMEM otherwise. */
+/*
+ * Where a compiled Vectorscan database is kept between runs (cache.c). The
+ * caller sets dir (NULL: no cache) and salt (more key material: the rules'
+ * content); compile fills the rest. A cache that cannot be read, is stale or
+ * damaged, or cannot be written never fails the compile: the patterns are
+ * compiled in memory and `note` says what happened.
+ */
+typedef enum shuan_matcher_cache_state {
+	SHUAN_MATCHER_CACHE_OFF = 0,     /* no directory, or the reference matcher */
+	SHUAN_MATCHER_CACHE_HIT,         /* read from the cache */
+	SHUAN_MATCHER_CACHE_STORED,      /* compiled and written */
+	SHUAN_MATCHER_CACHE_UNWRITABLE,  /* compiled; could not be written (note) */
+	SHUAN_MATCHER_CACHE_MISS,        /* compiled; not written (read_only) */
+} shuan_matcher_cache_state;
+
+typedef struct shuan_matcher_cache {
+	const char *dir;
+	bool read_only;   /* read a cached database, never write one */
+	const unsigned char *salt;
+	size_t salt_len;
+	/* filled by shuan_matcher_compile */
+	shuan_matcher_cache_state state;
+	unsigned char key[32];
+	char path[4096];  /* the cache file for this key ("" when off) */
+	char note[640];   /* "" or what was refused or could not be written, and why */
+} shuan_matcher_cache;
+
+/* Compiles n patterns, through `cache` when it is non-NULL and names a
+ * directory (Vectorscan only). On a pattern error returns SHUAN_ERULES with
+ * the failing pattern's index in *bad_pattern (else SIZE_MAX) and the reason
+ * in errbuf; SHUAN_ENOMEM otherwise. */
 int shuan_matcher_compile(shuan_matcher **out, shuan_matcher_kind kind, const shuan_pattern_def *pats,
-			  size_t n, size_t *bad_pattern, char *errbuf, size_t errlen);
+			  size_t n, shuan_matcher_cache *cache, size_t *bad_pattern, char *errbuf, size_t errlen);
 void shuan_matcher_free(shuan_matcher *m);
 
 int shuan_matcher_scratch_alloc(shuan_matcher_scratch **out, const shuan_matcher *m);

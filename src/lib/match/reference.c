@@ -16,8 +16,8 @@
 
 #define REF_MAX_MATCHES 512
 
-static int ref_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, size_t *bad, char *errbuf,
-		       size_t errlen)
+static int ref_compile(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, shuan_matcher_cache *cache,
+		       size_t *bad, char *errbuf, size_t errlen)
 {
 	m->pcre = shuan_calloc(n ? n : 1, sizeof(void *));
 	if (!m->pcre)

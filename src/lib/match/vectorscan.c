@@ -1,16 +1,18 @@
 /*
  * lib/match/vectorscan.c - the Vectorscan matcher: all patterns of all selected
  * detectors in one block-mode database, compiled once, with SOM_LEFTMOST so
- * every report carries its start offset. Each thread clones scratch.
+ * every report carries its start offset. Each thread clones scratch. The
+ * compiled database may come from, and go to, the on-disk cache (cache.c).
  */
 #include <hs/hs.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/match/internal.h"
 #include "util/alloc.h"
 
-static int hs_compile_all(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, size_t *bad, char *errbuf,
-			  size_t errlen)
+static int hs_compile_all(shuan_matcher *m, const shuan_pattern_def *pats, size_t n, shuan_matcher_cache *cache,
+			  size_t *bad, char *errbuf, size_t errlen)
 {
 	const char **exprs = shuan_calloc(n, sizeof(*exprs));
 	unsigned *flags = shuan_calloc(n, sizeof(*flags));
@@ -25,6 +27,22 @@ static int hs_compile_all(shuan_matcher *m, const shuan_pattern_def *pats, size_
 		flags[i] = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8 | (pats[i].caseless ? HS_FLAG_CASELESS : 0);
 		ids[i] = (unsigned)i;
 	}
+	/* A usable cached database is the same database: compiling it again
+	 * is half a second of start-up for every small scan. */
+	if (cache && (rc = shuan_match__cache_key(cache, exprs, flags, n)) != 0) {
+		if (rc == SHUAN_ENOMEM)
+			goto cleanup;
+		cache = NULL; /* no key, no cache: compile as without one */
+	}
+	if (cache) {
+		rc = shuan_match__cache_load(cache, &m->hs_db);
+		if (rc == 0) {
+			cache->state = SHUAN_MATCHER_CACHE_HIT;
+			goto cleanup;
+		}
+		if (rc == SHUAN_ENOMEM)
+			goto cleanup;
+	}
 	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK,
 			     NULL, &m->hs_db, &err) != HS_SUCCESS) {
 		if (err && err->expression >= 0)
@@ -36,6 +54,25 @@ static int hs_compile_all(shuan_matcher *m, const shuan_pattern_def *pats, size_
 		goto cleanup;
 	}
 	rc = 0;
+	if (cache && cache->read_only) {
+		cache->state = SHUAN_MATCHER_CACHE_MISS;
+	} else if (cache) {
+		/* keep the note of a refused file; a write failure adds its own */
+		char refused[sizeof(cache->note)];
+		memcpy(refused, cache->note, sizeof(refused));
+		cache->note[0] = '\0';
+		cache->state = shuan_match__cache_store(cache, m->hs_db) == 0 ? SHUAN_MATCHER_CACHE_STORED
+									       : SHUAN_MATCHER_CACHE_UNWRITABLE;
+		size_t a = strlen(refused), b = strlen(cache->note);
+		if (!b || a + 2 + b < sizeof(refused)) {
+			/* both notes when they fit; else the write failure, which says what to do */
+			if (b) {
+				memcpy(refused + a, "; ", 2);
+				memcpy(refused + a + 2, cache->note, b + 1);
+			}
+			memcpy(cache->note, refused, sizeof(refused));
+		}
+	}
 cleanup:
 	shuan_free(exprs);
 	shuan_free(flags);

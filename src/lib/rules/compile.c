@@ -61,6 +61,10 @@ int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, 
 
 	for (size_t i = 0; i < r->n; i++)
 		n += r->dets[i].patterns.n;
+	if (n > 65535 || r->n > 65535) {
+		ERR("too many patterns (%zu) or detectors (%zu): at most 65535 each", n, r->n);
+		return SHUAN_ERULES;
+	}
 	defs = shuan_calloc(n ? n : 1, sizeof(*defs));
 	r->pattern_det = shuan_calloc(n ? n : 1, sizeof(*r->pattern_det));
 	r->pattern_trim = shuan_calloc(n ? n : 1, 1);
@@ -90,7 +94,11 @@ int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, 
 	}
 	r->n_patterns = n;
 	size_t bad;
-	rc = shuan_matcher_compile(&r->matcher, kind, defs, n, &bad, msg, sizeof(msg));
+	r->cache.salt = r->digest;
+	r->cache.salt_len = sizeof(r->digest);
+	rc = shuan_matcher_compile(&r->matcher, kind, defs, n, &r->cache, &bad, msg, sizeof(msg));
+	r->cache.dir = NULL; /* borrowed from the caller's options */
+	r->cache.salt = NULL;
 	if (rc == SHUAN_ERULES && bad < n)
 		ERR("%s: pattern '%s': %s", r->dets[r->pattern_det[bad]].file, defs[bad].regex, msg);
 	else if (rc)

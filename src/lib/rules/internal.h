@@ -64,6 +64,8 @@ struct shuan_rules {
 	shuan_matcher *matcher;
 	shuan_vdata vdata;     /* tables owned here (shuan_vdata_load) */
 	bool any_field_mode;
+	shuan_matcher_cache cache; /* what the compiled-patterns cache did (cache.dir borrowed during load) */
+	unsigned char digest[32];  /* SHA-256 of the selected detector files (the cache key's salt) */
 };
 
 /* One detector file into *d (detector.c); on failure *d may be partly
@@ -73,7 +75,8 @@ void shuan_detector__free(shuan_detector *d);
 int shuan_strlist__push(shuan_strlist *l, const char *s, size_t len);
 void shuan_strlist__free(shuan_strlist *l);
 
-/* Compiles the selected detectors' patterns into r->matcher (compile.c). */
+/* Compiles the selected detectors' patterns into r->matcher (compile.c),
+ * through the cache in r->cache.dir when it is set. */
 int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, size_t errlen);
 
 /* shuan_rules_load() with a chosen matcher (tests cross-check the reference

@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "lib/rules/internal.h"
 #include "util/alloc.h"
+#include "util/io.h"
 #include "util/yaml.h"
 
 #define ERR(...) snprintf(errbuf, errlen, __VA_ARGS__)
@@ -37,9 +40,27 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int load_detectors(shuan_rules *r, const char *dir, const shuan_rules_options *o, char *errbuf,
-			  size_t errlen)
+/* Adds one selected detector file (its name and bytes) to the digest that
+ * salts the compiled-patterns cache key: any edit of a rule file, its word
+ * lists included, makes a new key. */
+static int digest_file(EVP_MD_CTX *h, const char *path, const char *name)
 {
+	char *text = NULL;
+	size_t len = 0;
+	int rc = shuan_io_read_file(path, 16u << 20, &text, &len);
+	if (rc)
+		return rc;
+	if (EVP_DigestUpdate(h, name, strlen(name) + 1) != 1 || EVP_DigestUpdate(h, &len, sizeof(len)) != 1 ||
+	    EVP_DigestUpdate(h, text, len) != 1)
+		rc = SHUAN_ERROR;
+	shuan_free(text);
+	return rc;
+}
+
+static int load_detectors(shuan_rules *r, const char *dir, const shuan_rules_options *o, const char *cache_dir,
+			  char *errbuf, size_t errlen)
+{
+	EVP_MD_CTX *h = NULL;
 	char path[4096];
 	shuan_strlist files = {0};
 	DIR *dp;
@@ -61,6 +82,8 @@ static int load_detectors(shuan_rules *r, const char *dir, const shuan_rules_opt
 		qsort(files.v, files.n, sizeof(char *), cmp_str);
 	if (!rc && !(r->dets = shuan_calloc(files.n ? files.n : 1, sizeof(*r->dets))))
 		rc = SHUAN_ENOMEM;
+	if (!rc && cache_dir && (!(h = EVP_MD_CTX_new()) || EVP_DigestInit_ex(h, EVP_sha256(), NULL) != 1))
+		rc = SHUAN_ENOMEM;
 	for (size_t i = 0; !rc && i < files.n; i++) {
 		shuan_detector d;
 		snprintf(path, sizeof(path), "%s/detectors/%s", dir, files.v[i]);
@@ -81,11 +104,17 @@ static int load_detectors(shuan_rules *r, const char *dir, const shuan_rules_opt
 			}
 		bool wanted = (!o || !o->only || in_list(o->only, d.info.id)) &&
 			      !(o && in_list(o->exclude, d.info.id));
+		if (!rc && wanted && h && (rc = digest_file(h, path, files.v[i])) != 0)
+			ERR("%s: cannot read it again for the rules cache", path);
 		if (rc || !wanted)
 			shuan_detector__free(&d);
 		else
 			r->dets[r->n++] = d;
 	}
+	unsigned int dl = 0;
+	if (!rc && h && (EVP_DigestFinal_ex(h, r->digest, &dl) != 1 || dl != sizeof(r->digest)))
+		rc = SHUAN_ERROR;
+	EVP_MD_CTX_free(h);
 	shuan_strlist__free(&files);
 	if (!rc && r->n > 1)
 		qsort(r->dets, r->n, sizeof(*r->dets), cmp_det);
@@ -134,13 +163,19 @@ int shuan_rules__load(shuan_rules **out, const char *dir, const shuan_rules_opti
 	}
 	errbuf[0] = '\0';
 	*out = NULL;
-	if (opts && opts->version != SHUAN_RULES_OPTIONS_VERSION) {
-		ERR("rules options version %u is not %d", opts->version, SHUAN_RULES_OPTIONS_VERSION);
+	if (opts && opts->version != 1 && opts->version != SHUAN_RULES_OPTIONS_VERSION) {
+		ERR("rules options version %u is not 1 or %d", opts->version, SHUAN_RULES_OPTIONS_VERSION);
 		return SHUAN_EINVAL;
 	}
+	/* version 1 ends before cache_dir */
+	const char *cache_dir = opts && opts->version >= 2 && opts->cache_dir && *opts->cache_dir ? opts->cache_dir
+												    : NULL;
 	if (!(r = shuan_calloc(1, sizeof(*r))))
 		return SHUAN_ENOMEM;
-	if ((rc = check_selection(dir, opts, errbuf, errlen)) || (rc = load_detectors(r, dir, opts, errbuf, errlen)) ||
+	r->cache.dir = kind == SHUAN_MATCHER_VECTORSCAN ? cache_dir : NULL;
+	r->cache.read_only = cache_dir && opts->cache_read_only;
+	if ((rc = check_selection(dir, opts, errbuf, errlen)) ||
+	    (rc = load_detectors(r, dir, opts, r->cache.dir, errbuf, errlen)) ||
 	    (rc = load_tables(r, dir, errbuf, errlen)) ||
 	    (rc = shuan_rules__compile(r, kind, errbuf, errlen))) {
 		shuan_rules_free(r);
@@ -171,6 +206,32 @@ size_t shuan_rules_count(const shuan_rules *r) { return r ? r->n : 0; }
 const shuan_detector_info *shuan_rules_detector(const shuan_rules *r, size_t i)
 {
 	return r && i < r->n ? &r->dets[i].info : NULL;
+}
+
+void shuan_rules_cache_get(const shuan_rules *r, shuan_rules_cache_info *out)
+{
+	static const shuan_rules_cache_state states[] = {SHUAN_RULES_CACHE_OFF, SHUAN_RULES_CACHE_HIT,
+							 SHUAN_RULES_CACHE_STORED, SHUAN_RULES_CACHE_UNWRITABLE,
+							 SHUAN_RULES_CACHE_MISS};
+	out->state = r && (unsigned)r->cache.state < 5 ? states[r->cache.state] : SHUAN_RULES_CACHE_OFF;
+	out->path = r ? r->cache.path : "";
+	out->note = r ? r->cache.note : "";
+}
+
+int shuan_rules_cache_default_dir(char *buf, size_t len)
+{
+	const char *own = getenv("SHUAN_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	int n;
+	/* XDG Base Directory: a relative XDG_CACHE_HOME is invalid and ignored */
+	if (own && *own)
+		n = snprintf(buf, len, "%s", own);
+	else if (xdg && *xdg == '/')
+		n = snprintf(buf, len, "%s/shuan", xdg);
+	else if (home && *home)
+		n = snprintf(buf, len, "%s/.cache/shuan", home);
+	else
+		return SHUAN_ENOTFOUND;
+	return n < 0 || (size_t)n >= len ? SHUAN_ELIMIT : 0;
 }
 
 const shuan_detector_info *shuan_rules_find(const shuan_rules *r, const char *id)

@@ -66,23 +66,40 @@ static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 	end--;
 	if (start < s->report_from || start >= s->report_to || end - start > SCAN_MAX_VALUE)
 		return 0;
-	c.pattern = pattern;
-	c.det = s->rules->pattern_det[pattern];
-	c.start = start;
-	c.end = end;
+	/* The same start again for this pattern (a longer match of it): keep
+	 * only the longer, so one start does not hold a candidate per end. */
+	uint32_t *last = s->last_cand.v;
+	if (last[pattern]) {
+		scan_cand *p = (scan_cand *)s->cands.v + last[pattern] - 1;
+		if (p->start == start) {
+			if (end > p->end)
+				p->end = (uint32_t)end;
+			return 0;
+		}
+	}
+	c.pattern = (uint16_t)pattern;
+	c.det = (uint16_t)s->rules->pattern_det[pattern];
+	c.start = (uint32_t)start;
+	c.end = (uint32_t)end;
 	/* A full candidate list means pathological input: stop collecting
 	 * rather than grow without bound, check what was collected, and say
 	 * that the rest of the chunk was not checked. */
 	if ((rc = shuan_vec_push(&s->cands, &c)) != 0) {
-		if (rc == SHUAN_ELIMIT)
-			m->c->limit = SHUAN_LIMIT_CANDIDATES;
-		else
+		if (rc != SHUAN_ELIMIT)
 			m->c->err = rc;
+		else if (m->c->can_shrink)
+			m->c->crowded = true; /* the stream loop cuts the chunk smaller */
+		else
+			m->c->limit = SHUAN_LIMIT_CANDIDATES;
 		return 1;
 	}
+	last[pattern] = (uint32_t)s->cands.n;
 	return 0;
 }
 
+/* By start, then detector, then end: the longest candidate of a (detector,
+ * start) comes last in its run, and one start's ends already arrive in
+ * this order. */
 static int cmp_cand(const void *a, const void *b)
 {
 	const scan_cand *x = a, *y = b;
@@ -90,19 +107,64 @@ static int cmp_cand(const void *a, const void *b)
 		return x->start < y->start ? -1 : 1;
 	if (x->det != y->det)
 		return (int)x->det - (int)y->det;
-	return x->end > y->end ? -1 : x->end < y->end;
+	return x->end < y->end ? -1 : x->end > y->end;
 }
 
-static int cmp_hit(const void *a, const void *b)
+/* Hits in report order: by start, the longest first, then the more
+ * confident, then by detector; equal ones keep the order they were found
+ * in (a pattern's hit before a field-mode cell's on the same span). */
+static int cmp_hit_at(const void *a, const void *b, void *ud)
 {
-	const scan_hit *x = a, *y = b;
+	const scan_hit *hv = ud;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const scan_hit *x = &hv[i], *y = &hv[j];
 	if (x->v.start != y->v.start)
 		return x->v.start < y->v.start ? -1 : 1;
 	if (x->v.end != y->v.end)
 		return x->v.end > y->v.end ? -1 : 1;
 	if (x->v.confidence != y->v.confidence)
 		return x->v.confidence > y->v.confidence ? -1 : 1;
-	return (int)x->det - (int)y->det;
+	if (x->det != y->det)
+		return (int)x->det - (int)y->det;
+	return i < j ? -1 : i > j;
+}
+
+static int cmp_cand_r(const void *a, const void *b, void *ud)
+{
+	(void)ud;
+	return cmp_cand(a, b);
+}
+
+/*
+ * Sorts data that is nearly in order already: candidates arrive in order of
+ * their end, so by start they are out of place only by the few shorter
+ * matches that end inside a longer one; hits come in candidate order. An
+ * insertion sort moves each element past those few (linear in practice,
+ * where a general sort was 7% of a dense scan); past a budget of moves -
+ * input built to be out of order - it hands over to qsort_r, so the worst
+ * case stays n log n. Equal elements keep their order (both comparators
+ * break every tie).
+ */
+static void sort_nearly(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *), void *ud)
+{
+	char *v = base, tmp[16];
+	size_t budget = 16 * n + 64;
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+		if (cmp(v + (j - 1) * size, v + j * size, ud) <= 0)
+			continue;
+		memcpy(tmp, v + i * size, size);
+		while (j > 0 && cmp(v + (j - 1) * size, tmp, ud) > 0) {
+			if (budget-- == 0) {
+				/* nothing moved yet for this element: the array is whole */
+				qsort_r(base, n, size, cmp, ud);
+				return;
+			}
+			j--;
+		}
+		memmove(v + (j + 1) * size, v + j * size, (i - j) * size);
+		memcpy(v + j * size, tmp, size);
+	}
 }
 
 
@@ -157,11 +219,72 @@ struct cell_ctx {
 	size_t len;
 };
 
+/* ---- which detectors name a field ---- */
+
+/*
+ * The detectors whose `fields` hold a normalised field name. The same few
+ * names (a CSV file's columns, a JSON file's keys) are asked about for
+ * every cell and every finding, so the answer is kept in a small
+ * direct-mapped cache per scanner (the rules never change under it),
+ * keyed by the name as given: normalised for cells (raw == false), or the
+ * raw last component of a key path (raw == true, normalised here).
+ */
+static const watch_entry *watchers(shuan_scanner *s, const char *name, bool raw)
+{
+	size_t len = strlen(name);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	/* four ways per set: a file's handful of names never evict each other */
+	watch_entry *set = &s->watch[raw][(h % (SCAN_WATCH_SLOTS / 4)) * 4], *e;
+	for (int w = 0; w < 4; w++)
+		if (set[w].valid && !strcmp(set[w].key, name))
+			return &set[w];
+	e = &set[s->watch_next[raw]++ % 4];
+	char norm[SEG_MAX_NAME];
+	const char *n = name;
+	if (raw) {
+		shuan_field_normalise(name, len, norm, sizeof(norm));
+		char *br = strchr(norm, '['); /* a trailing array index: phones[1] -> phones */
+		if (br)
+			*br = '\0';
+		n = norm;
+	}
+	const shuan_rules *r = s->rules;
+	e->n = 0;
+	e->many = false;
+	for (size_t i = 0; i < r->n; i++) {
+		if (!shuan_detector_has_field(&r->dets[i], n))
+			continue;
+		if (e->n == sizeof(e->det) / sizeof(e->det[0]))
+			e->many = true;
+		else
+			e->det[e->n++] = (uint16_t)i;
+	}
+	e->field_mode = false;
+	for (unsigned k = 0; k < e->n; k++)
+		e->field_mode |= r->dets[e->det[k]].field_mode;
+	/* a name too long to keep, or watched by more detectors than an
+	 * entry holds, is looked up afresh every time */
+	e->valid = len < sizeof(e->key) && !e->many;
+	if (e->valid)
+		memcpy(e->key, name, len + 1);
+	return e;
+}
+
+static bool has_field_slow(const shuan_rules *r, const char *norm, bool field_mode_only, size_t i)
+{
+	return (!field_mode_only || r->dets[i].field_mode) && shuan_detector_has_field(&r->dets[i], norm);
+}
+
 static bool want_field(const char *norm, void *ud)
 {
-	const shuan_rules *r = ((struct cell_ctx *)ud)->s->rules;
-	for (size_t i = 0; i < r->n; i++)
-		if (r->dets[i].field_mode && shuan_detector_has_field(&r->dets[i], norm))
+	shuan_scanner *s = ((struct cell_ctx *)ud)->s;
+	const watch_entry *e = watchers(s, norm, false);
+	if (!e->many)
+		return e->field_mode;
+	for (size_t i = 0; i < s->rules->n; i++)
+		if (has_field_slow(s->rules, norm, true, i))
 			return true;
 	return false;
 }
@@ -174,10 +297,23 @@ static int on_cell(const seg_cell *c, const char *norm, void *ud)
 		return 0;
 	if (c->end - c->start > SCAN_MAX_VALUE)
 		return 0;
-	for (size_t i = 0; i < r->n; i++) {
-		if (!r->dets[i].field_mode || !shuan_detector_has_field(&r->dets[i], norm))
+	const watch_entry *e = watchers(cc->s, norm, false);
+	if (!e->many && !e->field_mode)
+		return 0;
+	/* in detector order, as the full loop below */
+	uint16_t list[sizeof(e->det) / sizeof(e->det[0])];
+	size_t nl = e->many ? r->n : e->n;
+	if (!e->many)
+		memcpy(list, e->det, e->n * sizeof(list[0]));
+	for (size_t k = 0; k < nl; k++) {
+		size_t i = e->many ? k : list[k];
+		if (e->many ? !has_field_slow(r, norm, true, i) : !r->dets[i].field_mode)
 			continue;
 		int rc = validate(cc->s, (unsigned)i, cc->buf, cc->len, c->start, c->end, true, c->field);
+		if (rc == SHUAN_ELIMIT && cc->c->can_shrink) {
+			cc->c->crowded = true;
+			return SCAN_CROWDED; /* stops the segmenter; its state is restored */
+		}
 		if (rc == SHUAN_ELIMIT) {
 			cc->c->limit = SHUAN_LIMIT_VALUES;
 			return 0;
@@ -235,39 +371,57 @@ static bool field_has_anti(const shuan_detector *d, const char *field)
 	return false;
 }
 
-static bool field_is_cue(const shuan_detector *d, const char *field)
+static bool field_is_cue(shuan_scanner *s, const shuan_detector *d, const char *field)
 {
-	char norm[SEG_MAX_NAME];
 	const char *last;
 	if (!field || !*field)
 		return false;
 	last = strrchr(field, '.');
 	last = last ? last + 1 : field;
-	shuan_field_normalise(last, strlen(last), norm, sizeof(norm));
-	/* strip a trailing array index: phones[1] -> phones */
-	char *br = strchr(norm, '[');
-	if (br)
-		*br = '\0';
-	return shuan_detector_has_field(d, norm);
+	const watch_entry *e = watchers(s, last, true);
+	unsigned di = (unsigned)(d - s->rules->dets);
+	if (e->many) {
+		char norm[SEG_MAX_NAME];
+		shuan_field_normalise(last, strlen(last), norm, sizeof(norm));
+		char *br = strchr(norm, '[');
+		if (br)
+			*br = '\0';
+		return shuan_detector_has_field(d, norm);
+	}
+	for (unsigned k = 0; k < e->n; k++)
+		if (e->det[k] == di)
+			return true;
+	return false;
 }
 
 /* ---- reporting ---- */
 
 
+/* Where reporting has got to in the chunk. Findings are reported in order
+ * of their start, so lines and columns are counted incrementally: every
+ * byte of the chunk is looked at once, however many findings share a line
+ * (counting each column from its line start made one long line full of
+ * values quadratic). */
 struct cursor {
 	size_t pos;        /* offset processed so far */
 	uint64_t line;     /* line number at pos */
 	size_t line_start; /* offset of that line's start in the chunk */
+	uint64_t col;      /* characters from line_start to pos */
 };
 
-static void advance_lines(struct cursor *c, const char *buf, size_t to)
+static void advance_lines(shuan_scanner *s, struct cursor *c, const char *buf, size_t to)
 {
-	const char *p = buf + c->pos, *end = buf + to;
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+	const char *p = buf + c->pos, *end = buf + to, *nl;
+	if (to <= c->pos)
+		return;
+	s->walked += to - c->pos;
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
 		c->line++;
-		c->line_start = (size_t)(p - buf) + 1;
-		p++;
+		c->line_start = (size_t)(nl - buf) + 1;
+		c->col = 0;
+		p = nl + 1;
 	}
+	c->col += shuan_utf8_count(p, (size_t)(end - p));
 	c->pos = to;
 }
 
@@ -280,14 +434,20 @@ static const char *field_at(shuan_scanner *s, const scan_call *c, const char *bu
 	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV)
 		return seg_csv_field_at(&s->csv, buf, off, &hdr);
 	if (s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) {
+		size_t was = s->json.pos;
 		if (off <= s->seg_to) {
 			seg_json_advance(&s->json, buf, off);
 			seg_json_path(&s->json, tmp, cap);
 		} else {
-			seg_json probe = s->json; /* beyond what this chunk owns: look, don't move */
+			/* Beyond what this chunk owns: look, don't move - from the end
+			 * of what it owns, so a probe walks at most the overlap. */
+			seg_json_advance(&s->json, buf, s->seg_to);
+			seg_json probe = s->json;
 			seg_json_advance(&probe, buf, off);
 			seg_json_path(&probe, tmp, cap);
+			s->walked += off - s->json.pos;
 		}
+		s->walked += s->json.pos - was;
 		return tmp[0] ? tmp : NULL;
 	}
 	return NULL;
@@ -301,9 +461,9 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	size_t start = h->v.start, n = h->v.end - h->v.start, nl;
 
 	memset(&f, 0, sizeof(f));
-	advance_lines(cur, buf, start);
+	advance_lines(s, cur, buf, start);
 	f.field = h->by_field ? (const char *)s->pool.v + h->field : field_at(s, c, buf, start, fieldbuf, sizeof(fieldbuf));
-	f.context = h->by_field || field_is_cue(d, f.field) || cue_before(d, &d->cues, buf, start);
+	f.context = h->by_field || field_is_cue(s, d, f.field) || cue_before(d, &d->cues, buf, start);
 	if (d->require_cue && !f.context)
 		return 0; /* not reported */
 	/* An anti-cue ("订单号 6222…", "trace_id=…", "身份证 …" before a card-like
@@ -319,8 +479,7 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	f.path = s->path;
 	f.location = c->in_cell ? c->cell_location : NULL;
 	f.line = s->line + cur->line;
-	f.column = shuan_utf8_count(buf + cur->line_start, start - cur->line_start) + 1 +
-		   (cur->line == 0 ? s->line_chars : 0);
+	f.column = cur->col + 1 + (cur->line == 0 ? s->line_chars : 0);
 	if (s->dec) {
 		/* Decoded input: offsets in the bytes as stored (GBK, UTF-16). */
 		f.offset = shuan_decoder_raw_offset(s->dec, s->base_offset + start);
@@ -348,8 +507,11 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	shuan_evidence_mask(d->evidence, norm, nl, evidence, sizeof(evidence));
 	f.evidence = evidence;
 	fp[0] = '\0';
-	if (s->fp && shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp)) != 0)
-		fp[0] = '\0';
+	if (s->fp) {
+		f.distinct_key = shuan_fingerprint_distinct(s->fp, d->info.id, norm, nl);
+		if (!s->opt.distinct_only && shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp)) != 0)
+			fp[0] = '\0';
+	}
 	f.fingerprint = fp;
 	f.value = buf + start;
 	f.value_len = n;
@@ -387,15 +549,17 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 	const shuan_rules *r = s->rules;
 	struct cell_ctx cc = {s, c, buf, len};
 	struct match_ctx mc = {s, c};
-	struct cursor cur = {0, 0, 0};
+	struct cursor cur = {0, 0, 0, 0};
 	int rc;
 
 	s->cands.n = 0;
+	memset(s->last_cand.v, 0, s->last_cand.n * sizeof(uint32_t));
 	s->hits.n = 0;
 	s->pool.n = 0;
 	s->last_field = (size_t)-1;
 	c->err = 0;
 	c->limit = SHUAN_LIMIT_NONE;
+	c->crowded = false;
 	/* Newline sentinels around the chunk give a value at either edge its
 	 * boundary delimiter (the scanner's buffer has a spare byte before and
 	 * after every chunk; see scanner.c). */
@@ -409,18 +573,17 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 	buf[len] = after;
 	if (rc == SHUAN_ESTOP && c->err)
 		return c->err;
+	if (rc == SHUAN_ESTOP && c->crowded)
+		return SCAN_CROWDED;
 	if (rc && rc != SHUAN_ESTOP)
 		return rc;
-	if (s->cands.n > 1)
-		qsort(s->cands.v, s->cands.n, sizeof(scan_cand), cmp_cand);
+	sort_nearly(s->cands.v, s->cands.n, sizeof(scan_cand), cmp_cand_r, NULL);
 	/* SOM_LEFTMOST reports every end offset a pattern reaches, so one start
 	 * comes with truncated views of the same text ("客户张伟先" beside
 	 * "客户张伟先生"). Only the longest candidate per (detector, start) goes
 	 * to the validator: leftmost-longest semantics. Boundaries need no check
 	 * here: bounded patterns carry their delimiters (rules.c). */
 	const scan_cand *cv = s->cands.v;
-	size_t done_start = (size_t)-1;
-	unsigned done_det = (unsigned)-1;
 	/* Vectorscan reports matches in order of their end: when the candidate
 	 * list filled, everything ending after the last one held is unchecked. */
 	size_t checked_to = c->limit != SHUAN_LIMIT_NONE ? 0 : len;
@@ -430,11 +593,11 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 				checked_to = cv[i].end;
 	for (size_t i = 0; i < s->cands.n; i++) {
 		const scan_cand *k = &cv[i];
-		if (k->det == done_det && k->start == done_start)
-			continue;
-		done_det = k->det;
-		done_start = k->start;
+		if (i + 1 < s->cands.n && cv[i + 1].det == k->det && cv[i + 1].start == k->start)
+			continue; /* a longer one of the same (detector, start) follows */
 		rc = validate(s, k->det, buf, len, k->start, k->end, false, NULL);
+		if (rc == SHUAN_ELIMIT && c->can_shrink)
+			return SCAN_CROWDED;
 		if (rc == SHUAN_ELIMIT) {
 			c->limit = SHUAN_LIMIT_VALUES;
 			if (k->start < checked_to)
@@ -445,7 +608,12 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 			return rc;
 	}
 	rc = 0;
-	/* Field-mode cells (CSV columns and JSON keys named like 姓名/address). */
+	size_t np = s->hits.n; /* the pattern hits; field-mode cells' follow */
+	/* Field-mode cells (CSV columns and JSON keys named like 姓名/address).
+	 * What the CSV segmenter carries from chunk to chunk is kept, so that a
+	 * crowded chunk handed back leaves it as it was. */
+	seg_csv_carry carry;
+	seg_csv_save(&s->csv, &carry);
 	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV)
 		rc = seg_csv_chunk(&s->csv, buf, s->seg_to, first, r->any_field_mode ? want_field : NULL,
 				   on_cell, &cc);
@@ -453,25 +621,53 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 		rc = seg_json_cells(&s->json, buf, s->seg_to, want_field, on_cell, &cc);
 	else if (c->in_cell && c->cell_field && r->any_field_mode)
 		rc = whole_cell(&cc, len);
+	if (rc == SCAN_CROWDED || c->crowded) {
+		seg_csv_restore(&s->csv, &carry);
+		return SCAN_CROWDED;
+	}
 	if (rc)
 		return rc;
 	if (c->limit != SHUAN_LIMIT_NONE)
 		note_limit(s, c, checked_to, len);
 
-	if (s->hits.n > 1)
-		qsort(s->hits.v, s->hits.n, sizeof(scan_hit), cmp_hit);
+	/* The hits stay where they are (about 130 bytes each): an index is
+	 * sorted. Pattern hits [0, np) come in candidate order and field-mode
+	 * cells' [np, n) in input order: each run is nearly sorted by itself,
+	 * then the two are merged. */
 	scan_hit *hv = s->hits.v;
+	size_t n = s->hits.n;
+	uint32_t *order, *merged;
+	s->order.n = 0;
+	if ((rc = shuan_vec_reserve(&s->order, 2 * n)))
+		return rc;
+	order = s->order.v;
+	merged = order + n;
+	for (size_t i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	sort_nearly(order, np, sizeof(uint32_t), cmp_hit_at, hv);
+	sort_nearly(order + np, n - np, sizeof(uint32_t), cmp_hit_at, hv);
+	if (np && np < n) {
+		size_t a = 0, b = np, o = 0;
+		while (a < np && b < n)
+			merged[o++] = cmp_hit_at(&order[a], &order[b], hv) <= 0 ? order[a++] : order[b++];
+		while (a < np)
+			merged[o++] = order[a++];
+		while (b < n)
+			merged[o++] = order[b++];
+		order = merged;
+	}
 	size_t max_end = 0;
 	bool any = false;
-	for (size_t i = 0; i < s->hits.n; i++) {
-		if (any && hv[i].v.end <= max_end)
+	for (size_t k = 0; k < n; k++) {
+		const scan_hit *h = &hv[order[k]];
+		if (any && h->v.end <= max_end)
 			continue; /* inside a value already kept */
-		if ((rc = report(s, c, &hv[i], buf, &cur)) < 0)
+		if ((rc = report(s, c, h, buf, &cur)) < 0)
 			return rc;
 		if (rc == 0)
 			continue; /* filtered out: it must not hide what it contains */
-		if (!any || hv[i].v.end > max_end)
-			max_end = hv[i].v.end;
+		if (!any || h->v.end > max_end)
+			max_end = h->v.end;
 		any = true;
 	}
 	if (s->format == SHUAN_FORMAT_JSON || s->format == SHUAN_FORMAT_JSONL) {

@@ -1,7 +1,8 @@
 /*
  * lib/scan/fingerprint.c - HMAC-SM3 (or HMAC-SHA-256) fingerprints via OpenSSL 3's
  * EVP_MAC API. The MAC context is created once per scanner and re-initialised
- * per value.
+ * per value. Beside it, the distinct-value hash: SipHash-2-4 under a key
+ * derived from the same key, for counting values that are never shown.
  */
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -10,6 +11,7 @@
 
 #include "lib/scan/fingerprint.h"
 #include "util/alloc.h"
+#include "util/siphash.h"
 
 struct shuan_fingerprinter {
 	EVP_MAC *mac;
@@ -18,6 +20,7 @@ struct shuan_fingerprinter {
 	size_t keylen;
 	char digest[16];
 	int keyed; /* the context holds the key schedule: later inits reuse it */
+	unsigned char sipkey[16]; /* derived from key: shuan_fingerprint_distinct */
 };
 
 void shuan_fingerprinter_free(shuan_fingerprinter *f)
@@ -27,6 +30,7 @@ void shuan_fingerprinter_free(shuan_fingerprinter *f)
 	EVP_MAC_CTX_free(f->ctx);
 	EVP_MAC_free(f->mac);
 	OPENSSL_cleanse(f->key, sizeof(f->key));
+	OPENSSL_cleanse(f->sipkey, sizeof(f->sipkey));
 	shuan_free(f);
 }
 
@@ -46,12 +50,27 @@ int shuan_fingerprinter_new(shuan_fingerprinter **out, shuan_fingerprint_alg alg
 	strcpy(f->digest, alg == SHUAN_FP_HMAC_SHA256 ? "SHA256" : "SM3");
 	f->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	f->ctx = f->mac ? EVP_MAC_CTX_new(f->mac) : NULL;
-	if (!f->ctx) {
+	/* a key of its own for the distinct-value hash, so the SipHash key
+	 * never equals (or reveals) the fingerprint key */
+	static const char label[] = "shuan distinct-value key v1";
+	unsigned char derived[EVP_MAX_MD_SIZE];
+	size_t dl = 0;
+	if (!f->ctx || !EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, keylen, (const unsigned char *)label,
+				  sizeof(label) - 1, derived, sizeof(derived), &dl) || dl < 16) {
 		shuan_fingerprinter_free(f);
 		return SHUAN_ERROR;
 	}
+	memcpy(f->sipkey, derived, sizeof(f->sipkey));
+	OPENSSL_cleanse(derived, sizeof(derived));
 	*out = f;
 	return 0;
+}
+
+uint64_t shuan_fingerprint_distinct(const shuan_fingerprinter *f, const char *detector_id, const char *value,
+				    size_t n)
+{
+	uint64_t k = shuan_siphash2(f->sipkey, detector_id, strlen(detector_id) + 1, value, n);
+	return k ? k : 1;
 }
 
 int shuan_fingerprint(shuan_fingerprinter *f, const char *detector_id, const char *value, size_t n, char *out,

@@ -20,11 +20,23 @@
 #define SCAN_MAX_VALUE (SCAN_OVERLAP - SCAN_CTX)
 #define SCAN_DEFAULT_CHUNK (4u << 20)
 #define SCAN_MIN_CHUNK (16u << 10)
+#define SCAN_MAX_CHUNK (1u << 30)
+/* Per-chunk caps (memory: 12 bytes a candidate, ~130 a value); a chunk
+ * that would need more is scanned in smaller pieces. */
+#define SCAN_MAX_CANDIDATES (1u << 20)
+#define SCAN_MAX_VALUES (1u << 17)
+/* A crowded chunk is scanned again in halves down to this size; only a
+ * piece this small that still overflows a cap stops work (and says so). */
+#define SCAN_MIN_PIECE (2 * SCAN_OVERLAP)
+/* shuan_scanner__chunk's "cut me smaller": nothing was reported or changed. */
+#define SCAN_CROWDED 1
 
+/* A pattern match, 12 bytes: chunks are far below 4 GiB (SCAN_MAX_CHUNK)
+ * and rules far below 65,536 patterns (shuan_rules__compile checks). */
 typedef struct scan_cand {
-	unsigned det;
-	unsigned pattern;
-	size_t start, end;
+	uint16_t det;
+	uint16_t pattern;
+	uint32_t start, end;
 } scan_cand;
 
 typedef struct scan_hit {
@@ -33,6 +45,17 @@ typedef struct scan_hit {
 	size_t field;     /* by_field hits: offset of the field name in the scanner's pool */
 	shuan_vresult v;
 } scan_hit;
+
+/* Which detectors name a field (chunk.c's watchers() cache). */
+#define SCAN_WATCH_SLOTS 64
+typedef struct watch_entry {
+	char key[SEG_MAX_NAME];
+	uint16_t det[7];  /* detector indexes, in order */
+	uint8_t n;
+	bool field_mode;  /* one of them is a field-mode detector */
+	bool many;        /* more than det holds: look the name up afresh */
+	bool valid;
+} watch_entry;
 
 struct shuan_scanner {
 	const shuan_rules *rules;
@@ -45,6 +68,8 @@ struct shuan_scanner {
 	char *buf;        /* chunk data, with one spare byte on each side */
 	size_t cap;
 	shuan_vec cands, hits;
+	shuan_vec order;   /* uint32 indexes of hits, in report order */
+	shuan_vec last_cand; /* per pattern: 1 + index of its last candidate in this chunk, or 0 */
 	shuan_vec pool;    /* field names of this chunk's by_field hits (NUL-separated) */
 	size_t last_field; /* offset of the last name added to pool, or SIZE_MAX */
 	/* per input */
@@ -61,8 +86,13 @@ struct shuan_scanner {
 	size_t seg_to;            /* segmenters consume up to here */
 	const char *match_buf;    /* what the matcher sees: sentinel + chunk + sentinel */
 	size_t match_len;         /* the chunk's length */
+	size_t piece;             /* 0, or the smaller chunk a crowded one was cut to (grows back) */
+	uint64_t crowded;         /* chunks cut smaller because they were crowded (tests) */
+	uint64_t walked;          /* bytes walked for lines, columns and fields (tests: linear work) */
 	uint64_t findings;
 	shuan_unescape *unesc;    /* side buffers for escaped runs (unescape.c), or NULL */
+	watch_entry watch[2][SCAN_WATCH_SLOTS]; /* [0] by normalised name, [1] by raw key */
+	unsigned watch_next[2];                 /* the way a miss replaces next */
 };
 
 /*
@@ -88,6 +118,8 @@ typedef struct scan_call {
 	/* why the matcher callback or the validator loop stopped early */
 	int err;                   /* SHUAN_ENOMEM, or 0 */
 	shuan_limit limit;         /* a limit that cut this chunk's work, or SHUAN_LIMIT_NONE */
+	bool can_shrink;           /* a crowded chunk may return SCAN_CROWDED (the stream loop cuts it) */
+	bool crowded;              /* a cap filled while can_shrink: give the chunk back */
 } scan_call;
 
 /* Builds an input's result (result.c): the one place that fills reasons,
@@ -171,6 +203,14 @@ uint64_t shuan_scanner__settled(const shuan_scanner *s);
  * reaching a limit must be reported, never silent). */
 void shuan_scanner__set_limits(shuan_scanner *s, size_t max_candidates, size_t max_values);
 
+/* Bytes walked to give the last input's findings their line, column and
+ * field: at most a few times the input, whatever it holds (tests: one long
+ * line full of values must stay linear). */
+static inline uint64_t shuan_scanner__walked(const shuan_scanner *s)
+{
+	return s->walked + s->csv.walked;
+}
+
 /* Whether the caller's cancel flag is set. */
 static inline bool shuan_scanner__cancelled(const shuan_scanner *s)
 {
@@ -179,7 +219,12 @@ static inline bool shuan_scanner__cancelled(const shuan_scanner *s)
 
 /* Scans buf[0..len) of the current input (one chunk). buf must be the
  * scanner's own buffer (or lie inside it): the matcher needs a writable
- * spare byte before buf and after buf[len - 1] for its newline sentinels. */
+ * spare byte before buf and after buf[len - 1] for its newline sentinels.
+ * When c->can_shrink and the chunk holds more candidates or values than
+ * the caps, returns SCAN_CROWDED having reported nothing and left the
+ * segmenters as they were: the caller scans the same bytes again in
+ * smaller pieces. Else a cap that fills stops that part of the work and is
+ * named in the input's result. */
 int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, bool first);
 
 /* The format a name or, failing that, content suggests (scanner.c). */

@@ -6,6 +6,7 @@
  * hands each chunk to scan_chunk.c.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,17 +33,18 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	int rc = SHUAN_ENOMEM;
 
 	*out = NULL;
-	if (opts && opts->version != SHUAN_SCAN_OPTIONS_VERSION) {
+	if (opts && opts->version != 1 && opts->version != SHUAN_SCAN_OPTIONS_VERSION) {
 		shuan_free(s);
 		return SHUAN_EINVAL;
 	}
 	if (!s)
 		return rc;
 	s->rules = rules;
-	if (opts)
+	s->opt = (shuan_scan_options)SHUAN_SCAN_OPTIONS_INIT;
+	if (opts && opts->version == 1)
+		memcpy(&s->opt, opts, offsetof(shuan_scan_options, distinct_only)); /* ends there */
+	else if (opts)
 		s->opt = *opts;
-	else
-		s->opt = (shuan_scan_options)SHUAN_SCAN_OPTIONS_INIT;
 	if ((rc = shuan_enc_parse(s->opt.encoding, &s->enc)))
 		goto fail;
 	rc = SHUAN_ENOMEM;
@@ -50,6 +52,8 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 		s->opt.chunk_size = SCAN_DEFAULT_CHUNK;
 	if (s->opt.chunk_size < SCAN_MIN_CHUNK)
 		s->opt.chunk_size = SCAN_MIN_CHUNK;
+	if (s->opt.chunk_size > SCAN_MAX_CHUNK)
+		s->opt.chunk_size = SCAN_MAX_CHUNK;
 	s->vdata = rules->vdata;
 	if (s->opt.year) {
 		s->vdata.scan_year = s->opt.year;
@@ -65,10 +69,13 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	}
 	s->cap = s->opt.chunk_size + SCAN_OVERLAP;
 	/* one spare byte before and after for the matcher's newline sentinels */
-	shuan_vec_init(&s->cands, sizeof(scan_cand), 1u << 24);
-	shuan_vec_init(&s->hits, sizeof(scan_hit), 1u << 20);
+	shuan_vec_init(&s->cands, sizeof(scan_cand), SCAN_MAX_CANDIDATES);
+	shuan_vec_init(&s->hits, sizeof(scan_hit), SCAN_MAX_VALUES);
+	shuan_vec_init(&s->order, sizeof(uint32_t), 2 * (size_t)SCAN_MAX_VALUES); /* an index and its merge */
+	shuan_vec_init(&s->last_cand, sizeof(uint32_t), 65536);
 	shuan_vec_init(&s->pool, 1, 64u << 20);
-	if (!(s->buf_base = shuan_malloc(s->cap + 2)))
+	if (!(s->buf_base = shuan_malloc(s->cap + 2)) ||
+	    shuan_vec_resize(&s->last_cand, rules->n_patterns ? rules->n_patterns : 1))
 		goto fail;
 	s->buf = s->buf_base + 1;
 	if ((rc = shuan_matcher_scratch_alloc(&s->scratch, rules->matcher)))
@@ -95,6 +102,8 @@ void shuan_scanner_free(shuan_scanner *s)
 	seg_csv_free(&s->csv);
 	shuan_vec_free(&s->cands);
 	shuan_vec_free(&s->hits);
+	shuan_vec_free(&s->order);
+	shuan_vec_free(&s->last_cand);
 	shuan_vec_free(&s->pool);
 	shuan_unescape__free(s->unesc);
 	shuan_free(s->buf_base);
@@ -186,6 +195,8 @@ static void begin_input(shuan_scanner *s, const scan_call *c, const shuan_input 
 	s->report_to = 0;
 	s->seg_to = 0;
 	s->findings = 0;
+	s->piece = 0;
+	s->walked = 0;
 	seg_csv_free(&s->csv);
 	seg_csv_init(&s->csv, f == SHUAN_FORMAT_TSV ? '\t' : ',');
 	seg_json_init(&s->json, f == SHUAN_FORMAT_JSONL);
@@ -342,22 +353,41 @@ int shuan_scanner__scan_stream(shuan_scanner *s, scan_call *c, const shuan_input
 			    (rc = shuan_scanner__prime_csv(s, c, c->prime_header, c->prime_len)))
 				goto done;
 		}
-		/* Cut after the last newline; a chunk without one is a huge line. */
-		const char *nl = eof ? NULL : memrchr(s->buf, '\n', len);
-		size_t cut = eof ? len : nl ? (size_t)(nl - s->buf) + 1 : len;
-		bool huge = !eof && !nl;
+		/* Cut after the last newline; a chunk without one is a huge line.
+		 * A crowded chunk (more candidates or values than the per-chunk
+		 * caps hold) is cut smaller and scanned again, down to
+		 * SCAN_MIN_PIECE; the next chunks start at the size that fitted
+		 * and grow back (shrink_to). */
+		size_t lim = s->piece && s->piece < len ? s->piece : len, cut;
+		bool huge;
+		for (;;) {
+			bool whole = eof && lim == len; /* the rest of the input */
+			const char *nl = whole ? NULL : memrchr(s->buf, '\n', lim);
+			cut = whole ? len : nl ? (size_t)(nl - s->buf) + 1 : lim;
+			huge = !whole && !nl;
+			s->report_to = huge ? cut - SCAN_OVERLAP + SCAN_CTX : cut;
+			s->seg_to = huge ? cut - SCAN_OVERLAP : cut;
+			c->can_shrink = cut / 2 >= SCAN_MIN_PIECE;
+			if (len == 0 || (rc = shuan_scanner__chunk(s, c, s->buf, cut, first)) != SCAN_CROWDED)
+				break;
+			lim = cut / 2; /* nothing was reported: the same bytes, in a smaller piece */
+			s->piece = lim;
+			s->crowded++;
+		}
+		if (rc)
+			goto done;
+		/* grow back once a piece used well under the caps */
+		if (s->piece && s->cands.n < s->cands.max / 4 && s->hits.n < s->hits.max / 4 && (s->piece *= 2) >= chunk)
+			s->piece = 0;
 		if (!s->dec)
 			res->invalid_utf8 += invalid_in_consumed(s, cut, huge);
-		s->report_to = huge ? cut - SCAN_OVERLAP + SCAN_CTX : cut;
-		s->seg_to = huge ? cut - SCAN_OVERLAP : cut;
-		if (len > 0 && (rc = shuan_scanner__chunk(s, c, s->buf, cut, first)))
-			goto done;
 		if (huge) {
 			/* Carry the overlap; this line goes on in the next chunk. */
-			s->line_chars += shuan_utf8_count(s->buf, cut - SCAN_OVERLAP);
-			memmove(s->buf, s->buf + cut - SCAN_OVERLAP, SCAN_OVERLAP);
-			s->base_offset += cut - SCAN_OVERLAP;
-			len = SCAN_OVERLAP;
+			size_t keep = cut - SCAN_OVERLAP;
+			s->line_chars += shuan_utf8_count(s->buf, keep);
+			memmove(s->buf, s->buf + keep, len - keep);
+			s->base_offset += keep;
+			len -= keep;
 			s->report_from = SCAN_CTX;
 		} else {
 			s->line += count_byte(s->buf, cut, '\n');

@@ -90,9 +90,23 @@ typedef struct seg_csv {
 	size_t lookup_line, lookup_pos;
 	int lookup_col;
 	unsigned char lookup_mode;
+	uint64_t walked;    /* bytes lookups walked (tests: linear work) */
 } seg_csv;
 
 void seg_csv_init(seg_csv *c, char delim);
+/* What seg_csv_chunk carries from one chunk to the next, saved so that a
+ * chunk handed back (too crowded, scanned again in halves) leaves the
+ * segmenter as it was. */
+typedef struct seg_csv_carry {
+	bool have_header;
+	int ncols, col;
+	size_t header_end;
+	unsigned char mode;
+	uint64_t pos, qstart, recovered, recovered_first;
+	unsigned qlines;
+} seg_csv_carry;
+void seg_csv_save(const seg_csv *c, seg_csv_carry *out);
+void seg_csv_restore(seg_csv *c, const seg_csv_carry *in);
 void seg_csv_free(seg_csv *c);
 /* Processes one chunk: reads the header (first row of the input; columns for
  * which want_column(normalised name) is true are watched), records line

@@ -32,6 +32,26 @@ void seg_csv_init(seg_csv *c, char delim)
 	c->delim = delim;
 }
 
+void seg_csv_save(const seg_csv *c, seg_csv_carry *out)
+{
+	*out = (seg_csv_carry){c->have_header, c->ncols,  c->col,       c->header_end,      c->mode,
+			       c->pos,         c->qstart, c->recovered, c->recovered_first, c->qlines};
+}
+
+void seg_csv_restore(seg_csv *c, const seg_csv_carry *in)
+{
+	c->have_header = in->have_header;
+	c->ncols = in->ncols;
+	c->col = in->col;
+	c->header_end = in->header_end;
+	c->mode = in->mode;
+	c->pos = in->pos;
+	c->qstart = in->qstart;
+	c->recovered = in->recovered;
+	c->recovered_first = in->recovered_first;
+	c->qlines = in->qlines;
+}
+
 void seg_csv_free(seg_csv *c)
 {
 	shuan_free(c->lines);
@@ -296,6 +316,7 @@ const char *seg_csv_field_at(seg_csv *c, const char *buf, size_t off, bool *is_h
 	c->lookup_line = li;
 	int col = c->lookup_col;
 	seg_csv_mode m = (seg_csv_mode)c->lookup_mode;
+	c->walked += off - c->lookup_pos;
 	/* buf[off] is in the chunk, so every byte walked has its successor */
 	for (size_t i = c->lookup_pos; i < off; i++) {
 		unsigned char ch = (unsigned char)buf[i];

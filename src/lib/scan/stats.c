@@ -1,6 +1,7 @@
 /*
- * lib/scan/stats.c - scan aggregates. Distinct values are kept as 64-bit prefixes
- * of the keyed fingerprints in one open-addressing set per aggregate (a flat
+ * lib/scan/stats.c - scan aggregates. Distinct values are kept as 64-bit keys
+ * (the findings' distinct_key, else a prefix of the keyed fingerprint) in
+ * one open-addressing set per aggregate (a flat
  * uint64 array: the smallest structure that bounds memory exactly; no Debian
  * library offers a capped integer set).
  */
@@ -162,7 +163,11 @@ int shuan_stats_add_finding(shuan_stats *st, const shuan_finding *f)
 		r->pub.sensitive++;
 		st->sensitive++;
 	}
-	if (f->fingerprint && f->fingerprint[0])
+	/* the distinct key when the scanner gave one (a SipHash, cheap); else
+	 * the fingerprint's first 64 bits */
+	if (f->distinct_key)
+		r->pub.distinct += (uint64_t)set_insert(st, &r->set, f->distinct_key);
+	else if (f->fingerprint && f->fingerprint[0])
 		r->pub.distinct += (uint64_t)set_insert(st, &r->set, fp_key(f->fingerprint));
 	return 0;
 }

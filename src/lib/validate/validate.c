@@ -43,9 +43,22 @@ static size_t words_at(const shuan_wordlist *l, const char *s, size_t n, int (*c
 	return 0;
 }
 
-static int bytes_cmp(const char *a, const char *b, size_t n) { return memcmp(a, b, n); }
-
-size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n) { return words_at(l, s, n, bytes_cmp); }
+/* Exact bytes: the first byte rules out almost every word before its
+ * length is even needed (validators try the lists at many offsets). */
+size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *w = l->v[i];
+		if (w[0] != s[0])
+			continue;
+		size_t k = strlen(w);
+		if (k <= n && !memcmp(s, w, k))
+			return k;
+	}
+	return 0;
+}
 
 size_t shuan_words_at_icase(const shuan_wordlist *l, const char *s, size_t n)
 {
@@ -215,5 +228,8 @@ long shuan_validate__today(const shuan_vdata *d)
 
 void shuan_validate__kind(shuan_vresult *r, const char *kind)
 {
-	snprintf(r->kind, sizeof(r->kind), "%s", kind);
+	/* once per candidate: a bounded copy, not a formatted print */
+	size_t n = strnlen(kind, sizeof(r->kind) - 1);
+	memcpy(r->kind, kind, n);
+	r->kind[n] = '\0';
 }
