@@ -242,9 +242,8 @@ static int parse(int argc, char **argv, iopts *o, bool want_id)
 			o->quiet = true;
 			break;
 		case O_JOBS: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > 256) {
+			long v;
+			if (cli_parse_jobs(optarg, &v)) {
 				fprintf(stderr, "shuan incident: --jobs takes a number from 1 to 256\n");
 				return CLI_EXIT_ERROR;
 			}
