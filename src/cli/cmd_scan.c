@@ -443,6 +443,7 @@ int cmd_scan(int argc, char **argv)
 	store_names.s = masker;
 	sink.names.s = reveal ? NULL : masker;
 	sink.fields.s = reveal ? NULL : masker;
+	sink.locations.s = sink.fields.s;
 	if (!(sup = cli_suppress_new())) {
 		fprintf(stderr, "shuan scan: out of memory\n");
 		goto cleanup;

@@ -83,7 +83,7 @@ void sink_finding(const shuan_finding *f, void *ud)
 	shuan_finding g = *f;
 	g.path = name_mask(&k->names, f->path);
 	g.field = name_mask(&k->fields, f->field);
-	g.location = name_mask(&k->fields, f->location);
+	g.location = name_mask(&k->locations, f->location);
 	cli_suppressed why = cli_suppress_check(k->sup, f, f->path, g.path);
 	if (why == CLI_SUPPRESSED_IGNORE)
 		k->suppressed_ignore++;
@@ -234,4 +234,5 @@ void sink_free(scan_sink *k)
 	k->ndbs = 0;
 	name_masker_clear(&k->names);
 	name_masker_clear(&k->fields);
+	name_masker_clear(&k->locations);
 }

@@ -41,7 +41,9 @@ typedef struct scan_sink {
 	bool quiet;
 	bool show_suppressed;
 	const cli_suppress *sup;
-	name_masker names, fields;
+	/* one masker per name kind: a finding's field and location are both
+	 * borrowed at once, so they must not evict each other's cache slot */
+	name_masker names, fields, locations;
 	const char *const *named; /* the paths named on the command line */
 	size_t nnamed;
 	char (*dbs)[512];          /* display forms of the databases named: they and their tables count as named */
