@@ -82,6 +82,9 @@ typedef struct shuan_duties_result {
 /* What the store's latest inventory says, when the profile is silent. */
 typedef struct shuan_duties_inventory {
 	int64_t pi_people;        /* -1 unknown */
+	int64_t spi_people;       /* of them with sensitive PI; -1 unknown */
+	bool sampled;             /* tables were sampled: the counts are a lower bound */
+	bool estimate;            /* past the exact counter: an estimate */
 	int important_candidates; /* candidate count; -1 unknown */
 	char run[64];             /* which inventory run, for the output */
 } shuan_duties_inventory;
@@ -94,6 +97,10 @@ typedef struct shuan_duties_inventory {
  * SHUAN_ESTORE.
  */
 SHUAN_API int shuan_duties_inventory_latest(shuan_store *s, shuan_duties_inventory *out);
+
+/* The same for inventory run `run` (its number in `shuan inventory list`);
+ * SHUAN_ENOTFOUND when the store has no such run. */
+SHUAN_API int shuan_duties_inventory_run(shuan_store *s, int64_t run, shuan_duties_inventory *out);
 
 /*
  * Works out the duties of `org` as of `as_of`, with the inventory figures

@@ -156,6 +156,11 @@ SHUAN_API const shuan_inventory_column *shuan_inventory_column_at(const shuan_in
 SHUAN_API void shuan_inventory_people(const shuan_inventory *inv, shuan_people_counts *out);
 /* Sources and tables that could not be read (or read only in part). */
 SHUAN_API uint64_t shuan_inventory_errors(const shuan_inventory *inv);
+/* Merges the inventory's overall people counter (after finish) into `into`,
+ * which must count under the same fingerprint key (the duty engines add the
+ * people of database tables to those of files this way). Returns 0,
+ * SHUAN_EINVAL (not finished) or SHUAN_ENOMEM. */
+SHUAN_API int shuan_inventory_people_merge_into(const shuan_inventory *inv, shuan_people *into);
 
 /* The grading profile in use. */
 typedef struct shuan_inventory_profile_info {

@@ -54,6 +54,9 @@ const char **cli_split_ids(char *s);
 
 /* A --jobs value from 1 to 256. Returns 0 or -1. */
 int cli_parse_jobs(const char *s, long *out);
+/* Appends s to a growable argument list *v of *n (release with free());
+ * -1 when out of memory. */
+int cli_push_arg(const char ***v, size_t *n, const char *s);
 
 /* Resolves the compiled-patterns cache directory: NULL when disabled
  * (--no-cache) or when no default exists; else explicit (from --cache) if

@@ -70,6 +70,16 @@ int cli_parse_date(const char *s, int *y, int *m, int *d)
 	return 0;
 }
 
+int cli_push_arg(const char ***v, size_t *n, const char *s)
+{
+	const char **g = realloc(*v, (*n + 1) * sizeof(*g));
+	if (!g)
+		return -1;
+	g[(*n)++] = s;
+	*v = g;
+	return 0;
+}
+
 int cli_parse_jobs(const char *s, long *out)
 {
 	char *end;

@@ -4,6 +4,7 @@
  * store, and counting people in --data sources.
  */
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,8 +14,11 @@
 #include <unistd.h>
 
 #include "cli/cli_duty.h"
+#include "shuan/db.h"
+#include "shuan/inventory.h"
 #include "shuan/people.h"
 #include "shuan/rules.h"
+#include "util/text.h"
 
 static atomic_int g_cancel;
 
@@ -101,35 +105,151 @@ static void on_skip(const char *path, const char *reason, void *ud)
 		fprintf(stderr, "shuan: %s: skipped: %s\n", path, reason);
 }
 
+typedef struct db_events {
+	const char *cmd;
+	bool quiet;
+	uint64_t errors;
+} db_events;
+
+/* What the inventory says while reading a database: an error (an unreachable
+ * server, a table it cannot read) is always shown, a warning unless quiet. */
+static void on_db_event(const char *where, const char *message, bool error, void *ud)
+{
+	db_events *e = ud;
+	e->errors += error;
+	if (e->quiet && !error)
+		return;
+	fprintf(stderr, "shuan %s: --data ", e->cmd);
+	shuan_fputs_safe(stderr, where);
+	fputs(error ? ": error: " : ": warning: ", stderr);
+	shuan_fputs_safe(stderr, message);
+	fputc('\n', stderr);
+}
+
+/* Counts the people of the database sources among paths (every row read, as
+ * `shuan inventory --full` does) into `into`, under the same key as the
+ * files, so that a person in a table and in a file counts once. A source that
+ * cannot be read in full is an error: a count missing a table is no count. */
+static int count_databases(const char *cmd, const shuan_rules *detectors, const char *rules_opt,
+                           const char *const *paths, size_t n, const unsigned char *key, size_t keylen,
+                           const shuan_db_options *db, bool quiet, shuan_people *into,
+                           shuan_duty_data_result *res)
+{
+	shuan_scan_options so = SHUAN_SCAN_OPTIONS_INIT;
+	shuan_inventory_options io = SHUAN_INVENTORY_OPTIONS_INIT;
+	shuan_db_options dbo = SHUAN_DB_OPTIONS_INIT;
+	shuan_inventory *inv = NULL;
+	db_events ev = {cmd, quiet, 0};
+	char err[1024];
+	int rc, exit_code = CLI_EXIT_ERROR;
+
+	if (db)
+		dbo = *db;
+	dbo.full = true;
+	so.fingerprint_key = key;
+	so.fingerprint_key_len = keylen;
+	so.cancel = &g_cancel;
+	io.rules_dir = cli_rules_dir(rules_opt);
+	io.scan = &so;
+	io.db = &dbo;
+	io.event = on_db_event;
+	io.event_ud = &ev;
+	if ((rc = shuan_inventory_new(&inv, detectors, &io, err, sizeof(err))) != 0) {
+		fprintf(stderr, "shuan %s: %s\n", cmd, err);
+		return CLI_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < n && !atomic_load(&g_cancel); i++) {
+		if (!shuan_db_looks_like_url(paths[i]))
+			continue;
+		if ((rc = shuan_inventory_add(inv, paths[i])) == SHUAN_ENOMEM) {
+			fprintf(stderr, "shuan %s: out of memory\n", cmd);
+			goto cleanup;
+		}
+	}
+	if (atomic_load(&g_cancel)) {
+		res->interrupted = true;
+		exit_code = 0;
+		goto cleanup;
+	}
+	if (shuan_inventory_finish(inv) != 0 || shuan_inventory_people_merge_into(inv, into) != 0) {
+		fprintf(stderr, "shuan %s: out of memory\n", cmd);
+		goto cleanup;
+	}
+	if (ev.errors || shuan_inventory_errors(inv)) {
+		fprintf(stderr, "shuan %s: --data: a database source could not be read in full: no count\n",
+		        cmd);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < shuan_inventory_source_count(inv); i++) {
+		const shuan_inventory_source *src = shuan_inventory_source_at(inv, i);
+		res->inputs += src->tables;
+		if (!quiet) {
+			fprintf(stderr, "shuan %s: --data ", cmd);
+			shuan_fputs_safe(stderr, src->source);
+			fprintf(stderr, ": %llu tables, %llu rows read in full\n",
+			        (unsigned long long)src->tables, (unsigned long long)src->rows_read);
+		}
+	}
+	exit_code = 0;
+cleanup:
+	shuan_inventory_free(inv);
+	return exit_code;
+}
+
 int cli_duty_count(const char *cmd, const shuan_duty_rules *dr, const char *rules_opt,
-                   const char *const *paths, size_t n, shuan_store *store, int jobs, bool quiet,
-                   shuan_people **out, shuan_duty_data_result *res)
+                   const char *const *paths, size_t n, const shuan_db_options *db, shuan_store *store,
+                   int jobs, bool quiet, shuan_people **out, shuan_duty_data_result *res)
 {
 	shuan_rules *detectors = NULL;
 	unsigned char key[32];
 	char err[1024];
 	int rc, exit_code = CLI_EXIT_ERROR;
 	void (*old)(int);
+	const char **files = NULL;
+	size_t nfiles = 0, ndbs = 0;
 
 	*out = NULL;
+	memset(res, 0, sizeof(*res));
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
+		if (shuan_db_looks_like_url(paths[i])) {
+			if (!shuan_db_is_url(paths[i])) {
+				fprintf(
+				    stderr,
+				    "shuan %s: --data: unknown database scheme (sqlite://, postgresql://, "
+				    "mysql:// or mariadb://)\n",
+				    cmd);
+				return CLI_EXIT_ERROR;
+			}
+			ndbs++;
+			continue;
+		}
 		if (strcmp(paths[i], "-") && stat(paths[i], &st) != 0) {
 			fprintf(stderr, "shuan %s: --data %s: %s\n", cmd, paths[i], strerror(errno));
 			return CLI_EXIT_ERROR;
 		}
 	}
+	if (!(files = calloc(n ? n : 1, sizeof(*files)))) {
+		fprintf(stderr, "shuan %s: out of memory\n", cmd);
+		return CLI_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!shuan_db_looks_like_url(paths[i]))
+			files[nfiles++] = paths[i];
 	if (store) {
 		if (shuan_store_fingerprint_key(store, key) != 0) {
 			fprintf(stderr, "shuan %s: store: %s\n", cmd, shuan_store_errmsg(store));
+			free(files);
 			return CLI_EXIT_ERROR;
 		}
 	} else if (shuan_random_bytes(key, sizeof(key)) != 0) {
 		fprintf(stderr, "shuan %s: no random bytes for a throwaway fingerprint key\n", cmd);
+		free(files);
 		return CLI_EXIT_ERROR;
 	}
 	if ((rc = shuan_rules_load(&detectors, cli_rules_dir(rules_opt), NULL, err, sizeof(err))) != 0) {
 		fprintf(stderr, "shuan %s: cannot load the detectors: %s\n", cmd, err);
+		free(files);
 		return CLI_EXIT_ERROR;
 	}
 	if ((rc = shuan_people_new(out, NULL)) != 0) {
@@ -137,8 +257,15 @@ int cli_duty_count(const char *cmd, const shuan_duty_rules *dr, const char *rule
 		goto cleanup;
 	}
 	old = signal(SIGINT, on_sigint);
-	rc = shuan_duty_count_people(dr, detectors, paths, n, key, sizeof(key), jobs, &g_cancel, *out, res,
-	                             on_skip, &quiet);
+	rc = 0;
+	if (nfiles)
+		rc = shuan_duty_count_people(dr, detectors, files, nfiles, key, sizeof(key), jobs, &g_cancel,
+		                             *out, res, on_skip, &quiet);
+	if (rc == 0 && ndbs && !res->interrupted &&
+	    count_databases(cmd, detectors, rules_opt, paths, n, key, sizeof(key), db, quiet, *out, res)) {
+		signal(SIGINT, old);
+		goto cleanup;
+	}
 	signal(SIGINT, old);
 	if (rc != 0) {
 		fprintf(stderr, "shuan %s: counting people in --data failed: %s\n", cmd, shuan_strerror(rc));
@@ -172,6 +299,8 @@ cleanup:
 		*out = NULL;
 	}
 	shuan_rules_free(detectors);
+	OPENSSL_cleanse(key, sizeof(key));
+	free(files);
 	return exit_code;
 }
 

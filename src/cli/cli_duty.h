@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "shuan/db.h"
 #include "shuan/duty.h"
 #include "shuan/store.h"
 
@@ -27,11 +28,13 @@ int cli_duty_rules(const char *cmd, const char *rules_opt, shuan_duty_rules **ou
 /* Opens the store (--store, else the default). Without `create`, a missing
  * default store is no error: *out stays NULL. --no-store: NULL. */
 int cli_duty_store(const char *cmd, const char *store_opt, bool no_store, bool create, shuan_store **out);
-/* Counts the people in --data sources with the store's fingerprint key (a
- * throwaway key without a store); prints a one-line summary unless quiet. */
+/* Counts the people in --data sources (files, directories, archives, and
+ * database URLs, whose tables are read in full with `db`, NULL = defaults)
+ * with the store's fingerprint key (a throwaway key without a store);
+ * prints a one-line summary unless quiet. */
 int cli_duty_count(const char *cmd, const shuan_duty_rules *dr, const char *rules_opt,
-                   const char *const *paths, size_t n, shuan_store *store, int jobs, bool quiet,
-                   struct shuan_people **out, shuan_duty_data_result *res);
+                   const char *const *paths, size_t n, const shuan_db_options *db, shuan_store *store,
+                   int jobs, bool quiet, struct shuan_people **out, shuan_duty_data_result *res);
 /* Creates an output file (mode 0600). */
 int cli_duty_write_file(const char *cmd, const char *path, FILE **out);
 

@@ -21,7 +21,9 @@
 #include <unistd.h>
 
 #include "cli/cli_duty.h"
+#include "cli/db_cli.h"
 #include "cli/options.h"
+#include "shuan/duties.h"
 #include "shuan/incident.h"
 #include "shuan/people.h"
 #include "util/alloc.h"
@@ -36,6 +38,7 @@ enum {
 	O_HELP = 'h',
 	O_FACTS = 256,
 	O_DATA,
+	O_FROM_SCAN,
 	O_AS_OF,
 	O_STORE,
 	O_NO_STORE,
@@ -100,7 +103,13 @@ static const cli_option incident_options[] = {
     {"response-ended", 0, required_argument, "DATETIME", "when the emergency response ended", O_ENDED},
     {"title", 0, required_argument, "TEXT", "a short name for the incident", O_TITLE},
     {"data", 0, required_argument, "SOURCE",
-     "count the affected people by scanning SOURCE, e.g. the leaked files (repeatable)", O_DATA},
+     "count the affected people by scanning SOURCE, e.g. the leaked files or tables (repeatable; a "
+     "database URL is read in full)",
+     O_DATA},
+    {"from-scan", 0, required_argument, "RUN",
+     "take the affected people from inventory run RUN in the store (a number from 'shuan inventory "
+     "list', or latest)",
+     O_FROM_SCAN},
     {"event", 0, required_argument, "KIND",
      "(update) phoned, written_report, level_adjusted, response_ended, summary_submitted, facts_updated or "
      "note",
@@ -123,6 +132,7 @@ static const cli_option incident_options[] = {
     {"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)",
      O_RULES},
     {"color", 0, required_argument, "WHEN", "auto, always or never (text format)", O_COLOR},
+    CLI_DB_READ_OPTION_ROWS,
     {"jobs", 'j', required_argument, "N", "scan --data with N threads (default: 1)", O_JOBS},
     {"quiet", 'q', no_argument, NULL, "no summary of the --data scan on stderr", O_QUIET},
     {"help", 'h', no_argument, NULL, "show this help", O_HELP},
@@ -131,8 +141,8 @@ static const cli_option incident_options[] = {
 
 static void usage(FILE *f)
 {
-	fputs("usage: shuan incident grade --facts F.yaml [--data SOURCE...] [options]\n"
-	      "       shuan incident new [--facts F.yaml | fact flags] [--data SOURCE...]\n"
+	fputs("usage: shuan incident grade --facts F.yaml [--data SOURCE... | --from-scan RUN] [options]\n"
+	      "       shuan incident new [--facts F.yaml | fact flags] [--data SOURCE... | --from-scan RUN]\n"
 	      "       shuan incident list [--all]\n"
 	      "       shuan incident show ID\n"
 	      "       shuan incident update ID --event KIND [--at DATETIME] [--note TEXT | --level L | fact "
@@ -163,23 +173,15 @@ static void usage(FILE *f)
 
 typedef struct iopts {
 	const char *facts, *as_of, *format, *store, *rules, *color, *event, *at, *note, *level, *out_dir;
+	const char *from_scan;
 	const char *fact[N_FACTS];
 	const char **data;
 	size_t ndata, nfacts;
 	bool summary, all, quiet;
 	int jobs;
 	const char *id;
+	cli_db db;
 } iopts;
-
-static int push(const char ***v, size_t *n, const char *s)
-{
-	const char **g = realloc(*v, (*n + 1) * sizeof(*g));
-	if (!g)
-		return -1;
-	g[(*n)++] = s;
-	*v = g;
-	return 0;
-}
 
 static int parse(int argc, char **argv, iopts *o, bool want_id)
 {
@@ -199,8 +201,11 @@ static int parse(int argc, char **argv, iopts *o, bool want_id)
 			o->facts = optarg;
 			break;
 		case O_DATA:
-			if (push(&o->data, &o->ndata, optarg))
+			if (cli_push_arg(&o->data, &o->ndata, optarg))
 				return CLI_EXIT_ERROR;
+			break;
+		case O_FROM_SCAN:
+			o->from_scan = optarg;
 			break;
 		case O_AS_OF:
 			o->as_of = optarg;
@@ -253,9 +258,14 @@ static int parse(int argc, char **argv, iopts *o, bool want_id)
 		case O_HELP:
 			usage(stdout);
 			return -1;
-		default:
-			usage(stderr);
+		default: {
+			int r = cli_db_option(&o->db, c, optarg, "incident");
+			if (r == 1)
+				break;
+			if (r == 0)
+				usage(stderr);
 			return CLI_EXIT_ERROR;
+		}
 		}
 	}
 	if (want_id) {
@@ -268,7 +278,7 @@ static int parse(int argc, char **argv, iopts *o, bool want_id)
 		o->id = argv[optind++];
 	}
 	for (int i = optind; i < argc; i++)
-		if (push(&o->data, &o->ndata, argv[i]))
+		if (cli_push_arg(&o->data, &o->ndata, argv[i]))
 			return CLI_EXIT_ERROR;
 	return 0;
 }
@@ -366,6 +376,57 @@ static int ask(shuan_buf *yaml)
 	return 0;
 }
 
+/* --from-scan RUN: the people counts of a stored inventory run (of the
+ * leaked files or tables) replace the facts' counts. */
+static int people_from_run(const char *cmd, const iopts *o, shuan_store *store, shuan_incident_facts *f)
+{
+	shuan_duties_inventory inv;
+	char *end;
+	long long run = 0;
+	int rc;
+	if (strcmp(o->from_scan, "latest")) {
+		run = strtoll(o->from_scan, &end, 10);
+		if (*end || end == o->from_scan || run < 1) {
+			fprintf(stderr,
+			        "shuan %s: --from-scan takes an inventory run number or latest, not '%s'\n",
+			        cmd, o->from_scan);
+			return CLI_EXIT_ERROR;
+		}
+	}
+	if (!store) {
+		fprintf(
+		    stderr,
+		    "shuan %s: --from-scan: no store yet: run 'shuan inventory' on the leaked data first\n",
+		    cmd);
+		return CLI_EXIT_ERROR;
+	}
+	rc = run ? shuan_duties_inventory_run(store, run, &inv) : shuan_duties_inventory_latest(store, &inv);
+	if (rc != 0 || inv.pi_people < 0) {
+		fprintf(stderr, "shuan %s: --from-scan %s: %s\n", cmd, o->from_scan,
+		        rc == SHUAN_ENOTFOUND
+		            ? "no such inventory run in the store (see 'shuan inventory list')"
+		            : "the run has no people counts");
+		return CLI_EXIT_ERROR;
+	}
+	if (!o->quiet) {
+		fprintf(stderr, "shuan %s: --from-scan: %s: %lld people with PI, %lld with sensitive PI\n",
+		        cmd, inv.run, (long long)inv.pi_people, (long long)inv.spi_people);
+		if (inv.sampled)
+			fprintf(
+			    stderr,
+			    "shuan %s: --from-scan: the run sampled its tables: the counts are a lower bound "
+			    "(run 'shuan inventory --full' on the leaked tables)\n",
+			    cmd);
+		if (f->pi_people >= 0 || f->spi_people >= 0)
+			fprintf(stderr,
+			        "shuan %s: --from-scan given: the run's counts replace the facts' counts\n",
+			        cmd);
+	}
+	f->pi_people = inv.pi_people;
+	f->spi_people = inv.spi_people;
+	return 0;
+}
+
 /* Reads the facts: --facts, then flags on top; --data counts replace the counts. */
 static int load_facts(const char *cmd, iopts *o, const shuan_duty_rules *dr, shuan_store *store,
                       bool interactive, shuan_incident_facts *f)
@@ -391,12 +452,18 @@ static int load_facts(const char *cmd, iopts *o, const shuan_duty_rules *dr, shu
 	                                                 err, sizeof(err))) != 0)
 		goto fail;
 	shuan_buf_free(&yaml);
+	if (o->from_scan && o->ndata) {
+		fprintf(stderr, "shuan %s: give --data or --from-scan, not both\n", cmd);
+		return CLI_EXIT_ERROR;
+	}
+	if (o->from_scan)
+		return people_from_run(cmd, o, store, f);
 	if (o->ndata) {
 		shuan_people *people = NULL;
 		shuan_people_counts pc;
 		shuan_duty_data_result dres;
-		if (cli_duty_count(cmd, dr, o->rules, o->data, o->ndata, store, o->jobs, o->quiet, &people,
-		                   &dres))
+		if (cli_duty_count(cmd, dr, o->rules, o->data, o->ndata, &o->db.opt, store, o->jobs, o->quiet,
+		                   &people, &dres))
 			return CLI_EXIT_ERROR;
 		shuan_people_counts_get(people, &pc);
 		shuan_people_free(people);
@@ -878,9 +945,11 @@ int cmd_incident(int argc, char **argv)
 		        sub);
 		return CLI_EXIT_ERROR;
 	}
+	cli_db_init(&o.db);
 	rc = parse(argc - 1, argv + 1, &o, k >= 3);
 	if (rc == -1) {
 		free(o.data);
+		cli_db_clear(&o.db);
 		return CLI_EXIT_OK;
 	}
 	if (rc == 0 && o.ndata && k > 1) {
@@ -913,5 +982,6 @@ int cmd_incident(int argc, char **argv)
 		}
 	}
 	free(o.data);
+	cli_db_clear(&o.db);
 	return rc;
 }

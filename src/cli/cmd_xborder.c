@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli_duty.h"
+#include "cli/db_cli.h"
 #include "cli/options.h"
 #include "shuan/people.h"
 #include "shuan/xborder.h"
@@ -42,8 +43,8 @@ static const cli_option xborder_options[] = {
     {"org", 0, required_argument, "ORG.yaml", "the organisation profile (assess, record)", O_ORG},
     {"transfer", 0, required_argument, "T.yaml", "the transfer (assess, record)", O_TRANSFER},
     {"data", 0, required_argument, "SOURCE",
-     "count the people in the data sent by scanning SOURCE (repeatable; further PATHs after the options "
-     "count too)",
+     "count the people in the data sent by scanning SOURCE: files, directories, or a database URL read in "
+     "full (repeatable; further PATHs after the options count too)",
      O_DATA},
     {"as-of", 0, required_argument, "DATETIME",
      "judge as of this time, e.g. 2025-06-30 or 2025-06-30T18:00+08:00 (default: now)", O_AS_OF},
@@ -56,6 +57,7 @@ static const cli_option xborder_options[] = {
     {"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)",
      O_RULES},
     {"color", 0, required_argument, "WHEN", "auto, always or never (text format)", O_COLOR},
+    CLI_DB_READ_OPTION_ROWS,
     {"jobs", 'j', required_argument, "N", "scan --data with N threads (default: 1)", O_JOBS},
     {"quiet", 'q', no_argument, NULL, "no summary of the --data scan on stderr", O_QUIET},
     {"help", 'h', no_argument, NULL, "show this help", O_HELP},
@@ -95,17 +97,8 @@ typedef struct xopts {
 	size_t ndata;
 	bool no_store, quiet;
 	int jobs;
+	cli_db db;
 } xopts;
-
-static int push_data(xopts *o, const char *s)
-{
-	const char **v = realloc(o->data, (o->ndata + 1) * sizeof(*v));
-	if (!v)
-		return -1;
-	v[o->ndata++] = s;
-	o->data = v;
-	return 0;
-}
 
 static int parse(int argc, char **argv, xopts *o)
 {
@@ -122,7 +115,7 @@ static int parse(int argc, char **argv, xopts *o)
 			o->transfer = optarg;
 			break;
 		case O_DATA:
-			if (push_data(o, optarg))
+			if (cli_push_arg(&o->data, &o->ndata, optarg))
 				return CLI_EXIT_ERROR;
 			break;
 		case O_AS_OF:
@@ -161,14 +154,19 @@ static int parse(int argc, char **argv, xopts *o)
 		case O_HELP:
 			usage(stdout);
 			return -1;
-		default:
-			usage(stderr);
+		default: {
+			int r = cli_db_option(&o->db, c, optarg, "xborder");
+			if (r == 1)
+				break;
+			if (r == 0)
+				usage(stderr);
 			return CLI_EXIT_ERROR;
+		}
 		}
 	}
 	/* further paths after the options are data sources too */
 	for (int i = optind; i < argc; i++)
-		if (push_data(o, argv[i]))
+		if (cli_push_arg(&o->data, &o->ndata, argv[i]))
 			return CLI_EXIT_ERROR;
 	return 0;
 }
@@ -221,8 +219,8 @@ static int assess(xopts *o, bool record)
 			fprintf(stderr,
 			        "shuan %s: --data given: the counts in %s are ignored, the data's are used\n",
 			        cmd, o->transfer);
-		if (cli_duty_count(cmd, dr, o->rules, o->data, o->ndata, store, o->jobs, o->quiet, &people,
-		                   &dres))
+		if (cli_duty_count(cmd, dr, o->rules, o->data, o->ndata, &o->db.opt, store, o->jobs, o->quiet,
+		                   &people, &dres))
 			goto cleanup;
 	}
 	if ((rc = shuan_xborder_ledger_counts(store, &t, people, &counts, err, sizeof(err))) != 0) {
@@ -340,9 +338,11 @@ int cmd_xborder(int argc, char **argv)
 		fprintf(stderr, "shuan xborder: unknown subcommand '%s' (assess, record, ledger)\n", sub);
 		return CLI_EXIT_ERROR;
 	}
+	cli_db_init(&o.db);
 	rc = parse(argc - 1, argv + 1, &o);
 	if (rc == -1) {
 		free(o.data);
+		cli_db_clear(&o.db);
 		return CLI_EXIT_OK;
 	}
 	if (rc == 0) {
@@ -359,5 +359,6 @@ int cmd_xborder(int argc, char **argv)
 		}
 	}
 	free(o.data);
+	cli_db_clear(&o.db);
 	return rc;
 }

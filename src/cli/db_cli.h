@@ -20,6 +20,11 @@ enum { CLI_DB_SAMPLE = 900, CLI_DB_FULL, CLI_DB_PASSWORD_FILE, CLI_DB_MAX_CELL, 
 	 CLI_DB_SAMPLE},                                                                                          \
 	{"full", 0, no_argument, NULL, "database tables: read every row, streamed (exact people counts)",          \
 	 CLI_DB_FULL},                                                                                            \
+	CLI_DB_READ_OPTION_ROWS
+
+/* How to reach and read a database, for commands that always read every row
+ * (counting people for the duty engines). */
+#define CLI_DB_READ_OPTION_ROWS                                                                                 \
 	{"password-file", 0, required_argument, "FILE",                                                           \
 	 "database password from the first line of FILE (else PGPASSWORD/~/.pgpass, MYSQL_PWD, or a prompt)",    \
 	 CLI_DB_PASSWORD_FILE},                                                                                   \

@@ -89,6 +89,45 @@ I grade -q --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general 
   --data "$D/leaked.csv" --as-of 2025-10-01 -f json > "$D/gd.json"
 check "--data: 2 distinct people" jqt '.facts.pi_people == 2' "$D/gd.json"
 
+# --data on a database table: every row read; a person in the table and in a leaked file counts once
+python3 - "$D/leak.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE customers(id INTEGER, 姓名 TEXT, 手机号 TEXT, 银行卡号 TEXT)")
+rows = [(1, "张三", "13800000001", None), (2, "赵六", "13800000003", "6222020200112233446"),
+        (3, "钱七", "13800000004", None), (4, "赵六", "13800000003", None)]
+rows += [(10 + i, "孙八", "139%08d" % i, None) for i in range(2000)]  # more rows than a sample reads
+db.executemany("INSERT INTO customers VALUES (?, ?, ?, ?)", rows)
+db.commit()
+PY
+I grade --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --regime miit --domain telecom \
+  --data "sqlite://$D/leak.db" --data "$D/leaked.csv" --as-of 2025-10-01 -f json > "$D/gdb.json" 2> "$D/gdb.err"; rc=$?
+check "--data table: exit 0 (rc $rc)" test "$rc" -eq 0
+# table: 13800000001 (also in the file), ...03 (twice, once with a bank card: sensitive), ...04, 2000 more; file adds ...02
+check "--data table + file: 2004 distinct people, 1 with sensitive PI" jqt '.facts.pi_people == 2004 and .facts.spi_people == 1' "$D/gdb.json"
+check "--data table: rows read in full" contains "$D/gdb.err" "1 tables, 2004 rows read in full"
+I grade -q --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --regime miit --domain telecom \
+  --data "sqlite://$D/none.db" --as-of 2025-10-01 -f json > /dev/null 2> "$D/gdb2.err"; rc=$?
+check "--data unreadable database: exit 2" test "$rc" -eq 2
+check "--data unreadable database: named, no count" sh -c "grep -q 'sqlite://$D/none.db' '$D/gdb2.err' && grep -q 'could not be read in full: no count' '$D/gdb2.err'"
+expect_rc 2 "--data unknown scheme" I grade --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --data "ftp://x/y"
+
+# --from-scan takes the people of a stored inventory run (of the leaked tables)
+"$SHUAN" inventory -q --full --format json "sqlite://$D/leak.db" > "$D/inv.json" 2>/dev/null
+run=$(jq -r .run_id "$D/inv.json")
+want=$(jq -c '.sources[0].people | [.distinct, .sensitive]' "$D/inv.json")
+for r in "$run" latest; do
+  I grade --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --regime miit --domain telecom \
+    --pi-people 7 --from-scan "$r" --as-of 2025-10-01 -f json > "$D/fs.json" 2> "$D/fs.err"
+  check "--from-scan $r: the run's counts $want replace the flags'" jqt --argjson w "$want" '[.facts.pi_people, .facts.spi_people] == $w and .facts.pi_people == 2003' "$D/fs.json"
+  check "--from-scan $r: says which run" contains "$D/fs.err" "inventory #$run"
+done
+expect_rc 2 "--from-scan a missing run" I grade --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --from-scan 999
+expect_rc 2 "--from-scan not a number" I grade --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --from-scan abc
+expect_rc 2 "--from-scan and --data together" I grade --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --from-scan latest --data "$D/leaked.csv"
+SHUAN_STORE="$D/empty-store" I grade --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --from-scan latest > /dev/null 2> "$D/fs2.err"; rc=$?
+check "--from-scan without an inventory: exit 2, says what to run" sh -c "[ $rc -eq 2 ] && grep -q 'shuan inventory' '$D/fs2.err'"
+
 # the stored lifecycle
 I new --facts "$D/leak.yaml" --as-of 2025-10-01T12:00+08:00 > "$D/new.txt"; rc=$?
 check "new: exit 0" test "$rc" -eq 0
@@ -177,7 +216,7 @@ check "list --all: closed too" jqt '[.incidents[] | select(.id == 1)][0].closed 
 
 I --help > "$D/help"
 for opt in --facts --discovered --type --data-grade --pi-people --spi-people --loss-cny --outage-hours --domain \
-  --role --regime --response-ended --data --event --at --note --level --summary --out-dir --all --as-of --format; do
+  --role --regime --response-ended --data --from-scan --password-file --event --at --note --level --summary --out-dir --all --as-of --format; do
   check "help lists $opt" grep -q -- "$opt" "$D/help"
 done
 check "help: exit codes" grep -q "1 (grade, show, list) one of your deadlines is overdue" "$D/help"

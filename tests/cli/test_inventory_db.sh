@@ -81,6 +81,26 @@ got=$(jq -c '.sources[0].people | {distinct, sensitive, minors}' "$WORK/my.json"
 check "mysql people $got = reference $want_my" [ "$got" = "$want_my" ]
 check "mysql: column comment" jqt '[.columns[] | select(.table == "shop.customers" and .column == "zjxy" and .comment == "宗教信仰")] | length == 1' "$WORK/my.json"
 
+# ---- the duty engines count the people of tables: every row; a table they cannot read is an error ----
+pg_admin -c "CREATE DATABASE leak OWNER scan" >/dev/null
+PG_DB=leak pg_admin -c "CREATE TABLE leaked(姓名 text, 手机号 text); INSERT INTO leaked SELECT '张三', '138' || lpad(g::text, 8, '0') FROM generate_series(1, 3000) g; ALTER TABLE leaked OWNER TO scan" >/dev/null
+LEAKURL="postgresql://scan@127.0.0.1:$PG_PORT/leak"
+G="$SHUAN incident grade --store $STORE --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --regime miit --domain telecom --as-of 2025-10-01 -f json"
+$G --data "$LEAKURL" --password-file "$WORK/pw" >"$WORK/inc.json" 2>"$WORK/inc.err"; rc=$?
+check "incident --data pg: exit 0 (rc $rc)" [ "$rc" -eq 0 ]
+check "incident --data pg: 3000 people, every row read (not a 1000-row sample)" jqt '.facts.pi_people == 3000' "$WORK/inc.json"
+$G --data "$PGURL" --password-file "$WORK/pw" >/dev/null 2>"$WORK/inc2.err"; rc=$?
+check "incident --data pg: an unreadable table is an error (exit 2, rc $rc)" [ "$rc" -eq 2 ]
+check "incident --data pg: the table named, no count" sh -c "grep -q 'secret_salary: permission denied' '$WORK/inc2.err' && grep -q 'no count' '$WORK/inc2.err'"
+printf 'name: X\nciio: false\n' >"$WORK/org.yaml"
+printf 'recipient: R\ncountry: SG\npurpose: trade\nbasis: none\nsubjects: customers\ncollected_abroad: false\nimportant_data: false\ndate: 2025-06-01\n' >"$WORK/t.yaml"
+MYSQL_PWD=$PW $SHUAN xborder assess --no-store --org "$WORK/org.yaml" --transfer "$WORK/t.yaml" --as-of 2025-06-30 --data "$MYURL" >/dev/null 2>"$WORK/xb.err"; rc=$?
+check "xborder --data mysql: the unreadable view is an error (exit 2, rc $rc)" [ "$rc" -eq 2 ]
+check "xborder --data mysql: the view named" contains "$WORK/xb.err" "shop.v_secret"
+for f in "$WORK/inc.err" "$WORK/inc2.err" "$WORK/xb.err" "$WORK/inc.json"; do
+  check "duty --data: no password in $(basename "$f")" lacks "$f" "$PW"
+done
+
 # ---- passwords never shown: wrong one, one in the URL, one from a file ----
 PGPASSWORD=$WRONG $I --format json "$PGURL" >"$WORK/wrong.out" 2>"$WORK/wrong.err"; rc=$?
 check "wrong password: exit 3" [ "$rc" -eq 3 ]

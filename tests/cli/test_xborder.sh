@@ -178,6 +178,16 @@ grep -v _people "$D/t99999.yaml" > "$D/tdata.yaml"
 X record -q --org "$D/org.yaml" --transfer "$D/tdata.yaml" --data "$D/cust.csv" --as-of 2025-06-30 -f json > "$D/r1.json"; rc=$?
 check "record exit 0 (exempt)" test "$rc" -eq 0
 check "record: 300 people from the data" jqt '.counts.source == "data" and .counts.pi_people == 300 and (.notes | any(test("transfer #1")))' "$D/r1.json"
+# the same orders as a database table: its people merge with the ledger's, counted from files
+python3 - "$D" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1] + "/orders.db")
+db.execute("CREATE TABLE orders(order_no TEXT, mobile TEXT)")
+db.executemany("INSERT INTO orders VALUES (?, ?)", [("O%d" % i, "138%08d" % i) for i in range(100, 400)])
+db.commit()
+EOF
+X assess -q --org "$D/org.yaml" --transfer "$D/tdata.yaml" --data "sqlite://$D/orders.db" --as-of 2025-06-30 -f json > "$D/rdb.json"
+check "--data table: 300 people, 400 distinct with the ledger's file-counted transfer" jqt '.counts.source == "data" and .counts.pi_people == 300 and .counts.ytd_pi_people == 400' "$D/rdb.json"
 X record -q --org "$D/org.yaml" --transfer "$D/tdata.yaml" --data "$D/orders.csv" --as-of 2025-06-30 -f json > "$D/r2.json"
 check "second transfer: 400 distinct people since 1 January, not 600" jqt '.counts.pi_people == 300 and .counts.ytd_pi_people == 400 and .counts.exact == true and .counts.prior_transfers == 1' "$D/r2.json"
 X ledger --year 2025 -f json > "$D/l.json"

@@ -449,38 +449,58 @@ static int item_records(const duty_periodic *d, shuan_store *s, int year, shuan_
 /* The inventory module (migration 4) owns these tables; this reads the two
  * figures the duties need and nothing else, and treats a store without them
  * as one without an inventory. */
-int shuan_duties_inventory_latest(shuan_store *s, shuan_duties_inventory *out)
+/* Run `run`, or the latest when run is 0. */
+static int inventory_run(shuan_store *s, int64_t run, shuan_duties_inventory *out)
 {
 	sqlite3 *db = shuan_store__db(s);
 	sqlite3_stmt *st = NULL;
 	int rc = SHUAN_ENOTFOUND;
 	memset(out, 0, sizeof(*out));
 	out->pi_people = -1;
+	out->spi_people = -1;
 	out->important_candidates = -1;
 	if (!db)
 		return SHUAN_ENOTFOUND;
 	if (sqlite3_prepare_v2(
 	        db,
-	        "SELECT r.id, r.finished, r.sampling, r.people_distinct, r.people_exact,"
+	        "SELECT r.id, r.finished, r.sampling, r.people_distinct, r.people_exact, r.people_sensitive,"
 	        " (SELECT count(*) FROM inventory_sources s WHERE s.run_id = r.id AND s.important_candidate)"
-	        " FROM inventory_runs r ORDER BY r.id DESC LIMIT 1",
+	        " FROM inventory_runs r WHERE ?1 = 0 OR r.id = ?1 ORDER BY r.id DESC LIMIT 1",
 	        -1, &st, NULL) != SQLITE_OK) {
 		sqlite3_finalize(st);
 		return SHUAN_ENOTFOUND; /* no inventory tables in this store */
 	}
+	sqlite3_bind_int64(st, 1, run);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *fin = sqlite3_column_text(st, 1), *samp = sqlite3_column_text(st, 2);
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
 			out->pi_people = sqlite3_column_int64(st, 3);
-		out->important_candidates = sqlite3_column_int(st, 5);
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			out->spi_people = sqlite3_column_int64(st, 5);
+		out->important_candidates = sqlite3_column_int(st, 6);
+		out->sampled = samp && strcmp((const char *)samp, "full");
+		out->estimate = !sqlite3_column_int(st, 4);
 		snprintf(out->run, sizeof(out->run), "inventory #%lld %.20s%s%s",
 		         (long long)sqlite3_column_int64(st, 0), fin ? (const char *)fin : "",
-		         samp && strcmp((const char *)samp, "full") ? ", sample-based" : "",
-		         sqlite3_column_int(st, 4) ? "" : ", estimate");
+		         out->sampled ? ", sample-based" : "", out->estimate ? ", estimate" : "");
 		rc = 0;
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int shuan_duties_inventory_latest(shuan_store *s, shuan_duties_inventory *out)
+{
+	return inventory_run(s, 0, out);
+}
+
+int shuan_duties_inventory_run(shuan_store *s, int64_t run, shuan_duties_inventory *out)
+{
+	if (run < 1) {
+		inventory_run(NULL, 0, out);
+		return SHUAN_ENOTFOUND;
+	}
+	return inventory_run(s, run, out);
 }
 
 int shuan_duties_compute(const shuan_duty_rules *r, const shuan_org *org, const shuan_duties_inventory *inv,

@@ -153,6 +153,13 @@ void shuan_inventory_people(const shuan_inventory *inv, shuan_people_counts *out
 
 uint64_t shuan_inventory_errors(const shuan_inventory *inv) { return inv->errors; }
 
+int shuan_inventory_people_merge_into(const shuan_inventory *inv, shuan_people *into)
+{
+	if (!inv->finished || !inv->people || !into)
+		return SHUAN_EINVAL;
+	return shuan_people_merge(into, inv->people);
+}
+
 void shuan_inventory_profile(const shuan_inventory *inv, shuan_inventory_profile_info *out)
 {
 	out->id = inv->profile.id;
