@@ -138,6 +138,10 @@ my_start() {
 
 my_stop() {
   [ -n "$MY_PID" ] || return 0
+  # MY_PID is runuser's when root, and runuser does not pass SIGTERM on:
+  # the server itself is stopped by the pid it wrote (servers outlived the
+  # tests before)
+  [ -s "$DBH/my/pid" ] && kill "$(cat "$DBH/my/pid")" 2>/dev/null
   kill "$MY_PID" 2>/dev/null
   for _ in $(seq 1 60); do kill -0 "$MY_PID" 2>/dev/null || break; sleep 0.5; done
   kill -9 "$MY_PID" 2>/dev/null

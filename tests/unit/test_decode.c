@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "lib/scan/decode.h"
@@ -317,6 +319,29 @@ static void test_decoder_map(void **state)
 	shuan_decoder_free(d);
 }
 
+static void test_long_invalid_run(void **state)
+{
+	/* 1 MiB of bytes that are never valid in GB18030, then a mobile: each
+	 * byte replaced and counted, the mobile found at its stored offset.
+	 * The decoder once walked the whole rest of such a run again after
+	 * each replaced byte (quadratic: found by fuzz_archive); ctest's
+	 * timeout for this test is what catches that. */
+	const size_t run = 1u << 20;
+	const char *tail = " 13812345678\n";
+	size_t n = run + strlen(tail);
+	char *buf = malloc(n);
+	shuan_input_result res;
+	assert_non_null(buf);
+	memset(buf, 0x80, run);
+	memcpy(buf + run, tail, strlen(tail));
+	assert_int_equal(scan_enc("a.txt", "gb18030", buf, n, 0, false, &g_a, &res), 0);
+	assert_int_equal(res.invalid_bytes, run);
+	const got *m = find_det(&g_a, "cn_mobile", "13812345678");
+	assert_non_null(m);
+	assert_int_equal(m->offset, run + 1);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +349,7 @@ int main(void)
 	    cmocka_unit_test(test_utf16),
 	    cmocka_unit_test(test_forced_encoding),
 	    cmocka_unit_test(test_invalid_gbk_bytes),
+	    cmocka_unit_test(test_long_invalid_run),
 	    cmocka_unit_test(test_straddling_chunks),
 	    cmocka_unit_test(test_binary_still_skipped),
 	    cmocka_unit_test(test_decoder_map),

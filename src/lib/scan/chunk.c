@@ -638,7 +638,8 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 	size_t n = s->hits.n;
 	uint32_t *order, *merged;
 	s->order.n = 0;
-	if ((rc = shuan_vec_reserve(&s->order, 2 * n)))
+	/* two more than needed: never NULL, so order + n is defined with no hits */
+	if ((rc = shuan_vec_reserve(&s->order, 2 * n + 2)))
 		return rc;
 	order = s->order.v;
 	merged = order + n;

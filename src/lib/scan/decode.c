@@ -147,6 +147,9 @@ void shuan_decoder_forget(shuan_decoder *d, uint64_t decoded)
 
 /* ---- decoding ---- */
 
+/* Multibyte GB18030 text handed to iconv in one call, at most. */
+#define GB_WALK_MAX 256
+
 /* The stored length of the valid sequence at p (n > 0 bytes available). */
 static unsigned raw_len(shuan_enc enc, const unsigned char *p, size_t n)
 {
@@ -244,13 +247,18 @@ static long convert(shuan_decoder *d, char *out, size_t room)
 			d->in_pos += k;
 			return (rc = map_ident(d, k)) ? rc : (long)k;
 		}
-		while (p < e && *p >= 0x80) {
+		/* The walk goes at most GB_WALK_MAX bytes: after an invalid byte
+		 * the next call walks again from the byte after it, and an
+		 * unbounded walk made a long run of high bytes quadratic (found by
+		 * fuzz_archive: 220 KB took 1.4 s). */
+		const unsigned char *cap = p + (il < GB_WALK_MAX ? il : GB_WALK_MAX);
+		while (p < cap && *p >= 0x80) {
 			unsigned w = raw_len(d->enc, p, (size_t)(e - p));
 			if (w > (size_t)(e - p))
 				break;
 			p += w;
 		}
-		if (p < e && *p < 0x80)
+		if (p < e && (p >= cap || *p < 0x80))
 			il = (size_t)(p - (const unsigned char *)ip);
 	}
 	size_t r = iconv(d->cd, &ip, &il, &op, &ol);
