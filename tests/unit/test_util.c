@@ -3,7 +3,7 @@
  * messages, unknown and duplicate keys, typed getters, several documents,
  * files too large), bounded buffers (the maximum is an error, never a cut),
  * UTF-8 (strict decoding, encoding, counting, cutting at a boundary), the
- * magic-number table and the bounded whole-file read.
+ * magic-number table, the bounded whole-file read and hex digits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 #include "shuan/common.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/hex.h"
 #include "util/io.h"
 #include "util/magic.h"
 #include "util/siphash.h"
@@ -298,17 +299,51 @@ static void test_utf8_word_at_a_time(void **state)
 	assert_true(total_bad > 1000); /* the inputs did hold invalid sequences */
 }
 
+static void test_hex(void **state)
+{
+	(void)state;
+	unsigned char out[4];
+	assert_int_equal(shuan_hex_digit('0'), 0);
+	assert_int_equal(shuan_hex_digit('9'), 9);
+	assert_int_equal(shuan_hex_digit('a'), 10);
+	assert_int_equal(shuan_hex_digit('F'), 15);
+	assert_int_equal(shuan_hex_digit('g'), -1);
+	assert_int_equal(shuan_hex_digit('/'), -1);
+	assert_int_equal(shuan_hex_digit('\0'), -1);
+	assert_int_equal(shuan_hex_digit(0xC3), -1);
+	assert_int_equal(shuan_hex_digit((char)0xE6), -1); /* a signed char stays -1 */
+	for (int c = 0; c < 256; c++)
+		assert_int_equal(shuan_hex_digit(c) >= 0, strchr("0123456789abcdefABCDEF", c) != NULL && c);
+
+	assert_true(shuan_hex_decode("00fFa1", 3, out));
+	assert_int_equal(out[0], 0x00);
+	assert_int_equal(out[1], 0xff);
+	assert_int_equal(out[2], 0xa1);
+	/* only 2n digits are read: what follows is the caller's business */
+	assert_true(shuan_hex_decode("7fzz", 1, out));
+	assert_int_equal(out[0], 0x7f);
+	assert_true(shuan_hex_decode("", 0, out));
+	/* a short string stops at its NUL, high or low digit */
+	char short1[] = {'a', 'b', 'c', '\0', 'd'};
+	assert_false(shuan_hex_decode(short1, 2, out));
+	char short2[] = {'a', 'b', '\0', 'c', 'd'};
+	assert_false(shuan_hex_decode(short2, 2, out));
+	assert_false(shuan_hex_decode("a-", 1, out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_yaml_positions_and_keys),
-		cmocka_unit_test(test_yaml_typed_getters),
-		cmocka_unit_test(test_yaml_documents_and_files),
-		cmocka_unit_test(test_buf_is_bounded),
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_siphash_reference_vectors),
-		cmocka_unit_test(test_utf8_word_at_a_time),
-		cmocka_unit_test(test_magic_and_read_file),
+	    cmocka_unit_test(test_yaml_positions_and_keys),
+	    cmocka_unit_test(test_yaml_typed_getters),
+	    cmocka_unit_test(test_yaml_documents_and_files),
+	    cmocka_unit_test(test_buf_is_bounded),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_siphash_reference_vectors),
+	    cmocka_unit_test(test_utf8_word_at_a_time),
+	    cmocka_unit_test(test_magic_and_read_file),
+	    cmocka_unit_test(test_hex),
+	    cmocka_unit_test(test_pread_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
