@@ -3,7 +3,8 @@
  * messages, unknown and duplicate keys, typed getters, several documents,
  * files too large), bounded buffers (the maximum is an error, never a cut),
  * UTF-8 (strict decoding, encoding, counting, cutting at a boundary), the
- * magic-number table, the bounded whole-file read and hex digits.
+ * magic-number table, the bounded whole-file and byte-range reads and hex
+ * digits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -297,6 +298,35 @@ static void test_utf8_word_at_a_time(void **state)
 		}
 	}
 	assert_true(total_bad > 1000); /* the inputs did hold invalid sequences */
+}
+
+/* The reader of one byte range: pieces of at most cap bytes, never past end. */
+static void test_pread_range(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/shuan-range-XXXXXX", buf[8];
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0123456789", 10), 10);
+	uint64_t pos = 2;
+	assert_int_equal(shuan_io_pread_range(fd, buf, 3, &pos, 7), 3);
+	assert_memory_equal(buf, "234", 3);
+	assert_int_equal(pos, 5);
+	assert_int_equal(shuan_io_pread_range(fd, buf, 3, &pos, 7), 2);
+	assert_memory_equal(buf, "56", 2);
+	assert_int_equal(pos, 7);
+	assert_int_equal(shuan_io_pread_range(fd, buf, 3, &pos, 7), 0);
+	assert_int_equal(pos, 7);
+	/* a range past the end of the file stops where the file does */
+	pos = 8;
+	assert_int_equal(shuan_io_pread_range(fd, buf, sizeof(buf), &pos, 100), 2);
+	assert_int_equal(pos, 10);
+	assert_int_equal(shuan_io_pread_range(fd, buf, sizeof(buf), &pos, 100), 0);
+	close(fd);
+	unlink(path);
+	pos = 0;
+	assert_int_equal(shuan_io_pread_range(fd, buf, sizeof(buf), &pos, 5), -1);
+	assert_int_equal(pos, 0);
 }
 
 static void test_hex(void **state)

@@ -630,12 +630,8 @@ struct tail_src {
 static long tail_read(void *ctx, char *buf, size_t cap)
 {
 	struct tail_src *t = ctx;
-	size_t want = t->end - t->pos < cap ? (size_t)(t->end - t->pos) : cap;
-	ssize_t n = want ? shuan_io_pread_full(t->fd, buf, want, t->pos) : 0;
-	if (n < 0)
-		return SHUAN_EIO;
-	t->pos += (uint64_t)n;
-	return (long)n;
+	ssize_t n = shuan_io_pread_range(t->fd, buf, cap, &t->pos, t->end);
+	return n < 0 ? SHUAN_EIO : (long)n;
 }
 
 /*
