@@ -3,8 +3,8 @@
  * messages, unknown and duplicate keys, typed getters, several documents,
  * files too large), bounded buffers (the maximum is an error, never a cut),
  * UTF-8 (strict decoding, encoding, counting, cutting at a boundary), the
- * magic-number table, the bounded whole-file and byte-range reads and hex
- * digits.
+ * magic-number table, the bounded whole-file and byte-range reads, hex
+ * digits and JSON members and string arrays.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +22,7 @@
 #include "util/buf.h"
 #include "util/hex.h"
 #include "util/io.h"
+#include "util/json.h"
 #include "util/magic.h"
 #include "util/siphash.h"
 #include "util/utf8.h"
@@ -300,6 +301,29 @@ static void test_utf8_word_at_a_time(void **state)
 	assert_true(total_bad > 1000); /* the inputs did hold invalid sequences */
 }
 
+/* Object members and string arrays, as every JSON writer writes them. */
+static void test_json_field_and_strings(void **state)
+{
+	(void)state;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	const char *v[] = {"a\"b", NULL, "\xe6\x95\xb0"};
+	fputc('{', f);
+	shuan_json_field(f, "\"x\":", "1\n2");
+	shuan_json_field(f, ",\"y\":", NULL);
+	fputs(",\"v\":", f);
+	shuan_json_strings(f, v, 3);
+	fputs(",\"e\":", f);
+	shuan_json_strings(f, v, 0);
+	fputc('}', f);
+	fclose(f);
+	assert_string_equal(text,
+	                    "{\"x\":\"1\\n2\",\"y\":null,\"v\":[\"a\\\"b\",null,\"\xe6\x95\xb0\"],\"e\":[]}");
+	free(text);
+}
+
 /* The reader of one byte range: pieces of at most cap bytes, never past end. */
 static void test_pread_range(void **state)
 {
@@ -373,6 +397,7 @@ int main(void)
 	    cmocka_unit_test(test_utf8_word_at_a_time),
 	    cmocka_unit_test(test_magic_and_read_file),
 	    cmocka_unit_test(test_hex),
+	    cmocka_unit_test(test_json_field_and_strings),
 	    cmocka_unit_test(test_pread_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -343,9 +343,9 @@ int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shu
 			fprintf(f, "%s{\"id\":%lld,\"date\":\"%s\",\"recorded\":", i ? "," : "",
 			        (long long)e->id, d);
 			shuan_json_cstring(f, e->recorded);
-			shuan_duty__json_field(f, ",\"org\":", e->org);
-			shuan_duty__json_field(f, ",\"recipient\":", e->recipient);
-			shuan_duty__json_field(f, ",\"country\":", e->country);
+			shuan_json_field(f, ",\"org\":", e->org);
+			shuan_json_field(f, ",\"recipient\":", e->recipient);
+			shuan_json_field(f, ",\"country\":", e->country);
 			fprintf(
 			    f,
 			    ",\"purpose\":\"%s\",\"basis\":\"%s\",\"subjects\":\"%s\",\"important_data\":%s,"

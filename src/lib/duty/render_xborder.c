@@ -47,7 +47,7 @@ static void json_rule_list(FILE *f, const shuan_xborder_result *r, const shuan_x
 		fputs(i ? ",{" : "{", f);
 		fputs(exemption ? "\"exemption\":" : "\"pathway\":", f);
 		shuan_json_cstring(f, exemption ? v[i].id : shuan_xborder_pathway_name(v[i].pathway));
-		shuan_duty__json_field(f, ",\"title\":", v[i].title);
+		shuan_json_field(f, ",\"title\":", v[i].title);
 		fprintf(f, ",\"applies\":%s,\"basis\":{", v[i].applies ? "true" : "false");
 		shuan_duty__json_basis(f, &v[i].basis);
 		fputs("},\"conditions\":[", f);
@@ -102,23 +102,23 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 {
 	char at[SHUAN_TIME_TEXT], b[16];
 	shuan_time_format(&r->as_of, at);
-	shuan_duty__json_field(f, "{\"type\":\"xborder_assessment\",\"schema_version\":1,\"as_of\":", at);
+	shuan_json_field(f, "{\"type\":\"xborder_assessment\",\"schema_version\":1,\"as_of\":", at);
 	fprintf(f, ",\"rules_rev\":%d,\"pathway\":", r->rules_rev);
 	shuan_json_cstring(f, shuan_xborder_pathway_name(r->pathway));
-	shuan_duty__json_field(f, ",\"exemption\":", r->exemption);
+	shuan_json_field(f, ",\"exemption\":", r->exemption);
 	fputs(",\"basis\":{", f);
 	shuan_duty__json_basis(f, &r->pathway_basis);
-	shuan_duty__json_field(f, "},\"organisation\":{\"name\":", org->name);
+	shuan_json_field(f, "},\"organisation\":{\"name\":", org->name);
 	fprintf(f, ",\"ciio\":%s,\"ftz\":", org->ciio ? "true" : "false");
 	shuan_json_cstring(f, org->ftz);
-	shuan_duty__json_field(f, ",\"industry\":", org->industry);
+	shuan_json_field(f, ",\"industry\":", org->industry);
 	date_str(t->date, b);
-	shuan_duty__json_field(f, "},\"transfer\":{\"date\":", b);
-	shuan_duty__json_field(f, ",\"recipient\":", t->recipient);
-	shuan_duty__json_field(f, ",\"country\":", t->country);
-	shuan_duty__json_field(f, ",\"purpose\":", t->purpose);
-	shuan_duty__json_field(f, ",\"basis\":", t->basis);
-	shuan_duty__json_field(f, ",\"subjects\":", t->subjects);
+	shuan_json_field(f, "},\"transfer\":{\"date\":", b);
+	shuan_json_field(f, ",\"recipient\":", t->recipient);
+	shuan_json_field(f, ",\"country\":", t->country);
+	shuan_json_field(f, ",\"purpose\":", t->purpose);
+	shuan_json_field(f, ",\"basis\":", t->basis);
+	shuan_json_field(f, ",\"subjects\":", t->subjects);
 	fprintf(f,
 	        ",\"collected_abroad\":%s,\"domestic_pi_added\":%s,\"important_data\":%s,\"on_negative_"
 	        "list\":%s",
@@ -152,7 +152,7 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		const shuan_xborder_threshold_result *th = &r->thresholds[i];
 		fprintf(f, "%s{\"rule\":", i ? "," : "");
 		shuan_json_cstring(f, th->basis.rule);
-		shuan_duty__json_field(f, ",\"title\":", th->title);
+		shuan_json_field(f, ",\"title\":", th->title);
 		fprintf(f,
 		        ",\"count\":\"%s\",\"value\":%lld,\"at_least\":%lld,\"relevant\":%s,\"met\":%s,"
 		        "\"remaining\":%lld,"
@@ -178,7 +178,7 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		shuan_json_cstring(f, d->title);
 		fputs(",\"due\":", f);
 		json_date_or_null(f, d->has_due, d->due);
-		shuan_duty__json_field(f, ",\"detail\":", d->detail[0] ? d->detail : NULL);
+		shuan_json_field(f, ",\"detail\":", d->detail[0] ? d->detail : NULL);
 		fputc(',', f);
 		shuan_duty__json_basis(f, &d->basis);
 		fputc('}', f);
@@ -192,7 +192,7 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		json_date_or_null(f, r->validity.has_expiry, r->validity.issued);
 		fputs(",\"expires\":", f);
 		json_date_or_null(f, r->validity.has_expiry, r->validity.expires);
-		shuan_duty__json_field(
+		shuan_json_field(
 		    f, ",\"window_note\":", r->validity.window_note[0] ? r->validity.window_note : NULL);
 		fputs(",\"extension_window\":", f);
 		if (r->validity.has_window) {

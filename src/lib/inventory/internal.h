@@ -218,6 +218,8 @@ int shuan_inv__partial_read(shuan_inventory *inv, const char *path, char *err, s
 
 /* Writers (report_*.c). */
 void shuan_inv__json_string(FILE *out, const char *s);
+/* The same after prefix (",\"name\":"): one member of an object. */
+void shuan_inv__json_field(FILE *out, const char *prefix, const char *s);
 int shuan_inv__report_text(const shuan_inventory *inv, FILE *out, const shuan_inventory_report *r);
 int shuan_inv__report_json(const shuan_inventory *inv, FILE *out, const shuan_inventory_report *r);
 int shuan_inv__report_csv(const shuan_inventory *inv, FILE *out, const shuan_inventory_report *r);
