@@ -37,9 +37,11 @@ static void enum_or_dash(FILE *f, const char *key, int v)
 	fputs(v >= 0 && names ? names[v] : "-", f);
 }
 
+/* The member ,"key": with the name of value v of enum key (null when unset). */
 static void json_enum(FILE *f, const char *key, int v)
 {
 	const char *const *names = shuan_incident_enum(key);
+	fprintf(f, ",\"%s\":", key);
 	shuan_json_cstring(f, v >= 0 && names ? names[v] : NULL);
 }
 
@@ -67,25 +69,17 @@ static void json_facts(FILE *f, const shuan_incident_facts *x)
 {
 	fputs("{\"discovered\":", f);
 	json_time(f, x->has_discovered, &x->discovered);
-	fputs(",\"type\":", f);
 	json_enum(f, "type", x->type);
-	fputs(",\"data_grade\":", f);
 	json_enum(f, "data_grade", x->data_grade);
 	shuan_duty__json_count(f, "pi_people", x->pi_people);
 	shuan_duty__json_count(f, "spi_people", x->spi_people);
 	shuan_duty__json_amount(f, "loss_cny", x->loss_cny);
 	shuan_duty__json_amount(f, "outage_hours", x->outage_hours);
-	fputs(",\"domain\":", f);
 	json_enum(f, "domain", x->domain);
-	fputs(",\"role\":", f);
 	json_enum(f, "role", x->role);
-	fputs(",\"regime\":", f);
 	json_enum(f, "regime", x->regime);
-	fputs(",\"threat\":", f);
 	json_enum(f, "threat", x->threat);
-	fputs(",\"production_impact\":", f);
 	json_enum(f, "production_impact", x->production_impact);
-	fputs(",\"outage_scope\":", f);
 	json_enum(f, "outage_scope", x->outage_scope);
 	fputs(",\"response_ended\":", f);
 	json_time(f, x->has_response_ended, &x->response_ended);
