@@ -125,36 +125,51 @@ void shuan_output__summary_fields(FILE *out, const shuan_stats *st, const shuan_
 		fputs(",\"scan_id\":null", out);
 }
 
-static void jsonl_begin(shuan_output *r) { (void)r; }
+/* A finding's fields and the summary's, between what JSON Lines and the
+ * JSON document put around them. */
+static void finding_in(shuan_output *r, const shuan_finding *f, const char *before, const char *after)
+{
+	fputs(before, r->out);
+	shuan_output__finding_fields(r->out, f, r->reveal);
+	fputs(after, r->out);
+}
+
+static void summary_in(shuan_output *r, const shuan_stats *st, const shuan_output_summary *sum,
+                       const char *before, const char *after)
+{
+	fputs(before, r->out);
+	shuan_output__summary_fields(r->out, st, sum, r->rules);
+	fputs(after, r->out);
+}
+
+static void jsonl_begin(shuan_output *r)
+{
+	(void)r;
+}
 
 static void jsonl_finding(shuan_output *r, const shuan_finding *f)
 {
-	fputs("{\"type\":\"finding\",", r->out);
-	shuan_output__finding_fields(r->out, f, r->reveal);
-	fputs("}\n", r->out);
+	finding_in(r, f, "{\"type\":\"finding\",", "}\n");
 }
 
 static void jsonl_end(shuan_output *r, const shuan_stats *st, const shuan_output_summary *sum)
 {
-	fputs("{\"type\":\"summary\",", r->out);
-	shuan_output__summary_fields(r->out, st, sum, r->rules);
-	fputs("}\n", r->out);
+	summary_in(r, st, sum, "{\"type\":\"summary\",", "}\n");
 }
 
-static void json_begin(shuan_output *r) { fprintf(r->out, "{\"schema_version\":\"%s\",\"findings\":[", FINDINGS_SCHEMA_VERSION); }
+static void json_begin(shuan_output *r)
+{
+	fprintf(r->out, "{\"schema_version\":\"%s\",\"findings\":[", FINDINGS_SCHEMA_VERSION);
+}
 
 static void json_finding(shuan_output *r, const shuan_finding *f)
 {
-	fputs(r->count ? ",\n{" : "\n{", r->out);
-	shuan_output__finding_fields(r->out, f, r->reveal);
-	fputc('}', r->out);
+	finding_in(r, f, r->count ? ",\n{" : "\n{", "}");
 }
 
 static void json_end(shuan_output *r, const shuan_stats *st, const shuan_output_summary *sum)
 {
-	fputs("\n],\"summary\":{", r->out);
-	shuan_output__summary_fields(r->out, st, sum, r->rules);
-	fputs("}}\n", r->out);
+	summary_in(r, st, sum, "\n],\"summary\":{", "}}\n");
 }
 
 const shuan_output_ops shuan_output_jsonl = {jsonl_begin, jsonl_finding, jsonl_end};
