@@ -20,6 +20,12 @@
 /* A jump: the distinct count changed by this share or more. */
 #define PEOPLE_JUMP 0.10
 
+void shuan_inv__bind_texts(sqlite3_stmt *st, int first, const char *const *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, first + i, v[i], -1, SQLITE_STATIC);
+}
+
 static char *join(const char *const *v, size_t n)
 {
 	shuan_buf b;
@@ -133,13 +139,10 @@ int shuan_inventory_record(const shuan_inventory *inv, shuan_store *store, const
 			goto rollback;
 		}
 		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, c->source, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, c->table, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, c->column, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, c->comment, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, c->type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, c->data_type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, c->label, -1, SQLITE_STATIC);
+		shuan_inv__bind_texts(st, 2,
+		                      (const char *const[]){c->source, c->table, c->column, c->comment,
+		                                            c->type, c->data_type, c->label},
+		                      7);
 		sqlite3_bind_double(st, 9, c->hit_rate);
 		sqlite3_bind_int64(st, 10, (sqlite3_int64)c->sampled);
 		sqlite3_bind_int64(st, 11, (sqlite3_int64)c->non_empty);
