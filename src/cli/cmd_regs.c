@@ -149,18 +149,6 @@ static int parse(int argc, char **argv, opts *o)
 	return optind;
 }
 
-
-static void json_list(FILE *f, const char *const *v, size_t n)
-{
-	fputc('[', f);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputc(',', f);
-		shuan_json_cstring(f, v[i]);
-	}
-	fputc(']', f);
-}
-
 static void json_dates(FILE *f, const shuan_regs_date *d, size_t n)
 {
 	fputc('[', f);
@@ -168,9 +156,8 @@ static void json_dates(FILE *f, const shuan_regs_date *d, size_t n)
 		fprintf(f, "%s{\"date\":", i ? "," : "");
 		shuan_json_cstring(f, d[i].date);
 		fputs(",\"sources\":", f);
-		json_list(f, d[i].sources, d[i].nsources);
-		fputs(",\"note\":", f);
-		shuan_json_cstring(f, d[i].note);
+		shuan_json_strings(f, d[i].sources, d[i].nsources);
+		shuan_json_field(f, ",\"note\":", d[i].note);
 		fputc('}', f);
 	}
 	fputc(']', f);
@@ -178,44 +165,35 @@ static void json_dates(FILE *f, const shuan_regs_date *d, size_t n)
 
 static void json_entry(FILE *f, const shuan_regs_entry *e)
 {
-	fputs("{\"id\":", f);
-	shuan_json_cstring(f, e->id);
-	fputs(",\"title\":", f);
-	shuan_json_cstring(f, e->title);
-	fputs(",\"title_en\":", f);
-	shuan_json_cstring(f, e->title_en);
-	fputs(",\"doc_number\":", f);
-	shuan_json_cstring(f, e->doc_number);
+	shuan_json_field(f, "{\"id\":", e->id);
+	shuan_json_field(f, ",\"title\":", e->title);
+	shuan_json_field(f, ",\"title_en\":", e->title_en);
+	shuan_json_field(f, ",\"doc_number\":", e->doc_number);
 	fputs(",\"issuers\":", f);
-	json_list(f, e->issuers, e->nissuers);
+	shuan_json_strings(f, e->issuers, e->nissuers);
 	fputs(",\"issued\":", f);
 	json_dates(f, e->issued, e->nissued);
 	fputs(",\"effective\":", f);
 	json_dates(f, e->effective, e->neffective);
-	fputs(",\"status\":", f);
-	shuan_json_cstring(f, e->status);
-	fputs(",\"level\":", f);
-	shuan_json_cstring(f, e->level);
+	shuan_json_field(f, ",\"status\":", e->status);
+	shuan_json_field(f, ",\"level\":", e->level);
 	fputs(",\"sectors\":", f);
-	json_list(f, e->sectors, e->nsectors);
-	fputs(",\"region\":", f);
-	shuan_json_cstring(f, e->region);
-	fputs(",\"summary\":", f);
-	shuan_json_cstring(f, e->summary);
+	shuan_json_strings(f, e->sectors, e->nsectors);
+	shuan_json_field(f, ",\"region\":", e->region);
+	shuan_json_field(f, ",\"summary\":", e->summary);
 	fputs(",\"obligations\":", f);
-	json_list(f, e->obligations, e->nobligations);
+	shuan_json_strings(f, e->obligations, e->nobligations);
 	fputs(",\"relations\":[", f);
 	for (size_t i = 0; i < e->nrelations; i++) {
 		fprintf(f, "%s{\"type\":", i ? "," : "");
 		shuan_json_cstring(f, e->relations[i].type);
-		fputs(",\"target\":", f);
-		shuan_json_cstring(f, e->relations[i].target);
+		shuan_json_field(f, ",\"target\":", e->relations[i].target);
 		fputc('}', f);
 	}
 	fputs("],\"sources\":", f);
-	json_list(f, e->sources, e->nsources);
+	shuan_json_strings(f, e->sources, e->nsources);
 	fputs(",\"unverified\":", f);
-	json_list(f, e->unverified, e->nunverified);
+	shuan_json_strings(f, e->unverified, e->nunverified);
 	fputc('}', f);
 }
 
@@ -506,7 +484,7 @@ static void print_report(const shuan_regs_report *rep, bool json)
 			printf(",\"sector\":");
 			shuan_json_cstring(stdout, c->sector);
 			printf(",\"issuers\":");
-			json_list(stdout, c->issuers, c->nissuers);
+			shuan_json_strings(stdout, c->issuers, c->nissuers);
 			printf(",\"id\":");
 			shuan_json_cstring(stdout, c->matched_id);
 			printf(",\"conflict\":");

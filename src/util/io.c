@@ -51,6 +51,15 @@ ssize_t shuan_io_pread_full(int fd, void *buf, size_t n, uint64_t off)
 	return (ssize_t)got;
 }
 
+ssize_t shuan_io_pread_range(int fd, void *buf, size_t cap, uint64_t *pos, uint64_t end)
+{
+	size_t want = *pos >= end ? 0 : end - *pos < cap ? (size_t)(end - *pos) : cap;
+	ssize_t n = want ? shuan_io_pread_full(fd, buf, want, *pos) : 0;
+	if (n > 0)
+		*pos += (uint64_t)n;
+	return n;
+}
+
 int shuan_io_read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	struct stat st;

@@ -23,6 +23,12 @@ ssize_t shuan_io_read_full(int fd, void *buf, size_t n);
  * -1 on error (errno set). */
 ssize_t shuan_io_pread_full(int fd, void *buf, size_t n, uint64_t off);
 
+/* The next piece of the byte range [*pos, end) of fd: up to cap bytes from
+ * *pos, read as shuan_io_pread_full() does, *pos moved past them (a reader
+ * of one part of a file). Returns the count, 0 once *pos reaches end, or -1
+ * on error (errno set, *pos unchanged). */
+ssize_t shuan_io_pread_range(int fd, void *buf, size_t cap, uint64_t *pos, uint64_t end);
+
 /*
  * Reads the regular file at path into a NUL-terminated buffer owned by the
  * caller (shuan_free). Returns 0; SHUAN_ENOTFOUND (no such file), SHUAN_EIO

@@ -60,3 +60,20 @@ void shuan_json_cstring(FILE *out, const char *s)
 	else
 		fputs("null", out);
 }
+
+void shuan_json_field(FILE *out, const char *prefix, const char *s)
+{
+	fputs(prefix, out);
+	shuan_json_cstring(out, s);
+}
+
+void shuan_json_strings(FILE *out, const char *const *v, size_t n)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		shuan_json_cstring(out, v[i]);
+	}
+	fputc(']', out);
+}

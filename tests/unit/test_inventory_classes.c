@@ -3,7 +3,8 @@
  * loaded from rules/inventory/classes.yaml: name and comment cues (pinyin
  * abbreviations, English names, Chinese names and comments, suffixes, and
  * names that must not match), dictionary membership with cue-only values,
- * ICD-10 codes, birth dates and ages; and the grading profiles.
+ * ICD-10 codes, birth dates and ages; the grading profiles; and the binder
+ * of a column's names that the partial and the store share.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "lib/inventory/internal.h"
 
@@ -171,6 +173,25 @@ static void test_profiles(void **state)
 	shuan_inv__profile_free(NULL);
 }
 
+/* shuan_inv__bind_texts: n texts to parameters first.., NULL as SQL NULL. */
+static void test_bind_texts(void **state)
+{
+	(void)state;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT ?1, ?2, ?3, ?4", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int(st, 1, 7);
+	shuan_inv__bind_texts(st, 2, (const char *const[]){"表", NULL, "c"}, 3);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 7);
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), "表");
+	assert_int_equal(sqlite3_column_type(st, 2), SQLITE_NULL);
+	assert_string_equal((const char *)sqlite3_column_text(st, 3), "c");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_dictionaries),
 		cmocka_unit_test(test_dates_and_ages),
 		cmocka_unit_test(test_profiles),
+		cmocka_unit_test(test_bind_texts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

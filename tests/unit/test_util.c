@@ -3,7 +3,8 @@
  * messages, unknown and duplicate keys, typed getters, several documents,
  * files too large), bounded buffers (the maximum is an error, never a cut),
  * UTF-8 (strict decoding, encoding, counting, cutting at a boundary), the
- * magic-number table and the bounded whole-file read.
+ * magic-number table, the bounded whole-file and byte-range reads, hex
+ * digits and JSON members and string arrays.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +20,9 @@
 #include "shuan/common.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/hex.h"
 #include "util/io.h"
+#include "util/json.h"
 #include "util/magic.h"
 #include "util/siphash.h"
 #include "util/utf8.h"
@@ -298,17 +301,104 @@ static void test_utf8_word_at_a_time(void **state)
 	assert_true(total_bad > 1000); /* the inputs did hold invalid sequences */
 }
 
+/* Object members and string arrays, as every JSON writer writes them. */
+static void test_json_field_and_strings(void **state)
+{
+	(void)state;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	const char *v[] = {"a\"b", NULL, "\xe6\x95\xb0"};
+	fputc('{', f);
+	shuan_json_field(f, "\"x\":", "1\n2");
+	shuan_json_field(f, ",\"y\":", NULL);
+	fputs(",\"v\":", f);
+	shuan_json_strings(f, v, 3);
+	fputs(",\"e\":", f);
+	shuan_json_strings(f, v, 0);
+	fputc('}', f);
+	fclose(f);
+	assert_string_equal(text,
+	                    "{\"x\":\"1\\n2\",\"y\":null,\"v\":[\"a\\\"b\",null,\"\xe6\x95\xb0\"],\"e\":[]}");
+	free(text);
+}
+
+/* The reader of one byte range: pieces of at most cap bytes, never past end. */
+static void test_pread_range(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/shuan-range-XXXXXX", buf[8];
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0123456789", 10), 10);
+	uint64_t pos = 2;
+	assert_int_equal(shuan_io_pread_range(fd, buf, 3, &pos, 7), 3);
+	assert_memory_equal(buf, "234", 3);
+	assert_int_equal(pos, 5);
+	assert_int_equal(shuan_io_pread_range(fd, buf, 3, &pos, 7), 2);
+	assert_memory_equal(buf, "56", 2);
+	assert_int_equal(pos, 7);
+	assert_int_equal(shuan_io_pread_range(fd, buf, 3, &pos, 7), 0);
+	assert_int_equal(pos, 7);
+	/* a range past the end of the file stops where the file does */
+	pos = 8;
+	assert_int_equal(shuan_io_pread_range(fd, buf, sizeof(buf), &pos, 100), 2);
+	assert_int_equal(pos, 10);
+	assert_int_equal(shuan_io_pread_range(fd, buf, sizeof(buf), &pos, 100), 0);
+	close(fd);
+	unlink(path);
+	pos = 0;
+	assert_int_equal(shuan_io_pread_range(fd, buf, sizeof(buf), &pos, 5), -1);
+	assert_int_equal(pos, 0);
+}
+
+static void test_hex(void **state)
+{
+	(void)state;
+	unsigned char out[4];
+	assert_int_equal(shuan_hex_digit('0'), 0);
+	assert_int_equal(shuan_hex_digit('9'), 9);
+	assert_int_equal(shuan_hex_digit('a'), 10);
+	assert_int_equal(shuan_hex_digit('F'), 15);
+	assert_int_equal(shuan_hex_digit('g'), -1);
+	assert_int_equal(shuan_hex_digit('/'), -1);
+	assert_int_equal(shuan_hex_digit('\0'), -1);
+	assert_int_equal(shuan_hex_digit(0xC3), -1);
+	assert_int_equal(shuan_hex_digit((char)0xE6), -1); /* a signed char stays -1 */
+	for (int c = 0; c < 256; c++)
+		assert_int_equal(shuan_hex_digit(c) >= 0, strchr("0123456789abcdefABCDEF", c) != NULL && c);
+
+	assert_true(shuan_hex_decode("00fFa1", 3, out));
+	assert_int_equal(out[0], 0x00);
+	assert_int_equal(out[1], 0xff);
+	assert_int_equal(out[2], 0xa1);
+	/* only 2n digits are read: what follows is the caller's business */
+	assert_true(shuan_hex_decode("7fzz", 1, out));
+	assert_int_equal(out[0], 0x7f);
+	assert_true(shuan_hex_decode("", 0, out));
+	/* a short string stops at its NUL, high or low digit */
+	char short1[] = {'a', 'b', 'c', '\0', 'd'};
+	assert_false(shuan_hex_decode(short1, 2, out));
+	char short2[] = {'a', 'b', '\0', 'c', 'd'};
+	assert_false(shuan_hex_decode(short2, 2, out));
+	assert_false(shuan_hex_decode("a-", 1, out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_yaml_positions_and_keys),
-		cmocka_unit_test(test_yaml_typed_getters),
-		cmocka_unit_test(test_yaml_documents_and_files),
-		cmocka_unit_test(test_buf_is_bounded),
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_siphash_reference_vectors),
-		cmocka_unit_test(test_utf8_word_at_a_time),
-		cmocka_unit_test(test_magic_and_read_file),
+	    cmocka_unit_test(test_yaml_positions_and_keys),
+	    cmocka_unit_test(test_yaml_typed_getters),
+	    cmocka_unit_test(test_yaml_documents_and_files),
+	    cmocka_unit_test(test_buf_is_bounded),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_siphash_reference_vectors),
+	    cmocka_unit_test(test_utf8_word_at_a_time),
+	    cmocka_unit_test(test_magic_and_read_file),
+	    cmocka_unit_test(test_hex),
+	    cmocka_unit_test(test_json_field_and_strings),
+	    cmocka_unit_test(test_pread_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,8 @@
 
 #include "validate_fixture.h"
 
+#include "lib/validate/internal.h"
+
 /* Completes a body with the Luhn check digit (static buffer). */
 static const char *luhn(const char *body)
 {
@@ -63,11 +65,36 @@ static void test_card_invalid(void **state)
 	assert_false(vyes("bank_card", luhn("412345678901234567"))); /* Visa 19 not in table */
 }
 
+/* The digit collector bank cards and mobile numbers share: the limit, where
+ * a separator may stand, and one kind of separator throughout. */
+static void test_collect_digits(void **state)
+{
+	(void)state;
+	char out[20];
+	const uint32_t any = ~(uint32_t)1, mobile = 1u << 3 | 1u << 7;
+	assert_int_equal(shuan_validate__collect_digits("6222 0200 1234", 14, out, 19, any), 12);
+	assert_string_equal(out, "622202001234");
+	assert_int_equal(shuan_validate__collect_digits("1-2-3", 5, out, 19, any), 3);
+	assert_int_equal(shuan_validate__collect_digits("1-2 3", 5, out, 19, any), 0); /* two kinds */
+	assert_int_equal(shuan_validate__collect_digits(" 123", 4, out, 19, any), 0);  /* before a digit */
+	assert_int_equal(shuan_validate__collect_digits("123 ", 4, out, 19, any), 0);  /* at the end */
+	assert_int_equal(shuan_validate__collect_digits("12  3", 5, out, 19, any), 0); /* doubled */
+	assert_int_equal(shuan_validate__collect_digits("12a3", 4, out, 19, any), 0);
+	assert_int_equal(shuan_validate__collect_digits("1234", 4, out, 3, any), 0); /* over max */
+	assert_int_equal(shuan_validate__collect_digits("123", 3, out, 3, any), 3);
+	assert_int_equal(shuan_validate__collect_digits("", 0, out, 3, any), 0);
+	assert_int_equal(shuan_validate__collect_digits("138 0013 8000", 13, out, 11, mobile), 11);
+	assert_string_equal(out, "13800138000");
+	assert_int_equal(shuan_validate__collect_digits("1380 013 8000", 13, out, 11, mobile), 0);
+	assert_int_equal(shuan_validate__collect_digits("138-0013-8000", 13, out, 11, mobile), 11);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_card_valid),
 	    cmocka_unit_test(test_card_invalid),
+	    cmocka_unit_test(test_collect_digits),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

@@ -24,6 +24,7 @@
 #include "shuan/people.h"
 #include "shuan/walk.h"
 #include "util/alloc.h"
+#include "util/hex.h"
 
 /* Identifiers fed per record; a record with more is fed in parts. */
 #define MAX_IDS 512
@@ -51,24 +52,10 @@ static bool is_identifier(const duty_people_rules *p, const char *detector)
 	return false;
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9'   ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-	                              : -1;
-}
-
 /* The first 16 bytes of a hex fingerprint; false when it is shorter. */
 static bool fp_bytes(const char *hex, unsigned char out[16])
 {
-	for (int i = 0; i < 16; i++) {
-		int hi = hexval(hex[2 * i]), lo = hi < 0 ? -1 : hexval(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return true;
+	return shuan_hex_decode(hex, 16, out);
 }
 
 static void flush(group *g)

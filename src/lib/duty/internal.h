@@ -297,9 +297,6 @@ void shuan_duty__text_footer(FILE *f, const char (*notes)[SHUAN_DUTY_NOTE], size
                              const char *error, bool color);
 void shuan_duty__md_notes(FILE *f, const char (*notes)[SHUAN_DUTY_NOTE], size_t n, bool unverified,
                           const char *error);
-/* Writes key (already quoted, with its comma and colon: ",\"title\":") and the
- * string s as JSON (null for NULL). */
-void shuan_duty__json_field(FILE *f, const char *key, const char *s);
 /* ANSI colours of the text writers (only on a terminal that wants them). */
 #define DUTY_RED "\033[31m"
 #define DUTY_YELLOW "\033[33m"

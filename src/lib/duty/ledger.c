@@ -22,6 +22,17 @@
 #include "util/alloc.h"
 #include "util/json.h"
 
+/* The ledger's two statements on xborder_transfers: a transfer recorded, and
+ * a year's transfers read back in date order. */
+#define TRANSFER_INSERT                                                                                      \
+	"INSERT INTO xborder_transfers(recorded, date, year, org, recipient, country, purpose,"              \
+	" basis, subjects, important_data, pi_people, spi_people, counts_source, people, pathway,"           \
+	" exemption, rules_rev) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
+#define TRANSFERS_OF_YEAR                                                                                    \
+	"SELECT id, recorded, date, org, recipient, country, purpose, basis, subjects,"                      \
+	" important_data, pi_people, spi_people, people, pathway, exemption"                                 \
+	" FROM xborder_transfers WHERE year = ?1 ORDER BY date, id"
+
 int shuan_duty__prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
@@ -169,12 +180,7 @@ int shuan_xborder_ledger_record(shuan_store *s, const shuan_org *org, const shua
 	shuan_date_format(t->date, date, sizeof(date));
 	if (people && (rc = shuan_people_save(people, &blob, &blen)) != 0)
 		return rc;
-	if ((rc = shuan_duty__prepare(
-	         db,
-	         "INSERT INTO xborder_transfers(recorded, date, year, org, recipient, country, purpose,"
-	         " basis, subjects, important_data, pi_people, spi_people, counts_source, people, pathway,"
-	         " exemption, rules_rev) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
-	         &st, err, errlen)) != 0)
+	if ((rc = shuan_duty__prepare(db, TRANSFER_INSERT, &st, err, errlen)) != 0)
 		goto cleanup;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
@@ -231,12 +237,7 @@ int shuan_xborder_ledger_read(shuan_store *s, int year, shuan_xborder_ledger *ou
 	out->totals.year = year;
 	if ((rc = shuan_people_new(&a.people, NULL)) != 0)
 		return rc;
-	if ((rc = shuan_duty__prepare(
-	         db,
-	         "SELECT id, recorded, date, org, recipient, country, purpose, basis, subjects,"
-	         " important_data, pi_people, spi_people, people, pathway, exemption"
-	         " FROM xborder_transfers WHERE year = ?1 ORDER BY date, id",
-	         &st, err, errlen)) != 0)
+	if ((rc = shuan_duty__prepare(db, TRANSFERS_OF_YEAR, &st, err, errlen)) != 0)
 		goto cleanup;
 	sqlite3_bind_int(st, 1, year);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -343,9 +344,9 @@ int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shu
 			fprintf(f, "%s{\"id\":%lld,\"date\":\"%s\",\"recorded\":", i ? "," : "",
 			        (long long)e->id, d);
 			shuan_json_cstring(f, e->recorded);
-			shuan_duty__json_field(f, ",\"org\":", e->org);
-			shuan_duty__json_field(f, ",\"recipient\":", e->recipient);
-			shuan_duty__json_field(f, ",\"country\":", e->country);
+			shuan_json_field(f, ",\"org\":", e->org);
+			shuan_json_field(f, ",\"recipient\":", e->recipient);
+			shuan_json_field(f, ",\"country\":", e->country);
 			fprintf(
 			    f,
 			    ",\"purpose\":\"%s\",\"basis\":\"%s\",\"subjects\":\"%s\",\"important_data\":%s,"

@@ -89,12 +89,9 @@ void shuan_duty__text(FILE *f, const char *s)
 
 void shuan_duty__json_basis(FILE *f, const shuan_duty_basis *b)
 {
-	fputs("\"rule\":", f);
-	shuan_json_cstring(f, b->rule);
-	fputs(",\"article\":", f);
-	shuan_json_cstring(f, b->article);
-	fputs(",\"cites\":", f);
-	shuan_json_cstring(f, b->cites);
+	shuan_json_field(f, "\"rule\":", b->rule);
+	shuan_json_field(f, ",\"article\":", b->article);
+	shuan_json_field(f, ",\"cites\":", b->cites);
 	fprintf(f, ",\"unverified\":%s,\"note\":", b->unverified ? "true" : "false");
 	shuan_json_cstring(f, b->note);
 }
@@ -182,10 +179,4 @@ void shuan_duty__json_amount(FILE *f, const char *key, double v)
 		fprintf(f, ",\"%s\":%.17g", key, v);
 	else
 		fprintf(f, ",\"%s\":null", key);
-}
-
-void shuan_duty__json_field(FILE *f, const char *key, const char *s)
-{
-	fputs(key, f);
-	shuan_json_cstring(f, s);
 }

@@ -85,15 +85,15 @@ static void write_json(FILE *f, const shuan_duties_result *r, const size_t *ix)
 {
 	char at[SHUAN_TIME_TEXT];
 	shuan_time_format(&r->as_of, at);
-	shuan_duty__json_field(f, "{\"type\":\"duties\",\"schema_version\":1,\"as_of\":", at);
+	shuan_json_field(f, "{\"type\":\"duties\",\"schema_version\":1,\"as_of\":", at);
 	fprintf(f, ",\"rules_rev\":%d,\"organisation\":", r->rules_rev);
 	shuan_json_cstring(f, r->org_name);
 	if (r->pi_people >= 0)
 		fprintf(f, ",\"pi_people\":%lld", (long long)r->pi_people);
 	else
 		fputs(",\"pi_people\":null", f);
-	shuan_duty__json_field(f, ",\"pi_people_source\":", r->pi_people_source);
-	shuan_duty__json_field(f, ",\"inventory_run\":", r->inventory_run[0] ? r->inventory_run : NULL);
+	shuan_json_field(f, ",\"pi_people_source\":", r->pi_people_source);
+	shuan_json_field(f, ",\"inventory_run\":", r->inventory_run[0] ? r->inventory_run : NULL);
 	fprintf(f, ",\"important_data\":%s,\"duties\":[",
 	        r->important_data < 0 ? "null"
 	        : r->important_data   ? "true"
@@ -103,9 +103,9 @@ static void write_json(FILE *f, const shuan_duties_result *r, const size_t *ix)
 		char d[16], rec[32];
 		fprintf(f, "%s{\"id\":", n ? "," : "");
 		shuan_json_cstring(f, it->id);
-		shuan_duty__json_field(f, ",\"title\":", it->title);
-		shuan_duty__json_field(f, ",\"subject\":", it->subject[0] ? it->subject : NULL);
-		shuan_duty__json_field(f, ",\"status\":", shuan_duty_status_name(it->status));
+		shuan_json_field(f, ",\"title\":", it->title);
+		shuan_json_field(f, ",\"subject\":", it->subject[0] ? it->subject : NULL);
+		shuan_json_field(f, ",\"status\":", shuan_duty_status_name(it->status));
 		fputs(",\"due\":", f);
 		if (it->has_due) {
 			shuan_date_format(it->due, d, sizeof(d));
@@ -123,10 +123,10 @@ static void write_json(FILE *f, const shuan_duties_result *r, const size_t *ix)
 		recurrence(it, rec, sizeof(rec));
 		fprintf(f, ",\"every_months\":%d,\"recurrence\":", it->every_months);
 		shuan_json_cstring(f, it->has_due ? rec : NULL);
-		shuan_duty__json_field(f, ",\"party\":", it->party);
-		shuan_duty__json_field(f, ",\"why\":", it->why[0] ? it->why : NULL);
-		shuan_duty__json_field(f, ",\"detail\":", it->detail[0] ? it->detail : NULL);
-		shuan_duty__json_field(f, ",\"error\":", it->error[0] ? it->error : NULL);
+		shuan_json_field(f, ",\"party\":", it->party);
+		shuan_json_field(f, ",\"why\":", it->why[0] ? it->why : NULL);
+		shuan_json_field(f, ",\"detail\":", it->detail[0] ? it->detail : NULL);
+		shuan_json_field(f, ",\"error\":", it->error[0] ? it->error : NULL);
 		fputc(',', f);
 		shuan_duty__json_basis(f, &it->basis);
 		fputc('}', f);

@@ -37,17 +37,19 @@ static void enum_or_dash(FILE *f, const char *key, int v)
 	fputs(v >= 0 && names ? names[v] : "-", f);
 }
 
+/* The member ,"key": with the name of value v of enum key (null when unset). */
 static void json_enum(FILE *f, const char *key, int v)
 {
 	const char *const *names = shuan_incident_enum(key);
+	fprintf(f, ",\"%s\":", key);
 	shuan_json_cstring(f, v >= 0 && names ? names[v] : NULL);
 }
 
 static void json_flat_basis(FILE *f, const shuan_duty_basis *b)
 {
-	shuan_duty__json_field(f, "\"basis\":", b->article);
-	shuan_duty__json_field(f, ",\"rule\":", b->rule);
-	shuan_duty__json_field(f, ",\"cites\":", b->cites);
+	shuan_json_field(f, "\"basis\":", b->article);
+	shuan_json_field(f, ",\"rule\":", b->rule);
+	shuan_json_field(f, ",\"cites\":", b->cites);
 	fprintf(f, ",\"unverified\":%s,\"note\":", b->unverified ? "true" : "false");
 	shuan_json_cstring(f, b->note);
 }
@@ -67,29 +69,21 @@ static void json_facts(FILE *f, const shuan_incident_facts *x)
 {
 	fputs("{\"discovered\":", f);
 	json_time(f, x->has_discovered, &x->discovered);
-	fputs(",\"type\":", f);
 	json_enum(f, "type", x->type);
-	fputs(",\"data_grade\":", f);
 	json_enum(f, "data_grade", x->data_grade);
 	shuan_duty__json_count(f, "pi_people", x->pi_people);
 	shuan_duty__json_count(f, "spi_people", x->spi_people);
 	shuan_duty__json_amount(f, "loss_cny", x->loss_cny);
 	shuan_duty__json_amount(f, "outage_hours", x->outage_hours);
-	fputs(",\"domain\":", f);
 	json_enum(f, "domain", x->domain);
-	fputs(",\"role\":", f);
 	json_enum(f, "role", x->role);
-	fputs(",\"regime\":", f);
 	json_enum(f, "regime", x->regime);
-	fputs(",\"threat\":", f);
 	json_enum(f, "threat", x->threat);
-	fputs(",\"production_impact\":", f);
 	json_enum(f, "production_impact", x->production_impact);
-	fputs(",\"outage_scope\":", f);
 	json_enum(f, "outage_scope", x->outage_scope);
 	fputs(",\"response_ended\":", f);
 	json_time(f, x->has_response_ended, &x->response_ended);
-	shuan_duty__json_field(f, ",\"title\":", x->title);
+	shuan_json_field(f, ",\"title\":", x->title);
 	fputc('}', f);
 }
 
@@ -97,16 +91,16 @@ static void json_grade_body(FILE *f, const shuan_incident_grade *g)
 {
 	char at[SHUAN_TIME_TEXT];
 	shuan_time_format(&g->as_of, at);
-	shuan_duty__json_field(f, "\"as_of\":", at);
-	shuan_duty__json_field(f, ",\"level\":", shuan_incident_level_name(g->level));
-	shuan_duty__json_field(f, ",\"level_zh\":", shuan_incident_level_zh(g->level));
-	shuan_duty__json_field(f, ",\"response\":", g->response);
-	shuan_duty__json_field(f, ",\"warning\":", g->warning);
+	shuan_json_field(f, "\"as_of\":", at);
+	shuan_json_field(f, ",\"level\":", shuan_incident_level_name(g->level));
+	shuan_json_field(f, ",\"level_zh\":", shuan_incident_level_zh(g->level));
+	shuan_json_field(f, ",\"response\":", g->response);
+	shuan_json_field(f, ",\"warning\":", g->warning);
 	fprintf(f, ",\"adjusted\":%s,\"regimes\":[", g->adjusted ? "true" : "false");
 	for (size_t i = 0; i < g->nregimes; i++) {
 		fprintf(f, "%s{\"regime\":", i ? "," : "");
 		shuan_json_cstring(f, g->regimes[i].regime);
-		shuan_duty__json_field(f, ",\"title\":", g->regimes[i].title);
+		shuan_json_field(f, ",\"title\":", g->regimes[i].title);
 		fprintf(f, ",\"in_force\":%s,\"level\":", g->regimes[i].in_force ? "true" : "false");
 		shuan_json_cstring(f, shuan_incident_level_name(g->regimes[i].level));
 		fputc('}', f);
@@ -116,11 +110,11 @@ static void json_grade_body(FILE *f, const shuan_incident_grade *g)
 		const shuan_incident_criterion *c = &g->criteria[i];
 		fprintf(f, "%s{\"criterion\":", i ? "," : "");
 		shuan_json_cstring(f, c->rule);
-		shuan_duty__json_field(f, ",\"regime\":", c->regime);
-		shuan_duty__json_field(f, ",\"level\":", shuan_incident_level_name(c->level));
-		shuan_duty__json_field(f, ",\"level_zh\":", shuan_incident_level_zh(c->level));
-		shuan_duty__json_field(f, ",\"title\":", c->title);
-		shuan_duty__json_field(f, ",\"detail\":", c->detail);
+		shuan_json_field(f, ",\"regime\":", c->regime);
+		shuan_json_field(f, ",\"level\":", shuan_incident_level_name(c->level));
+		shuan_json_field(f, ",\"level_zh\":", shuan_incident_level_zh(c->level));
+		shuan_json_field(f, ",\"title\":", c->title);
+		shuan_json_field(f, ",\"detail\":", c->detail);
 		fprintf(f, ",\"assumed\":%s,\"reference\":%s,", c->assumed ? "true" : "false",
 		        c->reference ? "true" : "false");
 		json_flat_basis(f, &c->basis);
@@ -131,17 +125,17 @@ static void json_grade_body(FILE *f, const shuan_incident_grade *g)
 		const shuan_incident_deadline *d = &g->deadlines[i];
 		fprintf(f, "%s{\"step\":", i ? "," : "");
 		shuan_json_cstring(f, d->step);
-		shuan_duty__json_field(f, ",\"regime\":", d->regime);
-		shuan_duty__json_field(f, ",\"title\":", d->title);
-		shuan_duty__json_field(f, ",\"party\":", d->party);
-		shuan_duty__json_field(f, ",\"actors\":", d->actors);
+		shuan_json_field(f, ",\"regime\":", d->regime);
+		shuan_json_field(f, ",\"title\":", d->title);
+		shuan_json_field(f, ",\"party\":", d->party);
+		shuan_json_field(f, ",\"actors\":", d->actors);
 		fprintf(f, ",\"yours\":%s,\"due\":", d->yours ? "true" : "false");
 		json_time(f, d->has_due, &d->due);
 		fprintf(f, ",\"immediate\":%s,\"end_of_day\":%s,\"status\":\"%s\",\"done_at\":",
 		        d->immediate ? "true" : "false", d->end_of_day ? "true" : "false",
 		        shuan_deadline_status_name(d->status));
 		json_time(f, d->has_done, &d->done_at);
-		shuan_duty__json_field(f, ",\"reason\":", d->reason[0] ? d->reason : NULL);
+		shuan_json_field(f, ",\"reason\":", d->reason[0] ? d->reason : NULL);
 		fputc(',', f);
 		json_flat_basis(f, &d->basis);
 		fputc('}', f);
@@ -360,8 +354,8 @@ int shuan_incident_show_write(FILE *f, const shuan_incident *inc, const shuan_in
 			fprintf(f, "%s{\"id\":%lld,\"kind\":\"%s\",\"at\":", i ? "," : "", (long long)e->id,
 			        e->kind);
 			json_time(f, true, &e->at);
-			shuan_duty__json_field(f, ",\"recorded\":", e->recorded);
-			shuan_duty__json_field(f, ",\"detail\":", e->detail);
+			shuan_json_field(f, ",\"recorded\":", e->recorded);
+			shuan_json_field(f, ",\"detail\":", e->detail);
 			fputc('}', f);
 		}
 		fputs("]}\n", f);

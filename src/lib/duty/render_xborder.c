@@ -47,7 +47,7 @@ static void json_rule_list(FILE *f, const shuan_xborder_result *r, const shuan_x
 		fputs(i ? ",{" : "{", f);
 		fputs(exemption ? "\"exemption\":" : "\"pathway\":", f);
 		shuan_json_cstring(f, exemption ? v[i].id : shuan_xborder_pathway_name(v[i].pathway));
-		shuan_duty__json_field(f, ",\"title\":", v[i].title);
+		shuan_json_field(f, ",\"title\":", v[i].title);
 		fprintf(f, ",\"applies\":%s,\"basis\":{", v[i].applies ? "true" : "false");
 		shuan_duty__json_basis(f, &v[i].basis);
 		fputs("},\"conditions\":[", f);
@@ -66,12 +66,34 @@ static void json_rule_list(FILE *f, const shuan_xborder_result *r, const shuan_x
 	fputc(']', f);
 }
 
+/* A threshold's count, the threshold and what remains, grouped in thousands
+ * (buffers of GROUP_TEXT bytes): the text, the Markdown and the warning show
+ * all three. */
+#define GROUP_TEXT 32
+static void threshold_groups(const shuan_xborder_threshold_result *th, char *v, char *a, char *rem)
+{
+	shuan_duty__group(th->value, v, GROUP_TEXT);
+	shuan_duty__group(th->at_least, a, GROUP_TEXT);
+	shuan_duty__group(th->remaining, rem, GROUP_TEXT);
+}
+
+/* The transfer's four people counts grouped (GROUP_TEXT bytes each), and the
+ * words for where they came from. */
+static const char *people_groups(const shuan_xborder_result *r, char *pi, char *spi, char *ytd_pi,
+                                 char *ytd_spi)
+{
+	shuan_duty__group(r->counts.pi, pi, GROUP_TEXT);
+	shuan_duty__group(r->counts.spi, spi, GROUP_TEXT);
+	shuan_duty__group(r->counts.ytd_pi, ytd_pi, GROUP_TEXT);
+	shuan_duty__group(r->counts.ytd_spi, ytd_spi, GROUP_TEXT);
+	return r->counts.source && !strcmp(r->counts.source, "data") ? "counted from the data"
+	                                                             : "explicit counts";
+}
+
 static void warning_text(const shuan_xborder_threshold_result *th, int year, char *buf, size_t len)
 {
-	char v[32], a[32], rem[32];
-	shuan_duty__group(th->value, v, sizeof(v));
-	shuan_duty__group(th->at_least, a, sizeof(a));
-	shuan_duty__group(th->remaining, rem, sizeof(rem));
+	char v[GROUP_TEXT], a[GROUP_TEXT], rem[GROUP_TEXT];
+	threshold_groups(th, v, a, rem);
 	snprintf(buf, len,
 	         "%s people with %s since 1 January %d: %.0f%% of the %s threshold (%s to go) for %s", v,
 	         strcmp(th->count, "spi") ? "PI" : "sensitive PI", year, th->ratio * 100, a, rem,
@@ -102,23 +124,23 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 {
 	char at[SHUAN_TIME_TEXT], b[16];
 	shuan_time_format(&r->as_of, at);
-	shuan_duty__json_field(f, "{\"type\":\"xborder_assessment\",\"schema_version\":1,\"as_of\":", at);
+	shuan_json_field(f, "{\"type\":\"xborder_assessment\",\"schema_version\":1,\"as_of\":", at);
 	fprintf(f, ",\"rules_rev\":%d,\"pathway\":", r->rules_rev);
 	shuan_json_cstring(f, shuan_xborder_pathway_name(r->pathway));
-	shuan_duty__json_field(f, ",\"exemption\":", r->exemption);
+	shuan_json_field(f, ",\"exemption\":", r->exemption);
 	fputs(",\"basis\":{", f);
 	shuan_duty__json_basis(f, &r->pathway_basis);
-	shuan_duty__json_field(f, "},\"organisation\":{\"name\":", org->name);
+	shuan_json_field(f, "},\"organisation\":{\"name\":", org->name);
 	fprintf(f, ",\"ciio\":%s,\"ftz\":", org->ciio ? "true" : "false");
 	shuan_json_cstring(f, org->ftz);
-	shuan_duty__json_field(f, ",\"industry\":", org->industry);
+	shuan_json_field(f, ",\"industry\":", org->industry);
 	date_str(t->date, b);
-	shuan_duty__json_field(f, "},\"transfer\":{\"date\":", b);
-	shuan_duty__json_field(f, ",\"recipient\":", t->recipient);
-	shuan_duty__json_field(f, ",\"country\":", t->country);
-	shuan_duty__json_field(f, ",\"purpose\":", t->purpose);
-	shuan_duty__json_field(f, ",\"basis\":", t->basis);
-	shuan_duty__json_field(f, ",\"subjects\":", t->subjects);
+	shuan_json_field(f, "},\"transfer\":{\"date\":", b);
+	shuan_json_field(f, ",\"recipient\":", t->recipient);
+	shuan_json_field(f, ",\"country\":", t->country);
+	shuan_json_field(f, ",\"purpose\":", t->purpose);
+	shuan_json_field(f, ",\"basis\":", t->basis);
+	shuan_json_field(f, ",\"subjects\":", t->subjects);
 	fprintf(f,
 	        ",\"collected_abroad\":%s,\"domestic_pi_added\":%s,\"important_data\":%s,\"on_negative_"
 	        "list\":%s",
@@ -152,7 +174,7 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		const shuan_xborder_threshold_result *th = &r->thresholds[i];
 		fprintf(f, "%s{\"rule\":", i ? "," : "");
 		shuan_json_cstring(f, th->basis.rule);
-		shuan_duty__json_field(f, ",\"title\":", th->title);
+		shuan_json_field(f, ",\"title\":", th->title);
 		fprintf(f,
 		        ",\"count\":\"%s\",\"value\":%lld,\"at_least\":%lld,\"relevant\":%s,\"met\":%s,"
 		        "\"remaining\":%lld,"
@@ -178,7 +200,7 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		shuan_json_cstring(f, d->title);
 		fputs(",\"due\":", f);
 		json_date_or_null(f, d->has_due, d->due);
-		shuan_duty__json_field(f, ",\"detail\":", d->detail[0] ? d->detail : NULL);
+		shuan_json_field(f, ",\"detail\":", d->detail[0] ? d->detail : NULL);
 		fputc(',', f);
 		shuan_duty__json_basis(f, &d->basis);
 		fputc('}', f);
@@ -192,7 +214,7 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 		json_date_or_null(f, r->validity.has_expiry, r->validity.issued);
 		fputs(",\"expires\":", f);
 		json_date_or_null(f, r->validity.has_expiry, r->validity.expires);
-		shuan_duty__json_field(
+		shuan_json_field(
 		    f, ",\"window_note\":", r->validity.window_note[0] ? r->validity.window_note : NULL);
 		fputs(",\"extension_window\":", f);
 		if (r->validity.has_window) {
@@ -220,14 +242,9 @@ static void write_json(FILE *f, const shuan_xborder_result *r, const shuan_org *
 
 static void text_people(FILE *f, const shuan_xborder_result *r)
 {
-	char a[32], b[32], c[32], d[32];
-	shuan_duty__group(r->counts.pi, a, sizeof(a));
-	shuan_duty__group(r->counts.spi, b, sizeof(b));
-	shuan_duty__group(r->counts.ytd_pi, c, sizeof(c));
-	shuan_duty__group(r->counts.ytd_spi, d, sizeof(d));
-	fprintf(f, "people        this transfer: %s with PI, %s with sensitive PI (%s)\n", a, b,
-	        r->counts.source && !strcmp(r->counts.source, "data") ? "counted from the data"
-	                                                              : "explicit counts");
+	char a[GROUP_TEXT], b[GROUP_TEXT], c[GROUP_TEXT], d[GROUP_TEXT];
+	const char *from = people_groups(r, a, b, c, d);
+	fprintf(f, "people        this transfer: %s with PI, %s with sensitive PI (%s)\n", a, b, from);
 	fprintf(
 	    f,
 	    "              since 1 January %d: %s with PI, %s with sensitive PI (%zu earlier transfer%s%s)\n",
@@ -299,11 +316,9 @@ static void write_text(FILE *f, const shuan_xborder_result *r, const shuan_org *
 	        r->counts.year);
 	for (size_t i = 0; i < r->nthresholds; i++) {
 		const shuan_xborder_threshold_result *th = &r->thresholds[i];
-		char v[32], a[32], rem[32];
+		char v[GROUP_TEXT], a[GROUP_TEXT], rem[GROUP_TEXT];
 		const char *mark = th->met ? "MET " : th->warning ? "WARN" : !th->relevant ? "n/a " : "    ";
-		shuan_duty__group(th->value, v, sizeof(v));
-		shuan_duty__group(th->at_least, a, sizeof(a));
-		shuan_duty__group(th->remaining, rem, sizeof(rem));
+		threshold_groups(th, v, a, rem);
 		fprintf(f, "  %s%s%s %-3s %12s / %-10s",
 		        color && th->warning ? DUTY_YELLOW
 		        : color && th->met   ? pc
@@ -350,7 +365,8 @@ static void write_text(FILE *f, const shuan_xborder_result *r, const shuan_org *
 
 static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *org, const shuan_transfer *t)
 {
-	char at[SHUAN_TIME_TEXT], b[16], a1[32], a2[32], a3[32], a4[32], vd[512];
+	char at[SHUAN_TIME_TEXT], b[16], a1[GROUP_TEXT], a2[GROUP_TEXT], a3[GROUP_TEXT], a4[GROUP_TEXT],
+	    vd[512];
 	shuan_time_format(&r->as_of, at);
 	date_str(t->date, b);
 	fprintf(f, "# 数据出境路径: %s\n\n", pathway_label(r->pathway));
@@ -369,13 +385,8 @@ static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *or
 	shuan_duty__md(f, t->country ? t->country : "?");
 	fprintf(f, "), purpose %s, basis %s, subjects %s%s |\n", t->purpose, t->basis, t->subjects,
 	        t->important_data ? ", important data" : "");
-	shuan_duty__group(r->counts.pi, a1, sizeof(a1));
-	shuan_duty__group(r->counts.spi, a2, sizeof(a2));
-	shuan_duty__group(r->counts.ytd_pi, a3, sizeof(a3));
-	shuan_duty__group(r->counts.ytd_spi, a4, sizeof(a4));
-	fprintf(f, "| People (this transfer) | %s with PI, %s with sensitive PI (%s) |\n", a1, a2,
-	        r->counts.source && !strcmp(r->counts.source, "data") ? "counted from the data"
-	                                                              : "explicit counts");
+	const char *from = people_groups(r, a1, a2, a3, a4);
+	fprintf(f, "| People (this transfer) | %s with PI, %s with sensitive PI (%s) |\n", a1, a2, from);
 	fprintf(
 	    f,
 	    "| People since 1 January %d | %s with PI, %s with sensitive PI (%zu earlier transfers%s) |\n\n",
@@ -407,10 +418,8 @@ static void write_md(FILE *f, const shuan_xborder_result *r, const shuan_org *or
 	      f);
 	for (size_t i = 0; i < r->nthresholds; i++) {
 		const shuan_xborder_threshold_result *th = &r->thresholds[i];
-		char v[32], a[32], rem[32];
-		shuan_duty__group(th->value, v, sizeof(v));
-		shuan_duty__group(th->at_least, a, sizeof(a));
-		shuan_duty__group(th->remaining, rem, sizeof(rem));
+		char v[GROUP_TEXT], a[GROUP_TEXT], rem[GROUP_TEXT];
+		threshold_groups(th, v, a, rem);
 		fprintf(f, "| %s | %s | %s | %s%s%s | %s | ", th->count, v, a,
 		        th->met         ? "**reached**"
 		        : th->warning   ? "**warning**: "

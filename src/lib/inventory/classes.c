@@ -18,6 +18,7 @@
 #include "lib/inventory/internal.h"
 #include "lib/rules/internal.h"
 #include "util/alloc.h"
+#include "util/hex.h"
 #include "util/yaml.h"
 
 static bool ascii(const char *s)
@@ -40,20 +41,9 @@ void shuan_inv__norm_name(const char *s, char *out, size_t cap)
 	out[w] = '\0';
 }
 
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 bool shuan_inv__unhex(const char *s, size_t n, unsigned char *out)
 {
-	for (size_t i = 0; i < n; i++) {
-		int hi = hex_digit(s[2 * i]), lo = hi < 0 ? -1 : hex_digit(s[2 * i + 1]);
-		if (lo < 0)
-			return false;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return s[2 * n] == '\0';
+	return shuan_hex_decode(s, n, out) && s[2 * n] == '\0';
 }
 
 void shuan_inv__free_strs(char **v, size_t n)

@@ -83,6 +83,17 @@ static void set_class(inv_column *c, const inv_class *k, const shuan_detector_in
 	c->out.spi_category = c->out.sensitive ? (k ? k->spi_category : d->spi_category) : "";
 }
 
+/* The class a column's name cues, taken because most of its ne non-empty
+ * values (hits) are what that class expects: dates or ages. */
+static void set_by_values(inv_column *c, const inv_class *k, uint64_t hits, uint64_t ne, double confidence,
+                          const char *what)
+{
+	set_class(c, k, NULL);
+	c->out.hit_rate = (double)hits / (double)ne;
+	c->out.confidence = confidence;
+	add_basis(c, "%llu of %llu values are %s", (unsigned long long)hits, (unsigned long long)ne, what);
+}
+
 static int cites_line(inv_column *c, const inv_class *k)
 {
 	shuan_buf b;
@@ -194,17 +205,9 @@ static int classify_column(shuan_inventory *inv, inv_column *c, const inv_table 
 			  (unsigned long long)best_dict, (unsigned long long)c->dict_checked, 100 * rate_k);
 		cites_line(c, k);
 	} else if (cuek && cuek->values == INV_VALUES_DATE && c->dates * 5 >= ne * 4) {
-		set_class(c, cuek, NULL);
-		c->out.hit_rate = (double)c->dates / (double)ne;
-		c->out.confidence = 0.85;
-		add_basis(c, "%llu of %llu values are dates under a birth-date name", (unsigned long long)c->dates,
-			  (unsigned long long)ne);
+		set_by_values(c, cuek, c->dates, ne, 0.85, "dates under a birth-date name");
 	} else if (cuek && cuek->values == INV_VALUES_AGE && c->ages * 5 >= ne * 4) {
-		set_class(c, cuek, NULL);
-		c->out.hit_rate = (double)c->ages / (double)ne;
-		c->out.confidence = 0.8;
-		add_basis(c, "%llu of %llu values are ages under an age name", (unsigned long long)c->ages,
-			  (unsigned long long)ne);
+		set_by_values(c, cuek, c->ages, ne, 0.8, "ages under an age name");
 	} else if (free_text && d) {
 		bool sens = false;
 		c->out.data_type = "free_text";

@@ -149,11 +149,9 @@ int shuan_inv__partial_write(const shuan_inventory *inv, const char *path, char 
 			const uint64_t nums[] = {c->sampled, c->values, c->non_empty, c->truncated, c->binary_skipped,
 						 c->binary_as_text, c->long_values, c->dates, c->minor_dates, c->ages,
 						 c->minor_ages, c->images};
-			sqlite3_bind_text(st, 1, c->source, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, c->table, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, c->column, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 4, c->comment, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 5, c->type, -1, SQLITE_STATIC);
+			shuan_inv__bind_texts(
+			    st, 1, (const char *const[]){c->source, c->table, c->column, c->comment, c->type},
+			    5);
 			sqlite3_bind_int(st, 6, c->pk);
 			for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++)
 				sqlite3_bind_int64(st, 7 + (int)k, (sqlite3_int64)nums[k]);

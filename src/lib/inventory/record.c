@@ -20,6 +20,12 @@
 /* A jump: the distinct count changed by this share or more. */
 #define PEOPLE_JUMP 0.10
 
+void shuan_inv__bind_texts(sqlite3_stmt *st, int first, const char *const *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, first + i, v[i], -1, SQLITE_STATIC);
+}
+
 static char *join(const char *const *v, size_t n)
 {
 	shuan_buf b;
@@ -133,13 +139,10 @@ int shuan_inventory_record(const shuan_inventory *inv, shuan_store *store, const
 			goto rollback;
 		}
 		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, c->source, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, c->table, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, c->column, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, c->comment, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, c->type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, c->data_type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, c->label, -1, SQLITE_STATIC);
+		shuan_inv__bind_texts(st, 2,
+		                      (const char *const[]){c->source, c->table, c->column, c->comment,
+		                                            c->type, c->data_type, c->label},
+		                      7);
 		sqlite3_bind_double(st, 9, c->hit_rate);
 		sqlite3_bind_int64(st, 10, (sqlite3_int64)c->sampled);
 		sqlite3_bind_int64(st, 11, (sqlite3_int64)c->non_empty);
@@ -206,10 +209,8 @@ int shuan_inventory_list(shuan_store *store, const char *format, FILE *out)
 		if (json) {
 			fprintf(out, "%s{\"run_id\":%lld,\"started\":", n ? "," : "", (long long)id);
 			shuan_json_cstring(out, txt(st, 1));
-			fputs(",\"finished\":", out);
-			shuan_json_cstring(out, txt(st, 2));
-			fputs(",\"profile\":", out);
-			shuan_json_cstring(out, txt(st, 3));
+			shuan_json_field(out, ",\"finished\":", txt(st, 2));
+			shuan_json_field(out, ",\"profile\":", txt(st, 3));
 			fprintf(out, ",\"profile_unverified\":%s,\"sampling\":", sqlite3_column_int(st, 4) ? "true" : "false");
 			shuan_json_cstring(out, txt(st, 5));
 			fprintf(out, ",\"people\":{\"distinct\":%lld,\"sensitive\":%lld,\"minors\":%lld,\"exact\":%s,"
@@ -226,8 +227,7 @@ int shuan_inventory_list(shuan_store *store, const char *format, FILE *out)
 			if (json) {
 				fprintf(out, "%s{\"source\":", k ? "," : "");
 				shuan_json_cstring(out, txt(ss, 0));
-				fputs(",\"kind\":", out);
-				shuan_json_cstring(out, txt(ss, 1));
+				shuan_json_field(out, ",\"kind\":", txt(ss, 1));
 				fprintf(out, ",\"tables\":%lld,\"rows_read\":%lld,\"people_distinct\":%lld,\"exact\":%s,"
 					     "\"important_candidate\":%s}",
 					(long long)sqlite3_column_int64(ss, 2), (long long)sqlite3_column_int64(ss, 3),
@@ -337,10 +337,8 @@ static void json_col(FILE *out, const dcol *c, bool *first)
 {
 	fprintf(out, "%s{\"table\":", *first ? "" : ",");
 	shuan_json_cstring(out, c->table);
-	fputs(",\"column\":", out);
-	shuan_json_cstring(out, c->column);
-	fputs(",\"data_type\":", out);
-	shuan_json_cstring(out, c->data_type);
+	shuan_json_field(out, ",\"column\":", c->column);
+	shuan_json_field(out, ",\"data_type\":", c->data_type);
 	fprintf(out, ",\"sensitive\":%s,\"sublevel\":", c->sensitive ? "true" : "false");
 	shuan_json_cstring(out, c->sublevel);
 	fputc('}', out);
@@ -402,16 +400,11 @@ static int diff_source(sqlite3 *db, const char *source, int64_t a, int64_t b, bo
 			} else if (json) {
 				fprintf(out, "%s{\"table\":", first ? "" : ",");
 				shuan_json_cstring(out, y->table);
-				fputs(",\"column\":", out);
-				shuan_json_cstring(out, y->column);
-				fputs(",\"from\":", out);
-				shuan_json_cstring(out, x->sublevel);
-				fputs(",\"to\":", out);
-				shuan_json_cstring(out, y->sublevel);
-				fputs(",\"data_type_from\":", out);
-				shuan_json_cstring(out, x->data_type);
-				fputs(",\"data_type_to\":", out);
-				shuan_json_cstring(out, y->data_type);
+				shuan_json_field(out, ",\"column\":", y->column);
+				shuan_json_field(out, ",\"from\":", x->sublevel);
+				shuan_json_field(out, ",\"to\":", y->sublevel);
+				shuan_json_field(out, ",\"data_type_from\":", x->data_type);
+				shuan_json_field(out, ",\"data_type_to\":", y->data_type);
 				fputc('}', out);
 				first = false;
 			} else {

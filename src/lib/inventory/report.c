@@ -14,15 +14,9 @@
 
 void shuan_inv__json_string(FILE *out, const char *s) { shuan_json_cstring(out, s ? s : ""); }
 
-static void json_list(FILE *out, const char *const *v, size_t n)
+void shuan_inv__json_field(FILE *out, const char *prefix, const char *s)
 {
-	fputc('[', out);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputc(',', out);
-		shuan_inv__json_string(out, v[i]);
-	}
-	fputc(']', out);
+	shuan_json_field(out, prefix, s ? s : "");
 }
 
 static void json_people(FILE *out, const shuan_people_counts *p)
@@ -41,17 +35,14 @@ int shuan_inv__report_json(const shuan_inventory *inv, FILE *out, const shuan_in
 		fprintf(out, "%lld", (long long)r->run_id);
 	else
 		fputs("null", out);
-	fputs(",\"shuan_version\":", out);
-	shuan_inv__json_string(out, shuan_version());
+	shuan_inv__json_field(out, ",\"shuan_version\":", shuan_version());
 	fputs(",\"generated\":", out);
 	if (r->generated)
 		shuan_inv__json_string(out, r->generated);
 	else
 		fputs("null", out);
-	fputs(",\"profile\":{\"id\":", out);
-	shuan_inv__json_string(out, inv->profile.id);
-	fputs(",\"label\":", out);
-	shuan_inv__json_string(out, inv->profile.label_zh);
+	shuan_inv__json_field(out, ",\"profile\":{\"id\":", inv->profile.id);
+	shuan_inv__json_field(out, ",\"label\":", inv->profile.label_zh);
 	fprintf(out, ",\"unverified\":%s,\"note\":", inv->profile.unverified ? "true" : "false");
 	shuan_inv__json_string(out, inv->profile.note);
 	fputs("},\"people\":", out);
@@ -61,15 +52,14 @@ int shuan_inv__report_json(const shuan_inventory *inv, FILE *out, const shuan_in
 		const shuan_inventory_source *s = &SHUAN_VEC_AT(&inv->sources, inv_source, i).out;
 		fprintf(out, "%s{\"source\":", i ? "," : "");
 		shuan_inv__json_string(out, s->source);
-		fputs(",\"kind\":", out);
-		shuan_inv__json_string(out, s->kind);
+		shuan_inv__json_field(out, ",\"kind\":", s->kind);
 		fprintf(out, ",\"tables\":%llu,\"rows_read\":%llu,\"sampled\":%s,\"errors\":", (unsigned long long)s->tables,
 			(unsigned long long)s->rows_read, s->sampled ? "true" : "false");
-		json_list(out, s->errors, s->nerrors);
+		shuan_json_strings(out, s->errors, s->nerrors);
 		fputs(",\"people\":", out);
 		json_people(out, &s->people);
 		fprintf(out, ",\"important_candidate\":{\"candidate\":%s,\"reasons\":", s->important_candidate ? "true" : "false");
-		json_list(out, s->reasons, s->nreasons);
+		shuan_json_strings(out, s->reasons, s->nreasons);
 		fputs("}}", out);
 	}
 	fputs("],\"columns\":[", out);
@@ -77,30 +67,22 @@ int shuan_inv__report_json(const shuan_inventory *inv, FILE *out, const shuan_in
 		const shuan_inventory_column *c = &SHUAN_VEC_AT(&inv->cols, inv_column, i).out;
 		fprintf(out, "%s{\"source\":", i ? "," : "");
 		shuan_inv__json_string(out, c->source);
-		fputs(",\"table\":", out);
-		shuan_inv__json_string(out, c->table);
-		fputs(",\"column\":", out);
-		shuan_inv__json_string(out, c->column);
-		fputs(",\"comment\":", out);
-		shuan_inv__json_string(out, c->comment);
-		fputs(",\"type\":", out);
-		shuan_inv__json_string(out, c->type);
-		fputs(",\"data_type\":", out);
-		shuan_inv__json_string(out, c->data_type);
-		fputs(",\"label\":", out);
-		shuan_inv__json_string(out, c->label);
+		shuan_inv__json_field(out, ",\"table\":", c->table);
+		shuan_inv__json_field(out, ",\"column\":", c->column);
+		shuan_inv__json_field(out, ",\"comment\":", c->comment);
+		shuan_inv__json_field(out, ",\"type\":", c->type);
+		shuan_inv__json_field(out, ",\"data_type\":", c->data_type);
+		shuan_inv__json_field(out, ",\"label\":", c->label);
 		fprintf(out, ",\"hit_rate\":%.4f,\"sampled\":%llu,\"non_empty\":%llu,\"confidence\":%.2f,\"category\":",
 			c->hit_rate, (unsigned long long)c->sampled, (unsigned long long)c->non_empty, c->confidence);
 		shuan_inv__json_string(out, c->category);
 		fprintf(out, ",\"pi\":%s,\"sensitive\":%s,\"spi_category\":", c->pi ? "true" : "false",
 			c->sensitive ? "true" : "false");
 		shuan_inv__json_string(out, c->spi_category);
-		fputs(",\"grade\":", out);
-		shuan_inv__json_string(out, c->grade);
-		fputs(",\"sublevel\":", out);
-		shuan_inv__json_string(out, c->sublevel);
+		shuan_inv__json_field(out, ",\"grade\":", c->grade);
+		shuan_inv__json_field(out, ",\"sublevel\":", c->sublevel);
 		fputs(",\"basis\":", out);
-		json_list(out, c->basis, c->nbasis);
+		shuan_json_strings(out, c->basis, c->nbasis);
 		fputc('}', out);
 	}
 	fputs("]}\n", out);

@@ -29,6 +29,13 @@ static void esc(FILE *out, const char *s)
 	}
 }
 
+/* Ends the table cell before and writes s, escaped, into the next. */
+static void next_cell(FILE *out, const char *s)
+{
+	fputs("</td><td>", out);
+	esc(out, s);
+}
+
 typedef struct bar {
 	const char *name;
 	size_t n;
@@ -139,8 +146,7 @@ int shuan_inv__report_html(const shuan_inventory *inv, FILE *out, const shuan_in
 		const shuan_inventory_source *s = &SHUAN_VEC_AT(&inv->sources, inv_source, i).out;
 		fputs("<tr><td>", out);
 		esc(out, s->source);
-		fputs("</td><td>", out);
-		esc(out, s->kind);
+		next_cell(out, s->kind);
 		fprintf(out, "</td><td>%llu</td><td>%llu</td><td>%llu%s%s</td><td>%llu</td><td>%llu</td><td>",
 			(unsigned long long)s->tables, (unsigned long long)s->rows_read,
 			(unsigned long long)s->people.distinct, s->people.exact ? "" : " (估计)", s->sampled ? " (抽样)" : "",
@@ -165,27 +171,20 @@ int shuan_inv__report_html(const shuan_inventory *inv, FILE *out, const shuan_in
 		const shuan_inventory_column *c = &SHUAN_VEC_AT(&inv->cols, inv_column, i).out;
 		fprintf(out, "<tr%s><td>", c->sensitive ? " class=\"s\"" : "");
 		esc(out, c->source);
-		fputs("</td><td>", out);
-		esc(out, c->table);
-		fputs("</td><td>", out);
-		esc(out, c->column);
-		fputs("</td><td>", out);
-		esc(out, c->comment);
-		fputs("</td><td>", out);
-		esc(out, c->pi ? c->label : "-");
+		next_cell(out, c->table);
+		next_cell(out, c->column);
+		next_cell(out, c->comment);
+		next_cell(out, c->pi ? c->label : "-");
 		if (c->data_type[0]) {
 			fputs(" <small>", out);
 			esc(out, c->data_type);
 			fputs("</small>", out);
 		}
-		fputs("</td><td>", out);
-		esc(out, c->category);
-		fputs("</td><td>", out);
-		esc(out, c->grade);
+		next_cell(out, c->category);
+		next_cell(out, c->grade);
 		fputc(' ', out);
 		esc(out, c->sublevel);
-		fputs("</td><td>", out);
-		esc(out, c->spi_category);
+		next_cell(out, c->spi_category);
 		fprintf(out, "</td><td>%.1f%%</td><td>%llu</td><td class=\"basis\">", 100 * c->hit_rate,
 			(unsigned long long)c->sampled);
 		for (size_t k = 0; k < c->nbasis; k++) {

@@ -11,30 +11,23 @@
 void shuan_output__finding_fields(FILE *out, const shuan_finding *f, bool reveal)
 {
 	const shuan_detector_info *d = f->detector;
-	fputs("\"path\":", out);
-	shuan_json_cstring(out, f->path);
+	shuan_json_field(out, "\"path\":", f->path);
 	fprintf(out, ",\"line\":%llu,\"column\":%llu,\"offset\":%llu,\"length\":%llu,\"detector\":",
 		(unsigned long long)f->line, (unsigned long long)f->column, (unsigned long long)f->offset,
 		(unsigned long long)f->length);
 	shuan_json_cstring(out, d->id);
-	fputs(",\"label\":", out);
-	shuan_json_cstring(out, d->label_zh);
-	fputs(",\"label_en\":", out);
-	shuan_json_cstring(out, d->label_en);
-	fputs(",\"pi_category\":", out);
-	shuan_json_cstring(out, d->pi_category);
+	shuan_json_field(out, ",\"label\":", d->label_zh);
+	shuan_json_field(out, ",\"label_en\":", d->label_en);
+	shuan_json_field(out, ",\"pi_category\":", d->pi_category);
 	fprintf(out, ",\"sensitive\":%s,\"spi_category\":", f->sensitive ? "true" : "false");
 	shuan_json_cstring(out, f->sensitive ? f->spi_category : NULL);
 	fprintf(out, ",\"confidence\":%.2f,\"context\":%s,\"field\":", f->confidence, f->context ? "true" : "false");
 	shuan_json_cstring(out, f->field);
-	fputs(",\"location\":", out);
-	shuan_json_cstring(out, f->location);
-	fputs(",\"row\":", out);
-	shuan_json_cstring(out, f->row);
-	fputs(",\"evidence\":", out);
-	shuan_json_cstring(out, f->evidence);
-	fputs(",\"fingerprint\":", out);
-	shuan_json_cstring(out, f->fingerprint && f->fingerprint[0] ? f->fingerprint : NULL);
+	shuan_json_field(out, ",\"location\":", f->location);
+	shuan_json_field(out, ",\"row\":", f->row);
+	shuan_json_field(out, ",\"evidence\":", f->evidence);
+	shuan_json_field(out,
+	                 ",\"fingerprint\":", f->fingerprint && f->fingerprint[0] ? f->fingerprint : NULL);
 	if (reveal) {
 		fputs(",\"value\":", out);
 		shuan_json_string(out, f->value, f->value_len);
@@ -42,8 +35,7 @@ void shuan_output__finding_fields(FILE *out, const shuan_finding *f, bool reveal
 	fputs(",\"attributes\":{", out);
 	const char *sep = "";
 	if (f->attrs.kind && f->attrs.kind[0]) {
-		fputs("\"kind\":", out);
-		shuan_json_cstring(out, f->attrs.kind);
+		shuan_json_field(out, "\"kind\":", f->attrs.kind);
 		sep = ",";
 	}
 	if (f->attrs.sex) {
@@ -67,8 +59,7 @@ void shuan_output__finding_fields(FILE *out, const shuan_finding *f, bool reveal
 		fprintf(out, "%s\"precision\":%d,\"precise\":%s", sep, f->attrs.precision,
 			f->attrs.precise ? "true" : "false");
 	}
-	fputs("},\"rule\":{\"id\":", out);
-	shuan_json_cstring(out, d->id);
+	shuan_json_field(out, "},\"rule\":{\"id\":", d->id);
 	fprintf(out, ",\"rev\":%d,\"cites\":[", d->rev);
 	for (size_t i = 0; i < d->n_cites; i++) {
 		if (i)
@@ -121,13 +112,11 @@ void shuan_output__summary_fields(FILE *out, const shuan_stats *st, const shuan_
 		const shuan_detector_info *info = shuan_rules_find(rules, d->id);
 		fprintf(out, "%s{\"detector\":", i ? "," : "");
 		shuan_json_cstring(out, d->id);
-		fputs(",\"label\":", out);
-		shuan_json_cstring(out, info ? info->label_zh : NULL);
+		shuan_json_field(out, ",\"label\":", info ? info->label_zh : NULL);
 		fprintf(out, ",\"findings\":%llu,\"distinct\":%llu,\"sensitive\":%llu}", (unsigned long long)d->findings,
 			(unsigned long long)d->distinct, (unsigned long long)d->sensitive);
 	}
-	fputs("],\"fingerprint\":{\"alg\":", out);
-	shuan_json_cstring(out, sum->fingerprint_alg);
+	shuan_json_field(out, "],\"fingerprint\":{\"alg\":", sum->fingerprint_alg);
 	fprintf(out, ",\"ephemeral_key\":%s},\"store\":", sum->fingerprint_ephemeral ? "true" : "false");
 	shuan_json_cstring(out, sum->store_dir);
 	if (sum->scan_id)
@@ -136,36 +125,51 @@ void shuan_output__summary_fields(FILE *out, const shuan_stats *st, const shuan_
 		fputs(",\"scan_id\":null", out);
 }
 
-static void jsonl_begin(shuan_output *r) { (void)r; }
+/* A finding's fields and the summary's, between what JSON Lines and the
+ * JSON document put around them. */
+static void finding_in(shuan_output *r, const shuan_finding *f, const char *before, const char *after)
+{
+	fputs(before, r->out);
+	shuan_output__finding_fields(r->out, f, r->reveal);
+	fputs(after, r->out);
+}
+
+static void summary_in(shuan_output *r, const shuan_stats *st, const shuan_output_summary *sum,
+                       const char *before, const char *after)
+{
+	fputs(before, r->out);
+	shuan_output__summary_fields(r->out, st, sum, r->rules);
+	fputs(after, r->out);
+}
+
+static void jsonl_begin(shuan_output *r)
+{
+	(void)r;
+}
 
 static void jsonl_finding(shuan_output *r, const shuan_finding *f)
 {
-	fputs("{\"type\":\"finding\",", r->out);
-	shuan_output__finding_fields(r->out, f, r->reveal);
-	fputs("}\n", r->out);
+	finding_in(r, f, "{\"type\":\"finding\",", "}\n");
 }
 
 static void jsonl_end(shuan_output *r, const shuan_stats *st, const shuan_output_summary *sum)
 {
-	fputs("{\"type\":\"summary\",", r->out);
-	shuan_output__summary_fields(r->out, st, sum, r->rules);
-	fputs("}\n", r->out);
+	summary_in(r, st, sum, "{\"type\":\"summary\",", "}\n");
 }
 
-static void json_begin(shuan_output *r) { fprintf(r->out, "{\"schema_version\":\"%s\",\"findings\":[", FINDINGS_SCHEMA_VERSION); }
+static void json_begin(shuan_output *r)
+{
+	fprintf(r->out, "{\"schema_version\":\"%s\",\"findings\":[", FINDINGS_SCHEMA_VERSION);
+}
 
 static void json_finding(shuan_output *r, const shuan_finding *f)
 {
-	fputs(r->count ? ",\n{" : "\n{", r->out);
-	shuan_output__finding_fields(r->out, f, r->reveal);
-	fputc('}', r->out);
+	finding_in(r, f, r->count ? ",\n{" : "\n{", "}");
 }
 
 static void json_end(shuan_output *r, const shuan_stats *st, const shuan_output_summary *sum)
 {
-	fputs("\n],\"summary\":{", r->out);
-	shuan_output__summary_fields(r->out, st, sum, r->rules);
-	fputs("}}\n", r->out);
+	summary_in(r, st, sum, "\n],\"summary\":{", "}}\n");
 }
 
 const shuan_output_ops shuan_output_jsonl = {jsonl_begin, jsonl_finding, jsonl_end};

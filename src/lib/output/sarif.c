@@ -81,15 +81,12 @@ static void sarif_begin(shuan_output *r)
 		char text[512];
 		fprintf(o, "%s{\"id\":", i ? "," : "");
 		shuan_json_cstring(o, d->id);
-		fputs(",\"name\":", o);
-		shuan_json_cstring(o, d->label_en);
+		shuan_json_field(o, ",\"name\":", d->label_en);
 		snprintf(text, sizeof(text), "%s (%s)", d->label_zh, d->label_en);
-		fputs(",\"shortDescription\":{\"text\":", o);
-		shuan_json_cstring(o, text);
+		shuan_json_field(o, ",\"shortDescription\":{\"text\":", text);
 		snprintf(text, sizeof(text), "%s. PI category: %s.%s%s", d->source ? d->source : d->label_en,
 			 d->pi_category, d->sensitive ? " Sensitive PI: " : "", d->sensitive ? d->spi_category : "");
-		fputs("},\"fullDescription\":{\"text\":", o);
-		shuan_json_cstring(o, text);
+		shuan_json_field(o, "},\"fullDescription\":{\"text\":", text);
 		fprintf(o, "},\"defaultConfiguration\":{\"level\":\"%s\"},\"properties\":{\"tags\":[\"privacy\",\"pii\"],"
 			   "\"pi_category\":",
 			d->sensitive ? "error" : "warning");
@@ -124,8 +121,7 @@ static void location(FILE *o, const char *path, const agg_loc *l, bool with_id, 
 	if (l->has_location) {
 		/* A spreadsheet cell or a database column: no byte region in
 		 * the file, a logical location instead. */
-		fputs("}},\"logicalLocations\":[{\"fullyQualifiedName\":", o);
-		shuan_json_cstring(o, l->location);
+		shuan_json_field(o, "}},\"logicalLocations\":[{\"fullyQualifiedName\":", l->location);
 		fputs(l->member ? ",\"kind\":\"member\"}]}" : ",\"kind\":\"cell\"}]}", o);
 	} else {
 		fprintf(o,
@@ -178,8 +174,7 @@ static void one_result(shuan_output *r, const shuan_finding *f)
 	location(o, f->path, &l, false, 0);
 	fputc(']', o);
 	if (f->fingerprint && f->fingerprint[0]) {
-		fputs(",\"partialFingerprints\":{\"shuanValue/v1\":", o);
-		shuan_json_cstring(o, f->fingerprint);
+		shuan_json_field(o, ",\"partialFingerprints\":{\"shuanValue/v1\":", f->fingerprint);
 		fputc('}', o);
 	}
 	fputs(",\"properties\":{", o);
@@ -220,10 +215,8 @@ static void flush_file(shuan_output *r, sarif_state *t)
 			}
 			fputc(']', o);
 		}
-		fputs(",\"properties\":{\"path\":", o);
-		shuan_json_cstring(o, t->path);
-		fputs(",\"detector\":", o);
-		shuan_json_cstring(o, g->det->id);
+		shuan_json_field(o, ",\"properties\":{\"path\":", t->path);
+		shuan_json_field(o, ",\"detector\":", g->det->id);
 		fprintf(o, ",\"findings\":%llu,\"sensitive\":%llu,\"evidence\":[", g->count, g->sensitive);
 		for (size_t k = 0; k < g->nex; k++) {
 			if (k)
@@ -279,8 +272,7 @@ static void notification(FILE *o, const shuan_output_notice *n, bool first)
 {
 	fputs(first ? "{\"level\":" : ",{\"level\":", o);
 	fputs(n->error ? "\"error\"" : "\"warning\"", o);
-	fputs(",\"message\":{\"text\":", o);
-	shuan_json_cstring(o, n->text);
+	shuan_json_field(o, ",\"message\":{\"text\":", n->text);
 	fputs("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", o);
 	uri(o, n->path);
 	fputs("}}}]}", o);

@@ -166,13 +166,11 @@ struct part_reader {
 static long part_read(void *ctx, char *buf, size_t cap)
 {
 	struct part_reader *p = ctx;
-	size_t want = p->end - p->pos < cap ? (size_t)(p->end - p->pos) : cap;
-	ssize_t n = want ? shuan_io_pread_full(p->fd, buf, want, p->pos) : 0;
+	ssize_t n = shuan_io_pread_range(p->fd, buf, cap, &p->pos, p->end);
 	if (n < 0)
 		return SHUAN_EIO;
 	for (const char *q = buf, *e = buf + n; (q = memchr(q, '\n', (size_t)(e - q))); q++)
 		p->newlines++;
-	p->pos += (uint64_t)n;
 	return (long)n;
 }
 

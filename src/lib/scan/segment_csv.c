@@ -121,6 +121,19 @@ static int push_line(seg_csv *c, size_t off)
 	return 0;
 }
 
+/* A record ends before off: the next cell is column 0, the header (when this
+ * was its record) is complete, and the line start is recorded. */
+static int end_record(seg_csv *c, bool *in_header, size_t off)
+{
+	c->col = 0;
+	if (*in_header) {
+		*in_header = false;
+		c->have_header = true;
+		c->header_end = off;
+	}
+	return push_line(c, off);
+}
+
 /* Trims spaces, CR, a UTF-8 BOM and surrounding quotes from [*s, *e). */
 static void trim_cell(const char *buf, size_t *s, size_t *e)
 {
@@ -227,15 +240,12 @@ int seg_csv_chunk(seg_csv *c, const char *buf, size_t len, bool first_chunk,
 					if (!c->recovered++)
 						c->recovered_first = c->qstart;
 					c->mode = SEG_CSV_CELL;
-					c->col = 0;
 					cell_start = i + 1;
-					if (in_header) {
-						in_header = false;
-						c->have_header = true;
-						c->header_end = i + 1;
-					}
+					rc = end_record(c, &in_header, i + 1);
+				} else {
+					rc = push_line(c, i + 1);
 				}
-				if ((rc = push_line(c, i + 1)))
+				if (rc)
 					return rc;
 				continue;
 			}
@@ -264,13 +274,7 @@ int seg_csv_chunk(seg_csv *c, const char *buf, size_t len, bool first_chunk,
 			c->col++;
 			continue;
 		}
-		c->col = 0;
-		if (in_header) {
-			in_header = false;
-			c->have_header = true;
-			c->header_end = i + 1;
-		}
-		if ((rc = push_line(c, i + 1)))
+		if ((rc = end_record(c, &in_header, i + 1)))
 			return rc;
 	}
 	/* The chunk ends at a newline unless it is the last one or a cut huge

@@ -17,6 +17,7 @@
 
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
+#include "util/hex.h"
 #include "util/utf8.h"
 
 /* Window ownership: a window keeps WINDOW_CTX bytes of context before the
@@ -42,20 +43,10 @@ void shuan_unescape__free(shuan_unescape *u)
 	shuan_free(u);
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool pct_at(const char *b, size_t len, size_t i)
 {
-	return i + 2 < len && b[i] == '%' && hexval((unsigned char)b[i + 1]) >= 0 && hexval((unsigned char)b[i + 2]) >= 0;
+	return i + 2 < len && b[i] == '%' && shuan_hex_digit((unsigned char)b[i + 1]) >= 0 &&
+	       shuan_hex_digit((unsigned char)b[i + 2]) >= 0;
 }
 
 static bool uesc_at(const char *b, size_t len, size_t i)
@@ -63,15 +54,16 @@ static bool uesc_at(const char *b, size_t len, size_t i)
 	if (i + 5 >= len || b[i] != '\\' || b[i + 1] != 'u')
 		return false;
 	for (size_t k = 2; k < 6; k++)
-		if (hexval((unsigned char)b[i + k]) < 0)
+		if (shuan_hex_digit((unsigned char)b[i + k]) < 0)
 			return false;
 	return true;
 }
 
 static unsigned hex4(const char *p)
 {
-	return (unsigned)(hexval((unsigned char)p[0]) << 12 | hexval((unsigned char)p[1]) << 8 |
-			  hexval((unsigned char)p[2]) << 4 | hexval((unsigned char)p[3]));
+	return (unsigned)(shuan_hex_digit((unsigned char)p[0]) << 12 |
+	                  shuan_hex_digit((unsigned char)p[1]) << 8 |
+	                  shuan_hex_digit((unsigned char)p[2]) << 4 | shuan_hex_digit((unsigned char)p[3]));
 }
 
 /* ---- decoders: raw[from, to) -> out, map[k] = raw offset of out[k] ---- */
@@ -96,7 +88,8 @@ static size_t decode(run_kind kind, const char *raw, size_t from, size_t to, cha
 	for (size_t i = from; i < to;) {
 		size_t at = i;
 		if (kind != RUN_JSON && pct_at(raw, to, i)) {
-			out[o] = (char)(hexval((unsigned char)raw[i + 1]) << 4 | hexval((unsigned char)raw[i + 2]));
+			out[o] = (char)(shuan_hex_digit((unsigned char)raw[i + 1]) << 4 |
+			                shuan_hex_digit((unsigned char)raw[i + 2]));
 			i += 3;
 		} else if (kind == RUN_URL_QUERY && raw[i] == '+') {
 			out[o] = ' ';
@@ -280,8 +273,8 @@ static size_t align(const char *b, size_t len, size_t lo, size_t pos, run_kind k
 				pos -= k;
 				break;
 			}
-		while (pos >= lo + 3 && pct_at(b, len, pos) && (hexval((unsigned char)b[pos + 1]) & 0xC) == 0x8 &&
-		       pct_at(b, len, pos - 3))
+		while (pos >= lo + 3 && pct_at(b, len, pos) &&
+		       (shuan_hex_digit((unsigned char)b[pos + 1]) & 0xC) == 0x8 && pct_at(b, len, pos - 3))
 			pos -= 3;
 		return pos;
 	}

@@ -222,17 +222,24 @@ struct file_src {
 	char *buf;
 };
 
-static la_ssize_t file_read(struct archive *a, void *cd, const void **out)
+/* One read of fd into buf for libarchive, counted as compressed bytes (the
+ * top-level file and standard input read alike). */
+static la_ssize_t counted_read(struct archive *a, int fd, char *buf, arch_limits *lim, const void **out)
 {
-	struct file_src *f = cd;
-	ssize_t n = shuan_io_read(f->fd, f->buf, FILE_BUF);
+	ssize_t n = shuan_io_read(fd, buf, FILE_BUF);
 	if (n < 0) {
 		archive_set_error(a, errno, "read error");
 		return ARCHIVE_FATAL;
 	}
-	f->lim->compressed += (uint64_t)n;
-	*out = f->buf;
+	lim->compressed += (uint64_t)n;
+	*out = buf;
 	return n;
+}
+
+static la_ssize_t file_read(struct archive *a, void *cd, const void **out)
+{
+	struct file_src *f = cd;
+	return counted_read(a, f->fd, f->buf, f->lim, out);
 }
 
 static la_int64_t file_seek(struct archive *a, void *cd, la_int64_t off, int whence)
@@ -630,12 +637,8 @@ struct tail_src {
 static long tail_read(void *ctx, char *buf, size_t cap)
 {
 	struct tail_src *t = ctx;
-	size_t want = t->end - t->pos < cap ? (size_t)(t->end - t->pos) : cap;
-	ssize_t n = want ? shuan_io_pread_full(t->fd, buf, want, t->pos) : 0;
-	if (n < 0)
-		return SHUAN_EIO;
-	t->pos += (uint64_t)n;
-	return (long)n;
+	ssize_t n = shuan_io_pread_range(t->fd, buf, cap, &t->pos, t->end);
+	return n < 0 ? SHUAN_EIO : (long)n;
 }
 
 /*
@@ -753,14 +756,7 @@ static la_ssize_t stdin_read(struct archive *a, void *cd, const void **out)
 		f->lim->compressed += k;
 		return (la_ssize_t)k;
 	}
-	ssize_t n = shuan_io_read(STDIN_FILENO, f->buf, FILE_BUF);
-	if (n < 0) {
-		archive_set_error(a, errno, "read error");
-		return ARCHIVE_FATAL;
-	}
-	f->lim->compressed += (uint64_t)n;
-	*out = f->buf;
-	return n;
+	return counted_read(a, STDIN_FILENO, f->buf, f->lim, out);
 }
 
 int shuan_archive__scan_stdin(arch_ctx *c, const unsigned char *peek, size_t npeek, const char *display)

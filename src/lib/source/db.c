@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "util/alloc.h"
+#include "util/hex.h"
 
 const char *shuan_db__engine_name(shuan_db_engine e)
 {
@@ -71,17 +72,6 @@ bool shuan_db_is_url(const char *s)
 	return engine_of(s, &e) == 0;
 }
 
-int shuan_db__hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A percent-decoded copy of s[0..n). */
 static char *decoded(const char *s, size_t n)
 {
@@ -89,8 +79,9 @@ static char *decoded(const char *s, size_t n)
 	if (!d)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && shuan_db__hexval(s[i + 1]) >= 0 && shuan_db__hexval(s[i + 2]) >= 0) {
-			*w++ = (char)(shuan_db__hexval(s[i + 1]) * 16 + shuan_db__hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && shuan_hex_digit(s[i + 1]) >= 0 &&
+		    shuan_hex_digit(s[i + 2]) >= 0) {
+			*w++ = (char)(shuan_hex_digit(s[i + 1]) * 16 + shuan_hex_digit(s[i + 2]));
 			i += 2;
 		} else {
 			*w++ = s[i];

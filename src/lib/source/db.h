@@ -178,9 +178,6 @@ int shuan_db__seterr(shuan_db *db, int code, const char *fmt, ...) __attribute__
 /* Appends identifier `name` quoted with q (" or `), the quote doubled. */
 int shuan_db__quote_ident(shuan_buf *b, const char *name, char q);
 
-/* The value of a hex digit, or -1. */
-int shuan_db__hexval(int c);
-
 /* Cuts a text value at max_cell bytes on a UTF-8 boundary: returns the new
  * length and sets *truncated when it cut. */
 size_t shuan_db__cap_text(const char *p, size_t len, size_t max_cell, bool *truncated);

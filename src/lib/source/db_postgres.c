@@ -30,6 +30,7 @@
 
 #include "lib/source/db.h"
 #include "util/alloc.h"
+#include "util/hex.h"
 
 /* libpq's message without "ERROR:  " and the trailing newline. */
 static const char *pq_message(PGconn *c, PGresult *res)
@@ -301,8 +302,8 @@ static int unescape_field(shuan_buf *out, const char *p, const char *e)
 		case 'v': rc = shuan_buf_addc(out, '\v'); break;
 		case 'x': {
 			int v = 0, k = 0;
-			while (k < 2 && p < e && shuan_db__hexval(*p) >= 0)
-				v = v * 16 + shuan_db__hexval(*p++), k++;
+			while (k < 2 && p < e && shuan_hex_digit(*p) >= 0)
+				v = v * 16 + shuan_hex_digit(*p++), k++;
 			rc = shuan_buf_addc(out, (char)v);
 			break;
 		}
@@ -327,7 +328,7 @@ static size_t unhex_bytea(char *p, size_t len)
 	if (len < 2 || p[0] != '\\' || p[1] != 'x')
 		return len; /* escape format: left as it is */
 	for (size_t i = 2; i + 1 < len; i += 2)
-		p[w++] = (char)(shuan_db__hexval(p[i]) * 16 + shuan_db__hexval(p[i + 1]));
+		p[w++] = (char)(shuan_hex_digit(p[i]) * 16 + shuan_hex_digit(p[i + 1]));
 	return w;
 }
 

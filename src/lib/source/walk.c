@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +14,20 @@
 
 #include "shuan/walk.h"
 #include "util/alloc.h"
+#include "util/buf.h"
+
+/* A directory entered, by device and inode (a loop through links is seen). */
+typedef struct dir_id {
+	dev_t dev;
+	ino_t ino;
+} dir_id;
 
 typedef struct walk {
 	const shuan_walk_options *o;
 	shuan_walk_file_fn file_fn;
 	shuan_walk_skip_fn skip_fn;
 	void *ud;
-	struct {
-		dev_t dev;
-		ino_t ino;
-	} *seen;
-	size_t nseen, capseen;
+	shuan_vec seen; /* dir_id */
 	size_t root_len;
 	int max_depth;
 } walk;
@@ -46,21 +50,12 @@ static int skip(walk *w, const char *path, const char *reason)
 /* Returns 1 when (dev, ino) was seen before, else remembers it. */
 static int seen_before(walk *w, const struct stat *st)
 {
-	for (size_t i = 0; i < w->nseen; i++)
-		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+	const dir_id id = {st->st_dev, st->st_ino};
+	for (size_t i = 0; i < w->seen.n; i++)
+		if (SHUAN_VEC_AT(&w->seen, dir_id, i).dev == id.dev &&
+		    SHUAN_VEC_AT(&w->seen, dir_id, i).ino == id.ino)
 			return 1;
-	if (w->nseen == w->capseen) {
-		size_t cap = w->capseen ? w->capseen * 2 : 64;
-		void *p = shuan_realloc(w->seen, cap * sizeof(*w->seen));
-		if (!p)
-			return -1;
-		w->seen = p;
-		w->capseen = cap;
-	}
-	w->seen[w->nseen].dev = st->st_dev;
-	w->seen[w->nseen].ino = st->st_ino;
-	w->nseen++;
-	return 0;
+	return shuan_vec_push(&w->seen, &id) ? -1 : 0;
 }
 
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -71,31 +66,30 @@ static int walk_dir(walk *w, const char *path, int depth)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	shuan_vec list;
+	char **names;
+	size_t n;
 	int rc = 0;
 
 	if (!d)
 		return skip(w, path, strerror(errno));
+	shuan_vec_init(&list, sizeof(char *), SIZE_MAX / sizeof(char *));
 	while ((de = readdir(d))) {
+		char *name;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **p = shuan_realloc(names, cap * sizeof(*names));
-			if (!p) {
-				rc = SHUAN_ENOMEM;
-				break;
-			}
-			names = p;
-		}
-		if (!(names[n] = shuan_strdup(de->d_name))) {
+		if (!(name = shuan_strdup(de->d_name))) {
 			rc = SHUAN_ENOMEM;
 			break;
 		}
-		n++;
+		if ((rc = shuan_vec_push(&list, &name))) {
+			shuan_free(name);
+			break;
+		}
 	}
 	closedir(d);
+	names = list.v;
+	n = list.n;
 	if (!rc && n)
 		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
@@ -113,7 +107,7 @@ static int walk_dir(walk *w, const char *path, int depth)
 		}
 		shuan_free(names[i]);
 	}
-	shuan_free(names);
+	shuan_vec_free(&list);
 	return rc;
 }
 
@@ -151,8 +145,14 @@ static int walk_path(walk *w, const char *path, int depth, bool is_root)
 int shuan_walk(const char *root, const shuan_walk_options *opts, shuan_walk_file_fn file_fn,
 	       shuan_walk_skip_fn skip_fn, void *userdata)
 {
-	walk w = {opts, file_fn, skip_fn, userdata, NULL, 0, 0, strlen(root), 64};
+	walk w = {.o = opts,
+	          .file_fn = file_fn,
+	          .skip_fn = skip_fn,
+	          .ud = userdata,
+	          .root_len = strlen(root),
+	          .max_depth = 64};
 	int rc;
+	shuan_vec_init(&w.seen, sizeof(dir_id), SIZE_MAX / sizeof(dir_id));
 	if (opts && opts->version != SHUAN_WALK_OPTIONS_VERSION)
 		return SHUAN_EINVAL;
 	if (opts && opts->max_depth > 0)
@@ -160,6 +160,6 @@ int shuan_walk(const char *root, const shuan_walk_options *opts, shuan_walk_file
 	while (w.root_len > 1 && root[w.root_len - 1] == '/')
 		w.root_len--;
 	rc = walk_path(&w, root, 0, true);
-	shuan_free(w.seen);
+	shuan_vec_free(&w.seen);
 	return rc;
 }

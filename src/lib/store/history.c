@@ -4,11 +4,13 @@
  * (scan_outcomes, schema 7). Nothing here is a matched value: the store
  * keeps counts, and names with their PI masked.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/store/internal.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #define SCAN_COLUMNS                                                                                               \
 	"s.id, s.started, s.finished, s.elapsed, s.targets, s.version, s.inputs_scanned, s.inputs_skipped, s.bytes," \
@@ -107,126 +109,123 @@ void shuan_scan_counts_free(shuan_scan_count *v, size_t n)
 	shuan_free(v);
 }
 
+/* The store's error for a failed read: SHUAN_ESTORE. */
+static int read_failed(shuan_store *s)
+{
+	shuan_store__seterr(s, "store read: %s", sqlite3_errmsg(shuan_store__db(s)));
+	return SHUAN_ESTORE;
+}
+
+/* Prepares a read, its failure the store's error. */
+static int prepare_read(shuan_store *s, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v2(shuan_store__db(s), sql, -1, st, NULL) == SQLITE_OK ? 0 : read_failed(s);
+}
+
+/* Steps st to its end, each row appended to v by fill (which leaves its
+ * element clear when it fails); finalizes st. A failing step is the store's
+ * error. */
+static int collect_rows(shuan_store *s, sqlite3_stmt *st, shuan_vec *v,
+                        int (*fill)(sqlite3_stmt *st, void *row, const void *ud), const void *ud)
+{
+	int rc = 0, r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = shuan_vec_reserve(v, 1)) || (rc = fill(st, (char *)v->v + v->n * v->elem, ud)))
+			break;
+		v->n++;
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = read_failed(s);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int info_row(sqlite3_stmt *st, void *row, const void *ud)
+{
+	(void)ud;
+	return row_info(st, row);
+}
+
 int shuan_store_scans(shuan_store *s, size_t limit, shuan_scan_info **out, size_t *n)
 {
-	sqlite3 *db = shuan_store__db(s);
 	sqlite3_stmt *st = NULL;
-	shuan_scan_info *v = NULL;
-	size_t k = 0, cap = 0;
-	int rc = 0, r;
+	shuan_vec v;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT " SCAN_COLUMNS " FROM scans s LEFT JOIN scan_outcomes o ON o.scan_id = s.id"
-			       " ORDER BY s.id DESC LIMIT ?",
-			       -1, &st, NULL) != SQLITE_OK) {
-		shuan_store__seterr(s, "store read: %s", sqlite3_errmsg(db));
-		return SHUAN_ESTORE;
-	}
+	shuan_vec_init(&v, sizeof(shuan_scan_info), SIZE_MAX / sizeof(shuan_scan_info));
+	if ((rc = prepare_read(s,
+	                       "SELECT " SCAN_COLUMNS
+	                       " FROM scans s LEFT JOIN scan_outcomes o ON o.scan_id = s.id"
+	                       " ORDER BY s.id DESC LIMIT ?",
+	                       &st)))
+		return rc;
 	sqlite3_bind_int64(st, 1, limit ? (sqlite3_int64)limit : -1);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			shuan_scan_info *nv = shuan_realloc(v, nc * sizeof(*nv));
-			if (!nv) {
-				rc = SHUAN_ENOMEM;
-				break;
-			}
-			v = nv;
-			cap = nc;
-		}
-		if ((rc = row_info(st, &v[k])))
-			break;
-		k++;
-	}
-	if (!rc && r != SQLITE_DONE) {
-		shuan_store__seterr(s, "store read: %s", sqlite3_errmsg(db));
-		rc = SHUAN_ESTORE;
-	}
-	sqlite3_finalize(st);
-	if (rc) {
-		shuan_scan_infos_free(v, k);
+	if ((rc = collect_rows(s, st, &v, info_row, NULL))) {
+		shuan_scan_infos_free(v.v, v.n);
 		return rc;
 	}
-	*out = v;
-	*n = k;
+	*out = v.v;
+	*n = v.n;
+	return 0;
+}
+
+/* One row of a detector (det: with distinct and sensitive counts) or skip table. */
+static int count_row(sqlite3_stmt *st, void *row, const void *det)
+{
+	shuan_scan_count *c = row;
+	memset(c, 0, sizeof(*c));
+	if (!(c->name = col_text(st, 0)))
+		return SHUAN_ENOMEM;
+	c->findings = (uint64_t)sqlite3_column_int64(st, 1);
+	if (*(const bool *)det) {
+		c->distinct = (uint64_t)sqlite3_column_int64(st, 2);
+		c->sensitive = (uint64_t)sqlite3_column_int64(st, 3);
+	}
 	return 0;
 }
 
 /* The rows of one scan's detector or skip table. */
 static int counts(shuan_store *s, const char *sql, int64_t id, bool det, shuan_scan_count **out, size_t *n)
 {
-	sqlite3 *db = shuan_store__db(s);
 	sqlite3_stmt *st = NULL;
-	shuan_scan_count *v = NULL;
-	size_t k = 0, cap = 0;
-	int rc = 0, r;
+	shuan_vec v;
+	int rc;
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		shuan_store__seterr(s, "store read: %s", sqlite3_errmsg(db));
-		return SHUAN_ESTORE;
-	}
+	shuan_vec_init(&v, sizeof(shuan_scan_count), SIZE_MAX / sizeof(shuan_scan_count));
+	if ((rc = prepare_read(s, sql, &st)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			shuan_scan_count *nv = shuan_realloc(v, nc * sizeof(*nv));
-			if (!nv) {
-				rc = SHUAN_ENOMEM;
-				break;
-			}
-			v = nv;
-			cap = nc;
-		}
-		memset(&v[k], 0, sizeof(v[k]));
-		if (!(v[k].name = col_text(st, 0))) {
-			rc = SHUAN_ENOMEM;
-			break;
-		}
-		v[k].findings = (uint64_t)sqlite3_column_int64(st, 1);
-		if (det) {
-			v[k].distinct = (uint64_t)sqlite3_column_int64(st, 2);
-			v[k].sensitive = (uint64_t)sqlite3_column_int64(st, 3);
-		}
-		k++;
-	}
-	if (!rc && r != SQLITE_DONE) {
-		shuan_store__seterr(s, "store read: %s", sqlite3_errmsg(db));
-		rc = SHUAN_ESTORE;
-	}
-	sqlite3_finalize(st);
-	if (rc) {
-		shuan_scan_counts_free(v, k);
+	if ((rc = collect_rows(s, st, &v, count_row, &det))) {
+		shuan_scan_counts_free(v.v, v.n);
 		return rc;
 	}
-	*out = v;
-	*n = k;
+	*out = v.v;
+	*n = v.n;
 	return 0;
 }
 
 int shuan_store_scan_get(shuan_store *s, int64_t id, shuan_scan_info *out, shuan_scan_count **dets, size_t *ndets,
 			 shuan_scan_count **skips, size_t *nskips)
 {
-	sqlite3 *db = shuan_store__db(s);
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
 	*dets = *skips = NULL;
 	*ndets = *nskips = 0;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT " SCAN_COLUMNS " FROM scans s LEFT JOIN scan_outcomes o ON o.scan_id = s.id"
-			       " WHERE s.id = ?",
-			       -1, &st, NULL) != SQLITE_OK) {
-		shuan_store__seterr(s, "store read: %s", sqlite3_errmsg(db));
-		return SHUAN_ESTORE;
-	}
+	if ((rc = prepare_read(s,
+	                       "SELECT " SCAN_COLUMNS
+	                       " FROM scans s LEFT JOIN scan_outcomes o ON o.scan_id = s.id"
+	                       " WHERE s.id = ?",
+	                       &st)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	r = sqlite3_step(st);
 	rc = r == SQLITE_ROW ? row_info(st, out) : r == SQLITE_DONE ? SHUAN_ENOTFOUND : SHUAN_ESTORE;
 	if (rc == SHUAN_ESTORE)
-		shuan_store__seterr(s, "store read: %s", sqlite3_errmsg(db));
+		read_failed(s);
 	else if (rc == SHUAN_ENOTFOUND)
 		shuan_store__seterr(s, "no scan %lld in the store", (long long)id);
 	sqlite3_finalize(st);

@@ -15,27 +15,11 @@
 
 #include "lib/validate/internal.h"
 
-/* Collects 16-19 digits; groups may be split by one consistent ' ' or '-'. */
+/* Collects up to 19 digits; groups may be split by one consistent ' ' or '-'
+ * after any digit. */
 static size_t collect_digits(const char *s, size_t n, char out[20])
 {
-	size_t k = 0;
-	char sep = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (is_digit(c)) {
-			if (k == 19)
-				return 0;
-			out[k++] = c;
-			continue;
-		}
-		if ((c != ' ' && c != '-') || k == 0 || i + 1 >= n || !is_digit(s[i + 1]))
-			return 0;
-		if (sep && sep != c)
-			return 0;
-		sep = c;
-	}
-	out[k] = '\0';
-	return k;
+	return shuan_validate__collect_digits(s, n, out, 19, ~(uint32_t)1);
 }
 
 /* The brand by prefix rules, or NULL when no rule fits this length. */

@@ -44,6 +44,15 @@ static inline bool is_hex(int c)
 /* True when n chars at s are all ASCII digits (n > 0). */
 bool shuan_validate__all_digits(const char *s, size_t n);
 
+/*
+ * Copies the digits of s[0..n) to out (room for max + 1; NUL-terminated) and
+ * returns how many, or 0 when s holds more than max digits or anything but
+ * digits and separators. A separator is one ' ' or '-' between two digits,
+ * the same one throughout, allowed only after the k-th digit where bit k of
+ * sep_after is set (k < 32): a card number's groups and a mobile's 3-4-4.
+ */
+size_t shuan_validate__collect_digits(const char *s, size_t n, char *out, size_t max, uint32_t sep_after);
+
 /* Parses exactly n digits at s (n <= 9). */
 int shuan_validate__num(const char *s, size_t n);
 

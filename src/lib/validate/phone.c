@@ -29,25 +29,9 @@ static size_t skip_country(const char *s, size_t n)
 }
 
 /* Collects 11 digits allowing one consistent separator after digits 3 and 7. */
-static bool collect_mobile(const char *s, size_t n, char out[11])
+static bool collect_mobile(const char *s, size_t n, char out[12])
 {
-	size_t k = 0;
-	char sep = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (is_digit(c)) {
-			if (k == 11)
-				return false;
-			out[k++] = c;
-			continue;
-		}
-		if ((c != ' ' && c != '-') || (k != 3 && k != 7) || !is_digit(i + 1 < n ? s[i + 1] : 0))
-			return false;
-		if (sep && sep != c)
-			return false;
-		sep = c;
-	}
-	return k == 11;
+	return shuan_validate__collect_digits(s, n, out, 11, 1u << 3 | 1u << 7) == 11;
 }
 
 bool shuan_validate__cn_mobile(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r)
@@ -55,7 +39,7 @@ bool shuan_validate__cn_mobile(const shuan_vdata *d, const char *buf, size_t len
 	const char *s = SPAN_P(buf, r);
 	size_t n = SPAN_N(r);
 	size_t i = skip_country(s, n);
-	char num[11];
+	char num[12];
 	if (!collect_mobile(s + i, n - i, num) || num[0] != '1' || num[1] < '3')
 		return false;
 	if (d && d->mobile_prefixes) {

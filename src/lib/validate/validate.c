@@ -155,6 +155,29 @@ bool shuan_validate__all_digits(const char *s, size_t n)
 	return true;
 }
 
+size_t shuan_validate__collect_digits(const char *s, size_t n, char *out, size_t max, uint32_t sep_after)
+{
+	size_t k = 0;
+	char sep = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (is_digit(c)) {
+			if (k == max)
+				return 0;
+			out[k++] = c;
+			continue;
+		}
+		if ((c != ' ' && c != '-') || k >= 32 || !(sep_after >> k & 1) || i + 1 >= n ||
+		    !is_digit(s[i + 1]))
+			return 0;
+		if (sep && sep != c)
+			return 0;
+		sep = c;
+	}
+	out[k] = '\0';
+	return k;
+}
+
 int shuan_validate__num(const char *s, size_t n)
 {
 	int v = 0;

@@ -1,0 +1,28 @@
+/*
+ * util/hex.c - hex digits (util/hex.h).
+ */
+#include "util/hex.h"
+
+int shuan_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool shuan_hex_decode(const char *s, size_t n, unsigned char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		/* the low digit is read only after the high one, which stops at a NUL */
+		int hi = shuan_hex_digit((unsigned char)s[2 * i]),
+		    lo = hi < 0 ? -1 : shuan_hex_digit((unsigned char)s[2 * i + 1]);
+		if (lo < 0)
+			return false;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return true;
+}

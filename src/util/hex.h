@@ -1,0 +1,22 @@
+/*
+ * util/hex.h - hexadecimal digits read in one place: percent-escapes and
+ * \uXXXX in scanned text, %XX in database URLs, PostgreSQL bytea, and
+ * stored fingerprints and key ids all decode through these.
+ */
+#ifndef SHUAN_UTIL_HEX_H
+#define SHUAN_UTIL_HEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The value of one hex digit (either case), or -1 for any other byte. */
+int shuan_hex_digit(int c);
+
+/* Decodes the 2n hex digits at s into n bytes at out. Returns false at the
+ * first byte that is not a hex digit (a NUL included, so a shorter string
+ * is never read past its end); out may then be partly written. What
+ * follows the 2n digits is not looked at: callers that want exactly 2n
+ * check s[2 * n] themselves. */
+bool shuan_hex_decode(const char *s, size_t n, unsigned char *out);
+
+#endif
