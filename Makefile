@@ -14,7 +14,7 @@ SARIF_DIR ?= $(CURDIR)/$(BUILD)/sarif
 # Warnings are errors in CI (.ci/run sets WERROR=ON); users' builds only warn.
 WERROR ?= OFF
 
-.PHONY: all deps build demo test test-release test-fast tsan clean fuzz fuzz-run bench-deps bench bench-inventory sarif-deps
+.PHONY: all deps build demo test test-release test-fast tsan clean fuzz fuzz-run bench-deps bench bench-linear bench-inventory sarif-deps
 
 all: build
 
@@ -114,6 +114,10 @@ bench-deps:
 
 bench: build bench-deps
 	bench/run
+
+# One-line against multi-line forms of the same data (docs/benchmarks.md, Linearity).
+bench-linear: build bench-deps
+	bench/linear
 
 # shuan inventory --full against psql COPY on a throwaway PostgreSQL (docs/benchmarks.md).
 bench-inventory: build bench-deps
