@@ -28,6 +28,62 @@ static void on_sigint(int sig)
 	atomic_store(&g_cancel, 1);
 }
 
+void cli_duty_opts_init(cli_duty_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	cli_db_init(&o->db);
+}
+
+void cli_duty_opts_clear(cli_duty_opts *o)
+{
+	free(o->data);
+	o->data = NULL;
+	o->ndata = 0;
+	cli_db_clear(&o->db);
+}
+
+int cli_duty_option(cli_duty_opts *o, int id, const char *arg, const char *cmd)
+{
+	long v;
+	switch (id) {
+	case CLI_DUTY_AS_OF:
+		o->as_of = arg;
+		return 1;
+	case CLI_DUTY_FORMAT:
+		o->format = arg;
+		return 1;
+	case CLI_DUTY_STORE:
+		o->store = arg;
+		return 1;
+	case CLI_DUTY_NO_STORE:
+		o->no_store = true;
+		return 1;
+	case CLI_DUTY_RULES:
+		o->rules = arg;
+		return 1;
+	case CLI_DUTY_COLOR:
+		o->color = arg;
+		return 1;
+	case CLI_DUTY_QUIET:
+		o->quiet = true;
+		return 1;
+	case CLI_DUTY_DATA:
+		if (cli_push_arg(&o->data, &o->ndata, arg) == 0)
+			return 1;
+		fprintf(stderr, "shuan %s: out of memory\n", cmd);
+		return -1;
+	case CLI_DUTY_JOBS:
+		if (cli_parse_jobs(arg, &v) == 0) {
+			o->jobs = (int)v;
+			return 1;
+		}
+		fprintf(stderr, "shuan %s: --jobs takes a number from 1 to 256\n", cmd);
+		return -1;
+	default:
+		return cli_db_option(&o->db, id, arg, cmd);
+	}
+}
+
 int cli_duty_as_of(const char *cmd, const char *s, shuan_time *out)
 {
 	char err[256];

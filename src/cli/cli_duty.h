@@ -11,11 +11,58 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/db_cli.h"
+#include "cli/options.h"
 #include "shuan/db.h"
 #include "shuan/duty.h"
 #include "shuan/store.h"
 
 struct shuan_people;
+
+/* Option ids the duty commands share (their own ids stay below 900). */
+enum {
+	CLI_DUTY_FORMAT = 'f',
+	CLI_DUTY_JOBS = 'j',
+	CLI_DUTY_QUIET = 'q',
+	CLI_DUTY_AS_OF = 920,
+	CLI_DUTY_STORE,
+	CLI_DUTY_NO_STORE,
+	CLI_DUTY_RULES,
+	CLI_DUTY_COLOR,
+	CLI_DUTY_DATA,
+};
+
+/* Rows every duty command shows the same way. */
+#define CLI_DUTY_COMMON_ROWS                                                                                   \
+	{"as-of", 0, required_argument, "DATETIME",                                                              \
+	 "judge as of this time, e.g. 2025-06-30 or 2025-06-30T18:00+08:00 (default: now)", CLI_DUTY_AS_OF},       \
+	    {"rules", 0, required_argument, "DIR",                                                               \
+	     "rules directory (default: $SHUAN_RULES or the installed rules)", CLI_DUTY_RULES},                    \
+	    {"color", 0, required_argument, "WHEN", "auto, always or never (text format)", CLI_DUTY_COLOR}
+
+/* The rows of --data and how its sources are read (after a command's own
+ * --data row, whose help says what the people are). */
+#define CLI_DUTY_DATA_ROWS                                                                                     \
+	CLI_DB_READ_OPTION_ROWS,                                                                                 \
+	    {"jobs", 'j', required_argument, "N", "scan --data with N threads (default: 1)", CLI_DUTY_JOBS},       \
+	    {"quiet", 'q', no_argument, NULL, "no summary of the --data scan on stderr", CLI_DUTY_QUIET}
+
+/* What the shared options set. */
+typedef struct cli_duty_opts {
+	const char *as_of, *format, *store, *rules, *color;
+	bool no_store, quiet;
+	const char **data; /* --data sources and further arguments; free() */
+	size_t ndata;
+	int jobs;
+	cli_db db;
+} cli_duty_opts;
+
+void cli_duty_opts_init(cli_duty_opts *o);
+/* Handles shared option `id`: 1 handled, 0 not a shared option, -1 after
+ * printing an error (prefixed with cmd). */
+int cli_duty_option(cli_duty_opts *o, int id, const char *arg, const char *cmd);
+/* Frees the data list and wipes the database password. */
+void cli_duty_opts_clear(cli_duty_opts *o);
 
 /* --as-of DATETIME (a date alone is 00:00 China time); now when s is NULL. */
 int cli_duty_as_of(const char *cmd, const char *s, shuan_time *out);

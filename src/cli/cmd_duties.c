@@ -16,21 +16,18 @@
 #include "cli/options.h"
 #include "shuan/duties.h"
 
-enum { O_FORMAT = 'f', O_HELP = 'h', O_ORG = 256, O_ICS, O_AS_OF, O_STORE, O_NO_STORE, O_RULES, O_COLOR };
+enum { O_HELP = 'h', O_ORG = 256, O_ICS };
 
 static const cli_option duties_options[] = {
     {"org", 0, required_argument, "ORG.yaml", "the organisation profile (required)", O_ORG},
     {"ics", 0, required_argument, "FILE", "also write the dated duties as an iCalendar file (RFC 5545)",
      O_ICS},
-    {"as-of", 0, required_argument, "DATETIME", "judge as of this time, e.g. 2025-06-30 (default: now)",
-     O_AS_OF},
-    {"format", 'f', required_argument, "FMT", "text, json or md (default: text)", O_FORMAT},
+    {"format", 'f', required_argument, "FMT", "text, json or md (default: text)", CLI_DUTY_FORMAT},
     {"store", 0, required_argument, "DIR",
-     "store with the ledger and incidents (default: $SHUAN_STORE or ~/.local/share/shuan)", O_STORE},
-    {"no-store", 0, no_argument, NULL, "ignore the store (no ledger, incidents or inventory)", O_NO_STORE},
-    {"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)",
-     O_RULES},
-    {"color", 0, required_argument, "WHEN", "auto, always or never (text format)", O_COLOR},
+     "store with the ledger and incidents (default: $SHUAN_STORE or ~/.local/share/shuan)", CLI_DUTY_STORE},
+    {"no-store", 0, no_argument, NULL, "ignore the store (no ledger, incidents or inventory)",
+     CLI_DUTY_NO_STORE},
+    CLI_DUTY_COMMON_ROWS,
     {"help", 'h', no_argument, NULL, "show this help", O_HELP},
 };
 #define N_OPTIONS (sizeof(duties_options) / sizeof(duties_options[0]))
@@ -63,9 +60,9 @@ static void usage(FILE *f)
 
 int cmd_duties(int argc, char **argv)
 {
-	const char *org_path = NULL, *ics = NULL, *as_of_s = NULL, *format = NULL, *store_opt = NULL,
-	           *rules = NULL, *color = NULL;
-	bool no_store = false, overdue = false;
+	const char *org_path = NULL, *ics = NULL;
+	bool overdue = false;
+	cli_duty_opts d;
 	shuan_duty_rules *dr = NULL;
 	shuan_store *store = NULL;
 	shuan_org org = {0};
@@ -76,6 +73,7 @@ int cmd_duties(int argc, char **argv)
 	int exit_code = CLI_EXIT_ERROR, rc, c;
 	const struct option *lo = cli_options_build(duties_options, N_OPTIONS, shortopts, sizeof(shortopts));
 
+	cli_duty_opts_init(&d);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
 		switch (c) {
@@ -85,28 +83,13 @@ int cmd_duties(int argc, char **argv)
 		case O_ICS:
 			ics = optarg;
 			break;
-		case O_AS_OF:
-			as_of_s = optarg;
-			break;
-		case O_FORMAT:
-			format = optarg;
-			break;
-		case O_STORE:
-			store_opt = optarg;
-			break;
-		case O_NO_STORE:
-			no_store = true;
-			break;
-		case O_RULES:
-			rules = optarg;
-			break;
-		case O_COLOR:
-			color = optarg;
-			break;
 		case O_HELP:
 			usage(stdout);
 			return CLI_EXIT_OK;
 		default:
+			/* --data, --jobs and the database rows are not in this table */
+			if (cli_duty_option(&d, c, optarg, "duties") == 1)
+				break;
 			usage(stderr);
 			return CLI_EXIT_ERROR;
 		}
@@ -120,9 +103,9 @@ int cmd_duties(int argc, char **argv)
 		usage(stderr);
 		return CLI_EXIT_ERROR;
 	}
-	if (cli_duty_format("duties", format, &fmt) || cli_duty_as_of("duties", as_of_s, &as_of) ||
-	    cli_duty_rules("duties", rules, &dr) ||
-	    cli_duty_store("duties", store_opt, no_store, false, &store))
+	if (cli_duty_format("duties", d.format, &fmt) || cli_duty_as_of("duties", d.as_of, &as_of) ||
+	    cli_duty_rules("duties", d.rules, &dr) ||
+	    cli_duty_store("duties", d.store, d.no_store, false, &store))
 		goto cleanup;
 	if (shuan_org_load(&org, org_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "shuan duties: %s\n", err);
@@ -138,7 +121,7 @@ int cmd_duties(int argc, char **argv)
 		fprintf(stderr, "shuan duties: %s\n", err);
 		goto cleanup;
 	}
-	if (shuan_duties_write(stdout, &res, fmt, cli_duty_color(color, stdout, fmt)) != 0 ||
+	if (shuan_duties_write(stdout, &res, fmt, cli_duty_color(d.color, stdout, fmt)) != 0 ||
 	    fflush(stdout) != 0) {
 		fprintf(stderr, "shuan duties: writing the output failed\n");
 		goto cleanup;

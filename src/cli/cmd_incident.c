@@ -32,18 +32,9 @@
 #include "util/yaml.h"
 
 enum {
-	O_FORMAT = 'f',
-	O_JOBS = 'j',
-	O_QUIET = 'q',
 	O_HELP = 'h',
 	O_FACTS = 256,
-	O_DATA,
 	O_FROM_SCAN,
-	O_AS_OF,
-	O_STORE,
-	O_NO_STORE,
-	O_RULES,
-	O_COLOR,
 	O_EVENT,
 	O_AT,
 	O_NOTE,
@@ -105,7 +96,7 @@ static const cli_option incident_options[] = {
     {"data", 0, required_argument, "SOURCE",
      "count the affected people by scanning SOURCE, e.g. the leaked files or tables (repeatable; a "
      "database URL is read in full)",
-     O_DATA},
+     CLI_DUTY_DATA},
     {"from-scan", 0, required_argument, "RUN",
      "take the affected people from inventory run RUN in the store (a number from 'shuan inventory "
      "list', or latest)",
@@ -124,17 +115,12 @@ static const cli_option incident_options[] = {
     {"out-dir", 0, required_argument, "DIR",
      "(report) where the documents go (default: the current directory)", O_OUT_DIR},
     {"all", 0, no_argument, NULL, "(list) closed incidents too", O_ALL},
-    {"as-of", 0, required_argument, "DATETIME", "judge as of this time (default: now)", O_AS_OF},
     {"format", 'f', required_argument, "FMT",
-     "text, json or md; report: md, html or both (default: text; report: both)", O_FORMAT},
+     "text, json or md; report: md, html or both (default: text; report: both)", CLI_DUTY_FORMAT},
     {"store", 0, required_argument, "DIR",
-     "store holding the incidents (default: $SHUAN_STORE or ~/.local/share/shuan)", O_STORE},
-    {"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)",
-     O_RULES},
-    {"color", 0, required_argument, "WHEN", "auto, always or never (text format)", O_COLOR},
-    CLI_DB_READ_OPTION_ROWS,
-    {"jobs", 'j', required_argument, "N", "scan --data with N threads (default: 1)", O_JOBS},
-    {"quiet", 'q', no_argument, NULL, "no summary of the --data scan on stderr", O_QUIET},
+     "store holding the incidents (default: $SHUAN_STORE or ~/.local/share/shuan)", CLI_DUTY_STORE},
+    CLI_DUTY_COMMON_ROWS,
+    CLI_DUTY_DATA_ROWS,
     {"help", 'h', no_argument, NULL, "show this help", O_HELP},
 };
 #define N_OPTIONS (sizeof(incident_options) / sizeof(incident_options[0]))
@@ -172,15 +158,13 @@ static void usage(FILE *f)
 }
 
 typedef struct iopts {
-	const char *facts, *as_of, *format, *store, *rules, *color, *event, *at, *note, *level, *out_dir;
+	const char *facts, *event, *at, *note, *level, *out_dir;
 	const char *from_scan;
 	const char *fact[N_FACTS];
-	const char **data;
-	size_t ndata, nfacts;
-	bool summary, all, quiet;
-	int jobs;
+	size_t nfacts;
+	bool summary, all;
 	const char *id;
-	cli_db db;
+	cli_duty_opts d;
 } iopts;
 
 static int parse(int argc, char **argv, iopts *o, bool want_id)
@@ -200,27 +184,8 @@ static int parse(int argc, char **argv, iopts *o, bool want_id)
 		case O_FACTS:
 			o->facts = optarg;
 			break;
-		case O_DATA:
-			if (cli_push_arg(&o->data, &o->ndata, optarg))
-				return CLI_EXIT_ERROR;
-			break;
 		case O_FROM_SCAN:
 			o->from_scan = optarg;
-			break;
-		case O_AS_OF:
-			o->as_of = optarg;
-			break;
-		case O_FORMAT:
-			o->format = optarg;
-			break;
-		case O_STORE:
-			o->store = optarg;
-			break;
-		case O_RULES:
-			o->rules = optarg;
-			break;
-		case O_COLOR:
-			o->color = optarg;
 			break;
 		case O_EVENT:
 			o->event = optarg;
@@ -243,23 +208,11 @@ static int parse(int argc, char **argv, iopts *o, bool want_id)
 		case O_ALL:
 			o->all = true;
 			break;
-		case O_QUIET:
-			o->quiet = true;
-			break;
-		case O_JOBS: {
-			long v;
-			if (cli_parse_jobs(optarg, &v)) {
-				fprintf(stderr, "shuan incident: --jobs takes a number from 1 to 256\n");
-				return CLI_EXIT_ERROR;
-			}
-			o->jobs = (int)v;
-			break;
-		}
 		case O_HELP:
 			usage(stdout);
 			return -1;
 		default: {
-			int r = cli_db_option(&o->db, c, optarg, "incident");
+			int r = cli_duty_option(&o->d, c, optarg, "incident");
 			if (r == 1)
 				break;
 			if (r == 0)
@@ -278,7 +231,7 @@ static int parse(int argc, char **argv, iopts *o, bool want_id)
 		o->id = argv[optind++];
 	}
 	for (int i = optind; i < argc; i++)
-		if (cli_push_arg(&o->data, &o->ndata, argv[i]))
+		if (cli_push_arg(&o->d.data, &o->d.ndata, argv[i]))
 			return CLI_EXIT_ERROR;
 	return 0;
 }
@@ -408,7 +361,7 @@ static int people_from_run(const char *cmd, const iopts *o, shuan_store *store, 
 		            : "the run has no people counts");
 		return CLI_EXIT_ERROR;
 	}
-	if (!o->quiet) {
+	if (!o->d.quiet) {
 		fprintf(stderr, "shuan %s: --from-scan: %s: %lld people with PI, %lld with sensitive PI\n",
 		        cmd, inv.run, (long long)inv.pi_people, (long long)inv.spi_people);
 		if (inv.sampled)
@@ -452,22 +405,22 @@ static int load_facts(const char *cmd, iopts *o, const shuan_duty_rules *dr, shu
 	                                                 err, sizeof(err))) != 0)
 		goto fail;
 	shuan_buf_free(&yaml);
-	if (o->from_scan && o->ndata) {
+	if (o->from_scan && o->d.ndata) {
 		fprintf(stderr, "shuan %s: give --data or --from-scan, not both\n", cmd);
 		return CLI_EXIT_ERROR;
 	}
 	if (o->from_scan)
 		return people_from_run(cmd, o, store, f);
-	if (o->ndata) {
+	if (o->d.ndata) {
 		shuan_people *people = NULL;
 		shuan_people_counts pc;
 		shuan_duty_data_result dres;
-		if (cli_duty_count(cmd, dr, o->rules, o->data, o->ndata, &o->db.opt, store, o->jobs, o->quiet,
-		                   &people, &dres))
+		if (cli_duty_count(cmd, dr, o->d.rules, o->d.data, o->d.ndata, &o->d.db.opt, store, o->d.jobs,
+		                   o->d.quiet, &people, &dres))
 			return CLI_EXIT_ERROR;
 		shuan_people_counts_get(people, &pc);
 		shuan_people_free(people);
-		if ((f->pi_people >= 0 || f->spi_people >= 0) && !o->quiet)
+		if ((f->pi_people >= 0 || f->spi_people >= 0) && !o->d.quiet)
 			fprintf(stderr,
 			        "shuan %s: --data given: the people counted in the data replace the facts' "
 			        "counts\n",
@@ -508,8 +461,8 @@ static int grade_or_new(iopts *o, bool store_it)
 		fprintf(stderr, "shuan %s: give --facts F.yaml (or fact flags)\n", cmd);
 		return CLI_EXIT_ERROR;
 	}
-	if (cli_duty_format(cmd, o->format, &fmt) || cli_duty_as_of(cmd, o->as_of, &as_of) ||
-	    cli_duty_rules(cmd, o->rules, &dr) || cli_duty_store(cmd, o->store, false, store_it, &store))
+	if (cli_duty_format(cmd, o->d.format, &fmt) || cli_duty_as_of(cmd, o->d.as_of, &as_of) ||
+	    cli_duty_rules(cmd, o->d.rules, &dr) || cli_duty_store(cmd, o->d.store, false, store_it, &store))
 		goto cleanup;
 	if (load_facts(cmd, o, dr, store, store_it && isatty(STDIN_FILENO), &f))
 		goto cleanup;
@@ -534,7 +487,7 @@ static int grade_or_new(iopts *o, bool store_it)
 		else
 			fprintf(stderr, "shuan %s: incident #%lld recorded\n", cmd, (long long)id);
 	}
-	if (shuan_incident_grade_write(stdout, g, &f, fmt, cli_duty_color(o->color, stdout, fmt)) != 0 ||
+	if (shuan_incident_grade_write(stdout, g, &f, fmt, cli_duty_color(o->d.color, stdout, fmt)) != 0 ||
 	    fflush(stdout) != 0) {
 		fprintf(stderr, "shuan %s: writing the output failed\n", cmd);
 		goto cleanup;
@@ -577,7 +530,7 @@ static int load_graded(const char *cmd, const iopts *o, shuan_duty_rules *dr, sh
 
 static int need_store(const char *cmd, const iopts *o, shuan_store **store)
 {
-	if (cli_duty_store(cmd, o->store, false, false, store))
+	if (cli_duty_store(cmd, o->d.store, false, false, store))
 		return CLI_EXIT_ERROR;
 	if (!*store) {
 		fprintf(stderr,
@@ -601,7 +554,8 @@ static int stored_open(const char *cmd, const iopts *o, const shuan_time *as_of,
 {
 	int64_t id;
 	memset(st, 0, sizeof(*st));
-	if (parse_id(o->id, &id) || cli_duty_rules(cmd, o->rules, &st->dr) || need_store(cmd, o, &st->store))
+	if (parse_id(o->id, &id) || cli_duty_rules(cmd, o->d.rules, &st->dr) ||
+	    need_store(cmd, o, &st->store))
 		return CLI_EXIT_ERROR;
 	if (!(st->g = shuan_malloc(sizeof(*st->g)))) {
 		fprintf(stderr, "shuan %s: out of memory\n", cmd);
@@ -630,10 +584,10 @@ static int show(iopts *o)
 	shuan_time as_of;
 	int exit_code = CLI_EXIT_ERROR;
 
-	if (cli_duty_format(cmd, o->format, &fmt) || cli_duty_as_of(cmd, o->as_of, &as_of))
+	if (cli_duty_format(cmd, o->d.format, &fmt) || cli_duty_as_of(cmd, o->d.as_of, &as_of))
 		return CLI_EXIT_ERROR;
 	if (stored_open(cmd, o, &as_of, &st) == 0 &&
-	    shuan_incident_show_write(stdout, &st.inc, st.g, fmt, cli_duty_color(o->color, stdout, fmt)) ==
+	    shuan_incident_show_write(stdout, &st.inc, st.g, fmt, cli_duty_color(o->d.color, stdout, fmt)) ==
 	        0 &&
 	    fflush(stdout) == 0)
 		exit_code = st.grade_rc ? CLI_EXIT_ERROR : any_overdue(st.g) ? CLI_EXIT_FOUND : CLI_EXIT_OK;
@@ -692,10 +646,10 @@ static int list(iopts *o)
 	int exit_code = CLI_EXIT_ERROR;
 	bool color, overdue = false, failed = false;
 
-	if (cli_duty_format(cmd, o->format, &fmt) || cli_duty_as_of(cmd, o->as_of, &as_of) ||
-	    cli_duty_rules(cmd, o->rules, &dr) || cli_duty_store(cmd, o->store, false, false, &store))
+	if (cli_duty_format(cmd, o->d.format, &fmt) || cli_duty_as_of(cmd, o->d.as_of, &as_of) ||
+	    cli_duty_rules(cmd, o->d.rules, &dr) || cli_duty_store(cmd, o->d.store, false, false, &store))
 		goto cleanup;
-	color = cli_duty_color(o->color, stdout, fmt);
+	color = cli_duty_color(o->d.color, stdout, fmt);
 	if (store && shuan_incident_ids(store, o->all, &ids, &n, err, sizeof(err)) != 0) {
 		fprintf(stderr, "shuan %s: %s\n", cmd, err);
 		goto cleanup;
@@ -811,7 +765,7 @@ static int add_event(iopts *o, bool close)
 	int exit_code = CLI_EXIT_ERROR;
 
 	shuan_buf_init(&detail, 1u << 20);
-	if (parse_id(o->id, &id) || cli_duty_as_of(cmd, o->as_of, &now) || need_store(cmd, o, &store))
+	if (parse_id(o->id, &id) || cli_duty_as_of(cmd, o->d.as_of, &now) || need_store(cmd, o, &store))
 		goto cleanup;
 	at = now;
 	if (o->at && shuan_time_parse(o->at, false, "--at", &at, err, sizeof(err)) != 0) {
@@ -890,15 +844,15 @@ static int report(iopts *o)
 	bool md = true, html = true;
 	const char *dir = o->out_dir ? o->out_dir : ".";
 
-	if (o->format && !strcmp(o->format, "md"))
+	if (o->d.format && !strcmp(o->d.format, "md"))
 		html = false;
-	else if (o->format && !strcmp(o->format, "html"))
+	else if (o->d.format && !strcmp(o->d.format, "html"))
 		md = false;
-	else if (o->format && strcmp(o->format, "both")) {
+	else if (o->d.format && strcmp(o->d.format, "both")) {
 		fprintf(stderr, "shuan %s: --format takes md, html or both\n", cmd);
 		return CLI_EXIT_ERROR;
 	}
-	if (cli_duty_as_of(cmd, o->as_of, &as_of))
+	if (cli_duty_as_of(cmd, o->d.as_of, &as_of))
 		return CLI_EXIT_ERROR;
 	if (stored_open(cmd, o, &as_of, &st))
 		goto cleanup;
@@ -945,15 +899,14 @@ int cmd_incident(int argc, char **argv)
 		        sub);
 		return CLI_EXIT_ERROR;
 	}
-	cli_db_init(&o.db);
+	cli_duty_opts_init(&o.d);
 	rc = parse(argc - 1, argv + 1, &o, k >= 3);
 	if (rc == -1) {
-		free(o.data);
-		cli_db_clear(&o.db);
+		cli_duty_opts_clear(&o.d);
 		return CLI_EXIT_OK;
 	}
-	if (rc == 0 && o.ndata && k > 1) {
-		fprintf(stderr, "shuan incident %s: unexpected argument '%s'\n", sub, o.data[0]);
+	if (rc == 0 && o.d.ndata && k > 1) {
+		fprintf(stderr, "shuan incident %s: unexpected argument '%s'\n", sub, o.d.data[0]);
 		rc = CLI_EXIT_ERROR;
 	}
 	if (rc == 0) {
@@ -981,7 +934,6 @@ int cmd_incident(int argc, char **argv)
 			break;
 		}
 	}
-	free(o.data);
-	cli_db_clear(&o.db);
+	cli_duty_opts_clear(&o.d);
 	return rc;
 }

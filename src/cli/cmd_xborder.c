@@ -23,21 +23,7 @@
 #define EXIT_CONTRACT 3
 #define EXIT_ASSESSMENT 4
 
-enum {
-	O_ORG = 256,
-	O_TRANSFER,
-	O_DATA,
-	O_AS_OF,
-	O_FORMAT = 'f',
-	O_STORE = 260,
-	O_NO_STORE,
-	O_RULES,
-	O_YEAR,
-	O_COLOR,
-	O_JOBS = 'j',
-	O_QUIET = 'q',
-	O_HELP = 'h',
-};
+enum { O_HELP = 'h', O_ORG = 256, O_TRANSFER, O_YEAR };
 
 static const cli_option xborder_options[] = {
     {"org", 0, required_argument, "ORG.yaml", "the organisation profile (assess, record)", O_ORG},
@@ -45,21 +31,15 @@ static const cli_option xborder_options[] = {
     {"data", 0, required_argument, "SOURCE",
      "count the people in the data sent by scanning SOURCE: files, directories, or a database URL read in "
      "full (repeatable; further PATHs after the options count too)",
-     O_DATA},
-    {"as-of", 0, required_argument, "DATETIME",
-     "judge as of this time, e.g. 2025-06-30 or 2025-06-30T18:00+08:00 (default: now)", O_AS_OF},
+     CLI_DUTY_DATA},
+    CLI_DUTY_DATA_ROWS,
     {"year", 0, required_argument, "YYYY", "(ledger) the year to list (default: the year of --as-of)",
      O_YEAR},
-    {"format", 'f', required_argument, "FMT", "text, json or md (default: text)", O_FORMAT},
+    {"format", 'f', required_argument, "FMT", "text, json or md (default: text)", CLI_DUTY_FORMAT},
     {"store", 0, required_argument, "DIR",
-     "store holding the ledger (default: $SHUAN_STORE or ~/.local/share/shuan)", O_STORE},
-    {"no-store", 0, no_argument, NULL, "(assess) no ledger: judge this transfer alone", O_NO_STORE},
-    {"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)",
-     O_RULES},
-    {"color", 0, required_argument, "WHEN", "auto, always or never (text format)", O_COLOR},
-    CLI_DB_READ_OPTION_ROWS,
-    {"jobs", 'j', required_argument, "N", "scan --data with N threads (default: 1)", O_JOBS},
-    {"quiet", 'q', no_argument, NULL, "no summary of the --data scan on stderr", O_QUIET},
+     "store holding the ledger (default: $SHUAN_STORE or ~/.local/share/shuan)", CLI_DUTY_STORE},
+    {"no-store", 0, no_argument, NULL, "(assess) no ledger: judge this transfer alone", CLI_DUTY_NO_STORE},
+    CLI_DUTY_COMMON_ROWS,
     {"help", 'h', no_argument, NULL, "show this help", O_HELP},
 };
 #define N_OPTIONS (sizeof(xborder_options) / sizeof(xborder_options[0]))
@@ -92,12 +72,8 @@ static void usage(FILE *f)
 }
 
 typedef struct xopts {
-	const char *org, *transfer, *as_of, *format, *store, *rules, *color, *year;
-	const char **data;
-	size_t ndata;
-	bool no_store, quiet;
-	int jobs;
-	cli_db db;
+	const char *org, *transfer, *year;
+	cli_duty_opts d;
 } xopts;
 
 static int parse(int argc, char **argv, xopts *o)
@@ -114,48 +90,14 @@ static int parse(int argc, char **argv, xopts *o)
 		case O_TRANSFER:
 			o->transfer = optarg;
 			break;
-		case O_DATA:
-			if (cli_push_arg(&o->data, &o->ndata, optarg))
-				return CLI_EXIT_ERROR;
-			break;
-		case O_AS_OF:
-			o->as_of = optarg;
-			break;
 		case O_YEAR:
 			o->year = optarg;
 			break;
-		case O_FORMAT:
-			o->format = optarg;
-			break;
-		case O_STORE:
-			o->store = optarg;
-			break;
-		case O_NO_STORE:
-			o->no_store = true;
-			break;
-		case O_RULES:
-			o->rules = optarg;
-			break;
-		case O_COLOR:
-			o->color = optarg;
-			break;
-		case O_QUIET:
-			o->quiet = true;
-			break;
-		case O_JOBS: {
-			long v;
-			if (cli_parse_jobs(optarg, &v)) {
-				fprintf(stderr, "shuan xborder: --jobs takes a number from 1 to 256\n");
-				return CLI_EXIT_ERROR;
-			}
-			o->jobs = (int)v;
-			break;
-		}
 		case O_HELP:
 			usage(stdout);
 			return -1;
 		default: {
-			int r = cli_db_option(&o->db, c, optarg, "xborder");
+			int r = cli_duty_option(&o->d, c, optarg, "xborder");
 			if (r == 1)
 				break;
 			if (r == 0)
@@ -166,7 +108,7 @@ static int parse(int argc, char **argv, xopts *o)
 	}
 	/* further paths after the options are data sources too */
 	for (int i = optind; i < argc; i++)
-		if (cli_push_arg(&o->data, &o->ndata, argv[i]))
+		if (cli_push_arg(&o->d.data, &o->d.ndata, argv[i]))
 			return CLI_EXIT_ERROR;
 	return 0;
 }
@@ -191,12 +133,12 @@ static int assess(xopts *o, bool record)
 		fprintf(stderr, "shuan %s: --org ORG.yaml and --transfer T.yaml are required\n", cmd);
 		return CLI_EXIT_ERROR;
 	}
-	if (record && o->no_store) {
+	if (record && o->d.no_store) {
 		fprintf(stderr, "shuan %s: --no-store: the ledger lives in the store\n", cmd);
 		return CLI_EXIT_ERROR;
 	}
-	if (cli_duty_format(cmd, o->format, &fmt) || cli_duty_as_of(cmd, o->as_of, &as_of) ||
-	    cli_duty_rules(cmd, o->rules, &dr))
+	if (cli_duty_format(cmd, o->d.format, &fmt) || cli_duty_as_of(cmd, o->d.as_of, &as_of) ||
+	    cli_duty_rules(cmd, o->d.rules, &dr))
 		goto cleanup;
 	if ((rc = shuan_org_load(&org, o->org, err, sizeof(err))) != 0 ||
 	    (rc = shuan_transfer_load(&t, o->transfer, err, sizeof(err))) != 0) {
@@ -212,15 +154,15 @@ static int assess(xopts *o, bool record)
 		goto cleanup;
 	}
 	/* --data needs the store's key so that counts merge across transfers */
-	if (cli_duty_store(cmd, o->store, o->no_store, record || o->ndata > 0, &store))
+	if (cli_duty_store(cmd, o->d.store, o->d.no_store, record || o->d.ndata > 0, &store))
 		goto cleanup;
-	if (o->ndata) {
+	if (o->d.ndata) {
 		if (t.pi_people >= 0 || t.spi_people >= 0)
 			fprintf(stderr,
 			        "shuan %s: --data given: the counts in %s are ignored, the data's are used\n",
 			        cmd, o->transfer);
-		if (cli_duty_count(cmd, dr, o->rules, o->data, o->ndata, &o->db.opt, store, o->jobs, o->quiet,
-		                   &people, &dres))
+		if (cli_duty_count(cmd, dr, o->d.rules, o->d.data, o->d.ndata, &o->d.db.opt, store, o->d.jobs,
+		                   o->d.quiet, &people, &dres))
 			goto cleanup;
 	}
 	if ((rc = shuan_xborder_ledger_counts(store, &t, people, &counts, err, sizeof(err))) != 0) {
@@ -236,7 +178,7 @@ static int assess(xopts *o, bool record)
 		fprintf(stderr, "shuan %s: %s\n", cmd, err);
 		goto cleanup;
 	}
-	if (o->ndata && dres.records_without_identifier && res->nnotes < SHUAN_XBORDER_MAX_NOTES)
+	if (o->d.ndata && dres.records_without_identifier && res->nnotes < SHUAN_XBORDER_MAX_NOTES)
 		snprintf(res->notes[res->nnotes++], sizeof(res->notes[0]),
 		         "%llu records of the data hold personal information but no identifier (names, "
 		         "addresses...): "
@@ -252,7 +194,7 @@ static int assess(xopts *o, bool record)
 			snprintf(res->notes[res->nnotes++], sizeof(res->notes[0]),
 			         "Recorded in the ledger as transfer #%lld.", (long long)id);
 	}
-	if (shuan_xborder_write(stdout, res, &org, &t, fmt, cli_duty_color(o->color, stdout, fmt)) != 0 ||
+	if (shuan_xborder_write(stdout, res, &org, &t, fmt, cli_duty_color(o->d.color, stdout, fmt)) != 0 ||
 	    fflush(stdout) != 0) {
 		fprintf(stderr, "shuan %s: writing the output failed\n", cmd);
 		goto cleanup;
@@ -286,8 +228,8 @@ static int ledger(xopts *o)
 	char err[1024];
 	int exit_code = CLI_EXIT_ERROR, year;
 
-	if (cli_duty_format(cmd, o->format, &fmt) || cli_duty_as_of(cmd, o->as_of, &as_of) ||
-	    cli_duty_rules(cmd, o->rules, &dr))
+	if (cli_duty_format(cmd, o->d.format, &fmt) || cli_duty_as_of(cmd, o->d.as_of, &as_of) ||
+	    cli_duty_rules(cmd, o->d.rules, &dr))
 		goto cleanup;
 	year = shuan_time_date(&as_of, SHUAN_CHINA_OFFSET_MIN).year;
 	if (o->year) {
@@ -299,11 +241,11 @@ static int ledger(xopts *o)
 		}
 		year = (int)y;
 	}
-	if (o->no_store) {
+	if (o->d.no_store) {
 		fprintf(stderr, "shuan %s: --no-store: the ledger lives in the store\n", cmd);
 		goto cleanup;
 	}
-	if (cli_duty_store(cmd, o->store, false, false, &store))
+	if (cli_duty_store(cmd, o->d.store, false, false, &store))
 		goto cleanup;
 	if (store && shuan_xborder_ledger_read(store, year, &l, err, sizeof(err)) != 0) {
 		fprintf(stderr, "shuan %s: %s\n", cmd, err);
@@ -338,16 +280,15 @@ int cmd_xborder(int argc, char **argv)
 		fprintf(stderr, "shuan xborder: unknown subcommand '%s' (assess, record, ledger)\n", sub);
 		return CLI_EXIT_ERROR;
 	}
-	cli_db_init(&o.db);
+	cli_duty_opts_init(&o.d);
 	rc = parse(argc - 1, argv + 1, &o);
 	if (rc == -1) {
-		free(o.data);
-		cli_db_clear(&o.db);
+		cli_duty_opts_clear(&o.d);
 		return CLI_EXIT_OK;
 	}
 	if (rc == 0) {
 		if (!strcmp(sub, "ledger")) {
-			if (o.ndata || o.org || o.transfer) {
+			if (o.d.ndata || o.org || o.transfer) {
 				fprintf(stderr,
 				        "shuan xborder ledger: takes no --org, --transfer or data sources\n");
 				rc = CLI_EXIT_ERROR;
@@ -358,7 +299,6 @@ int cmd_xborder(int argc, char **argv)
 			rc = assess(&o, !strcmp(sub, "record"));
 		}
 	}
-	free(o.data);
-	cli_db_clear(&o.db);
+	cli_duty_opts_clear(&o.d);
 	return rc;
 }
