@@ -1,6 +1,6 @@
 /*
- * cli/db_cli.h - the database options `shuan scan` and `shuan inventory`
- * share: one block of option rows, one handler, the password file and the
+ * cli/db_cli.h - the database options `shuan scan`, `shuan inventory`,
+ * `shuan mask` and `shuan risk` share: one block of option rows, one handler, the password file and the
  * no-echo prompt.
  */
 #ifndef SHUAN_CLI_DB_CLI_H
@@ -20,6 +20,10 @@ enum { CLI_DB_SAMPLE = 900, CLI_DB_FULL, CLI_DB_PASSWORD_FILE, CLI_DB_MAX_CELL, 
 	 CLI_DB_SAMPLE},                                                                                          \
 	{"full", 0, no_argument, NULL, "database tables: read every row, streamed (exact people counts)",          \
 	 CLI_DB_FULL},                                                                                            \
+	CLI_DB_CONNECT_ROWS
+
+/* The rows of commands that always read every row (mask, risk): no --sample/--full. */
+#define CLI_DB_CONNECT_ROWS                                                                                     \
 	{"password-file", 0, required_argument, "FILE",                                                           \
 	 "database password from the first line of FILE (else PGPASSWORD/~/.pgpass, MYSQL_PWD, or a prompt)",    \
 	 CLI_DB_PASSWORD_FILE},                                                                                   \
