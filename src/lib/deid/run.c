@@ -142,8 +142,10 @@ static int take(pool *p, deid_block *b, sink *k)
 		}
 		return 0;
 	}
-	if (k->emit)
+	if (k->emit) {
+		k->res->bytes_out += b->out.len;
 		return k->emit->fn(k->emit->ud, b->out.p ? b->out.p : "", b->out.len, k->err, k->errlen);
+	}
 	return deid_out_write(k->out, b->out.p ? b->out.p : "", b->out.len, k->err, k->errlen);
 }
 
@@ -712,7 +714,8 @@ cleanup:
 	snprintf(res->encoding, sizeof(res->encoding), "%s", in.enc_name[0] ? in.enc_name : "utf-8");
 	snprintf(res->output_encoding, sizeof(res->output_encoding), "%s", deid_out_enc_name(st.oenc));
 	res->bytes_in = in.head ? deid_in_bytes(&in) : 0;
-	res->bytes_out = out.bytes;
+	if (!emit)
+		res->bytes_out = out.bytes;
 	for (int i = 0; workers && i < nworkers; i++) {
 		res->masked += workers[i].masked;
 		res->invalid += workers[i].invalid;
