@@ -30,7 +30,7 @@ enum { CLI_DB_SAMPLE = 900, CLI_DB_FULL, CLI_DB_PASSWORD_FILE, CLI_DB_MAX_CELL, 
 	{"max-cell", 0, required_argument, "SIZE", "read a database cell up to SIZE bytes (default: 1M)",          \
 	 CLI_DB_MAX_CELL},                                                                                        \
 	{"statement-timeout", 0, required_argument, "SECONDS",                                                    \
-	 "database statement timeout (default: 30 when sampling, none with --full)", CLI_DB_TIMEOUT}
+	 "database statement timeout (default: none when every row is read, else 30)", CLI_DB_TIMEOUT}
 
 typedef struct cli_db {
 	shuan_db_options opt;

@@ -148,24 +148,21 @@ run_engine() {
   M "${o[@]}" "${POLICY[@]}" --jobs 2 --table big -o "$e.j2.csv" "$url" 2>/dev/null
   check "$e: -o CSV has the header ($(head -c 200 "$e.j1.err"))" [ "$(head -1 "$e.j1.csv")" = "id,姓名,手机,身份证号,出生日期,性别,邮编,备注,可空" ]
   check "$e: -o CSV of 20000 rows: --jobs 1 = --jobs 2" sh -c "cmp -s '$e.j1.csv' '$e.j2.csv' && [ \$(grep -c '^[0-9]*,' '$e.j1.csv') -ge 20000 ]"
-  M "${o[@]}" "${POLICY[@]}" --table people -o "$e.jsonl" "$url" 2>/dev/null
-  check "$e: -o JSON Lines: 3000 objects, NULL as null" jqt -s 'length == 3000 and ([.[] | select(.["可空"] == null)] | length) == 1000' "$e.jsonl"
-
-  # -- encrypt, export, unmask: the plain export comes back --
-  M "${o[@]}" --no-scan --table people -o "$e.plain.csv" "$url" 2>/dev/null
-  M "${o[@]}" --no-scan --key-file k.key --action 身份证号=encrypt --action 备注=encrypt --table people -o "$e.enc.csv" "$url" 2>/dev/null
-  check "$e: encrypted export has SM4 tokens" [ "$(grep -c 'SM4:' "$e.enc.csv")" -ge 3000 ]
-  check "$e: no ID number in the encrypted export" not grep -qF "$(sed -n 2p "$e.src" | cut -d'|' -f4)" "$e.enc.csv"
-  "$SHUAN" unmask -q --key-file k.key "$e.enc.csv" -o "$e.dec.csv" 2>/dev/null
-  check "$e: unmask gives the plain export back" cmp -s "$e.dec.csv" "$e.plain.csv"
+  # -- encrypt, export (JSON Lines), unmask: the plain export comes back --
+  M "${o[@]}" --no-scan --table people -o "$e.plain.jsonl" "$url" 2>/dev/null
+  check "$e: -o JSON Lines: 3000 objects, NULL as null, '' as ''" jqt -s 'length == 3000 and ([.[] | select(.["可空"] == null)] | length) == 1000 and ([.[] | select(.["可空"] == "")] | length) == 400' "$e.plain.jsonl"
+  check "$e: the plain export has the source's values" jqt -s --arg v "$(sed -n 1p "$e.src" | cut -d'|' -f4)" '.[0]["身份证号"] == $v' "$e.plain.jsonl"
+  M "${o[@]}" --no-scan --key-file k.key --action 身份证号=encrypt --action 备注=encrypt --table people -o "$e.enc.jsonl" "$url" 2>/dev/null
+  check "$e: encrypted export has SM4 tokens" [ "$(grep -o 'SM4:' "$e.enc.jsonl" | wc -l)" -eq 6000 ]
+  check "$e: no ID number in the encrypted export" not grep -qF "$(sed -n 1p "$e.src" | cut -d'|' -f4)" "$e.enc.jsonl"
+  "$SHUAN" unmask -q --key-file k.key "$e.enc.jsonl" -o "$e.dec.jsonl" 2>/dev/null
+  check "$e: unmask gives the plain export back" cmp -s "$e.dec.jsonl" "$e.plain.jsonl"
 
   # -- risk: the table and the CSV of the same rows give the same figures --
   "$SHUAN" risk --format json --qi 出生日期,性别,邮编 --sensitive 可空 --k 2 "${o[@]}" --table people "$url" >"$e.risk.json" 2>"$e.risk.err"
   "$SHUAN" risk --format json --qi 出生日期,性别,邮编 --sensitive 可空 --k 2 people.csv >"$e.risk.csv.json" 2>/dev/null
   check "$e: risk on the table = risk on the CSV ($(head -c 200 "$e.risk.err"))" cmp -s "$e.risk.json" "$e.risk.csv.json"
   check "$e: risk read every row" jqt '.records == 3000' "$e.risk.json"
-  "$SHUAN" risk --format text --qi 出生日期,性别 "${o[@]}" --table people "$url" >"$e.risk.txt" 2>&1
-  check "$e: risk text names the table, no password" sh -c "grep -q 'people' '$e.risk.txt' && ! grep -qF '$PW' '$e.risk.txt'"
 
   # -- bad input: exit 2, named, nothing left behind --
   M "${o[@]}" --table people --into taken "$url" 2>"$e.exists.err"
@@ -212,6 +209,8 @@ MYURL="mysql://masker@127.0.0.1:$MY_PORT/mk"
 run_engine pg "$PGURL" --password-file pw
 run_engine my "$MYURL" --password-file pw
 
+"$SHUAN" risk --format text --qi 出生日期,性别 --password-file pw --table people "$PGURL" >risk.txt 2>&1
+check "pg: risk text names the table, not the password" sh -c "grep -qF '$PGURL!people' risk.txt && ! grep -qF '$PW' risk.txt"
 for e in pg my; do
   url=$PGURL; [ $e = my ] && url=$MYURL
   M --password-file wrong --table people --into never "$url" 2>"$e.pw.err" </dev/null

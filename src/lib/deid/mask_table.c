@@ -25,9 +25,9 @@ typedef struct tsink {
 	const shuan_db_table *t;
 	bool header_seen;
 	deid_csv_cell *cells;
-	shuan_buf vals;       /* this row's unquoted values */
-	size_t *off;          /* per column: offset in vals, SIZE_MAX for NULL */
-	shuan_db_value *row;  /* per column */
+	shuan_buf vals;      /* this row's unquoted values */
+	size_t *off;         /* per column: offset in vals, SIZE_MAX for NULL */
+	shuan_db_value *row; /* per column */
 	/* a table */
 	shuan_db *wdb;
 	const char *schema, *name;
@@ -155,8 +155,8 @@ static int emit(void *ud, const char *p, size_t n, char *err, size_t errlen)
 			continue;
 		}
 		if (nc != (t->ncols ? t->ncols : 1)) {
-			snprintf(err, errlen, "internal error: a masked row has %zu cells for %zu columns", nc,
-				 t->ncols);
+			snprintf(err, errlen, "internal error: a masked row has %zu cells for %zu columns",
+			         nc, t->ncols);
 			return SHUAN_ERROR;
 		}
 		shuan_buf_reset(&k->vals);
@@ -169,7 +169,7 @@ static int emit(void *ud, const char *p, size_t n, char *err, size_t errlen)
 			}
 			k->off[i] = k->vals.len;
 			rc = c->quoted ? deid_csv_unquote(p + c->start, c->end - c->start, &k->vals)
-				       : shuan_buf_add(&k->vals, p + c->start, c->end - c->start);
+			               : shuan_buf_add(&k->vals, p + c->start, c->end - c->start);
 			if (rc) {
 				snprintf(err, errlen, "out of memory");
 				return rc;
@@ -198,7 +198,7 @@ static bool is_sqlite(const char *source)
 }
 
 int shuan_mask_table(shuan_masker *m, const char *source, const char *table, const shuan_db_options *dbo,
-		     const char *into, const char *out_path, shuan_mask_result *res)
+                     const char *into, const char *out_path, shuan_mask_result *res)
 {
 	shuan_db_options o = dbo ? *dbo : (shuan_db_options)SHUAN_DB_OPTIONS_INIT;
 	shuan_db *db = NULL, *wdb = NULL;
@@ -220,7 +220,8 @@ int shuan_mask_table(shuan_masker *m, const char *source, const char *table, con
 	shuan_buf_init(&k.vals, (size_t)1 << 31);
 	shuan_buf_init(&k.line, (size_t)1 << 31);
 	if (!into == !out_path) {
-		snprintf(res->error, sizeof(res->error), "mask a table into a new table or into a file, not both");
+		snprintf(res->error, sizeof(res->error),
+		         "mask a table into a new table or into a file, not both");
 		return SHUAN_EINVAL;
 	}
 	o.full = true; /* every row: a sample would mask part of the table */
@@ -253,11 +254,13 @@ int shuan_mask_table(shuan_masker *m, const char *source, const char *table, con
 		k.row[i].binary = t->cols[i].binary;
 	if (into) {
 		const char *dot = strchr(into, '.');
-		snprintf(schema, sizeof(schema), "%.*s", dot ? (int)(dot - into) : 255, dot ? into : t->schema);
+		snprintf(schema, sizeof(schema), "%.*s", dot ? (int)(dot - into) : 255,
+		         dot ? into : t->schema);
 		k.schema = schema;
 		k.name = dot ? dot + 1 : into;
 		if (!*k.name || (dot && !*schema)) {
-			snprintf(res->error, sizeof(res->error), "--into '%s': name a table (NAME or SCHEMA.NAME)", into);
+			snprintf(res->error, sizeof(res->error),
+			         "--into '%s': name a table (NAME or SCHEMA.NAME)", into);
 			rc = SHUAN_EINVAL;
 			goto cleanup;
 		}
@@ -266,9 +269,10 @@ int shuan_mask_table(shuan_masker *m, const char *source, const char *table, con
 		for (size_t i = 0; i < cat.n; i++)
 			if (!strcmp(cat.tables[i].schema, k.schema) && !strcmp(cat.tables[i].name, k.name)) {
 				snprintf(res->error, sizeof(res->error),
-					 "%s: table %s.%s already exists (--into creates a new table; drop it or name "
-					 "another)",
-					 shuan_db__display(db), k.schema, k.name);
+				         "%s: table %s.%s already exists (--into creates a new table; drop "
+				         "it or name "
+				         "another)",
+				         shuan_db__display(db), k.schema, k.name);
 				rc = SHUAN_EINVAL;
 				goto cleanup;
 			}
@@ -282,7 +286,8 @@ int shuan_mask_table(shuan_masker *m, const char *source, const char *table, con
 	} else {
 		snprintf(out_name, sizeof(out_name), "%s", out_path);
 		k.jsonl = ends_with(out_path, ".jsonl") || ends_with(out_path, ".ndjson");
-		if ((rc = deid_out_open(&out, out_path, NULL, m->opt.unmask, res->error, sizeof(res->error))) != 0)
+		if ((rc = deid_out_open(&out, out_path, NULL, m->opt.unmask, res->error,
+		                        sizeof(res->error))) != 0)
 			goto cleanup;
 		k.out = &out;
 	}
@@ -306,13 +311,16 @@ int shuan_mask_table(shuan_masker *m, const char *source, const char *table, con
 	if (!rc && k.w && (rc = shuan_db__writer_finish(k.w)) < 0)
 		snprintf(res->error, sizeof(res->error), "%s", shuan_db__errmsg(wdb));
 cleanup:
+	/* SQLite drops no table while a read of the same connection is open */
+	shuan_db__rows_close(rows);
+	rows = NULL;
 	if (rc && k.w) {
 		size_t l = strlen(res->error);
 		shuan_db__writer_abort(k.w);
 		snprintf(res->error + l, sizeof(res->error) - l,
-			 k.w->created ? "; table %s was left partly written (DROP TABLE failed)"
-				      : "; table %s was dropped",
-			 k.w->qname);
+		         k.w->created ? "; table %s was left partly written (DROP TABLE failed)"
+		                      : "; table %s was dropped",
+		         k.w->qname);
 	}
 	if (k.w)
 		shuan_db__writer_free(k.w);

@@ -11,7 +11,7 @@
 #include "lib/source/table_csv.h"
 
 int shuan_risk_table(const char *source, const char *table, const shuan_db_options *dbo,
-		     const shuan_risk_options *o, shuan_risk_result *r)
+                     const shuan_risk_options *o, shuan_risk_result *r)
 {
 	shuan_db_options opt = dbo ? *dbo : (shuan_db_options)SHUAN_DB_OPTIONS_INIT;
 	shuan_db *db = NULL;

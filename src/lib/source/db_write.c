@@ -36,7 +36,8 @@ static int exists(shuan_db *db, const char *schema, const char *name, bool *foun
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < cat.n && !*found; i++)
-		*found = !strcmp(cat.tables[i].name, name) && (!schema || !strcmp(cat.tables[i].schema, schema));
+		*found =
+		    !strcmp(cat.tables[i].name, name) && (!schema || !strcmp(cat.tables[i].schema, schema));
 	shuan_db__catalog_free(&cat);
 	return 0;
 }
@@ -54,7 +55,7 @@ void shuan_db__writer_free(shuan_db_writer *w)
 }
 
 int shuan_db__writer_open(shuan_db_writer **out, shuan_db *db, const char *schema, const char *name,
-			  const char *const *names, const bool *binary, size_t n)
+                          const char *const *names, const bool *binary, size_t n)
 {
 	const shuan_db_ops *ops = db->ops;
 	shuan_db_writer *w;
@@ -86,9 +87,10 @@ int shuan_db__writer_open(shuan_db_writer **out, shuan_db *db, const char *schem
 	}
 	if (found) {
 		shuan_db__writer_free(w);
-		return shuan_db__seterr(db, SHUAN_EINVAL,
-					"table %s already exists (--into creates a new table; drop it or name another)",
-					w->qname);
+		return shuan_db__seterr(
+		    db, SHUAN_EINVAL,
+		    "table %s already exists (--into creates a new table; drop it or name another)",
+		    w->qname);
 	}
 	shuan_buf_init(&ddl, (size_t)1 << 24);
 	rc = shuan_buf_adds(&ddl, "CREATE TABLE ");

@@ -22,7 +22,10 @@ void shuan_table_csv_init(shuan_table_csv *c, shuan_db_rows *rows, const shuan_d
 	shuan_buf_init(&c->pend, RUN_BYTES + (t->ncols + 1) * (2 * max_cell + 4));
 }
 
-void shuan_table_csv_free(shuan_table_csv *c) { shuan_buf_free(&c->pend); }
+void shuan_table_csv_free(shuan_table_csv *c)
+{
+	shuan_buf_free(&c->pend);
+}
 
 static int quoted(shuan_buf *b, const char *p, size_t n)
 {
@@ -44,7 +47,7 @@ static int fail(shuan_table_csv *c, int code, const char *fmt, const char *col)
 	char what[400];
 	snprintf(what, sizeof(what), fmt, col);
 	snprintf(c->err, sizeof(c->err), "%s.%s: row %llu: %s", c->t->schema, c->t->name,
-		 (unsigned long long)c->rows_read, what);
+	         (unsigned long long)c->rows_read, what);
 	return c->error = code;
 }
 
@@ -79,7 +82,8 @@ static int encode_next(shuan_table_csv *c)
 		if (!x->p)
 			continue;
 		if (x->truncated)
-			return fail(c, SHUAN_ELIMIT, "column %s has a value longer than --max-cell", c->t->cols[i].name);
+			return fail(c, SHUAN_ELIMIT, "column %s has a value longer than --max-cell",
+			            c->t->cols[i].name);
 		/* bytes the masker cannot read as text are not copied */
 		if ((x->binary || memchr(x->p, '\0', x->len)) &&
 		    (memchr(x->p, '\0', x->len) || shuan_utf8_invalid(x->p, x->len, false))) {
@@ -126,7 +130,7 @@ shuan_reader shuan_table_csv_reader(shuan_table_csv *c)
 }
 
 const shuan_db_table *shuan_db__find_table(const shuan_db_catalog *cat, const char *display, const char *name,
-					   char *err, size_t errlen)
+                                           char *err, size_t errlen)
 {
 	const char *dot = strchr(name, '.');
 	const shuan_db_table *hit = NULL;
@@ -146,8 +150,10 @@ const shuan_db_table *shuan_db__find_table(const shuan_db_catalog *cat, const ch
 	if (hits == 1)
 		return hit;
 	if (hits > 1)
-		snprintf(err, errlen, "%s: table '%s' is in %zu schemas: name it as schema.table", display, name, hits);
+		snprintf(err, errlen, "%s: table '%s' is in %zu schemas: name it as schema.table", display,
+		         name, hits);
 	else
-		snprintf(err, errlen, "%s: no table or view '%s' (the session sees %zu)", display, name, cat->n);
+		snprintf(err, errlen, "%s: no table or view '%s' (the session sees %zu)", display, name,
+		         cat->n);
 	return NULL;
 }

@@ -21,16 +21,16 @@
 #include "shuan/scanner.h"
 
 typedef struct shuan_table_csv {
-	shuan_db_rows *rows;        /* borrowed, open */
+	shuan_db_rows *rows; /* borrowed, open */
 	const shuan_db_table *t;
-	size_t max_cell;            /* for the message */
-	shuan_buf pend;             /* encoded and not yet read */
+	size_t max_cell; /* for the message */
+	shuan_buf pend;  /* encoded and not yet read */
 	size_t pos;
 	bool header_done, eof;
 	uint64_t rows_read;
-	uint64_t binary_dropped;    /* binary values written as NULL */
-	int error;                  /* the failure that ended the stream */
-	char err[600];              /* its message (names the table, never a value) */
+	uint64_t binary_dropped; /* binary values written as NULL */
+	int error;               /* the failure that ended the stream */
+	char err[600];           /* its message (names the table, never a value) */
 } shuan_table_csv;
 
 void shuan_table_csv_init(shuan_table_csv *c, shuan_db_rows *rows, const shuan_db_table *t, size_t max_cell);
@@ -42,6 +42,6 @@ shuan_reader shuan_table_csv_reader(shuan_table_csv *c);
  * in cat. Returns it, or NULL with err naming the table (and, when the
  * name is in several schemas, saying so). */
 const shuan_db_table *shuan_db__find_table(const shuan_db_catalog *cat, const char *display, const char *name,
-					   char *err, size_t errlen);
+                                           char *err, size_t errlen);
 
 #endif
