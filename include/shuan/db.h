@@ -21,7 +21,9 @@
  *
  * Sessions are read-only (PostgreSQL default_transaction_read_only, MariaDB
  * SET SESSION TRANSACTION READ ONLY, SQLite opened read-only), with a
- * statement timeout; identifiers are always quoted.
+ * statement timeout; identifiers are always quoted. The one exception is
+ * shuan_mask_table() with a target table: it opens a writable session to
+ * create and fill that new table (SQLite: the reading connection itself).
  */
 #ifndef SHUAN_DB_H
 #define SHUAN_DB_H

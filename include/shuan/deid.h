@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "shuan/db.h"
 #include "shuan/rules.h"
 #include "shuan/scanner.h"
 
@@ -150,6 +151,7 @@ typedef struct shuan_mask_result {
 	uint64_t invalid;           /* values an action could not apply to (fallback used) */
 	uint64_t invalid_utf8;      /* invalid UTF-8 sequences passed through unchanged */
 	uint64_t suppressed;        /* records whose quasi-identifiers were suppressed (k_anonymity) */
+	uint64_t dropped;           /* database values not text (binary) written as NULL (shuan_mask_table) */
 	char error[256];            /* why it failed; never contains input data */
 } shuan_mask_result;
 
@@ -167,6 +169,29 @@ typedef struct shuan_mask_result {
  * Not thread-safe on one masker (it starts its own threads).
  */
 SHUAN_API int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, shuan_mask_result *res);
+
+/*
+ * Masks every row of database table `table` ("schema.table", or "table"
+ * when one schema has it) of `source` (a database URL, or an SQLite file;
+ * see shuan/db.h; every row is read, db->full is implied) exactly as the
+ * same rows in a CSV file would be: policy columns by column name, detector
+ * findings inside any other cell; a NULL stays NULL. The output is either
+ * `into`, a new table in the same database (NULL: none) - created with the
+ * source's column names as text (bytes for binary columns) only once the
+ * policy was checked against the columns, refused when it exists, filled
+ * in transactions of 10,000 rows and dropped again when anything fails - or
+ * the file out_path ("-" = standard output) as CSV, or JSON Lines when it
+ * ends in .jsonl or .ndjson, written to a temporary file and renamed. A
+ * binary value that is not text is written as NULL (counted in
+ * res->dropped); a value longer than db->max_cell is an error. Returns 0
+ * or a negative code with res->error naming the source and table (never a
+ * password): SHUAN_EIO (connection, authentication, a statement failed),
+ * SHUAN_ENOTFOUND (no such table), SHUAN_EINVAL (into exists, a policy
+ * column the table lacks), SHUAN_ELIMIT, SHUAN_EINTR, SHUAN_ENOMEM.
+ */
+SHUAN_API int shuan_mask_table(shuan_masker *m, const char *source, const char *table,
+			       const shuan_db_options *db, const char *into, const char *out_path,
+			       shuan_mask_result *res);
 
 /*
  * Writes the JSON report of every input masked so far: per input, per field

@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "shuan/db.h"
 #include "shuan/rules.h"
 #include "shuan/scanner.h"
 
@@ -92,6 +93,17 @@ typedef struct shuan_risk_result {
  */
 SHUAN_API int shuan_risk_file(const char *path, const shuan_risk_options *o, shuan_risk_result *r);
 SHUAN_API void shuan_risk_result_free(shuan_risk_result *r);
+
+/*
+ * The same analysis on every row of database table `table` ("schema.table"
+ * or "table") of `source` (a database URL or an SQLite file, shuan/db.h),
+ * read as the CSV of its rows would be (a NULL counts as an empty value;
+ * a binary value that is not text, too), so the figures equal those of that
+ * CSV. o->format and o->encoding do not apply. r->error names the source
+ * and table, never a password.
+ */
+SHUAN_API int shuan_risk_table(const char *source, const char *table, const shuan_db_options *db,
+			       const shuan_risk_options *o, shuan_risk_result *r);
 
 /* The result of the lattice search. */
 typedef struct shuan_risk_suggestion shuan_risk_suggestion;

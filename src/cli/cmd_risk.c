@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/db_cli.h"
 #include "cli/options.h"
 #include "shuan/risk.h"
 #include "util/json.h"
@@ -17,7 +18,7 @@
 enum {
 	OPT_HELP = 'h', OPT_OUT = 'o',
 	OPT_QI = 256, OPT_SENSITIVE, OPT_K, OPT_FORMAT, OPT_SUGGEST, OPT_MAX_SUPP, OPT_POLICY_OUT, OPT_MEMORY,
-	OPT_TMPDIR, OPT_INPUT_FORMAT, OPT_ENCODING, OPT_ALLOW_RAGGED, OPT_DATE, OPT_RULES,
+	OPT_TMPDIR, OPT_INPUT_FORMAT, OPT_ENCODING, OPT_ALLOW_RAGGED, OPT_DATE, OPT_RULES, OPT_TABLE,
 };
 
 static const cli_option risk_options[] = {
@@ -36,6 +37,8 @@ static const cli_option risk_options[] = {
 	{"allow-ragged", 0, no_argument, NULL, "leave out rows with another number of fields than the header instead of failing", OPT_ALLOW_RAGGED},
 	{"date", 0, required_argument, "YYYY-MM-DD", "the reference date for age bands (default: today)", OPT_DATE},
 	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", OPT_RULES},
+	{"table", 0, required_argument, "NAME", "TABLE is a database (sqlite:///path, postgresql://, mysql://, an SQLite file): analyse its table NAME (schema.table or table), every row", OPT_TABLE},
+	CLI_DB_READ_OPTION_ROWS,
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
 #define N_RISK_OPTIONS (sizeof(risk_options) / sizeof(risk_options[0]))
@@ -43,7 +46,8 @@ static const cli_option risk_options[] = {
 static void risk_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: shuan risk [options] TABLE\n\n"
+		"usage: shuan risk [options] TABLE\n"
+		"       shuan risk [options] DATABASE --table NAME\n\n"
 		"Re-identification risk (重识别风险) of a CSV/TSV table ('-' = standard input): the classes of\n"
 		"records sharing their quasi-identifiers, k (the smallest class), the records in classes\n"
 		"below the target k, distinct and entropy l-diversity of a sensitive attribute, and the\n"
@@ -53,11 +57,14 @@ static void risk_usage(FILE *out)
 		"--suggest searches the generalisation lattice (birth dates, ages, GB/T 2260 address\n"
 		"levels, postcode prefixes, suppression) for the least generalised combination reaching\n"
 		"k with at most --max-suppression of the records suppressed, and writes it as a\n"
-		"shuan mask policy.\n\n"
+		"shuan mask policy.\n"
+		"A database table (--table) is read in full as the CSV of its rows would be (a NULL is an\n"
+		"empty value) and gives the same figures; --suggest reads CSV/TSV files only.\n\n"
 		"examples:\n"
 		"  shuan risk --qi 出生日期,性别,邮编 --sensitive 诊断 --k 5 patients.csv\n"
 		"  shuan risk --suggest --k 5 --max-suppression 0.02 --policy-out k5.yaml patients.csv\n"
-		"  shuan mask --policy k5.yaml patients.csv -o patients.k5.csv\n\n"
+		"  shuan mask --policy k5.yaml patients.csv -o patients.k5.csv\n"
+		"  shuan risk --qi birth_date,sex,postcode --table public.patients postgresql://app@db:5432/his\n\n"
 		"options:\n");
 	cli_options_help(out, risk_options, N_RISK_OPTIONS);
 	fprintf(out, "\nexit status: 0 k reached (or a suggestion found), 1 k not reached (or none found), 2 error.\n");
@@ -150,8 +157,12 @@ int cmd_risk(int argc, char **argv)
 	int c, exit_code = CLI_EXIT_ERROR;
 	FILE *out = stdout;
 	uint64_t v;
+	const char *table = NULL;
+	char name[1024];
+	cli_db db;
 
 	memset(&r, 0, sizeof(r));
+	cli_db_init(&db);
 	const struct option *longopts = cli_options_build(risk_options, N_RISK_OPTIONS, shortopts, sizeof(shortopts));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -166,6 +177,7 @@ int cmd_risk(int argc, char **argv)
 		case OPT_ENCODING: o.encoding = optarg; break;
 		case OPT_ALLOW_RAGGED: o.allow_ragged = true; break;
 		case OPT_RULES: rules_opt = optarg; break;
+		case OPT_TABLE: table = optarg; break;
 		case OPT_K: {
 			char *end;
 			long long k = strtoll(optarg, &end, 10);
@@ -209,9 +221,14 @@ int cmd_risk(int argc, char **argv)
 			risk_usage(stdout);
 			exit_code = CLI_EXIT_OK;
 			goto cleanup;
-		default:
-			risk_usage(stderr);
+		default: {
+			int d = cli_db_option(&db, c, optarg, "risk");
+			if (d == 1)
+				break;
+			if (d == 0)
+				risk_usage(stderr);
 			goto cleanup;
+		}
 		}
 	}
 	if (strcmp(format, "text") && strcmp(format, "json")) {
@@ -224,6 +241,24 @@ int cmd_risk(int argc, char **argv)
 		goto cleanup;
 	}
 	const char *path = argv[optind];
+	if (!table && shuan_db_is_url(path)) {
+		fprintf(stderr, "shuan risk: a database: name the table with --table SCHEMA.TABLE\n");
+		goto cleanup;
+	}
+	if (table && (suggest || o.encoding || o.format != SHUAN_FORMAT_AUTO || o.allow_ragged)) {
+		fprintf(stderr, "shuan risk: --suggest, --encoding, --input-format and --allow-ragged are for CSV/TSV "
+			"files, not database tables\n");
+		goto cleanup;
+	}
+	/* what the text output names: a URL without its password */
+	if (table) {
+		if (shuan_db_display_url(path, name, sizeof(name) - 300) != 0 && !shuan_db_looks_like_url(path))
+			snprintf(name, sizeof(name) - 300, "%s", path);
+		size_t l = strlen(name);
+		snprintf(name + l, sizeof(name) - l, "!%s", table);
+	} else {
+		snprintf(name, sizeof(name), "%s", path);
+	}
 	o.qi = qi;
 	o.rules_dir = cli_rules_dir(rules_opt);
 	o.cancel = &g_cancel;
@@ -269,14 +304,14 @@ int cmd_risk(int argc, char **argv)
 		exit_code = shuan_risk_suggestion_found(sg) ? CLI_EXIT_OK : CLI_EXIT_FOUND;
 		goto cleanup;
 	}
-	if (shuan_risk_file(path, &o, &r) != 0) {
+	if ((table ? shuan_risk_table(path, table, &db.opt, &o, &r) : shuan_risk_file(path, &o, &r)) != 0) {
 		fprintf(stderr, "shuan risk: %s\n", r.error);
 		goto cleanup;
 	}
 	if (!strcmp(format, "json"))
 		write_json(out, &r, o.sensitive);
 	else
-		write_text(out, path, &r, o.sensitive);
+		write_text(out, name, &r, o.sensitive);
 	exit_code = r.records && r.k < r.target_k ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 cleanup:
 	if (out != stdout && fclose(out) != 0)
@@ -285,5 +320,6 @@ cleanup:
 	shuan_risk_suggestion_free(sg);
 	shuan_rules_free(rules);
 	free(qi);
+	cli_db_clear(&db);
 	return exit_code;
 }

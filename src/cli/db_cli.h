@@ -1,6 +1,6 @@
 /*
- * cli/db_cli.h - the database options `shuan scan` and `shuan inventory`
- * share: one block of option rows, one handler, the password file and the
+ * cli/db_cli.h - the database options `shuan scan`, `shuan inventory`,
+ * `shuan mask` and `shuan risk` share: one block of option rows, one handler, the password file and the
  * no-echo prompt.
  */
 #ifndef SHUAN_CLI_DB_CLI_H
@@ -23,7 +23,7 @@ enum { CLI_DB_SAMPLE = 900, CLI_DB_FULL, CLI_DB_PASSWORD_FILE, CLI_DB_MAX_CELL, 
 	CLI_DB_READ_OPTION_ROWS
 
 /* How to reach and read a database, for commands that always read every row
- * (counting people for the duty engines). */
+ * (mask, risk, the duty engines' --data): no --sample/--full. */
 #define CLI_DB_READ_OPTION_ROWS                                                                                 \
 	{"password-file", 0, required_argument, "FILE",                                                           \
 	 "database password from the first line of FILE (else PGPASSWORD/~/.pgpass, MYSQL_PWD, or a prompt)",    \
@@ -31,7 +31,7 @@ enum { CLI_DB_SAMPLE = 900, CLI_DB_FULL, CLI_DB_PASSWORD_FILE, CLI_DB_MAX_CELL, 
 	{"max-cell", 0, required_argument, "SIZE", "read a database cell up to SIZE bytes (default: 1M)",          \
 	 CLI_DB_MAX_CELL},                                                                                        \
 	{"statement-timeout", 0, required_argument, "SECONDS",                                                    \
-	 "database statement timeout (default: 30 when sampling, none with --full)", CLI_DB_TIMEOUT}
+	 "database statement timeout (default: none when every row is read, else 30)", CLI_DB_TIMEOUT}
 
 typedef struct cli_db {
 	shuan_db_options opt;

@@ -36,8 +36,20 @@ int cli_mask_run(const cli_mask_args *a)
 	const char *rules_dir = cli_rules_dir(a->rules_dir);
 	const char *key_file = a->key_file ? a->key_file : getenv("SHUAN_KEY_FILE");
 
+	char in_name[1024];
+
 	if (key_file && !*key_file)
 		key_file = NULL;
+	/* a URL is named without its password, in every message */
+	if (a->table) {
+		if (shuan_db_display_url(a->input, in_name, sizeof(in_name) - 300) != 0 &&
+		    !shuan_db_looks_like_url(a->input))
+			snprintf(in_name, sizeof(in_name) - 300, "%s", a->input);
+		size_t l = strlen(in_name);
+		snprintf(in_name + l, sizeof(in_name) - l, "!%s", a->table);
+	} else {
+		snprintf(in_name, sizeof(in_name), "%s", a->input);
+	}
 	ro.only = a->only;
 	ro.exclude = a->exclude;
 	if (shuan_rules_load(&rules, rules_dir, &ro, err, sizeof(err)) != 0) {
@@ -88,7 +100,10 @@ int cli_mask_run(const cli_mask_args *a)
 		goto cleanup;
 	}
 	signal(SIGINT, on_sigint);
-	rc = shuan_mask_file(m, a->input, a->output, &res);
+	if (a->table)
+		rc = shuan_mask_table(m, a->input, a->table, &a->db.opt, a->into, a->into ? NULL : a->output, &res);
+	else
+		rc = shuan_mask_file(m, a->input, a->output, &res);
 	if (a->report) {
 		/* the report names fields and counts, never values */
 		FILE *rf = fopen(a->report, "w");
@@ -99,13 +114,16 @@ int cli_mask_run(const cli_mask_args *a)
 	}
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", cmd, res.error[0] ? res.error : shuan_strerror(rc));
-		if (strcmp(a->output, "-"))
+		if (!a->into && strcmp(a->output, "-"))
 			fprintf(stderr, "%s: %s was not written\n", cmd, a->output);
 		goto cleanup;
 	}
+	if (res.dropped)
+		fprintf(stderr, "%s: warning: %llu binary values that are not text were written as NULL\n", cmd,
+			(unsigned long long)res.dropped);
 	if (!a->quiet)
-		fprintf(stderr, "%s: %s -> %s: %llu records, %llu values %s%s%s\n", cmd, a->input,
-			strcmp(a->output, "-") ? a->output : "standard output", (unsigned long long)res.records,
+		fprintf(stderr, "%s: %s -> %s: %llu records, %llu values %s%s%s\n", cmd, in_name,
+			a->into ? a->into : strcmp(a->output, "-") ? a->output : "standard output", (unsigned long long)res.records,
 			(unsigned long long)res.masked, a->unmask ? "decrypted" : "masked",
 			res.invalid ? " (some did not fit their action and were redacted; see the report)" : "",
 			res.invalid_utf8 ? ", invalid UTF-8 passed through unchanged" : "");
@@ -129,6 +147,7 @@ int cli_mask_parse(int argc, char **argv, const cli_option *opts, size_t nopts, 
 	if (a->jobs < 1)
 		a->jobs = 1;
 	a->output = "-";
+	cli_db_init(&a->db);
 	const struct option *longopts = cli_options_build(opts, nopts, shortopts, sizeof(shortopts));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -153,6 +172,8 @@ int cli_mask_parse(int argc, char **argv, const cli_option *opts, size_t nopts, 
 		case OPT_OUTPUT_ENCODING: a->output_encoding = optarg; break;
 		case OPT_RULES: a->rules_dir = optarg; break;
 		case OPT_ALLOW_RAGGED: a->allow_ragged = true; break;
+		case OPT_TABLE: a->table = optarg; break;
+		case OPT_INTO: a->into = optarg; break;
 		case OPT_INPUT_FORMAT:
 			if (cli_parse_format(optarg, &a->format)) {
 				fprintf(stderr, "%s: --input-format takes auto, text, csv, tsv, json or jsonl\n", cmd);
@@ -180,9 +201,14 @@ int cli_mask_parse(int argc, char **argv, const cli_option *opts, size_t nopts, 
 		case OPT_HELP:
 			usage(stdout);
 			return CLI_EXIT_OK;
-		default:
-			usage(stderr);
+		default: {
+			int d = cli_db_option(&a->db, c, optarg, cmd + 6);
+			if (d == 1)
+				break;
+			if (d == 0)
+				usage(stderr);
 			return CLI_EXIT_ERROR;
+		}
 		}
 	}
 	if (optind + 1 != argc) {
@@ -191,5 +217,22 @@ int cli_mask_parse(int argc, char **argv, const cli_option *opts, size_t nopts, 
 		return CLI_EXIT_ERROR;
 	}
 	a->input = argv[optind];
+	if (!a->table && shuan_db_is_url(a->input)) {
+		fprintf(stderr, "%s: a database: name the table with --table SCHEMA.TABLE\n", cmd);
+		return CLI_EXIT_ERROR;
+	}
+	if (a->into && !a->table) {
+		fprintf(stderr, "%s: --into writes a database table: name the source table with --table\n", cmd);
+		return CLI_EXIT_ERROR;
+	}
+	if (a->into && strcmp(a->output, "-")) {
+		fprintf(stderr, "%s: --into and -o: write the masked table to one place\n", cmd);
+		return CLI_EXIT_ERROR;
+	}
+	if (a->table && (a->encoding || a->output_encoding || a->format != SHUAN_FORMAT_AUTO || a->allow_ragged)) {
+		fprintf(stderr, "%s: --encoding, --output-encoding, --input-format and --allow-ragged are for files, "
+			"not database tables\n", cmd);
+		return CLI_EXIT_ERROR;
+	}
 	return -1; /* parsed: go on */
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/db_cli.h"
 #include "cli/options.h"
 #include "shuan/scanner.h"
 
@@ -16,7 +17,7 @@ enum {
 	OPT_OUT = 'o', OPT_QUIET = 'q', OPT_HELP = 'h', OPT_JOBS = 'j',
 	OPT_POLICY = 256, OPT_ACTION, OPT_DEFAULT, OPT_NO_SCAN, OPT_KEY, OPT_REPORT, OPT_INPUT_FORMAT, OPT_ENCODING,
 	OPT_OUTPUT_ENCODING, OPT_DATE, OPT_MAX_RECORD, OPT_ALLOW_RAGGED, OPT_RULES, OPT_DETECTORS,
-	OPT_EXCLUDE_DETECTORS,
+	OPT_EXCLUDE_DETECTORS, OPT_TABLE, OPT_INTO,
 };
 
 typedef struct cli_mask_args {
@@ -26,6 +27,8 @@ typedef struct cli_mask_args {
 	const char *actions[256];
 	size_t nactions;
 	const char **only, **exclude; /* malloc'd, NULL-terminated */
+	const char *table, *into;     /* a database table, and the new table to write */
+	cli_db db;                    /* the database options (password wiped by cli_db_clear) */
 	shuan_format format;
 	int year, month, day;
 	long jobs;

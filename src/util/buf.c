@@ -52,6 +52,8 @@ int shuan_buf_add(shuan_buf *b, const void *data, size_t n)
 	return 0;
 }
 
+int shuan_buf_reserve(shuan_buf *b, size_t n) { return buf_room(b, n); }
+
 int shuan_buf_adds(shuan_buf *b, const char *s) { return shuan_buf_add(b, s, strlen(s)); }
 
 int shuan_buf_addc(shuan_buf *b, char c) { return shuan_buf_add(b, &c, 1); }

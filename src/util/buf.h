@@ -28,6 +28,9 @@ void shuan_buf_init(shuan_buf *b, size_t max);
 /* Appends n bytes. Returns 0, SHUAN_ELIMIT (nothing appended) or SHUAN_ENOMEM. */
 int shuan_buf_add(shuan_buf *b, const void *data, size_t n);
 int shuan_buf_adds(shuan_buf *b, const char *s);
+/* Makes room for n more bytes (and the NUL) so a caller can write them at
+ * p + len itself, then add to len. Returns 0, SHUAN_ELIMIT or SHUAN_ENOMEM. */
+int shuan_buf_reserve(shuan_buf *b, size_t n);
 int shuan_buf_addc(shuan_buf *b, char c);
 int shuan_buf_addf(shuan_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int shuan_buf_vaddf(shuan_buf *b, const char *fmt, va_list ap);

@@ -31,6 +31,7 @@
 
 #include "lib/deid/internal.h"
 #include "util/alloc.h"
+#include "util/hex.h"
 #include "util/yaml.h"
 
 #define KEY_LABEL "shuan/deid/v1/"
@@ -45,28 +46,10 @@ static void hex_encode(const unsigned char *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
+/* Exactly 2n hex digits. */
 static bool hex_decode(const char *s, unsigned char *out, size_t n)
 {
-	if (strlen(s) != 2 * n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		int hi = hex_val(s[2 * i]), lo = hex_val(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return true;
+	return strlen(s) == 2 * n && shuan_hex_decode(s, n, out);
 }
 
 static int derive(const unsigned char secret[32], const char *purpose, unsigned char out[DEID_MAC_LEN])

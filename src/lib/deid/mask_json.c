@@ -177,7 +177,7 @@ static int unescape(const char *s, size_t n, shuan_buf *out)
 }
 
 /* Appends v[0..n) escaped for a JSON string (no quotes). */
-static int escape(const char *v, size_t n, shuan_buf *out)
+int deid_json_escape(const char *v, size_t n, shuan_buf *out)
 {
 	size_t run = 0;
 	int rc;
@@ -295,7 +295,7 @@ static int scalar(deid_json *j, const char *tok, size_t toklen, const char *c, s
 		return rc;
 	if (!changed)
 		return shuan_buf_add(out, tok, toklen);
-	if ((rc = shuan_buf_addc(out, '"')) != 0 || (rc = escape(res->p ? res->p : "", res->len, out)) != 0)
+	if ((rc = shuan_buf_addc(out, '"')) != 0 || (rc = deid_json_escape(res->p ? res->p : "", res->len, out)) != 0)
 		return rc;
 	return shuan_buf_addc(out, '"');
 }

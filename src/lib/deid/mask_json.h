@@ -55,4 +55,7 @@ void deid_json_init(deid_json *j, deid_worker *w, bool lines);
 int deid_json_feed(deid_json *j, const char *buf, size_t len, uint64_t base, bool final, const deid_find *f,
                    size_t nf, size_t *fi, shuan_buf *out, size_t *consumed);
 
+/* Appends v[0..n) escaped for a JSON string (without the quotes). */
+int deid_json_escape(const char *v, size_t n, shuan_buf *out);
+
 #endif

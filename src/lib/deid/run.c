@@ -110,6 +110,7 @@ static int block_fill(deid_block *b, const char *p, size_t n)
 /* What the run produced, gathered by the writing thread. */
 typedef struct sink {
 	deid_out *out;
+	const deid_emit *emit;  /* instead of out: a table's writer */
 	deid_classmap *classes; /* the counting pass */
 	shuan_mask_result *res;
 	char *err;
@@ -140,6 +141,10 @@ static int take(pool *p, deid_block *b, sink *k)
 			}
 		}
 		return 0;
+	}
+	if (k->emit) {
+		k->res->bytes_out += b->out.len;
+		return k->emit->fn(k->emit->ud, b->out.p ? b->out.p : "", b->out.len, k->err, k->errlen);
 	}
 	return deid_out_write(k->out, b->out.p ? b->out.p : "", b->out.len, k->err, k->errlen);
 }
@@ -491,9 +496,10 @@ static bool needs_scan(const shuan_masker *m)
 
 /* Opens the input and reads enough to know its format; a CSV's header too. */
 static int open_stream(shuan_masker *m, deid_stream *st, deid_in *in, deid_split *sp, const char *path,
-                       char *err, size_t errlen)
+                       const shuan_reader *src, char *err, size_t errlen)
 {
-	int rc = deid_in_open(in, path, m->opt.encoding, err, errlen);
+	int rc = src ? deid_in_open_reader(in, path, *src, err, errlen)
+	             : deid_in_open(in, path, m->opt.encoding, err, errlen);
 	if (rc)
 		return rc;
 	deid_split_init(sp, &in->rd, SHUAN_FORMAT_AUTO, m->opt.max_record);
@@ -501,7 +507,7 @@ static int open_stream(shuan_masker *m, deid_stream *st, deid_in *in, deid_split
 		snprintf(err, errlen, "%s: %s", path, rc == SHUAN_ENOMEM ? "out of memory" : "read error");
 		return rc;
 	}
-	shuan_format f = m->opt.format;
+	shuan_format f = src ? SHUAN_FORMAT_CSV : m->opt.format;
 	if (f == SHUAN_FORMAT_AUTO)
 		f = shuan_scanner__guess_format(strcmp(path, "-") ? path : NULL, sp->buf ? sp->buf : "",
 		                                sp->len);
@@ -563,6 +569,12 @@ static int record_input(shuan_masker *m, const char *in_path, const char *out_pa
 
 int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, shuan_mask_result *res)
 {
+	return deid_mask_run(m, in_path, NULL, out_path, NULL, res);
+}
+
+int deid_mask_run(shuan_masker *m, const char *in_path, const shuan_reader *src, const char *out_path,
+                  const deid_emit *emit, shuan_mask_result *res)
+{
 	deid_stream st;
 	deid_in in;
 	deid_split sp;
@@ -585,10 +597,10 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 	deid_classmap_init(&classes, MAX_CLASSES);
 	deid_classmap_init(&rare, MAX_CLASSES);
 	/* an Office workbook is rewritten cell by cell */
-	size_t nm = strcmp(in_path, "-") ? shuan_io_peek_file(in_path, magic, sizeof(magic)) : 0;
+	size_t nm = !src && strcmp(in_path, "-") ? shuan_io_peek_file(in_path, magic, sizeof(magic)) : 0;
 	if (nm && shuan_magic(magic, nm, NULL) == SHUAN_MAGIC_ZIP)
 		return deid_mask_xlsx(m, in_path, out_path, res);
-	if ((rc = open_stream(m, &st, &in, &sp, in_path, err, errlen)) != 0)
+	if ((rc = open_stream(m, &st, &in, &sp, in_path, src, err, errlen)) != 0)
 		goto cleanup;
 	const char *mname = NULL;
 	shuan_magic_kind mk = shuan_magic((const unsigned char *)in.head, in.head_len, &mname);
@@ -607,7 +619,7 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 	st.in = &in;
 	st.need_scan = needs_scan(m);
 	st.oenc = default_out_enc(in.enc);
-	if (m->opt.output_encoding && deid_out_enc_parse(m->opt.output_encoding, &st.oenc) != 0) {
+	if (m->opt.output_encoding && !emit && deid_out_enc_parse(m->opt.output_encoding, &st.oenc) != 0) {
 		snprintf(err, errlen,
 		         "unknown --output-encoding '%s' (utf-8, gb18030, gbk, utf-16le, utf-16be)",
 		         m->opt.output_encoding);
@@ -618,6 +630,12 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 	if (k->on && !m->opt.unmask && st.fmt != SHUAN_FORMAT_CSV && st.fmt != SHUAN_FORMAT_TSV) {
 		snprintf(err, errlen, "%s: k_anonymity applies to tables (CSV, TSV, xlsx); %s is %s",
 		         k->where, in_path, shuan_format_name(st.fmt));
+		rc = SHUAN_EINVAL;
+		goto cleanup;
+	}
+	if (k->on && !m->opt.unmask && src) {
+		snprintf(err, errlen, "%.80s: k_anonymity is not supported on database tables yet (mask the "
+		         "table to a CSV file, then mask that file)", k->where);
 		rc = SHUAN_EINVAL;
 		goto cleanup;
 	}
@@ -641,7 +659,7 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 		}
 	if (k->on && !m->opt.unmask) {
 		/* pass 1: the classes of the masked quasi-identifiers */
-		sink ks = {NULL, &classes, res, err, errlen};
+		sink ks = {NULL, NULL, &classes, res, err, errlen};
 		st.kmode = KANON_COUNT;
 		if ((rc = run_blocks(&st, workers, nworkers, &sp, &ks)) != 0)
 			goto cleanup;
@@ -660,14 +678,14 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 		deid_split_free(&sp);
 		deid_in_close(&in);
 		deid_csv_ctx_free(&st.csv);
-		if ((rc = open_stream(m, &st, &in, &sp, in_path, err, errlen)) != 0)
+		if ((rc = open_stream(m, &st, &in, &sp, in_path, NULL, err, errlen)) != 0)
 			goto cleanup;
 		st.kmode = KANON_SUPPRESS;
 		st.rare = &rare;
 	}
-	if ((rc = deid_out_open(&out, out_path, &in, m->opt.unmask, err, errlen)) != 0)
+	if (!emit && (rc = deid_out_open(&out, out_path, &in, m->opt.unmask, err, errlen)) != 0)
 		goto cleanup;
-	bool utf16 = st.oenc == OUT_UTF16LE || st.oenc == OUT_UTF16BE;
+	bool utf16 = !emit && (st.oenc == OUT_UTF16LE || st.oenc == OUT_UTF16BE);
 	if (utf16 && (in.bom || (in.enc != SHUAN_ENC_UTF16LE && in.enc != SHUAN_ENC_UTF16BE))) {
 		const char *bom = st.oenc == OUT_UTF16LE ? "\xFF\xFE" : "\xFE\xFF";
 		if ((rc = deid_out_write(&out, bom, 2, err, errlen)) != 0)
@@ -677,7 +695,7 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 		/* the tee reads the sniffed bytes first, then the rest */
 		rc = run_document(&st, &workers[0], &sp, &out, res, err, errlen);
 	} else {
-		sink ks = {&out, NULL, res, err, errlen};
+		sink ks = {&out, emit, NULL, res, err, errlen};
 		rc = run_blocks(&st, workers, nworkers, &sp, &ks);
 	}
 	if (rc)
@@ -689,14 +707,15 @@ int shuan_mask_file(shuan_masker *m, const char *in_path, const char *out_path, 
 		rc = SHUAN_EINVAL;
 		goto cleanup;
 	}
-	if ((rc = deid_out_commit(&out, err, errlen)) != 0)
+	if (!emit && (rc = deid_out_commit(&out, err, errlen)) != 0)
 		goto cleanup;
 cleanup:
 	res->format = st.fmt;
 	snprintf(res->encoding, sizeof(res->encoding), "%s", in.enc_name[0] ? in.enc_name : "utf-8");
 	snprintf(res->output_encoding, sizeof(res->output_encoding), "%s", deid_out_enc_name(st.oenc));
 	res->bytes_in = in.head ? deid_in_bytes(&in) : 0;
-	res->bytes_out = out.bytes;
+	if (!emit)
+		res->bytes_out = out.bytes;
 	for (int i = 0; workers && i < nworkers; i++) {
 		res->masked += workers[i].masked;
 		res->invalid += workers[i].invalid;

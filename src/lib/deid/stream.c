@@ -60,6 +60,12 @@ static long fd_read(void *ctx, char *buf, size_t cap)
 		in->head_pos += n;
 		return (long)n;
 	}
+	if (in->src.read) {
+		long r = in->src.read(in->src.ctx, buf, cap);
+		if (r > 0)
+			in->raw_bytes += (uint64_t)r;
+		return r;
+	}
 	ssize_t n = shuan_io_read(in->fd, buf, cap);
 	if (n < 0)
 		return SHUAN_EIO;
@@ -174,6 +180,34 @@ int deid_in_open(deid_in *in, const char *path, const char *forced, char *err, s
 		}
 		in->dec_rd = shuan_decoder_reader(in->dec);
 	}
+	in->rd.read = utf8_read;
+	in->rd.ctx = in;
+	return 0;
+}
+
+int deid_in_open_reader(deid_in *in, const char *path, shuan_reader src, char *err, size_t errlen)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = -1;
+	in->path = path;
+	in->src = src;
+	if (!(in->head = shuan_malloc(HEAD_BYTES)))
+		return SHUAN_ENOMEM;
+	/* the head as a file's would be: as much as the reader gives up to HEAD_BYTES */
+	while (in->head_len < HEAD_BYTES) {
+		long n = src.read(src.ctx, in->head + in->head_len, HEAD_BYTES - in->head_len);
+		if (n < 0) {
+			snprintf(err, errlen, "%s: read error", path);
+			return (int)n;
+		}
+		if (n == 0)
+			break;
+		in->head_len += (size_t)n;
+	}
+	in->raw_bytes = in->head_len;
+	in->more = in->head_len == HEAD_BYTES;
+	in->enc = SHUAN_ENC_UTF8;
+	snprintf(in->enc_name, sizeof(in->enc_name), "utf-8");
 	in->rd.read = utf8_read;
 	in->rd.ctx = in;
 	return 0;

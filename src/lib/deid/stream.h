@@ -28,9 +28,12 @@ typedef struct deid_in {
 	shuan_reader tail, dec_rd;
 	shuan_reader rd; /* UTF-8 out */
 	uint64_t raw_bytes, utf8_bytes;
+	shuan_reader src; /* deid_in_open_reader: the bytes come from here, not fd */
 } deid_in;
 
 int deid_in_open(deid_in *in, const char *path, const char *forced_encoding, char *err, size_t errlen);
+/* An input read from src (UTF-8, e.g. a database table as CSV), named path. */
+int deid_in_open_reader(deid_in *in, const char *path, shuan_reader src, char *err, size_t errlen);
 void deid_in_close(deid_in *in);
 uint64_t deid_in_bytes(const deid_in *in);
 
@@ -97,6 +100,20 @@ typedef struct deid_stream {
 	deid_kanon_mode kmode;
 	const deid_classmap *rare;
 } deid_stream;
+
+/* Where masked blocks go instead of an output file (a table's writer):
+ * fn gets each block's output, whole records in input order, the first
+ * one starting with the header. Non-zero stops the run (err set). */
+typedef struct deid_emit {
+	int (*fn)(void *ud, const char *p, size_t n, char *err, size_t errlen);
+	void *ud;
+} deid_emit;
+
+/* shuan_mask_file(), reading src (CSV, UTF-8) instead of in_path when src
+ * is non-NULL (in_path names it), and handing the output to emit instead of
+ * out_path when emit is non-NULL (out_path names it in the report). */
+int deid_mask_run(shuan_masker *m, const char *in_path, const shuan_reader *src, const char *out_path,
+                  const deid_emit *emit, shuan_mask_result *res);
 
 /* Masks block b with worker w (any thread). Returns 0 or a negative code
  * with w->errmsg set; b->out is what to write. */

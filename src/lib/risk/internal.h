@@ -61,7 +61,12 @@ typedef struct rk_table {
 	const atomic_int *cancel;
 } rk_table;
 
-int rk_table_open(rk_table *t, const char *path, const shuan_risk_options *o, char *err, size_t errlen);
+/* Opens the CSV/TSV at path, or reads src (CSV, UTF-8; a database table)
+ * named path when src is non-NULL. */
+int rk_table_open(rk_table *t, const char *path, const shuan_reader *src, const shuan_risk_options *o, char *err,
+                  size_t errlen);
+/* shuan_risk_file() on path or on src (as rk_table_open takes them). */
+int rk_risk_run(const char *path, const shuan_reader *src, const shuan_risk_options *o, shuan_risk_result *r);
 void rk_table_close(rk_table *t);
 int rk_table_column(const rk_table *t, const char *name);
 /* The next record's values of cols[0..nc) (trimmed, unquoted; valid until

@@ -435,7 +435,7 @@ int shuan_risk_suggest(const char *path, const shuan_risk_options *o, double max
 	deid_reference_date(&vd, o->year, o->month, o->day);
 	if ((rc = rk_qi_rules_load(&q, o->rules_dir, err, errlen)) != 0 ||
 	    (rc = deid_tables_load(&tabs, &vd, o->rules_dir, err, errlen)) != 0 ||
-	    (rc = rk_table_open(&t, path, o, err, errlen)) != 0 ||
+	    (rc = rk_table_open(&t, path, NULL, o, err, errlen)) != 0 ||
 	    (rc = rk_resolve_qi(&t, &q, o, cols, kinds, names, &nqi, err, errlen)) != 0)
 		goto cleanup;
 	if (!(sg = shuan_calloc(1, sizeof(*sg))) || !(sg->qi = shuan_calloc(nqi, sizeof(char *))) ||

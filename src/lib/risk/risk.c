@@ -30,6 +30,11 @@ void shuan_risk_result_free(shuan_risk_result *r)
 
 int shuan_risk_file(const char *path, const shuan_risk_options *o, shuan_risk_result *r)
 {
+	return rk_risk_run(path, NULL, o, r);
+}
+
+int rk_risk_run(const char *path, const shuan_reader *src, const shuan_risk_options *o, shuan_risk_result *r)
+{
 	rk_qi_rules q;
 	rk_table t;
 	rk_counter c;
@@ -53,7 +58,7 @@ int shuan_risk_file(const char *path, const shuan_risk_options *o, shuan_risk_re
 	}
 	if ((rc = rk_qi_rules_load(&q, o->rules_dir, err, errlen)) != 0)
 		return rc;
-	if ((rc = rk_table_open(&t, path, o, err, errlen)) != 0)
+	if ((rc = rk_table_open(&t, path, src, o, err, errlen)) != 0)
 		goto cleanup;
 	if ((rc = rk_resolve_qi(&t, &q, o, cols, kinds, names, &nqi, err, errlen)) != 0)
 		goto cleanup;

@@ -29,14 +29,16 @@ void rk_table_close(rk_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int rk_table_open(rk_table *t, const char *path, const shuan_risk_options *o, char *err, size_t errlen)
+int rk_table_open(rk_table *t, const char *path, const shuan_reader *src, const shuan_risk_options *o, char *err,
+                  size_t errlen)
 {
 	int rc;
 	memset(t, 0, sizeof(*t));
 	t->path = path;
 	t->allow_ragged = o->allow_ragged;
 	t->cancel = o->cancel;
-	if ((rc = deid_in_open(&t->in, path, o->encoding, err, errlen)) != 0)
+	if ((rc = src ? deid_in_open_reader(&t->in, path, *src, err, errlen)
+	              : deid_in_open(&t->in, path, o->encoding, err, errlen)) != 0)
 		return rc;
 	t->opened = true;
 	deid_split_init(&t->sp, &t->in.rd, SHUAN_FORMAT_AUTO, 64u << 20);
@@ -44,7 +46,7 @@ int rk_table_open(rk_table *t, const char *path, const shuan_risk_options *o, ch
 		snprintf(err, errlen, "%s: read error", path);
 		return rc;
 	}
-	shuan_format f = o->format;
+	shuan_format f = src ? SHUAN_FORMAT_CSV : o->format;
 	if (f == SHUAN_FORMAT_AUTO)
 		f = shuan_scanner__guess_format(strcmp(path, "-") ? path : NULL, t->sp.buf ? t->sp.buf : "",
 		                                t->sp.len);

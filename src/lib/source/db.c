@@ -368,6 +368,12 @@ static const shuan_db_ops *ops_for(shuan_db_engine e)
 
 int shuan_db__open(shuan_db **out, const char *url, const shuan_db_options *opts, char *errbuf, size_t errlen)
 {
+	return shuan_db__open_rw(out, url, opts, false, errbuf, errlen);
+}
+
+int shuan_db__open_rw(shuan_db **out, const char *url, const shuan_db_options *opts, bool writable, char *errbuf,
+		      size_t errlen)
+{
 	shuan_db_url u;
 	shuan_db *db = NULL;
 	char tmp[1024];
@@ -390,6 +396,7 @@ int shuan_db__open(shuan_db **out, const char *url, const shuan_db_options *opts
 		return SHUAN_ENOMEM;
 	}
 	db->ops = ops_for(u.engine);
+	db->writable = writable;
 	if (opts)
 		db->opt = *opts;
 	else

@@ -89,6 +89,10 @@ typedef struct shuan_db_rows shuan_db_rows;
  * authentication failed, not an SQLite database) or SHUAN_ENOMEM.
  */
 int shuan_db__open(shuan_db **out, const char *url, const shuan_db_options *opts, char *errbuf, size_t errlen);
+/* The same, writable when `writable` (shuan mask --into: a session that may
+ * create and fill a table; never used for reading by scan or inventory). */
+int shuan_db__open_rw(shuan_db **out, const char *url, const shuan_db_options *opts, bool writable, char *errbuf,
+		      size_t errlen);
 void shuan_db__close(shuan_db *db);
 shuan_db_engine shuan_db__engine(const shuan_db *db);
 /* The URL without its password ("postgresql://scan@db:5432/app"). */
@@ -133,6 +137,8 @@ void shuan_db__url_free(shuan_db_url *u);
 /* The value of query parameter `key` (percent-decoded into buf), or NULL. */
 const char *shuan_db__url_param(const shuan_db_url *u, const char *key, char *buf, size_t cap);
 
+typedef struct shuan_db_writer shuan_db_writer;
+
 typedef struct shuan_db_ops {
 	shuan_db_engine engine;
 	/* Connects; password may be NULL. Message via shuan_db__seterr. */
@@ -144,6 +150,17 @@ typedef struct shuan_db_ops {
 	/* Fills r->vals; 1, 0 at the end, or < 0. */
 	int (*rows_next)(shuan_db_rows *r);
 	void (*rows_close)(shuan_db_rows *r);
+	/* ---- writing (db_write.c), on a writable connection ---- */
+	/* Runs one statement without results (DDL, BEGIN, COMMIT, ROLLBACK). */
+	int (*exec)(shuan_db *db, const char *sql);
+	/* The column type of a new table's column: text or bytes. */
+	const char *(*column_type)(bool binary);
+	/* A batch: begin (a transaction and the engine's bulk insert), rows,
+	 * end (flush and commit; with commit false, roll back). */
+	int (*put_begin)(shuan_db_writer *w);
+	int (*put_row)(shuan_db_writer *w, const shuan_db_value *vals);
+	int (*put_end)(shuan_db_writer *w, bool commit);
+	char quote; /* the identifier quote: " or ` */
 } shuan_db_ops;
 
 extern const shuan_db_ops shuan_db__sqlite_ops;
@@ -157,6 +174,7 @@ struct shuan_db {
 	char display[512];
 	char err[1024];
 	bool mariadb;            /* MySQL engine: the server is MariaDB */
+	bool writable;           /* opened by shuan_db__open_rw(writable): no read-only session */
 };
 
 struct shuan_db_rows {
@@ -170,6 +188,45 @@ struct shuan_db_rows {
 	void *impl;              /* the engine's cursor */
 	uint64_t rows;           /* rows returned so far */
 };
+
+/*
+ * Writing a new table (shuan mask --into, db_write.c): created with the
+ * given column names (text, or bytes for binary columns: masked values need
+ * not fit the source's types), filled in batches of one transaction each,
+ * and dropped again by shuan_db__writer_abort, so a failure leaves nothing.
+ */
+struct shuan_db_writer {
+	shuan_db *db;         /* writable; borrowed */
+	char *schema, *name;
+	char qname[1100];     /* "schema.table" for messages */
+	size_t ncols;
+	bool *binary;         /* per column */
+	shuan_buf sql;        /* the engine's statement / bulk buffer */
+	shuan_buf line;       /* one row being encoded */
+	void *impl;           /* the engine's insert state */
+	uint64_t rows, batch; /* rows written, rows in the open batch */
+	uint64_t batch_rows;  /* rows per transaction */
+	bool created, in_batch;
+};
+
+/* Appends the quoted, qualified name of w's table. */
+int shuan_db__writer_qname(shuan_db_writer *w, shuan_buf *b);
+
+/*
+ * Creates table schema.name (schema NULL: the engine's default - main,
+ * public, the URL's database) with columns names[0..n) on writable db.
+ * A table that already exists is refused (SHUAN_EINVAL). Returns 0 with
+ * *out, or a negative code with the message on db.
+ */
+int shuan_db__writer_open(shuan_db_writer **out, shuan_db *db, const char *schema, const char *name,
+			  const char *const *names, const bool *binary, size_t n);
+/* Writes one row (ncols values, NULL p for NULL). */
+int shuan_db__writer_row(shuan_db_writer *w, const shuan_db_value *vals);
+/* Commits the last batch. */
+int shuan_db__writer_finish(shuan_db_writer *w);
+/* Rolls back the open batch and drops the table it created. */
+void shuan_db__writer_abort(shuan_db_writer *w);
+void shuan_db__writer_free(shuan_db_writer *w);
 
 /* Sets db->err to "DISPLAY: " + formatted text; returns code. The text must
  * never contain a password or a value. */

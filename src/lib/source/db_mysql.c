@@ -83,7 +83,7 @@ static int my_connect(shuan_db *db, const shuan_db_url *u, const char *password)
 	if (mysql_errno(m))
 		return shuan_db__seterr(db, SHUAN_EIO, "cannot connect: %s", mysql_error(m));
 	db->mariadb = strstr(mysql_get_server_info(m), "MariaDB") != NULL;
-	if (mysql_query(m, "SET SESSION TRANSACTION READ ONLY"))
+	if (!db->writable && mysql_query(m, "SET SESSION TRANSACTION READ ONLY"))
 		return shuan_db__seterr(db, SHUAN_EIO, "cannot set up a read-only session: %s", mysql_error(m));
 	if (db->mariadb)
 		snprintf(set, sizeof(set), "SET SESSION max_statement_time = %u", db->opt.statement_timeout);
@@ -337,6 +337,103 @@ static void my_rows_close(shuan_db_rows *r)
 	r->impl = NULL;
 }
 
+/* ---- writing: multi-row INSERTs of up to FLUSH_BYTES, a transaction per batch ---- */
+
+#define FLUSH_BYTES ((size_t)1 << 20)
+
+static int my_exec(shuan_db *db, const char *sql)
+{
+	MYSQL *m = db->conn;
+	if (mysql_query(m, sql))
+		return shuan_db__seterr(db, SHUAN_EIO, "%s", mysql_error(m));
+	return 0;
+}
+
+static const char *my_column_type(bool binary) { return binary ? "LONGBLOB" : "LONGTEXT"; }
+
+static int my_flush(shuan_db_writer *w)
+{
+	MYSQL *m = w->db->conn;
+	if (!w->impl)
+		return 0;
+	w->impl = NULL;
+	if (mysql_real_query(m, w->sql.p, w->sql.len))
+		return shuan_db__seterr(w->db, SHUAN_EIO, "%s: %s", w->qname, mysql_error(m));
+	return 0;
+}
+
+static int my_put_begin(shuan_db_writer *w) { return my_exec(w->db, "START TRANSACTION"); }
+
+static int my_put_row(shuan_db_writer *w, const shuan_db_value *vals)
+{
+	static const char hex[] = "0123456789abcdef";
+	MYSQL *m = w->db->conn;
+	shuan_buf *b = &w->sql;
+	int rc = 0;
+
+	if (!w->impl) {
+		/* impl marks a statement being built */
+		shuan_buf_reset(b);
+		rc = shuan_buf_adds(b, "INSERT INTO ");
+		if (!rc)
+			rc = shuan_db__writer_qname(w, b);
+		if (!rc)
+			rc = shuan_buf_adds(b, " VALUES ");
+		w->impl = w;
+	} else {
+		rc = shuan_buf_addc(b, ',');
+	}
+	if (!rc)
+		rc = shuan_buf_addc(b, '(');
+	for (size_t i = 0; i < w->ncols && !rc; i++) {
+		const shuan_db_value *v = &vals[i];
+		if (i)
+			rc = shuan_buf_addc(b, ',');
+		if (rc)
+			break;
+		if (!v->p) {
+			rc = shuan_buf_adds(b, "NULL");
+		} else if (w->binary[i]) {
+			rc = shuan_buf_adds(b, "X'");
+			for (size_t k = 0; k < v->len && !rc; k++) {
+				unsigned char c = (unsigned char)v->p[k];
+				rc = shuan_buf_addc(b, hex[c >> 4]);
+				if (!rc)
+					rc = shuan_buf_addc(b, hex[c & 15]);
+			}
+			if (!rc)
+				rc = shuan_buf_addc(b, '\'');
+		} else {
+			/* escaped into the buffer's spare room: at most 2n + 1 bytes */
+			if (!(rc = shuan_buf_addc(b, '\'')) && !(rc = shuan_buf_reserve(b, 2 * v->len + 2))) {
+				unsigned long n = mysql_real_escape_string(m, b->p + b->len, v->p, (unsigned long)v->len);
+				b->len += n;
+				rc = shuan_buf_addc(b, '\'');
+			}
+		}
+	}
+	if (!rc)
+		rc = shuan_buf_addc(b, ')');
+	if (rc)
+		return shuan_db__seterr(w->db, rc, "%s: a row is too large", w->qname);
+	return b->len >= FLUSH_BYTES ? my_flush(w) : 0;
+}
+
+static int my_put_end(shuan_db_writer *w, bool commit)
+{
+	int rc = commit ? my_flush(w) : 0;
+	w->impl = NULL;
+	if (commit && rc == 0)
+		return my_exec(w->db, "COMMIT");
+	char keep[sizeof(w->db->err)];
+	snprintf(keep, sizeof(keep), "%s", w->db->err);
+	my_exec(w->db, "ROLLBACK");
+	snprintf(w->db->err, sizeof(w->db->err), "%s", keep);
+	return rc;
+}
+
 const shuan_db_ops shuan_db__mysql_ops = {
-	SHUAN_DB_MYSQL, my_connect, my_close, my_list, my_rows_open, my_rows_next, my_rows_close,
+	SHUAN_DB_MYSQL, my_connect, my_close,	    my_list,	  my_rows_open, my_rows_next,
+	my_rows_close,	my_exec,    my_column_type, my_put_begin, my_put_row,	my_put_end,
+	'`',
 };

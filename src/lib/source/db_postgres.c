@@ -92,10 +92,10 @@ static int pg_connect(shuan_db *db, const shuan_db_url *u, const char *password)
 	}
 	db->conn = c;
 	snprintf(set, sizeof(set),
-		 "SET default_transaction_read_only = on; SET statement_timeout = %u; SET lock_timeout = 5000; "
+		 "SET default_transaction_read_only = %s; SET statement_timeout = %u; SET lock_timeout = 5000; "
 		 "SET idle_in_transaction_session_timeout = 60000; SET bytea_output = 'hex'; SET DateStyle = 'ISO'; "
 		 "SET search_path = pg_catalog",
-		 db->opt.statement_timeout * 1000u);
+		 db->writable ? "off" : "on", db->opt.statement_timeout * 1000u);
 	res = PQexec(c, set);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		shuan_db__seterr(db, SHUAN_EIO, "cannot set up a read-only session: %s", pq_message(c, res));
@@ -428,6 +428,125 @@ static void pg_rows_close(shuan_db_rows *r)
 	r->impl = NULL;
 }
 
+/* ---- writing: COPY ... FROM STDIN, one transaction per batch ---- */
+
+static int pg_exec(shuan_db *db, const char *sql)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int rc = 0;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = shuan_db__seterr(db, SHUAN_EIO, "%s", pq_message(db->conn, res));
+	PQclear(res);
+	return rc;
+}
+
+static const char *pg_column_type(bool binary) { return binary ? "bytea" : "text"; }
+
+static int pg_put_begin(shuan_db_writer *w)
+{
+	shuan_db *db = w->db;
+	PGresult *res;
+	int rc = pg_exec(db, "BEGIN");
+	if (rc < 0)
+		return rc;
+	shuan_buf_reset(&w->sql);
+	rc = shuan_buf_adds(&w->sql, "COPY ");
+	if (!rc)
+		rc = shuan_db__writer_qname(w, &w->sql);
+	if (!rc)
+		rc = shuan_buf_adds(&w->sql, " FROM STDIN");
+	if (rc)
+		return shuan_db__seterr(db, rc, "%s: statement too long", w->qname);
+	res = PQexec(db->conn, shuan_buf_str(&w->sql));
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		rc = shuan_db__seterr(db, SHUAN_EIO, "%s: %s", w->qname, pq_message(db->conn, res));
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	w->impl = w; /* COPY IN in progress */
+	return 0;
+}
+
+/* COPY's text format: \N for NULL, backslash escapes, bytea as \\x hex. */
+static int copy_field(shuan_buf *b, const shuan_db_value *v, bool binary)
+{
+	static const char hex[] = "0123456789abcdef";
+	int rc = 0;
+	if (!v->p)
+		return shuan_buf_adds(b, "\\N");
+	if (binary) {
+		rc = shuan_buf_adds(b, "\\\\x");
+		for (size_t i = 0; i < v->len && !rc; i++) {
+			unsigned char c = (unsigned char)v->p[i];
+			rc = shuan_buf_addc(b, hex[c >> 4]);
+			if (!rc)
+				rc = shuan_buf_addc(b, hex[c & 15]);
+		}
+		return rc;
+	}
+	for (size_t i = 0; i < v->len && !rc; i++) {
+		char c = v->p[i];
+		switch (c) {
+		case '\\': rc = shuan_buf_adds(b, "\\\\"); break;
+		case '\t': rc = shuan_buf_adds(b, "\\t"); break;
+		case '\n': rc = shuan_buf_adds(b, "\\n"); break;
+		case '\r': rc = shuan_buf_adds(b, "\\r"); break;
+		default: rc = shuan_buf_addc(b, c);
+		}
+	}
+	return rc;
+}
+
+static int pg_put_row(shuan_db_writer *w, const shuan_db_value *vals)
+{
+	shuan_db *db = w->db;
+	int rc = 0;
+	shuan_buf_reset(&w->line);
+	for (size_t i = 0; i < w->ncols && !rc; i++) {
+		if (i)
+			rc = shuan_buf_addc(&w->line, '\t');
+		if (!rc)
+			rc = copy_field(&w->line, &vals[i], w->binary[i]);
+	}
+	if (!rc)
+		rc = shuan_buf_addc(&w->line, '\n');
+	if (rc)
+		return shuan_db__seterr(db, rc, "%s: a row is too large", w->qname);
+	if (PQputCopyData(db->conn, w->line.p, (int)w->line.len) != 1)
+		return shuan_db__seterr(db, SHUAN_EIO, "%s: %s", w->qname, pq_message(db->conn, NULL));
+	return 0;
+}
+
+static int pg_put_end(shuan_db_writer *w, bool commit)
+{
+	shuan_db *db = w->db;
+	PGresult *res;
+	int rc = 0;
+	if (w->impl) {
+		w->impl = NULL;
+		if (PQputCopyEnd(db->conn, commit ? NULL : "cancelled") != 1)
+			rc = shuan_db__seterr(db, SHUAN_EIO, "%s: %s", w->qname, pq_message(db->conn, NULL));
+		while ((res = PQgetResult(db->conn))) {
+			if (commit && rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+				rc = shuan_db__seterr(db, SHUAN_EIO, "%s: %s", w->qname, pq_message(db->conn, res));
+			PQclear(res);
+		}
+	}
+	if (commit && rc == 0)
+		return pg_exec(db, "COMMIT");
+	{
+		/* keep the message of what failed, not ROLLBACK's */
+		char keep[sizeof(db->err)];
+		snprintf(keep, sizeof(keep), "%s", db->err);
+		pg_exec(db, "ROLLBACK");
+		snprintf(db->err, sizeof(db->err), "%s", keep);
+	}
+	return rc;
+}
+
 const shuan_db_ops shuan_db__postgres_ops = {
-	SHUAN_DB_POSTGRES, pg_connect, pg_close, pg_list, pg_rows_open, pg_rows_next, pg_rows_close,
+	SHUAN_DB_POSTGRES, pg_connect,	 pg_close,     pg_list,	    pg_rows_open, pg_rows_next,
+	pg_rows_close,	   pg_exec,	 pg_column_type, pg_put_begin, pg_put_row,   pg_put_end,
+	'"',
 };

@@ -43,9 +43,15 @@ static void report(shuan_input_fn icb, void *ud, const char *path, int code, con
 
 int shuan_db__open_source(shuan_db **out, const char *path, const shuan_db_options *opts, char *err, size_t errlen)
 {
+	return shuan_db__open_source_rw(out, path, opts, false, err, errlen);
+}
+
+int shuan_db__open_source_rw(shuan_db **out, const char *path, const shuan_db_options *opts, bool writable,
+			     char *err, size_t errlen)
+{
 	int rc;
 	if (shuan_db_looks_like_url(path)) /* a database URL, or an unknown scheme refused there */
-		return shuan_db__open(out, path, opts, err, errlen);
+		return shuan_db__open_rw(out, path, opts, writable, err, errlen);
 	/* an SQLite file met in a walk: read it as sqlite://PATH, named by its path */
 	{
 		size_t n = strlen(path) + 16;
@@ -55,7 +61,7 @@ int shuan_db__open_source(shuan_db **out, const char *path, const shuan_db_optio
 			return SHUAN_ENOMEM;
 		}
 		snprintf(url, n, "sqlite://%s", path);
-		rc = shuan_db__open(out, url, opts, err, errlen);
+		rc = shuan_db__open_rw(out, url, opts, writable, err, errlen);
 		shuan_free(url);
 		if (rc == 0)
 			snprintf((*out)->display, sizeof((*out)->display), "%s", path);

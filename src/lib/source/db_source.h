@@ -20,6 +20,9 @@ static inline bool shuan_db__is_sqlite_header(const unsigned char *head, size_t 
 int shuan_db__open_source(shuan_db **out, const char *path, const shuan_db_options *opts, char *err,
 			  size_t errlen);
 
+int shuan_db__open_source_rw(shuan_db **out, const char *path, const shuan_db_options *opts, bool writable,
+			     char *err, size_t errlen);
+
 /* Scans every table of the database at path (a URL or an SQLite file):
  * findings to fcb, one input result per table (or one for a source that
  * cannot be opened or listed) to icb. Returns 0, or the code of what stopped it: a

@@ -75,7 +75,8 @@ static int lite_connect(shuan_db *db, const shuan_db_url *u, const char *passwor
 	if (!(l = shuan_calloc(1, sizeof(*l))))
 		return shuan_db__seterr(db, SHUAN_ENOMEM, "out of memory");
 	db->conn = l;
-	rc = sqlite3_open_v2(u->path, &l->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(u->path, &l->db,
+			     (db->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return lite_err(db, "cannot open", SHUAN_EIO);
 	sqlite3_busy_timeout(l->db, 5000);
@@ -328,6 +329,81 @@ static void lite_rows_close(shuan_db_rows *r)
 	r->impl = NULL;
 }
 
+/* ---- writing: a prepared INSERT, a transaction per batch ---- */
+
+static int lite_exec(shuan_db *db, const char *sql)
+{
+	lite *l = db->conn;
+	char *msg = NULL;
+	arm(db);
+	if (sqlite3_exec(l->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int rc = shuan_db__seterr(db, SHUAN_EIO, "%s", msg ? msg : sqlite3_errmsg(l->db));
+		sqlite3_free(msg);
+		return rc;
+	}
+	return 0;
+}
+
+static const char *lite_column_type(bool binary) { return binary ? "BLOB" : "TEXT"; }
+
+static int lite_put_begin(shuan_db_writer *w)
+{
+	lite *l = w->db->conn;
+	sqlite3_stmt *st = w->impl;
+	int rc;
+	if (!st) {
+		shuan_buf_reset(&w->sql);
+		rc = shuan_buf_adds(&w->sql, "INSERT INTO ");
+		if (!rc)
+			rc = shuan_db__writer_qname(w, &w->sql);
+		if (!rc)
+			rc = shuan_buf_adds(&w->sql, " VALUES (");
+		for (size_t i = 0; i < w->ncols && !rc; i++)
+			rc = shuan_buf_adds(&w->sql, i ? ", ?" : "?");
+		if (!rc)
+			rc = shuan_buf_addc(&w->sql, ')');
+		if (rc)
+			return shuan_db__seterr(w->db, rc, "%s: statement too long", w->qname);
+		if (sqlite3_prepare_v2(l->db, shuan_buf_str(&w->sql), -1, &st, NULL) != SQLITE_OK)
+			return lite_err(w->db, w->qname, SHUAN_EIO);
+		w->impl = st;
+	}
+	return lite_exec(w->db, "BEGIN");
+}
+
+static int lite_put_row(shuan_db_writer *w, const shuan_db_value *vals)
+{
+	sqlite3_stmt *st = w->impl;
+	int s;
+	for (size_t i = 0; i < w->ncols; i++) {
+		const shuan_db_value *v = &vals[i];
+		int col = (int)i + 1;
+		if (!v->p)
+			s = sqlite3_bind_null(st, col);
+		else if (w->binary[i])
+			s = sqlite3_bind_blob64(st, col, v->p, v->len, SQLITE_STATIC);
+		else
+			s = sqlite3_bind_text64(st, col, v->p, v->len, SQLITE_STATIC, SQLITE_UTF8);
+		if (s != SQLITE_OK)
+			return lite_err(w->db, w->qname, SHUAN_EIO);
+	}
+	arm(w->db);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return s == SQLITE_DONE ? 0 : lite_err(w->db, w->qname, SHUAN_EIO);
+}
+
+static int lite_put_end(shuan_db_writer *w, bool commit)
+{
+	/* prepared again per batch: the writer holds nothing between them */
+	sqlite3_finalize(w->impl);
+	w->impl = NULL;
+	return lite_exec(w->db, commit ? "COMMIT" : "ROLLBACK");
+}
+
 const shuan_db_ops shuan_db__sqlite_ops = {
-	SHUAN_DB_SQLITE, lite_connect, lite_close, lite_list, lite_rows_open, lite_rows_next, lite_rows_close,
+	SHUAN_DB_SQLITE, lite_connect, lite_close,	 lite_list,	lite_rows_open, lite_rows_next,
+	lite_rows_close, lite_exec,    lite_column_type, lite_put_begin, lite_put_row,	 lite_put_end,
+	'"',
 };
