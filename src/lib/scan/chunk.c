@@ -638,8 +638,9 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 	size_t n = s->hits.n;
 	uint32_t *order, *merged;
 	s->order.n = 0;
-	/* two more than needed: never NULL, so order + n is defined with no hits */
-	if ((rc = shuan_vec_reserve(&s->order, 2 * n + 2)))
+	/* at least one slot: never NULL, so order + n is defined with no hits
+	 * (and never more than 2n: the vector's cap is twice the hit cap) */
+	if ((rc = shuan_vec_reserve(&s->order, n ? 2 * n : 1)))
 		return rc;
 	order = s->order.v;
 	merged = order + n;

@@ -422,6 +422,13 @@ done:
 		snprintf(res->reason, sizeof(res->reason), "stopped");
 	else if (rc == SHUAN_ENOMEM && !res->skipped)
 		skip(res, rc, "out of memory");
+	else if (rc < 0 && !res->skipped) {
+		/* never a file cut short that passes for scanned */
+		char why[96];
+		snprintf(why, sizeof(why), "scanning stopped after %llu bytes: %s", (unsigned long long)res->bytes,
+			 shuan_strerror(rc));
+		skip(res, rc, why);
+	}
 	c->res = NULL;
 	return rc;
 }
