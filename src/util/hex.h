@@ -19,4 +19,13 @@ int shuan_hex_digit(int c);
  * check s[2 * n] themselves. */
 bool shuan_hex_decode(const char *s, size_t n, unsigned char *out);
 
+/* Writes the n bytes at b as 2n lower-case hex digits and a NUL into out
+ * (2n + 1 bytes). */
+void shuan_hex_encode(const unsigned char *b, size_t n, char *out);
+
+/* Appends the n bytes at p to buf as 2n lower-case hex digits; 0 or the
+ * buffer's error (SHUAN_ENOMEM, SHUAN_ELIMIT). */
+struct shuan_buf;
+int shuan_hex_append(struct shuan_buf *buf, const void *p, size_t n);
+
 #endif

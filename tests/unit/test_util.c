@@ -383,6 +383,23 @@ static void test_hex(void **state)
 	char short2[] = {'a', 'b', '\0', 'c', 'd'};
 	assert_false(shuan_hex_decode(short2, 2, out));
 	assert_false(shuan_hex_decode("a-", 1, out));
+
+	/* encoding: lower case, NUL-terminated, and back again */
+	const unsigned char bytes[] = {0x00, 0x7f, 0xa1, 0xff};
+	char text[9];
+	shuan_hex_encode(bytes, sizeof(bytes), text);
+	assert_string_equal(text, "007fa1ff");
+	assert_true(shuan_hex_decode(text, 4, out));
+	assert_memory_equal(out, bytes, 4);
+	shuan_buf b;
+	shuan_buf_init(&b, 6);
+	assert_int_equal(shuan_buf_adds(&b, "x"), 0);
+	assert_int_equal(shuan_hex_append(&b, bytes, 2), 0);
+	assert_int_equal(b.len, 5);
+	assert_memory_equal(b.p, "x007f", 5);
+	/* past the buffer's maximum: the buffer's error, never a silent cut */
+	assert_int_equal(shuan_hex_append(&b, bytes, 4), SHUAN_ELIMIT);
+	shuan_buf_free(&b);
 }
 
 int main(void)

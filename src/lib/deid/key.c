@@ -36,16 +36,6 @@
 
 #define KEY_LABEL "shuan/deid/v1/"
 
-static void hex_encode(const unsigned char *b, size_t n, char *out)
-{
-	static const char hx[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hx[b[i] >> 4];
-		out[2 * i + 1] = hx[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* Exactly 2n hex digits. */
 static bool hex_decode(const char *s, unsigned char *out, size_t n)
 {
@@ -70,7 +60,7 @@ static int expand(shuan_key *k)
 	if ((rc = derive(k->secret, "check", t)))
 		return rc;
 	memcpy(k->check_bytes, t, sizeof(k->check_bytes));
-	hex_encode(k->check_bytes, sizeof(k->check_bytes), k->check);
+	shuan_hex_encode(k->check_bytes, sizeof(k->check_bytes), k->check);
 	OPENSSL_cleanse(t, sizeof(t));
 	return 0;
 }
@@ -95,7 +85,7 @@ int shuan_key_generate(const char *path, bool overwrite, char *check_out, char *
 		snprintf(err, errlen, "HMAC-SM3 is not available in this OpenSSL");
 		goto cleanup;
 	}
-	hex_encode(k.secret, sizeof(k.secret), secret_hex);
+	shuan_hex_encode(k.secret, sizeof(k.secret), secret_hex);
 	len =
 	    (size_t)snprintf(text, sizeof(text),
 	                     "# shuan de-identification key (去标识化密钥). Keep it secret and keep a copy:\n"

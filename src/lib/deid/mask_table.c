@@ -44,6 +44,19 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && !strcasecmp(s + n - k, suffix);
 }
 
+/* Ends the line in k->line (rc: how building it went) and writes it out. */
+static int end_line(tsink *k, int rc, char *err, size_t errlen)
+{
+	shuan_buf *b = &k->line;
+	if (!rc)
+		rc = shuan_buf_addc(b, '\n');
+	if (rc) {
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
+	return deid_out_write(k->out, b->p, b->len, err, errlen);
+}
+
 /* A file row: CSV (NULL and '' both empty) or a JSON object (null). */
 static int file_row(tsink *k, char *err, size_t errlen)
 {
@@ -78,13 +91,7 @@ static int file_row(tsink *k, char *err, size_t errlen)
 	}
 	if (!rc && k->jsonl)
 		rc = shuan_buf_addc(b, '}');
-	if (!rc)
-		rc = shuan_buf_addc(b, '\n');
-	if (rc) {
-		snprintf(err, errlen, "out of memory");
-		return rc;
-	}
-	return deid_out_write(k->out, b->p, b->len, err, errlen);
+	return end_line(k, rc, err, errlen);
 }
 
 static int file_header(tsink *k, char *err, size_t errlen)
@@ -100,13 +107,7 @@ static int file_header(tsink *k, char *err, size_t errlen)
 		if (!rc)
 			rc = deid_csv_quote(k->t->cols[i].name, strlen(k->t->cols[i].name), ',', false, b);
 	}
-	if (!rc)
-		rc = shuan_buf_addc(b, '\n');
-	if (rc) {
-		snprintf(err, errlen, "out of memory");
-		return rc;
-	}
-	return deid_out_write(k->out, b->p, b->len, err, errlen);
+	return end_line(k, rc, err, errlen);
 }
 
 /* The target table, made when the first block (the run's checks passed) arrives. */

@@ -21,6 +21,7 @@
 #include "lib/inventory/internal.h"
 #include "lib/rules/internal.h"
 #include "util/alloc.h"
+#include "util/hex.h"
 
 #define PARTIAL_FORMAT 1
 
@@ -43,16 +44,6 @@ static int fail(sqlite3 *db, char *err, size_t errlen, const char *path, const c
 {
 	snprintf(err, errlen, "%s: %s: %s", path, what, db ? sqlite3_errmsg(db) : "cannot open");
 	return SHUAN_EIO;
-}
-
-static void hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char h[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = h[b[i] >> 4];
-		out[2 * i + 1] = h[b[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 int shuan_inv__partial_write(const shuan_inventory *inv, const char *path, char *err, size_t errlen)
@@ -78,7 +69,7 @@ int shuan_inv__partial_write(const shuan_inventory *inv, const char *path, char 
 		fail(db, err, errlen, path, "cannot write");
 		goto cleanup;
 	}
-	hex(inv->key_id, sizeof(inv->key_id), kid);
+	shuan_hex_encode(inv->key_id, sizeof(inv->key_id), kid);
 	sqlite3_prepare_v2(db, "INSERT INTO meta VALUES (?, ?)", -1, &st, NULL);
 	{
 		const char *kv[][2] = {{"format", "shuan-inventory-partial"}, {"key_id", kid}, {"profile", inv->profile.id},
@@ -267,7 +258,7 @@ int shuan_inv__partial_read(shuan_inventory *inv, const char *path, char *err, s
 		snprintf(err, errlen, "%s: not a partial inventory (%s)", path, sqlite3_errmsg(db));
 		goto cleanup;
 	}
-	hex(inv->key_id, sizeof(inv->key_id), kid);
+	shuan_hex_encode(inv->key_id, sizeof(inv->key_id), kid);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (!strcmp(col_s(st, 0), "format") && !strcmp(col_s(st, 1), "shuan-inventory-partial"))
 			format_ok = true;
@@ -275,7 +266,7 @@ int shuan_inv__partial_read(shuan_inventory *inv, const char *path, char *err, s
 			const char *k = col_s(st, 1);
 			/* the first partial of a merge names the key */
 			if (inv->adopt_key && shuan_inv__unhex(k, sizeof(inv->key_id), inv->key_id)) {
-				hex(inv->key_id, sizeof(inv->key_id), kid);
+				shuan_hex_encode(inv->key_id, sizeof(inv->key_id), kid);
 				inv->adopt_key = false;
 			}
 			key_ok = !strcmp(k, kid);

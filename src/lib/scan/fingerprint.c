@@ -11,6 +11,7 @@
 
 #include "lib/scan/fingerprint.h"
 #include "util/alloc.h"
+#include "util/hex.h"
 #include "util/siphash.h"
 
 struct shuan_fingerprinter {
@@ -76,7 +77,6 @@ uint64_t shuan_fingerprint_distinct(const shuan_fingerprinter *f, const char *de
 int shuan_fingerprint(shuan_fingerprinter *f, const char *detector_id, const char *value, size_t n, char *out,
 		      size_t cap)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	size_t mdlen = 0;
 	OSSL_PARAM params[2];
@@ -94,10 +94,6 @@ int shuan_fingerprint(shuan_fingerprinter *f, const char *detector_id, const cha
 	    !EVP_MAC_update(f->ctx, (const unsigned char *)value, n) ||
 	    !EVP_MAC_final(f->ctx, md, &mdlen, sizeof(md)) || mdlen < 16)
 		return SHUAN_ERROR;
-	for (size_t i = 0; i < 16; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[32] = '\0';
+	shuan_hex_encode(md, 16, out);
 	return 0;
 }

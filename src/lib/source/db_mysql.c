@@ -28,6 +28,7 @@
 
 #include "lib/source/db.h"
 #include "util/alloc.h"
+#include "util/hex.h"
 
 /* A new handle with the URL's options; connects with password. */
 static MYSQL *my_connect_once(shuan_db *db, const shuan_db_url *u, const char *password)
@@ -366,7 +367,6 @@ static int my_put_begin(shuan_db_writer *w) { return my_exec(w->db, "START TRANS
 
 static int my_put_row(shuan_db_writer *w, const shuan_db_value *vals)
 {
-	static const char hex[] = "0123456789abcdef";
 	MYSQL *m = w->db->conn;
 	shuan_buf *b = &w->sql;
 	int rc = 0;
@@ -395,12 +395,8 @@ static int my_put_row(shuan_db_writer *w, const shuan_db_value *vals)
 			rc = shuan_buf_adds(b, "NULL");
 		} else if (w->binary[i]) {
 			rc = shuan_buf_adds(b, "X'");
-			for (size_t k = 0; k < v->len && !rc; k++) {
-				unsigned char c = (unsigned char)v->p[k];
-				rc = shuan_buf_addc(b, hex[c >> 4]);
-				if (!rc)
-					rc = shuan_buf_addc(b, hex[c & 15]);
-			}
+			if (!rc)
+				rc = shuan_hex_append(b, v->p, v->len);
 			if (!rc)
 				rc = shuan_buf_addc(b, '\'');
 		} else {

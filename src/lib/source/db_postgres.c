@@ -471,19 +471,12 @@ static int pg_put_begin(shuan_db_writer *w)
 /* COPY's text format: \N for NULL, backslash escapes, bytea as \\x hex. */
 static int copy_field(shuan_buf *b, const shuan_db_value *v, bool binary)
 {
-	static const char hex[] = "0123456789abcdef";
 	int rc = 0;
 	if (!v->p)
 		return shuan_buf_adds(b, "\\N");
 	if (binary) {
 		rc = shuan_buf_adds(b, "\\\\x");
-		for (size_t i = 0; i < v->len && !rc; i++) {
-			unsigned char c = (unsigned char)v->p[i];
-			rc = shuan_buf_addc(b, hex[c >> 4]);
-			if (!rc)
-				rc = shuan_buf_addc(b, hex[c & 15]);
-		}
-		return rc;
+		return rc ? rc : shuan_hex_append(b, v->p, v->len);
 	}
 	for (size_t i = 0; i < v->len && !rc; i++) {
 		char c = v->p[i];
