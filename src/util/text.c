@@ -111,3 +111,25 @@ void shuan_fputs_safe(FILE *out, const char *s)
 		i += k;
 	}
 }
+
+void shuan_redact_quoted(const char *msg, char *out, size_t cap)
+{
+	size_t o = 0;
+	bool quoted = false;
+	for (const char *p = msg; *p && o + 1 < cap; p++) {
+		if (*p == '\'') {
+			if (!quoted) {
+				out[o++] = '\'';
+				/* "…" in UTF-8, then the closing quote when it comes */
+				for (const char *e = "\xe2\x80\xa6"; *e && o + 1 < cap; e++)
+					out[o++] = *e;
+			} else if (o + 1 < cap) {
+				out[o++] = '\'';
+			}
+			quoted = !quoted;
+		} else if (!quoted) {
+			out[o++] = *p;
+		}
+	}
+	out[o] = '\0';
+}

@@ -34,4 +34,10 @@ void shuan_fputs_safe(FILE *out, const char *s);
 /* Whether s[0..n) holds anything shuan_escape_display() would change. */
 bool shuan_escape_needed(const char *s, size_t n);
 
+/* Copies a database server's message into out (cap > 0, always
+ * NUL-terminated) with every '...' quoted part replaced by '…': MySQL
+ * quotes the statement near an error and the values of a failed row, which
+ * must never reach a log. */
+void shuan_redact_quoted(const char *msg, char *out, size_t cap);
+
 #endif

@@ -93,6 +93,21 @@ static const char *field_of(seg_csv *c, const char *buf, const char *needle)
 	return seg_csv_field_at(c, buf, (size_t)(at - buf), &hdr);
 }
 
+static void test_redact_quoted(void **state)
+{
+	char out[128];
+	(void)state;
+	shuan_redact_quoted("You have an error in your SQL syntax near '13812345678','张伟') at line 1", out, sizeof(out));
+	assert_string_equal(out, "You have an error in your SQL syntax near '…','…') at line 1");
+	shuan_redact_quoted("Incorrect string value: '\\xF0\\x9F' for column 'a'", out, sizeof(out));
+	assert_string_equal(out, "Incorrect string value: '…' for column '…'");
+	/* an unclosed quote hides the rest; a small buffer cuts, always terminated */
+	shuan_redact_quoted("near '1381234", out, sizeof(out));
+	assert_string_equal(out, "near '…");
+	shuan_redact_quoted("abcdef", out, 4);
+	assert_string_equal(out, "abc");
+}
+
 static void test_csv_quotes(void **state)
 {
 	/* quotes inside a cell are characters; "" is a quote; a quoted cell may
@@ -301,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_csv_sync_point),
 		cmocka_unit_test(test_split_points),
 		cmocka_unit_test(test_part_after_shrink),
+		cmocka_unit_test(test_redact_quoted),
 		cmocka_unit_test(test_mask_names),
 		cmocka_unit_test(test_interrupted_inputs_count),
 		cmocka_unit_test(test_csv_writer),

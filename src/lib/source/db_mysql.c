@@ -29,6 +29,7 @@
 #include "lib/source/db.h"
 #include "util/alloc.h"
 #include "util/hex.h"
+#include "util/text.h"
 
 /* A new handle with the URL's options; connects with password. */
 static MYSQL *my_connect_once(shuan_db *db, const shuan_db_url *u, const char *password)
@@ -358,8 +359,12 @@ static int my_flush(shuan_db_writer *w)
 	if (!w->impl)
 		return 0;
 	w->impl = NULL;
-	if (mysql_real_query(m, w->sql.p, w->sql.len))
-		return shuan_db__seterr(w->db, SHUAN_EIO, "%s: %s", w->qname, mysql_error(m));
+	if (mysql_real_query(m, w->sql.p, w->sql.len)) {
+		/* the server quotes the rows near the error: values, not for a log */
+		char why[512];
+		shuan_redact_quoted(mysql_error(m), why, sizeof(why));
+		return shuan_db__seterr(w->db, SHUAN_EIO, "%s: %s", w->qname, why);
+	}
 	return 0;
 }
 
