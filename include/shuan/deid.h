@@ -121,8 +121,10 @@ typedef struct shuan_mask_options {
 	bool allow_ragged;           /* CSV rows with more or fewer cells than the header: mask, don't fail */
 	const atomic_int *cancel;    /* set non-zero to stop (SHUAN_EINTR) */
 	bool unmask;                 /* reverse: decrypt every encrypt token instead of masking */
+	const char *tmpdir;          /* where k_anonymity on a table keeps its rows for the second pass
+	                                (NULL: $TMPDIR, else /tmp) */
 } shuan_mask_options;
-#define SHUAN_MASK_OPTIONS_INIT {SHUAN_MASK_OPTIONS_VERSION, NULL, 1, SHUAN_FORMAT_AUTO, NULL, NULL, 0, 0, 0, 0, false, NULL, false}
+#define SHUAN_MASK_OPTIONS_INIT {SHUAN_MASK_OPTIONS_VERSION, NULL, 1, SHUAN_FORMAT_AUTO, NULL, NULL, 0, 0, 0, 0, false, NULL, false, NULL}
 
 typedef struct shuan_masker shuan_masker;
 

@@ -120,6 +120,11 @@ typedef struct shuan_risk_suggestion shuan_risk_suggestion;
  */
 SHUAN_API int shuan_risk_suggest(const char *path, const shuan_risk_options *o, double max_suppression,
 				 shuan_risk_suggestion **out, char *err, size_t errlen);
+/* The same search on every row of a database table (as shuan_risk_table
+ * reads it). */
+SHUAN_API int shuan_risk_suggest_table(const char *source, const char *table, const shuan_db_options *db,
+				       const shuan_risk_options *o, double max_suppression,
+				       shuan_risk_suggestion **out, char *err, size_t errlen);
 SHUAN_API void shuan_risk_suggestion_free(shuan_risk_suggestion *s);
 SHUAN_API bool shuan_risk_suggestion_found(const shuan_risk_suggestion *s);
 

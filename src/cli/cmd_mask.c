@@ -35,6 +35,7 @@ static const cli_option mask_options[] = {
 	{"max-record", 0, required_argument, "SIZE", "the longest line, CSV row or JSON string accepted (default: 64M)", OPT_MAX_RECORD},
 	{"allow-ragged", 0, no_argument, NULL, "mask CSV rows with more or fewer fields than the header by their findings instead of failing", OPT_ALLOW_RAGGED},
 	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", OPT_RULES},
+	{"tmpdir", 0, required_argument, "DIR", "where k_anonymity on a --table keeps the rows it reads twice, mode 0600, removed at once (default: $TMPDIR or /tmp)", OPT_TMPDIR},
 	CLI_DB_READ_OPTION_ROWS,
 	{"quiet", 'q', no_argument, NULL, "no summary line on standard error", OPT_QUIET},
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
@@ -58,7 +59,9 @@ static void mask_usage(FILE *out)
 		"A database table (--table) is masked row by row like the CSV of its rows (policy columns\n"
 		"by name, findings in every other cell, NULL stays NULL) into a new table of the same\n"
 		"database (--into: text columns, created once the policy fits the table, refused if it\n"
-		"exists, dropped again on any failure) or into OUTPUT as CSV (JSON Lines for .jsonl).\n\n"
+		"exists, dropped again on any failure) or into OUTPUT as CSV (JSON Lines for .jsonl).\n"
+		"A k_anonymity policy reads its input twice: a file is read again, a table's rows are\n"
+		"read once and kept for the second pass in an unlinked temporary file (--tmpdir).\n\n"
 		"examples:\n"
 		"  shuan mask customers.csv -o masked.csv\n"
 		"  shuan mask --key-file k.key --action 身份证号=surrogate --action 手机=partial customers.csv -o out.csv\n"

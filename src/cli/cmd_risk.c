@@ -59,12 +59,14 @@ static void risk_usage(FILE *out)
 		"k with at most --max-suppression of the records suppressed, and writes it as a\n"
 		"shuan mask policy.\n"
 		"A database table (--table) is read in full as the CSV of its rows would be (a NULL is an\n"
-		"empty value) and gives the same figures; --suggest reads CSV/TSV files only.\n\n"
+		"empty value) and gives the same figures and the same --suggest policy, which shuan mask\n"
+		"--table applies to it (--into a new table).\n\n"
 		"examples:\n"
 		"  shuan risk --qi 出生日期,性别,邮编 --sensitive 诊断 --k 5 patients.csv\n"
 		"  shuan risk --suggest --k 5 --max-suppression 0.02 --policy-out k5.yaml patients.csv\n"
 		"  shuan mask --policy k5.yaml patients.csv -o patients.k5.csv\n"
-		"  shuan risk --qi birth_date,sex,postcode --table public.patients postgresql://app@db:5432/his\n\n"
+		"  shuan risk --qi birth_date,sex,postcode --table public.patients postgresql://app@db:5432/his\n"
+		"  shuan risk --suggest --k 5 --policy-out k5.yaml --table public.patients postgresql://app@db:5432/his\n\n"
 		"options:\n");
 	cli_options_help(out, risk_options, N_RISK_OPTIONS);
 	fprintf(out, "\nexit status: 0 k reached (or a suggestion found), 1 k not reached (or none found), 2 error.\n");
@@ -245,8 +247,8 @@ int cmd_risk(int argc, char **argv)
 		fprintf(stderr, "shuan risk: a database: name the table with --table SCHEMA.TABLE\n");
 		goto cleanup;
 	}
-	if (table && (suggest || o.encoding || o.format != SHUAN_FORMAT_AUTO || o.allow_ragged)) {
-		fprintf(stderr, "shuan risk: --suggest, --encoding, --input-format and --allow-ragged are for CSV/TSV "
+	if (table && (o.encoding || o.format != SHUAN_FORMAT_AUTO || o.allow_ragged)) {
+		fprintf(stderr, "shuan risk: --encoding, --input-format and --allow-ragged are for CSV/TSV "
 			"files, not database tables\n");
 		goto cleanup;
 	}
@@ -275,10 +277,11 @@ int cmd_risk(int argc, char **argv)
 	}
 	if (suggest) {
 		if (!strcmp(path, "-")) {
-			fprintf(stderr, "shuan risk: --suggest reads a file (the policy is checked against it)\n");
+			fprintf(stderr, "shuan risk: --suggest reads a file or a --table (the policy is checked against it)\n");
 			goto cleanup;
 		}
-		if (shuan_risk_suggest(path, &o, max_supp, &sg, err, sizeof(err)) != 0) {
+		if ((table ? shuan_risk_suggest_table(path, table, &db.opt, &o, max_supp, &sg, err, sizeof(err))
+		           : shuan_risk_suggest(path, &o, max_supp, &sg, err, sizeof(err))) != 0) {
 			fprintf(stderr, "shuan risk: %s\n", err);
 			goto cleanup;
 		}

@@ -95,6 +95,7 @@ int cli_mask_run(const cli_mask_args *a)
 	mo.allow_ragged = a->allow_ragged;
 	mo.cancel = &g_cancel;
 	mo.unmask = a->unmask;
+	mo.tmpdir = a->tmpdir;
 	if (shuan_masker_new(&m, rules, policy, key, &mo, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		goto cleanup;
@@ -174,6 +175,7 @@ int cli_mask_parse(int argc, char **argv, const cli_option *opts, size_t nopts, 
 		case OPT_ALLOW_RAGGED: a->allow_ragged = true; break;
 		case OPT_TABLE: a->table = optarg; break;
 		case OPT_INTO: a->into = optarg; break;
+		case OPT_TMPDIR: a->tmpdir = optarg; break;
 		case OPT_INPUT_FORMAT:
 			if (cli_parse_format(optarg, &a->format)) {
 				fprintf(stderr, "%s: --input-format takes auto, text, csv, tsv, json or jsonl\n", cmd);

@@ -17,13 +17,13 @@ enum {
 	OPT_OUT = 'o', OPT_QUIET = 'q', OPT_HELP = 'h', OPT_JOBS = 'j',
 	OPT_POLICY = 256, OPT_ACTION, OPT_DEFAULT, OPT_NO_SCAN, OPT_KEY, OPT_REPORT, OPT_INPUT_FORMAT, OPT_ENCODING,
 	OPT_OUTPUT_ENCODING, OPT_DATE, OPT_MAX_RECORD, OPT_ALLOW_RAGGED, OPT_RULES, OPT_DETECTORS,
-	OPT_EXCLUDE_DETECTORS, OPT_TABLE, OPT_INTO,
+	OPT_EXCLUDE_DETECTORS, OPT_TABLE, OPT_INTO, OPT_TMPDIR,
 };
 
 typedef struct cli_mask_args {
 	bool unmask, quiet, no_scan, allow_ragged;
 	const char *input, *output, *policy, *default_action, *key_file, *report, *encoding, *output_encoding,
-		*rules_dir;
+		*rules_dir, *tmpdir;
 	const char *actions[256];
 	size_t nactions;
 	const char **only, **exclude; /* malloc'd, NULL-terminated */

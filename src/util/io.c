@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,6 +35,41 @@ ssize_t shuan_io_read_full(int fd, void *buf, size_t n)
 		got += (size_t)k;
 	}
 	return (ssize_t)got;
+}
+
+int shuan_io_write_full(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int shuan_io_temp_fd(const char *dir, const char *prefix)
+{
+	char path[4096];
+	if (!dir || !*dir)
+		dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s-XXXXXX", dir, prefix) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = mkstemp(path); /* mode 0600 */
+	if (fd >= 0)
+		unlink(path);
+	return fd;
 }
 
 ssize_t shuan_io_pread_full(int fd, void *buf, size_t n, uint64_t off)

@@ -1,8 +1,8 @@
 /*
  * util/io.h - the few system-call loops every reader needs, written once:
  * reads that retry on EINTR, a read of up to n bytes that only stops at the
- * end, a bounded whole-file read, and a peek at a regular file's first
- * bytes.
+ * end, a write of all n bytes, a bounded whole-file read, a peek at a
+ * regular file's first bytes, and an anonymous temporary file.
  */
 #ifndef SHUAN_UTIL_IO_H
 #define SHUAN_UTIL_IO_H
@@ -18,6 +18,16 @@ ssize_t shuan_io_read(int fd, void *buf, size_t cap);
 /* Reads until buf holds n bytes or the input ends: the count, or -1 on
  * error (errno set). */
 ssize_t shuan_io_read_full(int fd, void *buf, size_t n);
+
+/* write(2) until all n bytes are written, retried on EINTR: 0, or -1 on
+ * error (errno set; EIO when the device took nothing). */
+int shuan_io_write_full(int fd, const void *buf, size_t n);
+
+/* A new temporary file in dir (NULL or "": $TMPDIR, else /tmp), mode 0600,
+ * already unlinked: nobody else can open it and it is gone when fd closes,
+ * however the process ends. prefix names it while it exists ("shuan-risk").
+ * Returns the fd open for reading and writing, or -1 (errno set). */
+int shuan_io_temp_fd(const char *dir, const char *prefix);
 
 /* pread(2) until n bytes from off are read or the file ends: the count, or
  * -1 on error (errno set). */

@@ -5,7 +5,10 @@
 # masks shaped right, nothing of the originals left), the new table scanned again by shuan scan
 # (only the surrogate ID numbers are found, one valid ID per row), two runs and --jobs 1/2 give the
 # same table and the same file, encrypt + shuan unmask on a table exported to a file gives the
-# plain export back, shuan risk on the table gives the JSON of the same rows as CSV; bad input
+# plain export back, shuan risk on the table gives the JSON of the same rows as CSV, risk
+# --suggest on the table gives the CSV's suggestion and its k_anonymity policy applied by mask
+# --table makes a k-anonymous table (spooled second pass), unmask --table restores an encrypted
+# table into a new one; bad input
 # (the --into table exists, a missing table, a policy column the table lacks, a too long value
 # part-way, a wrong password, an unreachable server) exits 2 naming the source and table, never
 # the password, and leaves no target table behind.
@@ -163,6 +166,49 @@ run_engine() {
   "$SHUAN" risk --format json --qi 出生日期,性别,邮编 --sensitive 可空 --k 2 people.csv >"$e.risk.csv.json" 2>/dev/null
   check "$e: risk on the table = risk on the CSV ($(head -c 200 "$e.risk.err"))" cmp -s "$e.risk.json" "$e.risk.csv.json"
   check "$e: risk read every row" jqt '.records == 3000' "$e.risk.json"
+
+  # -- risk --suggest on the table = on the CSV; its policy applied by mask --table reaches k --
+  "$SHUAN" risk --suggest --format json --date 2025-06-01 --qi 出生日期,性别,邮编 --k 5 "${o[@]}" \
+    --policy-out "$e.k5.yaml" --table people "$url" >"$e.sg.json" 2>"$e.sg.err"
+  check "$e: risk --suggest on a table exits 0 ($(head -c 200 "$e.sg.err"))" [ $? -eq 0 ]
+  "$SHUAN" risk --suggest --format json --date 2025-06-01 --qi 出生日期,性别,邮编 --k 5 people.csv >"$e.sg.csv.json" 2>/dev/null
+  check "$e: ... the same suggestion as on the CSV of its rows" \
+    [ "$(jq -cS 'del(.input)' "$e.sg.json")" = "$(jq -cS 'del(.input)' "$e.sg.csv.json")" ]
+  check "$e: ... found, naming the table" jqt '.found and (.input | endswith("people"))' "$e.sg.json"
+  check "$e: ... the policy has k_anonymity" grep -q '^k_anonymity:' "$e.k5.yaml"
+  M "${o[@]}" --no-scan --policy "$e.k5.yaml" --jobs 2 --table people --into "${t}_k5" "$url" 2>"$e.k5.err"
+  check "$e: mask --table with a k_anonymity policy exits 0 ($(head -c 200 "$e.k5.err"))" [ $? -eq 0 ]
+  "$SHUAN" risk --format json --qi 出生日期,性别,邮编 --k 5 "${o[@]}" --table "${t}_k5" "$url" >"$e.k5.risk.json" 2>/dev/null
+  check "$e: ... the new table is 5-anonymous ($(jq -c '{k, records, suppressed}' "$e.k5.risk.json" 2>/dev/null))" \
+    jqt '.k >= 5 and .records + .suppressed == 3000' "$e.k5.risk.json"
+  M --no-scan --policy "$e.k5.yaml" people.csv -o "$e.k5.file.csv" 2>/dev/null
+  "$SHUAN" risk --format json --qi 出生日期,性别,邮编 --k 5 "$e.k5.file.csv" >"$e.k5.file.json" 2>/dev/null
+  check "$e: ... the same classes as the CSV masked with the policy" \
+    [ "$(jq -cS 'del(.input)' "$e.k5.risk.json")" = "$(jq -cS 'del(.input)' "$e.k5.file.json")" ]
+  M "${o[@]}" --no-scan --policy "$e.k5.yaml" --jobs 1 --table people -o "$e.k5.j1.csv" "$url" 2>/dev/null
+  M "${o[@]}" --no-scan --policy "$e.k5.yaml" --jobs 2 --table people -o "$e.k5.j2.csv" "$url" 2>/dev/null
+  check "$e: ... --jobs 1 = --jobs 2 with k_anonymity" sh -c "[ -s '$e.k5.j1.csv' ] && cmp -s '$e.k5.j1.csv' '$e.k5.j2.csv'"
+  M "${o[@]}" --no-scan --policy "$e.k5.yaml" --tmpdir "$D/no/such/dir" --table people --into "${t}_notmp" "$url" 2>"$e.notmp.err"
+  check "$e: k_anonymity without a usable --tmpdir exits 2" [ $? -eq 2 ]
+  check "$e: ... naming the table and the reason" sh -c "grep -q 'people: cannot keep the temporary copy' '$e.notmp.err'"
+  check "$e: ... and never creates the target" not exists "$e" "${t}_notmp"
+
+  # -- encrypt into a table, unmask --table into another: the rows come back --
+  M "${o[@]}" --no-scan --key-file k.key --action 身份证号=encrypt --action 可空=encrypt --table people --into "${t}_enc" "$url" 2>/dev/null
+  "$SHUAN" unmask -q --key-file k.key "${o[@]}" --table "${t}_enc" --into "${t}_back" "$url" 2>"$e.um.err"
+  check "$e: unmask --table --into exits 0 ($(head -c 200 "$e.um.err"))" [ $? -eq 0 ]
+  check "$e: ... the encrypted table holds tokens, not the IDs" [ "$(dump "$e" "${t}_enc" | cut -d'|' -f4 | grep -c '^SM4:')" = 3000 ]
+  dump "$e" "${t}_back" >"$e.back"
+  check "$e: ... the decrypted table equals the source, NULL still NULL" cmp -s "$e.src" "$e.back"
+  "$SHUAN" unmask -q --key-file k.key "${o[@]}" --table "${t}_enc" -o "$e.back.jsonl" "$url" 2>/dev/null
+  # (the rows of a table without a key come in no set order: compared sorted)
+  check "$e: unmask --table -o JSON Lines = the plain export" \
+    [ "$(sort "$e.back.jsonl" | md5sum)" = "$(sort "$e.plain.jsonl" | md5sum)" ]
+  "$SHUAN" keygen "$e.other.key" >/dev/null 2>&1
+  "$SHUAN" unmask -q --key-file "$e.other.key" "${o[@]}" --table "${t}_enc" --into "${t}_wrong" "$url" 2>"$e.umk.err"
+  check "$e: unmask --table with another key exits 2" [ $? -eq 2 ]
+  check "$e: ... saying so" grep -q 'encrypted with another key' "$e.umk.err"
+  check "$e: ... and leaves no table behind" not exists "$e" "${t}_wrong"
 
   # -- bad input: exit 2, named, nothing left behind --
   M "${o[@]}" --table people --into taken "$url" 2>"$e.exists.err"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -353,6 +354,33 @@ static void test_pread_range(void **state)
 	assert_int_equal(pos, 0);
 }
 
+/* The temporary file is private (0600), already gone from the directory, and
+ * holds what was written; a directory that does not exist is an error. */
+static void test_temp_fd_and_write_full(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/shuan-test-tmp-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	int fd = shuan_io_temp_fd(dir, "shuan-test");
+	assert_true(fd >= 0);
+	struct stat st;
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_nlink, 0); /* unlinked */
+	assert_int_equal(rmdir(dir), 0);   /* so the directory is empty */
+	static char big[1 << 20];
+	memset(big, 'x', sizeof(big));
+	big[sizeof(big) - 1] = 'y';
+	assert_int_equal(shuan_io_write_full(fd, big, sizeof(big)), 0);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	static char back[1 << 20];
+	assert_int_equal(shuan_io_read_full(fd, back, sizeof(back)), (ssize_t)sizeof(back));
+	assert_memory_equal(back, big, sizeof(big));
+	close(fd);
+	assert_int_equal(shuan_io_temp_fd("/nonexistent/shuan", "x"), -1);
+	assert_int_equal(shuan_io_write_full(-1, "a", 1), -1);
+}
+
 static void test_hex(void **state)
 {
 	(void)state;
@@ -416,6 +444,7 @@ int main(void)
 	    cmocka_unit_test(test_hex),
 	    cmocka_unit_test(test_json_field_and_strings),
 	    cmocka_unit_test(test_pread_range),
+	    cmocka_unit_test(test_temp_fd_and_write_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * output. Blocks are masked by a pool of workers and written by the calling
  * thread strictly in input order; a JSON document streams through one
  * worker; xlsx goes to xlsx.c. A k_anonymity policy runs the block pass
- * twice (counting, then masking).
+ * twice (counting, then masking): a file is opened again, a stream of
+ * table rows is replayed from its spool (spool.h).
  *
  * Nothing reaches the output before the checks that can fail early (the
  * key, the policy's columns against the header), and a failure later
@@ -17,6 +18,7 @@
 
 #include "lib/deid/internal.h"
 #include "lib/deid/mask_json.h"
+#include "lib/deid/spool.h"
 #include "lib/deid/stream.h"
 #include "lib/deid/xlsx.h"
 #include "lib/scan/internal.h"
@@ -585,6 +587,9 @@ int deid_mask_run(shuan_masker *m, const char *in_path, const shuan_reader *src,
 	size_t errlen = sizeof(res->error);
 	int nworkers = m->opt.jobs, rc;
 	unsigned char magic[SHUAN_MAGIC_BYTES];
+	deid_spool spool;
+	shuan_reader rows_rd; /* the tee, then the replay of the spool */
+	bool spooled = false;
 
 	memset(res, 0, sizeof(*res));
 	memset(&st, 0, sizeof(st));
@@ -600,6 +605,14 @@ int deid_mask_run(shuan_masker *m, const char *in_path, const shuan_reader *src,
 	size_t nm = !src && strcmp(in_path, "-") ? shuan_io_peek_file(in_path, magic, sizeof(magic)) : 0;
 	if (nm && shuan_magic(magic, nm, NULL) == SHUAN_MAGIC_ZIP)
 		return deid_mask_xlsx(m, in_path, out_path, res);
+	/* a table's rows arrive once: k_anonymity keeps them for its second pass */
+	if (src && m->policy && m->policy->kanon.on && !m->opt.unmask) {
+		if ((rc = deid_spool_open(&spool, *src, m->opt.tmpdir, in_path, err, errlen)) != 0)
+			goto cleanup;
+		spooled = true;
+		rows_rd = deid_spool_tee(&spool);
+		src = &rows_rd;
+	}
 	if ((rc = open_stream(m, &st, &in, &sp, in_path, src, err, errlen)) != 0)
 		goto cleanup;
 	const char *mname = NULL;
@@ -633,13 +646,7 @@ int deid_mask_run(shuan_masker *m, const char *in_path, const shuan_reader *src,
 		rc = SHUAN_EINVAL;
 		goto cleanup;
 	}
-	if (k->on && !m->opt.unmask && src) {
-		snprintf(err, errlen, "%.80s: k_anonymity is not supported on database tables yet (mask the "
-		         "table to a CSV file, then mask that file)", k->where);
-		rc = SHUAN_EINVAL;
-		goto cleanup;
-	}
-	if (k->on && !m->opt.unmask && (!strcmp(in_path, "-") || !S_ISREG(in.st.st_mode))) {
+	if (k->on && !m->opt.unmask && !spooled && (!strcmp(in_path, "-") || !S_ISREG(in.st.st_mode))) {
 		snprintf(err, errlen, "%s: k_anonymity reads the table twice: give a file, not a pipe",
 		         in_path);
 		rc = SHUAN_EINVAL;
@@ -674,11 +681,13 @@ int deid_mask_run(shuan_masker *m, const char *in_path, const shuan_reader *src,
 			workers[i].masked = workers[i].invalid = workers[i].suppressed = 0;
 		}
 		res->records = res->invalid_utf8 = 0;
-		/* pass 2 reads the file again from the start */
+		/* pass 2 reads the file again, or the table's rows from the spool */
 		deid_split_free(&sp);
 		deid_in_close(&in);
 		deid_csv_ctx_free(&st.csv);
-		if ((rc = open_stream(m, &st, &in, &sp, in_path, NULL, err, errlen)) != 0)
+		if (spooled && (rc = deid_spool_replay(&spool, &rows_rd)) != 0)
+			goto cleanup;
+		if ((rc = open_stream(m, &st, &in, &sp, in_path, spooled ? &rows_rd : NULL, err, errlen)) != 0)
 			goto cleanup;
 		st.kmode = KANON_SUPPRESS;
 		st.rare = &rare;
@@ -723,6 +732,10 @@ cleanup:
 	}
 	if (rc == SHUAN_ENOMEM && !err[0])
 		snprintf(err, errlen, "%s: out of memory", in_path);
+	if (rc && spooled && spool.error)
+		deid_spool_message(&spool, in_path, err, errlen);
+	if (spooled)
+		deid_spool_close(&spool);
 	if (workers && record_input(m, in_path, out_path, res, workers, nworkers) != 0 && !rc)
 		rc = SHUAN_ENOMEM;
 	for (int i = 0; workers && i < nworkers; i++)

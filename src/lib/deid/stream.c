@@ -271,20 +271,12 @@ int deid_out_open(deid_out *o, const char *path, const deid_in *in, bool private
 
 int deid_out_write(deid_out *o, const void *p, size_t n, char *err, size_t errlen)
 {
-	const char *s = p;
-	while (n) {
-		ssize_t w = write(o->fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			snprintf(err, errlen, "%s: write failed: %s",
-			         o->is_stdout ? "standard output" : o->final_path, strerror(errno));
-			return SHUAN_EIO;
-		}
-		s += w;
-		n -= (size_t)w;
-		o->bytes += (uint64_t)w;
+	if (shuan_io_write_full(o->fd, p, n) != 0) {
+		snprintf(err, errlen, "%s: write failed: %s", o->is_stdout ? "standard output" : o->final_path,
+		         strerror(errno));
+		return SHUAN_EIO;
 	}
+	o->bytes += n;
 	return 0;
 }
 

@@ -278,21 +278,6 @@ static int make_dirs(const char *dir)
 	return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *q = p;
-	while (n) {
-		ssize_t w = write(fd, q, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		q += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int shuan_match__cache_store(shuan_matcher_cache *c, const struct hs_database *db)
 {
 	unsigned char head[CACHE_HEADER];
@@ -324,7 +309,7 @@ int shuan_match__cache_store(shuan_matcher_cache *c, const struct hs_database *d
 		tmp[0] = '\0';
 		goto cleanup;
 	}
-	if (fchmod(fd, 0644) != 0 || write_all(fd, head, sizeof(head)) != 0 || write_all(fd, bytes, len) != 0) {
+	if (fchmod(fd, 0644) != 0 || shuan_io_write_full(fd, head, sizeof(head)) != 0 || shuan_io_write_full(fd, bytes, len) != 0) {
 		err = errno ? errno : EIO;
 		goto cleanup;
 	}

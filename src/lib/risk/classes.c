@@ -37,6 +37,7 @@
 
 #include "lib/risk/internal.h"
 #include "util/alloc.h"
+#include "util/io.h"
 
 #define FRONT_SLOTS (1u << 15) /* 1.25 MiB of entries: stays in the L2 cache */
 #define MAX_DEPTH 7            /* 8 bits of the class hash per level: 56 bits */
@@ -91,12 +92,9 @@ static int spill(rk_counter *c)
 		if (!pt->n)
 			continue;
 		if (!pt->f) {
-			char path[4096];
-			snprintf(path, sizeof(path), "%s/shuan-risk-XXXXXX", c->tmpdir ? c->tmpdir : "/tmp");
-			int fd = mkstemp(path);
+			int fd = shuan_io_temp_fd(c->tmpdir, "shuan-risk"); /* gone when closed */
 			if (fd < 0)
 				return SHUAN_EIO;
-			unlink(path); /* gone when closed, whatever happens */
 			if (!(pt->f = fdopen(fd, "w+b"))) {
 				close(fd);
 				return SHUAN_EIO;

@@ -67,6 +67,9 @@ int rk_table_open(rk_table *t, const char *path, const shuan_reader *src, const 
                   size_t errlen);
 /* shuan_risk_file() on path or on src (as rk_table_open takes them). */
 int rk_risk_run(const char *path, const shuan_reader *src, const shuan_risk_options *o, shuan_risk_result *r);
+/* shuan_risk_suggest() on path or on src. */
+int rk_suggest_run(const char *path, const shuan_reader *src, const shuan_risk_options *o,
+                   double max_suppression, shuan_risk_suggestion **out, char *err, size_t errlen);
 void rk_table_close(rk_table *t);
 int rk_table_column(const rk_table *t, const char *name);
 /* The next record's values of cols[0..nc) (trimmed, unquoted; valid until

@@ -36,6 +36,7 @@
 #include "lib/risk/internal.h"
 #include "util/alloc.h"
 #include "util/json.h"
+#include "util/text.h"
 #include "util/utf8.h"
 
 #define MAX_LEVELS 16
@@ -402,6 +403,12 @@ static int build_levels(search *s, size_t q, const rk_kind *k, const strs *vals,
 int shuan_risk_suggest(const char *path, const shuan_risk_options *o, double max_suppression,
                        shuan_risk_suggestion **out, char *err, size_t errlen)
 {
+	return rk_suggest_run(path, NULL, o, max_suppression, out, err, errlen);
+}
+
+int rk_suggest_run(const char *path, const shuan_reader *src, const shuan_risk_options *o,
+                   double max_suppression, shuan_risk_suggestion **out, char *err, size_t errlen)
+{
 	rk_qi_rules q;
 	rk_table t;
 	search s;
@@ -435,7 +442,7 @@ int shuan_risk_suggest(const char *path, const shuan_risk_options *o, double max
 	deid_reference_date(&vd, o->year, o->month, o->day);
 	if ((rc = rk_qi_rules_load(&q, o->rules_dir, err, errlen)) != 0 ||
 	    (rc = deid_tables_load(&tabs, &vd, o->rules_dir, err, errlen)) != 0 ||
-	    (rc = rk_table_open(&t, path, NULL, o, err, errlen)) != 0 ||
+	    (rc = rk_table_open(&t, path, src, o, err, errlen)) != 0 ||
 	    (rc = rk_resolve_qi(&t, &q, o, cols, kinds, names, &nqi, err, errlen)) != 0)
 		goto cleanup;
 	if (!(sg = shuan_calloc(1, sizeof(*sg))) || !(sg->qi = shuan_calloc(nqi, sizeof(char *))) ||
@@ -553,9 +560,12 @@ cleanup:
 int shuan_risk_suggestion_write_policy(const shuan_risk_suggestion *s, FILE *out)
 {
 	fprintf(out, "# shuan mask policy written by shuan risk --suggest on %s\n", s->date);
+	/* a file or table name may hold a newline: escaped, it stays in the comment */
+	fputs("# input: ", out);
+	shuan_fputs_safe(out, s->input);
 	fprintf(out,
-	        "# input: %s, %llu records; target k = %llu with at most %.4g%% of the records suppressed\n",
-	        s->input, (unsigned long long)s->records, (unsigned long long)s->k, s->max_suppression * 100);
+	        ", %llu records; target k = %llu with at most %.4g%% of the records suppressed\n",
+	        (unsigned long long)s->records, (unsigned long long)s->k, s->max_suppression * 100);
 	if (!s->found) {
 		fprintf(out,
 		        "# NO generalisation of these quasi-identifiers reaches k within the budget: raise\n"
