@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -19,6 +18,7 @@
 #include "shuan/inventory.h"
 #include "shuan/rules.h"
 #include "shuan/store.h"
+#include "util/clock.h"
 #include "util/text.h"
 
 enum {
@@ -74,14 +74,6 @@ static void on_sigint(int sig)
 {
 	(void)sig;
 	atomic_store(&g_cancel, 1);
-}
-
-static void iso_now(char *buf, size_t len)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static void on_event(const char *where, const char *message, bool error, void *ud)
@@ -291,7 +283,7 @@ int cmd_inventory(int argc, char **argv)
 		goto cleanup;
 	}
 	signal(SIGINT, on_sigint);
-	iso_now(started, sizeof(started));
+	shuan_clock_iso_utc(started, sizeof(started));
 	for (int i = optind; i < argc && !atomic_load(&g_cancel); i++) {
 		if (merge) {
 			if ((rc = shuan_inventory_add_partial(inv, argv[i], err, sizeof(err))) != 0) {
@@ -320,7 +312,7 @@ int cmd_inventory(int argc, char **argv)
 		fprintf(stderr, "shuan inventory: out of memory\n");
 		goto cleanup;
 	}
-	iso_now(finished, sizeof(finished));
+	shuan_clock_iso_utc(finished, sizeof(finished));
 	if (store && shuan_inventory_record(inv, store, started, finished, &run_id) != 0) {
 		fprintf(stderr, "shuan inventory: store: %s\n", shuan_store_errmsg(store));
 		goto cleanup;

@@ -32,6 +32,7 @@
 #include "shuan/stats.h"
 #include "shuan/store.h"
 #include "shuan/walk.h"
+#include "util/clock.h"
 #include "util/text.h"
 
 enum {
@@ -183,14 +184,6 @@ static int push_glob(const char ***list, size_t *n, const char *g)
 	v[*n] = NULL;
 	*list = v;
 	return 0;
-}
-
-static void iso_now(char *buf, size_t len)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static double now_seconds(void)
@@ -499,7 +492,7 @@ int cmd_scan(int argc, char **argv)
 	rep.max_results = max_results;
 	rep.color = !strcmp(color, "always") || (!strcmp(color, "auto") && out_tty && !getenv("NO_COLOR"));
 	catch_signals();
-	iso_now(started, sizeof(started));
+	shuan_clock_iso_utc(started, sizeof(started));
 	sum.started = started;
 	double t0 = now_seconds();
 
@@ -609,7 +602,7 @@ int cmd_scan(int argc, char **argv)
 	sum.targets = hint && *hint ? hint : NULL;
 	if (store) {
 		char finished[32];
-		iso_now(finished, sizeof(finished));
+		shuan_clock_iso_utc(finished, sizeof(finished));
 		shuan_scan_record rec = {started, finished, sum.elapsed, targets ? targets : "", shuan_version()};
 		int64_t id = 0;
 		if (shuan_store_record_scan(store, &rec, run.stats, &id) != 0)

@@ -21,6 +21,7 @@
 #include "shuan/common.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/hex.h"
 #include "util/io.h"
 #include "util/json.h"
@@ -381,6 +382,25 @@ static void test_temp_fd_and_write_full(void **state)
 	assert_int_equal(shuan_io_write_full(-1, "a", 1), -1);
 }
 
+static void test_clock(void **state)
+{
+	(void)state;
+	int y, m, d;
+	shuan_clock_date_or_today(2025, 6, 1, &y, &m, &d);
+	assert_true(y == 2025 && m == 6 && d == 1); /* a given date is kept */
+	shuan_clock_date_or_today(0, 0, 0, &y, &m, &d);
+	int ty, tm_, td;
+	shuan_clock_today(&ty, &tm_, &td);
+	assert_true(y >= 2024 && m >= 1 && m <= 12 && d >= 1 && d <= 31);
+	assert_true(y == ty || d == 1); /* the same day, or midnight passed between the calls */
+	char iso[32];
+	shuan_clock_iso_utc(iso, sizeof(iso));
+	assert_int_equal(strlen(iso), 20);
+	assert_true(iso[4] == '-' && iso[10] == 'T' && iso[19] == 'Z');
+	shuan_clock_iso_utc(iso, 8); /* too small: empty, never a cut stamp */
+	assert_string_equal(iso, "");
+}
+
 static void test_hex(void **state)
 {
 	(void)state;
@@ -445,6 +465,7 @@ int main(void)
 	    cmocka_unit_test(test_json_field_and_strings),
 	    cmocka_unit_test(test_pread_range),
 	    cmocka_unit_test(test_temp_fd_and_write_full),
+	    cmocka_unit_test(test_clock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

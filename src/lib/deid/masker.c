@@ -7,21 +7,14 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "lib/deid/internal.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 
 void deid_reference_date(shuan_vdata *vd, int year, int month, int day)
 {
-	if (year) {
-		vd->scan_year = year, vd->scan_month = month, vd->scan_day = day;
-		return;
-	}
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	vd->scan_year = tm.tm_year + 1900, vd->scan_month = tm.tm_mon + 1, vd->scan_day = tm.tm_mday;
+	shuan_clock_date_or_today(year, month, day, &vd->scan_year, &vd->scan_month, &vd->scan_day);
 }
 
 void deid_scan_options(const shuan_masker *m, shuan_format fmt, shuan_scan_options *so)

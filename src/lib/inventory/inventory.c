@@ -5,10 +5,10 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "lib/inventory/internal.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 
 void shuan_inventory_free(shuan_inventory *inv)
 {
@@ -69,14 +69,8 @@ int shuan_inventory_new(shuan_inventory **out, const shuan_rules *rules, const s
 	}
 	inv->rules = rules;
 	inv->scan = *o->scan;
-	if (!inv->scan.year) {
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		inv->scan.year = tm.tm_year + 1900;
-		inv->scan.month = tm.tm_mon + 1;
-		inv->scan.day = tm.tm_mday;
-	}
+	if (!inv->scan.year)
+		shuan_clock_today(&inv->scan.year, &inv->scan.month, &inv->scan.day);
 	if (o->db)
 		inv->db = *o->db;
 	else

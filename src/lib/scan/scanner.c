@@ -12,12 +12,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/scan/decode.h"
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/io.h"
 #include "util/utf8.h"
 
@@ -55,18 +55,8 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	if (s->opt.chunk_size > SCAN_MAX_CHUNK)
 		s->opt.chunk_size = SCAN_MAX_CHUNK;
 	s->vdata = rules->vdata;
-	if (s->opt.year) {
-		s->vdata.scan_year = s->opt.year;
-		s->vdata.scan_month = s->opt.month;
-		s->vdata.scan_day = s->opt.day;
-	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		s->vdata.scan_year = tm.tm_year + 1900;
-		s->vdata.scan_month = tm.tm_mon + 1;
-		s->vdata.scan_day = tm.tm_mday;
-	}
+	shuan_clock_date_or_today(s->opt.year, s->opt.month, s->opt.day, &s->vdata.scan_year, &s->vdata.scan_month,
+	                          &s->vdata.scan_day);
 	s->cap = s->opt.chunk_size + SCAN_OVERLAP;
 	/* one spare byte before and after for the matcher's newline sentinels */
 	shuan_vec_init(&s->cands, sizeof(scan_cand), SCAN_MAX_CANDIDATES);
