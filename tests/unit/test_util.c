@@ -22,6 +22,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/countmap.h"
 #include "util/hex.h"
 #include "util/io.h"
 #include "util/json.h"
@@ -401,6 +402,56 @@ static void test_clock(void **state)
 	assert_string_equal(iso, "");
 }
 
+/* Counts add up across growth, absent keys count 0, clear empties it, and
+ * the bound refuses a new key (never an existing one) without changing
+ * the map. */
+static void test_countmap(void **state)
+{
+	(void)state;
+	shuan_countmap m;
+	shuan_countmap_init(&m, 2 * sizeof(uint32_t), 5000);
+	for (uint32_t round = 0; round < 3; round++)
+		for (uint32_t i = 0; i < 5000; i++) {
+			uint32_t k[2] = {i, i % 7};
+			assert_int_equal(shuan_countmap_add(&m, k, i + 1), 0);
+		}
+	assert_int_equal(m.n, 5000);
+	uint64_t total = 0;
+	for (size_t i = 0; i < m.cap; i++)
+		if (m.counts[i]) {
+			const uint32_t *k = shuan_countmap_key(&m, i);
+			assert_int_equal(m.counts[i], 3 * ((uint64_t)k[0] + 1));
+			total += m.counts[i];
+		}
+	assert_int_equal(total, 3ull * 5000 * 5001 / 2);
+	uint32_t k[2] = {4999, 4999 % 7}, absent[2] = {4999, 4999 % 7 + 1};
+	assert_int_equal(shuan_countmap_get(&m, k), 15000);
+	assert_int_equal(shuan_countmap_get(&m, absent), 0);
+	assert_int_equal(shuan_countmap_add(&m, absent, 1), SHUAN_ELIMIT); /* a 5001st key */
+	assert_int_equal(m.n, 5000);
+	assert_int_equal(shuan_countmap_add(&m, k, 1), 0); /* an existing one still counts */
+	assert_int_equal(shuan_countmap_get(&m, k), 15001);
+	shuan_countmap_clear(&m);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(shuan_countmap_get(&m, k), 0);
+	shuan_countmap_free(&m);
+	assert_int_equal(shuan_countmap_get(&m, k), 0);
+	/* out of memory while growing: an error, the map as it was */
+	shuan_countmap_init(&m, 16, 1u << 20);
+	unsigned char key[16] = {0};
+	assert_int_equal(shuan_countmap_add(&m, key, 1), 0);
+	shuan_alloc_fail_after(1);
+	int rc = 0;
+	for (uint32_t i = 1; i < 2000 && !rc; i++) {
+		memcpy(key, &i, 4);
+		rc = shuan_countmap_add(&m, key, 1);
+	}
+	shuan_alloc_fail_after(0);
+	assert_int_equal(rc, SHUAN_ENOMEM);
+	assert_int_equal(m.n, 512); /* full at half of the first 1024 slots */
+	shuan_countmap_free(&m);
+}
+
 static void test_hex(void **state)
 {
 	(void)state;
@@ -466,6 +517,7 @@ int main(void)
 	    cmocka_unit_test(test_pread_range),
 	    cmocka_unit_test(test_temp_fd_and_write_full),
 	    cmocka_unit_test(test_clock),
+	    cmocka_unit_test(test_countmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

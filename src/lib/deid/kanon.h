@@ -8,7 +8,8 @@
  * counts the suppressed records apart and finds k or more in every class.
  *
  * Classes are kept as 128-bit hashes of the tuples (util/hash.h), with a
- * count each; the set of small classes is what the masking pass consults.
+ * count each (util/countmap.h); the set of small classes is what the
+ * masking pass consults.
  */
 #ifndef SHUAN_LIB_DEID_KANON_H
 #define SHUAN_LIB_DEID_KANON_H
@@ -18,21 +19,18 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/countmap.h"
 #include "util/hash.h"
 
 typedef enum deid_kanon_mode { KANON_OFF = 0, KANON_COUNT, KANON_SUPPRESS } deid_kanon_mode;
 
-/* An open-addressing map from tuple hash to count (a set when counts are 1). */
-typedef struct deid_classmap {
-	shuan_hash128 *keys;
-	uint64_t *counts;
-	size_t cap, n, max;
-} deid_classmap;
+/* The class map: a count per 128-bit tuple hash (util/countmap.h). */
+typedef shuan_countmap deid_classmap;
 
 /* max: the most classes it may hold (SHUAN_ELIMIT beyond). */
-void deid_classmap_init(deid_classmap *c, size_t max);
-void deid_classmap_free(deid_classmap *c);
-int deid_classmap_add(deid_classmap *c, shuan_hash128 h, uint64_t count);
-uint64_t deid_classmap_get(const deid_classmap *c, shuan_hash128 h);
+static inline void deid_classmap_init(deid_classmap *c, size_t max)
+{
+	shuan_countmap_init(c, sizeof(shuan_hash128), max);
+}
 
 #endif

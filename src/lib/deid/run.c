@@ -135,7 +135,7 @@ static int take(pool *p, deid_block *b, sink *k)
 	if (k->classes) {
 		const shuan_hash128 *h = (const shuan_hash128 *)b->out.p;
 		for (size_t i = 0; i < b->out.len / sizeof(*h); i++) {
-			int rc = deid_classmap_add(k->classes, h[i], 1);
+			int rc = shuan_countmap_add(k->classes, &h[i], 1);
 			if (rc) {
 				snprintf(k->err, k->errlen, "%s: more than %zu classes of quasi-identifiers",
 				         st->path, MAX_CLASSES);
@@ -672,9 +672,9 @@ int deid_mask_run(shuan_masker *m, const char *in_path, const shuan_reader *src,
 			goto cleanup;
 		for (size_t i = 0; i < classes.cap; i++)
 			if (classes.counts[i] && classes.counts[i] < k->k &&
-			    (rc = deid_classmap_add(&rare, classes.keys[i], 1)))
+			    (rc = shuan_countmap_add(&rare, shuan_countmap_key(&classes, i), 1)))
 				goto cleanup;
-		deid_classmap_free(&classes);
+		shuan_countmap_free(&classes);
 		for (int i = 0; i < nworkers; i++) {
 			deid_counts_free(&workers[i].counts);
 			deid_counts_init(&workers[i].counts);
@@ -741,8 +741,8 @@ cleanup:
 	for (int i = 0; workers && i < nworkers; i++)
 		deid_worker_free(&workers[i]);
 	shuan_free(workers);
-	deid_classmap_free(&classes);
-	deid_classmap_free(&rare);
+	shuan_countmap_free(&classes);
+	shuan_countmap_free(&rare);
 	deid_csv_ctx_free(&st.csv);
 	deid_split_free(&sp);
 	if (in.head)

@@ -35,6 +35,7 @@
 #include "lib/deid/internal.h"
 #include "lib/risk/internal.h"
 #include "util/alloc.h"
+#include "util/countmap.h"
 #include "util/json.h"
 #include "util/text.h"
 #include "util/utf8.h"
@@ -138,94 +139,6 @@ static int strs_intern(strs *s, const char *v, size_t n, uint32_t *id)
 	return 0;
 }
 
-/* ---- tuples of ids with counts ---- */
-
-typedef struct tuples {
-	uint32_t *keys; /* cap x nqi */
-	uint64_t *counts;
-	size_t cap, n, nqi, max;
-} tuples;
-
-static void tuples_init(tuples *t, size_t nqi, size_t max)
-{
-	memset(t, 0, sizeof(*t));
-	t->nqi = nqi;
-	t->max = max;
-}
-
-static void tuples_free(tuples *t)
-{
-	shuan_free(t->keys);
-	shuan_free(t->counts);
-	memset(t, 0, sizeof(*t));
-}
-
-static uint64_t tuple_hash(const uint32_t *k, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= k[i] + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-		h *= 0xFF51AFD7ED558CCDull;
-	}
-	return h ^ (h >> 31);
-}
-
-static size_t tuple_slot(const tuples *t, const uint32_t *k)
-{
-	size_t i = (size_t)tuple_hash(k, t->nqi) & (t->cap - 1);
-	while (t->counts[i] && memcmp(t->keys + i * t->nqi, k, t->nqi * sizeof(uint32_t)))
-		i = (i + 1) & (t->cap - 1);
-	return i;
-}
-
-static int tuples_grow(tuples *t)
-{
-	size_t cap = t->cap ? t->cap * 2 : 4096;
-	if (cap / 2 > t->max)
-		return SHUAN_ELIMIT;
-	uint32_t *keys = shuan_malloc(cap * t->nqi * sizeof(uint32_t));
-	uint64_t *counts = shuan_calloc(cap, sizeof(uint64_t));
-	if (!keys || !counts) {
-		shuan_free(keys);
-		shuan_free(counts);
-		return SHUAN_ENOMEM;
-	}
-	tuples old = *t;
-	t->keys = keys;
-	t->counts = counts;
-	t->cap = cap;
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.counts[i]) {
-			size_t s = tuple_slot(t, old.keys + i * t->nqi);
-			memcpy(t->keys + s * t->nqi, old.keys + i * t->nqi, t->nqi * sizeof(uint32_t));
-			t->counts[s] = old.counts[i];
-		}
-	shuan_free(old.keys);
-	shuan_free(old.counts);
-	return 0;
-}
-
-static int tuples_add(tuples *t, const uint32_t *k, uint64_t count)
-{
-	int rc;
-	if (t->n + 1 > t->cap / 2 && (rc = tuples_grow(t)) != 0)
-		return rc;
-	size_t s = tuple_slot(t, k);
-	if (!t->counts[s]) {
-		memcpy(t->keys + s * t->nqi, k, t->nqi * sizeof(uint32_t));
-		t->n++;
-	}
-	t->counts[s] += count;
-	return 0;
-}
-
-static void tuples_clear(tuples *t)
-{
-	if (t->counts)
-		memset(t->counts, 0, t->cap * sizeof(uint64_t));
-	t->n = 0;
-}
-
 /* ---- the suggestion ---- */
 
 struct shuan_risk_suggestion {
@@ -267,7 +180,7 @@ typedef struct node_eval {
 
 typedef struct search {
 	size_t nqi;
-	tuples base, work;
+	shuan_countmap base, work; /* distinct tuples of nqi value ids, with counts */
 	uint32_t *gen[RK_MAX_QI][MAX_LEVELS]; /* base value id -> generalised id */
 	int top[RK_MAX_QI];
 	uint64_t k, records;
@@ -277,14 +190,14 @@ static int evaluate(search *s, const int *lv, node_eval *e)
 {
 	uint32_t key[RK_MAX_QI];
 	int rc;
-	tuples_clear(&s->work);
+	shuan_countmap_clear(&s->work);
 	for (size_t i = 0; i < s->base.cap; i++) {
 		if (!s->base.counts[i])
 			continue;
-		const uint32_t *b = s->base.keys + i * s->nqi;
+		const uint32_t *b = shuan_countmap_key(&s->base, i);
 		for (size_t q = 0; q < s->nqi; q++)
 			key[q] = s->gen[q][lv[q]][b[q]];
-		if ((rc = tuples_add(&s->work, key, s->base.counts[i])) != 0)
+		if ((rc = shuan_countmap_add(&s->work, key, s->base.counts[i])) != 0)
 			return rc;
 	}
 	memset(e, 0, sizeof(*e));
@@ -453,10 +366,11 @@ int rk_suggest_run(const char *path, const shuan_reader *src, const shuan_risk_o
 	}
 	s.nqi = nqi;
 	s.k = o->k ? o->k : 5;
-	/* a tuple costs its ids and a count, twice over for the open addressing */
-	size_t per = 2 * (nqi * sizeof(uint32_t) + sizeof(uint64_t));
-	tuples_init(&s.base, nqi, memory / 3 / per);
-	tuples_init(&s.work, nqi, memory / 3 / per);
+	/* a tuple costs its ids and a count, four times over at most in the map
+	 * (util/countmap.h); base and work share two thirds of --memory */
+	size_t per = 4 * (nqi * sizeof(uint32_t) + sizeof(uint64_t));
+	shuan_countmap_init(&s.base, nqi * sizeof(uint32_t), memory / 3 / per);
+	shuan_countmap_init(&s.work, nqi * sizeof(uint32_t), memory / 3 / per);
 	uint32_t key[RK_MAX_QI];
 	while ((rc = rk_table_next(&t, cols, nqi, v, vl, err, errlen)) == 1) {
 		if (rk_suppressed(v, vl, nqi)) {
@@ -467,7 +381,7 @@ int rk_suggest_run(const char *path, const shuan_reader *src, const shuan_risk_o
 		for (size_t i = 0; i < nqi && !rc; i++)
 			rc = strs_intern(&vals[i], v[i], vl[i], &key[i]);
 		if (!rc)
-			rc = tuples_add(&s.base, key, 1);
+			rc = shuan_countmap_add(&s.base, key, 1);
 		if (rc)
 			break;
 		s.records++;
@@ -547,8 +461,8 @@ cleanup:
 		strs_free(&vals[i]);
 		strs_free(&gvals[i]);
 	}
-	tuples_free(&s.base);
-	tuples_free(&s.work);
+	shuan_countmap_free(&s.base);
+	shuan_countmap_free(&s.work);
 	deid_tables_free(&tabs);
 	rk_table_close(&t);
 	rk_qi_rules_free(&q);
