@@ -299,6 +299,18 @@ void shuan_xborder_ledger_free(shuan_xborder_ledger *l)
 	l->entries = NULL;
 	l->nentries = 0;
 }
+/* A ledger line's date and people counts, as the Markdown and text views print them. */
+typedef struct entry_cells {
+	char date[16], pi[32], spi[32];
+} entry_cells;
+
+static void entry_cells_of(const shuan_xborder_entry *e, entry_cells *c)
+{
+	shuan_date_format(e->date, c->date, sizeof(c->date));
+	shuan_duty__group(e->pi_people, c->pi, sizeof(c->pi));
+	shuan_duty__group(e->spi_people, c->spi, sizeof(c->spi));
+}
+
 
 int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shuan_duty_rules *rules,
                                shuan_duty_format fmt)
@@ -375,15 +387,13 @@ int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shu
 		      f);
 		for (size_t i = 0; i < l->nentries; i++) {
 			const shuan_xborder_entry *e = &l->entries[i];
-			char d[16], p1[32], p2[32];
-			shuan_date_format(e->date, d, sizeof(d));
-			shuan_duty__group(e->pi_people, p1, sizeof(p1));
-			shuan_duty__group(e->spi_people, p2, sizeof(p2));
-			fprintf(f, "| %lld | %s | ", (long long)e->id, d);
+			entry_cells c;
+			entry_cells_of(e, &c);
+			fprintf(f, "| %lld | %s | ", (long long)e->id, c.date);
 			shuan_duty__md(f, e->recipient);
 			fputs(" | ", f);
 			shuan_duty__md(f, e->country);
-			fprintf(f, " | %s | %s | %s | %s | %s%s%s |\n", e->purpose, p1, p2,
+			fprintf(f, " | %s | %s | %s | %s | %s%s%s |\n", e->purpose, c.pi, c.spi,
 			        e->has_people ? "yes" : "no", e->pathway, e->exemption[0] ? " " : "",
 			        e->exemption);
 		}
@@ -412,11 +422,9 @@ int shuan_xborder_ledger_write(FILE *f, const shuan_xborder_ledger *l, const shu
 	                        : "not exact: transfers with explicit counts are added, not de-duplicated");
 	for (size_t i = 0; i < l->nentries; i++) {
 		const shuan_xborder_entry *e = &l->entries[i];
-		char d[16], p1[32], p2[32];
-		shuan_date_format(e->date, d, sizeof(d));
-		shuan_duty__group(e->pi_people, p1, sizeof(p1));
-		shuan_duty__group(e->spi_people, p2, sizeof(p2));
-		fprintf(f, "  #%-4lld %s  %12s PI %10s SPI  %-3s  %s%s%s  ", (long long)e->id, d, p1, p2,
+		entry_cells c;
+		entry_cells_of(e, &c);
+		fprintf(f, "  #%-4lld %s  %12s PI %10s SPI  %-3s  %s%s%s  ", (long long)e->id, c.date, c.pi, c.spi,
 		        e->has_people ? "dd" : "sum", e->pathway, e->exemption[0] ? " " : "", e->exemption);
 		shuan_duty__text(f, e->recipient);
 		if (e->country[0]) {
