@@ -299,6 +299,7 @@ void shuan_xborder_ledger_free(shuan_xborder_ledger *l)
 	l->entries = NULL;
 	l->nentries = 0;
 }
+
 /* A ledger line's date and people counts, as the Markdown and text views print them. */
 typedef struct entry_cells {
 	char date[16], pi[32], spi[32];
