@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "shuan/rules.h"
 #include "shuan/scanner.h"
 
 #define CLI_EXIT_OK 0
@@ -62,5 +63,15 @@ int cli_push_arg(const char ***v, size_t *n, const char *s);
  * (--no-cache) or when no default exists; else explicit (from --cache) if
  * non-NULL, else the library default, written into buf. */
 const char *cli_cache_dir(const char *explicit_dir, bool disabled, char *buf, size_t len);
+
+/* Loads the detectors of the rules directory (--rules, see cli_rules_dir)
+ * for a command that scans, through the compiled-patterns cache that
+ * `shuan rules compile` and `shuan scan` share, so start-up reads the
+ * compiled patterns instead of compiling them: cache_opt (--cache) or the
+ * default directory, none when no_cache; read but never written when
+ * read_only (a command told to write nothing). only / exclude: detector
+ * ids (NULL: all). Returns 0 or the error code with err set. */
+int cli_rules_load(shuan_rules **out, const char *rules_opt, const char *cache_opt, bool no_cache, bool read_only,
+                   const char *const *only, const char *const *exclude, char *err, size_t errlen);
 
 #endif

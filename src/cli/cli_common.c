@@ -110,6 +110,18 @@ const char *cli_cache_dir(const char *explicit_dir, bool disabled, char *buf, si
 	return shuan_rules_cache_default_dir(buf, len) == 0 ? buf : NULL;
 }
 
+int cli_rules_load(shuan_rules **out, const char *rules_opt, const char *cache_opt, bool no_cache, bool read_only,
+                   const char *const *only, const char *const *exclude, char *err, size_t errlen)
+{
+	shuan_rules_options ro = SHUAN_RULES_OPTIONS_INIT;
+	char cache_dir[4096];
+	ro.only = only;
+	ro.exclude = exclude;
+	ro.cache_dir = cli_cache_dir(cache_opt, no_cache, cache_dir, sizeof(cache_dir));
+	ro.cache_read_only = read_only;
+	return shuan_rules_load(out, cli_rules_dir(rules_opt), &ro, err, errlen);
+}
+
 const char **cli_split_ids(char *s)
 {
 	size_t n = 1;

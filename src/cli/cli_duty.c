@@ -303,7 +303,7 @@ int cli_duty_count(const char *cmd, const shuan_duty_rules *dr, const char *rule
 		free(files);
 		return CLI_EXIT_ERROR;
 	}
-	if ((rc = shuan_rules_load(&detectors, cli_rules_dir(rules_opt), NULL, err, sizeof(err))) != 0) {
+	if ((rc = cli_rules_load(&detectors, rules_opt, NULL, false, !store, NULL, NULL, err, sizeof(err))) != 0) {
 		fprintf(stderr, "shuan %s: cannot load the detectors: %s\n", cmd, err);
 		free(files);
 		return CLI_EXIT_ERROR;

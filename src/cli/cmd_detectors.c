@@ -56,7 +56,7 @@ int cmd_detectors(int argc, char **argv)
 		return CLI_EXIT_ERROR;
 	}
 	const char *dir = cli_rules_dir(rules_opt);
-	if (shuan_rules_load(&rules, dir, NULL, errbuf, sizeof(errbuf)) != 0) {
+	if (cli_rules_load(&rules, rules_opt, NULL, false, false, NULL, NULL, errbuf, sizeof(errbuf)) != 0) {
 		fprintf(stderr, "shuan detectors: cannot load rules: %s\n", errbuf);
 		return CLI_EXIT_ERROR;
 	}

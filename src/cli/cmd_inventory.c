@@ -32,7 +32,7 @@ static const cli_option inv_options[] = {
 	{"partial", 0, required_argument, "FILE", "also write what was gathered to FILE, for `shuan inventory merge`", OPT_PARTIAL},
 	{"profile", 0, required_argument, "NAME|FILE", "grading profile: a name in rules/inventory/profiles or a file (default: default)", OPT_PROFILE},
 	{"store", 0, required_argument, "DIR", "store directory (default: $SHUAN_STORE or ~/.local/share/shuan)", OPT_STORE},
-	{"no-store", 0, no_argument, NULL, "record nothing; fingerprints use a throwaway key (partials then merge only with each other's runs)", OPT_NO_STORE},
+	{"no-store", 0, no_argument, NULL, "record nothing (the compiled-patterns cache is read, not written); fingerprints use a throwaway key (partials then merge only with each other's runs)", OPT_NO_STORE},
 	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", OPT_RULES},
 	{"date", 0, required_argument, "YYYY-MM-DD", "the date ages are counted on (default: today)", OPT_DATE},
 	{"fingerprint", 0, required_argument, "ALG", "fingerprint HMAC: sm3 or sha256 (default: sm3)", OPT_FINGERPRINT},
@@ -245,7 +245,7 @@ int cmd_inventory(int argc, char **argv)
 		fprintf(stderr, "shuan inventory: xlsx is a file: give --out FILE.xlsx\n");
 		goto cleanup;
 	}
-	if (shuan_rules_load(&rules, cli_rules_dir(rules_opt), NULL, err, sizeof(err)) != 0) {
+	if (cli_rules_load(&rules, rules_opt, NULL, false, no_store, NULL, NULL, err, sizeof(err)) != 0) {
 		fprintf(stderr, "shuan inventory: cannot load rules: %s\n", err);
 		goto cleanup;
 	}

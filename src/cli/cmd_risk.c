@@ -265,7 +265,7 @@ int cmd_risk(int argc, char **argv)
 	o.rules_dir = cli_rules_dir(rules_opt);
 	o.cancel = &g_cancel;
 	signal(SIGINT, on_sigint);
-	if (suggest && shuan_rules_load(&rules, o.rules_dir, NULL, err, sizeof(err)) != 0) {
+	if (suggest && cli_rules_load(&rules, rules_opt, NULL, false, false, NULL, NULL, err, sizeof(err)) != 0) {
 		fprintf(stderr, "shuan risk: cannot load rules: %s\n", err);
 		goto cleanup;
 	}

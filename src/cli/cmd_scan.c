@@ -198,13 +198,11 @@ int cmd_scan(int argc, char **argv)
 	const char *format = NULL, *out_path = NULL, *store_opt = NULL, *rules_opt = NULL, *color = "auto";
 	const char *cache_opt = NULL;
 	bool no_cache = false;
-	char cache_dir[4096];
 	const char **only = NULL, **exclude_dets = NULL, **include = NULL, **exclude = NULL;
 	size_t n_include = 0, n_exclude = 0;
 	bool reveal = false, no_store = false;
 	shuan_scan_options so = SHUAN_SCAN_OPTIONS_INIT;
 	shuan_source_options src = SHUAN_SOURCE_OPTIONS_INIT;
-	shuan_rules_options ro = SHUAN_RULES_OPTIONS_INIT;
 	scan_run run = {0};
 	shuan_output rep = {0};
 	shuan_jobs_options jo = SHUAN_JOBS_OPTIONS_INIT;
@@ -381,11 +379,9 @@ int cmd_scan(int argc, char **argv)
 		goto cleanup;
 	}
 
-	ro.only = only;
-	ro.exclude = exclude_dets;
-	ro.cache_dir = cli_cache_dir(cache_opt, no_cache, cache_dir, sizeof(cache_dir));
-	ro.cache_read_only = no_store && !cache_opt; /* --no-store writes nothing it was not asked to */
-	if (shuan_rules_load(&rules, cli_rules_dir(rules_opt), &ro, errbuf, sizeof(errbuf)) != 0) {
+	/* --no-store writes nothing it was not asked to */
+	if (cli_rules_load(&rules, rules_opt, cache_opt, no_cache, no_store && !cache_opt, only, exclude_dets, errbuf,
+	                   sizeof(errbuf)) != 0) {
 		fprintf(stderr, "shuan scan: cannot load rules: %s\n", errbuf);
 		goto cleanup;
 	}

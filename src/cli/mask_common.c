@@ -27,7 +27,6 @@ int cli_mask_run(const cli_mask_args *a)
 	shuan_policy *policy = NULL;
 	shuan_key *key = NULL;
 	shuan_masker *m = NULL;
-	shuan_rules_options ro = SHUAN_RULES_OPTIONS_INIT;
 	shuan_mask_options mo = SHUAN_MASK_OPTIONS_INIT;
 	shuan_mask_result res;
 	char err[1024];
@@ -50,9 +49,7 @@ int cli_mask_run(const cli_mask_args *a)
 	} else {
 		snprintf(in_name, sizeof(in_name), "%s", a->input);
 	}
-	ro.only = a->only;
-	ro.exclude = a->exclude;
-	if (shuan_rules_load(&rules, rules_dir, &ro, err, sizeof(err)) != 0) {
+	if (cli_rules_load(&rules, a->rules_dir, NULL, false, false, a->only, a->exclude, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: cannot load rules: %s\n", cmd, err);
 		goto cleanup;
 	}

@@ -3,7 +3,7 @@
 # says so; a scan uses it (same findings as without it); a cache directory
 # that cannot be written only adds a note to a scan, while `rules compile`
 # fails on it; the default location follows SHUAN_CACHE_DIR, XDG_CACHE_HOME
-# and HOME; --no-cache reads and writes nothing.
+# and HOME; --no-cache reads and writes nothing; inventory, mask and detectors share the cache.
 . "$(dirname "$0")/lib.sh"
 C="$WORK/cache"
 printf '联系电话 13812345678 邮箱 li.na@example.com\n' > "$WORK/a.txt"
@@ -67,6 +67,23 @@ SHUAN_CACHE_DIR="$WORK/ns" "$SHUAN" scan --no-store "$WORK/a.txt" >/dev/null 2>"
 check "--no-store: pre-built cache read, untouched" [ "$before" = "$(stat -c %Y:%i "$WORK"/ns/vectorscan-*.hsdb)" ]
 "$SHUAN" scan --no-store --cache "$WORK/asked" "$WORK/a.txt" >/dev/null 2>&1
 check "--no-store --cache DIR writes DIR" [ -n "$(ls "$WORK/asked" 2>/dev/null)" ]
+# the other commands that scan share the cache: they write it as scan does, read it (a damaged
+# file is replaced, the output unchanged), and --no-store keeps them from writing it
+printf 'id,手机\n1,13812345678\n' > "$WORK/t.csv"
+SHUAN_CACHE_DIR="$WORK/inv" "$SHUAN" inventory --store "$WORK/store" --format json "$WORK/t.csv" >"$WORK/inv1.json" 2>/dev/null
+check "inventory writes the cache" [ -n "$(ls "$WORK/inv" 2>/dev/null | grep '^vectorscan-')" ]
+for x in "$WORK"/inv/vectorscan-*.hsdb; do printf 'garbage' | dd of="$x" bs=1 seek=200 conv=notrunc 2>/dev/null; done
+before=$(stat -c %i:%s "$WORK"/inv/vectorscan-*.hsdb)
+SHUAN_CACHE_DIR="$WORK/inv" "$SHUAN" inventory --store "$WORK/store" --format json "$WORK/t.csv" >"$WORK/inv2.json" 2>/dev/null
+check "inventory reads the cache: the damaged file is replaced" [ "$before" != "$(stat -c %i:%s "$WORK"/inv/vectorscan-*.hsdb)" ]
+check "... and the inventory is the same" [ "$(jq -c '.columns' "$WORK/inv1.json")" = "$(jq -c '.columns' "$WORK/inv2.json")" ]
+SHUAN_CACHE_DIR="$WORK/inv_ns" "$SHUAN" inventory --no-store "$WORK/t.csv" >/dev/null 2>&1
+check "inventory --no-store writes no cache" [ ! -e "$WORK/inv_ns" ]
+SHUAN_CACHE_DIR="$WORK/mk" "$SHUAN" mask -q "$WORK/t.csv" >"$WORK/t.masked" 2>/dev/null
+check "mask writes the cache" [ -n "$(ls "$WORK/mk" 2>/dev/null | grep '^vectorscan-')" ]
+check "... and masks as before" grep -qx '1,<cn_mobile>' "$WORK/t.masked"
+SHUAN_CACHE_DIR="$WORK/det" "$SHUAN" detectors >/dev/null 2>&1
+check "detectors writes the cache" [ -n "$(ls "$WORK/det" 2>/dev/null | grep '^vectorscan-')" ]
 check "scan --help names the cache" sh -c "'$SHUAN' scan --help | grep -q -- '--cache DIR'"
 check "rules --help" sh -c "'$SHUAN' rules compile --help | grep -q 'read-only installation'"
 expect_rc 2 "rules without a subcommand" "$SHUAN" rules
