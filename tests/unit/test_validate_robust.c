@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "validate_fixture.h"
 
@@ -58,6 +59,32 @@ static void run_all(const char *data, size_t len, size_t start, size_t end, bool
 	free(buf);
 }
 
+/* The lead-byte index only rules words out: an indexed list finds exactly
+ * what the plain scan of its words finds, at every offset, for one-byte,
+ * ASCII and Han words, and at the end of the text. */
+static void test_words_index(void **state)
+{
+	(void)state;
+	static const char *const words[] = {"号院", "号", "栋", "ab", "x", "\xE9\x99\x84"};
+	shuan_wordlist plain = {"t", words, sizeof(words) / sizeof(words[0]), false, {0}, {0}};
+	shuan_wordlist idx = plain;
+	shuan_wordlist_index(&idx);
+	assert_true(idx.indexed);
+	const char *text = "3号院2栋xab号a\xE9\x99\x84" "b楼x";
+	size_t n = strlen(text), found = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t m = 1; m <= n - i; m++) {
+			size_t a = shuan_words_at(&plain, text + i, m), b = shuan_words_at(&idx, text + i, m);
+			assert_int_equal(a, b);
+			found += a > 0;
+		}
+	assert_true(found > 0);
+	assert_int_equal(shuan_words_at(&idx, "号院", strlen("号院")), strlen("号院"));
+	assert_int_equal(shuan_words_at(&idx, "x", 1), 1);
+	assert_int_equal(shuan_words_at(&idx, "y", 1), 0);
+	assert_int_equal(shuan_words_at(&idx, "楼", strlen("楼")), 0);
+}
+
 static void test_sample_cuts(void **state)
 {
 	(void)state;
@@ -95,6 +122,7 @@ static void test_random(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_words_index),
 	    cmocka_unit_test(test_sample_cuts),
 	    cmocka_unit_test(test_random),
 	};

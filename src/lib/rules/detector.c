@@ -177,6 +177,7 @@ static int parse_words(shuan_yaml *y, yaml_node_t *map, shuan_detector *d)
 			return SHUAN_ENOMEM;
 		d->wordlists[i].v = (const char *const *)d->wordstore[i].v;
 		d->wordlists[i].n = d->wordstore[i].n;
+		shuan_wordlist_index(&d->wordlists[i]);
 		d->n_wordlists = i + 1;
 	}
 	d->words.lists = d->wordlists;

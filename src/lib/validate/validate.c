@@ -23,9 +23,33 @@ const shuan_validator shuan_validators[] = {
 };
 #undef ROW
 
+static unsigned lead2_key(const char *s)
+{
+	return ((unsigned)((unsigned char)s[0] & 0x3F) << 6) | ((unsigned char)s[1] & 0x3F);
+}
+
+void shuan_wordlist_index(shuan_wordlist *l)
+{
+	memset(l->lead2, 0, sizeof(l->lead2));
+	memset(l->lead1, 0, sizeof(l->lead1));
+	for (size_t i = 0; i < l->n; i++) {
+		const char *w = l->v[i];
+		if (!w[0])
+			continue;
+		if (!w[1]) {
+			unsigned char b = (unsigned char)w[0];
+			l->lead1[b >> 6] |= 1ull << (b & 63);
+		} else {
+			unsigned k = lead2_key(w);
+			l->lead2[k >> 6] |= 1ull << (k & 63);
+		}
+	}
+	l->indexed = true;
+}
+
 const shuan_wordlist *shuan_words_get(const shuan_words *w, const char *name)
 {
-	static const shuan_wordlist empty = {"", NULL, 0};
+	static const shuan_wordlist empty = {"", NULL, 0, false, {0}, {0}};
 	for (size_t i = 0; w && i < w->n; i++)
 		if (!strcmp(w->lists[i].name, name))
 			return &w->lists[i];
@@ -49,6 +73,17 @@ size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n)
 {
 	if (!n)
 		return 0;
+	if (l->indexed) {
+		unsigned char b = (unsigned char)s[0];
+		bool one = (l->lead1[b >> 6] >> (b & 63)) & 1;
+		if (n < 2 && !one)
+			return 0;
+		if (n >= 2 && !one) {
+			unsigned k = lead2_key(s);
+			if (!((l->lead2[k >> 6] >> (k & 63)) & 1))
+				return 0;
+		}
+	}
 	for (size_t i = 0; i < l->n; i++) {
 		const char *w = l->v[i];
 		if (w[0] != s[0])

@@ -72,12 +72,22 @@ typedef struct shuan_wordlist {
 	const char *name;
 	const char *const *v;
 	size_t n;
+	/* Set by shuan_wordlist_index(): the words' first two bytes, 6 low bits
+	 * each (exact for the 3-byte UTF-8 of Han characters), and the first
+	 * bytes of one-byte words, so that the many offsets no word starts at
+	 * are ruled out by one bit. */
+	bool indexed;
+	uint64_t lead2[64];
+	uint64_t lead1[4];
 } shuan_wordlist;
 
 typedef struct shuan_words {
 	const shuan_wordlist *lists;
 	size_t n;
 } shuan_words;
+
+/* Builds l's lead-byte index (after its words are final). */
+void shuan_wordlist_index(shuan_wordlist *l);
 
 /* The list called `name`, or an empty list (never NULL; words may be NULL). */
 const shuan_wordlist *shuan_words_get(const shuan_words *w, const char *name);
