@@ -5,6 +5,8 @@
  * Ordering protocol (one mutex `mu`, one condition `turn`):
  *   - items are taken in order from a shared cursor;
  *   - `next_emit` is the first item whose findings are not all written yet;
+ *   - a worker whose item is `next_emit` when it takes it writes its
+ *     findings directly;
  *   - a worker whose item is not `next_emit` keeps its findings as compact
  *     records in its own buffer; past BUFFER_CAP bytes it waits on `turn`;
  *   - when its item becomes `next_emit` it writes its buffer and from then on
@@ -343,13 +345,16 @@ static void *worker_main(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		size_t k = p->next_item < p->n && !p->oom ? p->next_item++ : p->n;
+		/* the first item not yet written: its findings go straight out,
+		 * never through the buffer (always so with one job) */
+		bool in_turn = k < p->n && p->next_emit == k;
 		pthread_mutex_unlock(&p->mu);
 		if (k >= p->n || w->interrupted || w->failed)
 			break;
 		item *it = &p->items[k];
 		int rc;
 		w->cur = k;
-		w->direct = false;
+		w->direct = in_turn;
 		if (it->part) {
 			shuan_input in = {it->path, it->path, it->format};
 			rc = shuan_scanner__scan_file_range(w->scanner, it->path, &in, it->start, it->end, on_finding, w,
