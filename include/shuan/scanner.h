@@ -48,7 +48,7 @@ typedef enum shuan_fingerprint_alg {
 	SHUAN_FP_HMAC_SHA256 = 1,
 } shuan_fingerprint_alg;
 
-#define SHUAN_SCAN_OPTIONS_VERSION 2
+#define SHUAN_SCAN_OPTIONS_VERSION 3
 typedef struct shuan_scan_options {
 	unsigned version;              /* SHUAN_SCAN_OPTIONS_VERSION */
 	int year, month, day;          /* the scan date for ages and future dates; 0 = today */
@@ -74,8 +74,15 @@ typedef struct shuan_scan_options {
 	 * (counts only, text output): the HMAC per finding is much of the cost
 	 * of dense data. */
 	bool distinct_only;
+	/* Version 3. With fingerprint_key: a NULL-terminated list of detector
+	 * ids whose findings get a fingerprint; the others' carry an empty
+	 * one (their distinct_key stays). NULL: every detector. For callers
+	 * that link only some findings (the inventory links people by their
+	 * identifiers): the HMAC is much of a dense scan's cost. Read when the
+	 * scanner is made. */
+	const char *const *fingerprint_only;
 } shuan_scan_options;
-#define SHUAN_SCAN_OPTIONS_INIT {SHUAN_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, SHUAN_FP_HMAC_SM3, 0, 0, 0, NULL, SHUAN_FORMAT_AUTO, NULL, false}
+#define SHUAN_SCAN_OPTIONS_INIT {SHUAN_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, SHUAN_FP_HMAC_SM3, 0, 0, 0, NULL, SHUAN_FORMAT_AUTO, NULL, false, NULL}
 
 /* Called for each finding, in input order. Return 0 to go on, non-zero to
  * stop the scan (which then returns SHUAN_ESTOP). */
@@ -138,10 +145,11 @@ typedef struct shuan_input_result {
 } shuan_input_result;
 
 /* Creates a scanner on `rules`, which must outlive it. opts may be NULL (the
- * defaults); else opts->version must be 1 (no distinct_only) or
- * SHUAN_SCAN_OPTIONS_VERSION. Returns
- * 0, SHUAN_EINVAL (an unknown encoding, an options version this library does
- * not know) or SHUAN_ENOMEM. */
+ * defaults); else opts->version must be 1 (no distinct_only), 2 (no
+ * fingerprint_only) or SHUAN_SCAN_OPTIONS_VERSION. Returns 0, SHUAN_EINVAL
+ * (an unknown encoding, an options version this library does not know),
+ * SHUAN_ENOTFOUND (fingerprint_only names a detector the rules lack) or
+ * SHUAN_ENOMEM. */
 SHUAN_API int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules,
 				   const shuan_scan_options *opts);
 SHUAN_API void shuan_scanner_free(shuan_scanner *s);

@@ -294,6 +294,53 @@ static void test_detector_selection(void **state)
 	assert_non_null(strstr(err, "no_such_detector"));
 }
 
+/* fingerprint_only: the named detectors' findings carry a fingerprint, the
+ * others an empty one (and nothing else changes); an unknown id is an
+ * error; version 2 options (without the field) fingerprint everything. */
+static int scan_fp(const shuan_scan_options *o, const char *text, gots *g)
+{
+	shuan_scanner *s = NULL;
+	shuan_input in = {"a.txt", "a.txt", SHUAN_FORMAT_AUTO};
+	shuan_input_result res;
+	int rc = shuan_scanner_new(&s, g_rules, o);
+	if (rc)
+		return rc;
+	g->n = 0;
+	rc = shuan_scanner_scan_buffer(s, &in, text, strlen(text), collect, g, &res);
+	shuan_scanner_free(s);
+	return rc;
+}
+
+static void test_fingerprint_only(void **state)
+{
+	(void)state;
+	static const char *const only[] = {"cn_mobile", NULL};
+	static const char *const unknown[] = {"no_such_detector", NULL};
+	const char *text = "手机13812345678 邮箱 li.na@example.com\n";
+	shuan_scan_options o = SHUAN_SCAN_OPTIONS_INIT;
+	o.fingerprint_key = TEST_KEY;
+	o.fingerprint_key_len = sizeof(TEST_KEY);
+	assert_int_equal(scan_fp(&o, text, &g_a), 0);
+	o.fingerprint_only = only;
+	assert_int_equal(scan_fp(&o, text, &g_b), 0);
+	assert_int_equal(g_a.n, 2);
+	assert_int_equal(g_b.n, 2);
+	const got *m = find_det(&g_b, "cn_mobile", "13812345678"), *e = find_det(&g_b, "email", "li.na@example.com");
+	assert_non_null(m);
+	assert_non_null(e);
+	assert_string_equal(m->fp, find_det(&g_a, "cn_mobile", "13812345678")->fp);
+	assert_true(strlen(m->fp) > 0);
+	assert_string_equal(e->fp, "");
+	assert_string_equal(e->evidence, find_det(&g_a, "email", "li.na@example.com")->evidence);
+	o.fingerprint_only = unknown;
+	shuan_scanner *s = NULL;
+	assert_int_equal(shuan_scanner_new(&s, g_rules, &o), SHUAN_ENOTFOUND);
+	assert_null(s);
+	o.version = 2; /* the field is not read */
+	assert_int_equal(scan_fp(&o, text, &g_b), 0);
+	assert_true(strlen(find_det(&g_b, "email", "li.na@example.com")->fp) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_state_does_not_leak_between_inputs),
 		cmocka_unit_test(test_rule_id_must_match_file_name),
 		cmocka_unit_test(test_detector_selection),
+		cmocka_unit_test(test_fingerprint_only),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

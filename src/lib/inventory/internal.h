@@ -180,7 +180,8 @@ struct shuan_inventory {
 	const shuan_rules *rules;
 	inv_classes classes;
 	inv_profile profile;
-	shuan_scan_options scan;    /* the caller's, with key */
+	shuan_scan_options scan;    /* the caller's, with key; fingerprints for identifiers only */
+	const char **fp_ids;        /* behind scan.fingerprint_only: the person identifiers */
 	shuan_db_options db;
 	shuan_source_options source;
 	size_t max_exact;

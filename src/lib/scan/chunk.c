@@ -509,7 +509,8 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	fp[0] = '\0';
 	if (s->fp) {
 		f.distinct_key = shuan_fingerprint_distinct(s->fp, d->info.id, norm, nl);
-		if (!s->opt.distinct_only && shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp)) != 0)
+		if (!s->opt.distinct_only && (!s->fp_want || s->fp_want[h->det]) &&
+		    shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp)) != 0)
 			fp[0] = '\0';
 	}
 	f.fingerprint = fp;

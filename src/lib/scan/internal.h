@@ -64,6 +64,7 @@ struct shuan_scanner {
 	shuan_vdata vdata; /* the rules' tables with this scan's date */
 	shuan_matcher_scratch *scratch;
 	shuan_fingerprinter *fp;
+	bool *fp_want;            /* per detector: fingerprint its findings (NULL: all) */
 	char *buf_base;   /* allocation: buf - 1 */
 	char *buf;        /* chunk data, with one spare byte on each side */
 	size_t cap;

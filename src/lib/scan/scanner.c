@@ -33,7 +33,7 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	int rc = SHUAN_ENOMEM;
 
 	*out = NULL;
-	if (opts && opts->version != 1 && opts->version != SHUAN_SCAN_OPTIONS_VERSION) {
+	if (opts && opts->version != 1 && opts->version != 2 && opts->version != SHUAN_SCAN_OPTIONS_VERSION) {
 		shuan_free(s);
 		return SHUAN_EINVAL;
 	}
@@ -43,8 +43,25 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	s->opt = (shuan_scan_options)SHUAN_SCAN_OPTIONS_INIT;
 	if (opts && opts->version == 1)
 		memcpy(&s->opt, opts, offsetof(shuan_scan_options, distinct_only)); /* ends there */
+	else if (opts && opts->version == 2)
+		memcpy(&s->opt, opts, offsetof(shuan_scan_options, fingerprint_only));
 	else if (opts)
 		s->opt = *opts;
+	s->opt.version = SHUAN_SCAN_OPTIONS_VERSION;
+	if (s->opt.fingerprint_only) {
+		if (!(s->fp_want = shuan_calloc(rules->n + 1, sizeof(bool))))
+			goto fail;
+		for (const char *const *id = s->opt.fingerprint_only; *id; id++) {
+			size_t i = 0;
+			while (i < rules->n && strcmp(rules->dets[i].info.id, *id))
+				i++;
+			if (i == rules->n) {
+				rc = SHUAN_ENOTFOUND;
+				goto fail;
+			}
+			s->fp_want[i] = true;
+		}
+	}
 	if ((rc = shuan_enc_parse(s->opt.encoding, &s->enc)))
 		goto fail;
 	rc = SHUAN_ENOMEM;
@@ -88,6 +105,7 @@ void shuan_scanner_free(shuan_scanner *s)
 		return;
 	shuan_matcher_scratch_free(s->scratch);
 	shuan_fingerprinter_free(s->fp);
+	shuan_free(s->fp_want);
 	shuan_decoder_free(s->dec);
 	seg_csv_free(&s->csv);
 	shuan_vec_free(&s->cands);
