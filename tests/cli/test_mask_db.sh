@@ -193,6 +193,16 @@ run_engine() {
   check "$e: ... naming the table and the reason" sh -c "grep -q 'people: cannot keep the temporary copy' '$e.notmp.err'"
   check "$e: ... and never creates the target" not exists "$e" "${t}_notmp"
 
+  # the copy cannot grow (the file size limit hits it part-way): exit 2, named, nothing written
+  (trap '' XFSZ; ulimit -f 1000; M "${o[@]}" --no-scan --policy "$e.k5.yaml" --jobs 1 --table big -o "$e.k5.full.csv" "$url") 2>"$e.full.err"
+  check "$e: a spool that cannot grow exits 2" [ $? -eq 2 ]
+  check "$e: ... naming the table and the reason ($(head -c 200 "$e.full.err"))" \
+    sh -c "grep -q 'big: cannot keep the temporary copy .*File too large' '$e.full.err'"
+  check "$e: ... and writes no output" [ ! -e "$e.k5.full.csv" ]
+  "$SHUAN" risk --suggest --qi 出生日期,性别 "${o[@]}" --table nosuch "$url" >/dev/null 2>"$e.sgm.err"
+  check "$e: risk --suggest on a missing table exits 2" [ $? -eq 2 ]
+  check "$e: ... naming it" grep -q "no table or view 'nosuch'" "$e.sgm.err"
+
   # -- encrypt into a table, unmask --table into another: the rows come back --
   M "${o[@]}" --no-scan --key-file k.key --action 身份证号=encrypt --action 可空=encrypt --table people --into "${t}_enc" "$url" 2>/dev/null
   "$SHUAN" unmask -q --key-file k.key "${o[@]}" --table "${t}_enc" --into "${t}_back" "$url" 2>"$e.um.err"
@@ -209,6 +219,9 @@ run_engine() {
   check "$e: unmask --table with another key exits 2" [ $? -eq 2 ]
   check "$e: ... saying so" grep -q 'encrypted with another key' "$e.umk.err"
   check "$e: ... and leaves no table behind" not exists "$e" "${t}_wrong"
+  "$SHUAN" unmask -q --key-file k.key "${o[@]}" --table nosuch -o "$e.nosuch.csv" "$url" 2>"$e.umn.err"
+  check "$e: unmask on a missing table exits 2" [ $? -eq 2 ]
+  check "$e: ... naming it, writing nothing" sh -c "grep -q \"no table or view 'nosuch'\" '$e.umn.err' && [ ! -e '$e.nosuch.csv' ]"
 
   # -- bad input: exit 2, named, nothing left behind --
   M "${o[@]}" --table people --into taken "$url" 2>"$e.exists.err"
@@ -232,6 +245,30 @@ run_engine() {
 
 # ---- SQLite (a file path, and a sqlite:// URL) ----
 run_engine sqlite "$D/app.db"
+# an altered token in a table: unmask refuses it, names the row, never prints the token
+python3 - <<'PY'
+import sqlite3
+c = sqlite3.connect("app.db")
+c.execute('CREATE TABLE altered AS SELECT * FROM masked_sqlite_enc')
+t = c.execute('SELECT "身份证号" FROM altered WHERE id = 7').fetchone()[0]
+bad = t[:-3] + ("A" if t[-3] != "A" else "B") + t[-2:]
+c.execute('UPDATE altered SET "身份证号" = ? WHERE id = 7', (bad,))
+c.commit()
+open("altered.token", "w").write(bad)
+PY
+"$SHUAN" unmask -q --key-file k.key --table altered --into altered_back "$D/app.db" 2>altered.err
+check "sqlite: unmask of an altered token in a table exits 2" [ $? -eq 2 ]
+check "... saying it cannot be decrypted" grep -q 'cannot be decrypted' altered.err
+check "... without the token" not grep -qF "$(cat altered.token)" altered.err
+check "... and leaves no table behind" not exists sqlite altered_back
+# a table name with a newline: the suggested policy's comment stays one comment line
+python3 -c "
+import sqlite3; c = sqlite3.connect('app.db')
+c.execute('CREATE TABLE \"two\nlines\" AS SELECT * FROM people'); c.commit()"
+"$SHUAN" risk --suggest --date 2025-06-01 --qi 出生日期,性别,邮编 --k 5 --policy-out nl.yaml --table $'two\nlines' "$D/app.db" >/dev/null 2>nl.err
+check "sqlite: --suggest on a table named with a newline ($(head -c 200 nl.err))" [ -s nl.yaml ]
+check "... every line of the policy is a comment or YAML" sh -c "! grep -vE '^(#|version:|columns:|k_anonymity:|  )' nl.yaml"
+check "... and the policy loads" sh -c "'$SHUAN' mask -q --no-scan --policy nl.yaml people.csv -o nl.csv"
 M --table people --into via_url "sqlite://$D/app.db" 2>/dev/null
 check "sqlite: sqlite:// URL works too" exists sqlite via_url
 M --table people -o gone.csv "$D/nosuch.db" 2>nodb.err

@@ -28,12 +28,9 @@ static long tee_read(void *ctx, char *buf, size_t cap)
 {
 	deid_spool *s = ctx;
 	long n = s->src.read(s->src.ctx, buf, cap);
-	if (n > 0) {
-		if (shuan_io_write_full(s->fd, buf, (size_t)n) != 0) {
-			s->error = errno;
-			return SHUAN_EIO;
-		}
-		s->bytes += (uint64_t)n;
+	if (n > 0 && shuan_io_write_full(s->fd, buf, (size_t)n) != 0) {
+		s->error = errno;
+		return SHUAN_EIO;
 	}
 	return n;
 }

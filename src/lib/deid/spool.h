@@ -12,7 +12,7 @@
 #ifndef SHUAN_LIB_DEID_SPOOL_H
 #define SHUAN_LIB_DEID_SPOOL_H
 
-#include <stdint.h>
+#include <stddef.h>
 
 #include "shuan/scanner.h"
 
@@ -20,7 +20,6 @@ typedef struct deid_spool {
 	shuan_reader src; /* the stream being copied */
 	int fd;
 	int error;        /* errno of a failed write or read of the copy, 0 */
-	uint64_t bytes;   /* copied so far */
 } deid_spool;
 
 /* Opens the copy in dir (NULL: $TMPDIR, else /tmp). Returns 0, or SHUAN_EIO
