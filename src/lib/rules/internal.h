@@ -78,6 +78,8 @@ void shuan_strlist__free(shuan_strlist *l);
 /* Compiles the selected detectors' patterns into r->matcher (compile.c),
  * through the cache in r->cache.dir when it is set. */
 int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, size_t errlen);
+/* The index in r->dets of detector `id`, or -1. */
+long shuan_rules__index(const shuan_rules *r, const char *id);
 
 /* shuan_rules_load() with a chosen matcher (tests cross-check the reference
  * matcher against Vectorscan). */

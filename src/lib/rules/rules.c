@@ -234,10 +234,16 @@ int shuan_rules_cache_default_dir(char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? SHUAN_ELIMIT : 0;
 }
 
-const shuan_detector_info *shuan_rules_find(const shuan_rules *r, const char *id)
+long shuan_rules__index(const shuan_rules *r, const char *id)
 {
 	for (size_t i = 0; r && i < r->n; i++)
 		if (!strcmp(r->dets[i].info.id, id))
-			return &r->dets[i].info;
-	return NULL;
+			return (long)i;
+	return -1;
+}
+
+const shuan_detector_info *shuan_rules_find(const shuan_rules *r, const char *id)
+{
+	long i = shuan_rules__index(r, id);
+	return i < 0 ? NULL : &r->dets[i].info;
 }

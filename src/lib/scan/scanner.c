@@ -52,10 +52,8 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 		if (!(s->fp_want = shuan_calloc(rules->n + 1, sizeof(bool))))
 			goto fail;
 		for (const char *const *id = s->opt.fingerprint_only; *id; id++) {
-			size_t i = 0;
-			while (i < rules->n && strcmp(rules->dets[i].info.id, *id))
-				i++;
-			if (i == rules->n) {
+			long i = shuan_rules__index(rules, *id);
+			if (i < 0) {
 				rc = SHUAN_ENOTFOUND;
 				goto fail;
 			}
