@@ -303,6 +303,40 @@ static void test_merge_of_split_runs_equals_one_run(void **state)
 	shuan_people_free(merged);
 }
 
+/* Merging into an empty counter copies it: the copy answers lookups (a
+ * later record links to the copied sets) and keeps flags and counts; into
+ * an empty counter whose limit is too small, the sets are replayed and the
+ * copy becomes an estimate. */
+static void test_merge_into_empty_is_a_working_copy(void **state)
+{
+	shuan_people *from = counter(0), *copy = counter(0), *small = counter(100);
+	shuan_people_counts c;
+	(void)state;
+	feed(from, 0, 30000, 9000);
+	add(from, SHUAN_PERSON_MINOR, 2, ID, (uint64_t)700000, PHONE, (uint64_t)700000);
+	add(from, 0, 1, PHONE, (uint64_t)800000);
+	assert_int_equal(shuan_people_merge(copy, from), 0);
+	assert_same_counts(copy, from);
+	/* an ID of the copied set plus a phone of another person's copied set
+	 * links the two: one person fewer, in the copy as in the original */
+	c = counts(copy);
+	add(copy, 0, 2, ID, (uint64_t)700000, PHONE, (uint64_t)800000);
+	add(from, 0, 2, ID, (uint64_t)700000, PHONE, (uint64_t)800000);
+	assert_same_counts(copy, from);
+	assert_int_equal(counts(copy).distinct, c.distinct - 1);
+	assert_int_equal(counts(copy).minors, c.minors);
+	/* a saved copy loads to the same counts */
+	copy = roundtrip(copy);
+	assert_same_counts(copy, from);
+	assert_int_equal(shuan_people_merge(small, from), 0);
+	c = counts(small);
+	assert_false(c.exact);
+	assert_true(c.distinct > 0);
+	shuan_people_free(from);
+	shuan_people_free(copy);
+	shuan_people_free(small);
+}
+
 static double rel_err(uint64_t est, uint64_t truth) { return ((double)est - (double)truth) / (double)truth; }
 
 static void test_exact_switches_to_estimate_within_bound(void **state)
@@ -616,6 +650,7 @@ int main(void)
 		cmocka_unit_test(test_linkage_across_records),
 		cmocka_unit_test(test_flags_follow_the_person),
 		cmocka_unit_test(test_merge_of_split_runs_equals_one_run),
+		cmocka_unit_test(test_merge_into_empty_is_a_working_copy),
 		cmocka_unit_test(test_exact_switches_to_estimate_within_bound),
 		cmocka_unit_test(test_merge_with_estimates),
 		cmocka_unit_test(test_save_load_roundtrip),

@@ -146,13 +146,17 @@ int shuan_inv__sink_begin(inv_sink *k, shuan_inventory *inv, size_t table)
 	shuan_vec_init(&k->ids, sizeof(shuan_person_id), (size_t)1 << 26);
 	shuan_vec_init(&k->queue, sizeof(queued_row), (size_t)1 << 26);
 	if (!(k->cue = shuan_calloc(t->ncols + 1, sizeof(*k->cue))) ||
+	    !(k->cue_dict = shuan_calloc(t->ncols + 1, sizeof(*k->cue_dict))) ||
 	    !(k->identifier = shuan_calloc(shuan_rules_count(inv->rules) + 1, sizeof(*k->identifier))))
 		return SHUAN_ENOMEM;
 	for (size_t d = 0; d < shuan_rules_count(inv->rules); d++)
 		k->identifier[d] = shuan_inv__is_identifier(&inv->classes, inv->rules->dets[d].info.id);
 	for (size_t i = 0; i < t->ncols; i++) {
 		const inv_column *c = col_at(inv, t->first_col + i);
+		const inv_class *cl;
 		k->cue[i] = shuan_inv__name_class(&inv->classes, c->column, c->comment);
+		cl = k->cue[i] >= 0 ? &inv->classes.v[k->cue[i]] : NULL;
+		k->cue_dict[i] = cl && (cl->dict || cl->cue_values || cl->icd10);
 	}
 	return 0;
 }
@@ -162,6 +166,7 @@ void shuan_inv__sink_end(inv_sink *k)
 	shuan_vec_free(&k->ids);
 	shuan_vec_free(&k->queue);
 	shuan_free(k->cue);
+	shuan_free(k->cue_dict);
 	shuan_free(k->identifier);
 }
 
@@ -258,9 +263,10 @@ unsigned shuan_inv__sink_value(void *ud, uint64_t row, size_t col, const shuan_d
 		return 0;
 	/* Closed vocabularies: a column is looked up for its first DICT_PROBE
 	 * values, then only while some dictionary covers a tenth of them (or
-	 * under a class name cue): a column of phone numbers or amounts stops
-	 * costing lookups, and rates count the values looked up. */
-	if (c->dict_checked >= DICT_PROBE && cue < 0) {
+	 * under the name cue of a class with a dictionary): a column of phone
+	 * numbers or amounts, named so or not, stops costing lookups, and rates
+	 * count the values looked up. */
+	if (c->dict_checked >= DICT_PROBE && !k->cue_dict[col]) {
 		uint64_t best = 0;
 		for (size_t i = 0; i < inv->classes.n; i++)
 			if (c->dict[i] > best)

@@ -13,6 +13,7 @@ typedef struct inv_sink {
 	shuan_inventory *inv;
 	size_t table;      /* index in inv->tables */
 	int *cue;          /* per column: the class its name cues, or -1 */
+	bool *cue_dict;    /* per column: the cued class has values to look up (a dictionary, cue-only values or ICD-10) */
 	bool *identifier;  /* per rules detector: it names a person */
 	shuan_vec ids;     /* shuan_person_id of queued rows */
 	shuan_vec queue;   /* rows with findings not yet done */

@@ -397,6 +397,33 @@ static void set_id_at(const void *ctx, size_t i, const unsigned char **fp, uint8
 	*strength = v->from->strength[v->members[i]];
 }
 
+/* Merging into an empty counter gives a copy of from: the same sets, flags
+ * and representatives. Copying the arrays skips replaying every set (a
+ * source of one big table merged into the empty totals took a tenth of an
+ * inventory's time). */
+static int copy_into_empty(shuan_people *into, const shuan_people *from)
+{
+	size_t n = from->n;
+	int rc;
+	if ((rc = shuan_people__reserve(into, n)) < 0)
+		return rc;
+	memcpy(into->fp, from->fp, n * sizeof(*from->fp));
+	memcpy(into->parent, from->parent, n * sizeof(*from->parent));
+	memcpy(into->best, from->best, n * sizeof(*from->best));
+	memcpy(into->rank, from->rank, n);
+	memcpy(into->flags, from->flags, n);
+	memcpy(into->strength, from->strength, n);
+	into->n = n;
+	into->sets = from->sets;
+	into->sets_sensitive = from->sets_sensitive;
+	into->sets_minors = from->sets_minors;
+	if (into->nslots == from->nslots) {
+		memcpy(into->slots, from->slots, from->nslots * sizeof(*from->slots));
+		return 0;
+	}
+	return rehash(into, into->nslots);
+}
+
 int shuan_people_merge(shuan_people *into, const shuan_people *from)
 {
 	uint32_t *root_of = NULL, *start = NULL, *members = NULL;
@@ -418,6 +445,8 @@ int shuan_people_merge(shuan_people *into, const shuan_people *from)
 	}
 	if (n == 0)
 		return 0;
+	if (into->n == 0 && !into->estimated && n <= into->max_exact)
+		return copy_into_empty(into, from);
 	/* Group from's nodes by set (a counting sort on the root), then add
 	 * each set as one record. */
 	root_of = shuan_malloc(n * sizeof(*root_of));
