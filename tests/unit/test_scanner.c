@@ -294,6 +294,40 @@ static void test_detector_selection(void **state)
 	assert_non_null(strstr(err, "no_such_detector"));
 }
 
+/* Candidates strictly inside a cell that a field-mode detector accepted
+ * are not validated (chunk.c): they would be hidden by the cell's finding.
+ * When the cell's finding is itself filtered (below --min-confidence), what
+ * it would have hidden is validated and reported. */
+static size_t scan_csv_min(const char *csv, double min_confidence, gots *g)
+{
+	shuan_scanner *s = NULL;
+	shuan_scan_options o = SHUAN_SCAN_OPTIONS_INIT;
+	shuan_input in = {"c.csv", "c.csv", SHUAN_FORMAT_AUTO};
+	o.fingerprint_key = TEST_KEY;
+	o.fingerprint_key_len = sizeof(TEST_KEY);
+	o.min_confidence = min_confidence;
+	g->n = 0;
+	assert_int_equal(shuan_scanner_new(&s, g_rules, &o), 0);
+	assert_int_equal(shuan_scanner_scan_buffer(s, &in, csv, strlen(csv), collect, g, NULL), 0);
+	shuan_scanner_free(s);
+	return g->n;
+}
+
+static void test_inside_an_accepted_cell(void **state)
+{
+	const char *csv = "地址,备注\n北京市朝阳区建国路12号 电话13812345678,x\n";
+	(void)state;
+	/* the address cell's finding hides the phone number inside it */
+	assert_int_equal(scan_csv_min(csv, 0, &g_a), 1);
+	assert_non_null(find_det(&g_a, "address", NULL));
+	assert_null(find_det(&g_a, "cn_mobile", NULL));
+	/* the cell's finding (0.85) is filtered at 0.9: the narrower address
+	 * with its cue boost and the phone number come out instead */
+	assert_int_equal(scan_csv_min(csv, 0.9, &g_b), 2);
+	assert_non_null(find_det(&g_b, "cn_mobile", "13812345678"));
+	assert_non_null(find_det(&g_b, "address", "北京市朝阳区建国路12号"));
+}
+
 /* fingerprint_only: the named detectors' findings carry a fingerprint, the
  * others an empty one (and nothing else changes); an unknown id is an
  * error; version 2 options (without the field) fingerprint everything. */
@@ -359,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_rule_id_must_match_file_name),
 		cmocka_unit_test(test_detector_selection),
 		cmocka_unit_test(test_fingerprint_only),
+		cmocka_unit_test(test_inside_an_accepted_cell),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -111,8 +111,9 @@ static int cmp_cand(const void *a, const void *b)
 }
 
 /* Hits in report order: by start, the longest first, then the more
- * confident, then by detector; equal ones keep the order they were found
- * in (a pattern's hit before a field-mode cell's on the same span). */
+ * confident, then by detector, then a pattern's hit before a field-mode
+ * cell's on the same span (it carries the cue boost); equal ones keep the
+ * order they were found in. */
 static int cmp_hit_at(const void *a, const void *b, void *ud)
 {
 	const scan_hit *hv = ud;
@@ -126,6 +127,8 @@ static int cmp_hit_at(const void *a, const void *b, void *ud)
 		return x->v.confidence > y->v.confidence ? -1 : 1;
 	if (x->det != y->det)
 		return (int)x->det - (int)y->det;
+	if (x->by_field != y->by_field)
+		return x->by_field ? 1 : -1;
 	return i < j ? -1 : i > j;
 }
 
@@ -532,6 +535,52 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	return 1;
 }
 
+/*
+ * A candidate strictly inside a cell that a field-mode detector accepted
+ * needs no validation: validators only narrow a span, so its hit would
+ * start after the cell's or end before it, come later in report order and
+ * be skipped there as inside a value already kept. That holds when the
+ * cell's hit is surely reported: confident enough, and not in a chunk with
+ * escapes (unescape.c compares decoded hits with every stored one) or a
+ * decoded run. A candidate on exactly the cell's span is validated: it
+ * ties with the cell's hit and wins (report order above).
+ */
+typedef struct inside_cell {
+	const shuan_scanner *s;
+	const uint32_t *order; /* the cells' hits by start */
+	size_t n;              /* how many are left to pass */
+	bool on;               /* cells_cover() */
+	size_t end_before;     /* the furthest end of a passed cell's hit */
+} inside_cell;
+
+static bool cells_cover(const scan_call *c, const char *buf, size_t len)
+{
+	return !c->decoded && !memchr(buf, '%', len) && !memchr(buf, '\\', len);
+}
+
+/* Candidates come by start, so one pass over the cells by start serves
+ * them all; for each, the cells starting at or before it are looked at. */
+static bool in_accepted_cell(inside_cell *in, size_t start, size_t end)
+{
+	const scan_hit *hv = in->s->hits.v;
+	double min = in->s->opt.min_confidence;
+	if (!in->on)
+		return false;
+	while (in->n && hv[in->order[0]].v.start < start) {
+		const scan_hit *h = &hv[in->order[0]];
+		if (h->v.end > in->end_before && h->v.confidence >= min)
+			in->end_before = h->v.end;
+		in->order++;
+		in->n--;
+	}
+	if (in->end_before >= end)
+		return true;
+	for (size_t i = 0; i < in->n && hv[in->order[i]].v.start == start; i++)
+		if (hv[in->order[i]].v.end > end && hv[in->order[i]].v.confidence >= min)
+			return true;
+	return false;
+}
+
 /* Says in the input's result which limit cut this chunk's work, and from
  * where on values were not checked. */
 static void note_limit(shuan_scanner *s, scan_call *c, size_t checked_to, size_t len)
@@ -578,6 +627,7 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 		return SCAN_CROWDED;
 	if (rc && rc != SHUAN_ESTOP)
 		return rc;
+	rc = 0; /* a stop at the candidate limit: c->limit says so */
 	sort_nearly(s->cands.v, s->cands.n, sizeof(scan_cand), cmp_cand_r, NULL);
 	/* SOM_LEFTMOST reports every end offset a pattern reaches, so one start
 	 * comes with truncated views of the same text ("客户张伟先" beside
@@ -592,27 +642,11 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 		for (size_t i = 0; i < s->cands.n; i++)
 			if (cv[i].end > checked_to)
 				checked_to = cv[i].end;
-	for (size_t i = 0; i < s->cands.n; i++) {
-		const scan_cand *k = &cv[i];
-		if (i + 1 < s->cands.n && cv[i + 1].det == k->det && cv[i + 1].start == k->start)
-			continue; /* a longer one of the same (detector, start) follows */
-		rc = validate(s, k->det, buf, len, k->start, k->end, false, NULL);
-		if (rc == SHUAN_ELIMIT && c->can_shrink)
-			return SCAN_CROWDED;
-		if (rc == SHUAN_ELIMIT) {
-			c->limit = SHUAN_LIMIT_VALUES;
-			if (k->start < checked_to)
-				checked_to = k->start;
-			break;
-		}
-		if (rc)
-			return rc;
-	}
-	rc = 0;
-	size_t np = s->hits.n; /* the pattern hits; field-mode cells' follow */
-	/* Field-mode cells (CSV columns and JSON keys named like 姓名/address).
-	 * What the CSV segmenter carries from chunk to chunk is kept, so that a
-	 * crowded chunk handed back leaves it as it was. */
+	/* Field-mode cells first (CSV columns and JSON keys named like
+	 * 姓名/address), so that the candidates inside a cell they accepted
+	 * need no validation (below). What the CSV segmenter carries from chunk
+	 * to chunk is kept, so that a crowded chunk handed back leaves it as it
+	 * was. */
 	seg_csv_carry carry;
 	seg_csv_save(&s->csv, &carry);
 	if (s->format == SHUAN_FORMAT_CSV || s->format == SHUAN_FORMAT_TSV)
@@ -628,32 +662,60 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 	}
 	if (rc)
 		return rc;
-	if (c->limit != SHUAN_LIMIT_NONE)
-		note_limit(s, c, checked_to, len);
-
-	/* The hits stay where they are (about 130 bytes each): an index is
-	 * sorted. Pattern hits [0, np) come in candidate order and field-mode
-	 * cells' [np, n) in input order: each run is nearly sorted by itself,
-	 * then the two are merged. */
-	scan_hit *hv = s->hits.v;
-	size_t n = s->hits.n;
+	size_t nf = s->hits.n; /* the field-mode cells' hits; the pattern hits follow */
 	uint32_t *order, *merged;
 	s->order.n = 0;
 	/* at least one slot: never NULL, so order + n is defined with no hits
 	 * (and never more than 2n: the vector's cap is twice the hit cap) */
-	if ((rc = shuan_vec_reserve(&s->order, n ? 2 * n : 1)))
+	if ((rc = shuan_vec_reserve(&s->order, nf ? 2 * nf : 1)))
 		return rc;
 	order = s->order.v;
-	merged = order + n;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < nf; i++)
 		order[i] = (uint32_t)i;
-	sort_nearly(order, np, sizeof(uint32_t), cmp_hit_at, hv);
-	sort_nearly(order + np, n - np, sizeof(uint32_t), cmp_hit_at, hv);
-	if (np && np < n) {
-		size_t a = 0, b = np, o = 0;
-		while (a < np && b < n)
+	sort_nearly(order, nf, sizeof(uint32_t), cmp_hit_at, s->hits.v);
+	inside_cell in = {s, order, nf, nf && cells_cover(c, buf, len), 0};
+	for (size_t i = 0; i < s->cands.n; i++) {
+		const scan_cand *k = &cv[i];
+		if (i + 1 < s->cands.n && cv[i + 1].det == k->det && cv[i + 1].start == k->start)
+			continue; /* a longer one of the same (detector, start) follows */
+		if (in_accepted_cell(&in, k->start, k->end))
+			continue;
+		rc = validate(s, k->det, buf, len, k->start, k->end, false, NULL);
+		if (rc == SHUAN_ELIMIT && c->can_shrink) {
+			seg_csv_restore(&s->csv, &carry);
+			return SCAN_CROWDED;
+		}
+		if (rc == SHUAN_ELIMIT) {
+			c->limit = SHUAN_LIMIT_VALUES;
+			if (k->start < checked_to)
+				checked_to = k->start;
+			break;
+		}
+		if (rc)
+			return rc;
+	}
+	rc = 0;
+	if (c->limit != SHUAN_LIMIT_NONE)
+		note_limit(s, c, checked_to, len);
+
+	/* The hits stay where they are (about 130 bytes each): an index is
+	 * sorted. Field-mode cells' [0, nf) come in input order and pattern
+	 * hits [nf, n) in candidate order: each run is nearly sorted by itself,
+	 * then the two are merged. */
+	scan_hit *hv = s->hits.v;
+	size_t n = s->hits.n;
+	if ((rc = shuan_vec_reserve(&s->order, n ? 2 * n : 1)))
+		return rc;
+	order = s->order.v; /* the cells' run [0, nf) moved with it */
+	merged = order + n;
+	for (size_t i = nf; i < n; i++)
+		order[i] = (uint32_t)i;
+	sort_nearly(order + nf, n - nf, sizeof(uint32_t), cmp_hit_at, hv);
+	if (nf && nf < n) {
+		size_t a = 0, b = nf, o = 0;
+		while (a < nf && b < n)
 			merged[o++] = cmp_hit_at(&order[a], &order[b], hv) <= 0 ? order[a++] : order[b++];
-		while (a < np)
+		while (a < nf)
 			merged[o++] = order[a++];
 		while (b < n)
 			merged[o++] = order[b++];
