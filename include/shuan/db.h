@@ -43,7 +43,7 @@ extern "C" {
 /* Bytes read of one cell by default; longer cells are cut there and counted. */
 #define SHUAN_DB_DEFAULT_MAX_CELL ((size_t)1 << 20)
 
-#define SHUAN_DB_OPTIONS_VERSION 1
+#define SHUAN_DB_OPTIONS_VERSION 2
 typedef struct shuan_db_options {
 	unsigned version;            /* SHUAN_DB_OPTIONS_VERSION */
 	const char *password;        /* NULL: the engine's own sources (PGPASSWORD, ~/.pgpass,
@@ -59,8 +59,13 @@ typedef struct shuan_db_options {
 	 * library wipes buf after use. NULL: never ask. */
 	int (*ask_password)(const char *source, char *buf, size_t cap, void *ud);
 	void *ask_ud;
+	/* Version 2. With full: connections that may read one table in parts
+	 * at once (PostgreSQL ordinary tables: block ranges in one snapshot);
+	 * 0 or 1 = one, at most SHUAN_DB_MAX_CONNECTIONS. */
+	unsigned connections;
 } shuan_db_options;
-#define SHUAN_DB_OPTIONS_INIT {SHUAN_DB_OPTIONS_VERSION, NULL, false, 0, 0, 0, 0, NULL, NULL}
+#define SHUAN_DB_OPTIONS_INIT {SHUAN_DB_OPTIONS_VERSION, NULL, false, 0, 0, 0, 0, NULL, NULL, 0}
+#define SHUAN_DB_MAX_CONNECTIONS 16
 
 /* Whether s names a database (sqlite://, postgresql://, postgres://,
  * mysql://, mariadb://) rather than a path. */

@@ -24,6 +24,7 @@
 enum {
 	OPT_FORMAT = 'f', OPT_OUT = 'o', OPT_QUIET = 'q', OPT_HELP = 'h',
 	OPT_PARTIAL = 256, OPT_PROFILE, OPT_STORE, OPT_NO_STORE, OPT_RULES, OPT_DATE, OPT_FINGERPRINT, OPT_MAX_EXACT,
+	OPT_JOBS = 'j',
 };
 
 static const cli_option inv_options[] = {
@@ -38,6 +39,7 @@ static const cli_option inv_options[] = {
 	{"fingerprint", 0, required_argument, "ALG", "fingerprint HMAC: sm3 or sha256 (default: sm3)", OPT_FINGERPRINT},
 	{"max-exact", 0, required_argument, "N", "count people exactly up to N identifiers per table, then estimate (default: 4194304)", OPT_MAX_EXACT},
 	CLI_DB_OPTION_ROWS,
+	{"jobs", 'j', required_argument, "N", "with --full, read a large PostgreSQL table in N parts at once, over N connections in one snapshot; the inventory is the same for any N (default: the number of cores; at most 16 are used)", OPT_JOBS},
 	{"quiet", 'q', no_argument, NULL, "no messages about unreadable sources on stderr", OPT_QUIET},
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
@@ -170,6 +172,7 @@ int cmd_inventory(int argc, char **argv)
 	FILE *out = stdout;
 	cli_db dbc;
 	unsigned long long max_exact = 0;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (argc >= 2 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "diff")))
 		return list_or_diff(argc - 1, argv + 1, !strcmp(argv[1], "diff"));
@@ -212,6 +215,15 @@ int cmd_inventory(int argc, char **argv)
 				fprintf(stderr, "shuan inventory: --max-exact takes a number from 16 to 1073741824\n");
 				goto cleanup;
 			}
+			break;
+		}
+		case OPT_JOBS: {
+			long v;
+			if (cli_parse_jobs(optarg, &v) != 0) {
+				fprintf(stderr, "shuan inventory: --jobs takes a number from 1 to 256\n");
+				goto cleanup;
+			}
+			jobs = v;
 			break;
 		}
 		case OPT_HELP:
@@ -273,6 +285,9 @@ int cmd_inventory(int argc, char **argv)
 	io.rules_dir = cli_rules_dir(rules_opt);
 	io.profile = profile;
 	io.scan = &so;
+	if (jobs < 1)
+		jobs = 1;
+	dbc.opt.connections = jobs > SHUAN_DB_MAX_CONNECTIONS ? SHUAN_DB_MAX_CONNECTIONS : (unsigned)jobs;
 	io.db = &dbc.opt;
 	io.max_exact = (size_t)max_exact;
 	io.event = on_event;

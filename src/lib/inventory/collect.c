@@ -10,6 +10,7 @@
  * flags) and hands each to the table's people counter when its row_done
  * comes: identifiers in one row are one person.
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -151,6 +152,9 @@ int shuan_inv__sink_begin(inv_sink *k, shuan_inventory *inv, size_t table)
 		return SHUAN_ENOMEM;
 	for (size_t d = 0; d < shuan_rules_count(inv->rules); d++)
 		k->identifier[d] = shuan_inv__is_identifier(&inv->classes, inv->rules->dets[d].info.id);
+	k->cols = col_at(inv, t->first_col);
+	k->people = t->people;
+	k->minors = &t->minors;
 	for (size_t i = 0; i < t->ncols; i++) {
 		const inv_column *c = col_at(inv, t->first_col + i);
 		const inv_class *cl;
@@ -208,7 +212,7 @@ int shuan_inv__sink_finding(void *ud, const shuan_finding *f, uint64_t row, size
 {
 	inv_sink *k = ud;
 	shuan_inventory *inv = k->inv;
-	inv_column *c = col_at(inv, table_at(inv, k->table)->first_col + col);
+	inv_column *c = &k->cols[col];
 	size_t d = (size_t)((const shuan_detector *)((const char *)f->detector - offsetof(shuan_detector, info)) -
 			    inv->rules->dets);
 	inv_det_acc *a;
@@ -247,7 +251,7 @@ unsigned shuan_inv__sink_value(void *ud, uint64_t row, size_t col, const shuan_d
 {
 	inv_sink *k = ud;
 	shuan_inventory *inv = k->inv;
-	inv_column *c = col_at(inv, table_at(inv, k->table)->first_col + col);
+	inv_column *c = &k->cols[col];
 	int cue = k->cue[col];
 	unsigned flags = 0;
 	(void)row;
@@ -312,7 +316,6 @@ dates:
 void shuan_inv__sink_row_done(void *ud, uint64_t row, unsigned flags)
 {
 	inv_sink *k = ud;
-	inv_table *t = table_at(k->inv, k->table);
 	unsigned all = flags;
 	size_t first = 0, n = 0;
 
@@ -324,8 +327,8 @@ void shuan_inv__sink_row_done(void *ud, uint64_t row, unsigned flags)
 		k->head++;
 	}
 	if (all & SHUAN_PERSON_MINOR)
-		t->minors = true;
-	if (n && shuan_people_add_record(t->people, &SHUAN_VEC_AT(&k->ids, shuan_person_id, first), n, all) < 0)
+		*k->minors = true;
+	if (n && shuan_people_add_record(k->people, &SHUAN_VEC_AT(&k->ids, shuan_person_id, first), n, all) < 0)
 		k->failed = 1;
 	if (k->head == k->queue.n) {
 		/* every queued row is done: start the buffers over */
@@ -339,6 +342,125 @@ void shuan_inv__sink_row_done(void *ud, uint64_t row, unsigned flags)
 
 static int rows_next(void *ctx, const shuan_db_value **vals) { return shuan_db__rows_next(ctx, vals); }
 
+/*
+ * One part of a table read (shuan_db__rows_open_parts). Part 0 is read on
+ * the calling thread into the table's own columns and people counter; the
+ * others each on a thread of their own, with a scanner, column counts and
+ * a people counter of their own, added to the table's when all are done
+ * (the same sums and the same merge as `shuan inventory merge`).
+ */
+typedef struct db_part {
+	shuan_inventory *inv;
+	const char *source, *name;
+	const shuan_db_table *t;
+	shuan_db_rows *rows;
+	shuan_scanner *s;
+	inv_sink k;
+	bool sink_ok;
+	inv_column *own;            /* t->ncols, parts > 0 */
+	shuan_people *people;       /* parts > 0 */
+	bool minors;
+	shuan_table_column_stats *stats;
+	shuan_table_result res;
+	pthread_t thread;
+	bool threaded;
+	int rc;
+} db_part;
+
+static void *read_part(void *arg)
+{
+	db_part *p = arg;
+	shuan_row_source rs = {p->source, p->name, p->t->ncols, p->t->cols, rows_next, p->rows};
+	shuan_table_sink sink = {shuan_inv__sink_finding, shuan_inv__sink_value, shuan_inv__sink_row_done, &p->k};
+	memset(&p->res, 0, sizeof(p->res));
+	p->res.cols = p->stats;
+	p->rc = shuan_table__scan(p->s, &rs, &sink, &p->res);
+	if (p->k.failed && p->rc >= 0)
+		p->rc = SHUAN_ENOMEM;
+	return NULL;
+}
+
+/* A part's own counts: a column's accumulators, nothing else. */
+static int part_setup(db_part *p, shuan_inventory *inv, size_t ti, bool own)
+{
+	const size_t ncols = p->t->ncols;
+	shuan_people_options po = SHUAN_PEOPLE_OPTIONS_INIT;
+	if (!(p->stats = shuan_calloc(ncols + 1, sizeof(*p->stats))))
+		return SHUAN_ENOMEM;
+	if (shuan_inv__sink_begin(&p->k, inv, ti) < 0)
+		return SHUAN_ENOMEM;
+	p->sink_ok = true;
+	if (!own)
+		return 0;
+	po.max_exact = inv->max_exact;
+	if (!(p->own = shuan_calloc(ncols + 1, sizeof(*p->own))) || shuan_people_new(&p->people, &po) < 0 ||
+	    shuan_scanner_new(&p->s, inv->rules, &inv->scan) < 0)
+		return SHUAN_ENOMEM;
+	for (size_t i = 0; i < ncols; i++)
+		if (!(p->own[i].det = shuan_calloc(shuan_rules_count(inv->rules) + 1, sizeof(*p->own[i].det))) ||
+		    !(p->own[i].dict = shuan_calloc(inv->classes.n + 1, sizeof(*p->own[i].dict))))
+			return SHUAN_ENOMEM;
+	p->k.cols = p->own;
+	p->k.people = p->people;
+	p->k.minors = &p->minors;
+	return 0;
+}
+
+static void part_free(db_part *p)
+{
+	if (p->sink_ok)
+		shuan_inv__sink_end(&p->k);
+	if (p->own)
+		for (size_t i = 0; i < p->t->ncols; i++) {
+			shuan_free(p->own[i].det);
+			shuan_free(p->own[i].dict);
+		}
+	shuan_free(p->own);
+	shuan_people_free(p->people);
+	shuan_scanner_free(p->s);
+	shuan_free(p->stats);
+	shuan_db__rows_close(p->rows);
+}
+
+/* Adds a part's own column counts and people into the table's. */
+static int part_add(shuan_inventory *inv, inv_table *it, const db_part *p)
+{
+	size_t ndet = shuan_rules_count(inv->rules);
+	for (size_t i = 0; i < p->t->ncols; i++) {
+		inv_column *c = col_at(inv, it->first_col + i);
+		const inv_column *o = &p->own[i];
+		for (size_t d = 0; d < ndet; d++) {
+			c->det[d].hits += o->det[d].hits;
+			c->det[d].findings += o->det[d].findings;
+			c->det[d].sensitive += o->det[d].sensitive;
+			c->det[d].minors += o->det[d].minors;
+			c->det[d].confidence += o->det[d].confidence;
+		}
+		for (size_t j = 0; j < inv->classes.n; j++)
+			c->dict[j] += o->dict[j];
+		c->dict_checked += o->dict_checked;
+		c->long_values += o->long_values;
+		c->images += o->images;
+		c->dates += o->dates;
+		c->minor_dates += o->minor_dates;
+		c->ages += o->ages;
+		c->minor_ages += o->minor_ages;
+	}
+	it->minors |= p->minors;
+	return shuan_people_merge(it->people, p->people);
+}
+
+/* The engine's message for a failed read of db, without the source's
+ * display name that opens it. */
+static const char *db_reason(shuan_db *db, const char *display)
+{
+	const char *m = shuan_db__errmsg(db);
+	size_t dl = strlen(display);
+	if (!strncmp(m, display, dl) && !strncmp(m + dl, ": ", 2))
+		m += dl + 2;
+	return m;
+}
+
 /* Reads one table of db into the inventory. */
 static int add_db_table(shuan_inventory *inv, shuan_scanner *s, shuan_db *db, inv_source *src, size_t si,
 			const shuan_db_table *t)
@@ -346,11 +468,12 @@ static int add_db_table(shuan_inventory *inv, shuan_scanner *s, shuan_db *db, in
 	char name[600];
 	inv_table *it;
 	size_t ti;
-	shuan_db_rows *rows = NULL;
-	shuan_table_result res;
-	shuan_table_column_stats *stats = NULL;
-	inv_sink k;
-	int rc = 0;
+	shuan_db_rows *rows[SHUAN_DB_MAX_CONNECTIONS];
+	db_part parts[SHUAN_DB_MAX_CONNECTIONS];
+	unsigned np = 0;
+	uint64_t nrows = 0;
+	int rc = 0, failed = 0;
+	shuan_db *failed_db = db;
 
 	snprintf(name, sizeof(name), "%s.%s", t->schema, t->name);
 	if (!(it = shuan_inv__table(inv, src->source, name)))
@@ -363,58 +486,78 @@ static int add_db_table(shuan_inventory *inv, shuan_scanner *s, shuan_db *db, in
 	src->tables++;
 	if (t->est_rows > table_at(inv, ti)->est_rows)
 		table_at(inv, ti)->est_rows = t->est_rows;
-	if (shuan_db__rows_open(db, t, &rows) < 0) {
-		const char *m = shuan_db__errmsg(db), *d = shuan_db__display(db);
-		size_t dl = strlen(d);
-		if (!strncmp(m, d, dl) && !strncmp(m + dl, ": ", 2))
-			m += dl + 2;
-		return shuan_inv__source_error(inv, src, "", m);
+	if (shuan_db__rows_open_parts(db, t, rows, &np) < 0)
+		return shuan_inv__source_error(inv, src, "", db_reason(db, shuan_db__display(db)));
+	if (np > 1)
+		snprintf(table_at(inv, ti)->method, sizeof(table_at(inv, ti)->method), "%s (%u parts in one snapshot)",
+			 shuan_db__rows_method(rows[0]), np);
+	else
+		snprintf(table_at(inv, ti)->method, sizeof(table_at(inv, ti)->method), "%s",
+			 shuan_db__rows_method(rows[0]));
+	memset(parts, 0, sizeof(parts));
+	for (unsigned i = 0; i < np; i++) {
+		parts[i].inv = inv;
+		parts[i].source = src->source;
+		parts[i].name = name;
+		parts[i].t = t;
+		parts[i].rows = rows[i];
+		parts[i].s = i ? NULL : s;
 	}
-	snprintf(table_at(inv, ti)->method, sizeof(table_at(inv, ti)->method), "%s", shuan_db__rows_method(rows));
-	if (!(stats = shuan_calloc(t->ncols + 1, sizeof(*stats))) || shuan_inv__sink_begin(&k, inv, ti) < 0) {
-		shuan_free(stats);
-		shuan_db__rows_close(rows);
-		return SHUAN_ENOMEM;
+	for (unsigned i = 0; i < np && rc == 0; i++)
+		rc = part_setup(&parts[i], inv, ti, i > 0);
+	/* parts 1.. on threads of their own; one that cannot start is read
+	 * after part 0 (its connection simply waits) */
+	for (unsigned i = 1; i < np && rc == 0; i++)
+		parts[i].threaded = pthread_create(&parts[i].thread, NULL, read_part, &parts[i]) == 0;
+	if (rc == 0)
+		read_part(&parts[0]);
+	for (unsigned i = 1; i < np && rc == 0; i++) {
+		if (parts[i].threaded)
+			pthread_join(parts[i].thread, NULL);
+		else
+			read_part(&parts[i]);
 	}
-	{
-		shuan_row_source rs = {src->source, name, t->ncols, t->cols, rows_next, rows};
-		shuan_table_sink sink = {shuan_inv__sink_finding, shuan_inv__sink_value, shuan_inv__sink_row_done, &k};
-		res.cols = stats;
-		rc = shuan_table__scan(s, &rs, &sink, &res);
-	}
-	shuan_inv__sink_end(&k);
+	parts[0].s = NULL; /* the caller's */
 	it = table_at(inv, ti);
-	it->rows += res.rows;
-	src = &SHUAN_VEC_AT(&inv->sources, inv_source, si);
-	src->rows_read += res.rows;
-	src->sampled |= !shuan_db__options(db)->full;
-	for (size_t i = 0; i < t->ncols; i++) {
-		inv_column *c = col_at(inv, it->first_col + i);
-		c->sampled += res.rows;
-		c->values += stats[i].values;
-		c->non_empty += stats[i].non_empty;
-		c->truncated += stats[i].truncated;
-		c->binary_skipped += stats[i].binary_skipped;
-		c->binary_as_text += stats[i].binary_as_text;
-		if (stats[i].binary_skipped && !c->binary_kind[0])
-			snprintf(c->binary_kind, sizeof(c->binary_kind), "%s", stats[i].binary_kind);
+	for (unsigned i = 0; i < np && rc == 0; i++) {
+		db_part *p = &parts[i];
+		nrows += p->res.rows;
+		for (size_t c = 0; c < t->ncols; c++) {
+			inv_column *col = col_at(inv, it->first_col + c);
+			const shuan_table_column_stats *st = &p->stats[c];
+			col->sampled += p->res.rows;
+			col->values += st->values;
+			col->non_empty += st->non_empty;
+			col->truncated += st->truncated;
+			col->binary_skipped += st->binary_skipped;
+			col->binary_as_text += st->binary_as_text;
+			if (st->binary_skipped && !col->binary_kind[0])
+				snprintf(col->binary_kind, sizeof(col->binary_kind), "%s", st->binary_kind);
+		}
+		if (i && part_add(inv, it, p) < 0)
+			p->rc = SHUAN_ENOMEM;
+		if (p->rc < 0 && !failed) {
+			failed = p->rc;
+			failed_db = shuan_db__rows_db(p->rows);
+		}
 	}
-	shuan_free(stats);
-	if (k.failed)
-		rc = SHUAN_ENOMEM;
+	it->rows += nrows;
+	src = &SHUAN_VEC_AT(&inv->sources, inv_source, si);
+	src->rows_read += nrows;
+	src->sampled |= !shuan_db__options(db)->full;
+	if (rc == 0)
+		rc = failed;
 	if (rc < 0 && rc != SHUAN_EINTR && rc != SHUAN_ENOMEM) {
-		const char *m = shuan_db__errmsg(db), *d = shuan_db__display(db);
-		size_t dl = strlen(d);
 		char why[1200];
-		if (!strncmp(m, d, dl) && !strncmp(m + dl, ": ", 2))
-			m += dl + 2;
-		if (res.rows)
-			snprintf(why, sizeof(why), "%s (after %llu rows)", m, (unsigned long long)res.rows);
+		const char *m = db_reason(failed_db, shuan_db__display(db));
+		if (nrows)
+			snprintf(why, sizeof(why), "%s (after %llu rows)", m, (unsigned long long)nrows);
 		else
 			snprintf(why, sizeof(why), "%s", m);
 		rc = shuan_inv__source_error(inv, src, "", why);
 	}
-	shuan_db__rows_close(rows);
+	for (unsigned i = 0; i < np; i++)
+		part_free(&parts[i]);
 	return rc;
 }
 

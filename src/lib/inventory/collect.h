@@ -15,6 +15,11 @@ typedef struct inv_sink {
 	int *cue;          /* per column: the class its name cues, or -1 */
 	bool *cue_dict;    /* per column: the cued class has values to look up (a dictionary, cue-only values or ICD-10) */
 	bool *identifier;  /* per rules detector: it names a person */
+	/* where the counts go: the table's columns, people and minors flag,
+	 * or a part's own (collect.c reads a table in parts at once) */
+	inv_column *cols;
+	shuan_people *people;
+	bool *minors;
 	shuan_vec ids;     /* shuan_person_id of queued rows */
 	shuan_vec queue;   /* rows with findings not yet done */
 	size_t head;

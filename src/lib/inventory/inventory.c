@@ -4,6 +4,7 @@
  */
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "lib/inventory/internal.h"
@@ -60,7 +61,7 @@ int shuan_inventory_new(shuan_inventory **out, const shuan_rules *rules, const s
 		snprintf(err, errlen, "inventory: people are counted by keyed fingerprints: a key is required");
 		return SHUAN_EINVAL;
 	}
-	if (o->db && o->db->version != SHUAN_DB_OPTIONS_VERSION) {
+	if (o->db && o->db->version != SHUAN_DB_OPTIONS_VERSION && o->db->version != 1) {
 		snprintf(err, errlen, "database options: unknown version %u", o->db->version);
 		return SHUAN_EINVAL;
 	}
@@ -72,10 +73,12 @@ int shuan_inventory_new(shuan_inventory **out, const shuan_rules *rules, const s
 	inv->scan = *o->scan;
 	if (!inv->scan.year)
 		shuan_clock_today(&inv->scan.year, &inv->scan.month, &inv->scan.day);
-	if (o->db)
+	inv->db = (shuan_db_options)SHUAN_DB_OPTIONS_INIT;
+	if (o->db && o->db->version == 1) /* without connections */
+		memcpy(&inv->db, o->db, offsetof(shuan_db_options, connections));
+	else if (o->db)
 		inv->db = *o->db;
-	else
-		inv->db = (shuan_db_options)SHUAN_DB_OPTIONS_INIT;
+	inv->db.version = SHUAN_DB_OPTIONS_VERSION;
 	inv->source = (shuan_source_options)SHUAN_SOURCE_OPTIONS_INIT;
 	inv->source.db = &inv->db;
 	inv->max_exact = o->max_exact;

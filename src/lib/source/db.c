@@ -13,6 +13,7 @@
 
 #include <openssl/crypto.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -382,7 +383,7 @@ int shuan_db__open_rw(shuan_db **out, const char *url, const shuan_db_options *o
 	*out = NULL;
 	if (errlen)
 		errbuf[0] = '\0';
-	if (opts && opts->version != SHUAN_DB_OPTIONS_VERSION) {
+	if (opts && opts->version != SHUAN_DB_OPTIONS_VERSION && opts->version != 1) {
 		snprintf(errbuf, errlen, "database options: unknown version %u", opts->version);
 		return SHUAN_EINVAL;
 	}
@@ -397,10 +398,14 @@ int shuan_db__open_rw(shuan_db **out, const char *url, const shuan_db_options *o
 	}
 	db->ops = ops_for(u.engine);
 	db->writable = writable;
-	if (opts)
+	db->opt = (shuan_db_options)SHUAN_DB_OPTIONS_INIT;
+	if (opts && opts->version == 1) /* without connections */
+		memcpy(&db->opt, opts, offsetof(shuan_db_options, connections));
+	else if (opts)
 		db->opt = *opts;
-	else
-		db->opt = (shuan_db_options)SHUAN_DB_OPTIONS_INIT;
+	db->opt.version = SHUAN_DB_OPTIONS_VERSION;
+	if (db->opt.connections > SHUAN_DB_MAX_CONNECTIONS)
+		db->opt.connections = SHUAN_DB_MAX_CONNECTIONS;
 	db->opt.password = NULL;
 	if (!db->opt.sample)
 		db->opt.sample = SHUAN_DB_DEFAULT_SAMPLE;
@@ -434,7 +439,7 @@ void shuan_db__close(shuan_db *db)
 {
 	if (!db)
 		return;
-	if (db->conn)
+	if (db->conn && !db->borrowed)
 		db->ops->close(db);
 	shuan_free(db);
 }
@@ -474,15 +479,11 @@ void shuan_db__catalog_free(shuan_db_catalog *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int shuan_db__rows_open(shuan_db *db, const shuan_db_table *t, shuan_db_rows **out)
+shuan_db_rows *shuan_db__rows_new(shuan_db *db, const shuan_db_table *t)
 {
 	shuan_db_rows *r;
-	int rc;
-
-	*out = NULL;
-	db->err[0] = '\0';
 	if (!(r = shuan_calloc(1, sizeof(*r))))
-		return shuan_db__seterr(db, SHUAN_ENOMEM, "%s.%s: out of memory", t->schema, t->name);
+		return NULL;
 	r->db = db;
 	r->t = t;
 	shuan_buf_init(&r->sql, 1u << 20);
@@ -493,8 +494,20 @@ int shuan_db__rows_open(shuan_db *db, const shuan_db_table *t, shuan_db_rows **o
 	r->cell_off = shuan_calloc(t->ncols ? t->ncols : 1, sizeof(*r->cell_off));
 	if (!r->vals || !r->cell_off) {
 		shuan_db__rows_close(r);
-		return shuan_db__seterr(db, SHUAN_ENOMEM, "%s.%s: out of memory", t->schema, t->name);
+		return NULL;
 	}
+	return r;
+}
+
+int shuan_db__rows_open(shuan_db *db, const shuan_db_table *t, shuan_db_rows **out)
+{
+	shuan_db_rows *r;
+	int rc;
+
+	*out = NULL;
+	db->err[0] = '\0';
+	if (!(r = shuan_db__rows_new(db, t)))
+		return shuan_db__seterr(db, SHUAN_ENOMEM, "%s.%s: out of memory", t->schema, t->name);
 	if ((rc = db->ops->rows_open(r)) < 0) {
 		shuan_db__rows_close(r);
 		return rc;
@@ -502,6 +515,20 @@ int shuan_db__rows_open(shuan_db *db, const shuan_db_table *t, shuan_db_rows **o
 	*out = r;
 	return 0;
 }
+
+int shuan_db__rows_open_parts(shuan_db *db, const shuan_db_table *t, shuan_db_rows **parts, unsigned *n)
+{
+	*n = 0;
+	if (db->opt.full && db->nspare && db->ops->open_parts && t->plain) {
+		int rc = db->ops->open_parts(db, t, parts, n);
+		if (rc < 0 || *n)
+			return rc;
+	}
+	*n = 1;
+	return shuan_db__rows_open(db, t, &parts[0]);
+}
+
+shuan_db *shuan_db__rows_db(const shuan_db_rows *r) { return r->db; }
 
 int shuan_db__rows_next(shuan_db_rows *r, const shuan_db_value **vals)
 {
@@ -521,6 +548,7 @@ void shuan_db__rows_close(shuan_db_rows *r)
 		return;
 	if (r->impl)
 		r->db->ops->rows_close(r);
+	shuan_free(r->own); /* borrowed its connection: nothing to close */
 	shuan_buf_free(&r->sql);
 	shuan_buf_free(&r->cell);
 	shuan_free(r->vals);

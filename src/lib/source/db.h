@@ -57,6 +57,7 @@ typedef struct shuan_db_table {
 	char *name;
 	char *comment;     /* "" when none */
 	bool view;
+	bool plain;        /* an ordinary table (PostgreSQL relkind r): it can be read in block ranges */
 	int64_t est_rows;  /* the engine's estimate, -1 unknown */
 	size_t ncols;
 	shuan_db_column *cols;
@@ -121,6 +122,20 @@ const char *shuan_db__rows_method(const shuan_db_rows *r);
 /* Ends the read (a streamed read is cancelled). NULL is a no-op. */
 void shuan_db__rows_close(shuan_db_rows *r);
 
+/*
+ * Starts reading every row of t in parts, one per connection, for threads
+ * to read at once: with full and options.connections > 1, a PostgreSQL
+ * ordinary table of some size on a server with TID range scans (14+) is
+ * split into block ranges, all read in one snapshot (exported by db's
+ * connection, imported by the others, as pg_dump -j does). Otherwise, or
+ * when the split cannot be set up, one part: shuan_db__rows_open. Fills
+ * parts[0..*n) (room for SHUAN_DB_MAX_CONNECTIONS); a part's messages are
+ * on shuan_db__rows_db(part). Returns 0 or a negative code (message on db).
+ */
+int shuan_db__rows_open_parts(shuan_db *db, const shuan_db_table *t, shuan_db_rows **parts, unsigned *n);
+/* The handle a read's messages are on (a part's own, or the db it was opened on). */
+shuan_db *shuan_db__rows_db(const shuan_db_rows *r);
+
 /* ---- for the engines (db_*.c) ---- */
 
 /* A parsed URL; strings owned by the struct, the password wiped on free. */
@@ -161,7 +176,14 @@ typedef struct shuan_db_ops {
 	int (*put_row)(shuan_db_writer *w, const shuan_db_value *vals);
 	int (*put_end)(shuan_db_writer *w, bool commit);
 	char quote; /* the identifier quote: " or ` */
+	/* shuan_db__rows_open_parts on db->spare connections, or NULL; *n = 0
+	 * when the table is not split (then read whole). */
+	int (*open_parts)(shuan_db *db, const shuan_db_table *t, shuan_db_rows **parts, unsigned *n);
 } shuan_db_ops;
+
+/* A read's buffers for t on db, before the engine's rows_open; NULL when
+ * out of memory. */
+shuan_db_rows *shuan_db__rows_new(shuan_db *db, const shuan_db_table *t);
 
 extern const shuan_db_ops shuan_db__sqlite_ops;
 extern const shuan_db_ops shuan_db__postgres_ops;
@@ -175,6 +197,11 @@ struct shuan_db {
 	char err[1024];
 	bool mariadb;            /* MySQL engine: the server is MariaDB */
 	bool writable;           /* opened by shuan_db__open_rw(writable): no read-only session */
+	/* more connections for reading in parts (opened by connect when
+	 * opt.full and opt.connections > 1, closed by close) */
+	void *spare[SHUAN_DB_MAX_CONNECTIONS - 1];
+	unsigned nspare;
+	bool borrowed;           /* a part's handle: conn belongs to the parent */
 };
 
 struct shuan_db_rows {
@@ -187,6 +214,12 @@ struct shuan_db_rows {
 	char method[96];
 	void *impl;              /* the engine's cursor */
 	uint64_t rows;           /* rows returned so far */
+	/* a part (shuan_db__rows_open_parts): blocks [from, to), to 0 = to the
+	 * end; in_snapshot: the part ends its transaction when closed */
+	bool part;
+	uint64_t from_block, to_block;
+	bool in_snapshot;
+	shuan_db *own;           /* a part's handle on a spare connection, freed with it */
 };
 
 /*

@@ -436,5 +436,5 @@ static int my_put_end(shuan_db_writer *w, bool commit)
 const shuan_db_ops shuan_db__mysql_ops = {
 	SHUAN_DB_MYSQL, my_connect, my_close,	    my_list,	  my_rows_open, my_rows_next,
 	my_rows_close,	my_exec,    my_column_type, my_put_begin, my_put_row,	my_put_end,
-	'`',
+	'`',		NULL, /* no parts: read whole */
 };

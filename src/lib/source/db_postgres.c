@@ -68,29 +68,12 @@ static PGconn *pg_connect_once(shuan_db *db, const shuan_db_url *u, const char *
 	return PQconnectdbParams(keys, vals, 1);
 }
 
-static int pg_connect(shuan_db *db, const shuan_db_url *u, const char *password)
+/* The session every connection gets: read-only unless writing, timeouts,
+ * hex bytea, ISO dates, the built-in functions. */
+static int pg_setup(shuan_db *db, PGconn *c)
 {
-	char set[256], asked[256];
-	PGconn *c = pg_connect_once(db, u, password);
+	char set[256];
 	PGresult *res;
-
-	if (!c)
-		return shuan_db__seterr(db, SHUAN_ENOMEM, "out of memory");
-	/* as psql does: ask only when the server wants a password we lack */
-	if (PQstatus(c) != CONNECTION_OK && !password && PQconnectionNeedsPassword(c) && db->opt.ask_password &&
-	    db->opt.ask_password(db->display, asked, sizeof(asked), db->opt.ask_ud) == 0) {
-		PQfinish(c);
-		c = pg_connect_once(db, u, asked);
-		OPENSSL_cleanse(asked, sizeof(asked));
-		if (!c)
-			return shuan_db__seterr(db, SHUAN_ENOMEM, "out of memory");
-	}
-	if (PQstatus(c) != CONNECTION_OK) {
-		shuan_db__seterr(db, SHUAN_EIO, "cannot connect: %s", PQerrorMessage(c));
-		PQfinish(c);
-		return SHUAN_EIO;
-	}
-	db->conn = c;
 	snprintf(set, sizeof(set),
 		 "SET default_transaction_read_only = %s; SET statement_timeout = %u; SET lock_timeout = 5000; "
 		 "SET idle_in_transaction_session_timeout = 60000; SET bytea_output = 'hex'; SET DateStyle = 'ISO'; "
@@ -106,10 +89,70 @@ static int pg_connect(shuan_db *db, const shuan_db_url *u, const char *password)
 	return 0;
 }
 
+/* Connections for reading a table in parts, opened while the password
+ * that worked is at hand. One the server refuses (max_connections) only
+ * means fewer parts. */
+static void pg_open_spares(shuan_db *db, const shuan_db_url *u, const char *password)
+{
+	unsigned want = db->opt.connections > 1 ? db->opt.connections - 1 : 0;
+	if (!db->opt.full || db->writable)
+		return;
+	while (db->nspare < want) {
+		PGconn *c = pg_connect_once(db, u, password);
+		if (!c || PQstatus(c) != CONNECTION_OK || pg_setup(db, c) < 0) {
+			PQfinish(c);
+			db->err[0] = '\0';
+			return;
+		}
+		db->spare[db->nspare++] = c;
+	}
+}
+
+static int pg_connect(shuan_db *db, const shuan_db_url *u, const char *password)
+{
+	char asked[256];
+	PGconn *c = pg_connect_once(db, u, password);
+	bool was_asked = false;
+
+	if (!c)
+		return shuan_db__seterr(db, SHUAN_ENOMEM, "out of memory");
+	/* as psql does: ask only when the server wants a password we lack */
+	if (PQstatus(c) != CONNECTION_OK && !password && PQconnectionNeedsPassword(c) && db->opt.ask_password &&
+	    db->opt.ask_password(db->display, asked, sizeof(asked), db->opt.ask_ud) == 0) {
+		PQfinish(c);
+		c = pg_connect_once(db, u, asked);
+		was_asked = true;
+		if (!c) {
+			OPENSSL_cleanse(asked, sizeof(asked));
+			return shuan_db__seterr(db, SHUAN_ENOMEM, "out of memory");
+		}
+	}
+	if (PQstatus(c) != CONNECTION_OK) {
+		if (was_asked)
+			OPENSSL_cleanse(asked, sizeof(asked));
+		shuan_db__seterr(db, SHUAN_EIO, "cannot connect: %s", PQerrorMessage(c));
+		PQfinish(c);
+		return SHUAN_EIO;
+	}
+	db->conn = c;
+	if (pg_setup(db, c) < 0) {
+		if (was_asked)
+			OPENSSL_cleanse(asked, sizeof(asked));
+		return SHUAN_EIO;
+	}
+	pg_open_spares(db, u, was_asked ? asked : password);
+	if (was_asked)
+		OPENSSL_cleanse(asked, sizeof(asked));
+	return 0;
+}
+
 static void pg_close(shuan_db *db)
 {
 	PQfinish(db->conn);
 	db->conn = NULL;
+	for (unsigned i = 0; i < db->nspare; i++)
+		PQfinish(db->spare[i]);
+	db->nspare = 0;
 }
 
 static char *dup_field(PGresult *res, int row, int col)
@@ -155,6 +198,7 @@ static int pg_list(shuan_db *db, shuan_db_catalog *out)
 		t->schema = dup_field(res, i, 0);
 		t->name = dup_field(res, i, 1);
 		t->view = PQgetvalue(res, i, 2)[0] == 'v';
+		t->plain = PQgetvalue(res, i, 2)[0] == 'r';
 		t->comment = dup_field(res, i, 3);
 		t->est_rows = strtoll(PQgetvalue(res, i, 4), NULL, 10);
 		if (t->est_rows < 0)
@@ -231,7 +275,13 @@ static int build_select(shuan_db_rows *r)
 		rc = shuan_buf_addc(b, '.');
 	if (!rc)
 		rc = shuan_db__quote_ident(b, t->name, '"');
-	if (!rc && o->full) {
+	if (!rc && o->full && r->part) {
+		/* a TID range scan reads just these blocks (PostgreSQL 14+) */
+		rc = shuan_buf_addf(b, " WHERE ctid >= '(%llu,0)'::tid", (unsigned long long)r->from_block);
+		if (!rc && r->to_block)
+			rc = shuan_buf_addf(b, " AND ctid < '(%llu,0)'::tid", (unsigned long long)r->to_block);
+		snprintf(r->method, sizeof(r->method), "full");
+	} else if (!rc && o->full) {
 		snprintf(r->method, sizeof(r->method), "full");
 	} else if (!rc && t->est_rows > (int64_t)(2 * o->sample)) {
 		double pct = 300.0 * (double)o->sample / (double)t->est_rows;
@@ -424,8 +474,135 @@ static void pg_rows_close(shuan_db_rows *r)
 		while ((res = PQgetResult(db->conn)))
 			PQclear(res);
 	}
+	if (r->in_snapshot)
+		PQclear(PQexec(db->conn, "ROLLBACK")); /* read only: nothing to keep */
 	shuan_free(pr);
 	r->impl = NULL;
+}
+
+/* ---- reading a table in parts ---- */
+
+/* Parts of at least 128 blocks (1 MiB): a smaller table is read whole
+ * (a part costs a connection, a thread and a scanner). */
+#define PART_MIN_BLOCKS 128
+
+static bool exec_ok(PGconn *c, const char *sql)
+{
+	PGresult *res = PQexec(c, sql);
+	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	return ok;
+}
+
+/* pg_export_snapshot() gives hex digits and dashes; anything else is not
+ * put into a statement. */
+static bool snapshot_id_ok(const char *id)
+{
+	if (!*id || strlen(id) > 60)
+		return false;
+	for (; *id; id++)
+		if (!strchr("0123456789ABCDEFabcdef-", *id))
+			return false;
+	return true;
+}
+
+/* The snapshot of a REPEATABLE READ transaction begun on db->conn, and
+ * the table's size in blocks; false (transaction rolled back) if either
+ * is not to be had. */
+static bool export_snapshot(shuan_db *db, const shuan_db_table *t, char *snap, size_t cap, uint64_t *blocks)
+{
+	static const char sql[] =
+		"SELECT pg_export_snapshot(), pg_relation_size(c.oid) / current_setting('block_size')::bigint "
+		"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2";
+	const char *params[2] = {t->schema, t->name};
+	PGresult *res;
+	bool ok;
+	if (!exec_ok(db->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+		return false;
+	res = PQexecParams(db->conn, sql, 2, NULL, params, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+	if (ok) {
+		snprintf(snap, cap, "%s", PQgetvalue(res, 0, 0));
+		*blocks = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+		ok = snapshot_id_ok(snap);
+	}
+	PQclear(res);
+	if (!ok)
+		PQclear(PQexec(db->conn, "ROLLBACK"));
+	return ok;
+}
+
+static int pg_open_parts(shuan_db *db, const shuan_db_table *t, shuan_db_rows **parts, unsigned *n)
+{
+	char snap[64], sql[128];
+	uint64_t blocks = 0;
+	unsigned k = 1, opened = 0;
+	int rc = 0;
+
+	*n = 0;
+	if (PQserverVersion(db->conn) < 140000 || !export_snapshot(db, t, snap, sizeof(snap), &blocks))
+		return 0;
+	/* the other connections join the snapshot: every part sees the table
+	 * as of one moment, as a single read would */
+	snprintf(sql, sizeof(sql), "SET TRANSACTION SNAPSHOT '%s'", snap);
+	while (k - 1 < db->nspare && k < blocks / PART_MIN_BLOCKS) {
+		PGconn *c = db->spare[k - 1];
+		if (!exec_ok(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+			break;
+		if (!exec_ok(c, sql)) {
+			PQclear(PQexec(c, "ROLLBACK"));
+			break;
+		}
+		k++;
+	}
+	if (k < 2) {
+		PQclear(PQexec(db->conn, "ROLLBACK"));
+		return 0;
+	}
+	for (; opened < k; opened++) {
+		shuan_db *h = db;
+		shuan_db_rows *r;
+		if (opened) {
+			/* a handle of its own: a thread's messages never mix with another's */
+			if (!(h = shuan_calloc(1, sizeof(*h)))) {
+				rc = shuan_db__seterr(db, SHUAN_ENOMEM, "%s.%s: out of memory", t->schema, t->name);
+				break;
+			}
+			h->ops = db->ops;
+			h->opt = db->opt;
+			h->conn = db->spare[opened - 1];
+			h->borrowed = true;
+			memcpy(h->display, db->display, sizeof(h->display));
+		}
+		if (!(r = shuan_db__rows_new(h, t))) {
+			if (opened)
+				shuan_free(h);
+			rc = shuan_db__seterr(db, SHUAN_ENOMEM, "%s.%s: out of memory", t->schema, t->name);
+			break;
+		}
+		r->own = opened ? h : NULL;
+		r->part = true;
+		r->in_snapshot = true;
+		r->from_block = blocks * opened / k;
+		r->to_block = opened + 1 < k ? blocks * (opened + 1) / k : 0;
+		if ((rc = pg_rows_open(r)) < 0) {
+			if (opened)
+				shuan_db__seterr(db, rc, "%s", h->err);
+			shuan_db__rows_close(r);
+			break;
+		}
+		parts[opened] = r;
+	}
+	if (rc < 0) {
+		/* undo: the parts opened end their transactions; the rest too */
+		for (unsigned i = 0; i < opened; i++)
+			shuan_db__rows_close(parts[i]);
+		for (unsigned i = opened; i < k; i++)
+			PQclear(PQexec(i ? db->spare[i - 1] : db->conn, "ROLLBACK"));
+		return rc;
+	}
+	*n = k;
+	return 0;
 }
 
 /* ---- writing: COPY ... FROM STDIN, one transaction per batch ---- */
@@ -541,5 +718,5 @@ static int pg_put_end(shuan_db_writer *w, bool commit)
 const shuan_db_ops shuan_db__postgres_ops = {
 	SHUAN_DB_POSTGRES, pg_connect,	 pg_close,     pg_list,	    pg_rows_open, pg_rows_next,
 	pg_rows_close,	   pg_exec,	 pg_column_type, pg_put_begin, pg_put_row,   pg_put_end,
-	'"',
+	'"',		   pg_open_parts,
 };

@@ -405,5 +405,5 @@ static int lite_put_end(shuan_db_writer *w, bool commit)
 const shuan_db_ops shuan_db__sqlite_ops = {
 	SHUAN_DB_SQLITE, lite_connect, lite_close,	 lite_list,	lite_rows_open, lite_rows_next,
 	lite_rows_close, lite_exec,    lite_column_type, lite_put_begin, lite_put_row,	 lite_put_end,
-	'"',
+	'"',		 NULL, /* no parts: read whole */
 };
