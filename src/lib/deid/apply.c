@@ -128,11 +128,7 @@ static int counts_add_n(deid_counts *c, const char *field, int det, int rule, ui
 		shuan_free(f);
 		return SHUAN_ENOMEM;
 	}
-	x->field = f;
-	x->det = det;
-	x->rule = rule;
-	x->count = count;
-	x->invalid = invalid;
+	*x = (deid_count){.field = f, .det = det, .rule = rule, .count = count, .invalid = invalid};
 	return 0;
 }
 

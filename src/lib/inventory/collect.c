@@ -350,6 +350,8 @@ static int rows_next(void *ctx, const shuan_db_value **vals) { return shuan_db__
  * (the same sums and the same merge as `shuan inventory merge`).
  */
 typedef struct db_part {
+	pthread_t thread;           /* parts > 0, when threaded */
+	bool threaded;
 	shuan_inventory *inv;
 	const char *source, *name;
 	const shuan_db_table *t;
@@ -362,8 +364,6 @@ typedef struct db_part {
 	bool minors;
 	shuan_table_column_stats *stats;
 	shuan_table_result res;
-	pthread_t thread;
-	bool threaded;
 	int rc;
 } db_part;
 

@@ -344,6 +344,21 @@ int shuan_db__quote_ident(shuan_buf *b, const char *name, char q)
 	return rc ? rc : shuan_buf_addc(b, q);
 }
 
+int shuan_db__end_select(shuan_db_rows *r, const char *how)
+{
+	unsigned long long n = (unsigned long long)r->db->opt.sample;
+
+	if (r->db->opt.full) {
+		snprintf(r->method, sizeof(r->method), "full");
+		return 0;
+	}
+	if (how)
+		snprintf(r->method, sizeof(r->method), "%s", how);
+	else
+		snprintf(r->method, sizeof(r->method), "first %llu rows", n);
+	return shuan_buf_addf(&r->sql, " LIMIT %llu", n);
+}
+
 size_t shuan_db__cap_text(const char *p, size_t len, size_t max_cell, bool *truncated)
 {
 	*truncated = false;

@@ -268,6 +268,12 @@ int shuan_db__seterr(shuan_db *db, int code, const char *fmt, ...) __attribute__
 /* Appends identifier `name` quoted with q (" or `), the quote doubled. */
 int shuan_db__quote_ident(shuan_buf *b, const char *name, char q);
 
+/* Ends every engine's row query the same way: nothing more with full,
+ * else LIMIT the sample size; records in r->method how the rows were
+ * chosen. `how` names a random clause the engine wrote before (NULL: none,
+ * the first rows). */
+int shuan_db__end_select(shuan_db_rows *r, const char *how);
+
 /* Cuts a text value at max_cell bytes on a UTF-8 boundary: returns the new
  * length and sets *truncated when it cut. */
 size_t shuan_db__cap_text(const char *p, size_t len, size_t max_cell, bool *truncated);

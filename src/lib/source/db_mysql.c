@@ -234,6 +234,7 @@ static int build_select(shuan_db_rows *r)
 	const shuan_db_table *t = r->t;
 	const shuan_db_options *o = &r->db->opt;
 	shuan_buf *b = &r->sql;
+	char how[64] = "";
 	int rc = shuan_buf_adds(b, "SELECT ");
 
 	for (size_t i = 0; i < t->ncols && !rc; i++) {
@@ -257,17 +258,13 @@ static int build_select(shuan_db_rows *r)
 		rc = shuan_buf_addc(b, '.');
 	if (!rc)
 		rc = shuan_db__quote_ident(b, t->name, '`');
-	if (!rc && o->full) {
-		snprintf(r->method, sizeof(r->method), "full");
-	} else if (!rc && t->est_rows > (int64_t)(2 * o->sample)) {
+	if (!rc && !o->full && t->est_rows > (int64_t)(2 * o->sample)) {
 		double p = 3.0 * (double)o->sample / (double)t->est_rows;
-		rc = shuan_buf_addf(b, " WHERE RAND() < %.9f LIMIT %llu", p > 1 ? 1.0 : p,
-				    (unsigned long long)o->sample);
-		snprintf(r->method, sizeof(r->method), "rand() sample (p = %.4g)", p > 1 ? 1.0 : p);
-	} else if (!rc) {
-		rc = shuan_buf_addf(b, " LIMIT %llu", (unsigned long long)o->sample);
-		snprintf(r->method, sizeof(r->method), "first %llu rows", (unsigned long long)o->sample);
+		rc = shuan_buf_addf(b, " WHERE RAND() < %.9f", p > 1 ? 1.0 : p);
+		snprintf(how, sizeof(how), "rand() sample (p = %.4g)", p > 1 ? 1.0 : p);
 	}
+	if (!rc)
+		rc = shuan_db__end_select(r, how[0] ? how : NULL);
 	return rc;
 }
 

@@ -248,6 +248,7 @@ static int build_select(shuan_db_rows *r)
 	const shuan_db_table *t = r->t;
 	const shuan_db_options *o = &r->db->opt;
 	shuan_buf *b = &r->sql;
+	char how[64] = "";
 	int rc = shuan_buf_adds(b, "COPY (SELECT ");
 
 	for (size_t i = 0; i < t->ncols && !rc; i++) {
@@ -280,19 +281,15 @@ static int build_select(shuan_db_rows *r)
 		rc = shuan_buf_addf(b, " WHERE ctid >= '(%llu,0)'::tid", (unsigned long long)r->from_block);
 		if (!rc && r->to_block)
 			rc = shuan_buf_addf(b, " AND ctid < '(%llu,0)'::tid", (unsigned long long)r->to_block);
-		snprintf(r->method, sizeof(r->method), "full");
-	} else if (!rc && o->full) {
-		snprintf(r->method, sizeof(r->method), "full");
-	} else if (!rc && t->est_rows > (int64_t)(2 * o->sample)) {
+	} else if (!rc && !o->full && t->est_rows > (int64_t)(2 * o->sample)) {
 		double pct = 300.0 * (double)o->sample / (double)t->est_rows;
 		if (pct > 100)
 			pct = 100;
-		rc = shuan_buf_addf(b, " TABLESAMPLE SYSTEM (%.6f) LIMIT %llu", pct, (unsigned long long)o->sample);
-		snprintf(r->method, sizeof(r->method), "tablesample system (%.4g%%)", pct);
-	} else if (!rc) {
-		rc = shuan_buf_addf(b, " LIMIT %llu", (unsigned long long)o->sample);
-		snprintf(r->method, sizeof(r->method), "first %llu rows", (unsigned long long)o->sample);
+		rc = shuan_buf_addf(b, " TABLESAMPLE SYSTEM (%.6f)", pct);
+		snprintf(how, sizeof(how), "tablesample system (%.4g%%)", pct);
 	}
+	if (!rc)
+		rc = shuan_db__end_select(r, how[0] ? how : NULL);
 	if (!rc)
 		rc = shuan_buf_adds(b, ") TO STDOUT");
 	return rc;

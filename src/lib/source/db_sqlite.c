@@ -221,19 +221,16 @@ static int build_select(shuan_db_rows *r, bool by_rowid)
 		rc = shuan_buf_adds(b, " FROM ");
 	if (!rc)
 		rc = add_table_name(b, t);
-	if (!rc && o->full) {
-		snprintf(r->method, sizeof(r->method), "full");
-	} else if (!rc && by_rowid) {
+	if (!rc && !o->full && by_rowid) {
+		/* the outer LIMIT (from end_select) repeats the inner one */
 		rc = shuan_buf_adds(b, " WHERE rowid IN (SELECT rowid FROM ");
 		if (!rc)
 			rc = add_table_name(b, t);
 		if (!rc)
 			rc = shuan_buf_addf(b, " ORDER BY random() LIMIT %llu)", (unsigned long long)o->sample);
-		snprintf(r->method, sizeof(r->method), "random() sample");
-	} else if (!rc) {
-		rc = shuan_buf_addf(b, " LIMIT %llu", (unsigned long long)o->sample);
-		snprintf(r->method, sizeof(r->method), "first %llu rows", (unsigned long long)o->sample);
 	}
+	if (!rc)
+		rc = shuan_db__end_select(r, by_rowid ? "random() sample" : NULL);
 	return rc;
 }
 
