@@ -77,3 +77,39 @@ void shuan_json_strings(FILE *out, const char *const *v, size_t n)
 	}
 	fputc(']', out);
 }
+
+/* A count or amount below zero is the callers' "not known". */
+static void pair_value(FILE *out, const shuan_json_pair *p)
+{
+	switch (p->kind) {
+	case SHUAN_JSON_STR:
+		shuan_json_cstring(out, p->s);
+		break;
+	case SHUAN_JSON_TEXT:
+		shuan_json_cstring(out, p->s ? p->s : "");
+		break;
+	case SHUAN_JSON_BOOL:
+		fputs(p->b ? "true" : "false", out);
+		break;
+	case SHUAN_JSON_COUNT:
+		if (p->i >= 0)
+			fprintf(out, "%lld", (long long)p->i);
+		else
+			fputs("null", out);
+		break;
+	case SHUAN_JSON_AMOUNT:
+		if (p->d >= 0)
+			fprintf(out, "%.17g", p->d);
+		else
+			fputs("null", out);
+		break;
+	}
+}
+
+void shuan_json_pairs(FILE *out, const shuan_json_pair *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s\"%s\":", i ? "," : "", p[i].key);
+		pair_value(out, &p[i]);
+	}
+}

@@ -327,6 +327,30 @@ static void test_json_field_and_strings(void **state)
 	free(text);
 }
 
+/* A table of members: each kind, and null for what is not known. */
+static void test_json_pairs(void **state)
+{
+	(void)state;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	const shuan_json_pair m[] = {
+	    {"s", SHUAN_JSON_STR, .s = "a\"b"},   {"n", SHUAN_JSON_STR, .s = NULL},
+	    {"t", SHUAN_JSON_TEXT, .s = NULL},    {"b", SHUAN_JSON_BOOL, .b = true},
+	    {"i", SHUAN_JSON_COUNT, .i = 42},     {"u", SHUAN_JSON_COUNT, .i = -1},
+	    {"d", SHUAN_JSON_AMOUNT, .d = 0.5},   {"v", SHUAN_JSON_AMOUNT, .d = -1},
+	};
+	fputc('{', f);
+	SHUAN_JSON_PAIRS(f, m);
+	fputc('}', f);
+	shuan_json_pairs(f, m, 0);
+	fclose(f);
+	assert_string_equal(text, "{\"s\":\"a\\\"b\",\"n\":null,\"t\":\"\",\"b\":true,\"i\":42,\"u\":null,"
+	                          "\"d\":0.5,\"v\":null}");
+	free(text);
+}
+
 /* The reader of one byte range: pieces of at most cap bytes, never past end. */
 static void test_pread_range(void **state)
 {
@@ -514,6 +538,7 @@ int main(void)
 	    cmocka_unit_test(test_magic_and_read_file),
 	    cmocka_unit_test(test_hex),
 	    cmocka_unit_test(test_json_field_and_strings),
+	    cmocka_unit_test(test_json_pairs),
 	    cmocka_unit_test(test_pread_range),
 	    cmocka_unit_test(test_temp_fd_and_write_full),
 	    cmocka_unit_test(test_clock),

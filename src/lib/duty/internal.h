@@ -304,10 +304,6 @@ void shuan_duty__md_notes(FILE *f, const char (*notes)[SHUAN_DUTY_NOTE], size_t 
 #define DUTY_BOLD "\033[1m"
 #define DUTY_RESET "\033[0m"
 
-/* ,"key":N or ,"key":null for a count / an amount that is not known (< 0). */
-void shuan_duty__json_count(FILE *f, const char *key, int64_t v);
-void shuan_duty__json_amount(FILE *f, const char *key, double v);
-
 /* Writes a basis as JSON fields ("rule":…,"article":…,"cites":…,"unverified":…,"note":…). */
 void shuan_duty__json_basis(FILE *f, const shuan_duty_basis *b);
 /* " (规定 第八条) [UNVERIFIED]" style suffix for text and Markdown. */

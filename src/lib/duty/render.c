@@ -164,19 +164,3 @@ void shuan_duty__md_notes(FILE *f, const char (*notes)[SHUAN_DUTY_NOTE], size_t 
 		fputc('\n', f);
 	}
 }
-
-void shuan_duty__json_count(FILE *f, const char *key, int64_t v)
-{
-	if (v >= 0)
-		fprintf(f, ",\"%s\":%lld", key, (long long)v);
-	else
-		fprintf(f, ",\"%s\":null", key);
-}
-
-void shuan_duty__json_amount(FILE *f, const char *key, double v)
-{
-	if (v >= 0)
-		fprintf(f, ",\"%s\":%.17g", key, v);
-	else
-		fprintf(f, ",\"%s\":null", key);
-}

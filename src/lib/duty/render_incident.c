@@ -31,114 +31,162 @@ static const char *status_label(shuan_deadline_status s)
 	return "?";
 }
 
+/* The name of value v of enum key, NULL (JSON null) when unset. */
+static const char *enum_name(const char *key, int v)
+{
+	const char *const *names = shuan_incident_enum(key);
+	return v >= 0 && names ? names[v] : NULL;
+}
+
 static void enum_or_dash(FILE *f, const char *key, int v)
 {
-	const char *const *names = shuan_incident_enum(key);
-	fputs(v >= 0 && names ? names[v] : "-", f);
+	const char *name = enum_name(key, v);
+	fputs(name ? name : "-", f);
 }
 
-/* The member ,"key": with the name of value v of enum key (null when unset). */
-static void json_enum(FILE *f, const char *key, int v)
+/* t as text in b, or NULL (JSON null) when there is none. */
+static const char *time_text(bool has, const shuan_time *t, char b[SHUAN_TIME_TEXT])
 {
-	const char *const *names = shuan_incident_enum(key);
-	fprintf(f, ",\"%s\":", key);
-	shuan_json_cstring(f, v >= 0 && names ? names[v] : NULL);
+	if (!has)
+		return NULL;
+	shuan_time_format(t, b);
+	return b;
 }
 
+/* The members basis, rule, cites, unverified and note of one criterion or deadline. */
 static void json_flat_basis(FILE *f, const shuan_duty_basis *b)
 {
-	shuan_json_field(f, "\"basis\":", b->article);
-	shuan_json_field(f, ",\"rule\":", b->rule);
-	shuan_json_field(f, ",\"cites\":", b->cites);
-	fprintf(f, ",\"unverified\":%s,\"note\":", b->unverified ? "true" : "false");
-	shuan_json_cstring(f, b->note);
-}
-
-static void json_time(FILE *f, bool has, const shuan_time *t)
-{
-	char b[SHUAN_TIME_TEXT];
-	if (!has) {
-		fputs("null", f);
-		return;
-	}
-	shuan_time_format(t, b);
-	shuan_json_cstring(f, b);
+	const shuan_json_pair m[] = {
+	    {"basis", SHUAN_JSON_STR, .s = b->article}, {"rule", SHUAN_JSON_STR, .s = b->rule},
+	    {"cites", SHUAN_JSON_STR, .s = b->cites},   {"unverified", SHUAN_JSON_BOOL, .b = b->unverified},
+	    {"note", SHUAN_JSON_STR, .s = b->note},
+	};
+	SHUAN_JSON_PAIRS(f, m);
 }
 
 static void json_facts(FILE *f, const shuan_incident_facts *x)
 {
-	fputs("{\"discovered\":", f);
-	json_time(f, x->has_discovered, &x->discovered);
-	json_enum(f, "type", x->type);
-	json_enum(f, "data_grade", x->data_grade);
-	shuan_duty__json_count(f, "pi_people", x->pi_people);
-	shuan_duty__json_count(f, "spi_people", x->spi_people);
-	shuan_duty__json_amount(f, "loss_cny", x->loss_cny);
-	shuan_duty__json_amount(f, "outage_hours", x->outage_hours);
-	json_enum(f, "domain", x->domain);
-	json_enum(f, "role", x->role);
-	json_enum(f, "regime", x->regime);
-	json_enum(f, "threat", x->threat);
-	json_enum(f, "production_impact", x->production_impact);
-	json_enum(f, "outage_scope", x->outage_scope);
-	fputs(",\"response_ended\":", f);
-	json_time(f, x->has_response_ended, &x->response_ended);
-	shuan_json_field(f, ",\"title\":", x->title);
+	char disc[SHUAN_TIME_TEXT], ended[SHUAN_TIME_TEXT];
+	const shuan_json_pair m[] = {
+	    {"discovered", SHUAN_JSON_STR, .s = time_text(x->has_discovered, &x->discovered, disc)},
+	    {"type", SHUAN_JSON_STR, .s = enum_name("type", x->type)},
+	    {"data_grade", SHUAN_JSON_STR, .s = enum_name("data_grade", x->data_grade)},
+	    {"pi_people", SHUAN_JSON_COUNT, .i = x->pi_people},
+	    {"spi_people", SHUAN_JSON_COUNT, .i = x->spi_people},
+	    {"loss_cny", SHUAN_JSON_AMOUNT, .d = x->loss_cny},
+	    {"outage_hours", SHUAN_JSON_AMOUNT, .d = x->outage_hours},
+	    {"domain", SHUAN_JSON_STR, .s = enum_name("domain", x->domain)},
+	    {"role", SHUAN_JSON_STR, .s = enum_name("role", x->role)},
+	    {"regime", SHUAN_JSON_STR, .s = enum_name("regime", x->regime)},
+	    {"threat", SHUAN_JSON_STR, .s = enum_name("threat", x->threat)},
+	    {"production_impact", SHUAN_JSON_STR, .s = enum_name("production_impact", x->production_impact)},
+	    {"outage_scope", SHUAN_JSON_STR, .s = enum_name("outage_scope", x->outage_scope)},
+	    {"response_ended", SHUAN_JSON_STR,
+	     .s = time_text(x->has_response_ended, &x->response_ended, ended)},
+	    {"title", SHUAN_JSON_STR, .s = x->title},
+	};
+	fputc('{', f);
+	SHUAN_JSON_PAIRS(f, m);
+	fputc('}', f);
+}
+
+static void json_regime(FILE *f, const shuan_incident_regime_result *r)
+{
+	const shuan_json_pair m[] = {
+	    {"regime", SHUAN_JSON_STR, .s = r->regime},
+	    {"title", SHUAN_JSON_STR, .s = r->title},
+	    {"in_force", SHUAN_JSON_BOOL, .b = r->in_force},
+	    {"level", SHUAN_JSON_STR, .s = shuan_incident_level_name(r->level)},
+	};
+	fputc('{', f);
+	SHUAN_JSON_PAIRS(f, m);
+	fputc('}', f);
+}
+
+static void json_criterion(FILE *f, const shuan_incident_criterion *c)
+{
+	const shuan_json_pair m[] = {
+	    {"criterion", SHUAN_JSON_STR, .s = c->rule},
+	    {"regime", SHUAN_JSON_STR, .s = c->regime},
+	    {"level", SHUAN_JSON_STR, .s = shuan_incident_level_name(c->level)},
+	    {"level_zh", SHUAN_JSON_STR, .s = shuan_incident_level_zh(c->level)},
+	    {"title", SHUAN_JSON_STR, .s = c->title},
+	    {"detail", SHUAN_JSON_STR, .s = c->detail},
+	    {"assumed", SHUAN_JSON_BOOL, .b = c->assumed},
+	    {"reference", SHUAN_JSON_BOOL, .b = c->reference},
+	};
+	fputc('{', f);
+	SHUAN_JSON_PAIRS(f, m);
+	fputc(',', f);
+	json_flat_basis(f, &c->basis);
+	fputc('}', f);
+}
+
+static void json_deadline(FILE *f, const shuan_incident_deadline *d)
+{
+	char due[SHUAN_TIME_TEXT], done[SHUAN_TIME_TEXT];
+	const shuan_json_pair m[] = {
+	    {"step", SHUAN_JSON_STR, .s = d->step},
+	    {"regime", SHUAN_JSON_STR, .s = d->regime},
+	    {"title", SHUAN_JSON_STR, .s = d->title},
+	    {"party", SHUAN_JSON_STR, .s = d->party},
+	    {"actors", SHUAN_JSON_STR, .s = d->actors},
+	    {"yours", SHUAN_JSON_BOOL, .b = d->yours},
+	    {"due", SHUAN_JSON_STR, .s = time_text(d->has_due, &d->due, due)},
+	    {"immediate", SHUAN_JSON_BOOL, .b = d->immediate},
+	    {"end_of_day", SHUAN_JSON_BOOL, .b = d->end_of_day},
+	    {"status", SHUAN_JSON_STR, .s = shuan_deadline_status_name(d->status)},
+	    {"done_at", SHUAN_JSON_STR, .s = time_text(d->has_done, &d->done_at, done)},
+	    {"reason", SHUAN_JSON_STR, .s = d->reason[0] ? d->reason : NULL},
+	};
+	fputc('{', f);
+	SHUAN_JSON_PAIRS(f, m);
+	fputc(',', f);
+	json_flat_basis(f, &d->basis);
+	fputc('}', f);
+}
+
+static void json_event(FILE *f, const shuan_incident_event *e)
+{
+	char at[SHUAN_TIME_TEXT];
+	const shuan_json_pair m[] = {
+	    {"id", SHUAN_JSON_COUNT, .i = e->id},
+	    {"kind", SHUAN_JSON_STR, .s = e->kind},
+	    {"at", SHUAN_JSON_STR, .s = time_text(true, &e->at, at)},
+	    {"recorded", SHUAN_JSON_STR, .s = e->recorded},
+	    {"detail", SHUAN_JSON_STR, .s = e->detail},
+	};
+	fputc('{', f);
+	SHUAN_JSON_PAIRS(f, m);
 	fputc('}', f);
 }
 
 static void json_grade_body(FILE *f, const shuan_incident_grade *g)
 {
 	char at[SHUAN_TIME_TEXT];
-	shuan_time_format(&g->as_of, at);
-	shuan_json_field(f, "\"as_of\":", at);
-	shuan_json_field(f, ",\"level\":", shuan_incident_level_name(g->level));
-	shuan_json_field(f, ",\"level_zh\":", shuan_incident_level_zh(g->level));
-	shuan_json_field(f, ",\"response\":", g->response);
-	shuan_json_field(f, ",\"warning\":", g->warning);
-	fprintf(f, ",\"adjusted\":%s,\"regimes\":[", g->adjusted ? "true" : "false");
+	const shuan_json_pair m[] = {
+	    {"as_of", SHUAN_JSON_STR, .s = time_text(true, &g->as_of, at)},
+	    {"level", SHUAN_JSON_STR, .s = shuan_incident_level_name(g->level)},
+	    {"level_zh", SHUAN_JSON_STR, .s = shuan_incident_level_zh(g->level)},
+	    {"response", SHUAN_JSON_STR, .s = g->response},
+	    {"warning", SHUAN_JSON_STR, .s = g->warning},
+	    {"adjusted", SHUAN_JSON_BOOL, .b = g->adjusted},
+	};
+	SHUAN_JSON_PAIRS(f, m);
+	fputs(",\"regimes\":[", f);
 	for (size_t i = 0; i < g->nregimes; i++) {
-		fprintf(f, "%s{\"regime\":", i ? "," : "");
-		shuan_json_cstring(f, g->regimes[i].regime);
-		shuan_json_field(f, ",\"title\":", g->regimes[i].title);
-		fprintf(f, ",\"in_force\":%s,\"level\":", g->regimes[i].in_force ? "true" : "false");
-		shuan_json_cstring(f, shuan_incident_level_name(g->regimes[i].level));
-		fputc('}', f);
+		fputs(i ? "," : "", f);
+		json_regime(f, &g->regimes[i]);
 	}
 	fputs("],\"criteria\":[", f);
 	for (size_t i = 0; i < g->ncriteria; i++) {
-		const shuan_incident_criterion *c = &g->criteria[i];
-		fprintf(f, "%s{\"criterion\":", i ? "," : "");
-		shuan_json_cstring(f, c->rule);
-		shuan_json_field(f, ",\"regime\":", c->regime);
-		shuan_json_field(f, ",\"level\":", shuan_incident_level_name(c->level));
-		shuan_json_field(f, ",\"level_zh\":", shuan_incident_level_zh(c->level));
-		shuan_json_field(f, ",\"title\":", c->title);
-		shuan_json_field(f, ",\"detail\":", c->detail);
-		fprintf(f, ",\"assumed\":%s,\"reference\":%s,", c->assumed ? "true" : "false",
-		        c->reference ? "true" : "false");
-		json_flat_basis(f, &c->basis);
-		fputc('}', f);
+		fputs(i ? "," : "", f);
+		json_criterion(f, &g->criteria[i]);
 	}
 	fputs("],\"deadlines\":[", f);
 	for (size_t i = 0; i < g->ndeadlines; i++) {
-		const shuan_incident_deadline *d = &g->deadlines[i];
-		fprintf(f, "%s{\"step\":", i ? "," : "");
-		shuan_json_cstring(f, d->step);
-		shuan_json_field(f, ",\"regime\":", d->regime);
-		shuan_json_field(f, ",\"title\":", d->title);
-		shuan_json_field(f, ",\"party\":", d->party);
-		shuan_json_field(f, ",\"actors\":", d->actors);
-		fprintf(f, ",\"yours\":%s,\"due\":", d->yours ? "true" : "false");
-		json_time(f, d->has_due, &d->due);
-		fprintf(f, ",\"immediate\":%s,\"end_of_day\":%s,\"status\":\"%s\",\"done_at\":",
-		        d->immediate ? "true" : "false", d->end_of_day ? "true" : "false",
-		        shuan_deadline_status_name(d->status));
-		json_time(f, d->has_done, &d->done_at);
-		shuan_json_field(f, ",\"reason\":", d->reason[0] ? d->reason : NULL);
-		fputc(',', f);
-		json_flat_basis(f, &d->basis);
-		fputc('}', f);
+		fputs(i ? "," : "", f);
+		json_deadline(f, &g->deadlines[i]);
 	}
 	fputs("],\"notes\":[", f);
 	for (size_t i = 0; i < g->nnotes; i++) {
@@ -350,13 +398,8 @@ int shuan_incident_show_write(FILE *f, const shuan_incident *inc, const shuan_in
 		json_grade_body(f, g);
 		fputs(",\"timeline\":[", f);
 		for (size_t i = 0; i < inc->nevents; i++) {
-			const shuan_incident_event *e = &inc->events[i];
-			fprintf(f, "%s{\"id\":%lld,\"kind\":\"%s\",\"at\":", i ? "," : "", (long long)e->id,
-			        e->kind);
-			json_time(f, true, &e->at);
-			shuan_json_field(f, ",\"recorded\":", e->recorded);
-			shuan_json_field(f, ",\"detail\":", e->detail);
-			fputc('}', f);
+			fputs(i ? "," : "", f);
+			json_event(f, &inc->events[i]);
 		}
 		fputs("]}\n", f);
 		break;

@@ -224,9 +224,6 @@ struct sqlite3_stmt;
 void shuan_inv__bind_texts(struct sqlite3_stmt *st, int first, const char *const *v, int n);
 
 /* Writers (report_*.c). */
-void shuan_inv__json_string(FILE *out, const char *s);
-/* The same after prefix (",\"name\":"): one member of an object. */
-void shuan_inv__json_field(FILE *out, const char *prefix, const char *s);
 int shuan_inv__report_text(const shuan_inventory *inv, FILE *out, const shuan_inventory_report *r);
 int shuan_inv__report_json(const shuan_inventory *inv, FILE *out, const shuan_inventory_report *r);
 int shuan_inv__report_csv(const shuan_inventory *inv, FILE *out, const shuan_inventory_report *r);

@@ -207,12 +207,16 @@ int shuan_inventory_list(shuan_store *store, const char *format, FILE *out)
 		int64_t id = sqlite3_column_int64(st, 0);
 		int k = 0;
 		if (json) {
-			fprintf(out, "%s{\"run_id\":%lld,\"started\":", n ? "," : "", (long long)id);
-			shuan_json_cstring(out, txt(st, 1));
-			shuan_json_field(out, ",\"finished\":", txt(st, 2));
-			shuan_json_field(out, ",\"profile\":", txt(st, 3));
-			fprintf(out, ",\"profile_unverified\":%s,\"sampling\":", sqlite3_column_int(st, 4) ? "true" : "false");
-			shuan_json_cstring(out, txt(st, 5));
+			const shuan_json_pair run[] = {
+				{"run_id", SHUAN_JSON_COUNT, .i = id},
+				{"started", SHUAN_JSON_STR, .s = txt(st, 1)},
+				{"finished", SHUAN_JSON_STR, .s = txt(st, 2)},
+				{"profile", SHUAN_JSON_STR, .s = txt(st, 3)},
+				{"profile_unverified", SHUAN_JSON_BOOL, .b = sqlite3_column_int(st, 4)},
+				{"sampling", SHUAN_JSON_STR, .s = txt(st, 5)},
+			};
+			fputs(n ? ",{" : "{", out);
+			SHUAN_JSON_PAIRS(out, run);
 			fprintf(out, ",\"people\":{\"distinct\":%lld,\"sensitive\":%lld,\"minors\":%lld,\"exact\":%s,"
 				     "\"error_bound\":%.4f},\"errors\":%lld,\"sources\":[",
 				(long long)sqlite3_column_int64(st, 6), (long long)sqlite3_column_int64(st, 7),
@@ -333,16 +337,40 @@ static bool people_of(sqlite3 *db, int64_t run, const char *source, int64_t *dis
 	return ok;
 }
 
-static void json_col(FILE *out, const dcol *c, bool *first)
+/* One entry of a diff's lists, after a comma unless it is the first. */
+static void json_entry(FILE *out, const shuan_json_pair *p, size_t n, bool *first)
 {
-	fprintf(out, "%s{\"table\":", *first ? "" : ",");
-	shuan_json_cstring(out, c->table);
-	shuan_json_field(out, ",\"column\":", c->column);
-	shuan_json_field(out, ",\"data_type\":", c->data_type);
-	fprintf(out, ",\"sensitive\":%s,\"sublevel\":", c->sensitive ? "true" : "false");
-	shuan_json_cstring(out, c->sublevel);
+	fputs(*first ? "{" : ",{", out);
+	shuan_json_pairs(out, p, n);
 	fputc('}', out);
 	*first = false;
+}
+
+/* A new, removed or newly sensitive column. */
+static void json_col(FILE *out, const dcol *c, bool *first)
+{
+	const shuan_json_pair m[] = {
+		{"table", SHUAN_JSON_STR, .s = c->table},
+		{"column", SHUAN_JSON_STR, .s = c->column},
+		{"data_type", SHUAN_JSON_STR, .s = c->data_type},
+		{"sensitive", SHUAN_JSON_BOOL, .b = c->sensitive},
+		{"sublevel", SHUAN_JSON_STR, .s = c->sublevel},
+	};
+	json_entry(out, m, sizeof(m) / sizeof(m[0]), first);
+}
+
+/* A column whose grade or data type changed from run x to run y. */
+static void json_change(FILE *out, const dcol *x, const dcol *y, bool *first)
+{
+	const shuan_json_pair m[] = {
+		{"table", SHUAN_JSON_STR, .s = y->table},
+		{"column", SHUAN_JSON_STR, .s = y->column},
+		{"from", SHUAN_JSON_STR, .s = x->sublevel},
+		{"to", SHUAN_JSON_STR, .s = y->sublevel},
+		{"data_type_from", SHUAN_JSON_STR, .s = x->data_type},
+		{"data_type_to", SHUAN_JSON_STR, .s = y->data_type},
+	};
+	json_entry(out, m, sizeof(m) / sizeof(m[0]), first);
 }
 
 /* Compares one source between two runs; writes its part and adds its changes. */
@@ -395,18 +423,10 @@ static int diff_source(sqlite3 *db, const char *source, int64_t a, int64_t b, bo
 			if (!hit)
 				continue;
 			count++;
-			if (json && pass != 3) {
-				json_col(out, y ? y : x, &first);
+			if (json && pass == 3) {
+				json_change(out, x, y, &first);
 			} else if (json) {
-				fprintf(out, "%s{\"table\":", first ? "" : ",");
-				shuan_json_cstring(out, y->table);
-				shuan_json_field(out, ",\"column\":", y->column);
-				shuan_json_field(out, ",\"from\":", x->sublevel);
-				shuan_json_field(out, ",\"to\":", y->sublevel);
-				shuan_json_field(out, ",\"data_type_from\":", x->data_type);
-				shuan_json_field(out, ",\"data_type_to\":", y->data_type);
-				fputc('}', out);
-				first = false;
+				json_col(out, y ? y : x, &first);
 			} else {
 				if (count == 1)
 					fprintf(out, "%s:\n", titles[pass]);

@@ -12,13 +12,6 @@
 #include "util/json.h"
 #include "util/text.h"
 
-void shuan_inv__json_string(FILE *out, const char *s) { shuan_json_cstring(out, s ? s : ""); }
-
-void shuan_inv__json_field(FILE *out, const char *prefix, const char *s)
-{
-	shuan_json_field(out, prefix, s ? s : "");
-}
-
 static void json_people(FILE *out, const shuan_people_counts *p)
 {
 	fprintf(out, "{\"distinct\":%llu,\"sensitive\":%llu,\"minors\":%llu,\"exact\":%s,\"error_bound\":%.4f}",
@@ -26,64 +19,87 @@ static void json_people(FILE *out, const shuan_people_counts *p)
 		p->exact ? "true" : "false", p->error_bound);
 }
 
+/* The inventory's strings are "" when missing, never null (docs/inventory-schema.md). */
+static void json_source(FILE *out, const shuan_inventory_source *s)
+{
+	const shuan_json_pair names[] = {
+		{"source", SHUAN_JSON_TEXT, .s = s->source},
+		{"kind", SHUAN_JSON_TEXT, .s = s->kind},
+	};
+	fputc('{', out);
+	SHUAN_JSON_PAIRS(out, names);
+	fprintf(out, ",\"tables\":%llu,\"rows_read\":%llu,\"sampled\":%s,\"errors\":", (unsigned long long)s->tables,
+		(unsigned long long)s->rows_read, s->sampled ? "true" : "false");
+	shuan_json_strings(out, s->errors, s->nerrors);
+	fputs(",\"people\":", out);
+	json_people(out, &s->people);
+	fprintf(out, ",\"important_candidate\":{\"candidate\":%s,\"reasons\":", s->important_candidate ? "true" : "false");
+	shuan_json_strings(out, s->reasons, s->nreasons);
+	fputs("}}", out);
+}
+
+static void json_column(FILE *out, const shuan_inventory_column *c)
+{
+	const shuan_json_pair names[] = {
+		{"source", SHUAN_JSON_TEXT, .s = c->source},
+		{"table", SHUAN_JSON_TEXT, .s = c->table},
+		{"column", SHUAN_JSON_TEXT, .s = c->column},
+		{"comment", SHUAN_JSON_TEXT, .s = c->comment},
+		{"type", SHUAN_JSON_TEXT, .s = c->type},
+		{"data_type", SHUAN_JSON_TEXT, .s = c->data_type},
+		{"label", SHUAN_JSON_TEXT, .s = c->label},
+	};
+	const shuan_json_pair grading[] = {
+		{"category", SHUAN_JSON_TEXT, .s = c->category},
+		{"pi", SHUAN_JSON_BOOL, .b = c->pi},
+		{"sensitive", SHUAN_JSON_BOOL, .b = c->sensitive},
+		{"spi_category", SHUAN_JSON_TEXT, .s = c->spi_category},
+		{"grade", SHUAN_JSON_TEXT, .s = c->grade},
+		{"sublevel", SHUAN_JSON_TEXT, .s = c->sublevel},
+	};
+	fputc('{', out);
+	SHUAN_JSON_PAIRS(out, names);
+	fprintf(out, ",\"hit_rate\":%.4f,\"sampled\":%llu,\"non_empty\":%llu,\"confidence\":%.2f,", c->hit_rate,
+		(unsigned long long)c->sampled, (unsigned long long)c->non_empty, c->confidence);
+	SHUAN_JSON_PAIRS(out, grading);
+	fputs(",\"basis\":", out);
+	shuan_json_strings(out, c->basis, c->nbasis);
+	fputc('}', out);
+}
+
 int shuan_inv__report_json(const shuan_inventory *inv, FILE *out, const shuan_inventory_report *r)
 {
 	shuan_people_counts all;
+	const shuan_json_pair head[] = {
+		{"shuan_version", SHUAN_JSON_TEXT, .s = shuan_version()},
+		{"generated", SHUAN_JSON_STR, .s = r->generated},
+	};
+	const shuan_json_pair profile[] = {
+		{"id", SHUAN_JSON_TEXT, .s = inv->profile.id},
+		{"label", SHUAN_JSON_TEXT, .s = inv->profile.label_zh},
+		{"unverified", SHUAN_JSON_BOOL, .b = inv->profile.unverified},
+		{"note", SHUAN_JSON_TEXT, .s = inv->profile.note},
+	};
 	shuan_people_counts_get(inv->people, &all);
 	fprintf(out, "{\"type\":\"inventory\",\"schema_version\":\"%s\",\"run_id\":", SHUAN_INVENTORY_SCHEMA_VERSION);
 	if (r->run_id)
-		fprintf(out, "%lld", (long long)r->run_id);
+		fprintf(out, "%lld,", (long long)r->run_id);
 	else
-		fputs("null", out);
-	shuan_inv__json_field(out, ",\"shuan_version\":", shuan_version());
-	fputs(",\"generated\":", out);
-	if (r->generated)
-		shuan_inv__json_string(out, r->generated);
-	else
-		fputs("null", out);
-	shuan_inv__json_field(out, ",\"profile\":{\"id\":", inv->profile.id);
-	shuan_inv__json_field(out, ",\"label\":", inv->profile.label_zh);
-	fprintf(out, ",\"unverified\":%s,\"note\":", inv->profile.unverified ? "true" : "false");
-	shuan_inv__json_string(out, inv->profile.note);
+		fputs("null,", out);
+	SHUAN_JSON_PAIRS(out, head);
+	fputs(",\"profile\":{", out);
+	SHUAN_JSON_PAIRS(out, profile);
 	fputs("},\"people\":", out);
 	json_people(out, &all);
 	fputs(",\"sources\":[", out);
 	for (size_t i = 0; i < inv->sources.n; i++) {
-		const shuan_inventory_source *s = &SHUAN_VEC_AT(&inv->sources, inv_source, i).out;
-		fprintf(out, "%s{\"source\":", i ? "," : "");
-		shuan_inv__json_string(out, s->source);
-		shuan_inv__json_field(out, ",\"kind\":", s->kind);
-		fprintf(out, ",\"tables\":%llu,\"rows_read\":%llu,\"sampled\":%s,\"errors\":", (unsigned long long)s->tables,
-			(unsigned long long)s->rows_read, s->sampled ? "true" : "false");
-		shuan_json_strings(out, s->errors, s->nerrors);
-		fputs(",\"people\":", out);
-		json_people(out, &s->people);
-		fprintf(out, ",\"important_candidate\":{\"candidate\":%s,\"reasons\":", s->important_candidate ? "true" : "false");
-		shuan_json_strings(out, s->reasons, s->nreasons);
-		fputs("}}", out);
+		fputs(i ? "," : "", out);
+		json_source(out, &SHUAN_VEC_AT(&inv->sources, inv_source, i).out);
 	}
 	fputs("],\"columns\":[", out);
 	for (size_t i = 0; i < inv->cols.n; i++) {
-		const shuan_inventory_column *c = &SHUAN_VEC_AT(&inv->cols, inv_column, i).out;
-		fprintf(out, "%s{\"source\":", i ? "," : "");
-		shuan_inv__json_string(out, c->source);
-		shuan_inv__json_field(out, ",\"table\":", c->table);
-		shuan_inv__json_field(out, ",\"column\":", c->column);
-		shuan_inv__json_field(out, ",\"comment\":", c->comment);
-		shuan_inv__json_field(out, ",\"type\":", c->type);
-		shuan_inv__json_field(out, ",\"data_type\":", c->data_type);
-		shuan_inv__json_field(out, ",\"label\":", c->label);
-		fprintf(out, ",\"hit_rate\":%.4f,\"sampled\":%llu,\"non_empty\":%llu,\"confidence\":%.2f,\"category\":",
-			c->hit_rate, (unsigned long long)c->sampled, (unsigned long long)c->non_empty, c->confidence);
-		shuan_inv__json_string(out, c->category);
-		fprintf(out, ",\"pi\":%s,\"sensitive\":%s,\"spi_category\":", c->pi ? "true" : "false",
-			c->sensitive ? "true" : "false");
-		shuan_inv__json_string(out, c->spi_category);
-		shuan_inv__json_field(out, ",\"grade\":", c->grade);
-		shuan_inv__json_field(out, ",\"sublevel\":", c->sublevel);
-		fputs(",\"basis\":", out);
-		shuan_json_strings(out, c->basis, c->nbasis);
-		fputc('}', out);
+		fputs(i ? "," : "", out);
+		json_column(out, &SHUAN_VEC_AT(&inv->cols, inv_column, i).out);
 	}
 	fputs("]}\n", out);
 	return ferror(out) ? SHUAN_EIO : 0;
