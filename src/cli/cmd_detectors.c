@@ -18,7 +18,12 @@ static const cli_option det_options[] = {
 	{"rules", 0, required_argument, "DIR", "rules directory (default: $SHUAN_RULES or the installed rules)", OPT_RULES},
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
-#define N_DET_OPTIONS (sizeof(det_options) / sizeof(det_options[0]))
+
+static const cli_help det_help = {
+	"usage: shuan detectors [options]\n列出全部检测器、个人信息类别及其依据的标准与法规\n\n"
+	"Lists the detectors, their PI categories and the rules they cite.\n\noptions:\n",
+	det_options, CLI_NOPTS(det_options), NULL,
+};
 
 /* The catalogue, for citation titles; NULL when it cannot be loaded (the
  * listing still works, with ids only). */
@@ -36,16 +41,14 @@ int cmd_detectors(int argc, char **argv)
 	shuan_rules *rules = NULL;
 	int c;
 
-	const struct option *longopts = cli_options_build(det_options, N_DET_OPTIONS, shortopts, sizeof(shortopts));
+	const struct option *longopts = cli_options_build(det_options, CLI_NOPTS(det_options), shortopts, sizeof(shortopts));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMAT: format = optarg; break;
 		case OPT_RULES: rules_opt = optarg; break;
 		case OPT_HELP:
-			printf("usage: shuan detectors [options]\n列出全部检测器、个人信息类别及其依据的标准与法规\n\n"
-			       "Lists the detectors, their PI categories and the rules they cite.\n\noptions:\n");
-			cli_options_help(stdout, det_options, N_DET_OPTIONS);
+			cli_help_print(stdout, &det_help);
 			return CLI_EXIT_OK;
 		default:
 			return CLI_EXIT_ERROR;

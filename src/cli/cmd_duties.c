@@ -30,33 +30,30 @@ static const cli_option duties_options[] = {
     CLI_DUTY_COMMON_ROWS,
     {"help", 'h', no_argument, NULL, "show this help", O_HELP},
 };
-#define N_OPTIONS (sizeof(duties_options) / sizeof(duties_options[0]))
 
-static void usage(FILE *f)
-{
-	fputs("usage: shuan duties --org ORG.yaml [--ics FILE] [options]\n\n"
-	      "Lists the periodic obligations from rules/duty/duties.yaml that apply to the organisation: "
-	      "the PI\n"
-	      "protection compliance audit (every two years above 10,000,000 people), important-data "
-	      "processors'\n"
-	      "annual risk assessment (网络数据安全管理条例 Art. 33), records of provision kept 3 years "
-	      "(Art. 12),\n"
-	      "the large-platform annual PI report (Art. 44), CII commercial-cryptography assessments (a "
-	      "draft\n"
-	      "rule, labelled [UNVERIFIED]), export-assessment expiries and extension windows (Provisions "
-	      "Art. 9)\n"
-	      "and summary reports of stored incidents - each with its due date, recurrence and citation.\n"
-	      "People counts and important data come from the profile (else the latest inventory in the "
-	      "store);\n"
-	      "a fact that is not known makes a duty UNKNOWN rather than absent.\n\n"
-	      "options:\n",
-	      f);
-	cli_options_help(f, duties_options, N_OPTIONS);
-	fputs("\nexit status: 0 ok, 1 a duty is overdue, 2 usage or runtime error (bad input, a missing\n"
-	      "calendar year, the store).\n"
-	      "example: shuan duties --org org.yaml --ics duties.ics\n",
-	      f);
-}
+static const cli_help duties_help = {
+    "usage: shuan duties --org ORG.yaml [--ics FILE] [options]\n\n"
+    "Lists the periodic obligations from rules/duty/duties.yaml that apply to the organisation: "
+    "the PI\n"
+    "protection compliance audit (every two years above 10,000,000 people), important-data "
+    "processors'\n"
+    "annual risk assessment (网络数据安全管理条例 Art. 33), records of provision kept 3 years "
+    "(Art. 12),\n"
+    "the large-platform annual PI report (Art. 44), CII commercial-cryptography assessments (a "
+    "draft\n"
+    "rule, labelled [UNVERIFIED]), export-assessment expiries and extension windows (Provisions "
+    "Art. 9)\n"
+    "and summary reports of stored incidents - each with its due date, recurrence and citation.\n"
+    "People counts and important data come from the profile (else the latest inventory in the "
+    "store);\n"
+    "a fact that is not known makes a duty UNKNOWN rather than absent.\n\n"
+    "options:\n",
+    duties_options,
+    CLI_NOPTS(duties_options),
+    "\nexit status: 0 ok, 1 a duty is overdue, 2 usage or runtime error (bad input, a missing\n"
+    "calendar year, the store).\n"
+    "example: shuan duties --org org.yaml --ics duties.ics\n",
+};
 
 int cmd_duties(int argc, char **argv)
 {
@@ -71,7 +68,8 @@ int cmd_duties(int argc, char **argv)
 	shuan_time as_of;
 	char err[1024], shortopts[64];
 	int exit_code = CLI_EXIT_ERROR, rc, c;
-	const struct option *lo = cli_options_build(duties_options, N_OPTIONS, shortopts, sizeof(shortopts));
+	const struct option *lo =
+	    cli_options_build(duties_options, CLI_NOPTS(duties_options), shortopts, sizeof(shortopts));
 
 	cli_duty_opts_init(&d);
 	optind = 1;
@@ -84,13 +82,13 @@ int cmd_duties(int argc, char **argv)
 			ics = optarg;
 			break;
 		case O_HELP:
-			usage(stdout);
+			cli_help_print(stdout, &duties_help);
 			return CLI_EXIT_OK;
 		default:
 			/* --data, --jobs and the database rows are not in this table */
 			if (cli_duty_option(&d, c, optarg, "duties") == 1)
 				break;
-			usage(stderr);
+			cli_help_print(stderr, &duties_help);
 			return CLI_EXIT_ERROR;
 		}
 	}
@@ -100,7 +98,7 @@ int cmd_duties(int argc, char **argv)
 	}
 	if (!org_path) {
 		fprintf(stderr, "shuan duties: --org ORG.yaml is required\n");
-		usage(stderr);
+		cli_help_print(stderr, &duties_help);
 		return CLI_EXIT_ERROR;
 	}
 	if (cli_duty_format("duties", d.format, &fmt) || cli_duty_as_of("duties", d.as_of, &as_of) ||

@@ -42,57 +42,38 @@ enum {
 	O_SUMMARY,
 	O_OUT_DIR,
 	O_ALL,
-	/* facts flags, in the order of FACT_KEYS */
-	O_DISCOVERED,
-	O_TYPE,
-	O_DATA_GRADE,
-	O_PI,
-	O_SPI,
-	O_LOSS,
-	O_OUTAGE,
-	O_DOMAIN,
-	O_ROLE,
-	O_REGIME,
-	O_THREAT,
-	O_IMPACT,
-	O_SCOPE,
-	O_ENDED,
-	O_TITLE,
+	O_FACT, /* O_FACT + i: the facts flag FACT_FLAGS[i] */
 };
 
-/* The facts key each facts flag sets. */
-static const char *const FACT_KEYS[] = {"discovered",   "type",           "data_grade",   "pi_people",
-                                        "spi_people",   "loss_cny",       "outage_hours", "domain",
-                                        "role",         "regime",         "threat",       "production_impact",
-                                        "outage_scope", "response_ended", "title"};
-#define N_FACTS (sizeof(FACT_KEYS) / sizeof(FACT_KEYS[0]))
-
-static const cli_option incident_options[] = {
-    {"facts", 0, required_argument, "F.yaml", "the incident facts (grade, new, update)", O_FACTS},
-    {"discovered", 0, required_argument, "DATETIME",
-     "when it was discovered, with its zone (2025-03-01T09:30+08:00)", O_DISCOVERED},
-    {"type", 0, required_argument, "TYPE",
-     "tamper, destroy, leak, illegal_acquire or illegal_use (篡改/破坏/泄露/非法获取/非法利用)", O_TYPE},
-    {"data-grade", 0, required_argument, "GRADE", "core, important or general (核心/重要/一般)",
-     O_DATA_GRADE},
-    {"pi-people", 0, required_argument, "N", "people whose personal information is affected", O_PI},
-    {"spi-people", 0, required_argument, "N", "of them, people whose sensitive PI is affected", O_SPI},
-    {"loss-cny", 0, required_argument, "CNY", "direct economic loss", O_LOSS},
-    {"outage-hours", 0, required_argument, "H", "outage, anomaly or interference, in hours", O_OUTAGE},
-    {"domain", 0, required_argument, "D", "industrial, telecom, radio or other (工业/电信/无线电)", O_DOMAIN},
-    {"role", 0, required_argument, "R",
+/* The facts flags: the option (the facts key it sets, with '-' for '_'), its
+ * metavar and help. The option table and the facts YAML of flags_yaml are
+ * both made from this one list. */
+static const struct fact_flag {
+	const char *name, *metavar, *help;
+} FACT_FLAGS[] = {
+    {"discovered", "DATETIME", "when it was discovered, with its zone (2025-03-01T09:30+08:00)"},
+    {"type", "TYPE",
+     "tamper, destroy, leak, illegal_acquire or illegal_use (篡改/破坏/泄露/非法获取/非法利用)"},
+    {"data-grade", "GRADE", "core, important or general (核心/重要/一般)"},
+    {"pi-people", "N", "people whose personal information is affected"},
+    {"spi-people", "N", "of them, people whose sensitive PI is affected"},
+    {"loss-cny", "CNY", "direct economic loss"},
+    {"outage-hours", "H", "outage, anomaly or interference, in hours"},
+    {"domain", "D", "industrial, telecom, radio or other (工业/电信/无线电)"},
+    {"role", "R",
      "processor, ciio, central_organ, support_body, local_regulator, mechanism, provincial_cac or "
-     "protection_department (default: processor)",
-     O_ROLE},
-    {"regime", 0, required_argument, "R", "miit, cac or both (default: by the domain and the date)",
-     O_REGIME},
-    {"threat", 0, required_argument, "T",
-     "particularly_serious, serious, relatively_serious or some (grading criterion 1)", O_THREAT},
-    {"production-impact", 0, required_argument, "I",
-     "large_scale, fairly_large, partial or minor (industrial data)", O_IMPACT},
-    {"outage-scope", 0, required_argument, "S", "whole or main_function (a CIIO's outage)", O_SCOPE},
-    {"response-ended", 0, required_argument, "DATETIME", "when the emergency response ended", O_ENDED},
-    {"title", 0, required_argument, "TEXT", "a short name for the incident", O_TITLE},
+     "protection_department (default: processor)"},
+    {"regime", "R", "miit, cac or both (default: by the domain and the date)"},
+    {"threat", "T", "particularly_serious, serious, relatively_serious or some (grading criterion 1)"},
+    {"production-impact", "I", "large_scale, fairly_large, partial or minor (industrial data)"},
+    {"outage-scope", "S", "whole or main_function (a CIIO's outage)"},
+    {"response-ended", "DATETIME", "when the emergency response ended"},
+    {"title", "TEXT", "a short name for the incident"},
+};
+#define N_FACTS CLI_NOPTS(FACT_FLAGS)
+
+/* The options after --facts and the facts flags. */
+static const cli_option incident_more_options[] = {
     {"data", 0, required_argument, "SOURCE",
      "count the affected people by scanning SOURCE, e.g. the leaked files or tables (repeatable; a "
      "database URL is read in full)",
@@ -123,39 +104,53 @@ static const cli_option incident_options[] = {
     CLI_DUTY_DATA_ROWS,
     {"help", 'h', no_argument, NULL, "show this help", O_HELP},
 };
-#define N_OPTIONS (sizeof(incident_options) / sizeof(incident_options[0]))
 
-static void usage(FILE *f)
+/* The option table: --facts, the facts flags, the rest. Filled by
+ * incident_options_init at the start of cmd_incident (one thread). */
+static cli_option incident_options[1 + N_FACTS + CLI_NOPTS(incident_more_options)];
+
+static void incident_options_init(void)
 {
-	fputs("usage: shuan incident grade --facts F.yaml [--data SOURCE... | --from-scan RUN] [options]\n"
-	      "       shuan incident new [--facts F.yaml | fact flags] [--data SOURCE... | --from-scan RUN]\n"
-	      "       shuan incident list [--all]\n"
-	      "       shuan incident show ID\n"
-	      "       shuan incident update ID --event KIND [--at DATETIME] [--note TEXT | --level L | fact "
-	      "flags]\n"
-	      "       shuan incident close ID [--at DATETIME] [--note TEXT]\n"
-	      "       shuan incident report ID [--summary] [--out-dir DIR] [--format md|html|both]\n\n"
-	      "Grades a data security incident (数据安全事件) under the MIIT plan "
-	      "(工业和信息化领域数据安全事件\n"
-	      "应急预案) and/or the CAC's 国家网络安全事件报告管理办法 (from 2025-11-01): the level "
-	      "(特别重大/重大/\n"
-	      "较大/一般) with every criterion matched (the highest wins), the response level I-IV, the "
-	      "warning\n"
-	      "colour, and every deadline as an absolute time with the party to report to and its article.\n"
-	      "`new` stores the incident with an append-only timeline; `list` and `show` put overdue and\n"
-	      "due-soon deadlines first; `report` writes the report (附件2) or summary (附件3) documents in\n"
-	      "shuan's own template (the official templates' fields are not known) as Markdown and HTML.\n"
-	      "`new` with neither --facts nor fact flags asks questions on a terminal.\n"
-	      "Facts keys: docs/duty-engines.md. An unknown key, an unknown value, a negative count or a\n"
-	      "discovery in the future is an error naming the field.\n\n"
-	      "options:\n",
-	      f);
-	cli_options_help(f, incident_options, N_OPTIONS);
-	fputs("\nexit status: 0 ok, 1 (grade, show, list) one of your deadlines is overdue,\n"
-	      "2 usage or runtime error (bad input, a missing calendar year, the store).\n"
-	      "example: shuan incident grade --facts leak.yaml --as-of 2025-03-01T10:00+08:00\n",
-	      f);
+	size_t n = 0;
+	incident_options[n++] = (cli_option){
+	    "facts", 0, required_argument, "F.yaml", "the incident facts (grade, new, update)", O_FACTS};
+	for (size_t i = 0; i < N_FACTS; i++) {
+		const struct fact_flag *f = &FACT_FLAGS[i];
+		incident_options[n++] =
+		    (cli_option){f->name, 0, required_argument, f->metavar, f->help, O_FACT + (int)i};
+	}
+	memcpy(incident_options + n, incident_more_options, sizeof(incident_more_options));
 }
+
+static const cli_help incident_help = {
+    "usage: shuan incident grade --facts F.yaml [--data SOURCE... | --from-scan RUN] [options]\n"
+    "       shuan incident new [--facts F.yaml | fact flags] [--data SOURCE... | --from-scan RUN]\n"
+    "       shuan incident list [--all]\n"
+    "       shuan incident show ID\n"
+    "       shuan incident update ID --event KIND [--at DATETIME] [--note TEXT | --level L | fact "
+    "flags]\n"
+    "       shuan incident close ID [--at DATETIME] [--note TEXT]\n"
+    "       shuan incident report ID [--summary] [--out-dir DIR] [--format md|html|both]\n\n"
+    "Grades a data security incident (数据安全事件) under the MIIT plan "
+    "(工业和信息化领域数据安全事件\n"
+    "应急预案) and/or the CAC's 国家网络安全事件报告管理办法 (from 2025-11-01): the level "
+    "(特别重大/重大/\n"
+    "较大/一般) with every criterion matched (the highest wins), the response level I-IV, the "
+    "warning\n"
+    "colour, and every deadline as an absolute time with the party to report to and its article.\n"
+    "`new` stores the incident with an append-only timeline; `list` and `show` put overdue and\n"
+    "due-soon deadlines first; `report` writes the report (附件2) or summary (附件3) documents in\n"
+    "shuan's own template (the official templates' fields are not known) as Markdown and HTML.\n"
+    "`new` with neither --facts nor fact flags asks questions on a terminal.\n"
+    "Facts keys: docs/duty-engines.md. An unknown key, an unknown value, a negative count or a\n"
+    "discovery in the future is an error naming the field.\n\n"
+    "options:\n",
+    incident_options,
+    CLI_NOPTS(incident_options),
+    "\nexit status: 0 ok, 1 (grade, show, list) one of your deadlines is overdue,\n"
+    "2 usage or runtime error (bad input, a missing calendar year, the store).\n"
+    "example: shuan incident grade --facts leak.yaml --as-of 2025-03-01T10:00+08:00\n",
+};
 
 typedef struct iopts {
 	const char *facts, *event, *at, *note, *level, *out_dir;
@@ -171,12 +166,12 @@ static int parse(int argc, char **argv, iopts *o, bool want_id)
 {
 	char shortopts[64];
 	const struct option *lo =
-	    cli_options_build(incident_options, N_OPTIONS, shortopts, sizeof(shortopts));
+	    cli_options_build(incident_options, CLI_NOPTS(incident_options), shortopts, sizeof(shortopts));
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-		if (c >= O_DISCOVERED && c <= O_TITLE) {
-			o->fact[c - O_DISCOVERED] = optarg;
+		if (c >= O_FACT && c < O_FACT + (int)N_FACTS) {
+			o->fact[c - O_FACT] = optarg;
 			o->nfacts++;
 			continue;
 		}
@@ -209,14 +204,14 @@ static int parse(int argc, char **argv, iopts *o, bool want_id)
 			o->all = true;
 			break;
 		case O_HELP:
-			usage(stdout);
+			cli_help_print(stdout, &incident_help);
 			return -1;
 		default: {
 			int r = cli_duty_option(&o->d, c, optarg, "incident");
 			if (r == 1)
 				break;
 			if (r == 0)
-				usage(stderr);
+				cli_help_print(stderr, &incident_help);
 			return CLI_EXIT_ERROR;
 		}
 		}
@@ -260,9 +255,17 @@ static int yaml_kv(shuan_buf *b, const char *key, const char *value)
 /* The facts flags as YAML facts text. */
 static int flags_yaml(const iopts *o, shuan_buf *b)
 {
-	for (size_t i = 0; i < N_FACTS; i++)
-		if (o->fact[i] && yaml_kv(b, FACT_KEYS[i], o->fact[i]) != 0)
+	for (size_t i = 0; i < N_FACTS; i++) {
+		char key[32];
+		size_t k = 0;
+		if (!o->fact[i])
+			continue;
+		for (const char *p = FACT_FLAGS[i].name; *p && k + 1 < sizeof(key); p++)
+			key[k++] = *p == '-' ? '_' : *p;
+		key[k] = '\0';
+		if (yaml_kv(b, key, o->fact[i]) != 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -885,8 +888,9 @@ int cmd_incident(int argc, char **argv)
 	iopts o = {0};
 	const char *sub = argc > 1 ? argv[1] : NULL;
 	int k = -1, rc;
+	incident_options_init();
 	if (!sub || !strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
-		usage(sub ? stdout : stderr);
+		cli_help_print(sub ? stdout : stderr, &incident_help);
 		return sub ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 	}
 	for (int i = 0; subs[i]; i++)

@@ -43,32 +43,29 @@ static const cli_option inv_options[] = {
 	{"quiet", 'q', no_argument, NULL, "no messages about unreadable sources on stderr", OPT_QUIET},
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
-#define N_INV_OPTIONS (sizeof(inv_options) / sizeof(inv_options[0]))
 
-static void inv_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: shuan inventory [options] SOURCE...      the inventory of files, directories, databases\n"
-		"       shuan inventory merge [options] PARTIAL...   combine partial inventories of split runs\n"
-		"       shuan inventory list [--format text|json]    the recorded runs\n"
-		"       shuan inventory diff [RUN_A RUN_B] [--format text|json]\n"
-		"                                                    what changed (default: each source's last two runs)\n\n"
-		"Builds the 数据分类分级清单 (GB/T 43697-2024): for every table column or file field, what it\n"
-		"holds (detector or dictionary class: 民族, 宗教信仰, 婚姻状况, 性别, 学历, 政治面貌, 血型,\n"
-		"疾病/诊断, 职业, birth dates, ages), its Annex B category, whether it is (sensitive)\n"
-		"personal information, its grade (一般数据 with the profile's sub-level), and the basis.\n"
-		"People are counted per table, per source and overall (identifiers in one record are one\n"
-		"person; exact up to --max-exact, then an estimate with its error). shuan never says data\n"
-		"is important or core data: it lists 重要数据候选 with the reason.\n\n"
-		"SOURCE: a file or directory (CSV/TSV, JSON Lines, text; JSON, xlsx, docx and archives by\n"
-		"their findings), an SQLite file, sqlite:///path, postgresql://user@host:port/db?sslmode=...,\n"
-		"mysql://user@host:port/db. Tables are sampled (--sample N, default 1000 rows) unless --full.\n\n"
-		"options:\n");
-	cli_options_help(out, inv_options, N_INV_OPTIONS);
-	fprintf(out, "\nexit status: 0 no personal information found, 1 personal information found, 2 usage or\n"
-		     "runtime error, 3 some source or table could not be read (the inventory is incomplete;\n"
-		     "the report lists what and why).\n");
-}
+static const cli_help inv_help = {
+	"usage: shuan inventory [options] SOURCE...      the inventory of files, directories, databases\n"
+	"       shuan inventory merge [options] PARTIAL...   combine partial inventories of split runs\n"
+	"       shuan inventory list [--format text|json]    the recorded runs\n"
+	"       shuan inventory diff [RUN_A RUN_B] [--format text|json]\n"
+	"                                                    what changed (default: each source's last two runs)\n\n"
+	"Builds the 数据分类分级清单 (GB/T 43697-2024): for every table column or file field, what it\n"
+	"holds (detector or dictionary class: 民族, 宗教信仰, 婚姻状况, 性别, 学历, 政治面貌, 血型,\n"
+	"疾病/诊断, 职业, birth dates, ages), its Annex B category, whether it is (sensitive)\n"
+	"personal information, its grade (一般数据 with the profile's sub-level), and the basis.\n"
+	"People are counted per table, per source and overall (identifiers in one record are one\n"
+	"person; exact up to --max-exact, then an estimate with its error). shuan never says data\n"
+	"is important or core data: it lists 重要数据候选 with the reason.\n\n"
+	"SOURCE: a file or directory (CSV/TSV, JSON Lines, text; JSON, xlsx, docx and archives by\n"
+	"their findings), an SQLite file, sqlite:///path, postgresql://user@host:port/db?sslmode=...,\n"
+	"mysql://user@host:port/db. Tables are sampled (--sample N, default 1000 rows) unless --full.\n\n"
+	"options:\n",
+	inv_options, CLI_NOPTS(inv_options),
+	"\nexit status: 0 no personal information found, 1 personal information found, 2 usage or\n"
+	"runtime error, 3 some source or table could not be read (the inventory is incomplete;\n"
+	"the report lists what and why).\n",
+};
 
 static atomic_int g_cancel;
 
@@ -107,7 +104,7 @@ static int list_or_diff(int argc, char **argv, bool diff)
 		else if (!strcmp(argv[i], "--store") && i + 1 < argc)
 			store_opt = argv[++i];
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			inv_usage(stdout);
+			cli_help_print(stdout, &inv_help);
 			return CLI_EXIT_OK;
 		} else if (diff && argv[i][0] != '-' && npos < 2) {
 			char *end;
@@ -183,7 +180,7 @@ int cmd_inventory(int argc, char **argv)
 	}
 	cli_db_init(&dbc);
 	so.fingerprint_alg = SHUAN_FP_HMAC_SM3;
-	const struct option *longopts = cli_options_build(inv_options, N_INV_OPTIONS, shortopts, sizeof(shortopts));
+	const struct option *longopts = cli_options_build(inv_options, CLI_NOPTS(inv_options), shortopts, sizeof(shortopts));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
@@ -227,7 +224,7 @@ int cmd_inventory(int argc, char **argv)
 			break;
 		}
 		case OPT_HELP:
-			inv_usage(stdout);
+			cli_help_print(stdout, &inv_help);
 			exit_code = CLI_EXIT_OK;
 			goto cleanup;
 		default: {
@@ -235,7 +232,7 @@ int cmd_inventory(int argc, char **argv)
 			if (r < 0)
 				goto cleanup;
 			if (r == 0) {
-				inv_usage(stderr);
+				cli_help_print(stderr, &inv_help);
 				goto cleanup;
 			}
 		}
@@ -243,7 +240,7 @@ int cmd_inventory(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "shuan inventory: name the %s\n", merge ? "partial inventories to merge" : "sources (files, directories, database URLs)");
-		inv_usage(stderr);
+		cli_help_print(stderr, &inv_help);
 		goto cleanup;
 	}
 	if (!format)

@@ -17,22 +17,20 @@ static const cli_option keygen_options[] = {
 	{"force", 0, no_argument, NULL, "replace an existing key file (data encrypted with it can no longer be unmasked)", OPT_FORCE},
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
-#define N_KEYGEN_OPTIONS (sizeof(keygen_options) / sizeof(keygen_options[0]))
 
-static void keygen_usage(FILE *out)
-{
-	fprintf(out, "usage: shuan keygen [--force] FILE\n\n"
-		     "Creates a de-identification key (去标识化密钥) for shuan mask and shuan unmask: 256 bits from\n"
-		     "the operating system's random source, in FILE with mode 0600. Pseudonyms and surrogates\n"
-		     "are the same for the same value under the same key; encrypted values need it to be\n"
-		     "read again. Keep a copy somewhere safe. Prints the key's check value (it identifies\n"
-		     "the key in reports without revealing it).\n\n"
-		     "example:\n"
-		     "  shuan keygen ~/.config/shuan/mask.key\n\n"
-		     "options:\n");
-	cli_options_help(out, keygen_options, N_KEYGEN_OPTIONS);
-	fprintf(out, "\nexit status: 0 written, 2 usage or runtime error (e.g. the file exists).\n");
-}
+static const cli_help keygen_help = {
+	"usage: shuan keygen [--force] FILE\n\n"
+	"Creates a de-identification key (去标识化密钥) for shuan mask and shuan unmask: 256 bits from\n"
+	"the operating system's random source, in FILE with mode 0600. Pseudonyms and surrogates\n"
+	"are the same for the same value under the same key; encrypted values need it to be\n"
+	"read again. Keep a copy somewhere safe. Prints the key's check value (it identifies\n"
+	"the key in reports without revealing it).\n\n"
+	"example:\n"
+	"  shuan keygen ~/.config/shuan/mask.key\n\n"
+	"options:\n",
+	keygen_options, CLI_NOPTS(keygen_options),
+	"\nexit status: 0 written, 2 usage or runtime error (e.g. the file exists).\n",
+};
 
 int cmd_keygen(int argc, char **argv)
 {
@@ -40,21 +38,21 @@ int cmd_keygen(int argc, char **argv)
 	char shortopts[16], check[SHUAN_KEY_CHECK_LEN], err[512];
 	bool force = false;
 	int c;
-	const struct option *longopts = cli_options_build(keygen_options, N_KEYGEN_OPTIONS, shortopts, sizeof(shortopts));
+	const struct option *longopts = cli_options_build(keygen_options, CLI_NOPTS(keygen_options), shortopts, sizeof(shortopts));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_OUT: path = optarg; break;
 		case OPT_FORCE: force = true; break;
-		case OPT_HELP: keygen_usage(stdout); return CLI_EXIT_OK;
-		default: keygen_usage(stderr); return CLI_EXIT_ERROR;
+		case OPT_HELP: cli_help_print(stdout, &keygen_help); return CLI_EXIT_OK;
+		default: cli_help_print(stderr, &keygen_help); return CLI_EXIT_ERROR;
 		}
 	}
 	if (optind < argc && !path)
 		path = argv[optind++];
 	if (!path || optind < argc) {
 		fprintf(stderr, "shuan keygen: name the one key file to create\n");
-		keygen_usage(stderr);
+		cli_help_print(stderr, &keygen_help);
 		return CLI_EXIT_ERROR;
 	}
 	if (shuan_key_generate(path, force, check, err, sizeof(err)) != 0) {

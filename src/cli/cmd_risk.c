@@ -41,36 +41,33 @@ static const cli_option risk_options[] = {
 	CLI_DB_READ_OPTION_ROWS,
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
-#define N_RISK_OPTIONS (sizeof(risk_options) / sizeof(risk_options[0]))
 
-static void risk_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: shuan risk [options] TABLE\n"
-		"       shuan risk [options] DATABASE --table NAME\n\n"
-		"Re-identification risk (重识别风险) of a CSV/TSV table ('-' = standard input): the classes of\n"
-		"records sharing their quasi-identifiers, k (the smallest class), the records in classes\n"
-		"below the target k, distinct and entropy l-diversity of a sensitive attribute, and the\n"
-		"prosecutor, journalist and marketer risks as ARX computes them. Records whose\n"
-		"quasi-identifiers are all \"*\" are suppressed and left out. Tables larger than memory\n"
-		"are counted partition by partition on disk.\n"
-		"--suggest searches the generalisation lattice (birth dates, ages, GB/T 2260 address\n"
-		"levels, postcode prefixes, suppression) for the least generalised combination reaching\n"
-		"k with at most --max-suppression of the records suppressed, and writes it as a\n"
-		"shuan mask policy.\n"
-		"A database table (--table) is read in full as the CSV of its rows would be (a NULL is an\n"
-		"empty value) and gives the same figures and the same --suggest policy, which shuan mask\n"
-		"--table applies to it (--into a new table).\n\n"
-		"examples:\n"
-		"  shuan risk --qi 出生日期,性别,邮编 --sensitive 诊断 --k 5 patients.csv\n"
-		"  shuan risk --suggest --k 5 --max-suppression 0.02 --policy-out k5.yaml patients.csv\n"
-		"  shuan mask --policy k5.yaml patients.csv -o patients.k5.csv\n"
-		"  shuan risk --qi birth_date,sex,postcode --table public.patients postgresql://app@db:5432/his\n"
-		"  shuan risk --suggest --k 5 --policy-out k5.yaml --table public.patients postgresql://app@db:5432/his\n\n"
-		"options:\n");
-	cli_options_help(out, risk_options, N_RISK_OPTIONS);
-	fprintf(out, "\nexit status: 0 k reached (or a suggestion found), 1 k not reached (or none found), 2 error.\n");
-}
+static const cli_help risk_help = {
+	"usage: shuan risk [options] TABLE\n"
+	"       shuan risk [options] DATABASE --table NAME\n\n"
+	"Re-identification risk (重识别风险) of a CSV/TSV table ('-' = standard input): the classes of\n"
+	"records sharing their quasi-identifiers, k (the smallest class), the records in classes\n"
+	"below the target k, distinct and entropy l-diversity of a sensitive attribute, and the\n"
+	"prosecutor, journalist and marketer risks as ARX computes them. Records whose\n"
+	"quasi-identifiers are all \"*\" are suppressed and left out. Tables larger than memory\n"
+	"are counted partition by partition on disk.\n"
+	"--suggest searches the generalisation lattice (birth dates, ages, GB/T 2260 address\n"
+	"levels, postcode prefixes, suppression) for the least generalised combination reaching\n"
+	"k with at most --max-suppression of the records suppressed, and writes it as a\n"
+	"shuan mask policy.\n"
+	"A database table (--table) is read in full as the CSV of its rows would be (a NULL is an\n"
+	"empty value) and gives the same figures and the same --suggest policy, which shuan mask\n"
+	"--table applies to it (--into a new table).\n\n"
+	"examples:\n"
+	"  shuan risk --qi 出生日期,性别,邮编 --sensitive 诊断 --k 5 patients.csv\n"
+	"  shuan risk --suggest --k 5 --max-suppression 0.02 --policy-out k5.yaml patients.csv\n"
+	"  shuan mask --policy k5.yaml patients.csv -o patients.k5.csv\n"
+	"  shuan risk --qi birth_date,sex,postcode --table public.patients postgresql://app@db:5432/his\n"
+	"  shuan risk --suggest --k 5 --policy-out k5.yaml --table public.patients postgresql://app@db:5432/his\n\n"
+	"options:\n",
+	risk_options, CLI_NOPTS(risk_options),
+	"\nexit status: 0 k reached (or a suggestion found), 1 k not reached (or none found), 2 error.\n",
+};
 
 static atomic_int g_cancel;
 
@@ -165,7 +162,7 @@ int cmd_risk(int argc, char **argv)
 
 	memset(&r, 0, sizeof(r));
 	cli_db_init(&db);
-	const struct option *longopts = cli_options_build(risk_options, N_RISK_OPTIONS, shortopts, sizeof(shortopts));
+	const struct option *longopts = cli_options_build(risk_options, CLI_NOPTS(risk_options), shortopts, sizeof(shortopts));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
@@ -220,7 +217,7 @@ int cmd_risk(int argc, char **argv)
 			}
 			break;
 		case OPT_HELP:
-			risk_usage(stdout);
+			cli_help_print(stdout, &risk_help);
 			exit_code = CLI_EXIT_OK;
 			goto cleanup;
 		default: {
@@ -228,7 +225,7 @@ int cmd_risk(int argc, char **argv)
 			if (d == 1)
 				break;
 			if (d == 0)
-				risk_usage(stderr);
+				cli_help_print(stderr, &risk_help);
 			goto cleanup;
 		}
 		}
@@ -239,7 +236,7 @@ int cmd_risk(int argc, char **argv)
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "shuan risk: name one table ('-' for standard input)\n");
-		risk_usage(stderr);
+		cli_help_print(stderr, &risk_help);
 		goto cleanup;
 	}
 	const char *path = argv[optind];

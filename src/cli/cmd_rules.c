@@ -21,21 +21,19 @@ static const cli_option compile_options[] = {
 	{"exclude-detectors", 0, required_argument, "IDS", "all detectors but these", OPT_EXCLUDE_DETECTORS},
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
-#define N_COMPILE_OPTIONS (sizeof(compile_options) / sizeof(compile_options[0]))
 
-static void rules_usage(FILE *out)
-{
-	fprintf(out, "usage: shuan rules compile [options]\n\n"
-		     "Compiles the detectors' patterns once and writes them to the compiled-patterns\n"
-		     "cache, where 'shuan scan' finds them instead of compiling at every start. The\n"
-		     "cache is keyed by the rule files, the patterns, the shuan and Vectorscan versions\n"
-		     "and the CPU; a scan whose rules or machine differ compiles again. Pre-build it for\n"
-		     "a read-only installation and point scans at it with SHUAN_CACHE_DIR or --cache.\n\n"
-		     "options:\n");
-	cli_options_help(out, compile_options, N_COMPILE_OPTIONS);
-	fprintf(out, "\nexit status: 0 the cache holds the compiled patterns, 2 usage error, rules that\n"
-		     "do not load, or a cache directory that cannot be written.\n");
-}
+static const cli_help rules_help = {
+	"usage: shuan rules compile [options]\n\n"
+	"Compiles the detectors' patterns once and writes them to the compiled-patterns\n"
+	"cache, where 'shuan scan' finds them instead of compiling at every start. The\n"
+	"cache is keyed by the rule files, the patterns, the shuan and Vectorscan versions\n"
+	"and the CPU; a scan whose rules or machine differ compiles again. Pre-build it for\n"
+	"a read-only installation and point scans at it with SHUAN_CACHE_DIR or --cache.\n\n"
+	"options:\n",
+	compile_options, CLI_NOPTS(compile_options),
+	"\nexit status: 0 the cache holds the compiled patterns, 2 usage error, rules that\n"
+	"do not load, or a cache directory that cannot be written.\n",
+};
 
 static int cmd_rules_compile(int argc, char **argv)
 {
@@ -48,7 +46,7 @@ static int cmd_rules_compile(int argc, char **argv)
 	int c, exit_code = CLI_EXIT_ERROR;
 
 	const struct option *longopts =
-		cli_options_build(compile_options, N_COMPILE_OPTIONS, shortopts, sizeof(shortopts));
+		cli_options_build(compile_options, CLI_NOPTS(compile_options), shortopts, sizeof(shortopts));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
@@ -57,11 +55,11 @@ static int cmd_rules_compile(int argc, char **argv)
 		case OPT_DETECTORS: free(only); only = cli_split_ids(optarg); break;
 		case OPT_EXCLUDE_DETECTORS: free(exclude); exclude = cli_split_ids(optarg); break;
 		case OPT_HELP:
-			rules_usage(stdout);
+			cli_help_print(stdout, &rules_help);
 			exit_code = CLI_EXIT_OK;
 			goto cleanup;
 		default:
-			rules_usage(stderr);
+			cli_help_print(stderr, &rules_help);
 			goto cleanup;
 		}
 	}
@@ -109,11 +107,11 @@ int cmd_rules(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "compile"))
 		return cmd_rules_compile(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
-		rules_usage(stdout);
+		cli_help_print(stdout, &rules_help);
 		return CLI_EXIT_OK;
 	}
 	if (argc >= 2)
 		fprintf(stderr, "shuan rules: unknown subcommand '%s'\n", argv[1]);
-	rules_usage(stderr);
+	cli_help_print(stderr, &rules_help);
 	return CLI_EXIT_ERROR;
 }

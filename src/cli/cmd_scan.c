@@ -83,26 +83,24 @@ static const cli_option scan_options[] = {
 	CLI_DB_OPTION_ROWS,
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
-#define N_SCAN_OPTIONS (sizeof(scan_options) / sizeof(scan_options[0]))
 
-static void scan_usage(FILE *out)
-{
-	fprintf(out, "usage: shuan scan [options] [PATH|URL...]\n"
-		     "扫描文件、目录、标准输入或数据库中的个人信息与敏感个人信息（默认打码输出）\n\n"
-		     "Finds personal information (个人信息) and sensitive personal information (敏感个人信息)\n"
-		     "in files, directories (recursively) or standard input (no PATH, or '-').\n"
-		     "Reads text, CSV/TSV, JSON/JSON Lines, .xlsx cells and .docx text, and archives\n"
-		     "(.zip .tar .gz .bz2 .xz .zst .7z …, nested; members shown as a.zip!dir/x.log).\n"
-		     "Databases: sqlite:///path/app.db (an SQLite file in a directory is found by its header),\n"
-		     "postgresql://user@host:5432/db?sslmode=require, mysql://user@host:3306/db; each table\n"
-		     "is an input (SOURCE!schema.table), findings are located as schema.table.column with a\n"
-		     "row reference (the primary key, or its fingerprint when the key may be personal data).\n\n"
-		     "options:\n");
-	cli_options_help(out, scan_options, N_SCAN_OPTIONS);
-	fprintf(out, "\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or runtime error, an\n"
-		     "interruption (Ctrl-C, SIGTERM, SIGHUP), or inputs not read (see --fail-on-skip; a database\n"
-		     "named, or one of its tables, counts as named).\n");
-}
+static const cli_help scan_help = {
+	"usage: shuan scan [options] [PATH|URL...]\n"
+	"扫描文件、目录、标准输入或数据库中的个人信息与敏感个人信息（默认打码输出）\n\n"
+	"Finds personal information (个人信息) and sensitive personal information (敏感个人信息)\n"
+	"in files, directories (recursively) or standard input (no PATH, or '-').\n"
+	"Reads text, CSV/TSV, JSON/JSON Lines, .xlsx cells and .docx text, and archives\n"
+	"(.zip .tar .gz .bz2 .xz .zst .7z …, nested; members shown as a.zip!dir/x.log).\n"
+	"Databases: sqlite:///path/app.db (an SQLite file in a directory is found by its header),\n"
+	"postgresql://user@host:5432/db?sslmode=require, mysql://user@host:3306/db; each table\n"
+	"is an input (SOURCE!schema.table), findings are located as schema.table.column with a\n"
+	"row reference (the primary key, or its fingerprint when the key may be personal data).\n\n"
+	"options:\n",
+	scan_options, CLI_NOPTS(scan_options),
+	"\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or runtime error, an\n"
+	"interruption (Ctrl-C, SIGTERM, SIGHUP), or inputs not read (see --fail-on-skip; a database\n"
+	"named, or one of its tables, counts as named).\n",
+};
 
 /* Files of at least 4 parts are split into parts of PART_SIZE across jobs. */
 #define PART_SIZE (16ull << 20)
@@ -230,7 +228,7 @@ int cmd_scan(int argc, char **argv)
 	so.fingerprint_alg = SHUAN_FP_HMAC_SM3;
 	cli_db_init(&dbc);
 	src.db = &dbc.opt;
-	const struct option *longopts = cli_options_build(scan_options, N_SCAN_OPTIONS, shortopts, sizeof(shortopts));
+	const struct option *longopts = cli_options_build(scan_options, CLI_NOPTS(scan_options), shortopts, sizeof(shortopts));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
@@ -353,7 +351,7 @@ int cmd_scan(int argc, char **argv)
 			so.encoding = optarg;
 			break;
 		case OPT_HELP:
-			scan_usage(stdout);
+			cli_help_print(stdout, &scan_help);
 			exit_code = CLI_EXIT_OK;
 			goto cleanup;
 		default: {
@@ -361,7 +359,7 @@ int cmd_scan(int argc, char **argv)
 			if (r < 0)
 				goto cleanup;
 			if (r == 0) {
-				scan_usage(stderr);
+				cli_help_print(stderr, &scan_help);
 				goto cleanup;
 			}
 		}
@@ -375,7 +373,7 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (optind >= argc && isatty(STDIN_FILENO)) {
 		fprintf(stderr, "shuan scan: name the files or directories to scan, or pipe data in ('-')\n");
-		scan_usage(stderr);
+		cli_help_print(stderr, &scan_help);
 		goto cleanup;
 	}
 

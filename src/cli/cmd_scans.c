@@ -26,19 +26,17 @@ static const cli_option scans_options[] = {
 	{"limit", 0, required_argument, "N", "list the last N scans (default: 20; 0: all)", OPT_LIMIT},
 	{"help", 'h', no_argument, NULL, "show this help", OPT_HELP},
 };
-#define N_SCANS_OPTIONS (sizeof(scans_options) / sizeof(scans_options[0]))
 
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: shuan scans [options]              the scans recorded in the store\n"
-		     "       shuan scans show ID                 one scan: inputs, skips, findings per detector\n"
-		     "       shuan scans diff [A] B              what changed from scan A (default: the one before B) to B\n\n"
-		     "Lists past scans from the store (what `shuan scan` records unless --no-store) and\n"
-		     "compares two: inputs, bytes, findings, distinct values and sensitive PI per detector,\n"
-		     "skip reasons. The store keeps counts and masked names only.\n\noptions:\n");
-	cli_options_help(out, scans_options, N_SCANS_OPTIONS);
-	fprintf(out, "\nexit status: 0 ok, 2 usage error, unknown scan or store failure.\n");
-}
+static const cli_help scans_help = {
+	"usage: shuan scans [options]              the scans recorded in the store\n"
+	"       shuan scans show ID                 one scan: inputs, skips, findings per detector\n"
+	"       shuan scans diff [A] B              what changed from scan A (default: the one before B) to B\n\n"
+	"Lists past scans from the store (what `shuan scan` records unless --no-store) and\n"
+	"compares two: inputs, bytes, findings, distinct values and sensitive PI per detector,\n"
+	"skip reasons. The store keeps counts and masked names only.\n\noptions:\n",
+	scans_options, CLI_NOPTS(scans_options),
+	"\nexit status: 0 ok, 2 usage error, unknown scan or store failure.\n",
+};
 
 /* Writes one line of a targets list ("a\nb\n") as "a b". */
 static void targets_line(FILE *out, const char *t)
@@ -68,12 +66,10 @@ static void json_info(FILE *o, const shuan_scan_info *i)
 {
 	fprintf(o, "{\"id\":%lld,\"started\":", (long long)i->id);
 	shuan_json_cstring(o, i->started);
-	fputs(",\"finished\":", o);
-	shuan_json_cstring(o, i->finished);
+	shuan_json_field(o, ",\"finished\":", i->finished);
 	fprintf(o, ",\"elapsed_seconds\":%.3f,\"targets\":", i->elapsed);
 	shuan_json_cstring(o, i->targets);
-	fputs(",\"version\":", o);
-	shuan_json_cstring(o, i->version);
+	shuan_json_field(o, ",\"version\":", i->version);
 	fprintf(o,
 		",\"inputs\":{\"scanned\":%llu,\"skipped\":%llu},\"bytes\":%llu,\"findings\":%llu,\"sensitive\":%llu,"
 		"\"distinct_exact\":%s",
@@ -325,7 +321,7 @@ int cmd_scans(int argc, char **argv)
 	long long limit = 20;
 	int c, rc = CLI_EXIT_ERROR;
 
-	const struct option *longopts = cli_options_build(scans_options, N_SCANS_OPTIONS, shortopts, sizeof(shortopts));
+	const struct option *longopts = cli_options_build(scans_options, CLI_NOPTS(scans_options), shortopts, sizeof(shortopts));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
@@ -340,8 +336,8 @@ int cmd_scans(int argc, char **argv)
 			}
 			break;
 		}
-		case OPT_HELP: usage(stdout); return CLI_EXIT_OK;
-		default: usage(stderr); return CLI_EXIT_ERROR;
+		case OPT_HELP: cli_help_print(stdout, &scans_help); return CLI_EXIT_OK;
+		default: cli_help_print(stderr, &scans_help); return CLI_EXIT_ERROR;
 		}
 	}
 	if (strcmp(format, "text") && strcmp(format, "json")) {
@@ -356,7 +352,7 @@ int cmd_scans(int argc, char **argv)
 	if (!strcmp(sub, "show") ? nargs != 1 || !parse_id(args[0], &a)
 	    : !strcmp(sub, "diff") ? nargs < 1 || nargs > 2 || !parse_id(args[0], &a) || (nargs == 2 && !parse_id(args[1], &b))
 	    : strcmp(sub, "list") || nargs != 0) {
-		usage(stderr);
+		cli_help_print(stderr, &scans_help);
 		return CLI_EXIT_ERROR;
 	}
 	if (cli_store_dir(store_opt, store_dir, sizeof(store_dir)) != 0)

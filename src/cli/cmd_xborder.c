@@ -42,34 +42,30 @@ static const cli_option xborder_options[] = {
     CLI_DUTY_COMMON_ROWS,
     {"help", 'h', no_argument, NULL, "show this help", O_HELP},
 };
-#define N_OPTIONS (sizeof(xborder_options) / sizeof(xborder_options[0]))
 
-static void usage(FILE *f)
-{
-	fputs(
-	    "usage: shuan xborder assess --org ORG.yaml --transfer T.yaml [--data SOURCE...] [options]\n"
-	    "       shuan xborder record --org ORG.yaml --transfer T.yaml [--data SOURCE...] [options]\n"
-	    "       shuan xborder ledger [--year YYYY] [options]\n\n"
-	    "Decides the pathway of a cross-border transfer (数据出境) under the 促进和规范数据跨境流动规定\n"
-	    "and 网络数据安全管理条例 Art. 35: exempt (Arts. 3-6), standard contract or certification (Art. "
-	    "8)\n"
-	    "or CAC security assessment (Art. 7), with every condition checked and its article, the people\n"
-	    "since 1 January and how far each count is from the next threshold (warning at 90%), the duties\n"
-	    "that apply whatever the pathway (Art. 10) and an assessment's validity (Art. 9).\n\n"
-	    "  assess  judges the transfer; people already sent this year come from the ledger\n"
-	    "  record  judges it and adds it to the ledger (with the fingerprints of the people it covers)\n"
-	    "  ledger  lists a year's transfers and the distinct people since 1 January\n\n"
-	    "People: pi_people and spi_people in the transfer, or --data SOURCE... (files, directories,\n"
-	    "archives) that shuan scans to count distinct people with PI and with sensitive PI.\n"
-	    "Keys of ORG.yaml and T.yaml: docs/duty-engines.md. An unknown key is an error.\n\n"
-	    "options:\n",
-	    f);
-	cli_options_help(f, xborder_options, N_OPTIONS);
-	fputs("\nexit status: 0 exempt, 3 standard contract or certification, 4 security assessment,\n"
-	      "2 usage or runtime error (bad input, a missing calendar year, the store); ledger: 0 or 2.\n"
-	      "example: shuan xborder assess --org org.yaml --transfer t.yaml --as-of 2025-06-30\n",
-	      f);
-}
+static const cli_help xborder_help = {
+    "usage: shuan xborder assess --org ORG.yaml --transfer T.yaml [--data SOURCE...] [options]\n"
+    "       shuan xborder record --org ORG.yaml --transfer T.yaml [--data SOURCE...] [options]\n"
+    "       shuan xborder ledger [--year YYYY] [options]\n\n"
+    "Decides the pathway of a cross-border transfer (数据出境) under the 促进和规范数据跨境流动规定\n"
+    "and 网络数据安全管理条例 Art. 35: exempt (Arts. 3-6), standard contract or certification (Art. "
+    "8)\n"
+    "or CAC security assessment (Art. 7), with every condition checked and its article, the people\n"
+    "since 1 January and how far each count is from the next threshold (warning at 90%), the duties\n"
+    "that apply whatever the pathway (Art. 10) and an assessment's validity (Art. 9).\n\n"
+    "  assess  judges the transfer; people already sent this year come from the ledger\n"
+    "  record  judges it and adds it to the ledger (with the fingerprints of the people it covers)\n"
+    "  ledger  lists a year's transfers and the distinct people since 1 January\n\n"
+    "People: pi_people and spi_people in the transfer, or --data SOURCE... (files, directories,\n"
+    "archives) that shuan scans to count distinct people with PI and with sensitive PI.\n"
+    "Keys of ORG.yaml and T.yaml: docs/duty-engines.md. An unknown key is an error.\n\n"
+    "options:\n",
+    xborder_options,
+    CLI_NOPTS(xborder_options),
+    "\nexit status: 0 exempt, 3 standard contract or certification, 4 security assessment,\n"
+    "2 usage or runtime error (bad input, a missing calendar year, the store); ledger: 0 or 2.\n"
+    "example: shuan xborder assess --org org.yaml --transfer t.yaml --as-of 2025-06-30\n",
+};
 
 typedef struct xopts {
 	const char *org, *transfer, *year;
@@ -79,7 +75,8 @@ typedef struct xopts {
 static int parse(int argc, char **argv, xopts *o)
 {
 	char shortopts[64];
-	const struct option *lo = cli_options_build(xborder_options, N_OPTIONS, shortopts, sizeof(shortopts));
+	const struct option *lo =
+	    cli_options_build(xborder_options, CLI_NOPTS(xborder_options), shortopts, sizeof(shortopts));
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
@@ -94,14 +91,14 @@ static int parse(int argc, char **argv, xopts *o)
 			o->year = optarg;
 			break;
 		case O_HELP:
-			usage(stdout);
+			cli_help_print(stdout, &xborder_help);
 			return -1;
 		default: {
 			int r = cli_duty_option(&o->d, c, optarg, "xborder");
 			if (r == 1)
 				break;
 			if (r == 0)
-				usage(stderr);
+				cli_help_print(stderr, &xborder_help);
 			return CLI_EXIT_ERROR;
 		}
 		}
@@ -273,7 +270,7 @@ int cmd_xborder(int argc, char **argv)
 	int rc;
 	const char *sub = argc > 1 ? argv[1] : NULL;
 	if (!sub || !strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
-		usage(sub ? stdout : stderr);
+		cli_help_print(sub ? stdout : stderr, &xborder_help);
 		return sub ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 	}
 	if (strcmp(sub, "assess") && strcmp(sub, "record") && strcmp(sub, "ledger")) {

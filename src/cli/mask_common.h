@@ -1,6 +1,7 @@
 /*
  * cli/mask_common.h - what `shuan mask` and `shuan unmask` share: the option
- * ids, the parsed arguments, parsing and the run.
+ * ids, the parsed arguments, parsing (one option table and the --help text
+ * of both, in mask_common.c) and the run.
  */
 #ifndef SHUAN_CLI_MASK_COMMON_H
 #define SHUAN_CLI_MASK_COMMON_H
@@ -35,13 +36,17 @@ typedef struct cli_mask_args {
 	uint64_t max_record;
 } cli_mask_args;
 
-/* Parses argv with the command's option table. Returns -1 when the command
- * should run, else the exit code (help, usage error). */
-int cli_mask_parse(int argc, char **argv, const cli_option *opts, size_t nopts, cli_mask_args *a,
-		   void (*usage)(FILE *));
+/* Parses argv with mask's options, or unmask's when a->unmask is set.
+ * Returns -1 when the command should run, else the exit code (help, usage
+ * error). */
+int cli_mask_parse(int argc, char **argv, cli_mask_args *a);
 
 /* Loads rules, policy and key, masks (or unmasks) a->input into a->output,
  * writes the report. Returns the exit code. */
 int cli_mask_run(const cli_mask_args *a);
+
+/* The whole command: parses argv (as mask, or as unmask when `unmask`),
+ * runs, and releases the arguments. Returns the exit code. */
+int cli_mask_main(int argc, char **argv, bool unmask);
 
 #endif

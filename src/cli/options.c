@@ -40,3 +40,11 @@ void cli_options_help(FILE *out, const cli_option *opts, size_t n)
 		fprintf(out, "  %-30s %s\n", left, opts[i].help);
 	}
 }
+
+void cli_help_print(FILE *out, const cli_help *h)
+{
+	fputs(h->head, out);
+	cli_options_help(out, h->opts, h->nopts);
+	if (h->tail)
+		fputs(h->tail, out);
+}

@@ -1,6 +1,7 @@
 /*
  * cli/options.h - options are declared once, as data: the same table builds
- * the getopt_long array and the --help text (style guide 12).
+ * the getopt_long array and the --help text (style guide 12), which
+ * cli_help_print writes for every command.
  */
 #ifndef SHUAN_CLI_OPTIONS_H
 #define SHUAN_CLI_OPTIONS_H
@@ -23,5 +24,21 @@ const struct option *cli_options_build(const cli_option *opts, size_t n, char *s
 
 /* Prints "  -x, --name METAVAR   help" lines. */
 void cli_options_help(FILE *out, const cli_option *opts, size_t n);
+
+/* The number of rows of an option table (an array, not a pointer). */
+#define CLI_NOPTS(table) (sizeof(table) / sizeof((table)[0]))
+
+/* A command's --help as data, so every command prints it the same way:
+ * head (the usage lines and the description, ending in "options:\n"), the
+ * lines of the option table, then tail (exit status, examples; NULL: none). */
+typedef struct cli_help {
+	const char *head;
+	const cli_option *opts;
+	size_t nopts;
+	const char *tail;
+} cli_help;
+
+/* Prints h to out: head, the option lines, tail. */
+void cli_help_print(FILE *out, const cli_help *h);
 
 #endif

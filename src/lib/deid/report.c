@@ -50,10 +50,8 @@ static void write_input(const shuan_masker *m, const deid_input_report *ir, FILE
 {
 	const shuan_mask_result *r = &ir->res;
 	uint64_t sur = 0;
-	fputs("{\"input\":", out);
-	shuan_json_cstring(out, ir->path);
-	fputs(",\"output\":", out);
-	shuan_json_cstring(out, ir->output);
+	shuan_json_field(out, "{\"input\":", ir->path);
+	shuan_json_field(out, ",\"output\":", ir->output);
 	fprintf(out, ",\"ok\":%s,\"error\":", r->error[0] ? "false" : "true");
 	shuan_json_cstring(out, r->error[0] ? r->error : NULL);
 	fprintf(out, ",\"format\":\"%s\",\"encoding\":",
@@ -61,8 +59,7 @@ static void write_input(const shuan_masker *m, const deid_input_report *ir, FILE
 	            ? "xlsx"
 	            : shuan_format_name(r->format));
 	shuan_json_cstring(out, r->encoding);
-	fputs(",\"output_encoding\":", out);
-	shuan_json_cstring(out, r->output_encoding);
+	shuan_json_field(out, ",\"output_encoding\":", r->output_encoding);
 	fprintf(out,
 	        ",\"bytes_in\":%llu,\"bytes_out\":%llu,\"records\":%llu,\"masked\":%llu,\"invalid\":%llu,"
 	        "\"suppressed\":%llu,\"invalid_utf8\":%llu,\"fields\":[",
@@ -74,14 +71,11 @@ static void write_input(const shuan_masker *m, const deid_input_report *ir, FILE
 		const char *rule, *where;
 		const deid_action *a = count_action(m, c, &rule, &where);
 		bool is_sur = a && a->kind == ACT_SURROGATE;
-		fputs(i ? ",{\"field\":" : "{\"field\":", out);
-		shuan_json_cstring(out, c->field[0] ? c->field : NULL);
-		fputs(",\"detector\":", out);
-		shuan_json_cstring(out, c->det >= 0 ? m->rules->dets[c->det].info.id : NULL);
+		shuan_json_field(out, i ? ",{\"field\":" : "{\"field\":", c->field[0] ? c->field : NULL);
+		shuan_json_field(out, ",\"detector\":", c->det >= 0 ? m->rules->dets[c->det].info.id : NULL);
 		fprintf(out, ",\"rule\":\"%s\",\"where\":", rule);
 		shuan_json_cstring(out, where);
-		fputs(",\"action\":", out);
-		shuan_json_cstring(out, a ? a->spec : "decrypt");
+		shuan_json_field(out, ",\"action\":", a ? a->spec : "decrypt");
 		fprintf(out, ",\"count\":%llu,\"invalid\":%llu,\"surrogate\":%s}",
 		        (unsigned long long)c->count, (unsigned long long)c->invalid,
 		        is_sur ? "true" : "false");
