@@ -53,6 +53,31 @@ check "zone: the working-day deadline, end of the China day, shown in +02:00" jq
 I grade --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --threat some --pi-people 12000000 \
   --domain telecom --regime miit --as-of 2025-10-01T12:00+08:00 -f json > "$D/gf.json"
 check "flags: same level" jqt '.level == "major"' "$D/gf.json"
+# each of the 15 facts flags sets its facts key ('-' for '_'): the same grading as the YAML of all of them
+cat > "$D/all.yaml" <<'EOF'
+discovered: 2025-09-30T16:00:00+08:00
+type: leak
+data_grade: general
+pi_people: 12000000
+spi_people: 50000
+loss_cny: 1000
+outage_hours: 9
+domain: industrial
+role: processor
+regime: miit
+threat: some
+production_impact: minor
+outage_scope: main_function
+response_ended: 2025-09-30T20:00:00+08:00
+title: 客户库泄露
+EOF
+I grade --facts "$D/all.yaml" --as-of 2025-10-01T12:00+08:00 -f json > "$D/ga.json"
+I grade --discovered 2025-09-30T16:00:00+08:00 --type leak --data-grade general --pi-people 12000000 \
+  --spi-people 50000 --loss-cny 1000 --outage-hours 9 --domain industrial --role processor --regime miit \
+  --threat some --production-impact minor --outage-scope main_function \
+  --response-ended 2025-09-30T20:00:00+08:00 --title 客户库泄露 --as-of 2025-10-01T12:00+08:00 -f json > "$D/gb.json"
+check "flags: all 15 facts set" jqt '.facts | length == 15 and all(.[]; . != null)' "$D/gb.json"
+check "flags: the same grading as the YAML facts" cmp -s "$D/ga.json" "$D/gb.json"
 # 一般: nothing to report, exit 0
 I grade --discovered 2025-09-30T16:00+08:00 --type leak --data-grade general --threat some --pi-people 10 \
   --domain telecom --regime miit --as-of 2025-10-01 -f json > "$D/g3.json"; rc=$?
