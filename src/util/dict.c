@@ -15,6 +15,7 @@
 #include "util/dict.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,12 +34,27 @@ typedef struct entry {
 	const char *value;
 } entry;
 
+/* A text some key begins with: its bytes are the first len of key. */
+typedef struct prefix {
+	const char *key;
+	uint32_t len;
+	uint32_t kind; /* what shuan_dict_prefix returns: 2 a key itself, 1 only a beginning */
+} prefix;
+
 struct shuan_dict {
 	char *text;     /* owned file contents (NULL for from_keys) */
 	entry *entries; /* sorted by key */
 	size_t n;
 	uint32_t *slots; /* open-addressing index: entry index + 1, 0 = empty */
 	size_t mask;     /* slots - 1 (a power of two, at least twice n) */
+	/* every beginning of a key that ends on a whole character, indexed
+	 * the same way, built by the first shuan_dict_prefix (most runs never
+	 * ask, and the two division tables take milliseconds to index) */
+	pthread_once_t prefixes_once;
+	prefix *prefixes;
+	size_t nprefixes;
+	uint32_t *pslots;
+	size_t pmask;
 };
 
 /* The index's hash: 8 bytes at a time, multiply and fold (the tables are
@@ -63,21 +79,105 @@ static uint64_t key_hash(const char *k, size_t n)
 	return h ^ (h >> 29);
 }
 
-static int build_index(shuan_dict *d)
+/* True when s[0..n) ends with a whole UTF-8 character (by its lead byte;
+ * ASCII counts), so that in a valid UTF-8 key the next byte would begin
+ * another character. */
+static bool ends_on_char(const char *s, size_t n)
+{
+	size_t j = n;
+	while (j > 0 && n - j < 3 && ((unsigned char)s[j - 1] & 0xC0) == 0x80)
+		j--;
+	if (j == 0)
+		return false;
+	unsigned char lead = (unsigned char)s[j - 1];
+	size_t seq = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : (lead & 0xF8) == 0xF0 ? 4 : 0;
+	return seq && j - 1 + seq == n;
+}
+
+/* The lengths of key e at which a prefix is indexed: every length at which
+ * a query that ends on a whole character can match it. */
+static bool prefix_boundary(const entry *e, size_t l)
+{
+	return l == e->klen || ((unsigned char)e->key[l] & 0xC0) != 0x80 || ends_on_char(e->key, l);
+}
+
+static int index_slots(uint32_t **slots, size_t *mask, size_t n)
 {
 	size_t cap = 16;
-	while (cap < 2 * d->n)
+	while (cap < 2 * n)
 		cap *= 2;
-	if (d->n >= UINT32_MAX || !(d->slots = shuan_calloc(cap, sizeof(*d->slots))))
+	if (n >= UINT32_MAX || !(*slots = shuan_calloc(cap, sizeof(**slots))))
 		return SHUAN_ENOMEM;
-	d->mask = cap - 1;
-	for (size_t i = 0; i < d->n; i++) {
-		size_t j = (size_t)key_hash(d->entries[i].key, d->entries[i].klen) & d->mask;
-		while (d->slots[j])
-			j = (j + 1) & d->mask;
-		d->slots[j] = (uint32_t)(i + 1);
+	*mask = cap - 1;
+	return SHUAN_OK;
+}
+
+static void slot_add(uint32_t *slots, size_t mask, const char *key, size_t len, size_t i)
+{
+	size_t j = (size_t)key_hash(key, len) & mask;
+	while (slots[j])
+		j = (j + 1) & mask;
+	slots[j] = (uint32_t)(i + 1);
+}
+
+/* Keys are sorted, so the keys that begin with one text are neighbours: a
+ * prefix is new unless the previous key begins with it too, and the first
+ * key with a prefix is the prefix itself when that is a key. Passes: 0
+ * counts, 1 fills. */
+static int build_prefixes(shuan_dict *d)
+{
+	if (d->n == 0)
+		return SHUAN_OK;
+	for (int pass = 0; pass < 2; pass++) {
+		d->nprefixes = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			const entry *e = &d->entries[i];
+			size_t shared = 0; /* bytes the previous key begins with too */
+			if (i)
+				while (shared < e->klen && shared < d->entries[i - 1].klen &&
+				       d->entries[i - 1].key[shared] == e->key[shared])
+					shared++;
+			for (size_t l = shared + 1; l <= e->klen; l++) {
+				if (!prefix_boundary(e, l))
+					continue;
+				if (pass) {
+					d->prefixes[d->nprefixes] = (prefix){e->key, (uint32_t)l, l == e->klen ? 2u : 1u};
+					slot_add(d->pslots, d->pmask, e->key, l, d->nprefixes);
+				}
+				d->nprefixes++;
+			}
+		}
+		if (pass == 0 && (d->nprefixes >= UINT32_MAX ||
+				  !(d->prefixes = shuan_calloc(d->nprefixes ? d->nprefixes : 1, sizeof(prefix))) ||
+				  index_slots(&d->pslots, &d->pmask, d->nprefixes)))
+			return SHUAN_ENOMEM;
 	}
 	return SHUAN_OK;
+}
+
+static int build_index(shuan_dict *d)
+{
+	if (index_slots(&d->slots, &d->mask, d->n))
+		return SHUAN_ENOMEM;
+	for (size_t i = 0; i < d->n; i++)
+		slot_add(d->slots, d->mask, d->entries[i].key, d->entries[i].klen, i);
+	return SHUAN_OK;
+}
+
+/* pthread_once passes no argument: the dictionary being indexed, per
+ * thread (one once-call runs at a time per dictionary, in its caller's
+ * thread). */
+static _Thread_local shuan_dict *indexing;
+
+static void index_prefixes(void)
+{
+	shuan_dict *d = indexing;
+	if (build_prefixes(d)) { /* out of memory: lookups fall back to the binary search */
+		shuan_free(d->pslots);
+		shuan_free(d->prefixes);
+		d->pslots = NULL;
+		d->prefixes = NULL;
+	}
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -88,6 +188,15 @@ static int cmp_entry(const void *a, const void *b)
 	if (c)
 		return c;
 	return (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+static shuan_dict *new_dict(void)
+{
+	static const pthread_once_t once = PTHREAD_ONCE_INIT;
+	shuan_dict *d = shuan_calloc(1, sizeof(*d));
+	if (d)
+		d->prefixes_once = once;
+	return d;
 }
 
 /* Writes "path:line: msg" (or "path: msg" when line is 0) into errbuf. */
@@ -177,7 +286,7 @@ int shuan_dict_load(shuan_dict **out, const char *path, char *errbuf, size_t err
 {
 	*out = NULL;
 	size_t len = 0;
-	shuan_dict *d = shuan_calloc(1, sizeof(*d));
+	shuan_dict *d = new_dict();
 	if (!d)
 		return SHUAN_ENOMEM;
 	int rc = read_file(&d->text, &len, path, errbuf, errlen);
@@ -204,7 +313,7 @@ cleanup:
 int shuan_dict_from_keys(shuan_dict **out, const char *const *keys, size_t n)
 {
 	*out = NULL;
-	shuan_dict *d = shuan_calloc(1, sizeof(*d));
+	shuan_dict *d = new_dict();
 	if (!d)
 		return SHUAN_ENOMEM;
 	size_t total = 1;
@@ -239,6 +348,8 @@ void shuan_dict_free(shuan_dict *d)
 	if (!d)
 		return;
 	shuan_free(d->slots);
+	shuan_free(d->pslots);
+	shuan_free(d->prefixes);
 	shuan_free(d->entries);
 	shuan_free(d->text);
 	shuan_free(d);
@@ -260,6 +371,18 @@ int shuan_dict_prefix(const shuan_dict *d, const char *key, size_t len)
 {
 	if (!d || !key || d->n == 0)
 		return 0;
+	indexing = (shuan_dict *)d; /* the index is built once, behind the const view */
+	pthread_once(&((shuan_dict *)d)->prefixes_once, index_prefixes);
+	if (d->pslots && len && ends_on_char(key, len)) {
+		/* one probe: every such beginning of a key is indexed */
+		for (size_t j = (size_t)key_hash(key, len) & d->pmask; d->pslots[j]; j = (j + 1) & d->pmask) {
+			const prefix *p = &d->prefixes[d->pslots[j] - 1];
+			if (p->len == len && !memcmp(p->key, key, len))
+				return (int)p->kind;
+		}
+		return 0;
+	}
+	/* a query cut inside a character: the first key not below it */
 	entry k = {key, len, NULL};
 	size_t lo = 0, hi = d->n;
 	while (lo < hi) { /* the first entry not below key */

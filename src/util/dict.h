@@ -35,8 +35,10 @@ static inline bool shuan_dict_has(const shuan_dict *d, const char *key, size_t l
 }
 
 /* Prefix lookup of key[0..len): 2 when it is a key, 1 when it is not but
- * some key begins with it, 0 otherwise (one binary search; lets a caller
- * find the longest key at a position without trying every length). */
+ * some key begins with it, 0 otherwise; lets a caller find the longest key
+ * at a position by growing the length until 0. One hash probe when key
+ * ends on a whole UTF-8 character (every such beginning of a key is
+ * indexed when the table is built), else one binary search. */
 int shuan_dict_prefix(const shuan_dict *d, const char *key, size_t len);
 
 size_t shuan_dict_size(const shuan_dict *d);

@@ -118,6 +118,63 @@ static void test_prefix(void **state)
 	shuan_dict_free(d);
 }
 
+/* What shuan_dict_prefix must say, by looking at every key. */
+static int prefix_by_scan(const shuan_dict *d, const char *q, size_t len)
+{
+	int best = 0;
+	for (size_t i = 0; i < shuan_dict_size(d); i++) {
+		const char *k = shuan_dict_key(d, i);
+		size_t kl = strlen(k);
+		if (kl >= len && !memcmp(k, q, len))
+			best = kl == len ? 2 : best > 1 ? best : 1;
+	}
+	return best;
+}
+
+/* The hashed prefix index against a scan of every key, on the two tables
+ * the address validator walks: every byte length of texts that begin with
+ * a key, run past it, or stop inside a character. */
+static void test_prefix_index_real(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"division_names.txt", "townships.tsv"};
+	static const char *const tails[] = {"", "区", "路90号", "镇陶家村", "\xe6", "x"};
+	for (size_t f = 0; f < 2; f++) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/data/%s", SHUAN_TEST_RULES_DIR, files[f]);
+		shuan_dict *d = NULL;
+		assert_int_equal(shuan_dict_load(&d, path, NULL, 0), 0);
+		size_t checked = 0;
+		for (size_t i = 0; i < shuan_dict_size(d); i += shuan_dict_size(d) / 32 + 1)
+			for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
+				char q[256];
+				snprintf(q, sizeof(q), "%s%s", shuan_dict_key(d, i), tails[t]);
+				for (size_t l = 1; l <= strlen(q); l++, checked++)
+					if (shuan_dict_prefix(d, q, l) != prefix_by_scan(d, q, l))
+						fail_msg("%s: prefix of %zu bytes of key %zu: %d, expected %d", files[f], l, i,
+							 shuan_dict_prefix(d, q, l), prefix_by_scan(d, q, l));
+			}
+		assert_true(checked > 1000);
+		shuan_dict_free(d);
+	}
+}
+
+/* The index is built on the first prefix lookup; when that runs out of
+ * memory the lookups still answer (by binary search). */
+static void test_prefix_index_no_memory(void **state)
+{
+	(void)state;
+	const char *keys[] = {"杭州市", "杭州", "萧山区", "义桥镇"};
+	shuan_dict *d = NULL;
+	assert_int_equal(shuan_dict_from_keys(&d, keys, 4), 0);
+	shuan_alloc_fail_after(1);
+	assert_int_equal(shuan_dict_prefix(d, "杭州", strlen("杭州")), 2);
+	shuan_alloc_fail_after(0);
+	assert_int_equal(shuan_dict_prefix(d, "杭", strlen("杭")), 1);
+	assert_int_equal(shuan_dict_prefix(d, "萧山区义", strlen("萧山区义")), 0);
+	shuan_dict_free(d);
+}
+
 static void test_alloc_failures(void **state)
 {
 	(void)state;
@@ -195,7 +252,8 @@ int main(void)
 	    cmocka_unit_test(test_load_lookup),    cmocka_unit_test(test_empty_and_missing),
 	    cmocka_unit_test(test_long_line),      cmocka_unit_test(test_from_keys),
 	    cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_real_tables),
-	    cmocka_unit_test(test_prefix),
+	    cmocka_unit_test(test_prefix),         cmocka_unit_test(test_prefix_index_real),
+	    cmocka_unit_test(test_prefix_index_no_memory),
 	    cmocka_unit_test(test_vdata_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,13 +59,24 @@ static void run_all(const char *data, size_t len, size_t start, size_t end, bool
 	free(buf);
 }
 
-/* The lead-byte index only rules words out: an indexed list finds exactly
- * what the plain scan of its words finds, at every offset, for one-byte,
- * ASCII and Han words, and at the end of the text. */
+/* The first word of l (in list order) that s[0..n) begins with: what
+ * shuan_words_at must return, by the plainest comparison. */
+static size_t words_at_by_memcmp(const shuan_wordlist *l, const char *s, size_t n)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->v[i]) <= n && !memcmp(s, l->v[i], strlen(l->v[i])))
+			return strlen(l->v[i]);
+	return 0;
+}
+
+/* The lead-byte index and the two-byte pre-check only rule words out: an
+ * indexed list and a plain one find exactly what comparing every word
+ * finds, at every offset, for one-byte, ASCII and Han words (some sharing
+ * their first two bytes), and at the end of the text. */
 static void test_words_index(void **state)
 {
 	(void)state;
-	static const char *const words[] = {"号院", "号", "栋", "ab", "x", "\xE9\x99\x84"};
+	static const char *const words[] = {"号院", "号", "栋", "ab", "x", "\xE9\x99\x84", "\xE9\x99\x85", "a"};
 	shuan_wordlist plain = {"t", words, sizeof(words) / sizeof(words[0]), false, {0}, {0}};
 	shuan_wordlist idx = plain;
 	shuan_wordlist_index(&idx);
@@ -76,6 +87,7 @@ static void test_words_index(void **state)
 		for (size_t m = 1; m <= n - i; m++) {
 			size_t a = shuan_words_at(&plain, text + i, m), b = shuan_words_at(&idx, text + i, m);
 			assert_int_equal(a, b);
+			assert_int_equal(a, words_at_by_memcmp(&plain, text + i, m));
 			found += a > 0;
 		}
 	assert_true(found > 0);

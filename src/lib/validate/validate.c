@@ -86,7 +86,9 @@ size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n)
 	}
 	for (size_t i = 0; i < l->n; i++) {
 		const char *w = l->v[i];
-		if (w[0] != s[0])
+		/* two bytes first: the words of a list often share the lead byte
+		 * of their Han characters */
+		if (w[0] != s[0] || (w[1] && (n < 2 || w[1] != s[1])))
 			continue;
 		size_t k = strlen(w);
 		if (k <= n && !memcmp(s, w, k))
