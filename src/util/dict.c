@@ -367,15 +367,17 @@ const char *shuan_dict_get(const shuan_dict *d, const char *key, size_t len)
 	return NULL;
 }
 
-int shuan_dict_prefix(const shuan_dict *d, const char *key, size_t len)
+/* shuan_dict_prefix with the caller's share done: h is key_hash(key, len)
+ * and whole whether key ends on a whole character. */
+static int prefix_in(const shuan_dict *d, const char *key, size_t len, uint64_t h, bool whole)
 {
 	if (!d || !key || d->n == 0)
 		return 0;
 	indexing = (shuan_dict *)d; /* the index is built once, behind the const view */
 	pthread_once(&((shuan_dict *)d)->prefixes_once, index_prefixes);
-	if (d->pslots && len && ends_on_char(key, len)) {
+	if (d->pslots && whole) {
 		/* one probe: every such beginning of a key is indexed */
-		for (size_t j = (size_t)key_hash(key, len) & d->pmask; d->pslots[j]; j = (j + 1) & d->pmask) {
+		for (size_t j = (size_t)h & d->pmask; d->pslots[j]; j = (j + 1) & d->pmask) {
 			const prefix *p = &d->prefixes[d->pslots[j] - 1];
 			if (p->len == len && !memcmp(p->key, key, len))
 				return (int)p->kind;
@@ -395,6 +397,20 @@ int shuan_dict_prefix(const shuan_dict *d, const char *key, size_t len)
 	if (lo == d->n || d->entries[lo].klen < len || memcmp(d->entries[lo].key, key, len))
 		return 0;
 	return d->entries[lo].klen == len ? 2 : 1;
+}
+
+int shuan_dict_prefix(const shuan_dict *d, const char *key, size_t len)
+{
+	bool whole = key && len && ends_on_char(key, len);
+	return prefix_in(d, key, len, whole ? key_hash(key, len) : 0, whole);
+}
+
+void shuan_dict_prefix_n(const shuan_dict *const *d, size_t n, const char *key, size_t len, int *out)
+{
+	bool whole = key && len && ends_on_char(key, len);
+	uint64_t h = whole ? key_hash(key, len) : 0;
+	for (size_t i = 0; i < n; i++)
+		out[i] = d[i] ? prefix_in(d[i], key, len, h, whole) : 0;
 }
 
 size_t shuan_dict_size(const shuan_dict *d)

@@ -41,6 +41,10 @@ static inline bool shuan_dict_has(const shuan_dict *d, const char *key, size_t l
  * indexed when the table is built), else one binary search. */
 int shuan_dict_prefix(const shuan_dict *d, const char *key, size_t len);
 
+/* shuan_dict_prefix of one text in n tables at once, hashed once: out[i]
+ * is table i's answer (0 for a NULL table). */
+void shuan_dict_prefix_n(const shuan_dict *const *d, size_t n, const char *key, size_t len, int *out);
+
 size_t shuan_dict_size(const shuan_dict *d);
 
 /* The i-th key in sorted order (0 <= i < size), for iteration. */

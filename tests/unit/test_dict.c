@@ -159,6 +159,31 @@ static void test_prefix_index_real(void **state)
 	}
 }
 
+/* Two tables under one hash answer as each would alone, a NULL table 0. */
+static void test_prefix_n(void **state)
+{
+	(void)state;
+	const char *a_keys[] = {"杭州市", "杭州", "萧山区"}, *b_keys[] = {"义桥镇", "杭州湾街道", "x"};
+	shuan_dict *a = NULL, *b = NULL;
+	assert_int_equal(shuan_dict_from_keys(&a, a_keys, 3), 0);
+	assert_int_equal(shuan_dict_from_keys(&b, b_keys, 3), 0);
+	const shuan_dict *both[3] = {a, b, NULL};
+	static const char *const q[] = {"杭", "杭州", "杭州湾", "杭州市", "义桥", "萧山区义桥镇", "xy", "\xe6\x9d"};
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		int out[3] = {-1, -1, -1};
+		shuan_dict_prefix_n(both, 3, q[i], strlen(q[i]), out);
+		assert_int_equal(out[0], shuan_dict_prefix(a, q[i], strlen(q[i])));
+		assert_int_equal(out[1], shuan_dict_prefix(b, q[i], strlen(q[i])));
+		assert_int_equal(out[2], 0);
+	}
+	int out[2];
+	shuan_dict_prefix_n(both, 2, "杭州湾", strlen("杭州湾"), out);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(out[1], 1);
+	shuan_dict_free(a);
+	shuan_dict_free(b);
+}
+
 /* The index is built on the first prefix lookup; when that runs out of
  * memory the lookups still answer (by binary search). */
 static void test_prefix_index_no_memory(void **state)
@@ -253,7 +278,7 @@ int main(void)
 	    cmocka_unit_test(test_long_line),      cmocka_unit_test(test_from_keys),
 	    cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_real_tables),
 	    cmocka_unit_test(test_prefix),         cmocka_unit_test(test_prefix_index_real),
-	    cmocka_unit_test(test_prefix_index_no_memory),
+	    cmocka_unit_test(test_prefix_index_no_memory), cmocka_unit_test(test_prefix_n),
 	    cmocka_unit_test(test_vdata_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -371,7 +371,7 @@ static void *read_part(void *arg)
 {
 	db_part *p = arg;
 	shuan_row_source rs = {p->source, p->name, p->t->ncols, p->t->cols, rows_next, p->rows};
-	shuan_table_sink sink = {shuan_inv__sink_finding, shuan_inv__sink_value, shuan_inv__sink_row_done, &p->k};
+	shuan_table_sink sink = {shuan_inv__sink_finding, shuan_inv__sink_value, shuan_inv__sink_row_done, &p->k, true};
 	memset(&p->res, 0, sizeof(p->res));
 	p->res.cols = p->stats;
 	p->rc = shuan_table__scan(p->s, &rs, &sink, &p->res);

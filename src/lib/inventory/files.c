@@ -638,7 +638,7 @@ static int add_rows(shuan_inventory *inv, size_t si, const char *path, file_kind
 	{
 		shuan_row_source rs = {SHUAN_VEC_AT(&inv->sources, inv_source, si).source, path, f.ncols, f.cols, file_next,
 				       &f};
-		shuan_table_sink sink = {shuan_inv__sink_finding, shuan_inv__sink_value, shuan_inv__sink_row_done, &k};
+		shuan_table_sink sink = {shuan_inv__sink_finding, shuan_inv__sink_value, shuan_inv__sink_row_done, &k, true};
 		res.cols = stats;
 		rc = shuan_table__scan(s, &rs, &sink, &res);
 	}

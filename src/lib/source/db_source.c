@@ -141,7 +141,7 @@ int shuan_db__scan_source(shuan_scanner *s, const char *path, const shuan_db_opt
 		shuan_table_result res;
 		shuan_table_column_stats *cols;
 		struct relay relay = {fcb, ud};
-		shuan_table_sink sink = {relay_finding, NULL, NULL, &relay};
+		shuan_table_sink sink = {relay_finding, NULL, NULL, &relay, false};
 		char input[1200], table[600];
 		int trc;
 

@@ -348,12 +348,16 @@ static int on_finding(const shuan_finding *f, void *ud)
 	}
 	if (k < ts->nkey)
 		p->key_is_pi = true;
-	snprintf(ts->location, sizeof(ts->location), "%s.%s", ts->src->table, ts->src->cols[c].name);
 	g.path = ts->src->path;
 	g.line = p->row;
 	g.field = ts->src->cols[c].name;
-	g.location = ts->location;
-	g.row = row_ref(ts, p);
+	g.location = NULL;
+	g.row = NULL;
+	if (!ts->sink || !ts->sink->no_locations) {
+		snprintf(ts->location, sizeof(ts->location), "%s.%s", ts->src->table, ts->src->cols[c].name);
+		g.location = ts->location;
+		g.row = row_ref(ts, p);
+	}
 	ts->res->findings++;
 	if (ts->res->cols)
 		ts->res->cols[c].findings++;

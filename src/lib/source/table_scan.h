@@ -62,6 +62,11 @@ typedef struct shuan_table_sink {
 	/* Row `row` is finished: every finding in it was delivered. */
 	void (*row_done)(void *ud, uint64_t row, unsigned flags);
 	void *ud;
+	/* The sink reads neither f->location nor f->row (the inventory counts,
+	 * it does not locate): they are left NULL and not built, which spares
+	 * two formatted strings a finding, and an HMAC when the key is a
+	 * fingerprint. */
+	bool no_locations;
 } shuan_table_sink;
 
 typedef struct shuan_table_column_stats {

@@ -40,6 +40,11 @@
 
 static const char *const CN_NUMERALS = "〇零一二三四五六七八九十百千甲乙丙";
 
+/* The detector's word lists, looked up by name once per validation. */
+typedef struct addr_words {
+	const shuan_wordlist *road, *village, *unit, *estate, *building, *stop;
+} addr_words;
+
 /* True when the char ending at s+j (exclusive) is a digit or a Chinese numeral. */
 static bool number_before(const char *s, size_t j, size_t min)
 {
@@ -72,22 +77,29 @@ static long road_structure(const shuan_wordlist *road, const char *s, size_t n, 
 }
 
 /* Bytes of the longest division or township name at s (2 characters or
- * more), or 0; *township tells which table had it. Lengths grow while some
- * name begins with the text, so most positions cost one lookup a table. */
+ * more), or 0; *township tells which table had it. Lengths grow a
+ * character at a time while some name begins with the text, so most
+ * positions cost one lookup (both tables under one hash). */
 static size_t division_at(const shuan_vdata *d, const char *s, size_t n, bool *township)
 {
-	size_t p[NAME_MAX_CHARS + 1], best = 0;
-	size_t k = shuan_validate__han_offsets(s, n, p, NAME_MAX_CHARS);
-	bool in_names = true, in_towns = true;
-	for (size_t c = 2; c <= k && (in_names || in_towns); c++) {
-		int a = in_names ? shuan_dict_prefix(d->division_names, s, p[c]) : 0;
-		int b = in_towns ? shuan_dict_prefix(d->townships, s, p[c]) : 0;
-		in_names = a > 0;
-		in_towns = b > 0;
-		if (a == 2 || b == 2) {
-			best = p[c];
-			*township = a != 2;
+	const shuan_dict *tables[2] = {d->division_names, d->townships};
+	size_t best = 0, at = shuan_validate__han_run(s, n, 1, NULL);
+	for (size_t c = 2; at && c <= NAME_MAX_CHARS; c++) {
+		size_t l = shuan_validate__han_run(s + at, n - at, 1, NULL);
+		if (!l)
+			break;
+		at += l;
+		int in[2];
+		shuan_dict_prefix_n(tables, 2, s, at, in);
+		if (!in[0] && !in[1])
+			break;
+		if (in[0] == 2 || in[1] == 2) {
+			best = at;
+			*township = in[0] != 2;
 		}
+		/* a table no name of which begins with the text is not asked again */
+		tables[0] = in[0] ? tables[0] : NULL;
+		tables[1] = in[1] ? tables[1] : NULL;
 	}
 	return best;
 }
@@ -154,16 +166,15 @@ static size_t number_unit(const shuan_wordlist *unit, const char *s, size_t n)
  * village marker, no stop word in either (召开乡村 is a meeting). The
  * shortest such name is taken (洪源村村民 is 洪源村). Returns the bytes
  * taken, or 0. */
-static size_t place_name(const shuan_words *w, const char *s, size_t n)
+static size_t place_name(const addr_words *w, const char *s, size_t n)
 {
-	const shuan_wordlist *village = shuan_words_get(w, "village");
 	size_t p[TAIL_NAME_MAX + 2];
 	size_t k = shuan_validate__han_offsets(s, n, p, TAIL_NAME_MAX + 1);
 	for (size_t c = 1; c < k; c++) {
-		size_t m = shuan_words_at(village, s + p[c], n - p[c]);
+		size_t m = shuan_words_at(w->village, s + p[c], n - p[c]);
 		if (!m)
 			continue;
-		return has_word(shuan_words_get(w, "not_in_name"), s, p[c] + m) ? 0 : p[c] + m;
+		return has_word(w->stop, s, p[c] + m) ? 0 : p[c] + m;
 	}
 	return 0;
 }
@@ -185,19 +196,17 @@ static bool ends_with(const shuan_wordlist *l, const char *s, size_t n)
  * unit must mark a building (words.building: 栋, 单元, 号楼 …): 发布43号
  * is a typhoon, 地铁3号 a metro line. Returns the name's bytes (the number
  * is the next segment), or 0. */
-static size_t name_before_number(const shuan_words *w, const char *s, size_t n)
+static size_t name_before_number(const addr_words *w, const char *s, size_t n)
 {
-	const shuan_wordlist *unit = shuan_words_get(w, "unit");
-	const shuan_wordlist *building = shuan_words_get(w, "building");
 	size_t p[TAIL_NAME_MAX + 1];
 	size_t k = shuan_validate__han_offsets(s, n, p, TAIL_NAME_MAX);
 	for (size_t c = k; c >= 2; c--) {
-		size_t u = number_unit(unit, s + p[c], n - p[c]);
+		size_t u = number_unit(w->unit, s + p[c], n - p[c]);
 		if (!u)
 			continue;
-		if (has_word(shuan_words_get(w, "not_in_name"), s, p[c]))
+		if (has_word(w->stop, s, p[c]))
 			return 0;
-		if (ends_with(shuan_words_get(w, "estate"), s, p[c]) || number_unit(building, s + p[c], n - p[c]))
+		if (ends_with(w->estate, s, p[c]) || number_unit(w->building, s + p[c], n - p[c]))
 			return p[c];
 		return 0;
 	}
@@ -206,14 +215,13 @@ static size_t name_before_number(const shuan_words *w, const char *s, size_t n)
 
 /* The tail after a chain: bytes up to the end of its last village or
  * numbered segment, or 0 when there is none. */
-static size_t tail(const shuan_words *w, const char *s, size_t n, bool after_township)
+static size_t tail(const addr_words *w, const char *s, size_t n, bool after_township)
 {
-	const shuan_wordlist *unit = shuan_words_get(w, "unit");
 	size_t i = 0, end = 0;
 	bool named = after_township;
 	for (size_t seg = 0; seg < MAX_SEGMENTS && i < n; seg++) {
 		size_t l;
-		if ((l = number_unit(unit, s + i, n - i))) {
+		if ((l = number_unit(w->unit, s + i, n - i))) {
 			if (!named)
 				break;
 			i += l;
@@ -235,7 +243,7 @@ static size_t tail(const shuan_words *w, const char *s, size_t n, bool after_tow
 /* A division chain and its tail starting at s: the address's length in
  * bytes, or 0. Shorter chains are tried when the longest leaves no tail
  * (a village named like a township). */
-static size_t chain_address(const shuan_vdata *d, const shuan_words *w, const char *s, size_t n,
+static size_t chain_address(const shuan_vdata *d, const addr_words *w, const char *s, size_t n,
 			    size_t min_levels)
 {
 	size_t end[MAX_LEVELS];
@@ -258,7 +266,7 @@ static size_t chain_address(const shuan_vdata *d, const shuan_words *w, const ch
 
 /* The first division-chain address in s[0..n): sets *at and returns its
  * length, or 0. */
-static size_t find_chain(const shuan_vdata *d, const shuan_words *w, const char *s, size_t n, size_t min_levels,
+static size_t find_chain(const shuan_vdata *d, const addr_words *w, const char *s, size_t n, size_t min_levels,
 			 size_t *at)
 {
 	for (size_t i = 0; i < n;) {
@@ -277,14 +285,14 @@ static size_t find_chain(const shuan_vdata *d, const shuan_words *w, const char 
 /* The street structure in s[0..n): sets *at to its first division (0
  * without tables) and *end to the end of its house number and the units
  * after it (90号东部软件园1号楼301室), and returns true. */
-static bool street(const shuan_vdata *d, const shuan_words *w, const char *s, size_t n, bool tables, size_t *at,
+static bool street(const shuan_vdata *d, const addr_words *w, const char *s, size_t n, bool tables, size_t *at,
 		   size_t *end)
 {
 	size_t num = 0;
-	long road = road_structure(shuan_words_get(w, "road"), s, n, &num);
+	long road = road_structure(w->road, s, n, &num);
 	if (road < 0)
 		return false;
-	long div = tables ? first_division(d, shuan_words_get(w, "not_in_name"), s, (size_t)road) : 0;
+	long div = tables ? first_division(d, w->stop, s, (size_t)road) : 0;
 	if (div < 0)
 		return false;
 	*at = (size_t)div;
@@ -302,12 +310,15 @@ bool shuan_validate__address(const shuan_vdata *d, const char *buf, size_t len, 
 		n = shuan_validate__trim(SPAN_P(buf, r), n, &lead);
 	const char *s = SPAN_P(buf, r) + lead;
 	bool tables = d && (d->division_names || d->townships);
+	const addr_words w = {shuan_words_get(r->words, "road"),   shuan_words_get(r->words, "village"),
+			      shuan_words_get(r->words, "unit"),   shuan_words_get(r->words, "estate"),
+			      shuan_words_get(r->words, "building"), shuan_words_get(r->words, "not_in_name")};
 	/* the cheap street check first, then the division chain */
 	size_t end = 0;
-	if (street(d, r->words, s, n, tables, &at, &end)) {
+	if (street(d, &w, s, n, tables, &at, &end)) {
 		l = end - at;
 		shuan_validate__kind(r, "address");
-	} else if (tables && (l = find_chain(d, r->words, s, n, r->field_mode ? 1 : 2, &at)) > 0) {
+	} else if (tables && (l = find_chain(d, &w, s, n, r->field_mode ? 1 : 2, &at)) > 0) {
 		shuan_validate__kind(r, "division_chain");
 	} else {
 		return false;
