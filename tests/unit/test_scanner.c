@@ -375,6 +375,106 @@ static void test_fingerprint_only(void **state)
 	assert_true(strlen(find_det(&g_b, "email", "li.na@example.com")->fp) > 0);
 }
 
+/* Writes a rules directory at dir holding the tables and two address
+ * detectors that differ only in how their pattern opens: `lead` with the
+ * Han run the compiler strips (PATTERN_TRIM_LEAD, put back by the scanner),
+ * `plain` with the same run in a group, which Vectorscan matches itself. */
+static void write_lead_rules(const char *dir, const char *run, const char *rest)
+{
+	char path[512], cmd[1200];
+	static const char *const ids[2] = {"lead", "plain"};
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s/detectors && cp -r %s/data %s/sensitivity.yaml %s/", dir, dir,
+		 SHUAN_TEST_RULES_DIR, SHUAN_TEST_RULES_DIR, dir);
+	assert_int_equal(system(cmd), 0);
+	for (int k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "%s/detectors/%s.yaml", dir, ids[k]);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f,
+			"id: %s\nrev: 1\nlabel_zh: 地址\nlabel_en: Address\npi_category: 个人基本资料\ncites: [pipl]\n"
+			"validator: address\nboundary: none\nconfidence: 0.75\n"
+			"words:\n  road: [路, 街, 道]\n  village: [村]\n  unit: [号, 室]\n  estate: [小区]\n"
+			"  building: [室]\n  not_in_name: [的, 是]\n"
+			"patterns:\n  - '%s%s%s%s'\n",
+			ids[k], k ? "(?:" : "", run, k ? ")" : "", rest);
+		fclose(f);
+	}
+}
+
+/*
+ * An opening Han run [\x{4e00}-\x{9fa5}]{m,n} is compiled away and put back
+ * by the scanner (rules/internal.h, PATTERN_TRIM_LEAD). Against the same
+ * pattern that Vectorscan (and the reference matcher) match whole, over
+ * texts with 0 to 11 Han characters, ASCII and digits before the road: the
+ * same findings, and the run is no longer than n (a division further back
+ * is outside the span) and no shorter than m.
+ */
+static void test_opening_han_run(void **state)
+{
+	(void)state;
+	const char *dir = "/tmp/shuan_test_lead_rules";
+	static const char *const before[] = {"", "我", "住在", "我住在", "客户说住在", "客户地址是：", "A", "3",
+					     "北京", "北京市", "朝阳区", "北京市朝阳区", "北京市朝阳区东", "北京市朝阳区的东",
+					     "北京市，朝阳区", "北京市朝阳区东三环中心"};
+	static const char *const road[] = {"建国路12号", "路12号", "道3号501室", "东街8号", "三里屯村", "号"};
+	static const char *const lead_only[] = {"lead", NULL}, *const plain_only[] = {"plain", NULL};
+	write_lead_rules(dir, "[\\x{4e00}-\\x{9fa5}]{4,6}", "(?:路|街|道)[0-9]{1,5}号(?:[0-9]{1,4}室)?");
+	for (int kind = 0; kind < 2; kind++) {
+		shuan_rules *lead = NULL, *plain = NULL;
+		shuan_rules_options lo = {0}, po = {0};
+		char err[1024];
+		lo.version = po.version = SHUAN_RULES_OPTIONS_VERSION;
+		lo.only = lead_only;
+		po.only = plain_only;
+		shuan_matcher_kind mk = kind ? SHUAN_MATCHER_REFERENCE : SHUAN_MATCHER_VECTORSCAN;
+		assert_int_equal(shuan_rules__load(&lead, dir, &lo, mk, err, sizeof(err)), 0);
+		assert_int_equal(shuan_rules__load(&plain, dir, &po, mk, err, sizeof(err)), 0);
+		assert_int_equal(lead->pattern_trim[0], PATTERN_TRIM_LEAD);
+		assert_int_equal(lead->pattern_lead[0].min, 4);
+		assert_int_equal(lead->pattern_lead[0].max, 6);
+		assert_int_equal(plain->pattern_trim[0], 0);
+		size_t found = 0;
+		for (size_t b = 0; b < sizeof(before) / sizeof(before[0]); b++)
+			for (size_t d = 0; d < sizeof(road) / sizeof(road[0]); d++) {
+				char text[256];
+				snprintf(text, sizeof(text), "备注：%s%s，谢谢。\n", before[b], road[d]);
+				scan_with(lead, "a.txt", text, strlen(text), 0, &g_a);
+				scan_with(plain, "a.txt", text, strlen(text), 0, &g_b);
+				if (g_a.n != g_b.n)
+					fail_msg("%s: %zu findings with the run put back, %zu with it matched", text, g_a.n,
+						 g_b.n);
+				for (size_t i = 0; i < g_a.n; i++)
+					if (g_a.v[i].offset != g_b.v[i].offset || g_a.v[i].length != g_b.v[i].length ||
+					    g_a.v[i].confidence != g_b.v[i].confidence)
+						fail_msg("%s: '%s' with the run put back, '%s' with it matched", text,
+							 g_a.v[i].value, g_b.v[i].value);
+				found += g_a.n;
+			}
+		assert_true(found >= 10);
+		/* the run is 4 to 6 characters: a division 7 back is outside, one
+		 * with 3 before the road is too short */
+		const char *far = "北京市朝阳区东三环中心大厦路12号\n", *near = "在朝阳区东路12号\n", *short_run = "：朝阳区路12号\n";
+		scan_with(lead, "a.txt", short_run, strlen(short_run), 0, &g_a);
+		assert_null(find_det(&g_a, "lead", NULL));
+		scan_with(lead, "a.txt", far, strlen(far), 0, &g_a);
+		assert_null(find_det(&g_a, "lead", NULL));
+		scan_with(lead, "a.txt", near, strlen(near), 0, &g_a);
+		assert_non_null(find_det(&g_a, "lead", "朝阳区东路12号"));
+		shuan_rules_free(lead);
+		shuan_rules_free(plain);
+	}
+	/* not stripped: a pattern that is an alternation */
+	write_lead_rules(dir, "[\\x{4e00}-\\x{9fa5}]{2,5}", "路[0-9]号|[0-9]{3}室");
+	shuan_rules *r = NULL;
+	char err[1024];
+	assert_int_equal(shuan_rules__load(&r, dir, NULL, SHUAN_MATCHER_VECTORSCAN, err, sizeof(err)), 0);
+	assert_int_equal(r->pattern_trim[0], 0);
+	shuan_rules_free(r);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_detector_selection),
 		cmocka_unit_test(test_fingerprint_only),
 		cmocka_unit_test(test_inside_an_accepted_cell),
+		cmocka_unit_test(test_opening_han_run),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,6 +4,7 @@
  * put behind their cue words (docs/architecture.md, "Matching cost"); a
  * pattern that does not compile is named with its rule file.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +53,51 @@ static char *cue_led(const shuan_detector *d, const char *regex)
 	return v;
 }
 
+/* True when '|' occurs in regex outside groups and classes (the pattern
+ * is an alternation: its opening run is not in front of every branch). */
+static bool top_level_bar(const char *regex)
+{
+	int depth = 0;
+	bool in_class = false;
+	for (const char *c = regex; *c; c++) {
+		if (*c == '\\' && c[1])
+			c++;
+		else if (in_class)
+			in_class = *c != ']';
+		else if (*c == '[')
+			in_class = true;
+		else if (*c == '(')
+			depth++;
+		else if (*c == ')')
+			depth--;
+		else if (*c == '|' && depth == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A pattern's opening Han run [\x{4e00}-\x{9fa5}]{m,n} (PATTERN_TRIM_LEAD):
+ * the rest of the pattern, copied, and the run's bounds in *lead; NULL when
+ * the pattern does not open with one (or the rest would not stand alone). */
+static char *strip_lead(const char *regex, pattern_lead *lead, bool *nomem)
+{
+	static const char run[] = "[\\x{4e00}-\\x{9fa5}]{";
+	unsigned m, n;
+	int used = 0;
+	*nomem = false;
+	if (strncmp(regex, run, sizeof(run) - 1) ||
+	    sscanf(regex + sizeof(run) - 1, "%u,%u}%n", &m, &n, &used) != 2 || used == 0)
+		return NULL;
+	const char *rest = regex + sizeof(run) - 1 + used;
+	if (m < 1 || m > n || n > 255 || !*rest || strchr("?*+{", *rest) || top_level_bar(rest))
+		return NULL;
+	char *v = shuan_strdup(rest);
+	*nomem = v == NULL;
+	lead->min = (unsigned char)m;
+	lead->max = (unsigned char)n;
+	return v;
+}
+
 int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, size_t errlen)
 {
 	shuan_pattern_def *defs;
@@ -68,7 +114,8 @@ int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, 
 	defs = shuan_calloc(n ? n : 1, sizeof(*defs));
 	r->pattern_det = shuan_calloc(n ? n : 1, sizeof(*r->pattern_det));
 	r->pattern_trim = shuan_calloc(n ? n : 1, 1);
-	if (!defs || !r->pattern_det || !r->pattern_trim)
+	r->pattern_lead = shuan_calloc(n ? n : 1, sizeof(*r->pattern_lead));
+	if (!defs || !r->pattern_det || !r->pattern_trim || !r->pattern_lead)
 		goto cleanup;
 	for (size_t i = 0; i < r->n; i++) {
 		const shuan_detector *d = &r->dets[i];
@@ -76,7 +123,12 @@ int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, 
 			defs[k].caseless = d->caseless;
 			r->pattern_det[k] = (unsigned)i;
 			if (d->boundary == BOUNDARY_NONE) {
-				defs[k].regex = d->patterns.v[j];
+				bool nomem;
+				char *rest = strip_lead(d->patterns.v[j], &r->pattern_lead[k], &nomem);
+				if (nomem)
+					goto cleanup;
+				defs[k].regex = rest ? rest : d->patterns.v[j];
+				r->pattern_trim[k] = rest ? PATTERN_TRIM_LEAD : 0;
 				continue;
 			}
 			if (d->require_cue && d->cues.n) {

@@ -196,6 +196,7 @@ void shuan_rules_free(shuan_rules *r)
 	shuan_free(r->dets);
 	shuan_free(r->pattern_det);
 	shuan_free(r->pattern_trim);
+	shuan_free(r->pattern_lead);
 	shuan_matcher_free(r->matcher);
 	shuan_vdata_free(&r->vdata);
 	shuan_free(r);

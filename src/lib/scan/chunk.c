@@ -28,6 +28,17 @@ static bool is_boundary_char(boundary_kind b, unsigned char c)
 }
 
 
+/* True when the three bytes before b[at] are one character of
+ * [\x{4e00}-\x{9fa5}] (the sentinel before a chunk is not). */
+static bool han_before(const unsigned char *b, size_t at)
+{
+	const unsigned char *c = b + at - 3;
+	if (c[0] < 0xE4 || c[0] > 0xE9 || (c[1] & 0xC0) != 0x80 || (c[2] & 0xC0) != 0x80)
+		return false;
+	unsigned cp = (unsigned)(c[0] & 0x0F) << 12 | (unsigned)(c[1] & 0x3F) << 6 | (c[2] & 0x3F);
+	return cp >= 0x4E00 && cp <= 0x9FA5;
+}
+
 /* What the matcher callback needs: the scanner and the call whose chunk it is. */
 struct match_ctx {
 	shuan_scanner *s;
@@ -50,6 +61,17 @@ static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 		while (back < 4 && end - back > start && shuan_utf8_is_cont(b[end - back]))
 			back++;
 		end -= back;
+	}
+	if (trim & PATTERN_TRIM_LEAD) {
+		/* put back the opening Han run the pattern was compiled without */
+		const pattern_lead *lead = &s->rules->pattern_lead[pattern];
+		unsigned k = 0;
+		while (k < lead->max && start >= 3 && han_before(b, start)) {
+			start -= 3;
+			k++;
+		}
+		if (k < lead->min)
+			return 0;
 	}
 	if (trim & PATTERN_TRIM_CUE) {
 		/* the value is the run of boundary-class characters before the end */
