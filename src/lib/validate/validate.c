@@ -90,8 +90,10 @@ size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n)
 		 * of their Han characters */
 		if (w[0] != s[0] || (w[1] && (n < 2 || w[1] != s[1])))
 			continue;
-		size_t k = strlen(w);
-		if (k <= n && !memcmp(s, w, k))
+		size_t k = 1; /* one pass, no strlen: most words are a few bytes */
+		while (w[k] && k < n && w[k] == s[k])
+			k++;
+		if (!w[k])
 			return k;
 	}
 	return 0;
