@@ -38,7 +38,7 @@ static inline bool shuan_dict_has(const shuan_dict *d, const char *key, size_t l
  * some key begins with it, 0 otherwise; lets a caller find the longest key
  * at a position by growing the length until 0. One hash probe when key
  * ends on a whole UTF-8 character (every such beginning of a key is
- * indexed when the table is built), else one binary search. */
+ * indexed, by the first prefix lookup), else one binary search. */
 int shuan_dict_prefix(const shuan_dict *d, const char *key, size_t len);
 
 /* shuan_dict_prefix of one text in n tables at once, hashed once: out[i]

@@ -24,8 +24,8 @@ typedef enum { BOUNDARY_NONE, BOUNDARY_DIGIT, BOUNDARY_ALNUM } boundary_kind;
 #define PATTERN_TRIM_CUE 4
 /* A pattern that opens with a run of Han characters, [\x{4e00}-\x{9fa5}]{m,n}
  * (an address before its road or village marker), is compiled without it:
- * under SOM_LEFTMOST, Vectorscan tracking where such a run starts cost two
- * thirds of its time on Chinese text. The scanner puts the run back: it
+ * under SOM_LEFTMOST, Vectorscan tracking where such a run starts took two
+ * thirds of its instructions on Chinese text. The scanner puts the run back: it
  * moves each match's start back over up to n Han characters and drops the
  * match when fewer than m precede it (shuan_rules->pattern_lead). */
 #define PATTERN_TRIM_LEAD 8
