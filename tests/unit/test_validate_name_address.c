@@ -134,6 +134,64 @@ static void test_address_division_chain(void **state)
 	assert_false(vbare("address", "浙江省杭州市萧山区义桥镇陶家村227号"));
 }
 
+/* The claim behind shuan_validator.field_covers_pattern for the address
+ * (the scanner then skips a pattern candidate on exactly a cell the field
+ * mode refused): over every span of up to 45 bytes of the labelled address
+ * sets and of texts that are not addresses, one the field mode refuses the
+ * pattern mode refuses too. */
+static void test_address_field_covers_pattern(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"labelled/addresses_prose.txt", "labelled/addresses_hard.txt",
+					    "labelled/addresses.csv"};
+	static const char *const extra[] = {"深圳市南山区科技园12号", "隆化县有很多村，萧山区3号线", "北京市朝阳区的建国路12号",
+					    "上海市徐汇区漕溪北路12号", "茶山镇洪源村205号", "召开乡村振兴会议"};
+	const shuan_validator *v = shuan_validator_find("address");
+	assert_non_null(v);
+	assert_true(v->field_covers_pattern);
+	size_t both_refused = 0, both_accepted = 0, lines = 0;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]) + 1; f++) {
+		char path[512], line[2048];
+		FILE *in = NULL;
+		size_t x = 0;
+		if (f < sizeof(files) / sizeof(files[0])) {
+			snprintf(path, sizeof(path), "%s/%s", SHUAN_TEST_DATA_DIR, files[f]);
+			assert_non_null(in = fopen(path, "r"));
+		}
+		for (;;) {
+			if (in ? !fgets(line, sizeof(line), in) : x >= sizeof(extra) / sizeof(extra[0]))
+				break;
+			if (!in)
+				snprintf(line, sizeof(line), "%s", extra[x++]);
+			size_t n = strcspn(line, "\r\n");
+			line[n] = '\0';
+			if (in && lines++ % 3)
+				continue; /* a third of each file is plenty */
+			for (size_t i = 0; i < n; i++) {
+				if (((unsigned char)line[i] & 0xC0) == 0x80)
+					continue;
+				for (size_t j = i + 1; j <= n && j <= i + 45; j++) {
+					if (j < n && ((unsigned char)line[j] & 0xC0) == 0x80)
+						continue;
+					shuan_vresult r = {0};
+					r.field_mode = true;
+					bool field = vspan(&V, "address", line, i, j, &r);
+					r.field_mode = false;
+					bool pattern = vspan(&V, "address", line, i, j, &r);
+					if (pattern && !field)
+						fail_msg("'%.*s': refused as a cell, accepted in prose", (int)(j - i), line + i);
+					both_refused += !field;
+					both_accepted += pattern;
+				}
+			}
+		}
+		if (in)
+			fclose(in);
+	}
+	assert_true(both_refused > 1000);
+	assert_true(both_accepted > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +200,7 @@ int main(void)
 	    cmocka_unit_test(test_name_field),
 	    cmocka_unit_test(test_address),
 	    cmocka_unit_test(test_address_division_chain),
+	    cmocka_unit_test(test_address_field_covers_pattern),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

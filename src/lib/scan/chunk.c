@@ -334,7 +334,13 @@ static int on_cell(const seg_cell *c, const char *norm, void *ud)
 		size_t i = e->many ? k : list[k];
 		if (e->many ? !has_field_slow(r, norm, true, i) : !r->dets[i].field_mode)
 			continue;
+		size_t had = cc->s->hits.n;
 		int rc = validate(cc->s, (unsigned)i, cc->buf, cc->len, c->start, c->end, true, c->field);
+		if (rc == 0 && cc->s->hits.n == had && r->dets[i].validator->field_covers_pattern) {
+			/* a full list only costs the second validation it would spare */
+			scan_cand no = {(uint16_t)i, 0, (uint32_t)c->start, (uint32_t)c->end};
+			(void)shuan_vec_push(&cc->s->refused, &no);
+		}
 		if (rc == SHUAN_ELIMIT && cc->c->can_shrink) {
 			cc->c->crowded = true;
 			return SCAN_CROWDED; /* stops the segmenter; its state is restored */
@@ -603,6 +609,22 @@ static bool in_accepted_cell(inside_cell *in, size_t start, size_t end)
 	return false;
 }
 
+/* A candidate on exactly a field-mode cell that its detector's validator
+ * refused, when that validator's field mode accepts all its pattern mode
+ * does (shuan_validator.field_covers_pattern): validating it again would
+ * refuse it again. Cells come in input order and candidates by start, so
+ * one pass serves them all. */
+static bool on_refused_cell(const shuan_scanner *s, size_t *at, const scan_cand *k)
+{
+	const scan_cand *v = s->refused.v;
+	while (*at < s->refused.n && v[*at].start < k->start)
+		(*at)++;
+	for (size_t i = *at; i < s->refused.n && v[i].start == k->start; i++)
+		if (v[i].det == k->det && v[i].end == k->end)
+			return true;
+	return false;
+}
+
 /* Says in the input's result which limit cut this chunk's work, and from
  * where on values were not checked. */
 static void note_limit(shuan_scanner *s, scan_call *c, size_t checked_to, size_t len)
@@ -627,6 +649,7 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 	s->cands.n = 0;
 	memset(s->last_cand.v, 0, s->last_cand.n * sizeof(uint32_t));
 	s->hits.n = 0;
+	s->refused.n = 0;
 	s->pool.n = 0;
 	s->last_field = (size_t)-1;
 	c->err = 0;
@@ -696,11 +719,12 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 		order[i] = (uint32_t)i;
 	sort_nearly(order, nf, sizeof(uint32_t), cmp_hit_at, s->hits.v);
 	inside_cell in = {s, order, nf, nf && cells_cover(c, buf, len), 0};
+	size_t refused_at = 0;
 	for (size_t i = 0; i < s->cands.n; i++) {
 		const scan_cand *k = &cv[i];
 		if (i + 1 < s->cands.n && cv[i + 1].det == k->det && cv[i + 1].start == k->start)
 			continue; /* a longer one of the same (detector, start) follows */
-		if (in_accepted_cell(&in, k->start, k->end))
+		if (in_accepted_cell(&in, k->start, k->end) || on_refused_cell(s, &refused_at, k))
 			continue;
 		rc = validate(s, k->det, buf, len, k->start, k->end, false, NULL);
 		if (rc == SHUAN_ELIMIT && c->can_shrink) {

@@ -70,6 +70,7 @@ struct shuan_scanner {
 	size_t cap;
 	shuan_vec cands, hits;
 	shuan_vec order;   /* uint32 indexes of hits, in report order */
+	shuan_vec refused; /* scan_cand: field-mode cells refused by a validator that covers its pattern mode */
 	shuan_vec last_cand; /* per pattern: 1 + index of its last candidate in this chunk, or 0 */
 	shuan_vec pool;    /* field names of this chunk's by_field hits (NUL-separated) */
 	size_t last_field; /* offset of the last name added to pool, or SIZE_MAX */

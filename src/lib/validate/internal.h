@@ -90,36 +90,39 @@ void shuan_validate__kind(shuan_vresult *r, const char *kind);
  * (its rules' `validator:` value and, as shuan_validate__<name>, its C
  * function in one of the validate/<family>.c files), a one-line
  * description, the standard or page it implements, the default evidence
- * mask of its findings and the word lists its rule must define. Adding a
+ * mask of its findings, the word lists its rule must define, and whether
+ * its field mode accepts every span its pattern mode accepts (then a
+ * pattern candidate on exactly a cell the field mode refused is not
+ * validated again: the scanner, chunk.c). Adding a
  * validator is writing its function and adding its row here
  * (docs/adding-a-detector.md); validate.c builds shuan_validators[] from it.
  */
 #define SHUAN_VALIDATOR_TABLE(X) \
-	X(cn_resident_id, "GB 11643 citizen ID (18/15 digits, HK/Macao/Taiwan residence permit): MOD 11-2, date, GB/T 2260 code", STD "index", EVIDENCE_GENERIC, NULL) \
-	X(cn_mobile, "Mainland mobile number: +86/0086 prefixes, 3-4-4 separators, allocated prefix table", "https://www.miit.gov.cn/", EVIDENCE_GENERIC, NULL) \
-	X(cn_landline, "Mainland fixed-line number: long-distance area code table, 7-8 digit local number", "https://www.miit.gov.cn/", EVIDENCE_GENERIC, NULL) \
-	X(email, "E-mail address: RFC 5322 dot-atom local part, DNS domain with alphabetic TLD", "https://www.rfc-editor.org/rfc/rfc5322", EVIDENCE_EMAIL, NULL) \
-	X(ipv4, "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number, product token or OID", "https://www.rfc-editor.org/rfc/rfc791", EVIDENCE_GENERIC, "version") \
-	X(ipv6, "IPv6 address, full or :: compressed (inet_pton semantics)", "https://www.rfc-editor.org/rfc/rfc4291", EVIDENCE_GENERIC, NULL) \
-	X(mac_address, "EUI-48 MAC address, six hex pairs with one consistent separator", "https://standards.ieee.org/products-programs/regauth/", EVIDENCE_GENERIC, NULL) \
-	X(imei, "IMEI: 15 digits, Luhn check digit, non-zero reporting body", "https://www.3gpp.org/dynareport/23003.htm", EVIDENCE_GENERIC, NULL) \
-	X(bank_card, "Payment card number: 16-19 digits, Luhn and a plausible IIN (UnionPay, Visa, Mastercard, JCB, issuer " "table)", "https://www.iso.org/standard/70484.html", EVIDENCE_GENERIC, NULL) \
-	X(cn_uscc, "Unified Social Credit Code: GB 32100 alphabet and check character, embedded GB 11714 code", STD "index", EVIDENCE_GENERIC, NULL) \
-	X(cn_passport, "PRC passport number formats (E/EA/G/DE/SE/PE/14/15/K/KJ/MA)", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL) \
-	X(hk_macao_permit, "Mainland travel permit for HK/Macao residents (回乡证): H/M + 8 or 10 digits", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL) \
-	X(hk_id, "Hong Kong identity card (香港身份证): 1-2 letters, 6 digits, MOD 11 check character (A = 10)", "https://www.immd.gov.hk/", EVIDENCE_GENERIC, NULL) \
-	X(tw_permit, "Mainland travel permit for Taiwan residents (台胞证): 8 or 10 digits, cue required", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL) \
-	X(cn_exit_entry_permit, "Exit-entry permit to HK/Macao (往来港澳通行证): C+8, C+letter+7, W+8", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL) \
-	X(cn_plate, "Vehicle plate (GA 36-2018): province, authority letter, 5 serial or 6 new-energy characters", "https://www.mps.gov.cn/", EVIDENCE_GENERIC, "provinces special") \
-	X(geo_coordinate, "Latitude/longitude pair: ranges, decimal places, precise when >= the configured decimals", "https://www.tc260.org.cn/", EVIDENCE_GENERIC, NULL) \
-	X(person_name, "Chinese personal name: surname table, cue narrowing, stop words", "https://www.tc260.org.cn/", EVIDENCE_NAME, "lead trail function") \
-	X(address, "Chinese postal address: GB/T 2260 division name plus road and number structure", "https://www.mca.gov.cn/", EVIDENCE_ADDRESS, "road") \
-	X(credential, "Secrets: password and secret-key assignments (paired with cloud key ids), connection-string passwords, private keys, cloud access keys, JWTs", "https://www.rfc-editor.org/rfc/rfc7519", EVIDENCE_SECRET, "password_keys secret_keys token_keys keyboard") \
+	X(cn_resident_id, "GB 11643 citizen ID (18/15 digits, HK/Macao/Taiwan residence permit): MOD 11-2, date, GB/T 2260 code", STD "index", EVIDENCE_GENERIC, NULL, false) \
+	X(cn_mobile, "Mainland mobile number: +86/0086 prefixes, 3-4-4 separators, allocated prefix table", "https://www.miit.gov.cn/", EVIDENCE_GENERIC, NULL, false) \
+	X(cn_landline, "Mainland fixed-line number: long-distance area code table, 7-8 digit local number", "https://www.miit.gov.cn/", EVIDENCE_GENERIC, NULL, false) \
+	X(email, "E-mail address: RFC 5322 dot-atom local part, DNS domain with alphabetic TLD", "https://www.rfc-editor.org/rfc/rfc5322", EVIDENCE_EMAIL, NULL, false) \
+	X(ipv4, "IPv4 dotted quad: octets 0-255 without leading zeros, not a version number, product token or OID", "https://www.rfc-editor.org/rfc/rfc791", EVIDENCE_GENERIC, "version", false) \
+	X(ipv6, "IPv6 address, full or :: compressed (inet_pton semantics)", "https://www.rfc-editor.org/rfc/rfc4291", EVIDENCE_GENERIC, NULL, false) \
+	X(mac_address, "EUI-48 MAC address, six hex pairs with one consistent separator", "https://standards.ieee.org/products-programs/regauth/", EVIDENCE_GENERIC, NULL, false) \
+	X(imei, "IMEI: 15 digits, Luhn check digit, non-zero reporting body", "https://www.3gpp.org/dynareport/23003.htm", EVIDENCE_GENERIC, NULL, false) \
+	X(bank_card, "Payment card number: 16-19 digits, Luhn and a plausible IIN (UnionPay, Visa, Mastercard, JCB, issuer " "table)", "https://www.iso.org/standard/70484.html", EVIDENCE_GENERIC, NULL, false) \
+	X(cn_uscc, "Unified Social Credit Code: GB 32100 alphabet and check character, embedded GB 11714 code", STD "index", EVIDENCE_GENERIC, NULL, false) \
+	X(cn_passport, "PRC passport number formats (E/EA/G/DE/SE/PE/14/15/K/KJ/MA)", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL, false) \
+	X(hk_macao_permit, "Mainland travel permit for HK/Macao residents (回乡证): H/M + 8 or 10 digits", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL, false) \
+	X(hk_id, "Hong Kong identity card (香港身份证): 1-2 letters, 6 digits, MOD 11 check character (A = 10)", "https://www.immd.gov.hk/", EVIDENCE_GENERIC, NULL, false) \
+	X(tw_permit, "Mainland travel permit for Taiwan residents (台胞证): 8 or 10 digits, cue required", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL, false) \
+	X(cn_exit_entry_permit, "Exit-entry permit to HK/Macao (往来港澳通行证): C+8, C+letter+7, W+8", "https://www.nia.gov.cn/", EVIDENCE_GENERIC, NULL, false) \
+	X(cn_plate, "Vehicle plate (GA 36-2018): province, authority letter, 5 serial or 6 new-energy characters", "https://www.mps.gov.cn/", EVIDENCE_GENERIC, "provinces special", false) \
+	X(geo_coordinate, "Latitude/longitude pair: ranges, decimal places, precise when >= the configured decimals", "https://www.tc260.org.cn/", EVIDENCE_GENERIC, NULL, false) \
+	X(person_name, "Chinese personal name: surname table, cue narrowing, stop words", "https://www.tc260.org.cn/", EVIDENCE_NAME, "lead trail function", false) \
+	X(address, "Chinese postal address: GB/T 2260 division name plus road and number structure", "https://www.mca.gov.cn/", EVIDENCE_ADDRESS, "road", true) \
+	X(credential, "Secrets: password and secret-key assignments (paired with cloud key ids), connection-string passwords, private keys, cloud access keys, JWTs", "https://www.rfc-editor.org/rfc/rfc7519", EVIDENCE_SECRET, "password_keys secret_keys token_keys keyboard", false) \
 	/* end */
 
 /* Every validator's prototype, from the table: a family file's definition
  * that does not match fails to compile. */
-#define SHUAN_VALIDATOR_DECLARE(name, desc, url, evidence, words) \
+#define SHUAN_VALIDATOR_DECLARE(name, desc, url, evidence, words, field_covers) \
 	bool shuan_validate__##name(const shuan_vdata *d, const char *buf, size_t len, shuan_vresult *r);
 SHUAN_VALIDATOR_TABLE(SHUAN_VALIDATOR_DECLARE)
 #undef SHUAN_VALIDATOR_DECLARE

@@ -16,10 +16,10 @@
 #include "lib/validate/internal.h"
 #include "util/utf8.h"
 
-#define ROW(name, desc, url, evidence, words) {#name, desc, url, shuan_validate__##name, evidence, words},
+#define ROW(name, desc, url, evidence, words, field_covers) {#name, desc, url, shuan_validate__##name, evidence, words, field_covers},
 const shuan_validator shuan_validators[] = {
 	SHUAN_VALIDATOR_TABLE(ROW)
-	{NULL, NULL, NULL, NULL, EVIDENCE_GENERIC, NULL},
+	{NULL, NULL, NULL, NULL, EVIDENCE_GENERIC, NULL, false},
 };
 #undef ROW
 

@@ -134,6 +134,10 @@ typedef struct shuan_validator {
 	shuan_validate_fn fn;
 	evidence_style evidence; /* the default evidence mask of its findings */
 	const char *words;       /* the word lists its rule must define, space-separated, or NULL */
+	/* A span it refuses in field mode it refuses in pattern mode too (the
+	 * address: the same street check, a chain of one level or more
+	 * instead of two), so the scanner need not ask twice. */
+	bool field_covers_pattern;
 } shuan_validator;
 
 /* The registration table, terminated by an entry with name == NULL. */
