@@ -113,3 +113,10 @@ void shuan_json_pairs(FILE *out, const shuan_json_pair *p, size_t n)
 		pair_value(out, &p[i]);
 	}
 }
+
+void shuan_json_object(FILE *out, const shuan_json_pair *p, size_t n)
+{
+	fputc('{', out);
+	shuan_json_pairs(out, p, n);
+	fputc('}', out);
+}

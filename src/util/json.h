@@ -54,4 +54,10 @@ void shuan_json_pairs(FILE *out, const shuan_json_pair *p, size_t n);
 /* shuan_json_pairs() over a whole array (not a pointer). */
 #define SHUAN_JSON_PAIRS(out, array) shuan_json_pairs(out, array, sizeof(array) / sizeof((array)[0]))
 
+/* The object {members p[0..n)}. */
+void shuan_json_object(FILE *out, const shuan_json_pair *p, size_t n);
+
+/* shuan_json_object() over a whole array (not a pointer). */
+#define SHUAN_JSON_OBJECT(out, array) shuan_json_object(out, array, sizeof(array) / sizeof((array)[0]))
+
 #endif

@@ -345,9 +345,11 @@ static void test_json_pairs(void **state)
 	SHUAN_JSON_PAIRS(f, m);
 	fputc('}', f);
 	shuan_json_pairs(f, m, 0);
+	shuan_json_object(f, m + 3, 1); /* one member */
+	shuan_json_object(f, m, 0);
 	fclose(f);
 	assert_string_equal(text, "{\"s\":\"a\\\"b\",\"n\":null,\"t\":\"\",\"b\":true,\"i\":42,\"u\":null,"
-	                          "\"d\":0.5,\"v\":null}");
+	                          "\"d\":0.5,\"v\":null}{\"b\":true}{}");
 	free(text);
 }
 

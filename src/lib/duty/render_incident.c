@@ -85,9 +85,7 @@ static void json_facts(FILE *f, const shuan_incident_facts *x)
 	     .s = time_text(x->has_response_ended, &x->response_ended, ended)},
 	    {"title", SHUAN_JSON_STR, .s = x->title},
 	};
-	fputc('{', f);
-	SHUAN_JSON_PAIRS(f, m);
-	fputc('}', f);
+	SHUAN_JSON_OBJECT(f, m);
 }
 
 static void json_regime(FILE *f, const shuan_incident_regime_result *r)
@@ -98,9 +96,7 @@ static void json_regime(FILE *f, const shuan_incident_regime_result *r)
 	    {"in_force", SHUAN_JSON_BOOL, .b = r->in_force},
 	    {"level", SHUAN_JSON_STR, .s = shuan_incident_level_name(r->level)},
 	};
-	fputc('{', f);
-	SHUAN_JSON_PAIRS(f, m);
-	fputc('}', f);
+	SHUAN_JSON_OBJECT(f, m);
 }
 
 static void json_criterion(FILE *f, const shuan_incident_criterion *c)
@@ -156,9 +152,7 @@ static void json_event(FILE *f, const shuan_incident_event *e)
 	    {"recorded", SHUAN_JSON_STR, .s = e->recorded},
 	    {"detail", SHUAN_JSON_STR, .s = e->detail},
 	};
-	fputc('{', f);
-	SHUAN_JSON_PAIRS(f, m);
-	fputc('}', f);
+	SHUAN_JSON_OBJECT(f, m);
 }
 
 static void json_grade_body(FILE *f, const shuan_incident_grade *g)
