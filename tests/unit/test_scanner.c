@@ -463,13 +463,34 @@ static void test_opening_han_run(void **state)
 		shuan_rules_free(lead);
 		shuan_rules_free(plain);
 	}
-	/* not stripped: a pattern that is an alternation */
-	write_lead_rules(dir, "[\\x{4e00}-\\x{9fa5}]{2,5}", "路[0-9]号|[0-9]{3}室");
-	shuan_rules *r = NULL;
+	/* not stripped, and compiled whole: an alternation, a run that may be
+	 * empty, an exact count, an open bound, bounds out of order or past
+	 * 255, a rest that is a quantifier */
+	static const char *const kept[][2] = {
+	    {"[\\x{4e00}-\\x{9fa5}]{2,5}", "路[0-9]号|[0-9]{3}室"}, {"[\\x{4e00}-\\x{9fa5}]{0,5}", "路[0-9]号"},
+	    {"[\\x{4e00}-\\x{9fa5}]{3}", "路[0-9]号"},            {"[\\x{4e00}-\\x{9fa5}]{2,}", "路[0-9]号"},
+	    {"[\\x{4e00}-\\x{9fa5}]{2,300}", "路[0-9]号"},       {"[\\x{4e00}-\\x{9fa5}]{2,5}", "?路[0-9]号"},
+	};
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		write_lead_rules(dir, kept[i][0], kept[i][1]);
+		shuan_rules *r = NULL;
+		char err[1024];
+		int rc = shuan_rules__load(&r, dir, NULL, SHUAN_MATCHER_VECTORSCAN, err, sizeof(err));
+		if (rc == 0) {
+			assert_int_equal(r->pattern_trim[0], 0);
+			shuan_rules_free(r);
+		} else { /* a pattern Vectorscan refuses is named with its file, whole */
+			assert_int_equal(rc, SHUAN_ERULES);
+			assert_non_null(strstr(err, "lead.yaml: pattern '[\\x{4e00}-\\x{9fa5}]{"));
+		}
+	}
+	/* bounds out of order: the whole pattern goes to Vectorscan, which refuses it */
+	write_lead_rules(dir, "[\\x{4e00}-\\x{9fa5}]{5,2}", "路[0-9]号");
+	shuan_rules *bad = NULL;
 	char err[1024];
-	assert_int_equal(shuan_rules__load(&r, dir, NULL, SHUAN_MATCHER_VECTORSCAN, err, sizeof(err)), 0);
-	assert_int_equal(r->pattern_trim[0], 0);
-	shuan_rules_free(r);
+	assert_int_equal(shuan_rules__load(&bad, dir, NULL, SHUAN_MATCHER_VECTORSCAN, err, sizeof(err)), SHUAN_ERULES);
+	assert_null(bad);
+	assert_non_null(strstr(err, "lead.yaml: pattern '[\\x{4e00}-\\x{9fa5}]{5,2}"));
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
