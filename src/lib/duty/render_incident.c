@@ -99,6 +99,16 @@ static void json_regime(FILE *f, const shuan_incident_regime_result *r)
 	SHUAN_JSON_OBJECT(f, m);
 }
 
+/* The object of members m[0..n) followed by the basis members of b. */
+static void json_with_basis(FILE *f, const shuan_json_pair *m, size_t n, const shuan_duty_basis *b)
+{
+	fputc('{', f);
+	shuan_json_pairs(f, m, n);
+	fputc(',', f);
+	json_flat_basis(f, b);
+	fputc('}', f);
+}
+
 static void json_criterion(FILE *f, const shuan_incident_criterion *c)
 {
 	const shuan_json_pair m[] = {
@@ -111,11 +121,7 @@ static void json_criterion(FILE *f, const shuan_incident_criterion *c)
 	    {"assumed", SHUAN_JSON_BOOL, .b = c->assumed},
 	    {"reference", SHUAN_JSON_BOOL, .b = c->reference},
 	};
-	fputc('{', f);
-	SHUAN_JSON_PAIRS(f, m);
-	fputc(',', f);
-	json_flat_basis(f, &c->basis);
-	fputc('}', f);
+	json_with_basis(f, m, sizeof(m) / sizeof(m[0]), &c->basis);
 }
 
 static void json_deadline(FILE *f, const shuan_incident_deadline *d)
@@ -135,11 +141,7 @@ static void json_deadline(FILE *f, const shuan_incident_deadline *d)
 	    {"done_at", SHUAN_JSON_STR, .s = time_text(d->has_done, &d->done_at, done)},
 	    {"reason", SHUAN_JSON_STR, .s = d->reason[0] ? d->reason : NULL},
 	};
-	fputc('{', f);
-	SHUAN_JSON_PAIRS(f, m);
-	fputc(',', f);
-	json_flat_basis(f, &d->basis);
-	fputc('}', f);
+	json_with_basis(f, m, sizeof(m) / sizeof(m[0]), &d->basis);
 }
 
 static void json_event(FILE *f, const shuan_incident_event *e)
