@@ -48,7 +48,7 @@ typedef enum shuan_fingerprint_alg {
 	SHUAN_FP_HMAC_SHA256 = 1,
 } shuan_fingerprint_alg;
 
-#define SHUAN_SCAN_OPTIONS_VERSION 3
+#define SHUAN_SCAN_OPTIONS_VERSION 4
 typedef struct shuan_scan_options {
 	unsigned version;              /* SHUAN_SCAN_OPTIONS_VERSION */
 	int year, month, day;          /* the scan date for ages and future dates; 0 = today */
@@ -81,8 +81,13 @@ typedef struct shuan_scan_options {
 	 * identifiers): the HMAC is much of a dense scan's cost. Read when the
 	 * scanner is made. */
 	const char *const *fingerprint_only;
+	/* Version 4. Findings carry an empty evidence and a distinct_key of 0
+	 * (fingerprints are made as above), for callers that count findings
+	 * and neither show nor count their values (the inventory): masking and
+	 * the distinct-value hash are then skipped. */
+	bool counts_only;
 } shuan_scan_options;
-#define SHUAN_SCAN_OPTIONS_INIT {SHUAN_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, SHUAN_FP_HMAC_SM3, 0, 0, 0, NULL, SHUAN_FORMAT_AUTO, NULL, false, NULL}
+#define SHUAN_SCAN_OPTIONS_INIT {SHUAN_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, SHUAN_FP_HMAC_SM3, 0, 0, 0, NULL, SHUAN_FORMAT_AUTO, NULL, false, NULL, false}
 
 /* Called for each finding, in input order. Return 0 to go on, non-zero to
  * stop the scan (which then returns SHUAN_ESTOP). */
@@ -146,7 +151,7 @@ typedef struct shuan_input_result {
 
 /* Creates a scanner on `rules`, which must outlive it. opts may be NULL (the
  * defaults); else opts->version must be 1 (no distinct_only), 2 (no
- * fingerprint_only) or SHUAN_SCAN_OPTIONS_VERSION. Returns 0, SHUAN_EINVAL
+ * fingerprint_only), 3 (no counts_only) or SHUAN_SCAN_OPTIONS_VERSION. Returns 0, SHUAN_EINVAL
  * (an unknown encoding, an options version this library does not know),
  * SHUAN_ENOTFOUND (fingerprint_only names a detector the rules lack) or
  * SHUAN_ENOMEM. */

@@ -25,6 +25,7 @@ typedef struct got {
 	char spi[64];
 	int minor;
 	int weak;
+	unsigned long long distinct;
 } got;
 
 typedef struct gots {
@@ -53,6 +54,7 @@ static inline int collect(const shuan_finding *f, void *ud)
 	x->sensitive = f->sensitive;
 	x->minor = f->attrs.minor_under_14;
 	x->weak = f->attrs.weak_password;
+	x->distinct = f->distinct_key;
 	return 0;
 }
 

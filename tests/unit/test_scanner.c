@@ -375,6 +375,45 @@ static void test_fingerprint_only(void **state)
 	assert_true(strlen(find_det(&g_b, "email", "li.na@example.com")->fp) > 0);
 }
 
+/* counts_only: the same findings, fingerprinted as fingerprint_only says,
+ * with an empty evidence and no distinct key; version 3 options (without
+ * the field) mask and hash as before. */
+static void test_counts_only(void **state)
+{
+	(void)state;
+	static const char *const only[] = {"cn_mobile", NULL};
+	const char *text = "手机13812345678 邮箱 li.na@example.com 身份证 11010519491231002X\n";
+	shuan_scan_options o = SHUAN_SCAN_OPTIONS_INIT;
+	o.fingerprint_key = TEST_KEY;
+	o.fingerprint_key_len = sizeof(TEST_KEY);
+	o.fingerprint_only = only;
+	assert_int_equal(scan_fp(&o, text, &g_a), 0);
+	o.counts_only = true;
+	assert_int_equal(scan_fp(&o, text, &g_b), 0);
+	assert_int_equal(g_a.n, 3);
+	assert_int_equal(g_b.n, g_a.n);
+	for (size_t i = 0; i < g_a.n; i++) {
+		const got *a = &g_a.v[i], *b = &g_b.v[i];
+		assert_string_equal(b->det, a->det);
+		assert_string_equal(b->value, a->value);
+		assert_true(a->offset == b->offset && a->length == b->length && a->line == b->line);
+		assert_true(a->confidence == b->confidence && a->sensitive == b->sensitive);
+		assert_string_equal(b->fp, a->fp); /* the mobile's made, the others' empty in both */
+		assert_true(strlen(a->evidence) > 0 && a->distinct != 0);
+		assert_string_equal(b->evidence, "");
+		assert_true(b->distinct == 0);
+	}
+	assert_true(strlen(find_det(&g_b, "cn_mobile", "13812345678")->fp) > 0);
+	o.version = 3; /* the field is not read */
+	assert_int_equal(scan_fp(&o, text, &g_b), 0);
+	assert_string_equal(find_det(&g_b, "email", "li.na@example.com")->evidence,
+			    find_det(&g_a, "email", "li.na@example.com")->evidence);
+	o.version = SHUAN_SCAN_OPTIONS_VERSION + 1;
+	shuan_scanner *s = NULL;
+	assert_int_equal(shuan_scanner_new(&s, g_rules, &o), SHUAN_EINVAL);
+	assert_null(s);
+}
+
 /* Writes a rules directory at dir holding the tables and two address
  * detectors that differ only in how their pattern opens: `lead` with the
  * Han run the compiler strips (PATTERN_TRIM_LEAD, put back by the scanner),
@@ -514,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_rule_id_must_match_file_name),
 		cmocka_unit_test(test_detector_selection),
 		cmocka_unit_test(test_fingerprint_only),
+		cmocka_unit_test(test_counts_only),
 		cmocka_unit_test(test_inside_an_accepted_cell),
 		cmocka_unit_test(test_opening_han_run),
 	};

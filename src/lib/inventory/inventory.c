@@ -114,6 +114,7 @@ int shuan_inventory_new(shuan_inventory **out, const shuan_rules *rules, const s
 			inv->fp_ids[nfp++] = inv->classes.identifiers[i];
 	inv->scan.version = SHUAN_SCAN_OPTIONS_VERSION;
 	inv->scan.fingerprint_only = inv->fp_ids;
+	inv->scan.counts_only = true; /* no evidence is shown, no value counted */
 	*out = inv;
 	return 0;
 }

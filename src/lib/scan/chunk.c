@@ -534,16 +534,21 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 		f.sensitive = true;
 		f.spi_category = d->spi_when_precise;
 	}
-	nl = shuan_normalise_value(d, buf + start, n, norm, sizeof(norm));
-	shuan_evidence_mask(d->evidence, norm, nl, evidence, sizeof(evidence));
-	f.evidence = evidence;
-	fp[0] = '\0';
-	if (s->fp) {
-		f.distinct_key = shuan_fingerprint_distinct(s->fp, d->info.id, norm, nl);
-		if (!s->opt.distinct_only && (!s->fp_want || s->fp_want[h->det]) &&
-		    shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp)) != 0)
+	/* the normalised value is what evidence, distinct key and fingerprint
+	 * are made of; a counting caller needs only the fingerprints */
+	bool want_fp = s->fp && !s->opt.distinct_only && (!s->fp_want || s->fp_want[h->det]);
+	fp[0] = evidence[0] = '\0';
+	if (want_fp || !s->opt.counts_only) {
+		nl = shuan_normalise_value(d, buf + start, n, norm, sizeof(norm));
+		if (!s->opt.counts_only) {
+			shuan_evidence_mask(d->evidence, norm, nl, evidence, sizeof(evidence));
+			if (s->fp)
+				f.distinct_key = shuan_fingerprint_distinct(s->fp, d->info.id, norm, nl);
+		}
+		if (want_fp && shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp)) != 0)
 			fp[0] = '\0';
 	}
+	f.evidence = evidence;
 	f.fingerprint = fp;
 	f.value = buf + start;
 	f.value_len = n;

@@ -33,7 +33,7 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	int rc = SHUAN_ENOMEM;
 
 	*out = NULL;
-	if (opts && opts->version != 1 && opts->version != 2 && opts->version != SHUAN_SCAN_OPTIONS_VERSION) {
+	if (opts && (opts->version < 1 || opts->version > SHUAN_SCAN_OPTIONS_VERSION)) {
 		shuan_free(s);
 		return SHUAN_EINVAL;
 	}
@@ -45,6 +45,8 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 		memcpy(&s->opt, opts, offsetof(shuan_scan_options, distinct_only)); /* ends there */
 	else if (opts && opts->version == 2)
 		memcpy(&s->opt, opts, offsetof(shuan_scan_options, fingerprint_only));
+	else if (opts && opts->version == 3)
+		memcpy(&s->opt, opts, offsetof(shuan_scan_options, counts_only));
 	else if (opts)
 		s->opt = *opts;
 	s->opt.version = SHUAN_SCAN_OPTIONS_VERSION;
