@@ -328,6 +328,21 @@ static void test_inside_an_accepted_cell(void **state)
 	assert_non_null(find_det(&g_b, "address", "北京市朝阳区建国路12号"));
 }
 
+/* A pattern candidate on exactly an address cell the field mode accepted
+ * takes the cell's answer for prose (shuan_vresult.as_pattern): the span
+ * from the first division, as validating it again would give. */
+static void test_answered_cell(void **state)
+{
+	(void)state;
+	/* the cell's own hit (0.85) is filtered at 0.9; the prose hit with the
+	 * column's cue comes out */
+	assert_int_equal(scan_csv_min("地址\n家住北京市朝阳区建国路12号\n", 0.9, &g_a), 1);
+	assert_non_null(find_det(&g_a, "address", "北京市朝阳区建国路12号"));
+	assert_int_equal(scan_csv_min("备注\n家住北京市朝阳区建国路12号\n", 0, &g_b), 1);
+	assert_string_equal(g_b.v[0].value, g_a.v[0].value);
+	assert_true(g_b.v[0].offset == g_a.v[0].offset);
+}
+
 /* fingerprint_only: the named detectors' findings carry a fingerprint, the
  * others an empty one (and nothing else changes); an unknown id is an
  * error; version 2 options (without the field) fingerprint everything. */
@@ -555,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_fingerprint_only),
 		cmocka_unit_test(test_counts_only),
 		cmocka_unit_test(test_inside_an_accepted_cell),
+		cmocka_unit_test(test_answered_cell),
 		cmocka_unit_test(test_opening_han_run),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

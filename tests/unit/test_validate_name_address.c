@@ -192,6 +192,53 @@ static void test_address_field_covers_pattern(void **state)
 	assert_true(both_accepted > 100);
 }
 
+/* The claim behind shuan_vresult.as_pattern for the address (the scanner
+ * then takes it instead of validating a pattern candidate on exactly the
+ * cell again): over every span of up to 45 bytes of the labelled address
+ * sets, a cell the field mode accepts with an answer for prose is accepted
+ * in prose, given exactly the trimmed cell, with that span, kind and
+ * confidence. */
+static void test_address_answers_pattern(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"labelled/addresses_prose.txt", "labelled/addresses_hard.txt",
+					    "labelled/addresses.csv"};
+	size_t answered = 0, narrowed = 0;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		char path[512], line[2048];
+		snprintf(path, sizeof(path), "%s/%s", SHUAN_TEST_DATA_DIR, files[f]);
+		FILE *in = fopen(path, "r");
+		assert_non_null(in);
+		while (fgets(line, sizeof(line), in)) {
+			size_t n = strcspn(line, "\r\n");
+			line[n] = '\0';
+			for (size_t i = 0; i < n; i++) {
+				if (((unsigned char)line[i] & 0xC0) == 0x80)
+					continue;
+				for (size_t j = i + 1; j <= n && j <= i + 45; j++) {
+					if (j < n && ((unsigned char)line[j] & 0xC0) == 0x80)
+						continue;
+					shuan_vresult cell = {0}, prose = {0};
+					cell.field_mode = true;
+					if (!vspan(&V, "address", line, i, j, &cell) || !cell.as_pattern.to)
+						continue;
+					answered++;
+					assert_true(cell.as_pattern.from >= i && cell.as_pattern.to <= j);
+					if (!vspan(&V, "address", line, cell.as_pattern.from, cell.as_pattern.to, &prose))
+						fail_msg("'%.*s': answered for prose, refused there", (int)(j - i), line + i);
+					if (prose.start != cell.as_pattern.start || prose.end != cell.as_pattern.end ||
+					    strcmp(prose.kind, cell.kind) || prose.confidence != cell.confidence)
+						fail_msg("'%.*s': prose gets another answer", (int)(j - i), line + i);
+					narrowed += prose.start > cell.as_pattern.from || prose.end < cell.as_pattern.to;
+				}
+			}
+		}
+		fclose(in);
+	}
+	assert_true(answered > 1000);
+	assert_true(narrowed > 100); /* prose narrows to the address: the answer is not the cell */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +248,7 @@ int main(void)
 	    cmocka_unit_test(test_address),
 	    cmocka_unit_test(test_address_division_chain),
 	    cmocka_unit_test(test_address_field_covers_pattern),
+	    cmocka_unit_test(test_address_answers_pattern),
 	};
 	return cmocka_run_group_tests(tests, setup_tables, teardown_tables);
 }

@@ -341,6 +341,13 @@ static int on_cell(const seg_cell *c, const char *norm, void *ud)
 			scan_cand no = {(uint16_t)i, 0, (uint32_t)c->start, (uint32_t)c->end};
 			(void)shuan_vec_push(&cc->s->refused, &no);
 		}
+		if (rc == 0 && cc->s->hits.n == had + 1) {
+			const scan_hit *h = &SHUAN_VEC_AT(&cc->s->hits, scan_hit, had);
+			scan_answer a = {(uint16_t)i, (uint32_t)h->v.as_pattern.from, (uint32_t)h->v.as_pattern.to,
+					 (uint32_t)had};
+			if (h->v.as_pattern.to)
+				(void)shuan_vec_push(&cc->s->answered, &a); /* as above */
+		}
 		if (rc == SHUAN_ELIMIT && cc->c->can_shrink) {
 			cc->c->crowded = true;
 			return SCAN_CROWDED; /* stops the segmenter; its state is restored */
@@ -630,6 +637,32 @@ static bool on_refused_cell(const shuan_scanner *s, size_t *at, const scan_cand 
 	return false;
 }
 
+/* A candidate on exactly a field-mode cell whose validator said what its
+ * pattern mode would answer there (shuan_vresult.as_pattern): that answer
+ * is pushed as validate() would push it, and true returned. One pass, as
+ * on_refused_cell(). */
+static int on_answered_cell(shuan_scanner *s, size_t *at, const scan_cand *k, bool *done)
+{
+	const scan_answer *v = s->answered.v;
+	*done = false;
+	while (*at < s->answered.n && v[*at].from < k->start)
+		(*at)++;
+	for (size_t i = *at; i < s->answered.n && v[i].from == k->start; i++) {
+		if (v[i].det != k->det || v[i].to != k->end)
+			continue;
+		scan_hit h = SHUAN_VEC_AT(&s->hits, scan_hit, v[i].hit);
+		h.by_field = false;
+		h.field = 0;
+		h.v.field_mode = false;
+		h.v.start = h.v.as_pattern.start;
+		h.v.end = h.v.as_pattern.end;
+		memset(&h.v.as_pattern, 0, sizeof(h.v.as_pattern));
+		*done = true;
+		return shuan_vec_push(&s->hits, &h);
+	}
+	return 0;
+}
+
 /* Says in the input's result which limit cut this chunk's work, and from
  * where on values were not checked. */
 static void note_limit(shuan_scanner *s, scan_call *c, size_t checked_to, size_t len)
@@ -655,6 +688,7 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 	memset(s->last_cand.v, 0, s->last_cand.n * sizeof(uint32_t));
 	s->hits.n = 0;
 	s->refused.n = 0;
+	s->answered.n = 0;
 	s->pool.n = 0;
 	s->last_field = (size_t)-1;
 	c->err = 0;
@@ -724,14 +758,17 @@ int shuan_scanner__chunk(shuan_scanner *s, scan_call *c, char *buf, size_t len, 
 		order[i] = (uint32_t)i;
 	sort_nearly(order, nf, sizeof(uint32_t), cmp_hit_at, s->hits.v);
 	inside_cell in = {s, order, nf, nf && cells_cover(c, buf, len), 0};
-	size_t refused_at = 0;
+	size_t refused_at = 0, answered_at = 0;
 	for (size_t i = 0; i < s->cands.n; i++) {
 		const scan_cand *k = &cv[i];
+		bool answered;
 		if (i + 1 < s->cands.n && cv[i + 1].det == k->det && cv[i + 1].start == k->start)
 			continue; /* a longer one of the same (detector, start) follows */
 		if (in_accepted_cell(&in, k->start, k->end) || on_refused_cell(s, &refused_at, k))
 			continue;
-		rc = validate(s, k->det, buf, len, k->start, k->end, false, NULL);
+		rc = on_answered_cell(s, &answered_at, k, &answered);
+		if (!answered)
+			rc = validate(s, k->det, buf, len, k->start, k->end, false, NULL);
 		if (rc == SHUAN_ELIMIT && c->can_shrink) {
 			seg_csv_restore(&s->csv, &carry);
 			return SCAN_CROWDED;

@@ -39,6 +39,15 @@ typedef struct scan_cand {
 	uint32_t start, end;
 } scan_cand;
 
+/* A field-mode cell whose validator said what its pattern mode would
+ * answer for exactly [from, to) (shuan_vresult.as_pattern): the answer is
+ * the cell's hit with that span. */
+typedef struct scan_answer {
+	uint16_t det;
+	uint32_t from, to;
+	uint32_t hit; /* index in hits */
+} scan_answer;
+
 typedef struct scan_hit {
 	unsigned det;
 	bool by_field;
@@ -71,6 +80,7 @@ struct shuan_scanner {
 	shuan_vec cands, hits;
 	shuan_vec order;   /* uint32 indexes of hits, in report order */
 	shuan_vec refused; /* scan_cand: field-mode cells refused by a validator that covers its pattern mode */
+	shuan_vec answered; /* scan_answer: field-mode cells accepted with their pattern mode's answer */
 	shuan_vec last_cand; /* per pattern: 1 + index of its last candidate in this chunk, or 0 */
 	shuan_vec pool;    /* field names of this chunk's by_field hits (NUL-separated) */
 	size_t last_field; /* offset of the last name added to pool, or SIZE_MAX */

@@ -80,6 +80,7 @@ int shuan_scanner_new(shuan_scanner **out, const shuan_rules *rules, const shuan
 	shuan_vec_init(&s->hits, sizeof(scan_hit), SCAN_MAX_VALUES);
 	shuan_vec_init(&s->order, sizeof(uint32_t), 2 * (size_t)SCAN_MAX_VALUES); /* an index and its merge */
 	shuan_vec_init(&s->refused, sizeof(scan_cand), SCAN_MAX_CANDIDATES);
+	shuan_vec_init(&s->answered, sizeof(scan_answer), SCAN_MAX_CANDIDATES);
 	shuan_vec_init(&s->last_cand, sizeof(uint32_t), 65536);
 	shuan_vec_init(&s->pool, 1, 64u << 20);
 	if (!(s->buf_base = shuan_malloc(s->cap + 2)) ||
@@ -113,6 +114,7 @@ void shuan_scanner_free(shuan_scanner *s)
 	shuan_vec_free(&s->hits);
 	shuan_vec_free(&s->order);
 	shuan_vec_free(&s->refused);
+	shuan_vec_free(&s->answered);
 	shuan_vec_free(&s->last_cand);
 	shuan_vec_free(&s->pool);
 	shuan_unescape__free(s->unesc);

@@ -318,6 +318,15 @@ bool shuan_validate__address(const shuan_vdata *d, const char *buf, size_t len, 
 	if (street(d, &w, s, n, tables, &at, &end)) {
 		l = end - at;
 		shuan_validate__kind(r, "address");
+		if (r->field_mode) {
+			/* the street check is the same in both modes: prose that is
+			 * exactly this cell gets the span from its first division */
+			size_t from = r->start + lead;
+			r->as_pattern.from = from;
+			r->as_pattern.to = from + n;
+			r->as_pattern.start = from + at;
+			r->as_pattern.end = from + end;
+		}
 	} else if (tables && (l = find_chain(d, &w, s, n, r->field_mode ? 1 : 2, &at)) > 0) {
 		shuan_validate__kind(r, "division_chain");
 	} else {

@@ -118,6 +118,15 @@ typedef struct shuan_vresult {
 	/* free-form sub-kind, e.g. "legacy_15", "hk_macao_tw_residence_permit",
 	 * "aws_access_key", "jdbc_url", "private_key", "jwt", "unionpay", "visa". */
 	char kind[32];
+	/* out, field mode: what the pattern mode would answer for exactly
+	 * [from, to) (the cell without its white space), when the validator
+	 * knows it without asking again: accepted, with the span [start, end)
+	 * and this result's kind, confidence and attributes. to == 0: not
+	 * known. The scanner reuses it for a candidate on exactly that span
+	 * (chunk.c), which spares the second validation of an accepted cell. */
+	struct {
+		size_t from, to, start, end;
+	} as_pattern;
 } shuan_vresult;
 
 typedef bool (*shuan_validate_fn)(const shuan_vdata *d, const char *buf, size_t len,
