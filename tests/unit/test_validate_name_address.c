@@ -109,6 +109,11 @@ static void test_address_division_chain(void **state)
 	assert_string_equal(addr_of("南京市鼓楼区莫愁湖小区3栋2单元501室"), "南京市鼓楼区莫愁湖小区3栋2单元501室");
 	assert_string_equal(addr_of("成都市双流区黄甲街道黄龙村十一组"), "成都市双流区黄甲街道黄龙村十一组");
 	assert_string_equal(addr_of("深圳市南山区粤海街道科技园社区3栋201室"), "深圳市南山区粤海街道科技园社区3栋201室");
+	/* each way a tail can open: an estate word before a house number, a
+	 * building unit, a number right after a township */
+	assert_string_equal(addr_of("家住南京市鼓楼区莫愁湖花园3号。"), "南京市鼓楼区莫愁湖花园3号");
+	assert_string_equal(addr_of("家住南京市玄武区长江科技楼3栋。"), "南京市玄武区长江科技楼3栋");
+	assert_string_equal(addr_of("家住杭州市萧山区义桥镇227号。"), "杭州市萧山区义桥镇227号");
 	/* a county named like a short form (罗平) before the sentence's address */
 	assert_string_equal(addr_of("罗平的居住地址是辽宁省沈阳市大东区上园街道武冲村177号"),
 	                    "辽宁省沈阳市大东区上园街道武冲村177号");
@@ -126,6 +131,13 @@ static void test_address_division_chain(void **state)
 	shuan_vresult r = {0};
 	r.field_mode = true;
 	assert_true(vok("address", "茶山镇洪源村205号", &r));
+	/* a cell longer than the chain search's memo (512 bytes) is searched all the same */
+	char long_cell[1024] = "";
+	for (int i = 0; i < 200; i++)
+		strcat(long_cell, "无");
+	strcat(long_cell, "茶山镇洪源村205号");
+	r.field_mode = true;
+	assert_true(vok("address", long_cell, &r));
 	r.field_mode = true;
 	assert_false(vok("address", "不详", &r));
 	r.field_mode = true;

@@ -240,26 +240,88 @@ static size_t tail(const addr_words *w, const char *s, size_t n, bool after_town
 	return end;
 }
 
-/* A division chain and its tail starting at s: the address's length in
- * bytes, or 0. Shorter chains are tried when the longest leaves no tail
+/* Bytes of the memo below: the text a chain search remembers division
+ * names for; a longer text is searched without it. */
+#define CHAIN_MEMO 512
+#define DIV_UNKNOWN 0xFF
+
+/* One search for a division chain in s[0..n). The search starts a chain at
+ * every character, so the same division name and the same tail come up
+ * again from several starts: the names found are remembered by offset. */
+typedef struct chain_search {
+	const shuan_vdata *d;
+	const addr_words *w;
+	const char *s;
+	size_t n;
+	/* The last offset at which a village, estate or building word starts,
+	 * or -1: a tail that does not open with a number after a township
+	 * needs one of them at or after its start (place_name needs a village
+	 * word, name_before_number an estate or a building word), so a tail
+	 * starting after it is refused without being looked at. */
+	long naming_last;
+	uint8_t div[CHAIN_MEMO]; /* division_at's bytes at an offset, or DIV_UNKNOWN */
+	bool town[CHAIN_MEMO];   /* and whether a township table had it */
+} chain_search;
+
+static void chain_search_init(chain_search *cs, const shuan_vdata *d, const addr_words *w, const char *s, size_t n)
+{
+	cs->d = d;
+	cs->w = w;
+	cs->s = s;
+	cs->n = n;
+	cs->naming_last = -1;
+	for (size_t i = 0; i < n; i++)
+		if (shuan_words_at(w->village, s + i, n - i) || shuan_words_at(w->estate, s + i, n - i) ||
+		    shuan_words_at(w->building, s + i, n - i))
+			cs->naming_last = (long)i;
+	if (n <= CHAIN_MEMO)
+		memset(cs->div, DIV_UNKNOWN, n);
+}
+
+/* division_at() at offset `at` of the search's text, remembered. */
+static size_t division_at_memo(chain_search *cs, size_t at, bool *township)
+{
+	if (cs->n > CHAIN_MEMO)
+		return division_at(cs->d, cs->s + at, cs->n - at, township);
+	if (cs->div[at] == DIV_UNKNOWN) {
+		bool t = false;
+		size_t l = division_at(cs->d, cs->s + at, cs->n - at, &t);
+		cs->div[at] = (uint8_t)l; /* at most NAME_MAX_CHARS characters */
+		cs->town[at] = t;
+	}
+	*township = cs->town[at];
+	return cs->div[at];
+}
+
+/* tail() at offset `at`, refused at once when it cannot succeed. */
+static size_t tail_at(const chain_search *cs, size_t at, bool after_township)
+{
+	const char *s = cs->s + at;
+	size_t n = cs->n - at;
+	if ((long)at > cs->naming_last && !(after_township && number_unit(cs->w->unit, s, n)))
+		return 0;
+	return tail(cs->w, s, n, after_township);
+}
+
+/* A division chain and its tail starting at offset i: the address's length
+ * in bytes, or 0. Shorter chains are tried when the longest leaves no tail
  * (a village named like a township). */
-static size_t chain_address(const shuan_vdata *d, const addr_words *w, const char *s, size_t n,
-			    size_t min_levels)
+static size_t chain_address(chain_search *cs, size_t i, size_t min_levels)
 {
 	size_t end[MAX_LEVELS];
 	bool township[MAX_LEVELS];
-	size_t levels = 0, at = 0;
-	while (levels < MAX_LEVELS) {
-		size_t l = division_at(d, s + at, n - at, &township[levels]);
+	size_t levels = 0, at = i;
+	while (levels < MAX_LEVELS && at < cs->n) {
+		size_t l = division_at_memo(cs, at, &township[levels]);
 		if (!l)
 			break;
 		at += l;
 		end[levels++] = at;
 	}
 	for (size_t k = levels; k >= min_levels && k > 0; k--) {
-		size_t t = tail(w, s + end[k - 1], n - end[k - 1], township[k - 1]);
+		size_t t = tail_at(cs, end[k - 1], township[k - 1]);
 		if (t)
-			return end[k - 1] + t;
+			return end[k - 1] - i + t;
 	}
 	return 0;
 }
@@ -269,8 +331,10 @@ static size_t chain_address(const shuan_vdata *d, const addr_words *w, const cha
 static size_t find_chain(const shuan_vdata *d, const addr_words *w, const char *s, size_t n, size_t min_levels,
 			 size_t *at)
 {
+	chain_search cs;
+	chain_search_init(&cs, d, w, s, n);
 	for (size_t i = 0; i < n;) {
-		size_t l = chain_address(d, w, s + i, n - i, min_levels);
+		size_t l = chain_address(&cs, i, min_levels);
 		if (l) {
 			*at = i;
 			return l;
