@@ -59,6 +59,9 @@ typedef struct shuan_finding {
 				 * else "fp:<32 hex>" (the key's keyed fingerprint: it may itself be
 				 * personal information), or "row:N" (ordinal in the read) without a
 				 * key; NULL for files */
+	const unsigned char *fingerprint_bytes; /* the 16 bytes `fingerprint` spells in hex, or NULL
+						 * when it is "" (for callers that link findings
+						 * by it: no hex to decode) */
 } shuan_finding;
 
 #ifdef __cplusplus

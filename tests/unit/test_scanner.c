@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "scan_helpers.h"
+#include "shuan/jobs.h"
 
 static shuan_rules *g_rules;
 static gots g_a, g_b;
@@ -379,7 +380,9 @@ static void test_fingerprint_only(void **state)
 	assert_non_null(e);
 	assert_string_equal(m->fp, find_det(&g_a, "cn_mobile", "13812345678")->fp);
 	assert_true(strlen(m->fp) > 0);
+	assert_string_equal(m->fp_bytes, m->fp); /* the same 16 bytes, not in hex */
 	assert_string_equal(e->fp, "");
+	assert_string_equal(e->fp_bytes, ""); /* NULL */
 	assert_string_equal(e->evidence, find_det(&g_a, "email", "li.na@example.com")->evidence);
 	o.fingerprint_only = unknown;
 	shuan_scanner *s = NULL;
@@ -427,6 +430,51 @@ static void test_counts_only(void **state)
 	shuan_scanner *s = NULL;
 	assert_int_equal(shuan_scanner_new(&s, g_rules, &o), SHUAN_EINVAL);
 	assert_null(s);
+}
+
+/* The worker pool keeps a later file's findings until the files before it
+ * are written: what it hands on carries the fingerprint's bytes too. A
+ * large first file keeps the first worker busy while the second finishes
+ * the small one, whose finding is then kept. */
+static void jobs_collect(const shuan_finding *f, void *ud) { (void)collect(f, ud); }
+
+static void test_jobs_keep_fingerprint_bytes(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/shuan-jobs-XXXXXX", big[64], small[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(big, sizeof(big), "%s/big.txt", dir);
+	snprintf(small, sizeof(small), "%s/small.txt", dir);
+	FILE *f = fopen(big, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 200000; i++)
+		fputs("nothing personal in this line at all\n", f);
+	fclose(f);
+	assert_non_null(f = fopen(small, "w"));
+	fputs("手机13812345678\n", f);
+	fclose(f);
+	shuan_scan_options so = SHUAN_SCAN_OPTIONS_INIT;
+	so.fingerprint_key = TEST_KEY;
+	so.fingerprint_key_len = sizeof(TEST_KEY);
+	shuan_jobs_options jo = SHUAN_JOBS_OPTIONS_INIT;
+	jo.jobs = 2;
+	shuan_jobs *j = NULL;
+	assert_int_equal(shuan_jobs_new(&j, g_rules, &so, NULL, &jo), 0);
+	const char *paths[] = {big, small};
+	shuan_jobs_sink sink = {jobs_collect, NULL, &g_a};
+	shuan_jobs_result res;
+	shuan_stats *st = NULL;
+	assert_int_equal(shuan_stats_new(&st), 0);
+	g_a.n = 0;
+	assert_int_equal(shuan_jobs_run(j, paths, 2, &sink, st, &res), 0);
+	shuan_jobs_free(j);
+	shuan_stats_free(st);
+	assert_int_equal(g_a.n, 1);
+	assert_true(strlen(g_a.v[0].fp) == 32);
+	assert_string_equal(g_a.v[0].fp_bytes, g_a.v[0].fp);
+	unlink(big);
+	unlink(small);
+	rmdir(dir);
 }
 
 /* Writes a rules directory at dir holding the tables and two address
@@ -569,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_detector_selection),
 		cmocka_unit_test(test_fingerprint_only),
 		cmocka_unit_test(test_counts_only),
+		cmocka_unit_test(test_jobs_keep_fingerprint_bytes),
 		cmocka_unit_test(test_inside_an_accepted_cell),
 		cmocka_unit_test(test_answered_cell),
 		cmocka_unit_test(test_opening_han_run),

@@ -24,7 +24,6 @@
 #include "shuan/people.h"
 #include "shuan/walk.h"
 #include "util/alloc.h"
-#include "util/hex.h"
 
 /* Identifiers fed per record; a record with more is fed in parts. */
 #define MAX_IDS 512
@@ -50,12 +49,6 @@ static bool is_identifier(const duty_people_rules *p, const char *detector)
 		if (!strcmp(p->identifiers[i], detector))
 			return true;
 	return false;
-}
-
-/* The first 16 bytes of a hex fingerprint; false when it is shorter. */
-static bool fp_bytes(const char *hex, unsigned char out[16])
-{
-	return shuan_hex_decode(hex, 16, out);
 }
 
 static void flush(group *g)
@@ -103,7 +96,8 @@ static void on_finding(const shuan_finding *f, void *ud)
 	g->any_pi = true;
 	g->sensitive = g->sensitive || f->sensitive;
 	g->minor = g->minor || f->attrs.minor_under_14;
-	if (!f->detector || !is_identifier(&g->rules->people, f->detector->id) || !f->fingerprint)
+	if (!f->detector || !is_identifier(&g->rules->people, f->detector->id) ||
+	    !f->fingerprint_bytes)
 		return;
 	if (g->nids == MAX_IDS) {
 		/* feeding the rest as a record of its own can only count more people, never fewer */
@@ -113,10 +107,9 @@ static void on_finding(const shuan_finding *f, void *ud)
 		g->open = true;
 		g->any_pi = true;
 	}
-	if (fp_bytes(f->fingerprint, g->ids[g->nids].fp)) {
-		g->ids[g->nids].detector = f->detector->id;
-		g->nids++;
-	}
+	memcpy(g->ids[g->nids].fp, f->fingerprint_bytes, sizeof(g->ids[g->nids].fp));
+	g->ids[g->nids].detector = f->detector->id;
+	g->nids++;
 }
 
 static void on_input(const char *path, const shuan_input_result *r, void *ud)

@@ -496,6 +496,7 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	const shuan_detector *d = &s->rules->dets[h->det];
 	shuan_finding f;
 	char fieldbuf[SEG_MAX_PATH], norm[SCAN_MAX_VALUE + 1], evidence[SHUAN_EVIDENCE_MAX], fp[40];
+	unsigned char fp_bytes[16];
 	size_t start = h->v.start, n = h->v.end - h->v.start, nl;
 
 	memset(&f, 0, sizeof(f));
@@ -552,7 +553,9 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 			if (s->fp)
 				f.distinct_key = shuan_fingerprint_distinct(s->fp, d->info.id, norm, nl);
 		}
-		if (want_fp && shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp)) != 0)
+		if (want_fp && shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp), fp_bytes) == 0)
+			f.fingerprint_bytes = fp_bytes;
+		else
 			fp[0] = '\0';
 	}
 	f.evidence = evidence;

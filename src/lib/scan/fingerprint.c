@@ -75,7 +75,7 @@ uint64_t shuan_fingerprint_distinct(const shuan_fingerprinter *f, const char *de
 }
 
 int shuan_fingerprint(shuan_fingerprinter *f, const char *detector_id, const char *value, size_t n, char *out,
-		      size_t cap)
+		      size_t cap, unsigned char *raw)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	size_t mdlen = 0;
@@ -95,5 +95,7 @@ int shuan_fingerprint(shuan_fingerprinter *f, const char *detector_id, const cha
 	    !EVP_MAC_final(f->ctx, md, &mdlen, sizeof(md)) || mdlen < 16)
 		return SHUAN_ERROR;
 	shuan_hex_encode(md, 16, out);
+	if (raw)
+		memcpy(raw, md, 16);
 	return 0;
 }
