@@ -40,8 +40,9 @@ uint8_t shuan_people__strength(const char *detector)
 {
 	if (!detector)
 		return 0;
+	/* asked for every identifier of every record: the first byte rules most out */
 	for (size_t i = 0; i < sizeof(strengths) / sizeof(strengths[0]); i++)
-		if (strcmp(strengths[i].detector, detector) == 0)
+		if (strengths[i].detector[0] == detector[0] && strcmp(strengths[i].detector, detector) == 0)
 			return strengths[i].strength;
 	return 0;
 }

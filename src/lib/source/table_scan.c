@@ -44,6 +44,7 @@ typedef struct tscan {
 	size_t nkey;       /* key columns (the first nkey of order) */
 	bool key_integer;  /* every key column is an integer */
 	shuan_vec rows;    /* pending, in stream order */
+	size_t row_hint;   /* the pending row of the last finding: findings come in stream order */
 	shuan_vec cell_byte, cell_char; /* uint32 per cell of pending rows */
 	shuan_buf keys;    /* key texts of pending rows, NUL-separated */
 	shuan_buf line;    /* the line being handed to the scanner */
@@ -95,6 +96,15 @@ static bool blank(const char *p, size_t len)
 
 /* Appends a cell's text made safe for the TSV segmenter, same length;
  * returns its length in characters through *chars. */
+/* Byte-parallel tests on eight bytes at once (Bit Twiddling Hacks): is
+ * there a byte below n (n <= 128), a zero byte; the number of UTF-8
+ * continuation bytes (10xxxxxx). Every cell byte of a table passes here. */
+#define BYTES_1 0x0101010101010101ULL
+#define BYTES_80 0x8080808080808080ULL
+static uint64_t any_below(uint64_t x, unsigned n) { return (x - BYTES_1 * n) & ~x & BYTES_80; }
+static uint64_t any_zero(uint64_t x) { return any_below(x, 1); }
+static unsigned continuations(uint64_t x) { return (unsigned)__builtin_popcountll(x & ~(x << 1) & BYTES_80); }
+
 static int add_cell(shuan_buf *b, const char *p, size_t len, uint64_t *chars)
 {
 	size_t at = b->len;
@@ -102,13 +112,21 @@ static int add_cell(shuan_buf *b, const char *p, size_t len, uint64_t *chars)
 	uint64_t n = 0;
 	if (rc)
 		return rc;
-	for (char *c = b->p + at, *e = b->p + at + len; c < e; c++) {
+	for (char *c = b->p + at, *e = b->p + at + len; c < e;) {
+		uint64_t w;
+		if (e - c >= 8 && (memcpy(&w, c, 8), !(any_below(w, 0x20) | any_zero(w ^ (BYTES_1 * 0x7f)) |
+							any_zero(w ^ (BYTES_1 * '"'))))) {
+			n += 8 - continuations(w); /* nothing to replace in these eight */
+			c += 8;
+			continue;
+		}
 		unsigned char u = (unsigned char)*c;
 		if (u < 0x20 || u == 0x7f)
 			*c = ' ';
 		else if (u == '"')
 			*c = '\'';
 		n += (u & 0xC0) != 0x80;
+		c++;
 	}
 	*chars = n;
 	return 0;
@@ -141,6 +159,7 @@ static void retire(tscan *ts, uint64_t consumed, bool all)
 		size_t cells = k < ts->rows.n ? SHUAN_VEC_AT(&ts->rows, pending, k).cells : ts->cell_byte.n;
 		size_t key = k < ts->rows.n ? SHUAN_VEC_AT(&ts->rows, pending, k).key : ts->keys.len;
 		drop_front(&ts->rows, k);
+		ts->row_hint = 0;
 		drop_front(&ts->cell_byte, cells);
 		drop_front(&ts->cell_char, cells);
 		if (key) {
@@ -284,8 +303,16 @@ static long stream_read(void *ctx, char *buf, size_t cap)
 	return (long)n;
 }
 
-static int by_start(uint64_t off, const pending *rows, size_t n)
+/* The pending row holding stream offset off, or -1. Findings come in
+ * stream order, so the row of the last one (hint) or the next usually is
+ * it; else a binary search. */
+static int by_start(uint64_t off, const pending *rows, size_t n, size_t *hint)
 {
+	for (size_t i = *hint; i < n && i < *hint + 2; i++)
+		if (rows[i].start <= off && off < rows[i].end) {
+			*hint = i;
+			return (int)i;
+		}
 	size_t lo = 0, hi = n;
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
@@ -294,7 +321,10 @@ static int by_start(uint64_t off, const pending *rows, size_t n)
 		else
 			hi = mid;
 	}
-	return n && rows[lo].start <= off && off < rows[lo].end ? (int)lo : -1;
+	if (!n || rows[lo].start > off || off >= rows[lo].end)
+		return -1;
+	*hint = lo;
+	return (int)lo;
 }
 
 static const char *row_ref(tscan *ts, const pending *p)
@@ -331,7 +361,7 @@ static int on_finding(const shuan_finding *f, void *ud)
 
 	if (f->offset < ts->header_end)
 		return 0; /* a column name, not a value */
-	if ((i = by_start(f->offset, rows, ts->rows.n)) < 0)
+	if ((i = by_start(f->offset, rows, ts->rows.n, &ts->row_hint)) < 0)
 		return 0; /* cannot happen: every line is recorded until consumed */
 	p = &SHUAN_VEC_AT(&ts->rows, pending, (size_t)i);
 	{

@@ -51,7 +51,7 @@ const shuan_wordlist *shuan_words_get(const shuan_words *w, const char *name)
 {
 	static const shuan_wordlist empty = {"", NULL, 0, false, {0}, {0}};
 	for (size_t i = 0; w && i < w->n; i++)
-		if (!strcmp(w->lists[i].name, name))
+		if (w->lists[i].name[0] == name[0] && !strcmp(w->lists[i].name, name))
 			return &w->lists[i];
 	return &empty;
 }
