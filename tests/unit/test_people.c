@@ -102,6 +102,13 @@ static void test_linkage_across_records(void **state)
 	assert_true(counts(p).error_bound == 0);
 	shuan_people_free(p);
 	shuan_people_free(NULL);
+	/* a new identifier twice in one record is one identifier: room for one
+	 * keeps the counter exact */
+	p = counter(1);
+	add(p, 0, 3, ID, (uint64_t)9, ID, (uint64_t)9, ID, (uint64_t)9);
+	assert_true(counts(p).exact);
+	assert_int_equal(counts(p).distinct, 1);
+	shuan_people_free(p);
 }
 
 static void test_flags_follow_the_person(void **state)

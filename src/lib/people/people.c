@@ -327,7 +327,12 @@ static int add_ids(shuan_people *p, id_at_fn at, const void *ctx, size_t n, unsi
 {
 	size_t missing = 0;
 	uint32_t root = PEOPLE_NONE;
-	bool overflow = false;
+	/* The first pass's answers for the record's first identifiers: each
+	 * look-up is a cache miss in a large counter. One that found a node
+	 * stays true (nodes never move); one that found none, only until this
+	 * record inserts something (the same identifier twice in a record). */
+	uint32_t found[8];
+	bool overflow = false, inserted = false;
 	int rc;
 
 	if (n == 0)
@@ -337,7 +342,10 @@ static int add_ids(shuan_people *p, id_at_fn at, const void *ctx, size_t n, unsi
 			const unsigned char *fp;
 			uint8_t strength;
 			at(ctx, i, &fp, &strength);
-			missing += shuan_people__lookup(p, fp) == PEOPLE_NONE;
+			uint32_t j = shuan_people__lookup(p, fp);
+			if (i < sizeof(found) / sizeof(found[0]))
+				found[i] = j;
+			missing += j == PEOPLE_NONE;
 		}
 		/* Everything that can fail is allocated before anything changes. */
 		if ((rc = shuan_people__reserve(p, missing)) < 0)
@@ -349,12 +357,14 @@ static int add_ids(shuan_people *p, id_at_fn at, const void *ctx, size_t n, unsi
 			uint8_t strength;
 			uint32_t j;
 			at(ctx, i, &fp, &strength);
-			if ((j = shuan_people__lookup(p, fp)) == PEOPLE_NONE) {
+			bool known = i < sizeof(found) / sizeof(found[0]) && (found[i] != PEOPLE_NONE || !inserted);
+			if ((j = known ? found[i] : shuan_people__lookup(p, fp)) == PEOPLE_NONE) {
 				if (p->n >= p->max_exact) {
 					overflow = true;
 					break;
 				}
 				j = shuan_people__insert(p, fp, strength);
+				inserted = true;
 			}
 			j = find(p, j);
 			root = root == PEOPLE_NONE ? j : link_sets(p, root, j);

@@ -24,6 +24,7 @@
 #include "lib/scan/segment.h"
 #include "shuan/common.h"
 #include "util/alloc.h"
+#include "util/swar.h"
 #include "util/utf8.h"
 
 void seg_csv_init(seg_csv *c, char delim)
@@ -250,6 +251,18 @@ int seg_csv_chunk(seg_csv *c, const char *buf, size_t len, bool first_chunk,
 				continue;
 			}
 			c->mode = csv_next(m, ch, i + 1 < len ? (unsigned char)buf[i + 1] : -2, c->delim);
+			continue;
+		}
+		if (m == SEG_CSV_BARE && ch != (unsigned char)c->delim && ch != '\n') {
+			/* inside an unquoted cell only a delimiter or a newline
+			 * matters: skip to it, eight bytes at a time */
+			size_t j = i + 1;
+			while (j + 8 <= len && !(shuan_swar_has(shuan_swar_load(buf + j), (unsigned char)c->delim) |
+						 shuan_swar_has(shuan_swar_load(buf + j), '\n')))
+				j += 8;
+			while (j < len && buf[j] != c->delim && buf[j] != '\n')
+				j++;
+			i = j - 1; /* the loop steps onto it */
 			continue;
 		}
 		if (m == SEG_CSV_CELL && ch == '"') {

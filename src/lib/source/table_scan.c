@@ -22,6 +22,7 @@
 #include "lib/scan/internal.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/swar.h"
 #include "util/utf8.h"
 
 /* A row written to the stream whose findings may still come. */
@@ -96,15 +97,6 @@ static bool blank(const char *p, size_t len)
 
 /* Appends a cell's text made safe for the TSV segmenter, same length;
  * returns its length in characters through *chars. */
-/* Byte-parallel tests on eight bytes at once (Bit Twiddling Hacks): is
- * there a byte below n (n <= 128), a zero byte; the number of UTF-8
- * continuation bytes (10xxxxxx). Every cell byte of a table passes here. */
-#define BYTES_1 0x0101010101010101ULL
-#define BYTES_80 0x8080808080808080ULL
-static uint64_t any_below(uint64_t x, unsigned n) { return (x - BYTES_1 * n) & ~x & BYTES_80; }
-static uint64_t any_zero(uint64_t x) { return any_below(x, 1); }
-static unsigned continuations(uint64_t x) { return (unsigned)__builtin_popcountll(x & ~(x << 1) & BYTES_80); }
-
 static int add_cell(shuan_buf *b, const char *p, size_t len, uint64_t *chars)
 {
 	size_t at = b->len;
@@ -112,11 +104,12 @@ static int add_cell(shuan_buf *b, const char *p, size_t len, uint64_t *chars)
 	uint64_t n = 0;
 	if (rc)
 		return rc;
+	/* every cell byte of a table passes here: eight at a time while none
+	 * needs replacing */
 	for (char *c = b->p + at, *e = b->p + at + len; c < e;) {
-		uint64_t w;
-		if (e - c >= 8 && (memcpy(&w, c, 8), !(any_below(w, 0x20) | any_zero(w ^ (BYTES_1 * 0x7f)) |
-							any_zero(w ^ (BYTES_1 * '"'))))) {
-			n += 8 - continuations(w); /* nothing to replace in these eight */
+		uint64_t w = e - c >= 8 ? shuan_swar_load(c) : 0;
+		if (e - c >= 8 && !(shuan_swar_below(w, 0x20) | shuan_swar_has(w, 0x7f) | shuan_swar_has(w, '"'))) {
+			n += 8 - shuan_swar_continuations(w);
 			c += 8;
 			continue;
 		}
