@@ -74,6 +74,25 @@ static inline shuan_rules *load_rules(shuan_matcher_kind kind)
 	return r;
 }
 
+/* The real rules for a whole group of tests, in g_rules: pass rules_setup
+ * and rules_teardown to cmocka_run_group_tests. */
+static shuan_rules *g_rules __attribute__((unused));
+
+static inline int rules_setup(void **state)
+{
+	(void)state;
+	g_rules = load_rules(SHUAN_MATCHER_VECTORSCAN);
+	return g_rules ? 0 : -1;
+}
+
+static inline int rules_teardown(void **state)
+{
+	(void)state;
+	shuan_rules_free(g_rules);
+	g_rules = NULL;
+	return 0;
+}
+
 /* Scans buf as `name` (its extension picks the format) with chunk size
  * `chunk` (0 = default); returns the number of findings. */
 static inline size_t scan_with(shuan_rules *r, const char *name, const char *buf, size_t len, size_t chunk, gots *g)

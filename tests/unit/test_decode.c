@@ -16,20 +16,7 @@
 #include "lib/scan/decode.h"
 #include "scan_helpers.h"
 
-static shuan_rules *g_rules;
 static gots g_a, g_b;
-
-static int setup(void **state)
-{
-	g_rules = load_rules(SHUAN_MATCHER_VECTORSCAN);
-	return g_rules ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	shuan_rules_free(g_rules);
-	return 0;
-}
 
 /* UTF-8 -> `enc` into out (cap bytes); returns the length. */
 static size_t encode(const char *enc, const char *utf8, size_t n, char *out, size_t cap)
@@ -354,5 +341,5 @@ int main(void)
 	    cmocka_unit_test(test_binary_still_skipped),
 	    cmocka_unit_test(test_decoder_map),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

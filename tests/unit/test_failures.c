@@ -21,20 +21,7 @@
 #include "shuan/stats.h"
 #include "util/alloc.h"
 
-static shuan_rules *g_rules;
 static gots g_a;
-
-static int setup(void **state)
-{
-	g_rules = load_rules(SHUAN_MATCHER_VECTORSCAN);
-	return g_rules ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	shuan_rules_free(g_rules);
-	return 0;
-}
 
 static shuan_scanner *new_scanner(void)
 {
@@ -291,5 +278,5 @@ int main(void)
 		cmocka_unit_test(test_bad_pattern_names_its_file),
 		cmocka_unit_test(test_word_lists),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

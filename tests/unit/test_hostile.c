@@ -25,22 +25,6 @@
 #include "util/json.h"
 #include "util/text.h"
 
-static shuan_rules *g_rules;
-
-static int setup(void **state)
-{
-	(void)state;
-	g_rules = load_rules(SHUAN_MATCHER_VECTORSCAN);
-	return g_rules ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	shuan_rules_free(g_rules);
-	return 0;
-}
-
 /* What shuan_json_string writes for s[0..n). */
 static char *json_of(const char *s, size_t n)
 {
@@ -321,5 +305,5 @@ int main(void)
 		cmocka_unit_test(test_interrupted_inputs_count),
 		cmocka_unit_test(test_csv_writer),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

@@ -19,22 +19,7 @@
 #include "lib/scan/internal.h"
 #include "scan_helpers.h"
 
-static shuan_rules *g_rules;
 static gots g_a, g_b;
-
-static int setup(void **state)
-{
-	(void)state;
-	g_rules = load_rules(SHUAN_MATCHER_VECTORSCAN);
-	return g_rules ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	shuan_rules_free(g_rules);
-	return 0;
-}
 
 static shuan_scanner *new_scanner(size_t chunk)
 {
@@ -271,5 +256,5 @@ int main(void)
 		cmocka_unit_test(test_crowded_chunk_hides_nothing),
 		cmocka_unit_test(test_pieces_equal_one_pass),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

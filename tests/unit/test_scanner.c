@@ -15,20 +15,7 @@
 #include "scan_helpers.h"
 #include "shuan/jobs.h"
 
-static shuan_rules *g_rules;
 static gots g_a, g_b;
-
-static int setup(void **state)
-{
-	g_rules = load_rules(SHUAN_MATCHER_VECTORSCAN);
-	return g_rules ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	shuan_rules_free(g_rules);
-	return 0;
-}
 
 static size_t scan_str(const char *name, const char *s, gots *g) { return scan_with(g_rules, name, s, strlen(s), 0, g); }
 
@@ -622,5 +609,5 @@ int main(void)
 		cmocka_unit_test(test_answered_cell),
 		cmocka_unit_test(test_opening_han_run),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

@@ -13,22 +13,6 @@
 #include "lib/source/table_scan.h"
 #include "scan_helpers.h"
 
-static shuan_rules *g_rules;
-
-static int setup(void **state)
-{
-	(void)state;
-	g_rules = load_rules(SHUAN_MATCHER_VECTORSCAN);
-	return g_rules ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	shuan_rules_free(g_rules);
-	return 0;
-}
-
 #define ROWS 48
 #define COLS 5
 
@@ -143,5 +127,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cells_with_special_bytes),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

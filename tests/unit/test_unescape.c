@@ -15,22 +15,7 @@
 
 #include "scan_helpers.h"
 
-static shuan_rules *g_rules;
 static gots g;
-
-static int setup(void **state)
-{
-	(void)state;
-	g_rules = load_rules(SHUAN_MATCHER_VECTORSCAN);
-	return g_rules ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	shuan_rules_free(g_rules);
-	return 0;
-}
 
 /* "%E8%B4%BE…" for s (every byte escaped). */
 static void pct(const char *s, char *out)
@@ -199,5 +184,5 @@ int main(void)
 	    cmocka_unit_test(test_long_run_windows),
 	    cmocka_unit_test(test_gb18030_offsets),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

@@ -146,62 +146,101 @@ static void test_address_division_chain(void **state)
 	assert_false(vbare("address", "浙江省杭州市萧山区义桥镇陶家村227号"));
 }
 
+typedef void (*span_fn)(const char *line, size_t i, size_t j, void *ud);
+
+/* fn(line, i, j, ud) for every span [i, j) of line of up to 45 bytes that
+ * starts and ends on a character boundary. */
+static void spans_of(const char *line, span_fn fn, void *ud)
+{
+	size_t n = strlen(line);
+	for (size_t i = 0; i < n; i++) {
+		if (((unsigned char)line[i] & 0xC0) == 0x80)
+			continue;
+		for (size_t j = i + 1; j <= n && j <= i + 45; j++)
+			if (j == n || ((unsigned char)line[j] & 0xC0) != 0x80)
+				fn(line, i, j, ud);
+	}
+}
+
+/* spans_of() every `every`-th line of the labelled address sets, then of
+ * each extra text. */
+static void address_spans(size_t every, const char *const *extra, size_t nextra, span_fn fn, void *ud)
+{
+	static const char *const files[] = {"labelled/addresses_prose.txt", "labelled/addresses_hard.txt",
+					    "labelled/addresses.csv"};
+	size_t lines = 0;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		char path[512], line[2048];
+		snprintf(path, sizeof(path), "%s/%s", SHUAN_TEST_DATA_DIR, files[f]);
+		FILE *in = fopen(path, "r");
+		assert_non_null(in);
+		while (fgets(line, sizeof(line), in)) {
+			line[strcspn(line, "\r\n")] = '\0';
+			if (lines++ % every == 0)
+				spans_of(line, fn, ud);
+		}
+		fclose(in);
+	}
+	for (size_t x = 0; x < nextra; x++)
+		spans_of(extra[x], fn, ud);
+}
+
+struct covers {
+	size_t both_refused, both_accepted;
+};
+
+static void covers_span(const char *line, size_t i, size_t j, void *ud)
+{
+	struct covers *c = ud;
+	shuan_vresult r = {0};
+	r.field_mode = true;
+	bool field = vspan(&V, "address", line, i, j, &r);
+	r.field_mode = false;
+	bool pattern = vspan(&V, "address", line, i, j, &r);
+	if (pattern && !field)
+		fail_msg("'%.*s': refused as a cell, accepted in prose", (int)(j - i), line + i);
+	c->both_refused += !field;
+	c->both_accepted += pattern;
+}
+
 /* The claim behind shuan_validator.field_covers_pattern for the address
  * (the scanner then skips a pattern candidate on exactly a cell the field
- * mode refused): over every span of up to 45 bytes of the labelled address
- * sets and of texts that are not addresses, one the field mode refuses the
- * pattern mode refuses too. */
+ * mode refused): over every span of up to 45 bytes of a third of the
+ * labelled address sets and of texts that are not addresses, one the field
+ * mode refuses the pattern mode refuses too. */
 static void test_address_field_covers_pattern(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"labelled/addresses_prose.txt", "labelled/addresses_hard.txt",
-					    "labelled/addresses.csv"};
 	static const char *const extra[] = {"深圳市南山区科技园12号", "隆化县有很多村，萧山区3号线", "北京市朝阳区的建国路12号",
 					    "上海市徐汇区漕溪北路12号", "茶山镇洪源村205号", "召开乡村振兴会议"};
 	const shuan_validator *v = shuan_validator_find("address");
 	assert_non_null(v);
 	assert_true(v->field_covers_pattern);
-	size_t both_refused = 0, both_accepted = 0, lines = 0;
-	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]) + 1; f++) {
-		char path[512], line[2048];
-		FILE *in = NULL;
-		size_t x = 0;
-		if (f < sizeof(files) / sizeof(files[0])) {
-			snprintf(path, sizeof(path), "%s/%s", SHUAN_TEST_DATA_DIR, files[f]);
-			assert_non_null(in = fopen(path, "r"));
-		}
-		for (;;) {
-			if (in ? !fgets(line, sizeof(line), in) : x >= sizeof(extra) / sizeof(extra[0]))
-				break;
-			if (!in)
-				snprintf(line, sizeof(line), "%s", extra[x++]);
-			size_t n = strcspn(line, "\r\n");
-			line[n] = '\0';
-			if (in && lines++ % 3)
-				continue; /* a third of each file is plenty */
-			for (size_t i = 0; i < n; i++) {
-				if (((unsigned char)line[i] & 0xC0) == 0x80)
-					continue;
-				for (size_t j = i + 1; j <= n && j <= i + 45; j++) {
-					if (j < n && ((unsigned char)line[j] & 0xC0) == 0x80)
-						continue;
-					shuan_vresult r = {0};
-					r.field_mode = true;
-					bool field = vspan(&V, "address", line, i, j, &r);
-					r.field_mode = false;
-					bool pattern = vspan(&V, "address", line, i, j, &r);
-					if (pattern && !field)
-						fail_msg("'%.*s': refused as a cell, accepted in prose", (int)(j - i), line + i);
-					both_refused += !field;
-					both_accepted += pattern;
-				}
-			}
-		}
-		if (in)
-			fclose(in);
-	}
-	assert_true(both_refused > 1000);
-	assert_true(both_accepted > 100);
+	struct covers c = {0, 0};
+	address_spans(3, extra, sizeof(extra) / sizeof(extra[0]), covers_span, &c);
+	assert_true(c.both_refused > 1000);
+	assert_true(c.both_accepted > 100);
+}
+
+struct answers {
+	size_t answered, narrowed;
+};
+
+static void answers_span(const char *line, size_t i, size_t j, void *ud)
+{
+	struct answers *a = ud;
+	shuan_vresult cell = {0}, prose = {0};
+	cell.field_mode = true;
+	if (!vspan(&V, "address", line, i, j, &cell) || !cell.as_pattern.to)
+		return;
+	a->answered++;
+	assert_true(cell.as_pattern.from >= i && cell.as_pattern.to <= j);
+	if (!vspan(&V, "address", line, cell.as_pattern.from, cell.as_pattern.to, &prose))
+		fail_msg("'%.*s': answered for prose, refused there", (int)(j - i), line + i);
+	if (prose.start != cell.as_pattern.start || prose.end != cell.as_pattern.end || strcmp(prose.kind, cell.kind) ||
+	    prose.confidence != cell.confidence)
+		fail_msg("'%.*s': prose gets another answer", (int)(j - i), line + i);
+	a->narrowed += prose.start > cell.as_pattern.from || prose.end < cell.as_pattern.to;
 }
 
 /* The claim behind shuan_vresult.as_pattern for the address (the scanner
@@ -213,42 +252,10 @@ static void test_address_field_covers_pattern(void **state)
 static void test_address_answers_pattern(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"labelled/addresses_prose.txt", "labelled/addresses_hard.txt",
-					    "labelled/addresses.csv"};
-	size_t answered = 0, narrowed = 0;
-	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
-		char path[512], line[2048];
-		snprintf(path, sizeof(path), "%s/%s", SHUAN_TEST_DATA_DIR, files[f]);
-		FILE *in = fopen(path, "r");
-		assert_non_null(in);
-		while (fgets(line, sizeof(line), in)) {
-			size_t n = strcspn(line, "\r\n");
-			line[n] = '\0';
-			for (size_t i = 0; i < n; i++) {
-				if (((unsigned char)line[i] & 0xC0) == 0x80)
-					continue;
-				for (size_t j = i + 1; j <= n && j <= i + 45; j++) {
-					if (j < n && ((unsigned char)line[j] & 0xC0) == 0x80)
-						continue;
-					shuan_vresult cell = {0}, prose = {0};
-					cell.field_mode = true;
-					if (!vspan(&V, "address", line, i, j, &cell) || !cell.as_pattern.to)
-						continue;
-					answered++;
-					assert_true(cell.as_pattern.from >= i && cell.as_pattern.to <= j);
-					if (!vspan(&V, "address", line, cell.as_pattern.from, cell.as_pattern.to, &prose))
-						fail_msg("'%.*s': answered for prose, refused there", (int)(j - i), line + i);
-					if (prose.start != cell.as_pattern.start || prose.end != cell.as_pattern.end ||
-					    strcmp(prose.kind, cell.kind) || prose.confidence != cell.confidence)
-						fail_msg("'%.*s': prose gets another answer", (int)(j - i), line + i);
-					narrowed += prose.start > cell.as_pattern.from || prose.end < cell.as_pattern.to;
-				}
-			}
-		}
-		fclose(in);
-	}
-	assert_true(answered > 1000);
-	assert_true(narrowed > 100); /* prose narrows to the address: the answer is not the cell */
+	struct answers a = {0, 0};
+	address_spans(1, NULL, 0, answers_span, &a);
+	assert_true(a.answered > 1000);
+	assert_true(a.narrowed > 100); /* prose narrows to the address: the answer is not the cell */
 }
 
 int main(void)
