@@ -24,6 +24,7 @@
 #include "shuan/common.h"
 #include "util/alloc.h"
 #include "util/io.h"
+#include "util/utf8.h"
 
 #define DICT_MAX_LINE 4096
 #define DICT_MAX_FILE (64L * 1024 * 1024)
@@ -85,20 +86,16 @@ static uint64_t key_hash(const char *k, size_t n)
 static bool ends_on_char(const char *s, size_t n)
 {
 	size_t j = n;
-	while (j > 0 && n - j < 3 && ((unsigned char)s[j - 1] & 0xC0) == 0x80)
+	while (j > 0 && n - j < 3 && shuan_utf8_is_cont((unsigned char)s[j - 1]))
 		j--;
-	if (j == 0)
-		return false;
-	unsigned char lead = (unsigned char)s[j - 1];
-	size_t seq = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : (lead & 0xF8) == 0xF0 ? 4 : 0;
-	return seq && j - 1 + seq == n;
+	return j > 0 && j - 1 + shuan_utf8_lead_len((unsigned char)s[j - 1]) == n;
 }
 
 /* The lengths of key e at which a prefix is indexed: every length at which
  * a query that ends on a whole character can match it. */
 static bool prefix_boundary(const entry *e, size_t l)
 {
-	return l == e->klen || ((unsigned char)e->key[l] & 0xC0) != 0x80 || ends_on_char(e->key, l);
+	return l == e->klen || !shuan_utf8_is_cont((unsigned char)e->key[l]) || ends_on_char(e->key, l);
 }
 
 static int index_slots(uint32_t **slots, size_t *mask, size_t n)

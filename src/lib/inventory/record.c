@@ -340,7 +340,8 @@ static bool people_of(sqlite3 *db, int64_t run, const char *source, int64_t *dis
 /* One entry of a diff's lists, after a comma unless it is the first. */
 static void json_entry(FILE *out, const shuan_json_pair *p, size_t n, bool *first)
 {
-	fputs(*first ? "" : ",", out);
+	if (!*first)
+		fputc(',', out);
 	shuan_json_object(out, p, n);
 	*first = false;
 }

@@ -341,12 +341,12 @@ static int on_cell(const seg_cell *c, const char *norm, void *ud)
 			scan_cand no = {(uint16_t)i, 0, (uint32_t)c->start, (uint32_t)c->end};
 			(void)shuan_vec_push(&cc->s->refused, &no);
 		}
-		if (rc == 0 && cc->s->hits.n == had + 1) {
-			const scan_hit *h = &SHUAN_VEC_AT(&cc->s->hits, scan_hit, had);
+		const scan_hit *h = rc == 0 && cc->s->hits.n == had + 1 ? &SHUAN_VEC_AT(&cc->s->hits, scan_hit, had) : NULL;
+		if (h && h->v.as_pattern.to) {
+			/* the validator said what prose on exactly this cell gets */
 			scan_answer a = {(uint16_t)i, (uint32_t)h->v.as_pattern.from, (uint32_t)h->v.as_pattern.to,
 					 (uint32_t)had};
-			if (h->v.as_pattern.to)
-				(void)shuan_vec_push(&cc->s->answered, &a); /* as above */
+			(void)shuan_vec_push(&cc->s->answered, &a); /* as above */
 		}
 		if (rc == SHUAN_ELIMIT && cc->c->can_shrink) {
 			cc->c->crowded = true;
