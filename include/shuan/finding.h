@@ -59,9 +59,12 @@ typedef struct shuan_finding {
 				 * else "fp:<32 hex>" (the key's keyed fingerprint: it may itself be
 				 * personal information), or "row:N" (ordinal in the read) without a
 				 * key; NULL for files */
-	const unsigned char *fingerprint_bytes; /* the 16 bytes `fingerprint` spells in hex, or NULL
-						 * when it is "" (for callers that link findings
-						 * by it: no hex to decode) */
+	const unsigned char *person_key; /* 16 bytes: a keyed 128-bit hash (SipHash-2-4-128 under
+					  * a key derived from the fingerprint key) of the detector
+					  * and normalised value, which people counters link records
+					  * by (shuan/people.h); never shown; made when a fingerprint
+					  * would be (also with the scan option counts_only, which
+					  * leaves `fingerprint` empty); else NULL */
 } shuan_finding;
 
 #ifdef __cplusplus

@@ -27,9 +27,11 @@
  * exactly while the union fits in `into`'s exact limit. Save/load carry a
  * counter between processes (partial inventories, the ledger).
  *
- * Fingerprints are the first 16 bytes of the keyed HMAC the scanner computes
- * (src/lib/scan/fingerprint.h, the store's key): never a raw value, and only
- * comparable between counters fed under the same key (the caller checks).
+ * Fingerprints are the scanner's person keys (shuan_finding.person_key: a
+ * 128-bit SipHash under a key derived from the store's fingerprint key):
+ * never a raw value, and only comparable between counters fed under the same
+ * key (the caller checks). Counters saved before person keys (format 1, of
+ * HMAC fingerprints) cannot be linked with these and do not load.
  *
  * Thread-safety: a counter is not thread-safe; use one per thread and merge.
  */
@@ -136,6 +138,14 @@ SHUAN_API void shuan_people_buffer_free(unsigned char *buf);
  * SHUAN_ENOMEM. The loaded counter keeps the saved max_exact.
  */
 SHUAN_API int shuan_people_load(shuan_people **out, const unsigned char *buf, size_t len);
+
+/* The format shuan_people_save() writes (src/lib/people/README.md). */
+#define SHUAN_PEOPLE_FORMAT 2
+
+/* The format number a saved counter names, 0 when buf is no saved counter:
+ * for telling a counter saved by an older shuan (a format below
+ * SHUAN_PEOPLE_FORMAT, which load refuses) from a damaged one. */
+SHUAN_API unsigned shuan_people_saved_format(const unsigned char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -81,10 +81,11 @@ typedef struct shuan_scan_options {
 	 * identifiers): the HMAC is much of a dense scan's cost. Read when the
 	 * scanner is made. */
 	const char *const *fingerprint_only;
-	/* Version 4. Findings carry an empty evidence and a distinct_key of 0
-	 * (fingerprints are made as above), for callers that count findings
-	 * and neither show nor count their values (the inventory): masking and
-	 * the distinct-value hash are then skipped. */
+	/* Version 4. Findings carry an empty evidence, an empty fingerprint
+	 * and a distinct_key of 0, but a person_key where a fingerprint would
+	 * be made (as above), for callers that count findings and people and
+	 * neither show nor count their values (the inventory): masking, the
+	 * HMAC and the distinct-value hash are then skipped. */
 	bool counts_only;
 } shuan_scan_options;
 #define SHUAN_SCAN_OPTIONS_INIT {SHUAN_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, SHUAN_FP_HMAC_SM3, 0, 0, 0, NULL, SHUAN_FORMAT_AUTO, NULL, false, NULL, false}

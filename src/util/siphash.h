@@ -19,4 +19,9 @@ uint64_t shuan_siphash(const unsigned char key[16], const void *p, size_t n);
 /* The same over the concatenation a || b, without copying them together. */
 uint64_t shuan_siphash2(const unsigned char key[16], const void *a, size_t na, const void *b, size_t nb);
 
+/* SipHash-2-4-128, the authors' 128-bit-output variant, of a || b: the
+ * first 64-bit half then the second, each little-endian, into out. */
+void shuan_siphash128_2(const unsigned char key[16], const void *a, size_t na, const void *b, size_t nb,
+			unsigned char out[16]);
+
 #endif

@@ -26,7 +26,7 @@ typedef struct got {
 	int minor;
 	int weak;
 	unsigned long long distinct;
-	char fp_bytes[40]; /* fingerprint_bytes in hex, "" when NULL */
+	char person[40]; /* person_key in hex, "" when NULL */
 } got;
 
 typedef struct gots {
@@ -56,8 +56,8 @@ static inline int collect(const shuan_finding *f, void *ud)
 	x->minor = f->attrs.minor_under_14;
 	x->weak = f->attrs.weak_password;
 	x->distinct = f->distinct_key;
-	for (int i = 0; f->fingerprint_bytes && i < 16; i++)
-		snprintf(x->fp_bytes + 2 * i, 3, "%02x", f->fingerprint_bytes[i]);
+	for (int i = 0; f->person_key && i < 16; i++)
+		snprintf(x->person + 2 * i, 3, "%02x", f->person_key[i]);
 	return 0;
 }
 

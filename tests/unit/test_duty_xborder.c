@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
 
 #include "duty_fixture.h"
 #include "lib/duty/internal.h"
@@ -588,6 +590,35 @@ static void test_ledger(void **state)
 	assert_int_equal(shuan_xborder_ledger_read(s, 2026, &l, err, sizeof(err)), 0);
 	assert_int_equal(l.nentries, 0);
 	shuan_xborder_ledger_free(&l);
+
+	/* a counter recorded by an older shuan (format 1, HMAC fingerprints)
+	 * cannot be linked with today's: the count is refused, saying so */
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/shuan.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT people FROM xborder_transfers WHERE id = 1", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	size_t blen = (size_t)sqlite3_column_bytes(st, 0);
+	unsigned char *old = malloc(blen);
+	unsigned int dl = 0;
+	assert_non_null(old);
+	memcpy(old, sqlite3_column_blob(st, 0), blen);
+	sqlite3_finalize(st);
+	old[8] = 1;
+	assert_int_equal(EVP_Digest(old, blen - 32, old + blen - 32, &dl, EVP_sha256(), NULL), 1);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE xborder_transfers SET people = ? WHERE id = 1", -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_blob(st, 1, old, (int)blen, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(old);
+	t.date = (shuan_date){2025, 10, 1};
+	assert_int_equal(shuan_xborder_ledger_counts(s, &t, y2, &c, err, sizeof(err)), SHUAN_ESTORE);
+	assert_non_null(strstr(err, "transfer #1 was recorded by an older shuan"));
 
 	/* a transfer without counts or data is refused, naming the key */
 	t.pi_people = -1;

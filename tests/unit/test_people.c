@@ -522,6 +522,20 @@ static void test_corrupt_input_refused(void **state)
 	assert_int_equal(shuan_people_load(&q, NULL, 10), SHUAN_EINVAL);
 	assert_int_equal(shuan_people_load(NULL, buf, len), SHUAN_EINVAL);
 
+	/* a counter of format 1 (HMAC fingerprints), intact: refused, and
+	 * named as older for the caller's message; not a counter at all: 0 */
+	assert_int_equal(shuan_people_saved_format(buf, len), SHUAN_PEOPLE_FORMAT);
+	memcpy(bad, buf, len);
+	bad[8] = 1;
+	reseal(bad, len);
+	assert_int_equal(shuan_people_load(&q, bad, len), SHUAN_EINVAL);
+	assert_null(q);
+	assert_int_equal(shuan_people_saved_format(bad, len), 1);
+	bad[0] = 'X';
+	assert_int_equal(shuan_people_saved_format(bad, len), 0);
+	assert_int_equal(shuan_people_saved_format(buf, 8), 0);
+	assert_int_equal(shuan_people_saved_format(NULL, 0), 0);
+
 	/* with a valid checksum: a root index out of range */
 	memcpy(bad, buf, len);
 	bad[header + 8 + 18] = 0xff;
@@ -565,7 +579,7 @@ static void test_corrupt_input_refused(void **state)
 	assert_int_equal(shuan_people_load(&q, bad, len), SHUAN_EINVAL);
 	/* an unknown format version and mode */
 	memcpy(bad, buf, len);
-	bad[8] = 2;
+	bad[8] = SHUAN_PEOPLE_FORMAT + 1;
 	reseal(bad, len);
 	assert_int_equal(shuan_people_load(&q, bad, len), SHUAN_EINVAL);
 	memcpy(bad, buf, len);

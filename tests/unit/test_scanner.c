@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "scan_helpers.h"
+#include "lib/scan/fingerprint.h"
 #include "shuan/jobs.h"
 
 static gots g_a, g_b;
@@ -348,6 +349,18 @@ static int scan_fp(const shuan_scan_options *o, const char *text, gots *g)
 	return rc;
 }
 
+/* The person key the scanner should give value under TEST_KEY, in hex. */
+static void expected_person(const char *detector, const char *value, char hex[40])
+{
+	shuan_fingerprinter *fp = NULL;
+	unsigned char k[16];
+	assert_int_equal(shuan_fingerprinter_new(&fp, SHUAN_FP_HMAC_SM3, TEST_KEY, sizeof(TEST_KEY)), 0);
+	shuan_fingerprint_person(fp, detector, value, strlen(value), k);
+	shuan_fingerprinter_free(fp);
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", k[i]);
+}
+
 static void test_fingerprint_only(void **state)
 {
 	(void)state;
@@ -367,9 +380,12 @@ static void test_fingerprint_only(void **state)
 	assert_non_null(e);
 	assert_string_equal(m->fp, find_det(&g_a, "cn_mobile", "13812345678")->fp);
 	assert_true(strlen(m->fp) > 0);
-	assert_string_equal(m->fp_bytes, m->fp); /* the same 16 bytes, not in hex */
+	char want[40];
+	expected_person("cn_mobile", "13812345678", want);
+	assert_string_equal(m->person, want); /* the person key beside it */
+	assert_string_not_equal(m->person, m->fp);
 	assert_string_equal(e->fp, "");
-	assert_string_equal(e->fp_bytes, ""); /* NULL */
+	assert_string_equal(e->person, ""); /* NULL */
 	assert_string_equal(e->evidence, find_det(&g_a, "email", "li.na@example.com")->evidence);
 	o.fingerprint_only = unknown;
 	shuan_scanner *s = NULL;
@@ -380,9 +396,9 @@ static void test_fingerprint_only(void **state)
 	assert_true(strlen(find_det(&g_b, "email", "li.na@example.com")->fp) > 0);
 }
 
-/* counts_only: the same findings, fingerprinted as fingerprint_only says,
- * with an empty evidence and no distinct key; version 3 options (without
- * the field) mask and hash as before. */
+/* counts_only: the same findings, with person keys as fingerprint_only
+ * says, but an empty evidence, no fingerprint and no distinct key; version
+ * 3 options (without the field) mask and hash as before. */
 static void test_counts_only(void **state)
 {
 	(void)state;
@@ -403,12 +419,15 @@ static void test_counts_only(void **state)
 		assert_string_equal(b->value, a->value);
 		assert_true(a->offset == b->offset && a->length == b->length && a->line == b->line);
 		assert_true(a->confidence == b->confidence && a->sensitive == b->sensitive);
-		assert_string_equal(b->fp, a->fp); /* the mobile's made, the others' empty in both */
+		assert_string_equal(b->person, a->person); /* the mobile's made, the others' NULL in both */
 		assert_true(strlen(a->evidence) > 0 && a->distinct != 0);
 		assert_string_equal(b->evidence, "");
+		assert_string_equal(b->fp, "");
 		assert_true(b->distinct == 0);
 	}
-	assert_true(strlen(find_det(&g_b, "cn_mobile", "13812345678")->fp) > 0);
+	assert_true(strlen(find_det(&g_a, "cn_mobile", "13812345678")->fp) > 0);
+	assert_true(strlen(find_det(&g_b, "cn_mobile", "13812345678")->person) == 32);
+	assert_string_equal(find_det(&g_b, "email", "li.na@example.com")->person, "");
 	o.version = 3; /* the field is not read */
 	assert_int_equal(scan_fp(&o, text, &g_b), 0);
 	assert_string_equal(find_det(&g_b, "email", "li.na@example.com")->evidence,
@@ -420,12 +439,12 @@ static void test_counts_only(void **state)
 }
 
 /* The worker pool keeps a later file's findings until the files before it
- * are written: what it hands on carries the fingerprint's bytes too. A
+ * are written: what it hands on carries the person key too. A
  * large first file keeps the first worker busy while the second finishes
  * the small one, whose finding is then kept. */
 static void jobs_collect(const shuan_finding *f, void *ud) { (void)collect(f, ud); }
 
-static void test_jobs_keep_fingerprint_bytes(void **state)
+static void test_jobs_keep_person_key(void **state)
 {
 	(void)state;
 	char dir[] = "/tmp/shuan-jobs-XXXXXX", big[64], small[64];
@@ -458,7 +477,9 @@ static void test_jobs_keep_fingerprint_bytes(void **state)
 	shuan_stats_free(st);
 	assert_int_equal(g_a.n, 1);
 	assert_true(strlen(g_a.v[0].fp) == 32);
-	assert_string_equal(g_a.v[0].fp_bytes, g_a.v[0].fp);
+	char want[40];
+	expected_person("cn_mobile", "13812345678", want);
+	assert_string_equal(g_a.v[0].person, want);
 	unlink(big);
 	unlink(small);
 	rmdir(dir);
@@ -604,7 +625,7 @@ int main(void)
 		cmocka_unit_test(test_detector_selection),
 		cmocka_unit_test(test_fingerprint_only),
 		cmocka_unit_test(test_counts_only),
-		cmocka_unit_test(test_jobs_keep_fingerprint_bytes),
+		cmocka_unit_test(test_jobs_keep_person_key),
 		cmocka_unit_test(test_inside_an_accepted_cell),
 		cmocka_unit_test(test_answered_cell),
 		cmocka_unit_test(test_opening_han_run),

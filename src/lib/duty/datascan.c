@@ -97,7 +97,7 @@ static void on_finding(const shuan_finding *f, void *ud)
 	g->sensitive = g->sensitive || f->sensitive;
 	g->minor = g->minor || f->attrs.minor_under_14;
 	if (!f->detector || !is_identifier(&g->rules->people, f->detector->id) ||
-	    !f->fingerprint_bytes)
+	    !f->person_key)
 		return;
 	if (g->nids == MAX_IDS) {
 		/* feeding the rest as a record of its own can only count more people, never fewer */
@@ -107,7 +107,7 @@ static void on_finding(const shuan_finding *f, void *ud)
 		g->open = true;
 		g->any_pi = true;
 	}
-	memcpy(g->ids[g->nids].fp, f->fingerprint_bytes, sizeof(g->ids[g->nids].fp));
+	memcpy(g->ids[g->nids].fp, f->person_key, sizeof(g->ids[g->nids].fp));
 	g->ids[g->nids].detector = f->detector->id;
 	g->nids++;
 }

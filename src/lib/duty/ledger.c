@@ -65,8 +65,13 @@ static int acc_row(ledger_acc *a, sqlite3_stmt *st, int pi_col, int blob_col, in
 		return 0;
 	}
 	if ((rc = shuan_people_load(&p, blob, (size_t)len)) != 0) {
-		snprintf(err, errlen, "the ledger's transfer #%lld has an unreadable people counter (%s)",
-		         (long long)id, shuan_strerror(rc));
+		unsigned format = shuan_people_saved_format(blob, (size_t)len);
+		if (rc == SHUAN_EINVAL && format && format < SHUAN_PEOPLE_FORMAT)
+			snprintf(err, errlen, "the ledger's transfer #%lld was recorded by an older shuan whose people "
+			         "fingerprints this one cannot link: record that transfer again", (long long)id);
+		else
+			snprintf(err, errlen, "the ledger's transfer #%lld has an unreadable people counter (%s)",
+			         (long long)id, shuan_strerror(rc));
 		return rc == SHUAN_ENOMEM ? rc : SHUAN_ESTORE;
 	}
 	rc = shuan_people_merge(a->people, p);

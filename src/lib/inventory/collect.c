@@ -238,8 +238,8 @@ int shuan_inv__sink_finding(void *ud, const shuan_finding *f, uint64_t row, size
 	if (!(q = queue_row(k, row)))
 		return k->failed = 1;
 	q->flags |= flags;
-	if (k->identifier[d] && f->fingerprint_bytes) {
-		memcpy(id.fp, f->fingerprint_bytes, sizeof(id.fp));
+	if (k->identifier[d] && f->person_key) {
+		memcpy(id.fp, f->person_key, sizeof(id.fp));
 		id.detector = f->detector->id;
 		if (shuan_vec_push(&k->ids, &id) < 0)
 			return k->failed = 1;

@@ -349,9 +349,18 @@ int shuan_inv__partial_read(shuan_inventory *inv, const char *path, char *err, s
 			if (!t->method[0])
 				snprintf(t->method, sizeof(t->method), "%s", col_s(st, 4));
 			t->minors |= sqlite3_column_int(st, 5) != 0;
-			lrc = shuan_people_load(&p, sqlite3_column_blob(st, 6), (size_t)sqlite3_column_bytes(st, 6));
+			const unsigned char *blob = sqlite3_column_blob(st, 6);
+			size_t blen = (size_t)sqlite3_column_bytes(st, 6);
+			lrc = shuan_people_load(&p, blob, blen);
 			if (lrc == SHUAN_EINVAL) {
-				snprintf(err, errlen, "%s: table %s: the people counter is damaged", path, col_s(st, 1));
+				unsigned format = shuan_people_saved_format(blob, blen);
+				if (format && format < SHUAN_PEOPLE_FORMAT)
+					snprintf(err, errlen, "%s: table %s: saved by an older shuan whose people "
+						 "fingerprints this one cannot link: make the partial again", path,
+						 col_s(st, 1));
+				else
+					snprintf(err, errlen, "%s: table %s: the people counter is damaged", path,
+						 col_s(st, 1));
 				rc = SHUAN_EINVAL;
 				sqlite3_finalize(cs);
 				goto cleanup;

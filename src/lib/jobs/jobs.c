@@ -38,7 +38,7 @@
 typedef struct rec {
 	const shuan_detector_info *det;
 	const char *path, *field, *location, *evidence, *fingerprint, *value, *spi, *kind, *row;
-	const unsigned char *fingerprint_bytes;
+	const unsigned char *person_key;
 	size_t value_len;
 	uint64_t line, column, offset, length, distinct_key;
 	double confidence;
@@ -171,7 +171,7 @@ static void flush_item(pool *p, item *it)
 		f.context = x->context;
 		f.evidence = x->evidence;
 		f.fingerprint = x->fingerprint;
-		f.fingerprint_bytes = x->fingerprint_bytes;
+		f.person_key = x->person_key;
 		f.distinct_key = x->distinct_key;
 		f.value = x->value;
 		f.value_len = x->value_len;
@@ -217,7 +217,7 @@ static int buffer_finding(worker *w, item *it, const shuan_finding *f)
 	x->location = arena_str(it, f->location);
 	x->evidence = arena_str(it, f->evidence);
 	x->fingerprint = arena_str(it, f->fingerprint);
-	x->fingerprint_bytes = f->fingerprint_bytes ? arena_copy(it, f->fingerprint_bytes, 16) : NULL;
+	x->person_key = f->person_key ? arena_copy(it, f->person_key, 16) : NULL;
 	x->distinct_key = f->distinct_key;
 	bool keep = w->p->j->opt.keep_values;
 	x->value = keep ? arena_copy(it, f->value, f->value_len) : NULL;

@@ -3,7 +3,7 @@
  *
  * Little-endian, versioned, checksummed (layout in README.md):
  *
- *   "SHUANPPL"  u32 format 1  u32 mode (0 exact, 1 estimate)  u64 max_exact
+ *   "SHUANPPL"  u32 format 2  u32 mode (0 exact, 1 estimate)  u64 max_exact
  *   exact:     u64 n, then n nodes of fp[16] strength(u8) flags(u8) root(u32)
  *   estimate:  u8 precision (14), then 3 x 16384 registers (all, sensitive, minors)
  *   SHA-256 of everything before it (32 bytes)
@@ -19,7 +19,9 @@
 #include "util/alloc.h"
 
 #define MAGIC "SHUANPPL"
-#define FORMAT 1
+/* 2: identifiers are person keys (SipHash-2-4-128); 1 held HMAC
+ * fingerprints, which no counter of today can be linked with */
+#define FORMAT SHUAN_PEOPLE_FORMAT
 #define HEADER (8 + 4 + 4 + 8)
 #define NODE (16 + 1 + 1 + 4)
 #define DIGEST 32
@@ -155,6 +157,11 @@ static int load_estimate(shuan_people *p, const unsigned char *b, size_t len)
 		memcpy(p->sketch[i]->reg, b + (size_t)i * SHUAN_HLL_M, SHUAN_HLL_M);
 	p->estimated = true;
 	return 0;
+}
+
+unsigned shuan_people_saved_format(const unsigned char *buf, size_t len)
+{
+	return buf && len >= HEADER && !memcmp(buf, MAGIC, 8) ? get32(buf + 8) : 0;
 }
 
 int shuan_people_load(shuan_people **out, const unsigned char *buf, size_t len)

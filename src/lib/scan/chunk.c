@@ -496,7 +496,7 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 	const shuan_detector *d = &s->rules->dets[h->det];
 	shuan_finding f;
 	char fieldbuf[SEG_MAX_PATH], norm[SCAN_MAX_VALUE + 1], evidence[SHUAN_EVIDENCE_MAX], fp[40];
-	unsigned char fp_bytes[16];
+	unsigned char person_key[16];
 	size_t start = h->v.start, n = h->v.end - h->v.start, nl;
 
 	memset(&f, 0, sizeof(f));
@@ -542,8 +542,8 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 		f.sensitive = true;
 		f.spi_category = d->spi_when_precise;
 	}
-	/* the normalised value is what evidence, distinct key and fingerprint
-	 * are made of; a counting caller needs only the fingerprints */
+	/* the normalised value is what evidence, distinct key, fingerprint and
+	 * person key are made of; a counting caller needs only the person keys */
 	bool want_fp = s->fp && !s->opt.distinct_only && (!s->fp_want || s->fp_want[h->det]);
 	fp[0] = evidence[0] = '\0';
 	if (want_fp || !s->opt.counts_only) {
@@ -552,11 +552,13 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 			shuan_evidence_mask(d->evidence, norm, nl, evidence, sizeof(evidence));
 			if (s->fp)
 				f.distinct_key = shuan_fingerprint_distinct(s->fp, d->info.id, norm, nl);
+			if (want_fp && shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp)) != 0)
+				fp[0] = '\0';
 		}
-		if (want_fp && shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp), fp_bytes) == 0)
-			f.fingerprint_bytes = fp_bytes;
-		else
-			fp[0] = '\0';
+		if (want_fp) {
+			shuan_fingerprint_person(s->fp, d->info.id, norm, nl, person_key);
+			f.person_key = person_key;
+		}
 	}
 	f.evidence = evidence;
 	f.fingerprint = fp;

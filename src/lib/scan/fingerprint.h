@@ -17,10 +17,9 @@ int shuan_fingerprinter_new(shuan_fingerprinter **out, shuan_fingerprint_alg alg
 void shuan_fingerprinter_free(shuan_fingerprinter *f);
 
 /* HMAC(key, detector_id || 0x00 || value) as lower-case hex, truncated to
- * 32 hex characters (128 bits) into out (cap >= 33), and those 16 bytes
- * into raw unless it is NULL. Returns 0 or an error. */
+ * 32 hex characters (128 bits) into out (cap >= 33). Returns 0 or an error. */
 int shuan_fingerprint(shuan_fingerprinter *f, const char *detector_id, const char *value, size_t n, char *out,
-		      size_t cap, unsigned char *raw);
+		      size_t cap);
 
 /* SipHash-2-4(k', detector_id || 0x00 || value), never 0, where k' is the
  * first 16 bytes of HMAC-SHA-256(key, "shuan distinct-value key v1"): as
@@ -28,5 +27,12 @@ int shuan_fingerprint(shuan_fingerprinter *f, const char *detector_id, const cha
  * small part of its cost; for counts, never shown or stored. */
 uint64_t shuan_fingerprint_distinct(const shuan_fingerprinter *f, const char *detector_id, const char *value,
 				    size_t n);
+
+/* SipHash-2-4-128(k'', detector_id || 0x00 || value) into out, where k'' is
+ * the first 16 bytes of HMAC-SHA-256(key, "shuan person key v1"): the
+ * person key people counters link records by and save (shuan/people.h).
+ * Never shown; like the fingerprint, it tells nothing without the key. */
+void shuan_fingerprint_person(const shuan_fingerprinter *f, const char *detector_id, const char *value, size_t n,
+			      unsigned char out[16]);
 
 #endif

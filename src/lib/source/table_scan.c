@@ -334,7 +334,7 @@ static const char *row_ref(tscan *ts, const pending *p)
 	/* a key that may itself be personal information: its fingerprint */
 	if (ts->s->fp) {
 		char hex[33];
-		if (shuan_fingerprint(ts->s->fp, "row_key", key, strlen(key), hex, sizeof(hex), NULL) == 0) {
+		if (shuan_fingerprint(ts->s->fp, "row_key", key, strlen(key), hex, sizeof(hex)) == 0) {
 			snprintf(ts->ref, sizeof(ts->ref), "fp:%s", hex);
 			return ts->ref;
 		}
