@@ -21,7 +21,8 @@
  * from a source.
  *
  * Lifecycle: new -> add (sources, partials) ... -> finish -> read results,
- * write reports, record in the store -> free. A handle is not thread-safe.
+ * write reports, record in the store -> free. Adding after finish takes the
+ * results back until the next finish. A handle is not thread-safe.
  */
 #ifndef SHUAN_INVENTORY_H
 #define SHUAN_INVENTORY_H

@@ -169,7 +169,8 @@ typedef struct inv_source {
 	size_t nerrors;
 	bool sampled;           /* rows were sampled (counts are sample-based) */
 	/* results */
-	shuan_people *people;
+	const shuan_people *people; /* its one table's, or own_people */
+	shuan_people *own_people;   /* its tables' merged, when more than one */
 	shuan_inventory_source out;
 	char **reasons;
 	size_t nreasons;
@@ -190,7 +191,8 @@ struct shuan_inventory {
 	shuan_vec cols;             /* inv_column */
 	shuan_vec tables;           /* inv_table */
 	shuan_vec sources;          /* inv_source */
-	shuan_people *people;       /* overall, after finish */
+	const shuan_people *people; /* overall, after finish: the one source's, or own_people */
+	shuan_people *own_people;   /* the sources' merged, when more than one */
 	bool finished;
 	char err[1024];
 	/* events */

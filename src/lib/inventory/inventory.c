@@ -31,12 +31,12 @@ void shuan_inventory_free(shuan_inventory *inv)
 		shuan_free(s->kind);
 		shuan_inv__free_strs(s->errors, s->nerrors);
 		shuan_inv__free_strs(s->reasons, s->nreasons);
-		shuan_people_free(s->people);
+		shuan_people_free(s->own_people);
 	}
 	shuan_vec_free(&inv->cols);
 	shuan_vec_free(&inv->tables);
 	shuan_vec_free(&inv->sources);
-	shuan_people_free(inv->people);
+	shuan_people_free(inv->own_people);
 	shuan_inv__classes_free(&inv->classes);
 	shuan_inv__profile_free(&inv->profile);
 	shuan_free(inv);
@@ -121,6 +121,7 @@ int shuan_inventory_new(shuan_inventory **out, const shuan_rules *rules, const s
 
 int shuan_inventory_add(shuan_inventory *inv, const char *path)
 {
+	inv->finished = false; /* the results borrow the tables' people counters */
 	inv->adopt_key = false; /* a source read under our key: partials must match it */
 	if (shuan_db_looks_like_url(path))
 		return shuan_inv__add_database(inv, path);
@@ -129,6 +130,7 @@ int shuan_inventory_add(shuan_inventory *inv, const char *path)
 
 int shuan_inventory_add_partial(shuan_inventory *inv, const char *path, char *err, size_t errlen)
 {
+	inv->finished = false;
 	return shuan_inv__partial_read(inv, path, err, errlen);
 }
 
