@@ -144,6 +144,7 @@ typedef struct inv_column {
 	inv_det_acc *det;       /* per rules detector (rules order) */
 	uint64_t *dict;         /* per class: members among the values looked up */
 	uint64_t dict_checked;  /* non-blank values looked up in the dictionaries */
+	uint64_t dict_off_at;   /* collect.c: dict_checked when the look-ups were found not to pay */
 	/* results (classify.c) */
 	shuan_inventory_column out;
 	shuan_buf basis;        /* NUL-separated basis lines, pointed at by out.basis */
