@@ -113,6 +113,22 @@ $SHUAN inventory merge --store "$WORK/store" --format json "$WORK/a.part" "$WORK
 check "merge of file runs = one run" [ "$(jq -c '[.people, ([.columns[] | {table, column, data_type, hit_rate}] | sort_by(.table, .column))]' "$WORK/merged.json")" = "$(jq -c '[.people, ([.columns[] | {table, column, data_type, hit_rate}] | sort_by(.table, .column))]' "$WORK/one.json")" ]
 $SHUAN inventory list --store "$WORK/store" >"$WORK/list.txt"
 check "list shows the runs" [ "$(grep -c '^#' "$WORK/list.txt")" -eq 4 ]
+# a partial whose people counters an older shuan saved (format 1: HMAC fingerprints) is refused,
+# saying so, not merged into counts it cannot be linked with
+cp "$WORK/a.part" "$WORK/old.part"
+python3 - "$WORK/old.part" <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for rowid, blob in db.execute("SELECT rowid, people FROM tables").fetchall():
+    b = bytearray(blob)
+    b[8:12] = (1).to_bytes(4, "little")
+    b[-32:] = hashlib.sha256(bytes(b[:-32])).digest()
+    db.execute("UPDATE tables SET people = ? WHERE rowid = ?", (bytes(b), rowid))
+db.commit()
+PY
+$SHUAN inventory merge --store "$WORK/store" "$WORK/old.part" >/dev/null 2>"$WORK/old.err"
+check "merge refuses a partial of an older shuan" [ $? -eq 2 ]
+check "the refusal says why" contains "$WORK/old.err" "saved by an older shuan whose people fingerprints this one cannot link"
 printf 'not a partial\n' >"$WORK/junk.part"
 expect_rc 2 "merge refuses a non-partial" $SHUAN inventory merge --store "$WORK/store" "$WORK/junk.part"
 $SHUAN inventory --help >"$WORK/help.txt"
