@@ -9,7 +9,9 @@
  * of the year's transfers are merged, so the same person sent twice counts
  * once, and a new year starts from zero. A transfer recorded with explicit
  * counts cannot be de-duplicated: its counts are added, and the total is
- * marked as an upper bound rather than exact.
+ * marked as an upper bound rather than exact. So is one recorded by an
+ * older shuan, whose counter (format 1) held HMAC fingerprints that today's
+ * person keys cannot be linked with.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,12 +68,17 @@ static int acc_row(ledger_acc *a, sqlite3_stmt *st, int pi_col, int blob_col, in
 	}
 	if ((rc = shuan_people_load(&p, blob, (size_t)len)) != 0) {
 		unsigned format = shuan_people_saved_format(blob, (size_t)len);
-		if (rc == SHUAN_EINVAL && format && format < SHUAN_PEOPLE_FORMAT)
-			snprintf(err, errlen, "the ledger's transfer #%lld was recorded by an older shuan whose people "
-			         "fingerprints this one cannot link: record that transfer again", (long long)id);
-		else
-			snprintf(err, errlen, "the ledger's transfer #%lld has an unreadable people counter (%s)",
-			         (long long)id, shuan_strerror(rc));
+		if (rc == SHUAN_EINVAL && format && format < SHUAN_PEOPLE_FORMAT) {
+			/* recorded by an older shuan, whose counters held HMAC
+			 * fingerprints that cannot be linked with today's person
+			 * keys: its recorded counts are added, as explicit ones are */
+			a->extra_pi += sqlite3_column_int64(st, pi_col);
+			a->extra_spi += sqlite3_column_int64(st, pi_col + 1);
+			a->without_people++;
+			return 0;
+		}
+		snprintf(err, errlen, "the ledger's transfer #%lld has an unreadable people counter (%s)",
+		         (long long)id, shuan_strerror(rc));
 		return rc == SHUAN_ENOMEM ? rc : SHUAN_ESTORE;
 	}
 	rc = shuan_people_merge(a->people, p);

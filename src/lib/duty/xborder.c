@@ -450,8 +450,9 @@ int shuan_xborder_assess(const shuan_duty_rules *rules, const shuan_org *org, co
 	if (!counts->exact)
 		add_note(out, "The counts are %s; treat a figure near a threshold as reaching it.",
 		         counts->prior_without_people
-		             ? "an upper bound (earlier transfers recorded with explicit counts "
-		               "were added without de-duplication)"
+		             ? "an upper bound (earlier transfers recorded with explicit counts, or by an "
+		               "older shuan whose people counters cannot be linked, were added without "
+		               "de-duplication)"
 		             : "an estimate");
 
 	/* 3. duties */
