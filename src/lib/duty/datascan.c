@@ -12,8 +12,10 @@
  * share one. A record with personal information but no identifier is
  * counted and reported, not guessed into a person.
  *
- * Only fingerprints (the first 16 bytes of the keyed HMAC) reach the
- * counter; a value never leaves the scanner.
+ * Only person keys (shuan_finding.person_key, keyed) reach the counter; a
+ * value never leaves the scanner, which is asked for nothing else: no
+ * masked evidence, no HMAC, no distinct-value hash (scan option
+ * counts_only), and person keys of the identifiers only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +168,8 @@ int shuan_duty_count_people(const shuan_duty_rules *rules, const shuan_rules *de
 	shuan_jobs_result jr = {0};
 	shuan_jobs *pool = NULL;
 	shuan_stats *stats = NULL;
+	const char *ids[sizeof(rules->people.identifiers) / sizeof(rules->people.identifiers[0]) + 1];
+	size_t nids = 0;
 	group *g = NULL;
 	walk_list w = {0};
 	int rc = 0;
@@ -193,6 +197,14 @@ int shuan_duty_count_people(const shuan_duty_rules *rules, const shuan_rules *de
 	so.fingerprint_key = key;
 	so.fingerprint_key_len = keylen;
 	so.cancel = cancel;
+	/* identifiers the detectors lack cannot be found: the scanner would
+	 * refuse to fingerprint them */
+	for (size_t i = 0; i < rules->people.nidentifiers; i++)
+		if (shuan_rules_find(detectors, rules->people.identifiers[i]))
+			ids[nids++] = rules->people.identifiers[i];
+	ids[nids] = NULL;
+	so.fingerprint_only = ids;
+	so.counts_only = true;
 	jo.jobs = jobs > 0 ? jobs : 1;
 	if ((rc = shuan_stats_new(&stats)) != 0 ||
 	    (rc = shuan_jobs_new(&pool, detectors, &so, NULL, &jo)) != 0)
