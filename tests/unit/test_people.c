@@ -342,6 +342,22 @@ static void test_merge_into_empty_is_a_working_copy(void **state)
 	shuan_people_free(from);
 	shuan_people_free(copy);
 	shuan_people_free(small);
+
+	/* a counter with more hash slots than its identifiers need (a record
+	 * of one identifier 300 times reserves room for 300): the copy has
+	 * fewer slots and indexes the identifiers itself, so it finds them */
+	shuan_person_id same[300];
+	for (size_t i = 0; i < 300; i++)
+		same[i] = pid(PHONE, 42);
+	from = counter(0);
+	copy = counter(0);
+	assert_int_equal(shuan_people_add_record(from, same, 300, 0), 0);
+	add(from, 0, 1, EMAIL, (uint64_t)43);
+	assert_int_equal(shuan_people_merge(copy, from), 0);
+	add(copy, 0, 2, PHONE, (uint64_t)42, EMAIL, (uint64_t)43);
+	assert_int_equal(counts(copy).distinct, 1);
+	shuan_people_free(from);
+	shuan_people_free(copy);
 }
 
 static double rel_err(uint64_t est, uint64_t truth) { return ((double)est - (double)truth) / (double)truth; }
