@@ -9,6 +9,7 @@
  * Checked against the reference test vectors (tests/unit/test_util.c).
  */
 #include "util/siphash.h"
+#include "util/swar.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -33,16 +34,6 @@
 		v2 = ROTL(v2, 32);                                                                                  \
 	} while (0)
 
-static uint64_t le64(const unsigned char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
 /* The message as a stream of 8-byte words taken from two pieces. */
 typedef struct sip {
 	uint64_t v0, v1, v2, v3;
@@ -53,7 +44,7 @@ typedef struct sip {
 /* wide: the 128-bit variant, which starts from v1 ^ 0xee */
 static void sip_init(sip *s, const unsigned char key[16], bool wide)
 {
-	uint64_t k0 = le64(key), k1 = le64(key + 8);
+	uint64_t k0 = shuan_swar_load_le(key), k1 = shuan_swar_load_le(key + 8);
 	s->v0 = 0x736f6d6570736575ull ^ k0;
 	s->v1 = 0x646f72616e646f6dull ^ k1 ^ (wide ? 0xee : 0);
 	s->v2 = 0x6c7967656e657261ull ^ k0;
@@ -83,11 +74,11 @@ static void sip_add(sip *s, const unsigned char *p, size_t n)
 		}
 		if (s->ntail < 8)
 			return;
-		sip_word(s, le64(s->tail));
+		sip_word(s, shuan_swar_load_le(s->tail));
 		s->ntail = 0;
 	}
 	for (; n >= 8; p += 8, n -= 8)
-		sip_word(s, le64(p));
+		sip_word(s, shuan_swar_load_le(p));
 	memcpy(s->tail, p, n);
 	s->ntail = n;
 }

@@ -23,6 +23,18 @@ static inline uint64_t shuan_swar_load(const char *p)
 	return w;
 }
 
+/* The eight bytes at p as a little-endian number, whatever the host's byte
+ * order (hashes of stored bytes must not depend on it): one load. */
+static inline uint64_t shuan_swar_load_le(const void *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
 /* Non-zero when some byte of x is below n (1 <= n <= 128). */
 static inline uint64_t shuan_swar_below(uint64_t x, unsigned n)
 {

@@ -17,6 +17,7 @@
 
 #include "lib/people/internal.h"
 #include "util/alloc.h"
+#include "util/swar.h"
 
 /* How strongly an identifier names one person. Identity documents name
  * exactly one; a mobile number or an e-mail address mostly one; a bank card
@@ -47,19 +48,11 @@ uint8_t shuan_people__strength(const char *detector)
 	return 0;
 }
 
-static uint64_t load64(const unsigned char *b)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | b[i];
-	return v;
-}
-
 /* The slot hash: both halves through splitmix64's finaliser (the sketch
  * uses the first half raw, so the table must not depend on it alone). */
 static uint64_t slot_hash(const unsigned char fp[16])
 {
-	uint64_t x = load64(fp) ^ (load64(fp + 8) * 0x9e3779b97f4a7c15ULL);
+	uint64_t x = shuan_swar_load_le(fp) ^ (shuan_swar_load_le(fp + 8) * 0x9e3779b97f4a7c15ULL);
 	x ^= x >> 30;
 	x *= 0xbf58476d1ce4e5b9ULL;
 	x ^= x >> 27;
@@ -268,8 +261,8 @@ static uint32_t link_sets(shuan_people *p, uint32_t a, uint32_t b)
 /* The sketch entry of a set or an identifier: its first 8 bytes. */
 static void sketch_add(shuan_people *p, const unsigned char fp[16], unsigned flags)
 {
-	uint64_t h = load64(fp);
-	/* load64 is little-endian; use the bytes as a big-endian number so the
+	uint64_t h = shuan_swar_load_le(fp);
+	/* the load is little-endian; use the bytes as a big-endian number so the
 	 * register index comes from fp[0], which is as uniform as any. */
 	h = __builtin_bswap64(h);
 	shuan_hll__add(p->sketch[PEOPLE_ALL], h);
