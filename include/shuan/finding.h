@@ -62,9 +62,9 @@ typedef struct shuan_finding {
 	const unsigned char *person_key; /* 16 bytes: a keyed 128-bit hash (SipHash-2-4-128 under
 					  * a key derived from the fingerprint key) of the detector
 					  * and normalised value, which people counters link records
-					  * by (shuan/people.h); never shown; made when a fingerprint
-					  * would be (also with the scan option counts_only, which
-					  * leaves `fingerprint` empty); else NULL */
+					  * by (shuan/people.h); never shown; made with the scan
+					  * option counts_only where a fingerprint would be (which
+					  * is then empty); else NULL */
 } shuan_finding;
 
 #ifdef __cplusplus

@@ -83,9 +83,10 @@ typedef struct shuan_scan_options {
 	const char *const *fingerprint_only;
 	/* Version 4. Findings carry an empty evidence, an empty fingerprint
 	 * and a distinct_key of 0, but a person_key where a fingerprint would
-	 * be made (as above), for callers that count findings and people and
-	 * neither show nor count their values (the inventory): masking, the
-	 * HMAC and the distinct-value hash are then skipped. */
+	 * be made (as above; only then), for callers that count findings and
+	 * people and neither show nor count their values (the inventory,
+	 * `--data`): masking, the HMAC and the distinct-value hash are then
+	 * skipped. */
 	bool counts_only;
 } shuan_scan_options;
 #define SHUAN_SCAN_OPTIONS_INIT {SHUAN_SCAN_OPTIONS_VERSION, 0, 0, 0, NULL, 0, SHUAN_FP_HMAC_SM3, 0, 0, 0, NULL, SHUAN_FORMAT_AUTO, NULL, false, NULL, false}

@@ -175,7 +175,6 @@ typedef struct inv_source {
 	shuan_inventory_source out;
 	char **reasons;
 	size_t nreasons;
-	bool counted;           /* people merged from its tables */
 } inv_source;
 
 struct shuan_inventory {

@@ -543,7 +543,8 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 		f.spi_category = d->spi_when_precise;
 	}
 	/* the normalised value is what evidence, distinct key, fingerprint and
-	 * person key are made of; a counting caller needs only the person keys */
+	 * person key are made of; a counting caller (counts_only) needs only
+	 * the person keys, a showing one never reads them */
 	bool want_fp = s->fp && !s->opt.distinct_only && (!s->fp_want || s->fp_want[h->det]);
 	fp[0] = evidence[0] = '\0';
 	if (want_fp || !s->opt.counts_only) {
@@ -555,7 +556,7 @@ static int report(shuan_scanner *s, scan_call *c, const scan_hit *h, const char 
 			if (want_fp && shuan_fingerprint(s->fp, d->info.id, norm, nl, fp, sizeof(fp)) != 0)
 				fp[0] = '\0';
 		}
-		if (want_fp) {
+		if (want_fp && s->opt.counts_only) {
 			shuan_fingerprint_person(s->fp, d->info.id, norm, nl, person_key);
 			f.person_key = person_key;
 		}
