@@ -608,6 +608,79 @@ static void test_opening_han_run(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * A digit run [0-9]{a,b} after the opening Han run, before a unit word, is
+ * compiled away with it and put back digits first (rules/internal.h): over
+ * texts with 0 to 5 digits (and letters, numerals) between 0 to 11 Han
+ * characters and a unit, the same findings as the pattern matched whole.
+ * Digits before anything that could itself start with a digit stay in the
+ * pattern.
+ */
+static void test_opening_digit_run(void **state)
+{
+	(void)state;
+	const char *dir = "/tmp/shuan_test_digit_lead_rules";
+	static const char *const before[] = {"", "我", "住在", "客户说住在", "A", "北京", "北京市朝阳区",
+					     "北京市朝阳区东三环中心", "北京市，朝阳区", "3号楼"};
+	static const char *const number[] = {"", "1", "12", "123", "1234", "12345", "A1", "一2", "2-"};
+	static const char *const unit[] = {"号", "室", "号院", "栋2单元", "号，"};
+	static const char *const lead_only[] = {"lead", NULL}, *const plain_only[] = {"plain", NULL};
+	write_lead_rules(dir, "[\\x{4e00}-\\x{9fa5}]{3,12}",
+			 "[0-9]{1,3}(?:(?:号院|号|室|栋))(?:[0-9A-Za-z\\-]|[\\x{4e00}-\\x{9fa5}]){0,4}");
+	for (int kind = 0; kind < 2; kind++) {
+		shuan_rules *lead = NULL, *plain = NULL;
+		shuan_rules_options lo = {0}, po = {0};
+		char err[1024];
+		lo.version = po.version = SHUAN_RULES_OPTIONS_VERSION;
+		lo.only = lead_only;
+		po.only = plain_only;
+		shuan_matcher_kind mk = kind ? SHUAN_MATCHER_REFERENCE : SHUAN_MATCHER_VECTORSCAN;
+		assert_int_equal(shuan_rules__load(&lead, dir, &lo, mk, err, sizeof(err)), 0);
+		assert_int_equal(shuan_rules__load(&plain, dir, &po, mk, err, sizeof(err)), 0);
+		assert_int_equal(lead->pattern_trim[0], PATTERN_TRIM_LEAD);
+		assert_int_equal(lead->pattern_lead[0].digit_min, 1);
+		assert_int_equal(lead->pattern_lead[0].digit_max, 3);
+		assert_int_equal(plain->pattern_trim[0], 0);
+		size_t found = 0;
+		for (size_t b = 0; b < sizeof(before) / sizeof(before[0]); b++)
+			for (size_t d = 0; d < sizeof(number) / sizeof(number[0]); d++)
+				for (size_t u = 0; u < sizeof(unit) / sizeof(unit[0]); u++) {
+					char text[256];
+					snprintf(text, sizeof(text), "备注：%s阳光小区%s%s，谢谢。\n", before[b], number[d],
+						 unit[u]);
+					scan_with(lead, "a.txt", text, strlen(text), 0, &g_a);
+					scan_with(plain, "a.txt", text, strlen(text), 0, &g_b);
+					if (g_a.n != g_b.n)
+						fail_msg("%s: %zu findings with the digits put back, %zu with them matched",
+							 text, g_a.n, g_b.n);
+					for (size_t i = 0; i < g_a.n; i++)
+						if (g_a.v[i].offset != g_b.v[i].offset || g_a.v[i].length != g_b.v[i].length)
+							fail_msg("%s: '%s' with the digits put back, '%s' with them matched",
+								 text, g_a.v[i].value, g_b.v[i].value);
+					found += g_a.n;
+				}
+		assert_true(found >= 10); /* only the texts with a division before the estate */
+		shuan_rules_free(lead);
+		shuan_rules_free(plain);
+	}
+	/* kept: what follows could start with a digit, or is an alternation */
+	static const char *const kept[] = {"[0-9]{1,3}[0-9]号", "[0-9]{1,3}(?:[A-Z]号)", "[0-9]{1,3}号|室",
+					   "[0-9]{0,3}号", "[0-9]{1,3}?号"};
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		write_lead_rules(dir, "[\\x{4e00}-\\x{9fa5}]{3,5}", kept[i]);
+		shuan_rules *r = NULL;
+		char err[1024];
+		int rc = shuan_rules__load(&r, dir, NULL, SHUAN_MATCHER_VECTORSCAN, err, sizeof(err));
+		assert_int_equal(rc, 0);
+		for (size_t k = 0; k < r->n_patterns; k++)
+			assert_int_equal(r->pattern_lead[k].digit_max, 0);
+		shuan_rules_free(r);
+	}
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -631,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_inside_an_accepted_cell),
 		cmocka_unit_test(test_answered_cell),
 		cmocka_unit_test(test_opening_han_run),
+		cmocka_unit_test(test_opening_digit_run),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

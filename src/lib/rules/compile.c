@@ -76,6 +76,28 @@ static bool top_level_bar(const char *regex)
 	return false;
 }
 
+/* The digit run [0-9]{a,b} opening `rest` (PATTERN_TRIM_LEAD): what
+ * follows it, and its bounds in *lead; NULL when there is none or what
+ * follows could itself start with a digit (only a non-ASCII literal, maybe
+ * inside groups, is taken: then the digits before it are exactly the run). */
+static const char *strip_digits(const char *rest, pattern_lead *lead)
+{
+	static const char run[] = "[0-9]{";
+	unsigned a, b;
+	int used = 0;
+	if (strncmp(rest, run, sizeof(run) - 1) ||
+	    sscanf(rest + sizeof(run) - 1, "%u,%u}%n", &a, &b, &used) != 2 || used == 0)
+		return NULL;
+	const char *after = rest + sizeof(run) - 1 + used, *lit = after;
+	while (!strncmp(lit, "(?:", 3))
+		lit += 3;
+	if (a < 1 || a > b || b > 255 || (unsigned char)*lit < 0xC0 || top_level_bar(after))
+		return NULL;
+	lead->digit_min = (unsigned char)a;
+	lead->digit_max = (unsigned char)b;
+	return after;
+}
+
 /* A pattern's opening Han run [\x{4e00}-\x{9fa5}]{m,n} (PATTERN_TRIM_LEAD):
  * the rest of the pattern, copied, and the run's bounds in *lead; NULL when
  * the pattern does not open with one (or the rest would not stand alone). */
@@ -91,10 +113,12 @@ static char *strip_lead(const char *regex, pattern_lead *lead, bool *nomem)
 	const char *rest = regex + sizeof(run) - 1 + used;
 	if (m < 1 || m > n || n > 255 || !*rest || strchr("?*+{", *rest) || top_level_bar(rest))
 		return NULL;
-	char *v = shuan_strdup(rest);
-	*nomem = v == NULL;
 	lead->min = (unsigned char)m;
 	lead->max = (unsigned char)n;
+	lead->digit_min = lead->digit_max = 0;
+	const char *after = strip_digits(rest, lead);
+	char *v = shuan_strdup(after ? after : rest);
+	*nomem = v == NULL;
 	return v;
 }
 

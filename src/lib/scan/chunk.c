@@ -63,9 +63,16 @@ static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 		end -= back;
 	}
 	if (trim & PATTERN_TRIM_LEAD) {
-		/* put back the opening Han run the pattern was compiled without */
+		/* put back the opening digits and Han run the pattern was compiled without */
 		const pattern_lead *lead = &s->rules->pattern_lead[pattern];
 		unsigned k = 0;
+		while (k < lead->digit_max && start > 0 && b[start - 1] >= '0' && b[start - 1] <= '9') {
+			start--;
+			k++;
+		}
+		if (k < lead->digit_min)
+			return 0;
+		k = 0;
 		while (k < lead->max && start >= 3 && han_before(b, start)) {
 			start -= 3;
 			k++;
