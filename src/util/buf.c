@@ -40,7 +40,7 @@ static int buf_room(shuan_buf *b, size_t n)
 	return 0;
 }
 
-int shuan_buf_add(shuan_buf *b, const void *data, size_t n)
+int shuan_buf__add_grow(shuan_buf *b, const void *data, size_t n)
 {
 	int rc = buf_room(b, n);
 	if (rc)
@@ -56,7 +56,6 @@ int shuan_buf_reserve(shuan_buf *b, size_t n) { return buf_room(b, n); }
 
 int shuan_buf_adds(shuan_buf *b, const char *s) { return shuan_buf_add(b, s, strlen(s)); }
 
-int shuan_buf_addc(shuan_buf *b, char c) { return shuan_buf_add(b, &c, 1); }
 
 int shuan_buf_vaddf(shuan_buf *b, const char *fmt, va_list ap)
 {
@@ -153,7 +152,7 @@ int shuan_vec_reserve(shuan_vec *v, size_t more)
 	return 0;
 }
 
-int shuan_vec_push(shuan_vec *v, const void *e)
+int shuan_vec__push_grow(shuan_vec *v, const void *e)
 {
 	int rc = v->n >= v->max ? SHUAN_ELIMIT : v->n < v->cap ? 0 : shuan_vec_reserve(v, 1);
 	if (rc)

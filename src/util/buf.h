@@ -15,6 +15,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct shuan_buf {
 	char *p;    /* the bytes, NUL-terminated once anything was added; NULL when empty */
@@ -25,13 +26,28 @@ typedef struct shuan_buf {
 } shuan_buf;
 
 void shuan_buf_init(shuan_buf *b, size_t max);
-/* Appends n bytes. Returns 0, SHUAN_ELIMIT (nothing appended) or SHUAN_ENOMEM. */
-int shuan_buf_add(shuan_buf *b, const void *data, size_t n);
+/* shuan_buf_add() when the buffer must grow, or fails. */
+int shuan_buf__add_grow(shuan_buf *b, const void *data, size_t n);
+/* Appends n bytes. Returns 0, SHUAN_ELIMIT (nothing appended) or SHUAN_ENOMEM.
+ * A table's rows add a few pieces per cell: while there is room that costs
+ * no call. */
+static inline int shuan_buf_add(shuan_buf *b, const void *data, size_t n)
+{
+	if (b->err || n >= b->cap - b->len || n > b->max - b->len)
+		return shuan_buf__add_grow(b, data, n);
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
 int shuan_buf_adds(shuan_buf *b, const char *s);
 /* Makes room for n more bytes (and the NUL) so a caller can write them at
  * p + len itself, then add to len. Returns 0, SHUAN_ELIMIT or SHUAN_ENOMEM. */
 int shuan_buf_reserve(shuan_buf *b, size_t n);
-int shuan_buf_addc(shuan_buf *b, char c);
+static inline int shuan_buf_addc(shuan_buf *b, char c)
+{
+	return shuan_buf_add(b, &c, 1);
+}
 int shuan_buf_addf(shuan_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int shuan_buf_vaddf(shuan_buf *b, const char *fmt, va_list ap);
 /* The text ("" when empty). */
@@ -51,8 +67,19 @@ typedef struct shuan_vec {
 } shuan_vec;
 
 void shuan_vec_init(shuan_vec *v, size_t elem, size_t max);
-/* Appends a copy of *e. Returns 0, SHUAN_ELIMIT (full) or SHUAN_ENOMEM. */
-int shuan_vec_push(shuan_vec *v, const void *e);
+/* shuan_vec_push() when the vector must grow, or is full. */
+int shuan_vec__push_grow(shuan_vec *v, const void *e);
+/* Appends a copy of *e. Returns 0, SHUAN_ELIMIT (full) or SHUAN_ENOMEM.
+ * Without a call while there is room (the scanner pushes every candidate
+ * and hit, a table scan every cell's offsets). */
+static inline int shuan_vec_push(shuan_vec *v, const void *e)
+{
+	if (v->n >= v->cap || v->n >= v->max)
+		return shuan_vec__push_grow(v, e);
+	memcpy((char *)v->v + v->n * v->elem, e, v->elem);
+	v->n++;
+	return 0;
+}
 /* Appends a zeroed element and points *out at it. Same returns. */
 int shuan_vec_add(shuan_vec *v, void **out);
 /* Grows the vector to at least n elements, the new ones zeroed (a sparse

@@ -47,10 +47,18 @@ static inline uint64_t shuan_swar_has(uint64_t x, unsigned char b)
 	return shuan_swar_below(x ^ (SHUAN_SWAR_1 * b), 1);
 }
 
+/* How many bytes of m have their top bit set, m having no other bits: a
+ * multiply adds the eight bits up in the top byte (__builtin_popcountll
+ * is a libgcc call on the x86-64 baseline, which has no POPCNT). */
+static inline unsigned shuan_swar_count80(uint64_t m)
+{
+	return (unsigned)(((m >> 7) * SHUAN_SWAR_1) >> 56);
+}
+
 /* How many bytes of x are UTF-8 continuation bytes (10xxxxxx). */
 static inline unsigned shuan_swar_continuations(uint64_t x)
 {
-	return (unsigned)__builtin_popcountll(x & ~(x << 1) & SHUAN_SWAR_80);
+	return shuan_swar_count80(x & ~(x << 1) & SHUAN_SWAR_80);
 }
 
 #endif

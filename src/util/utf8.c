@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "util/swar.h"
+
 size_t shuan_utf8_invalid(const char *buf, size_t len, bool partial_ok)
 {
 	const unsigned char *s = (const unsigned char *)buf;
@@ -123,12 +125,8 @@ size_t shuan_utf8_count(const char *s, size_t n)
 	/* characters = bytes that are not continuation bytes (10xxxxxx),
 	 * counted eight at a time */
 	size_t k = 0, i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		uint64_t cont = w & ~(w << 1) & 0x8080808080808080ull; /* bit 7 set, bit 6 clear */
-		k += 8 - (size_t)__builtin_popcountll(cont);
-	}
+	for (; i + 8 <= n; i += 8)
+		k += 8 - shuan_swar_continuations(shuan_swar_load(s + i));
 	for (; i < n; i++)
 		k += !shuan_utf8_is_cont((unsigned char)s[i]);
 	return k;

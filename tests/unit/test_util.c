@@ -31,6 +31,7 @@
 #include "util/json.h"
 #include "util/magic.h"
 #include "util/siphash.h"
+#include "util/swar.h"
 #include "util/utf8.h"
 #include "util/yaml.h"
 
@@ -347,6 +348,27 @@ static void test_utf8_word_at_a_time(void **state)
 	assert_true(total_bad > 1000); /* the inputs did hold invalid sequences */
 }
 
+/* The continuation-byte count of eight bytes, against a byte loop, for
+ * words mixing every kind of byte (the top bit alone, the top two, none). */
+static void test_swar_continuations(void **state)
+{
+	static const unsigned char kinds[] = {0x00, 0x41, 0x7f, 0x80, 0xbf, 0xc0, 0xe4, 0xff};
+	uint64_t seed = 11;
+	(void)state;
+	for (int round = 0; round < 100000; round++) {
+		unsigned char b[8];
+		unsigned want = 0;
+		for (int i = 0; i < 8; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			b[i] = kinds[(seed >> 33) % 8];
+			want += (b[i] & 0xC0) == 0x80;
+		}
+		assert_int_equal(shuan_swar_continuations(shuan_swar_load((const char *)b)), want);
+	}
+	assert_int_equal(shuan_swar_count80(SHUAN_SWAR_80), 8);
+	assert_int_equal(shuan_swar_count80(0), 0);
+}
+
 /* Object members and string arrays, as every JSON writer writes them. */
 static void test_json_field_and_strings(void **state)
 {
@@ -581,6 +603,7 @@ int main(void)
 	    cmocka_unit_test(test_siphash_reference_vectors),
 	    cmocka_unit_test(test_siphash128_against_openssl),
 	    cmocka_unit_test(test_utf8_word_at_a_time),
+	    cmocka_unit_test(test_swar_continuations),
 	    cmocka_unit_test(test_magic_and_read_file),
 	    cmocka_unit_test(test_hex),
 	    cmocka_unit_test(test_json_field_and_strings),

@@ -77,7 +77,7 @@ static void test_words_index(void **state)
 {
 	(void)state;
 	static const char *const words[] = {"号院", "号", "栋", "ab", "x", "\xE9\x99\x84", "\xE9\x99\x85", "a"};
-	shuan_wordlist plain = {"t", words, sizeof(words) / sizeof(words[0]), false, {0}, {0}};
+	shuan_wordlist plain = {"t", words, sizeof(words) / sizeof(words[0]), false, {0}, {0}, {0}};
 	shuan_wordlist idx = plain;
 	shuan_wordlist_index(&idx);
 	assert_true(idx.indexed);

@@ -32,10 +32,12 @@ void shuan_wordlist_index(shuan_wordlist *l)
 {
 	memset(l->lead2, 0, sizeof(l->lead2));
 	memset(l->lead1, 0, sizeof(l->lead1));
+	memset(l->first, 0, sizeof(l->first));
 	for (size_t i = 0; i < l->n; i++) {
 		const char *w = l->v[i];
 		if (!w[0])
 			continue;
+		l->first[(unsigned char)w[0] >> 6] |= 1ull << ((unsigned char)w[0] & 63);
 		if (!w[1]) {
 			unsigned char b = (unsigned char)w[0];
 			l->lead1[b >> 6] |= 1ull << (b & 63);
@@ -49,7 +51,7 @@ void shuan_wordlist_index(shuan_wordlist *l)
 
 const shuan_wordlist *shuan_words_get(const shuan_words *w, const char *name)
 {
-	static const shuan_wordlist empty = {"", NULL, 0, false, {0}, {0}};
+	static const shuan_wordlist empty = {"", NULL, 0, false, {0}, {0}, {0}};
 	for (size_t i = 0; w && i < w->n; i++)
 		if (w->lists[i].name[0] == name[0] && !strcmp(w->lists[i].name, name))
 			return &w->lists[i];
@@ -69,7 +71,7 @@ static size_t words_at(const shuan_wordlist *l, const char *s, size_t n, int (*c
 
 /* Exact bytes: the first byte rules out almost every word before its
  * length is even needed (validators try the lists at many offsets). */
-size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n)
+size_t shuan_words__at(const shuan_wordlist *l, const char *s, size_t n)
 {
 	if (!n)
 		return 0;

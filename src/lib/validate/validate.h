@@ -79,6 +79,7 @@ typedef struct shuan_wordlist {
 	bool indexed;
 	uint64_t lead2[64];
 	uint64_t lead1[4];
+	uint64_t first[4]; /* every word's first byte */
 } shuan_wordlist;
 
 typedef struct shuan_words {
@@ -91,8 +92,20 @@ void shuan_wordlist_index(shuan_wordlist *l);
 
 /* The list called `name`, or an empty list (never NULL; words may be NULL). */
 const shuan_wordlist *shuan_words_get(const shuan_words *w, const char *name);
-/* Bytes of the longest word of l that s[0..n) starts with, or 0. */
-size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n);
+/* shuan_words_at() past the first-byte test. */
+size_t shuan_words__at(const shuan_wordlist *l, const char *s, size_t n);
+
+/* Bytes of the longest word of l that s[0..n) starts with, or 0. Validators
+ * ask at every byte of a span, and no word starts at most of them (inside a
+ * character, or with a byte no word has first): that is answered here,
+ * without a call. */
+static inline size_t shuan_words_at(const shuan_wordlist *l, const char *s, size_t n)
+{
+	unsigned char b = n ? (unsigned char)s[0] : 0;
+	if (!n || (l->indexed && !((l->first[b >> 6] >> (b & 63)) & 1)))
+		return 0;
+	return shuan_words__at(l, s, n);
+}
 /* The same, ASCII letters compared case-insensitively. */
 size_t shuan_words_at_icase(const shuan_wordlist *l, const char *s, size_t n);
 
