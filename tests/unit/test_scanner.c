@@ -185,6 +185,49 @@ static void test_reference_matcher_agrees(void **state)
 	shuan_rules_free(ref);
 }
 
+/*
+ * A bounded pattern whose value has one length (the bare mobile number) is
+ * matched without start tracking and its start taken as the end less that
+ * length (lib/match/matcher.h, SHUAN_MATCH_NO_START): against the reference
+ * matcher, which reports real starts, the same findings next to delimiters
+ * of one to four bytes, at the edges of the input and inside longer runs.
+ */
+static void test_fixed_width_value(void **state)
+{
+	(void)state;
+	shuan_rules *ref = load_rules(SHUAN_MATCHER_REFERENCE);
+	assert_non_null(ref);
+	size_t k = 0, mobile = 0;
+	while (mobile < g_rules->n && strcmp(g_rules->dets[mobile].info.id, "cn_mobile"))
+		mobile++;
+	assert_true(mobile < g_rules->n);
+	while (k < g_rules->n_patterns && g_rules->pattern_det[k] != mobile)
+		k++;
+	assert_int_equal(g_rules->pattern_width[k], 11);     /* 1[3-9][0-9]{9} */
+	assert_int_equal(g_rules->pattern_width[k + 1], 0);  /* with +86: two lengths */
+	assert_int_equal(ref->pattern_width[k], 0);          /* PCRE2 reports starts */
+	static const char *const before[] = {"", " ", "电话", "：", "\xF0\x9F\x93\x9E", "\xC2\xB7", "+86", "86", "9", "a"};
+	static const char *const after[] = {"", "\n", "。", "号", "\xF0\x9F\x98\x80", "\xC2\xB7", "0", "x"};
+	size_t found = 0;
+	for (size_t b = 0; b < sizeof(before) / sizeof(before[0]); b++)
+		for (size_t a = 0; a < sizeof(after) / sizeof(after[0]); a++) {
+			char text[128];
+			int n = snprintf(text, sizeof(text), "%s13812345678%s", before[b], after[a]);
+			size_t x = scan_with(g_rules, "x.txt", text, (size_t)n, 0, &g_a);
+			size_t y = scan_with(ref, "x.txt", text, (size_t)n, 0, &g_b);
+			if (x != y)
+				fail_msg("'%s': %zu findings, %zu by the reference matcher", text, x, y);
+			for (size_t i = 0; i < x; i++)
+				if (strcmp(g_a.v[i].det, g_b.v[i].det) || g_a.v[i].offset != g_b.v[i].offset ||
+				    g_a.v[i].length != g_b.v[i].length)
+					fail_msg("'%s': '%s' against '%s' by the reference matcher", text, g_a.v[i].value,
+						 g_b.v[i].value);
+			found += x;
+		}
+	assert_true(found >= 40);
+	shuan_rules_free(ref);
+}
+
 static void test_bad_input_is_skipped_with_reason(void **state)
 {
 	shuan_scanner *s;
@@ -694,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_fingerprint_normalises_formatting),
 		cmocka_unit_test(test_chunking_is_exactly_once),
 		cmocka_unit_test(test_reference_matcher_agrees),
+		cmocka_unit_test(test_fixed_width_value),
 		cmocka_unit_test(test_bad_input_is_skipped_with_reason),
 		cmocka_unit_test(test_state_does_not_leak_between_inputs),
 		cmocka_unit_test(test_rule_id_must_match_file_name),

@@ -6,8 +6,8 @@
  * The key is a SHA-256 over everything the database depends on: this file's
  * format, the library and Vectorscan versions, the CPU platform Vectorscan
  * compiles for (hs_populate_platform: tuning and instruction-set features),
- * the scan mode, every pattern string with its flags and id, and the
- * caller's salt (the rules' content: every selected detector file). The key
+ * the scan mode, every pattern string with its flags, id and value part
+ * (vectorscan.c), and the caller's salt (the rules' content: every selected detector file). The key
  * names the file (vectorscan-<48 hex>.hsdb) and is written inside it too, so
  * a file copied or renamed onto another key's name is refused.
  *
@@ -18,7 +18,8 @@
  *   32 key
  *   8  payload length
  *   32 SHA-256 of the payload
- *   .. payload: hs_serialize_database() bytes
+ *   .. payload: 4 the pattern count n, n x 4 each pattern's fixed width (0:
+ *      compiled with SOM; vectorscan.c), then hs_serialize_database() bytes
  * A file whose magic, version, key, length or checksum is wrong, or that
  * Vectorscan refuses to deserialise, is never used: the patterns are
  * compiled again and the file replaced. Writes go to a temporary file in the
@@ -48,7 +49,7 @@
 #include "util/io.h"
 
 #define CACHE_MAGIC "SHUANHS"
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u /* 2: the fixed widths before the database */
 #define CACHE_HEADER (8 + 4 + 4 + 32 + 8 + 32)
 #define CACHE_MAX_FILE (256u << 20) /* a database of ~30 patterns is a few MiB */
 #define CACHE_KEEP 8                /* entries kept per directory (rule selections, versions) */
@@ -101,7 +102,8 @@ static int add_field(EVP_MD_CTX *h, const void *p, size_t n)
 	return EVP_DigestUpdate(h, len, 8) == 1 && EVP_DigestUpdate(h, p, n) == 1 ? 0 : SHUAN_ERROR;
 }
 
-int shuan_match__cache_key(shuan_matcher_cache *c, const char *const *exprs, const unsigned *flags, size_t n)
+int shuan_match__cache_key(shuan_matcher_cache *c, const char *const *exprs, const char *const *values,
+			   const unsigned *flags, size_t n)
 {
 	EVP_MD_CTX *h = EVP_MD_CTX_new();
 	hs_platform_info_t plat;
@@ -132,7 +134,8 @@ int shuan_match__cache_key(shuan_matcher_cache *c, const char *const *exprs, con
 		goto cleanup;
 	for (size_t i = 0; i < n; i++) {
 		put_u64(num, (uint64_t)flags[i] << 32 | i);
-		if (add_field(h, num, 8) || add_field(h, exprs[i], strlen(exprs[i])))
+		const char *v = values[i] ? values[i] : "";
+		if (add_field(h, num, 8) || add_field(h, exprs[i], strlen(exprs[i])) || add_field(h, v, strlen(v)))
 			goto cleanup;
 	}
 	if (add_field(h, c->salt ? (const void *)c->salt : "", c->salt ? c->salt_len : 0) ||
@@ -169,10 +172,20 @@ static const char *check_file(const shuan_matcher_cache *c, const unsigned char 
 	return NULL;
 }
 
-int shuan_match__cache_load(shuan_matcher_cache *c, struct hs_database **db)
+/* The payload's widths, when they are n of them: its bytes, else 0. */
+static size_t read_widths(const unsigned char *p, size_t len, unsigned *width, size_t n)
+{
+	if (len < 4 || get_u32(p) != n || (len - 4) / 4 < n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		width[i] = get_u32(p + 4 + 4 * i);
+	return 4 + 4 * n;
+}
+
+int shuan_match__cache_load(shuan_matcher_cache *c, struct hs_database **db, unsigned *width, size_t n)
 {
 	char *b = NULL;
-	size_t len = 0;
+	size_t len = 0, w;
 	const char *why;
 	int rc = shuan_io_read_file(c->path, CACHE_MAX_FILE, &b, &len);
 
@@ -190,7 +203,11 @@ int shuan_match__cache_load(shuan_matcher_cache *c, struct hs_database **db)
 		note(c, "the rules cache %s was %s; compiled the patterns again%s", c->path, why,
 		     c->read_only ? " (not replaced: the cache is read-only here)" : "");
 		rc = SHUAN_EINVAL;
-	} else if (hs_deserialize_database(b + CACHE_HEADER, len - CACHE_HEADER, db) != HS_SUCCESS) {
+	} else if (!(w = read_widths((const unsigned char *)b + CACHE_HEADER, len - CACHE_HEADER, width, n))) {
+		note(c, "the rules cache %s was compiled from another number of patterns; compiled the patterns again%s",
+		     c->path, c->read_only ? " (not replaced: the cache is read-only here)" : "");
+		rc = SHUAN_EINVAL;
+	} else if (hs_deserialize_database(b + CACHE_HEADER + w, len - CACHE_HEADER - w, db) != HS_SUCCESS) {
 		*db = NULL;
 		note(c, "the rules cache %s was refused by Vectorscan; compiled the patterns again%s", c->path,
 		     c->read_only ? " (not replaced: the cache is read-only here)" : "");
@@ -278,24 +295,35 @@ static int make_dirs(const char *dir)
 	return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-int shuan_match__cache_store(shuan_matcher_cache *c, const struct hs_database *db)
+int shuan_match__cache_store(shuan_matcher_cache *c, const struct hs_database *db, const unsigned *width, size_t n)
 {
-	unsigned char head[CACHE_HEADER];
+	unsigned char head[CACHE_HEADER], *widths = NULL;
 	char *bytes = NULL, tmp[sizeof(c->path) + 32];
-	size_t len = 0;
+	size_t len = 0, wlen = 4 + 4 * n;
 	int fd = -1, rc = SHUAN_EIO, err = 0;
+	EVP_MD_CTX *h = NULL;
+	unsigned int hl = 0;
 
 	tmp[0] = '\0';
 	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) {
 		note(c, "could not serialise the compiled patterns for the rules cache");
 		return SHUAN_ERROR;
 	}
+	if (!(widths = shuan_malloc(wlen))) {
+		rc = SHUAN_ENOMEM;
+		goto cleanup;
+	}
+	put_u32(widths, (uint32_t)n);
+	for (size_t i = 0; i < n; i++)
+		put_u32(widths + 4 + 4 * i, width[i]);
 	memset(head, 0, sizeof(head));
 	memcpy(head, CACHE_MAGIC, 8);
 	put_u32(head + 8, CACHE_FORMAT);
 	memcpy(head + 16, c->key, 32);
-	put_u64(head + 48, len);
-	if (sha256(bytes, len, head + 56)) {
+	put_u64(head + 48, wlen + len);
+	if (!(h = EVP_MD_CTX_new()) || EVP_DigestInit_ex(h, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(h, widths, wlen) != 1 || EVP_DigestUpdate(h, bytes, len) != 1 ||
+	    EVP_DigestFinal_ex(h, head + 56, &hl) != 1 || hl != 32) {
 		rc = SHUAN_ERROR;
 		goto cleanup;
 	}
@@ -309,7 +337,8 @@ int shuan_match__cache_store(shuan_matcher_cache *c, const struct hs_database *d
 		tmp[0] = '\0';
 		goto cleanup;
 	}
-	if (fchmod(fd, 0644) != 0 || shuan_io_write_full(fd, head, sizeof(head)) != 0 || shuan_io_write_full(fd, bytes, len) != 0) {
+	if (fchmod(fd, 0644) != 0 || shuan_io_write_full(fd, head, sizeof(head)) != 0 ||
+	    shuan_io_write_full(fd, widths, wlen) != 0 || shuan_io_write_full(fd, bytes, len) != 0) {
 		err = errno ? errno : EIO;
 		goto cleanup;
 	}
@@ -335,6 +364,8 @@ cleanup:
 		note(c, "the rules cache directory %s cannot be written (%s); compiled the patterns in memory "
 			"(run 'shuan rules compile --cache DIR' where it can be written, or use --no-cache)",
 		     c->dir, strerror(err));
+	EVP_MD_CTX_free(h);
+	shuan_free(widths);
 	free(bytes); /* Vectorscan's misc allocator: malloc */
 	return rc;
 }

@@ -27,17 +27,21 @@ typedef struct matcher_ops {
 extern const matcher_ops shuan__vectorscan_ops;
 
 /* The on-disk database cache (cache.c). key() fills cache->key and
- * cache->path from the compile inputs; load() returns 0 with *db set, or
- * SHUAN_ENOTFOUND (no file), another negative code (refused: cache->note
- * says why); store() writes db, or returns a negative code with the note. */
-int shuan_match__cache_key(shuan_matcher_cache *c, const char *const *exprs, const unsigned *flags, size_t n);
-int shuan_match__cache_load(shuan_matcher_cache *c, struct hs_database **db);
-int shuan_match__cache_store(shuan_matcher_cache *c, const struct hs_database *db);
+ * cache->path from the compile inputs; load() returns 0 with *db and the
+ * n patterns' fixed widths set, or SHUAN_ENOTFOUND (no file), another
+ * negative code (refused: cache->note says why); store() writes db and the
+ * widths, or returns a negative code with the note. */
+int shuan_match__cache_key(shuan_matcher_cache *c, const char *const *exprs, const char *const *values,
+			   const unsigned *flags, size_t n);
+int shuan_match__cache_load(shuan_matcher_cache *c, struct hs_database **db, unsigned *width, size_t n);
+int shuan_match__cache_store(shuan_matcher_cache *c, const struct hs_database *db, const unsigned *width, size_t n);
 extern const matcher_ops shuan__reference_ops;
 
 struct shuan_matcher {
 	const matcher_ops *ops;
 	struct hs_database *hs_db; /* Vectorscan */
+	unsigned *width;           /* Vectorscan: the bytes of a pattern's fixed-width value,
+				    * compiled without SOM (shuan_matcher_width); 0 else */
 	void **pcre;               /* reference: pcre2_code* per pattern */
 	size_t n;
 };

@@ -42,6 +42,11 @@ void shuan_matcher_free(shuan_matcher *m)
 	shuan_free(m);
 }
 
+unsigned shuan_matcher_width(const shuan_matcher *m, size_t i)
+{
+	return m && m->width && i < m->n ? m->width[i] : 0;
+}
+
 int shuan_matcher_scratch_alloc(shuan_matcher_scratch **out, const shuan_matcher *m)
 {
 	shuan_matcher_scratch *sc = shuan_calloc(1, sizeof(*sc));

@@ -7,6 +7,10 @@
  * which some match of p ends, report (p, s, e) where s is the leftmost start
  * of a match of p ending at e (Vectorscan's HS_FLAG_SOM_LEFTMOST). Reports
  * may come in any order and may repeat; the caller sorts and de-duplicates.
+ * One exception: a pattern whose `value` has matches of one length only
+ * (shuan_matcher_width() > 0) may be reported with s = SHUAN_MATCH_NO_START;
+ * the caller then finds the value's start from its end (Vectorscan compiles
+ * such a pattern without start tracking, which is the expensive part).
  *
  * A compiled matcher is immutable and shared by threads; each thread owns a
  * shuan_matcher_scratch.
@@ -33,7 +37,13 @@ typedef struct shuan_matcher_scratch shuan_matcher_scratch;
 typedef struct shuan_pattern_def {
 	const char *regex;
 	bool caseless;
+	/* NULL, or the part of regex the caller takes the value from (the
+	 * pattern between its boundary delimiters): when all its matches have
+	 * one length, starts need not be tracked */
+	const char *value;
 } shuan_pattern_def;
+
+#define SHUAN_MATCH_NO_START SIZE_MAX
 
 /* Called per match; return non-zero to stop scanning. */
 typedef int (*shuan_match_fn)(unsigned pattern, size_t start, size_t end, void *ud);
@@ -72,6 +82,9 @@ typedef struct shuan_matcher_cache {
 int shuan_matcher_compile(shuan_matcher **out, shuan_matcher_kind kind, const shuan_pattern_def *pats,
 			  size_t n, shuan_matcher_cache *cache, size_t *bad_pattern, char *errbuf, size_t errlen);
 void shuan_matcher_free(shuan_matcher *m);
+/* Bytes of every match of pattern i's `value` when they all have one
+ * length and its matches are reported without a start; 0 otherwise. */
+unsigned shuan_matcher_width(const shuan_matcher *m, size_t i);
 
 int shuan_matcher_scratch_alloc(shuan_matcher_scratch **out, const shuan_matcher *m);
 void shuan_matcher_scratch_free(shuan_matcher_scratch *sc);

@@ -139,7 +139,8 @@ int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, 
 	r->pattern_det = shuan_calloc(n ? n : 1, sizeof(*r->pattern_det));
 	r->pattern_trim = shuan_calloc(n ? n : 1, 1);
 	r->pattern_lead = shuan_calloc(n ? n : 1, sizeof(*r->pattern_lead));
-	if (!defs || !r->pattern_det || !r->pattern_trim || !r->pattern_lead)
+	r->pattern_width = shuan_calloc(n ? n : 1, sizeof(*r->pattern_width));
+	if (!defs || !r->pattern_det || !r->pattern_trim || !r->pattern_lead || !r->pattern_width)
 		goto cleanup;
 	for (size_t i = 0; i < r->n; i++) {
 		const shuan_detector *d = &r->dets[i];
@@ -165,6 +166,9 @@ int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, 
 			}
 			if (!(defs[k].regex = bounded(d->patterns.v[j], d->boundary)))
 				goto cleanup;
+			/* the value between the delimiters: of one length, its start
+			 * is its end less that (shuan_matcher_width) */
+			defs[k].value = d->patterns.v[j];
 			r->pattern_trim[k] = PATTERN_TRIM_START | PATTERN_TRIM_END;
 		}
 	}
@@ -173,6 +177,8 @@ int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, 
 	r->cache.salt = r->digest;
 	r->cache.salt_len = sizeof(r->digest);
 	rc = shuan_matcher_compile(&r->matcher, kind, defs, n, &r->cache, &bad, msg, sizeof(msg));
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		r->pattern_width[i] = shuan_matcher_width(r->matcher, i);
 	r->cache.dir = NULL; /* borrowed from the caller's options */
 	r->cache.salt = NULL;
 	if (rc == SHUAN_ERULES && bad < n)

@@ -197,6 +197,7 @@ void shuan_rules_free(shuan_rules *r)
 	shuan_free(r->pattern_det);
 	shuan_free(r->pattern_trim);
 	shuan_free(r->pattern_lead);
+	shuan_free(r->pattern_width);
 	shuan_matcher_free(r->matcher);
 	shuan_vdata_free(&r->vdata);
 	shuan_free(r);

@@ -53,14 +53,23 @@ static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 	const unsigned char *b = (const unsigned char *)s->match_buf; /* includes the leading sentinel */
 	unsigned trim = s->rules->pattern_trim[pattern];
 	scan_cand c;
-	/* Cut off the boundary delimiters the pattern consumed. */
-	if (trim & PATTERN_TRIM_START)
+	/* Cut off the boundary delimiters the pattern consumed. A pattern
+	 * whose value has one length comes without its start: the value is
+	 * that many bytes before the end delimiter. */
+	bool no_start = start == SHUAN_MATCH_NO_START;
+	if ((trim & PATTERN_TRIM_START) && !no_start)
 		start += shuan_utf8_lead_len(b[start]);
 	if (trim & PATTERN_TRIM_END) {
-		size_t back = 1;
-		while (back < 4 && end - back > start && shuan_utf8_is_cont(b[end - back]))
+		size_t back = 1, low = no_start ? 0 : start;
+		while (back < 4 && end - back > low && shuan_utf8_is_cont(b[end - back]))
 			back++;
 		end -= back;
+	}
+	if (no_start) {
+		unsigned w = s->rules->pattern_width[pattern];
+		if (!w || end < (size_t)w + 1)
+			return 0; /* cannot happen: a delimiter precedes every value */
+		start = end - w;
 	}
 	if (trim & PATTERN_TRIM_LEAD) {
 		/* put back the opening digits and Han run the pattern was compiled without */
