@@ -228,6 +228,52 @@ static void test_fixed_width_value(void **state)
 	shuan_rules_free(ref);
 }
 
+/*
+ * The e-mail pattern [C]+@R is matched without start tracking and its start
+ * walked back from the last @ (rules/internal.h, PATTERN_TRIM_AT): against
+ * the reference matcher, the same findings with several @, local parts
+ * that run into other text, one too long to be a value, and at the edges.
+ */
+static void test_email_start_walked_back(void **state)
+{
+	(void)state;
+	shuan_rules *ref = load_rules(SHUAN_MATCHER_REFERENCE);
+	assert_non_null(ref);
+	size_t k = 0, email = 0;
+	while (email < g_rules->n && strcmp(g_rules->dets[email].info.id, "email"))
+		email++;
+	assert_true(email < g_rules->n);
+	while (k < g_rules->n_patterns && g_rules->pattern_det[k] != email)
+		k++;
+	assert_int_equal(g_rules->pattern_trim[k], PATTERN_TRIM_AT);
+	char longrun[200];
+	memset(longrun, 'a', 150);
+	longrun[150] = '\0';
+	const char *before[] = {"", " ", "邮箱", "邮箱：", "a.b", "x@y", "+", "@", "%_-", longrun, "\xF0\x9F\x93\xA7"};
+	static const char *const mail[] = {"user@example.com", "a@b@example.com", "first.last+tag@mail.example.co",
+					   "x@y.z", "li.na@example.com.", "@example.com", "u@-x.cn"};
+	static const char *const after[] = {"", "。", "\n", ".", "@q", " 谢谢", "\xC2\xB7"};
+	size_t found = 0;
+	for (size_t b = 0; b < sizeof(before) / sizeof(before[0]); b++)
+		for (size_t m = 0; m < sizeof(mail) / sizeof(mail[0]); m++)
+			for (size_t a = 0; a < sizeof(after) / sizeof(after[0]); a++) {
+				char text[512];
+				int n = snprintf(text, sizeof(text), "%s%s%s", before[b], mail[m], after[a]);
+				size_t x = scan_with(g_rules, "x.txt", text, (size_t)n, 0, &g_a);
+				size_t y = scan_with(ref, "x.txt", text, (size_t)n, 0, &g_b);
+				if (x != y)
+					fail_msg("'%s': %zu findings, %zu by the reference matcher", text, x, y);
+				for (size_t i = 0; i < x; i++)
+					if (strcmp(g_a.v[i].det, g_b.v[i].det) || g_a.v[i].offset != g_b.v[i].offset ||
+					    g_a.v[i].length != g_b.v[i].length)
+						fail_msg("'%s': '%s' against '%s' by the reference matcher", text,
+							 g_a.v[i].value, g_b.v[i].value);
+				found += x;
+			}
+	assert_true(found >= 200);
+	shuan_rules_free(ref);
+}
+
 static void test_bad_input_is_skipped_with_reason(void **state)
 {
 	shuan_scanner *s;
@@ -738,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_chunking_is_exactly_once),
 		cmocka_unit_test(test_reference_matcher_agrees),
 		cmocka_unit_test(test_fixed_width_value),
+		cmocka_unit_test(test_email_start_walked_back),
 		cmocka_unit_test(test_bad_input_is_skipped_with_reason),
 		cmocka_unit_test(test_state_does_not_leak_between_inputs),
 		cmocka_unit_test(test_rule_id_must_match_file_name),

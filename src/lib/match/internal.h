@@ -42,6 +42,7 @@ struct shuan_matcher {
 	struct hs_database *hs_db; /* Vectorscan */
 	unsigned *width;           /* Vectorscan: the bytes of a pattern's fixed-width value,
 				    * compiled without SOM (shuan_matcher_width); 0 else */
+	bool *no_start;            /* Vectorscan: reported without a start (width or no_start) */
 	void **pcre;               /* reference: pcre2_code* per pattern */
 	size_t n;
 };

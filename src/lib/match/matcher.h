@@ -8,9 +8,10 @@
  * of a match of p ending at e (Vectorscan's HS_FLAG_SOM_LEFTMOST). Reports
  * may come in any order and may repeat; the caller sorts and de-duplicates.
  * One exception: a pattern whose `value` has matches of one length only
- * (shuan_matcher_width() > 0) may be reported with s = SHUAN_MATCH_NO_START;
- * the caller then finds the value's start from its end (Vectorscan compiles
- * such a pattern without start tracking, which is the expensive part).
+ * (shuan_matcher_width() > 0), or marked `no_start`, may be reported with
+ * s = SHUAN_MATCH_NO_START; the caller then finds the start from the end
+ * (Vectorscan compiles such a pattern without start tracking, which is the
+ * expensive part).
  *
  * A compiled matcher is immutable and shared by threads; each thread owns a
  * shuan_matcher_scratch.
@@ -41,6 +42,10 @@ typedef struct shuan_pattern_def {
 	 * pattern between its boundary delimiters): when all its matches have
 	 * one length, starts need not be tracked */
 	const char *value;
+	/* the caller finds every match's start itself (the e-mail address's
+	 * local part, walked back from its @): reported with
+	 * SHUAN_MATCH_NO_START by Vectorscan, compiled without SOM */
+	bool no_start;
 } shuan_pattern_def;
 
 #define SHUAN_MATCH_NO_START SIZE_MAX

@@ -31,12 +31,14 @@ static int hs_compile_all(shuan_matcher *m, const shuan_pattern_def *pats, size_
 
 	if (!exprs || !values || !flags || !ids)
 		goto cleanup;
-	if (!(m->width = shuan_calloc(n ? n : 1, sizeof(*m->width))))
+	if (!(m->width = shuan_calloc(n ? n : 1, sizeof(*m->width))) ||
+	    !(m->no_start = shuan_calloc(n ? n : 1, sizeof(*m->no_start))))
 		goto cleanup;
 	for (size_t i = 0; i < n; i++) {
 		exprs[i] = pats[i].regex;
 		values[i] = pats[i].value;
-		flags[i] = HS_FLAG_UTF8 | (pats[i].caseless ? HS_FLAG_CASELESS : 0);
+		flags[i] = HS_FLAG_UTF8 | (pats[i].caseless ? HS_FLAG_CASELESS : 0) |
+			   (pats[i].no_start ? 0 : HS_FLAG_SOM_LEFTMOST);
 		ids[i] = (unsigned)i;
 	}
 	/* A usable cached database is the same database: compiling it again
@@ -52,22 +54,22 @@ static int hs_compile_all(shuan_matcher *m, const shuan_pattern_def *pats, size_
 		rc = shuan_match__cache_load(cache, &m->hs_db, m->width, n);
 		if (rc == 0) {
 			cache->state = SHUAN_MATCHER_CACHE_HIT;
-			goto cleanup;
+			goto widths_known;
 		}
 		if (rc == SHUAN_ENOMEM)
 			goto cleanup;
 	}
 	for (size_t i = 0; i < n; i++) {
 		hs_expr_info_t *info = NULL;
-		/* a value it cannot analyse gets SOM (an error in it is the pattern's,
-		 * which hs_compile_multi names) */
-		if (values[i] && hs_expression_info(values[i], flags[i], &info, &err) == HS_SUCCESS &&
-		    info->min_width == info->max_width && info->max_width > 0 && info->max_width != UINT_MAX)
+		unsigned vf = flags[i] & ~(unsigned)HS_FLAG_SOM_LEFTMOST;
+		/* a value it cannot analyse keeps SOM (an error in it is the
+		 * pattern's, which hs_compile_multi names) */
+		m->width[i] = 0;
+		if (values[i] && !pats[i].no_start && hs_expression_info(values[i], vf, &info, &err) == HS_SUCCESS &&
+		    info->min_width == info->max_width && info->max_width > 0 && info->max_width != UINT_MAX) {
 			m->width[i] = info->max_width;
-		else
-			m->width[i] = 0;
-		if (!m->width[i])
-			flags[i] |= HS_FLAG_SOM_LEFTMOST;
+			flags[i] = vf;
+		}
 		hs_free_compile_error(err);
 		err = NULL;
 		free(info); /* allocated by Vectorscan's default allocator, plain malloc */
@@ -102,6 +104,9 @@ static int hs_compile_all(shuan_matcher *m, const shuan_pattern_def *pats, size_
 			memcpy(cache->note, refused, sizeof(refused));
 		}
 	}
+widths_known:
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		m->no_start[i] = pats[i].no_start || m->width[i];
 cleanup:
 	shuan_free(exprs);
 	shuan_free(values);
@@ -118,14 +123,14 @@ static int hs_scratch_new(shuan_matcher_scratch *sc, const shuan_matcher *m)
 struct hs_ctx {
 	shuan_match_fn cb;
 	void *ud;
-	const unsigned *width;
+	const bool *no_start;
 };
 
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
 {
 	struct hs_ctx *c = ctx;
 	(void)flags;
-	if (c->width[id])
+	if (c->no_start[id])
 		from = SHUAN_MATCH_NO_START; /* not tracked (0 here) */
 	return c->cb(id, (size_t)from, (size_t)to, c->ud);
 }
@@ -133,7 +138,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 static int hs_scan_block(const shuan_matcher *m, shuan_matcher_scratch *sc, const char *buf, size_t len,
 			 shuan_match_fn cb, void *ud)
 {
-	struct hs_ctx c = {cb, ud, m->width};
+	struct hs_ctx c = {cb, ud, m->no_start};
 	/* hs_scan takes an unsigned int length: feed huge buffers in parts with an
 	 * overlap the caller never needs, because the scanner's chunks are small. */
 	if (len > 0xffffffffu)
@@ -148,6 +153,7 @@ static void hs_db_free(shuan_matcher *m)
 {
 	hs_free_database(m->hs_db);
 	shuan_free(m->width);
+	shuan_free(m->no_start);
 }
 static void hs_scratch_release(shuan_matcher_scratch *sc) { hs_free_scratch(sc->hs_scratch); }
 

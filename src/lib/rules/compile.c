@@ -4,7 +4,9 @@
  * put behind their cue words (docs/architecture.md, "Matching cost"); a
  * pattern that does not compile is named with its rule file.
  */
+#include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,6 +124,69 @@ static char *strip_lead(const char *regex, pattern_lead *lead, bool *nomem)
 	return v;
 }
 
+/* The ASCII bytes of a bracket class "[...]" at re (no negation, ranges
+ * and escaped punctuation only) into bits; its length, or 0 when it is
+ * anything else. */
+static size_t ascii_class(const char *re, uint64_t bits[2])
+{
+	size_t i = 1;
+	bits[0] = bits[1] = 0;
+	if (re[0] != '[' || re[1] == '^' || re[1] == ']')
+		return 0;
+	while (re[i] && re[i] != ']') {
+		unsigned char a = (unsigned char)re[i], b;
+		if (a == '\\') {
+			a = (unsigned char)re[++i];
+			if (!a || isalnum(a)) /* \d, \w, \x{..}: not plain bytes */
+				return 0;
+		}
+		if (a >= 0x80 || a == '[')
+			return 0;
+		b = a;
+		if (re[i + 1] == '-' && re[i + 2] && re[i + 2] != ']') {
+			b = (unsigned char)re[i + 2];
+			if (b == '\\' || b >= 0x80 || b < a)
+				return 0;
+			i += 2;
+		}
+		for (unsigned c = a; c <= b; c++)
+			bits[c >> 6] |= 1ull << (c & 63);
+		i++;
+	}
+	return re[i] == ']' ? i + 1 : 0;
+}
+
+/* [C]+@R with no @ in C, and R made only of ASCII letters and digits,
+ * escaped punctuation other than @, classes without @ or negation,
+ * groups, alternation and quantifiers (so that nothing in R matches an
+ * @): C's bits in lead->at_run, and true (PATTERN_TRIM_AT). */
+static bool at_walk(const char *re, pattern_lead *lead)
+{
+	uint64_t bits[2], rest[2];
+	size_t n = ascii_class(re, bits);
+	if (!n || re[n] != '+' || re[n + 1] != '@' || (bits[1] & (1ull << ('@' - 64))))
+		return false;
+	for (const char *c = re + n + 2; *c;) {
+		size_t k;
+		if (*c == '[') {
+			if (!(k = ascii_class(c, rest)) || (rest[1] & (1ull << ('@' - 64))))
+				return false;
+			c += k;
+		} else if (*c == '\\') {
+			if (!c[1] || isalnum((unsigned char)c[1]) || c[1] == '@')
+				return false;
+			c += 2;
+		} else if (isalnum((unsigned char)*c) || strchr("()?:|+*{},", *c)) {
+			c++;
+		} else {
+			return false; /* '.', '^', '$', '@', anything non-ASCII */
+		}
+	}
+	lead->at_run[0] = bits[0];
+	lead->at_run[1] = bits[1];
+	return true;
+}
+
 int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, size_t errlen)
 {
 	shuan_pattern_def *defs;
@@ -154,6 +219,10 @@ int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, 
 					goto cleanup;
 				defs[k].regex = rest ? rest : d->patterns.v[j];
 				r->pattern_trim[k] = rest ? PATTERN_TRIM_LEAD : 0;
+				if (!rest && at_walk(d->patterns.v[j], &r->pattern_lead[k])) {
+					defs[k].no_start = true;
+					r->pattern_trim[k] = PATTERN_TRIM_AT;
+				}
 				continue;
 			}
 			if (d->require_cue && d->cues.n) {
@@ -187,7 +256,7 @@ int shuan_rules__compile(shuan_rules *r, shuan_matcher_kind kind, char *errbuf, 
 		ERR("compiling patterns: %s", rc == SHUAN_ENOMEM ? "out of memory" : msg);
 cleanup:
 	for (size_t i = 0; defs && i < k; i++)
-		if (r->pattern_trim[i])
+		if (r->pattern_trim[i] & ~PATTERN_TRIM_AT) /* the rewritten ones */
 			shuan_free((char *)defs[i].regex);
 	shuan_free(defs);
 	return rc;

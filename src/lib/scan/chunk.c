@@ -65,7 +65,18 @@ static int on_match(unsigned pattern, size_t start, size_t end, void *ud)
 			back++;
 		end -= back;
 	}
-	if (no_start) {
+	if (no_start && (trim & PATTERN_TRIM_AT)) {
+		/* back to the last @, then over the run before it; a run longer
+		 * than a value may be is dropped below, as with its start known */
+		const pattern_lead *lead = &s->rules->pattern_lead[pattern];
+		size_t from = end > SCAN_MAX_VALUE + 2 ? end - SCAN_MAX_VALUE - 2 : 0;
+		const unsigned char *at = memrchr(b + from, '@', end - from);
+		if (!at)
+			return 0; /* the run and the @ are too long together */
+		start = (size_t)(at - b);
+		while (start > from && b[start - 1] < 0x80 && ((lead->at_run[b[start - 1] >> 6] >> (b[start - 1] & 63)) & 1))
+			start--;
+	} else if (no_start) {
 		unsigned w = s->rules->pattern_width[pattern];
 		if (!w || end < (size_t)w + 1)
 			return 0; /* cannot happen: a delimiter precedes every value */
