@@ -185,6 +185,35 @@ static void test_reference_matcher_agrees(void **state)
 	shuan_rules_free(ref);
 }
 
+/* The index of detector `id`'s first pattern in r's matcher. */
+static size_t first_pattern(const shuan_rules *r, const char *id)
+{
+	size_t d = 0, k = 0;
+	while (d < r->n && strcmp(r->dets[d].info.id, id))
+		d++;
+	assert_true(d < r->n);
+	while (k < r->n_patterns && r->pattern_det[k] != d)
+		k++;
+	assert_true(k < r->n_patterns);
+	return k;
+}
+
+/* Scans text with rules a and b and fails, naming `what` b is, unless
+ * both report the same values (offset, length, confidence, and detector
+ * when same_det); returns how many. */
+static size_t same_findings(shuan_rules *a, shuan_rules *b, const char *text, size_t n, bool same_det,
+			    const char *what)
+{
+	size_t x = scan_with(a, "x.txt", text, n, 0, &g_a), y = scan_with(b, "x.txt", text, n, 0, &g_b);
+	if (x != y)
+		fail_msg("'%s': %zu findings, %zu %s", text, x, y, what);
+	for (size_t i = 0; i < x; i++)
+		if ((same_det && strcmp(g_a.v[i].det, g_b.v[i].det)) || g_a.v[i].offset != g_b.v[i].offset ||
+		    g_a.v[i].length != g_b.v[i].length || g_a.v[i].confidence != g_b.v[i].confidence)
+			fail_msg("'%s': '%s' against '%s' %s", text, g_a.v[i].value, g_b.v[i].value, what);
+	return x;
+}
+
 /*
  * A bounded pattern whose value has one length (the bare mobile number) is
  * matched without start tracking and its start taken as the end less that
@@ -197,12 +226,7 @@ static void test_fixed_width_value(void **state)
 	(void)state;
 	shuan_rules *ref = load_rules(SHUAN_MATCHER_REFERENCE);
 	assert_non_null(ref);
-	size_t k = 0, mobile = 0;
-	while (mobile < g_rules->n && strcmp(g_rules->dets[mobile].info.id, "cn_mobile"))
-		mobile++;
-	assert_true(mobile < g_rules->n);
-	while (k < g_rules->n_patterns && g_rules->pattern_det[k] != mobile)
-		k++;
+	size_t k = first_pattern(g_rules, "cn_mobile");
 	assert_int_equal(g_rules->pattern_width[k], 11);     /* 1[3-9][0-9]{9} */
 	assert_int_equal(g_rules->pattern_width[k + 1], 0);  /* with +86: two lengths */
 	assert_int_equal(ref->pattern_width[k], 0);          /* PCRE2 reports starts */
@@ -213,16 +237,7 @@ static void test_fixed_width_value(void **state)
 		for (size_t a = 0; a < sizeof(after) / sizeof(after[0]); a++) {
 			char text[128];
 			int n = snprintf(text, sizeof(text), "%s13812345678%s", before[b], after[a]);
-			size_t x = scan_with(g_rules, "x.txt", text, (size_t)n, 0, &g_a);
-			size_t y = scan_with(ref, "x.txt", text, (size_t)n, 0, &g_b);
-			if (x != y)
-				fail_msg("'%s': %zu findings, %zu by the reference matcher", text, x, y);
-			for (size_t i = 0; i < x; i++)
-				if (strcmp(g_a.v[i].det, g_b.v[i].det) || g_a.v[i].offset != g_b.v[i].offset ||
-				    g_a.v[i].length != g_b.v[i].length)
-					fail_msg("'%s': '%s' against '%s' by the reference matcher", text, g_a.v[i].value,
-						 g_b.v[i].value);
-			found += x;
+			found += same_findings(g_rules, ref, text, (size_t)n, true, "by the reference matcher");
 		}
 	assert_true(found >= 40);
 	shuan_rules_free(ref);
@@ -239,12 +254,7 @@ static void test_email_start_walked_back(void **state)
 	(void)state;
 	shuan_rules *ref = load_rules(SHUAN_MATCHER_REFERENCE);
 	assert_non_null(ref);
-	size_t k = 0, email = 0;
-	while (email < g_rules->n && strcmp(g_rules->dets[email].info.id, "email"))
-		email++;
-	assert_true(email < g_rules->n);
-	while (k < g_rules->n_patterns && g_rules->pattern_det[k] != email)
-		k++;
+	size_t k = first_pattern(g_rules, "email");
 	assert_int_equal(g_rules->pattern_trim[k], PATTERN_TRIM_AT);
 	char longrun[200];
 	memset(longrun, 'a', 150);
@@ -259,16 +269,7 @@ static void test_email_start_walked_back(void **state)
 			for (size_t a = 0; a < sizeof(after) / sizeof(after[0]); a++) {
 				char text[512];
 				int n = snprintf(text, sizeof(text), "%s%s%s", before[b], mail[m], after[a]);
-				size_t x = scan_with(g_rules, "x.txt", text, (size_t)n, 0, &g_a);
-				size_t y = scan_with(ref, "x.txt", text, (size_t)n, 0, &g_b);
-				if (x != y)
-					fail_msg("'%s': %zu findings, %zu by the reference matcher", text, x, y);
-				for (size_t i = 0; i < x; i++)
-					if (strcmp(g_a.v[i].det, g_b.v[i].det) || g_a.v[i].offset != g_b.v[i].offset ||
-					    g_a.v[i].length != g_b.v[i].length)
-						fail_msg("'%s': '%s' against '%s' by the reference matcher", text,
-							 g_a.v[i].value, g_b.v[i].value);
-				found += x;
+				found += same_findings(g_rules, ref, text, (size_t)n, true, "by the reference matcher");
 			}
 	assert_true(found >= 200);
 	shuan_rules_free(ref);
@@ -602,6 +603,20 @@ static void write_lead_rules(const char *dir, const char *run, const char *rest)
 	}
 }
 
+/* The `lead` and `plain` detectors of write_lead_rules()'s directory, each
+ * loaded alone with matcher kind mk. */
+static void load_lead_pair(const char *dir, shuan_matcher_kind mk, shuan_rules **lead, shuan_rules **plain)
+{
+	static const char *const lead_only[] = {"lead", NULL}, *const plain_only[] = {"plain", NULL};
+	shuan_rules_options lo = {0}, po = {0};
+	char err[1024];
+	lo.version = po.version = SHUAN_RULES_OPTIONS_VERSION;
+	lo.only = lead_only;
+	po.only = plain_only;
+	assert_int_equal(shuan_rules__load(lead, dir, &lo, mk, err, sizeof(err)), 0);
+	assert_int_equal(shuan_rules__load(plain, dir, &po, mk, err, sizeof(err)), 0);
+}
+
 /*
  * An opening Han run [\x{4e00}-\x{9fa5}]{m,n} is compiled away and put back
  * by the scanner (rules/internal.h, PATTERN_TRIM_LEAD). Against the same
@@ -618,18 +633,10 @@ static void test_opening_han_run(void **state)
 					     "北京", "北京市", "朝阳区", "北京市朝阳区", "北京市朝阳区东", "北京市朝阳区的东",
 					     "北京市，朝阳区", "北京市朝阳区东三环中心"};
 	static const char *const road[] = {"建国路12号", "路12号", "道3号501室", "东街8号", "三里屯村", "号"};
-	static const char *const lead_only[] = {"lead", NULL}, *const plain_only[] = {"plain", NULL};
 	write_lead_rules(dir, "[\\x{4e00}-\\x{9fa5}]{4,6}", "(?:路|街|道)[0-9]{1,5}号(?:[0-9]{1,4}室)?");
 	for (int kind = 0; kind < 2; kind++) {
 		shuan_rules *lead = NULL, *plain = NULL;
-		shuan_rules_options lo = {0}, po = {0};
-		char err[1024];
-		lo.version = po.version = SHUAN_RULES_OPTIONS_VERSION;
-		lo.only = lead_only;
-		po.only = plain_only;
-		shuan_matcher_kind mk = kind ? SHUAN_MATCHER_REFERENCE : SHUAN_MATCHER_VECTORSCAN;
-		assert_int_equal(shuan_rules__load(&lead, dir, &lo, mk, err, sizeof(err)), 0);
-		assert_int_equal(shuan_rules__load(&plain, dir, &po, mk, err, sizeof(err)), 0);
+		load_lead_pair(dir, kind ? SHUAN_MATCHER_REFERENCE : SHUAN_MATCHER_VECTORSCAN, &lead, &plain);
 		assert_int_equal(lead->pattern_trim[0], PATTERN_TRIM_LEAD);
 		assert_int_equal(lead->pattern_lead[0].min, 4);
 		assert_int_equal(lead->pattern_lead[0].max, 6);
@@ -639,17 +646,7 @@ static void test_opening_han_run(void **state)
 			for (size_t d = 0; d < sizeof(road) / sizeof(road[0]); d++) {
 				char text[256];
 				snprintf(text, sizeof(text), "备注：%s%s，谢谢。\n", before[b], road[d]);
-				scan_with(lead, "a.txt", text, strlen(text), 0, &g_a);
-				scan_with(plain, "a.txt", text, strlen(text), 0, &g_b);
-				if (g_a.n != g_b.n)
-					fail_msg("%s: %zu findings with the run put back, %zu with it matched", text, g_a.n,
-						 g_b.n);
-				for (size_t i = 0; i < g_a.n; i++)
-					if (g_a.v[i].offset != g_b.v[i].offset || g_a.v[i].length != g_b.v[i].length ||
-					    g_a.v[i].confidence != g_b.v[i].confidence)
-						fail_msg("%s: '%s' with the run put back, '%s' with it matched", text,
-							 g_a.v[i].value, g_b.v[i].value);
-				found += g_a.n;
+				found += same_findings(lead, plain, text, strlen(text), false, "with the run matched");
 			}
 		assert_true(found >= 10);
 		/* the run is 4 to 6 characters: a division 7 back is outside, one
@@ -713,19 +710,11 @@ static void test_opening_digit_run(void **state)
 					     "北京市朝阳区东三环中心", "北京市，朝阳区", "3号楼"};
 	static const char *const number[] = {"", "1", "12", "123", "1234", "12345", "A1", "一2", "2-"};
 	static const char *const unit[] = {"号", "室", "号院", "栋2单元", "号，"};
-	static const char *const lead_only[] = {"lead", NULL}, *const plain_only[] = {"plain", NULL};
 	write_lead_rules(dir, "[\\x{4e00}-\\x{9fa5}]{3,12}",
 			 "[0-9]{1,3}(?:(?:号院|号|室|栋))(?:[0-9A-Za-z\\-]|[\\x{4e00}-\\x{9fa5}]){0,4}");
 	for (int kind = 0; kind < 2; kind++) {
 		shuan_rules *lead = NULL, *plain = NULL;
-		shuan_rules_options lo = {0}, po = {0};
-		char err[1024];
-		lo.version = po.version = SHUAN_RULES_OPTIONS_VERSION;
-		lo.only = lead_only;
-		po.only = plain_only;
-		shuan_matcher_kind mk = kind ? SHUAN_MATCHER_REFERENCE : SHUAN_MATCHER_VECTORSCAN;
-		assert_int_equal(shuan_rules__load(&lead, dir, &lo, mk, err, sizeof(err)), 0);
-		assert_int_equal(shuan_rules__load(&plain, dir, &po, mk, err, sizeof(err)), 0);
+		load_lead_pair(dir, kind ? SHUAN_MATCHER_REFERENCE : SHUAN_MATCHER_VECTORSCAN, &lead, &plain);
 		assert_int_equal(lead->pattern_trim[0], PATTERN_TRIM_LEAD);
 		assert_int_equal(lead->pattern_lead[0].digit_min, 1);
 		assert_int_equal(lead->pattern_lead[0].digit_max, 3);
@@ -737,16 +726,8 @@ static void test_opening_digit_run(void **state)
 					char text[256];
 					snprintf(text, sizeof(text), "备注：%s阳光小区%s%s，谢谢。\n", before[b], number[d],
 						 unit[u]);
-					scan_with(lead, "a.txt", text, strlen(text), 0, &g_a);
-					scan_with(plain, "a.txt", text, strlen(text), 0, &g_b);
-					if (g_a.n != g_b.n)
-						fail_msg("%s: %zu findings with the digits put back, %zu with them matched",
-							 text, g_a.n, g_b.n);
-					for (size_t i = 0; i < g_a.n; i++)
-						if (g_a.v[i].offset != g_b.v[i].offset || g_a.v[i].length != g_b.v[i].length)
-							fail_msg("%s: '%s' with the digits put back, '%s' with them matched",
-								 text, g_a.v[i].value, g_b.v[i].value);
-					found += g_a.n;
+					found += same_findings(lead, plain, text, strlen(text), false,
+							       "with the digits matched");
 				}
 		assert_true(found >= 10); /* only the texts with a division before the estate */
 		shuan_rules_free(lead);

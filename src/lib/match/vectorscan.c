@@ -9,7 +9,8 @@
  * delimiters) is compiled without SOM and reported without a start
  * (SHUAN_MATCH_NO_START): the caller takes the value as that many bytes
  * before its end. Tracking starts for the mobile pattern alone was a tenth
- * of Vectorscan's instructions on a table of numbers.
+ * of Vectorscan's instructions on a table of numbers. A pattern the caller
+ * marks no_start (it finds the start itself) is compiled without SOM too.
  */
 #include <hs/hs.h>
 #include <limits.h>

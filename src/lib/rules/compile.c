@@ -78,19 +78,27 @@ static bool top_level_bar(const char *regex)
 	return false;
 }
 
+/* A run `open` m,n} (open ends in '{') at re: what follows it, with its
+ * bounds in *m and *n; NULL when re does not open with one. */
+static const char *counted_run(const char *re, const char *open, unsigned *m, unsigned *n)
+{
+	size_t k = strlen(open);
+	int used = 0;
+	if (strncmp(re, open, k) || sscanf(re + k, "%u,%u}%n", m, n, &used) != 2 || used == 0)
+		return NULL;
+	return re + k + used;
+}
+
 /* The digit run [0-9]{a,b} opening `rest` (PATTERN_TRIM_LEAD): what
  * follows it, and its bounds in *lead; NULL when there is none or what
  * follows could itself start with a digit (only a non-ASCII literal, maybe
  * inside groups, is taken: then the digits before it are exactly the run). */
 static const char *strip_digits(const char *rest, pattern_lead *lead)
 {
-	static const char run[] = "[0-9]{";
 	unsigned a, b;
-	int used = 0;
-	if (strncmp(rest, run, sizeof(run) - 1) ||
-	    sscanf(rest + sizeof(run) - 1, "%u,%u}%n", &a, &b, &used) != 2 || used == 0)
+	const char *after = counted_run(rest, "[0-9]{", &a, &b), *lit = after;
+	if (!after)
 		return NULL;
-	const char *after = rest + sizeof(run) - 1 + used, *lit = after;
 	while (!strncmp(lit, "(?:", 3))
 		lit += 3;
 	if (a < 1 || a > b || b > 255 || (unsigned char)*lit < 0xC0 || top_level_bar(after))
@@ -105,14 +113,11 @@ static const char *strip_digits(const char *rest, pattern_lead *lead)
  * the pattern does not open with one (or the rest would not stand alone). */
 static char *strip_lead(const char *regex, pattern_lead *lead, bool *nomem)
 {
-	static const char run[] = "[\\x{4e00}-\\x{9fa5}]{";
 	unsigned m, n;
-	int used = 0;
 	*nomem = false;
-	if (strncmp(regex, run, sizeof(run) - 1) ||
-	    sscanf(regex + sizeof(run) - 1, "%u,%u}%n", &m, &n, &used) != 2 || used == 0)
+	const char *rest = counted_run(regex, "[\\x{4e00}-\\x{9fa5}]{", &m, &n);
+	if (!rest)
 		return NULL;
-	const char *rest = regex + sizeof(run) - 1 + used;
 	if (m < 1 || m > n || n > 255 || !*rest || strchr("?*+{", *rest) || top_level_bar(rest))
 		return NULL;
 	lead->min = (unsigned char)m;
