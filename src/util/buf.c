@@ -56,7 +56,6 @@ int shuan_buf_reserve(shuan_buf *b, size_t n) { return buf_room(b, n); }
 
 int shuan_buf_adds(shuan_buf *b, const char *s) { return shuan_buf_add(b, s, strlen(s)); }
 
-
 int shuan_buf_vaddf(shuan_buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

@@ -35,7 +35,8 @@ static inline int shuan_buf_add(shuan_buf *b, const void *data, size_t n)
 {
 	if (b->err || n >= b->cap - b->len || n > b->max - b->len)
 		return shuan_buf__add_grow(b, data, n);
-	memcpy(b->p + b->len, data, n);
+	if (n) /* data may be NULL when n is 0 */
+		memcpy(b->p + b->len, data, n);
 	b->len += n;
 	b->p[b->len] = '\0';
 	return 0;

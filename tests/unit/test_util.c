@@ -151,6 +151,17 @@ static void test_buf_is_bounded(void **state)
 		assert_int_equal(shuan_buf_addf(&b, "%04d,", i), 0);
 	assert_int_equal(b.len, 5000);
 	assert_int_equal(memcmp(b.p + 4995, "0999,", 5), 0);
+	/* nothing to add, from nowhere, with room (the inline path) and without */
+	assert_int_equal(shuan_buf_add(&b, NULL, 0), 0);
+	assert_int_equal(b.len, 5000);
+	shuan_buf_free(&b);
+	shuan_buf_init(&b, 4);
+	assert_int_equal(shuan_buf_add(&b, NULL, 0), 0);
+	assert_string_equal(shuan_buf_str(&b), "");
+	assert_int_equal(shuan_buf_addc(&b, 'x'), 0);
+	assert_int_equal(shuan_buf_add(&b, "yzw", 3), 0);
+	assert_int_equal(shuan_buf_addc(&b, 'v'), SHUAN_ELIMIT); /* at the maximum: the inline test too */
+	assert_string_equal(shuan_buf_str(&b), "xyzw");
 	shuan_buf_free(&b);
 
 	shuan_vec_init(&v, sizeof(int), 3);

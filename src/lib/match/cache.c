@@ -7,9 +7,10 @@
  * format, the library and Vectorscan versions, the CPU platform Vectorscan
  * compiles for (hs_populate_platform: tuning and instruction-set features),
  * the scan mode, every pattern string with its flags, id and value part
- * (vectorscan.c), and the caller's salt (the rules' content: every selected detector file). The key
- * names the file (vectorscan-<48 hex>.hsdb) and is written inside it too, so
- * a file copied or renamed onto another key's name is refused.
+ * (vectorscan.c), and the caller's salt (the rules' content: every selected
+ * detector file). The key names the file (vectorscan-<48 hex>.hsdb) and is
+ * written inside it too, so a file copied or renamed onto another key's name
+ * is refused.
  *
  * File layout (little-endian, native sizes):
  *   8  magic "SHUANHS\0"
