@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "shuan/rules.h"
 #include "shuan/scanner.h"
@@ -272,6 +273,31 @@ static void damage(const char *path, long off, const char *bytes, size_t n, long
 	close(fd);
 }
 
+/* The cache header's size (lib/match/cache.c): magic, format, reserved,
+ * key, payload length, payload SHA-256; the payload opens with the
+ * pattern count. */
+#define CACHE_HEADER (8 + 4 + 4 + 32 + 8 + 32)
+
+/* Adds one to the file's pattern count and writes the payload's checksum
+ * again, so that only the count is wrong. */
+static void recount(const char *path)
+{
+	int fd = open(path, O_RDWR);
+	struct stat st;
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	unsigned char *b = malloc((size_t)st.st_size), sum[32];
+	unsigned int n = 0;
+	assert_non_null(b);
+	assert_int_equal(pread(fd, b, (size_t)st.st_size, 0), st.st_size);
+	b[CACHE_HEADER]++;
+	assert_int_equal(EVP_Digest(b + CACHE_HEADER, (size_t)st.st_size - CACHE_HEADER, sum, &n, EVP_sha256(), NULL), 1);
+	memcpy(b + 56, sum, 32);
+	assert_int_equal(pwrite(fd, b, (size_t)st.st_size, 0), st.st_size);
+	close(fd);
+	free(b);
+}
+
 static void expect_recompiled(const char *cache, const char *why)
 {
 	shuan_rules_cache_info ci;
@@ -311,6 +337,14 @@ static void test_damaged_file_is_recompiled(void **state)
 	expect_recompiled(cache, "not a rules cache file");
 	damage(path, 8, "\x07", 1, -1); /* another format version */
 	expect_recompiled(cache, "another version of the cache format");
+	damage(path, 8, "\x01", 1, -1); /* format 1, before the widths */
+	expect_recompiled(cache, "another version of the cache format");
+	damage(path, CACHE_HEADER + 4, "\xff\xff", 2, -1); /* inside the widths */
+	expect_recompiled(cache, "damaged (checksum mismatch)");
+	/* a sound file for another number of patterns (only a crafted file
+	 * is: the count is in the key) */
+	recount(path);
+	expect_recompiled(cache, "another number of patterns");
 	damage(path, 0, NULL, 0, 0);
 	expect_recompiled(cache, "not a rules cache file");
 }

@@ -86,7 +86,8 @@ struct shuan_rules {
 	unsigned char *pattern_trim; /* PATTERN_TRIM_* bits: delimiters to cut off the match */
 	pattern_lead *pattern_lead;  /* PATTERN_TRIM_LEAD: the Han run to put back */
 	unsigned *pattern_width;     /* a bounded pattern reported without its start: the
-				      * bytes of its value (shuan_matcher_width), else 0 */
+				      * bytes of its value (shuan_matcher_width, copied so
+				      * the match callback makes no call for it), else 0 */
 	size_t n_patterns;
 	shuan_matcher *matcher;
 	shuan_vdata vdata;     /* tables owned here (shuan_vdata_load) */
